@@ -1,0 +1,116 @@
+/* xref — core types shared by every stage.
+ *
+ * Ownership, stated once for the whole project:
+ *  - Every string field declared `const char *` in a record is either an
+ *    interned string (g_intern_string: ids, token forms, values — compare
+ *    them with ==) or borrowed from an object that outlives the record (the
+ *    rule set, the document).  Records never free them.
+ *  - A `char *` field is owned by the record that holds it.
+ *  - Evidence is a byte span [start, end) into the original file, never a
+ *    copy of the text.  `XrefDocument.text` has exactly the bytes of the
+ *    original file except that invalid UTF-8 and NUL bytes are replaced
+ *    one-for-one, so a span into it is a span into the original file.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define XREF_VERSION "0.1.0"
+
+/* Exit codes of the xref command, documented in --help and xref(1). */
+typedef enum {
+  XREF_EXIT_OK = 0,          /* success */
+  XREF_EXIT_DIFFER = 1,      /* differences found and --fail-on asked for it */
+  XREF_EXIT_ERROR = 2,       /* usage, rules or input error */
+} XrefExit;
+
+#define XREF_ERROR (xref_error_quark ())
+GQuark xref_error_quark (void);
+
+typedef enum {
+  XREF_ERROR_USAGE,          /* bad command line */
+  XREF_ERROR_RULES,          /* a rule file is invalid */
+  XREF_ERROR_INPUT,          /* an input file or folder cannot be used */
+  XREF_ERROR_IO,             /* a file cannot be written */
+  XREF_ERROR_REGEX,          /* a rule regex failed at match time (limit hit) */
+} XrefErrorCode;
+
+/* A byte span into a document's original bytes, end exclusive. */
+typedef struct {
+  gsize start;
+  gsize end;
+} XrefSpan;
+
+/* A calendar date.  Any field may be 0 for "unknown": {2022, 12, 0} is
+ * December 2022, {0, 12, 28} is a December 28 of an unknown year. */
+typedef struct {
+  gint year;
+  gint month;   /* 1..12, 0 unknown */
+  gint day;     /* 1..31, 0 unknown */
+} XrefDate;
+
+/* TRUE when year, month and day are all known. */
+gboolean xref_date_is_complete (const XrefDate *d);
+/* Formats as TimeML does: "2022-12-28", "2022-12", "2022", "XXXX-12-28".
+ * Returns an interned string, or NULL when nothing is known. */
+const char *xref_date_to_iso (const XrefDate *d);
+/* Parses "YYYY-MM-DD", "YYYY-MM" or "YYYY"; FALSE on anything else. */
+gboolean xref_date_parse_iso (const char *s, XrefDate *out);
+/* ISO weekday 1 (Monday) .. 7 (Sunday) of a complete date, 0 if invalid. */
+gint xref_date_weekday (const XrefDate *d);
+
+/* TimeML TIMEX3 types (the temporal stage produces them; slots name them). */
+typedef enum {
+  XREF_TIMEX_DATE,
+  XREF_TIMEX_TIME,
+  XREF_TIMEX_DURATION,
+  XREF_TIMEX_SET,
+} XrefTimexType;
+
+/* Token kinds produced by the text stage. */
+typedef enum {
+  XREF_TOKEN_WORD,        /* letters, digits inside words, hyphens, apostrophes */
+  XREF_TOKEN_NUMBER,      /* 24, 6,755, 2½, 6.5, 1939-1945 is NUMBER '-' NUMBER */
+  XREF_TOKEN_PUNCT,       /* . , ; : ! ? ( ) [ ] - – — … and the like */
+  XREF_TOKEN_QUOTE,       /* “ ” ‘ ’ « » " and ' used as quotation marks */
+  XREF_TOKEN_SYMBOL,      /* $ € % and other symbols */
+} XrefTokenKind;
+
+/* Token flags. */
+enum {
+  XREF_TOKEN_CAPITALISED = 1 << 0,  /* first letter upper case */
+  XREF_TOKEN_ALLCAPS     = 1 << 1,  /* two or more letters, all upper case */
+  XREF_TOKEN_OPEN_QUOTE  = 1 << 2,  /* QUOTE token that opens a quotation */
+  XREF_TOKEN_CLOSE_QUOTE = 1 << 3,  /* QUOTE token that closes a quotation */
+  XREF_TOKEN_IN_QUOTE    = 1 << 4,  /* token lies inside a quotation */
+};
+
+/* A token: a byte span with its text interned twice, as written and lower
+ * cased (Unicode case folding of the token, not locale dependent). */
+typedef struct {
+  gsize start;
+  gsize end;
+  const char *form;   /* interned, exactly the bytes of the span */
+  const char *norm;   /* interned, lower-cased form ("U.S." → "u.s.") */
+  XrefTokenKind kind;
+  guint flags;
+} XrefToken;
+
+/* Prints "xref: warning: FILE: MESSAGE" on stderr (FILE may be NULL).
+ * Thread safe.  Warnings never stop a run. */
+void xref_warn (const char *file, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Reads a whole file into a newly allocated buffer (NUL-terminated, the NUL
+ * not counted in *len).  Refuses files larger than max_size bytes.
+ * Returns FALSE with XREF_ERROR_INPUT on failure. */
+gboolean xref_read_file (const char *path, gsize max_size, char **contents, gsize *len, GError **error);
+
+/* Writes contents to path atomically: a temporary file in the same folder,
+ * fsync, then rename over path.  A reader sees the old file or the new one,
+ * never half of one.  "-" writes to stdout.  Returns FALSE with
+ * XREF_ERROR_IO on failure. */
+gboolean xref_write_file_atomic (const char *path, const char *contents, gsize len, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,73 @@
+/* xref — extract: claim tuples (actor, action, object, date) with slots,
+ * polarity, modality, speaker and evidence. */
+#pragma once
+
+#include "xref/temporal.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  XREF_POLARITY_AFFIRMED,
+  XREF_POLARITY_NEGATED,
+} XrefPolarity;
+
+/* "affirmed" / "negated" (static). */
+const char *xref_polarity_name (XrefPolarity p);
+/* "asserted", "planned", "possible", "refused", "unconfirmed", "conditional". */
+const char *xref_modality_name (XrefModality m);
+
+/* One element of a claim: a canonical id and the words that stand for it.
+ * id == NULL means the element is absent.  For an actor resolved from "he",
+ * the span is the span of "he". */
+typedef struct {
+  const char *id;          /* interned canonical id: an entity id, an action
+                              id, or for unknown noun phrases a normalised
+                              phrase ("np:military personnel") */
+  gsize start;
+  gsize end;
+  const char *rule;        /* interned id of the rule that produced it, or NULL */
+} XrefArg;
+
+typedef struct {
+  const char *slot;        /* interned slot id */
+  const char *value;       /* interned canonical value: entity ids joined
+                              by "," (sorted) for SET, ISO date, number,
+                              vague-group id, else normalised text */
+  gsize start;             /* span of the value's text */
+  gsize end;
+  const char *rule;        /* interned id of the rule that recognised it */
+} XrefSlotValue;
+
+typedef struct {
+  char *id;                /* "<doc id>#<n>", n counting from 1 in text order */
+  XrefDocument *doc;       /* borrowed: the document owns its claims */
+  guint sentence;          /* index into doc->sentences */
+  gsize start;             /* the sentence's byte span (the evidence) */
+  gsize end;
+
+  XrefArg actor;
+  XrefArg action;
+  XrefArg object;
+  XrefArg date;            /* id is the TimeML value, e.g. "2022-02-24" */
+  GArray *slots;           /* XrefSlotValue, sorted by slot id */
+
+  XrefPolarity polarity;
+  XrefModality modality;
+  XrefArg speaker;         /* who says so (an entity id), id NULL when the
+                              text asserts it in its own voice */
+  XrefArg source;          /* who the speaker cites, "Washington explained
+                              that…", id NULL when none */
+  GPtrArray *rules;        /* interned rule ids that fired, in order, no
+                              duplicates (provenance) */
+} XrefClaim;
+
+void xref_claim_free (XrefClaim *claim);
+
+/* The value of a slot of a claim, or NULL. */
+const XrefSlotValue *xref_claim_slot (const XrefClaim *claim, const char *slot);
+
+/* Extracts the claims of doc (after temporal tagging) into doc->claims.
+ * Never fails; a document may have no claims. */
+void xref_extract_claims (XrefDocument *doc, const XrefRules *rules);
+
+G_END_DECLS

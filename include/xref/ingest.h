@@ -1,0 +1,112 @@
+/* xref — ingest: walk the corpus, read articles, metadata, boilerplate.
+ *
+ * A document owns its text and everything later stages attach to it
+ * (sentences, tokens, time expressions, claims).  Each later stage fills
+ * its own fields; the arrays are created empty by xref_document_new.
+ */
+#pragma once
+
+#include "xref/rules.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  XREF_DATE_BASIS_NONE,        /* no date known */
+  XREF_DATE_BASIS_METADATA,    /* front matter or corpus manifest */
+  XREF_DATE_BASIS_DATELINE,    /* "date 2022-12-21", "WASHINGTON, December 21." */
+  XREF_DATE_BASIS_INFERRED,    /* from the text by the temporal stage */
+} XrefDateBasis;
+
+/* "none", "metadata", "dateline", "inferred" (static strings). */
+const char *xref_date_basis_name (XrefDateBasis basis);
+
+typedef struct _XrefDocument XrefDocument;
+
+struct _XrefDocument {
+  char *id;                /* path relative to the corpus root, '/' separated */
+  char *path;              /* path to open the file with */
+  char *text;              /* the file's bytes, invalid UTF-8 and NUL bytes
+                              replaced one byte for one (so offsets into
+                              text are offsets into the file); NUL-terminated */
+  gsize len;               /* length of text in bytes */
+
+  /* metadata; NULL when unknown */
+  char *outlet;            /* display name, e.g. "TASS" */
+  char *title;
+  char *place;             /* dateline place, e.g. "Washington" */
+  char *url;
+  char *author;
+  XrefDate date;           /* document (publication) date */
+  XrefDateBasis date_basis;
+
+  /* Byte spans of the body that later stages read, in order, excluding front
+   * matter, boilerplate lines, comment sections and the dateline itself. */
+  GArray *regions;         /* XrefSpan */
+  /* Byte spans of headings and section titles (kept, never claims). */
+  GArray *headings;        /* XrefSpan */
+
+  /* filled by the text stage */
+  GArray *tokens;          /* XrefToken, in text order */
+  GArray *sentences;       /* XrefSentence (text.h), in text order */
+
+  /* filled by the temporal stage */
+  GArray *timexes;         /* XrefTimex (temporal.h), in text order */
+
+  /* filled by the extract stage */
+  GPtrArray *claims;       /* XrefClaim* (extract.h), owned, in text order */
+
+  guint n_warnings;        /* warnings printed for this document */
+};
+
+/* A new empty document (all arrays created, empty).  Takes ownership of
+ * nothing; id and path are copied. */
+XrefDocument *xref_document_new (const char *id, const char *path);
+void xref_document_free (XrefDocument *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XrefDocument, xref_document_free)
+
+/* Per-document metadata read from a corpus manifest (see corpus/manifest.yaml
+ * and README).  Fields NULL/zero when not given. */
+typedef struct {
+  char *outlet;
+  char *title;
+  char *place;
+  char *url;
+  char *author;
+  XrefDate date;
+} XrefMeta;
+
+/* The articles of a corpus, found by walking its paths. */
+typedef struct {
+  GPtrArray *files;        /* XrefCorpusFile*, sorted by id (byte order) */
+  GHashTable *manifest;    /* document id → XrefMeta*, may be empty */
+} XrefCorpus;
+
+typedef struct {
+  char *id;                /* relative to the root it was found under;
+                              a file given directly keeps its base name */
+  char *path;
+} XrefCorpusFile;
+
+/* Walks each path (a file or a folder) and lists the articles in a stable
+ * order: *.txt, *.md, *.markdown, *.html, *.htm, recursively, skipping
+ * dot-files and dot-folders, following no symlink loop, skipping FIFOs,
+ * sockets and devices.  Reads "manifest.yaml" at each root when present.
+ * Unreadable entries are warned about and skipped.  Returns NULL with
+ * XREF_ERROR_INPUT only when a path does not exist at all. */
+XrefCorpus *xref_corpus_open (const char *const *paths, guint n_paths, GError **error);
+void xref_corpus_free (XrefCorpus *corpus);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XrefCorpus, xref_corpus_free)
+
+/* Reads one article: bytes (repairing invalid UTF-8 with a warning, skipping
+ * binary files with a warning), YAML front matter, manifest metadata (meta
+ * may be NULL), dateline and outlet (from rules->outlets), boilerplate lines
+ * and headings.  Returns NULL with an error when the file cannot be read or
+ * is not text; the caller warns and goes on. */
+XrefDocument *xref_ingest_file (const XrefCorpusFile *file, const XrefMeta *meta, const XrefRules *rules,
+                                GError **error);
+
+/* The same from bytes in memory (tests, fuzzing). */
+XrefDocument *xref_ingest_bytes (const char *id, const char *data, gsize len, const XrefMeta *meta,
+                                 const XrefRules *rules, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,50 @@
+/* xref — report: renderers over rows.  Renderers decide nothing; they only
+ * show what match produced.  All escaping lives in report-escape.c. */
+#pragma once
+
+#include "xref/match.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  XREF_FORMAT_TABLE,       /* aligned terminal table (default) */
+  XREF_FORMAT_JSON,        /* the JSON report contract (DESIGN.md) */
+  XREF_FORMAT_MARKDOWN,    /* GitHub-flavoured Markdown */
+  XREF_FORMAT_CSV,         /* RFC 4180 */
+  XREF_FORMAT_HTML,        /* one self-contained page */
+} XrefFormat;
+
+/* What a renderer reads.  Everything is borrowed. */
+typedef struct {
+  const XrefRules *rules;
+  GPtrArray *documents;    /* XrefDocument*, corpus order */
+  GPtrArray *rows;         /* XrefRow*, ranked; NULL for `xref extract` */
+  gboolean extract;        /* `xref extract`: documents + claims, with each
+                              document's sentences and timexes (JSON) */
+  guint width;             /* terminal width for the table, 0 = 100 */
+  gboolean color;          /* ANSI colour in the table */
+} XrefReport;
+
+/* Parses a format name ("table", "json", "md"/"markdown", "csv", "html");
+ * FALSE when unknown. */
+gboolean xref_format_parse (const char *name, XrefFormat *out);
+
+/* Appends the report in the given format to out.  Returns FALSE with
+ * XREF_ERROR_USAGE when the format cannot show this report. */
+gboolean xref_render (const XrefReport *report, XrefFormat format, GString *out, GError **error);
+
+/* Individual renderers (the table in report.c maps formats to these). */
+void xref_render_table (const XrefReport *report, GString *out);
+void xref_render_json (const XrefReport *report, GString *out);
+
+/* Escaping helpers (report-escape.c). */
+/* Appends s[0..len) as a JSON string literal with quotes; invalid UTF-8 is
+ * replaced by U+FFFD so the output is always valid JSON. */
+void xref_escape_json (GString *out, const char *s, gssize len);
+/* Appends s[0..len) for a terminal: control characters, bidi overrides and
+ * invalid UTF-8 are replaced by U+FFFD or a space; newlines become spaces. */
+void xref_escape_terminal (GString *out, const char *s, gssize len);
+/* Display width in terminal columns of a valid UTF-8 string. */
+guint xref_display_width (const char *s, gssize len);
+
+G_END_DECLS

@@ -1,0 +1,267 @@
+/* xref — the rule set: YAML folders compiled once into immutable tables.
+ *
+ * Every other stage consults an XrefRules; nothing about a particular story
+ * is known to the C code.  The YAML schema is documented in rules/README.md.
+ *
+ * A loaded XrefRules is immutable and may be shared between threads.  All
+ * strings it hands out are interned or owned by the rule set and live as
+ * long as it does.
+ */
+#pragma once
+
+#include "xref/core.h"
+
+G_BEGIN_DECLS
+
+typedef struct _XrefRules XrefRules;
+typedef struct _XrefPhraseTable XrefPhraseTable;
+typedef struct _XrefRegex XrefRegex;
+
+/* Where a rule came from, for provenance and error messages. */
+typedef struct {
+  const char *file;   /* path as given when loading (interned) */
+  gint line;          /* 1-based */
+  gint col;           /* 1-based */
+} XrefRuleOrigin;
+
+/* ---- entities ---------------------------------------------------------- */
+
+typedef struct {
+  const char *id;          /* interned canonical id, e.g. "us" */
+  const char *type;        /* interned: person, organisation, country, place,
+                              weapon, group, concept, other */
+  const char *name;        /* display name: the first alias, else the id */
+  const char *gender;      /* interned "male" / "female", or NULL */
+  GPtrArray *part_of;      /* interned entity ids (may be empty, never NULL) */
+  GPtrArray *is_a;         /* interned entity ids */
+  GPtrArray *other_than;   /* for concepts such as "a third country": the
+                              interned ids of the entities excluded */
+  XrefRuleOrigin origin;
+} XrefEntity;
+
+/* How a phrase in the entity table names its entity. */
+typedef enum {
+  XREF_MENTION_ALIAS,     /* "Sergei Lavrov", "Washington" */
+  XREF_MENTION_ROLE,      /* "Russian Foreign Minister", "the spokesman" */
+  XREF_MENTION_DEMONYM,   /* "American experts" → us */
+} XrefMentionKind;
+
+typedef struct {
+  const XrefEntity *entity;
+  XrefMentionKind kind;
+  const char *rule;        /* interned provenance id: "entity:lavrov" */
+} XrefEntityMatch;
+
+/* ---- actions ----------------------------------------------------------- */
+
+typedef struct {
+  const char *id;          /* interned canonical id, e.g. "send" */
+  GPtrArray *slots;        /* interned slot ids that apply to this action */
+  GPtrArray *key_slots;    /* interned slot ids whose omission is reported */
+  GPtrArray *antonyms;     /* interned action ids contradicting this one */
+  XrefRuleOrigin origin;
+} XrefAction;
+
+/* Grammatical form of a matched verb or noun. */
+typedef enum {
+  XREF_FORM_BASE,          /* send */
+  XREF_FORM_PRESENT,       /* sends */
+  XREF_FORM_PAST,          /* sent (simple past) */
+  XREF_FORM_PARTICIPLE,    /* sent (past participle), for passives */
+  XREF_FORM_GERUND,        /* sending */
+  XREF_FORM_NOUN,          /* delivery, training */
+} XrefForm;
+
+typedef struct {
+  const XrefAction *action;   /* NULL for a speech verb (see speech table) */
+  XrefForm form;              /* when a word is both past and participle
+                                 (sent), PAST is given; extract decides */
+  const char *lemma;          /* interned base form as written in the rules */
+  const char *rule;           /* interned provenance id: "action:send" */
+} XrefActionMatch;
+
+/* ---- slots ------------------------------------------------------------- */
+
+typedef enum {
+  XREF_COMPARE_EXACT,      /* canonical values must be equal */
+  XREF_COMPARE_SET,        /* values are sets of ids; equal sets agree */
+  XREF_COMPARE_NUMERIC,    /* numbers, equal within tolerance (relative) */
+  XREF_COMPARE_DATE,       /* dates, equal within tolerance (days) */
+  XREF_COMPARE_VAGUE,      /* vague-equivalence groups, e.g. PXM */
+} XrefCompare;
+
+typedef struct {
+  const char *id;           /* interned slot name: location, recipient, … */
+  XrefCompare compare;
+  gdouble tolerance;        /* relative for NUMERIC, days for DATE */
+  gboolean from_timex;      /* value comes from a time expression */
+  guint timex_types;        /* bit set of (1 << XrefTimexType) when from_timex */
+  GPtrArray *patterns;      /* XrefRegex*, tried in order on the sentence
+                               text after the action; group "value" (or the
+                               whole match) is the value's text */
+  GHashTable *groups;       /* value → interned group id for vague
+                               equivalence ("several months" → "PXM"), may
+                               be NULL */
+  XrefRuleOrigin origin;
+} XrefSlotDef;
+
+/* ---- contradictions ---------------------------------------------------- */
+
+typedef enum {
+  XREF_CONTRA_POLARITY,    /* one source affirms, another negates */
+  XREF_CONTRA_ANTONYM,     /* antonym actions on the same topic */
+  XREF_CONTRA_EXCLUSIVE,   /* exclusive slot values */
+  XREF_CONTRA_NUMERIC,     /* numbers beyond tolerance */
+  XREF_CONTRA_DATE,        /* dates beyond tolerance */
+} XrefContraKind;
+
+typedef struct {
+  const char *id;          /* interned, e.g. "negation-flip" */
+  XrefContraKind kind;
+  const char *slot;        /* interned slot id it applies to, NULL = any */
+  gdouble tolerance;
+  const char *description; /* one line for --explain */
+  XrefRuleOrigin origin;
+} XrefContradiction;
+
+/* ---- text stage knowledge ---------------------------------------------- */
+
+typedef struct {
+  const char *id;          /* interned */
+  XrefRegex *line;         /* matched against each whole line (no newline) */
+  gboolean cut_rest;       /* drop this line and everything after it */
+  XrefRuleOrigin origin;
+} XrefBoilerplate;
+
+typedef struct {
+  const char *id;          /* interned, e.g. "tass" */
+  const char *name;        /* display name, e.g. "TASS" */
+  GPtrArray *patterns;     /* plain strings (owned by the rules) that mark
+                              the outlet in a dateline: "/TASS/", "(AP)" */
+  XrefRuleOrigin origin;
+} XrefOutlet;
+
+/* ---- lexicon: closed-class words and small word lists ----------------- */
+
+/* Word classes, a bit set per lower-cased word (see xref_rules_word_class). */
+enum {
+  XREF_WC_DETERMINER   = 1 << 0,   /* the a an this that these those … */
+  XREF_WC_NEGATION     = 1 << 1,   /* not n't never no none nobody … */
+  XREF_WC_PRONOUN_MALE = 1 << 2,   /* he him his */
+  XREF_WC_PRONOUN_FEMALE = 1 << 3, /* she her hers */
+  XREF_WC_PRONOUN_PLURAL = 1 << 4, /* they them their */
+  XREF_WC_PRONOUN_NEUTER = 1 << 5, /* it its */
+  XREF_WC_PREPOSITION  = 1 << 6,   /* in at on to for of with by … */
+  XREF_WC_AUXILIARY    = 1 << 7,   /* be is are was were been have has had do does did */
+  XREF_WC_MODAL        = 1 << 8,   /* will would shall should may might can could must */
+  XREF_WC_CONJUNCTION  = 1 << 9,   /* and or but that which who … */
+  XREF_WC_STOPWORD     = 1 << 10,  /* any other closed-class word */
+};
+
+typedef enum {
+  XREF_MODALITY_ASSERTED,
+  XREF_MODALITY_PLANNED,
+  XREF_MODALITY_POSSIBLE,
+  XREF_MODALITY_REFUSED,       /* refused to comment */
+  XREF_MODALITY_UNCONFIRMED,   /* not officially confirmed */
+  XREF_MODALITY_CONDITIONAL,
+} XrefModality;
+
+/* A modal phrase ("plans to", "refused to comment", "may"). */
+typedef struct {
+  XrefModality modality;
+  gboolean negates;            /* "denied" negates what follows */
+  const char *rule;            /* interned provenance id */
+} XrefModalMatch;
+
+/* ---- the rule set ------------------------------------------------------ */
+
+struct _XrefRules {
+  GHashTable *entities;        /* interned id → XrefEntity* */
+  GHashTable *actions;         /* interned id → XrefAction* */
+  GHashTable *slots;           /* interned id → XrefSlotDef* */
+  GPtrArray *contradictions;   /* XrefContradiction*, in load order */
+  GPtrArray *boilerplate;      /* XrefBoilerplate*, in load order */
+  GPtrArray *outlets;          /* XrefOutlet*, in load order */
+
+  XrefPhraseTable *entity_phrases;  /* aliases, roles, demonyms → XrefEntityMatch* */
+  XrefPhraseTable *action_phrases;  /* every inflected verb, phrasal verb and
+                                       noun form → XrefActionMatch* */
+  XrefPhraseTable *speech_phrases;  /* every inflected speech verb ("said",
+                                       "told reporters" is extract's job) and
+                                       "according to" → XrefActionMatch*
+                                       with action == NULL */
+  XrefPhraseTable *modal_phrases;   /* "plans to", "intend to", "refused to
+                                       comment", "may" → XrefModalMatch* */
+
+  GHashTable *word_classes;    /* interned lower-case word → GUINT_TO_POINTER (XREF_WC_* bits) */
+  GHashTable *abbreviations;   /* interned token form with its final dot, as
+                                  written ("U.S.", "Feb.") and lower-cased
+                                  ("u.s.", "feb.") → GINT_TO_POINTER (1) */
+
+  /* temporal word lists; keys are interned lower-case words */
+  GHashTable *months;          /* "december", "dec", "dec." → GINT_TO_POINTER (12) */
+  GHashTable *weekdays;        /* "wednesday", "wed." → GINT_TO_POINTER (3), ISO 1..7 */
+  GHashTable *numbers;         /* "one" → 1 … "twelve" → 12, "dozen" → 12 */
+  GHashTable *units;           /* "day", "days" → "D"; "week(s)" → "W"; "month(s)" → "M";
+                                  "year(s)" → "Y"; "hour(s)" → "H" (interned value) */
+  GHashTable *vague_quantities;/* "several", "a few", "few", "some", "many" → 1 */
+  GHashTable *seasons;         /* "spring" → "SP", "summer" → "SU", "autumn"/"fall" → "FA", "winter" → "WI" */
+
+  /* where it came from */
+  GPtrArray *dirs;             /* char* folders loaded, in order */
+  GPtrArray *files;            /* char* files loaded, in order */
+};
+
+/* Loads every *.yaml file (sorted by name) of each folder in dirs, in order;
+ * a later definition with the same id replaces an earlier one.  Validates
+ * the whole set; on any error returns NULL and sets XREF_ERROR_RULES whose
+ * message lists every error found, one "file:line:col: message" per line.
+ * Free with xref_rules_free. */
+XrefRules *xref_rules_load (const char *const *dirs, guint n_dirs, GError **error);
+
+/* Loads rules from YAML text held in memory (for tests); name is used in
+ * messages as the file name. */
+XrefRules *xref_rules_load_string (const char *name, const char *yaml, gsize len, GError **error);
+
+void xref_rules_free (XrefRules *rules);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XrefRules, xref_rules_free)
+
+/* Finds the default rules folder: $XREF_RULES, else "rules" beside the
+ * executable (argv0 resolved through /proc/self/exe), else
+ * XREF_DATADIR/rules.  Returns a newly allocated path, or NULL. */
+char *xref_rules_default_dir (void);
+
+/* Longest phrase of the table that starts at tokens[i] (of n).  Returns its
+ * length in tokens (0 when none matches) and sets *value.  Phrase words
+ * written in the rules with an upper-case letter match a token's form
+ * exactly; other words match the token's lower-cased norm. */
+guint xref_phrase_table_match (const XrefPhraseTable *table, const XrefToken *tokens, guint n, guint i,
+                               gconstpointer *value);
+
+/* Number of phrases in the table. */
+guint xref_phrase_table_size (const XrefPhraseTable *table);
+
+/* Word-class bits (XREF_WC_*) of an interned lower-case word, 0 if none. */
+guint xref_rules_word_class (const XrefRules *rules, const char *norm);
+
+/* Convenience lookups; NULL when unknown. */
+const XrefEntity *xref_rules_entity (const XrefRules *rules, const char *id);
+const XrefAction *xref_rules_action (const XrefRules *rules, const char *id);
+const XrefSlotDef *xref_rules_slot (const XrefRules *rules, const char *id);
+
+/* TRUE when entity a is b, or is part_of / is_a b, transitively. */
+gboolean xref_rules_entity_within (const XrefRules *rules, const char *a, const char *b);
+
+/* Runs a rule regex on subject[0..len) with PCRE2's match limit set.
+ * Returns TRUE on a match and sets *match (whole match) and *value (the
+ * group named "value", else the whole match), both relative to subject.
+ * Returns FALSE with no error when nothing matches, FALSE with
+ * XREF_ERROR_REGEX when the match limit was hit.  Thread safe. */
+gboolean xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize offset,
+                           XrefSpan *match, XrefSpan *value, GError **error);
+
+/* The pattern text and id of a rule regex, for messages. */
+const char *xref_regex_pattern (const XrefRegex *re);
+
+G_END_DECLS

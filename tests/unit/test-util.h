@@ -1,0 +1,41 @@
+/* Helpers shared by the cmocka unit tests. */
+#pragma once
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <glib.h>
+#include <string.h>
+
+/* The source tree (set by `make unit`), for rules/ corpus/ tests/cases/. */
+static inline const char *
+test_srcdir (void)
+{
+  const char *d = g_getenv ("XREF_SRCDIR");
+  return d != NULL ? d : ".";
+}
+
+/* A path below the source tree; free with g_free. */
+static inline char *
+test_path (const char *rel)
+{
+  return g_build_filename (test_srcdir (), rel, NULL);
+}
+
+/* Asserts a GError is unset, printing its message if not. */
+#define assert_no_error(err) \
+  do { \
+    if ((err) != NULL) \
+      fail_msg ("unexpected error: %s", (err)->message); \
+  } while (0)
+
+/* Asserts two NUL-terminated strings are equal, either may be NULL. */
+#define assert_str_equal_or_null(a, b) \
+  do { \
+    const char *a_ = (a), *b_ = (b); \
+    if (g_strcmp0 (a_, b_) != 0) \
+      fail_msg ("\"%s\" != \"%s\"", a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
+  } while (0)
