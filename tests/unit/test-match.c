@@ -1,0 +1,891 @@
+/* Unit tests of the match stage: hand-built documents and claims, compared
+ * under the default rules (XREF_RULES) plus a small test rule file. */
+#include "test-util.h"
+
+#include <glib/gstdio.h>
+
+#include "xref/match.h"
+
+/* What the default rules do not hold: a concept with other_than. */
+static const char test_rules_yaml[] =
+  "entities:\n"
+  "  - id: test-third-country\n"
+  "    type: concept\n"
+  "    aliases: [a test third country]\n"
+  "    other_than: [us, ukraine]\n";
+
+static XrefRules *rules;
+static char *rules_tmpdir;
+
+static int
+setup_rules (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *defaults = NULL;
+  g_autofree char *file = NULL;
+  const char *env = g_getenv ("XREF_RULES");
+  const char *dirs[2];
+
+  defaults = env != NULL ? g_strdup (env) : test_path ("rules");
+  rules_tmpdir = g_dir_make_tmp ("xref-test-match-XXXXXX", &error);
+  assert_no_error (error);
+  file = g_build_filename (rules_tmpdir, "test.yaml", NULL);
+  g_file_set_contents (file, test_rules_yaml, -1, &error);
+  assert_no_error (error);
+  dirs[0] = defaults;
+  dirs[1] = rules_tmpdir;
+  rules = xref_rules_load (dirs, 2, &error);
+  assert_no_error (error);
+  assert_non_null (rules);
+  return 0;
+}
+
+static int
+teardown_rules (void **state)
+{
+  g_autofree char *file = g_build_filename (rules_tmpdir, "test.yaml", NULL);
+
+  g_clear_pointer (&rules, xref_rules_free);
+  g_unlink (file);
+  g_rmdir (rules_tmpdir);
+  g_clear_pointer (&rules_tmpdir, g_free);
+  return 0;
+}
+
+/* ---- building documents and claims -------------------------------------- */
+
+static GPtrArray *
+corpus_new (guint n, ...)
+{
+  GPtrArray *docs = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_document_free);
+  va_list ap;
+
+  va_start (ap, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = va_arg (ap, const char *);
+      XrefDocument *doc = xref_document_new (id, id);
+      g_ptr_array_set_free_func (doc->claims, (GDestroyNotify) xref_claim_free);
+      g_ptr_array_add (docs, doc);
+    }
+  va_end (ap);
+  return docs;
+}
+
+static XrefDocument *
+doc_at (GPtrArray *docs, guint i)
+{
+  return g_ptr_array_index (docs, i);
+}
+
+static const char *
+intern_or_null (const char *s)
+{
+  return s != NULL ? g_intern_string (s) : NULL;
+}
+
+static gint
+cmp_slot_values (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const XrefSlotValue *) a)->slot, ((const XrefSlotValue *) b)->slot);
+}
+
+/* Appends a claim to doc; the trailing arguments are "slot=value" strings,
+ * NULL-terminated.  Spans are fake but distinct and in text order. */
+static XrefClaim *
+add_claim (XrefDocument *doc, const char *actor, const char *action, const char *object, const char *date,
+           XrefPolarity polarity, ...)
+{
+  XrefClaim *c = g_new0 (XrefClaim, 1);
+  gsize base = (gsize) doc->claims->len * 100;
+  const char *sv;
+  va_list ap;
+
+  c->id = g_strdup_printf ("%s#%u", doc->id, doc->claims->len + 1);
+  c->doc = doc;
+  c->start = base;
+  c->end = base + 90;
+  c->actor = (XrefArg) { intern_or_null (actor), base, base + 5, NULL };
+  c->action = (XrefArg) { intern_or_null (action), base + 10, base + 15, NULL };
+  c->object = (XrefArg) { intern_or_null (object), base + 20, base + 25, NULL };
+  if (date != NULL)
+    c->date = (XrefArg) { g_intern_string (date), base + 30, base + 40, NULL };
+  c->slots = g_array_new (FALSE, TRUE, sizeof (XrefSlotValue));
+  c->polarity = polarity;
+  c->modality = XREF_MODALITY_ASSERTED;
+  c->rules = g_ptr_array_new ();
+
+  va_start (ap, polarity);
+  while ((sv = va_arg (ap, const char *)) != NULL)
+    {
+      g_auto (GStrv) kv = g_strsplit (sv, "=", 2);
+      XrefSlotValue v = { 0 };
+      v.slot = g_intern_string (kv[0]);
+      v.value = g_intern_string (kv[1]);
+      v.start = base + 50 + c->slots->len * 10;
+      v.end = v.start + 5;
+      g_array_append_val (c->slots, v);
+    }
+  va_end (ap);
+  g_array_sort (c->slots, cmp_slot_values);
+  g_ptr_array_add (doc->claims, c);
+  return c;
+}
+
+#define AFF XREF_POLARITY_AFFIRMED
+#define NEG XREF_POLARITY_NEGATED
+
+/* The row of a topic and slot (actor may be NULL to match any), or NULL. */
+static const XrefRow *
+find_row (GPtrArray *rows, const char *actor, const char *action, const char *object, const char *slot)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const XrefRow *r = g_ptr_array_index (rows, i);
+      if ((actor == NULL || g_strcmp0 (r->actor, actor) == 0) && g_strcmp0 (r->action, action) == 0
+          && g_strcmp0 (r->object, object) == 0 && g_strcmp0 (r->slot, slot) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+static const XrefRow *
+must_find (GPtrArray *rows, const char *actor, const char *action, const char *object, const char *slot)
+{
+  const XrefRow *r = find_row (rows, actor, action, object, slot);
+
+  if (r == NULL)
+    fail_msg ("no row %s/%s/%s/%s", actor, action, object, slot);
+  return r;
+}
+
+static const XrefSource *
+source (const XrefRow *row, guint i)
+{
+  assert_true (i < row->sources->len);
+  return &g_array_index (row->sources, XrefSource, i);
+}
+
+static guint
+count_rows (GPtrArray *rows, const char *action, const char *slot)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const XrefRow *r = g_ptr_array_index (rows, i);
+      if ((action == NULL || g_strcmp0 (r->action, action) == 0) && (slot == NULL || g_strcmp0 (r->slot, slot) == 0))
+        n++;
+    }
+  return n;
+}
+
+/* Every row: one source per document in corpus order, n_states right, ids
+ * r1.. in order, verdict classes ranked. */
+static void dump_rows (GPtrArray *rows);
+
+static void
+check_invariants (GPtrArray *docs, GPtrArray *rows)
+{
+  dump_rows (rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const XrefRow *r = g_ptr_array_index (rows, i);
+      g_autofree char *id = g_strdup_printf ("r%u", i + 1);
+      guint n = 0;
+
+      assert_string_equal (r->id, id);
+      assert_non_null (r->rule);
+      assert_non_null (r->note);
+      assert_int_equal (r->sources->len, docs->len);
+      for (guint d = 0; d < docs->len; d++)
+        {
+          const XrefSource *s = source (r, d);
+          assert_ptr_equal (s->doc, g_ptr_array_index (docs, d));
+          if (s->states)
+            {
+              n++;
+              assert_non_null (s->value);
+              assert_non_null (s->claim);
+              assert_ptr_equal (s->claim->doc, s->doc);
+            }
+          else
+            {
+              assert_null (s->value);
+              assert_null (s->claim);
+            }
+        }
+      assert_int_equal (n, r->n_states);
+      if (i > 0)
+        {
+          const XrefRow *p = g_ptr_array_index (rows, i - 1);
+          /* differ before omit before agree */
+          static const int order[] = { [XREF_VERDICT_DIFFER] = 0, [XREF_VERDICT_OMIT] = 1, [XREF_VERDICT_AGREE] = 2 };
+          assert_true (order[p->verdict] <= order[r->verdict]);
+        }
+    }
+}
+
+/* XREF_TEST_DUMP=1 prints the rows of each run, for debugging a case. */
+static void
+dump_rows (GPtrArray *rows)
+{
+  if (g_getenv ("XREF_TEST_DUMP") == NULL)
+    return;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const XrefRow *r = g_ptr_array_index (rows, i);
+      g_autoptr (GString) s = g_string_new (NULL);
+
+      for (guint d = 0; d < r->sources->len; d++)
+        {
+          const XrefSource *src = source (r, d);
+          g_string_append_printf (s, " %s=%s", src->doc->id, src->states ? src->value : "-");
+        }
+      g_printerr ("%s %s/%s/%s %s: %s [%s] %s;%s\n", r->id, r->actor ? r->actor : "?", r->action,
+                  r->object ? r->object : "-", r->slot, xref_verdict_name (r->verdict), r->rule, r->note, s->str);
+    }
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void
+test_verdict_names (void **state)
+{
+  assert_string_equal (xref_verdict_name (XREF_VERDICT_AGREE), "agree");
+  assert_string_equal (xref_verdict_name (XREF_VERDICT_DIFFER), "differ");
+  assert_string_equal (xref_verdict_name (XREF_VERDICT_OMIT), "omit");
+}
+
+static void
+test_date_agree (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (2, "a.txt", "b.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  /* "Feb. 24" and "February 24" both normalised to one value. */
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", "2022-02-24", AFF, NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "patriot", "2022-02-24", AFF, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+
+  r = must_find (rows, "us", "send", "patriot", "date");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:equal");
+  assert_int_equal (r->n_states, 2);
+  assert_string_equal (source (r, 0)->value, "2022-02-24");
+  assert_string_equal (source (r, 1)->value, "2022-02-24");
+  /* the value's span is the date's span */
+  assert_int_equal (source (r, 0)->start, 30);
+  assert_int_equal (source (r, 0)->end, 40);
+
+  r = must_find (rows, "us", "send", "patriot", "event");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:event");
+  /* all affirmed: no polarity row */
+  assert_null (find_row (rows, "us", "send", "patriot", "polarity"));
+}
+
+static void
+test_date_partial_refines (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (3, "a.txt", "b.txt", "c.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", "2022-12-21", AFF, NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "patriot", "XXXX-12-21", AFF, NULL);
+  add_claim (doc_at (docs, 2), "us", "send", "patriot", "2022-12", AFF, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "us", "send", "patriot", "date");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:refinement");
+  assert_int_equal (r->n_states, 3);
+}
+
+static void
+test_date_differ (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (3, "a.txt", "b.txt", "c.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", "2022-12-21", AFF, NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "patriot", "2022-12-22", AFF, NULL);
+  add_claim (doc_at (docs, 2), "us", "send", "patriot", NULL, AFF, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+
+  /* a date differ does not split the topic: one event row for three docs */
+  assert_int_equal (count_rows (rows, "send", "event"), 1);
+  assert_int_equal (must_find (rows, "us", "send", "patriot", "event")->n_states, 3);
+
+  r = must_find (rows, "us", "send", "patriot", "date");
+  assert_int_equal (r->verdict, XREF_VERDICT_DIFFER);
+  assert_string_equal (r->rule, "date-mismatch");
+  assert_int_equal (r->n_states, 2);
+  assert_true (source (r, 0)->states);
+  assert_string_equal (source (r, 1)->value, "2022-12-22");
+  assert_false (source (r, 2)->states);
+  assert_non_null (strstr (r->note, "2022-12-21"));
+  assert_non_null (strstr (r->note, "2022-12-22"));
+  /* the only differ row is ranked first */
+  assert_ptr_equal (g_ptr_array_index (rows, 0), r);
+}
+
+static void
+test_negation_flip (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (3, "a.txt", "b.txt", "c.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  add_claim (doc_at (docs, 0), "us", "send", "np:military personnel", NULL, NEG, NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "np:military personnel", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 2), "us", "send", "np:military personnel", NULL, NEG, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+
+  r = must_find (rows, "us", "send", "np:military personnel", "polarity");
+  assert_int_equal (r->verdict, XREF_VERDICT_DIFFER);
+  assert_string_equal (r->rule, "negation-flip");
+  assert_int_equal (r->n_states, 3);
+  assert_string_equal (source (r, 0)->value, "negated");
+  assert_string_equal (source (r, 1)->value, "affirmed");
+  assert_string_equal (r->id, "r1");
+}
+
+static void
+test_both_negated_agree (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (2, "a.txt", "b.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  /* "Pentagon" rolls up to the US: one topic. */
+  add_claim (doc_at (docs, 0), "us", "send", "np:military personnel", NULL, NEG, NULL);
+  add_claim (doc_at (docs, 1), "pentagon", "send", "np:military personnel", NULL, NEG, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+
+  r = must_find (rows, "us", "send", "np:military personnel", "polarity");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:equal");
+  assert_string_equal (source (r, 0)->value, "negated");
+  assert_string_equal (source (r, 1)->value, "negated");
+  assert_non_null (strstr (r->note, "negate"));
+}
+
+static void
+test_set_refinement (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (3, "a.txt", "b.txt", "c.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  add_claim (doc_at (docs, 0), "us", "train", "ukrainian-armed-forces", NULL, AFF, "location=test-third-country",
+             "timeline=PXM", NULL);
+  add_claim (doc_at (docs, 1), "us", "train", "ukrainian-armed-forces", NULL, AFF, "location=germany",
+             "timeline=PXM", NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+
+  /* the object rolls up to its root as the actor does */
+  r = must_find (rows, "us", "train", "ukraine", "location");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:refinement");
+  assert_string_equal (source (r, 1)->value, "germany");
+  assert_int_equal (source (r, 1)->start, 50);
+
+  r = must_find (rows, "us", "train", "ukraine", "timeline");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:vague");
+
+  /* a third document trains in the US: excluded by the concept → differ */
+  add_claim (doc_at (docs, 2), "pentagon", "train", "ukrainian-armed-forces", NULL, AFF, "location=us",
+             "timeline=P3M", NULL);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "us", "train", "ukraine", "location");
+  assert_int_equal (r->verdict, XREF_VERDICT_DIFFER);
+  assert_string_equal (r->rule, "exclusive-location");
+  assert_int_equal (r->n_states, 3);
+  /* location is a key slot of train: its differ row comes first */
+  assert_string_equal (r->id, "r1");
+
+  /* "several months" refined by "three months" */
+  r = must_find (rows, "us", "train", "ukraine", "timeline");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:refinement");
+}
+
+static void
+test_set_members (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (2, "a.txt", "b.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  /* "on the territories of Britain, Germany" vs "in Germany" */
+  add_claim (doc_at (docs, 0), "us", "train", "ukraine", NULL, AFF, "location=germany,uk", NULL);
+  add_claim (doc_at (docs, 1), "us", "train", "ukraine", NULL, AFF, "location=germany", NULL);
+  rows = xref_match (docs, rules);
+  r = must_find (rows, "us", "train", "ukraine", "location");
+  assert_string_equal (r->rule, "agree:refinement");
+
+  /* overlapping but neither within the other */
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_ptr_array_set_size (doc_at (docs, 1)->claims, 0);
+  add_claim (doc_at (docs, 1), "us", "train", "ukraine", NULL, AFF, "location=germany,italy", NULL);
+  rows = xref_match (docs, rules);
+  r = must_find (rows, "us", "train", "ukraine", "location");
+  assert_int_equal (r->verdict, XREF_VERDICT_DIFFER);
+  assert_string_equal (r->rule, "exclusive-location");
+}
+
+static void
+test_numeric (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (3, "a.txt", "b.txt", "c.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  add_claim (doc_at (docs, 0), "russia", "kill", "np:civilians", NULL, AFF, "quantity=6755", NULL);
+  add_claim (doc_at (docs, 1), "russia", "kill", "np:civilians", NULL, AFF, "quantity=6,900", NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "russia", "kill", "np:civilians", "quantity");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:within-tolerance");
+
+  /* 6755 vs 7500 is 10% apart: beyond number-mismatch's 5% */
+  add_claim (doc_at (docs, 2), "russia", "kill", "np:civilians", NULL, AFF, "quantity=7500", NULL);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "russia", "kill", "np:civilians", "quantity");
+  assert_int_equal (r->verdict, XREF_VERDICT_DIFFER);
+  assert_string_equal (r->rule, "number-mismatch");
+  assert_int_equal (r->n_states, 3);
+}
+
+static void
+test_key_slot_omission (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (3, "a.txt", "b.txt", "c.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", NULL, AFF, "recipient=ukraine", NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "patriot", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 2), "us", "send", "patriot", NULL, AFF, "recipient=ukraine", "purpose=air defense", NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+
+  r = must_find (rows, "us", "send", "patriot", "recipient");
+  assert_int_equal (r->verdict, XREF_VERDICT_OMIT);
+  assert_string_equal (r->rule, "key-slot:recipient");
+  assert_int_equal (r->n_states, 2);
+  assert_false (source (r, 1)->states);
+  assert_string_equal (r->id, "r1");
+
+  /* purpose is not a key slot: one source giving it is uncontested */
+  r = must_find (rows, "us", "send", "patriot", "purpose");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:uncontested");
+  assert_int_equal (r->n_states, 1);
+
+  /* no document states a location: no row */
+  assert_null (find_row (rows, "us", "send", "patriot", "location"));
+}
+
+static void
+test_event_omit (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (4, "a.txt", "b.txt", "c.txt", "d.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  /* half the corpus or more reports it: the others omit it */
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 2), "us", "send", "patriot", NULL, AFF, NULL);
+  /* less than half: agree among those who state it */
+  add_claim (doc_at (docs, 1), "russia", "attack", "ukraine", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 1), "russia", "attack", "ukraine", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 3), "russia", "attack", "ukraine", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 3), "uk", "help", "ukraine", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 0), "uk", "help", "ukraine", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 1), "uk", "help", "ukraine", NULL, AFF, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+
+  r = must_find (rows, "us", "send", "patriot", "event");
+  assert_int_equal (r->verdict, XREF_VERDICT_OMIT);
+  assert_string_equal (r->rule, "omit:event");
+  assert_true (source (r, 0)->states);
+  assert_false (source (r, 1)->states);
+  assert_true (source (r, 2)->states);
+  assert_false (source (r, 3)->states);
+
+  r = must_find (rows, "russia", "attack", "ukraine", "event");
+  assert_int_equal (r->verdict, XREF_VERDICT_OMIT);
+  assert_int_equal (r->n_states, 2);
+  /* the first claim of the document in text order is the one shown */
+  assert_string_equal (source (r, 1)->claim->id, "b.txt#1");
+
+  r = must_find (rows, "uk", "help", "ukraine", "event");
+  assert_int_equal (r->verdict, XREF_VERDICT_OMIT);
+  assert_int_equal (r->n_states, 3);
+  /* more stating sources rank first within a class */
+  assert_ptr_equal (rows->pdata[0], r);
+}
+
+static void
+test_several_values_noted (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (2, "a.txt", "b.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", NULL, AFF, "recipient=ukraine", NULL);
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", NULL, AFF, "recipient=germany", NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "patriot", NULL, AFF, "recipient=ukraine", NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "us", "send", "patriot", "recipient");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (source (r, 0)->value, "ukraine");
+  assert_string_equal (source (r, 0)->claim->id, "a.txt#1");
+  assert_non_null (strstr (r->note, "several values"));
+}
+
+static void
+test_wildcard_actor (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (2, "a.txt", "b.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  /* "Patriot systems will be delivered" (no actor) joins the one topic */
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 1), NULL, "send", "patriot", NULL, AFF, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "us", "send", "patriot", "event");
+  assert_int_equal (r->n_states, 2);
+  assert_null (source (r, 1)->claim->actor.id);
+
+  /* no object either: still one compatible topic for the action */
+  add_claim (doc_at (docs, 1), "russia", "attack", "ukraine", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 0), NULL, "attack", NULL, NULL, AFF, NULL);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = xref_match (docs, rules);
+  r = must_find (rows, "russia", "attack", "ukraine", "event");
+  assert_int_equal (r->n_states, 2);
+}
+
+static void
+test_wildcard_ambiguous (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (5, "a.txt", "b.txt", "c.txt", "d.txt", "e.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+
+  /* two topics could take the actor-less claim: it stays alone */
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "patriot", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 2), "germany", "send", "patriot", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 3), "germany", "send", "patriot", NULL, AFF, NULL);
+  add_claim (doc_at (docs, 4), NULL, "send", "patriot", NULL, AFF, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  assert_int_equal (must_find (rows, "us", "send", "patriot", "event")->n_states, 2);
+  assert_int_equal (must_find (rows, "germany", "send", "patriot", "event")->n_states, 2);
+  assert_int_equal (count_rows (rows, "send", "event"), 2);
+}
+
+static void
+test_single_document_no_row (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (2, "a.txt", "b.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", "2022-12-21", AFF, "recipient=ukraine", NULL);
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", "2022-12-22", NEG, "recipient=germany", NULL);
+  add_claim (doc_at (docs, 1), "russia", "attack", "ukraine", NULL, AFF, NULL);
+  rows = xref_match (docs, rules);
+  assert_int_equal (rows->len, 0);
+}
+
+static void
+test_date_identity_splits (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (4, "a.txt", "b.txt", "c.txt", "d.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  guint n = 0;
+
+  /* begin lists date as a key slot: events far apart are distinct */
+  add_claim (doc_at (docs, 0), NULL, "begin", "np:operation", "2022-02-24", AFF, NULL);
+  add_claim (doc_at (docs, 1), NULL, "begin", "np:operation", "2022-02-24", AFF, NULL);
+  add_claim (doc_at (docs, 2), NULL, "begin", "np:operation", "2022-09-21", AFF, NULL);
+  add_claim (doc_at (docs, 3), NULL, "begin", "np:operation", "2022-09-21", AFF, NULL);
+  add_claim (doc_at (docs, 3), NULL, "begin", "np:operation", NULL, AFF, NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const XrefRow *r = g_ptr_array_index (rows, i);
+      if (strcmp (r->slot, "date") == 0)
+        {
+          assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+          assert_int_equal (r->n_states, 2);
+          n++;
+        }
+    }
+  assert_int_equal (n, 2);
+  assert_int_equal (count_rows (rows, "begin", "event"), 2);
+}
+
+/* Rows of two runs are the same when ids, topics, verdicts, rules, notes and
+ * each document's source agree. */
+static void
+assert_same_rows (GPtrArray *a, GPtrArray *b)
+{
+  assert_int_equal (a->len, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const XrefRow *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+
+      assert_string_equal (x->id, y->id);
+      assert_str_equal_or_null (x->actor, y->actor);
+      assert_string_equal (x->action, y->action);
+      assert_str_equal_or_null (x->object, y->object);
+      assert_string_equal (x->slot, y->slot);
+      assert_int_equal (x->verdict, y->verdict);
+      assert_string_equal (x->rule, y->rule);
+      assert_string_equal (x->note, y->note);
+      assert_int_equal (x->n_states, y->n_states);
+      for (guint d = 0; d < x->sources->len; d++)
+        {
+          const XrefSource *s = source (x, d);
+          const XrefSource *t = NULL;
+          for (guint e = 0; e < y->sources->len && t == NULL; e++)
+            if (strcmp (source (y, e)->doc->id, s->doc->id) == 0)
+              t = source (y, e);
+          assert_non_null (t);
+          assert_int_equal (s->states, t->states);
+          assert_str_equal_or_null (s->claim != NULL ? s->claim->id : NULL, t->claim != NULL ? t->claim->id : NULL);
+          assert_str_equal_or_null (s->value, t->value);
+          assert_int_equal (s->start, t->start);
+          assert_int_equal (s->end, t->end);
+        }
+    }
+}
+
+static void
+fill_mixed (GPtrArray *docs, const char *id)
+{
+  XrefDocument *doc = NULL;
+
+  for (guint i = 0; i < docs->len; i++)
+    if (strcmp (doc_at (docs, i)->id, id) == 0)
+      doc = doc_at (docs, i);
+  assert_non_null (doc);
+  if (strcmp (id, "a.txt") == 0)
+    {
+      add_claim (doc, "us", "send", "patriot", "2022-12-21", AFF, "recipient=ukraine", NULL);
+      add_claim (doc, "us", "train", "ukraine", NULL, AFF, "location=test-third-country", "timeline=PXM", NULL);
+      add_claim (doc, "russia", "kill", "np:civilians", NULL, AFF, "quantity=100", NULL);
+    }
+  else if (strcmp (id, "b.txt") == 0)
+    {
+      add_claim (doc, "pentagon", "send", "patriot", "2022-12-22", AFF, NULL);
+      add_claim (doc, "us", "train", "ukraine", NULL, AFF, "location=us", NULL);
+      add_claim (doc, NULL, "kill", "np:civilians", NULL, AFF, "quantity=104", NULL);
+      add_claim (doc, "us", "send", "np:personnel", NULL, NEG, NULL);
+    }
+  else
+    {
+      add_claim (doc, NULL, "send", "patriot", NULL, NEG, "recipient=germany", NULL);
+      add_claim (doc, "us", "train", "ukraine", NULL, AFF, "location=germany", "timeline=P3M", NULL);
+      add_claim (doc, "us", "send", "np:personnel", NULL, AFF, NULL);
+      add_claim (doc, "russia", "kill", "np:civilians", NULL, AFF, "quantity=250", NULL);
+    }
+}
+
+static void
+test_deterministic_order (void **state)
+{
+  g_autoptr (GPtrArray) fwd = corpus_new (3, "a.txt", "b.txt", "c.txt");
+  g_autoptr (GPtrArray) rev = corpus_new (3, "c.txt", "b.txt", "a.txt");
+  g_autoptr (GPtrArray) rows1 = NULL;
+  g_autoptr (GPtrArray) rows2 = NULL;
+  g_autoptr (GPtrArray) again = NULL;
+  static const char *const ids[] = { "a.txt", "b.txt", "c.txt" };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      fill_mixed (fwd, ids[i]);
+      fill_mixed (rev, ids[2 - i]);
+    }
+  rows1 = xref_match (fwd, rules);
+  rows2 = xref_match (rev, rules);
+  check_invariants (fwd, rows1);
+  check_invariants (rev, rows2);
+  assert_true (rows1->len >= 10);
+  /* differ rows in this corpus: the recipient, the location (key slots),
+   * the date, the numbers, two negation flips */
+  assert_int_equal (((const XrefRow *) rows1->pdata[0])->verdict, XREF_VERDICT_DIFFER);
+  assert_string_equal (must_find (rows1, "us", "train", "ukraine", "location")->rule, "exclusive-location");
+  assert_string_equal (must_find (rows1, "us", "send", "patriot", "recipient")->rule, "exclusive-recipient");
+  assert_string_equal (must_find (rows1, "us", "send", "np:personnel", "polarity")->rule, "negation-flip");
+  assert_string_equal (must_find (rows1, "russia", "kill", "np:civilians", "quantity")->rule, "number-mismatch");
+  assert_same_rows (rows1, rows2);
+
+  /* and the same run twice gives the same rows */
+  again = xref_match (fwd, rules);
+  assert_same_rows (rows1, again);
+}
+
+static void
+test_exact_within (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (2, "a.txt", "b.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  /* "to Ukraine" and "to the Ukrainian armed forces": one lies within the other */
+  add_claim (doc_at (docs, 0), "us", "send", "patriot", NULL, AFF, "recipient=ukraine", NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "patriot", NULL, AFF, "recipient=ukrainian-armed-forces", NULL);
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "us", "send", "patriot", "recipient");
+  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
+  assert_string_equal (r->rule, "agree:refinement");
+}
+
+static void
+test_no_rules (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (2, "a.txt", "b.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  /* without rules nothing rolls up, no slot is known, and a difference
+   * names the built-in rule of its row */
+  add_claim (doc_at (docs, 0), "pentagon", "send", "patriot", "2022-12-21", AFF, "recipient=ukraine", NULL);
+  add_claim (doc_at (docs, 1), "pentagon", "send", "patriot", "2022-12-22", NEG, "recipient=ukraine", NULL);
+  add_claim (doc_at (docs, 1), "us", "send", "patriot", NULL, AFF, NULL);
+  rows = xref_match (docs, NULL);
+  check_invariants (docs, rows);
+  assert_int_equal (rows->len, 3);
+  r = must_find (rows, "pentagon", "send", "patriot", "polarity");
+  assert_string_equal (r->rule, "differ:polarity");
+  r = must_find (rows, "pentagon", "send", "patriot", "date");
+  assert_string_equal (r->rule, "differ:date");
+  assert_null (find_row (rows, "pentagon", "send", "patriot", "recipient"));
+}
+
+static void
+test_empty_corpus (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (0);
+  g_autoptr (GPtrArray) rows = xref_match (docs, rules);
+
+  assert_non_null (rows);
+  assert_int_equal (rows->len, 0);
+}
+
+/* 20,000 claims over 1,000 documents: the rows must be those a naive count
+ * of topics per document predicts. */
+static void
+test_cost (void **state)
+{
+  static const char *const actions[] = { "send", "train", "attack", "kill" };
+  static const char *const actors[] = { "us", "russia", "germany", "uk", "ukraine", "france" };
+  static const char *const objects[] = { "patriot", "np:troops", "np:civilians", "np:tanks", "ukraine" };
+  static const char *const places[] = { "germany", "uk", "test-third-country", "poland" };
+  enum { N_DOCS = 1000, PER_DOC = 20 };
+  g_autoptr (GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_document_free);
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GHashTable) topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_hash_table_unref);
+  g_autoptr (GRand) rnd = g_rand_new_with_seed (42);
+  guint expected = 0, n_claims = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint d = 0; d < N_DOCS; d++)
+    {
+      g_autofree char *id = g_strdup_printf ("doc%04u.txt", d);
+      XrefDocument *doc = xref_document_new (id, id);
+
+      g_ptr_array_set_free_func (doc->claims, (GDestroyNotify) xref_claim_free);
+      g_ptr_array_add (docs, doc);
+      for (guint k = 0; k < PER_DOC; k++)
+        {
+          const char *action = actions[g_rand_int_range (rnd, 0, G_N_ELEMENTS (actions))];
+          const char *actor = actors[g_rand_int_range (rnd, 0, G_N_ELEMENTS (actors))];
+          const char *object = objects[g_rand_int_range (rnd, 0, G_N_ELEMENTS (objects))];
+          g_autofree char *place = g_strdup_printf ("location=%s", places[g_rand_int_range (rnd, 0, 4)]);
+          g_autofree char *qty = g_strdup_printf ("quantity=%d", g_rand_int_range (rnd, 1, 50));
+          g_autofree char *key = g_strdup_printf ("%s|%s|%s", action, actor, object);
+          GHashTable *set = g_hash_table_lookup (topics, key);
+
+          add_claim (doc, actor, action, object, NULL, g_rand_int_range (rnd, 0, 10) == 0 ? NEG : AFF, place, qty,
+                     NULL);
+          n_claims++;
+          if (set == NULL)
+            {
+              set = g_hash_table_new (g_direct_hash, g_direct_equal);
+              g_hash_table_insert (topics, g_steal_pointer (&key), set);
+            }
+          g_hash_table_add (set, doc);
+        }
+    }
+  assert_int_equal (n_claims, 20000);
+  g_hash_table_iter_init (&iter, topics);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_hash_table_size (value) >= 2)
+      expected++;
+
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  assert_true (expected > 0);
+  assert_int_equal (count_rows (rows, NULL, "event"), expected);
+  /* every topic has many values for its slots: polarity and location differ */
+  assert_int_equal (count_rows (rows, NULL, "polarity"), expected);
+  assert_int_equal (((const XrefRow *) rows->pdata[0])->verdict, XREF_VERDICT_DIFFER);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_verdict_names),
+    cmocka_unit_test (test_date_agree),
+    cmocka_unit_test (test_date_partial_refines),
+    cmocka_unit_test (test_date_differ),
+    cmocka_unit_test (test_negation_flip),
+    cmocka_unit_test (test_both_negated_agree),
+    cmocka_unit_test (test_set_refinement),
+    cmocka_unit_test (test_set_members),
+    cmocka_unit_test (test_numeric),
+    cmocka_unit_test (test_key_slot_omission),
+    cmocka_unit_test (test_event_omit),
+    cmocka_unit_test (test_several_values_noted),
+    cmocka_unit_test (test_wildcard_actor),
+    cmocka_unit_test (test_wildcard_ambiguous),
+    cmocka_unit_test (test_single_document_no_row),
+    cmocka_unit_test (test_date_identity_splits),
+    cmocka_unit_test (test_deterministic_order),
+    cmocka_unit_test (test_exact_within),
+    cmocka_unit_test (test_no_rules),
+    cmocka_unit_test (test_empty_corpus),
+    cmocka_unit_test (test_cost),
+  };
+
+  return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
+}
