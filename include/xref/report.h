@@ -36,8 +36,13 @@ gboolean xref_render (const XrefReport *report, XrefFormat format, GString *out,
 /* Individual renderers (the table in report.c maps formats to these). */
 void xref_render_table (const XrefReport *report, GString *out);
 void xref_render_json (const XrefReport *report, GString *out);
+void xref_render_markdown (const XrefReport *report, GString *out);
+void xref_render_csv (const XrefReport *report, GString *out);
+void xref_render_html (const XrefReport *report, GString *out);
 
-/* Escaping helpers (report-escape.c). */
+/* Escaping helpers (report-escape.c).  A len of -1 means s is
+ * NUL-terminated; s NULL appends nothing (null for JSON, an empty field
+ * for CSV). */
 /* Appends s[0..len) as a JSON string literal with quotes; invalid UTF-8 is
  * replaced by U+FFFD so the output is always valid JSON. */
 void xref_escape_json (GString *out, const char *s, gssize len);
@@ -46,5 +51,19 @@ void xref_escape_json (GString *out, const char *s, gssize len);
 void xref_escape_terminal (GString *out, const char *s, gssize len);
 /* Display width in terminal columns of a valid UTF-8 string. */
 guint xref_display_width (const char *s, gssize len);
+/* Appends s[0..len) as one RFC 4180 field: quoted (quotes doubled) when it
+ * holds , " CR or LF; a leading ' when it starts with = + - @ TAB or CR
+ * (OWASP CSV injection); invalid UTF-8 and NUL replaced by U+FFFD.
+ * s NULL appends an empty field. */
+void xref_escape_csv (GString *out, const char *s, gssize len);
+/* Appends s[0..len) for one GFM table cell: \ | and the other inline
+ * markup characters (* _ ` [ ] < > & ~) backslash-escaped, line breaks and
+ * tabs turned into spaces, control characters, bidi overrides and invalid
+ * UTF-8 replaced by U+FFFD. */
+void xref_escape_markdown (GString *out, const char *s, gssize len);
+/* Appends s[0..len) as HTML text or attribute value: & < > " ' as
+ * references, control characters, bidi overrides and invalid UTF-8
+ * replaced by U+FFFD. */
+void xref_escape_html (GString *out, const char *s, gssize len);
 
 G_END_DECLS

@@ -1,0 +1,130 @@
+/* xref — report: CSV for a spreadsheet (RFC 4180).
+ *
+ * A header record, then one record per (row, source); for `xref extract`
+ * one record per claim.  Records end with CRLF (RFC 4180 §2.1); every
+ * text field goes through xref_escape_csv (quoting and the OWASP guard
+ * against formula injection). */
+#include "report/report-private.h"
+
+/* ,field — every field but the first of a record. */
+static void
+field (GString *out, const char *s)
+{
+  g_string_append_c (out, ',');
+  xref_escape_csv (out, s, -1);
+}
+
+static void
+field_span (GString *out, const XrefDocument *doc, gsize start, gsize end)
+{
+  gsize len;
+  const char *s = xref_report_span (doc, start, end, &len);
+
+  g_string_append_c (out, ',');
+  if (s != NULL)
+    xref_escape_csv (out, s, (gssize) len);
+}
+
+static void
+field_size (GString *out, gsize n)
+{
+  g_string_append_printf (out, ",%" G_GSIZE_FORMAT, n);
+}
+
+static void
+end_record (GString *out)
+{
+  g_string_append (out, "\r\n");
+}
+
+static void
+rows (GString *out, const XrefReport *report)
+{
+  g_string_append (out, "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end");
+  end_record (out);
+  for (guint i = 0; report->rows != NULL && i < report->rows->len; i++)
+    {
+      const XrefRow *row = g_ptr_array_index (report->rows, i);
+
+      for (guint j = 0; row->sources != NULL && j < row->sources->len; j++)
+        {
+          const XrefSource *s = &g_array_index (row->sources, XrefSource, j);
+
+          xref_escape_csv (out, row->id, -1);
+          field (out, xref_verdict_name (row->verdict));
+          field (out, row->slot);
+          field (out, row->actor);
+          field (out, row->action);
+          field (out, row->object);
+          field (out, row->rule);
+          field (out, row->note);
+          field (out, s->doc != NULL ? s->doc->id : NULL);
+          field (out, s->states ? "states" : "omits");
+          field (out, s->claim != NULL ? s->claim->id : NULL);
+          field (out, s->states ? s->value : NULL);
+          if (s->states)
+            {
+              field_span (out, s->doc, s->start, s->end);
+              field_size (out, s->start);
+              field_size (out, s->end);
+            }
+          else
+            g_string_append (out, ",,,");
+          end_record (out);
+        }
+    }
+}
+
+static void
+claims (GString *out, const XrefReport *report)
+{
+  g_string_append (out, "claim,doc,start,end,actor,action,object,date,polarity,modality,speaker,source,slots,"
+                        "rules,sentence");
+  end_record (out);
+  for (guint i = 0; report->documents != NULL && i < report->documents->len; i++)
+    {
+      const XrefDocument *doc = g_ptr_array_index (report->documents, i);
+
+      for (guint j = 0; doc->claims != NULL && j < doc->claims->len; j++)
+        {
+          const XrefClaim *c = g_ptr_array_index (doc->claims, j);
+          g_autoptr (GString) slots = g_string_new (NULL);
+          g_autoptr (GString) rules = g_string_new (NULL);
+
+          for (guint k = 0; c->slots != NULL && k < c->slots->len; k++)
+            {
+              const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, k);
+              g_string_append_printf (slots, "%s%s=%s", k > 0 ? "; " : "", v->slot != NULL ? v->slot : "?",
+                                      v->value != NULL ? v->value : "");
+            }
+          for (guint k = 0; c->rules != NULL && k < c->rules->len; k++)
+            g_string_append_printf (rules, "%s%s", k > 0 ? " " : "", (const char *) g_ptr_array_index (c->rules, k));
+
+          xref_escape_csv (out, c->id, -1);
+          field (out, doc->id);
+          field_size (out, c->start);
+          field_size (out, c->end);
+          field (out, c->actor.id);
+          field (out, c->action.id);
+          field (out, c->object.id);
+          field (out, c->date.id);
+          field (out, xref_polarity_name (c->polarity));
+          field (out, xref_modality_name (c->modality));
+          field (out, c->speaker.id);
+          field (out, c->source.id);
+          field (out, slots->str);
+          field (out, rules->str);
+          field_span (out, doc, c->start, c->end);
+          end_record (out);
+        }
+    }
+}
+
+void
+xref_render_csv (const XrefReport *report, GString *out)
+{
+  if (report->extract || report->rows == NULL)
+    claims (out, report);
+  else
+    rows (out, report);
+}

@@ -1,0 +1,36 @@
+/* xref — report: helpers shared by the renderers of src/report/ (not a
+ * public header; implemented in report.c). */
+#pragma once
+
+#include "xref/report.h"
+
+G_BEGIN_DECLS
+
+/* The bytes of doc's span [start, end), clamped to its text, and their
+ * length in *len.  Borrowed from doc; NULL (and *len 0) when doc or its
+ * text is NULL or the span is empty. */
+const char *xref_report_span (const XrefDocument *doc, gsize start, gsize end, gsize *len);
+
+/* Short labels for the documents of report, for column headers: the id up
+ * to its first '_' ("000_4d8c….txt" → "000"), or the whole id when it has
+ * no such prefix or the prefix would not name one document alone.  Returns a new
+ * table XrefDocument* → char* (owned by the table); free with
+ * g_hash_table_unref. */
+GHashTable *xref_report_labels (const XrefReport *report);
+/* The label of doc from labels (its whole id when not there).  Borrowed. */
+const char *xref_report_label (GHashTable *labels, const XrefDocument *doc);
+
+/* Number of claims over every document of report. */
+guint xref_report_n_claims (const XrefReport *report);
+/* Number of rows of report with each verdict, indexed by XrefVerdict. */
+void xref_report_count_verdicts (const XrefReport *report, guint counts[3]);
+
+/* The source of row for doc, the index-th document of the corpus, or
+ * NULL when the row has none for it. */
+const XrefSource *xref_report_source (const XrefRow *row, const XrefDocument *doc, guint index);
+
+/* "actor · action · object" of a row (object left out when NULL, and any
+ * absent id shown as "?").  Newly allocated. */
+char *xref_report_topic (const char *actor, const char *action, const char *object);
+
+G_END_DECLS

@@ -1,0 +1,1301 @@
+/* Unit tests of the report stage: every format over small hand-built
+ * reports (documents, claims and rows made here, not by extract/match),
+ * the JSON contract checked field by field with jansson, and the escaping
+ * cases of tests/cases/report-escape.cases. */
+#include "test-util.h"
+
+#include <jansson.h>
+
+#include "xref/report.h"
+
+/* ---- hand-built records ------------------------------------------------ */
+
+typedef struct {
+  GPtrArray *docs;      /* XrefDocument*, freed by doc_free */
+  GPtrArray *rows;      /* XrefRow*, freed by row_free */
+  XrefReport report;
+} Fixture;
+
+/* Claims and rows are made here, so they are freed here too: the free
+ * functions of extract and match are not this stage's. */
+static void
+claim_free (gpointer p)
+{
+  XrefClaim *c = p;
+  g_free (c->id);
+  g_array_unref (c->slots);
+  g_ptr_array_unref (c->rules);
+  g_free (c);
+}
+
+static void
+doc_free (gpointer p)
+{
+  XrefDocument *doc = p;
+
+  g_ptr_array_set_free_func (doc->claims, NULL);
+  for (guint i = 0; i < doc->claims->len; i++)
+    claim_free (g_ptr_array_index (doc->claims, i));
+  g_ptr_array_set_size (doc->claims, 0);
+  xref_document_free (doc);
+}
+
+static void
+row_free (gpointer p)
+{
+  XrefRow *r = p;
+  g_free (r->id);
+  g_free (r->note);
+  g_array_unref (r->sources);
+  g_free (r);
+}
+
+static XrefDocument *
+doc_add (Fixture *f, const char *id, const char *text, gssize len, const char *outlet, gint y, gint m, gint d,
+         XrefDateBasis basis)
+{
+  XrefDocument *doc = xref_document_new (id, id);
+
+  g_free (doc->text);
+  doc->len = len < 0 ? strlen (text) : (gsize) len;
+  doc->text = g_strndup (text, doc->len);
+  doc->outlet = g_strdup (outlet);
+  doc->date = (XrefDate) { y, m, d };
+  doc->date_basis = basis;
+  g_ptr_array_add (f->docs, doc);
+  return doc;
+}
+
+/* The span of the first occurrence of needle in doc's text. */
+static XrefSpan
+span_of (const XrefDocument *doc, const char *needle)
+{
+  const char *p = g_strstr_len (doc->text, (gssize) doc->len, needle);
+
+  if (p == NULL)
+    fail_msg ("\"%s\" not in %s", needle, doc->id);
+  return (XrefSpan) { (gsize) (p - doc->text), (gsize) (p - doc->text) + strlen (needle) };
+}
+
+static XrefArg
+arg (const XrefDocument *doc, const char *id, const char *needle, const char *rule)
+{
+  XrefSpan s = span_of (doc, needle);
+  return (XrefArg) { g_intern_string (id), s.start, s.end, rule != NULL ? g_intern_string (rule) : NULL };
+}
+
+/* A claim spanning the whole first line of doc, appended to doc->claims. */
+static XrefClaim *
+claim_add (XrefDocument *doc)
+{
+  XrefClaim *c = g_new0 (XrefClaim, 1);
+  const char *nl = memchr (doc->text, '\n', doc->len);
+
+  c->id = g_strdup_printf ("%s#%u", doc->id, doc->claims->len + 1);
+  c->doc = doc;
+  c->start = 0;
+  c->end = nl != NULL ? (gsize) (nl - doc->text) : doc->len;
+  c->slots = g_array_new (FALSE, TRUE, sizeof (XrefSlotValue));
+  c->rules = g_ptr_array_new ();
+  g_ptr_array_add (doc->claims, c);
+  return c;
+}
+
+static void
+slot_add (XrefClaim *c, const char *slot, const char *value, const char *needle)
+{
+  XrefSpan s = span_of (c->doc, needle);
+  XrefSlotValue v = { g_intern_string (slot), g_intern_string (value), s.start, s.end,
+                      g_intern_string ("slot:location") };
+  g_array_append_val (c->slots, v);
+}
+
+static XrefRow *
+row_add (Fixture *f, const char *actor, const char *action, const char *object, const char *slot,
+         XrefVerdict verdict, const char *rule, const char *note)
+{
+  XrefRow *r = g_new0 (XrefRow, 1);
+
+  r->id = g_strdup_printf ("r%u", f->rows->len + 1);
+  r->actor = g_intern_string (actor);
+  r->action = g_intern_string (action);
+  r->object = object != NULL ? g_intern_string (object) : NULL;
+  r->slot = g_intern_string (slot);
+  r->verdict = verdict;
+  r->rule = g_intern_string (rule);
+  r->note = g_strdup (note);
+  r->sources = g_array_new (FALSE, TRUE, sizeof (XrefSource));
+  g_ptr_array_add (f->rows, r);
+  return r;
+}
+
+/* A source stating value with the text needle (value NULL: it omits). */
+static void
+source_add (XrefRow *r, const XrefDocument *doc, const XrefClaim *c, const char *value, const char *needle)
+{
+  XrefSource s = { doc, value != NULL, c, NULL, 0, 0 };
+
+  if (value != NULL)
+    {
+      XrefSpan sp = span_of (doc, needle);
+      s.value = g_intern_string (value);
+      s.start = sp.start;
+      s.end = sp.end;
+      r->n_states++;
+    }
+  g_array_append_val (r->sources, s);
+}
+
+static Fixture *
+fixture_new (void)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+
+  f->docs = g_ptr_array_new_with_free_func (doc_free);
+  f->rows = g_ptr_array_new_with_free_func (row_free);
+  f->report.documents = f->docs;
+  f->report.rows = f->rows;
+  return f;
+}
+
+static int
+fixture_teardown (void **state)
+{
+  Fixture *f = *state;
+
+  if (f != NULL)
+    {
+      g_ptr_array_unref (f->rows);
+      g_ptr_array_unref (f->docs);
+      g_free (f);
+    }
+  return 0;
+}
+
+/* Two clean articles: they differ on where the training is, and the
+ * second omits how long it lasts. */
+static int
+setup_clean (void **state)
+{
+  Fixture *f = fixture_new ();
+  XrefDocument *a, *b;
+  XrefClaim *ca, *cb;
+  XrefRow *r;
+
+  a = doc_add (f, "000_alpha.txt",
+               "The Pentagon will train Ukrainian troops in a third country for several months, officials said.\n",
+               -1, "TASS", 2022, 12, 21, XREF_DATE_BASIS_METADATA);
+  a->title = g_strdup ("Patriots for Kyiv");
+  a->place = g_strdup ("Washington");
+  b = doc_add (f, "001_beta.txt",
+               "Politico reported that the Pentagon plans to train Ukrainian troops at a military base in the "
+               "United States.\n",
+               -1, NULL, 0, 12, 28, XREF_DATE_BASIS_INFERRED);
+
+  ca = claim_add (a);
+  ca->actor = arg (a, "us-government", "The Pentagon", "entity:us-government");
+  ca->action = arg (a, "train", "train", "action:train");
+  ca->object = arg (a, "ukrainian-forces", "Ukrainian troops", NULL);
+  ca->modality = XREF_MODALITY_PLANNED;
+  slot_add (ca, "location", "third-country", "a third country");
+  slot_add (ca, "timeline", "PXM", "several months");
+  g_ptr_array_add (ca->rules, (gpointer) g_intern_string ("action:train"));
+  g_ptr_array_add (ca->rules, (gpointer) g_intern_string ("slot:location"));
+
+  cb = claim_add (b);
+  cb->actor = arg (b, "us-government", "the Pentagon", NULL);
+  cb->action = arg (b, "train", "train", NULL);
+  cb->object = arg (b, "ukrainian-forces", "Ukrainian troops", NULL);
+  cb->modality = XREF_MODALITY_PLANNED;
+  cb->speaker = arg (b, "politico", "Politico", "speech:report");
+  slot_add (cb, "location", "us", "a military base in the United States");
+
+  r = row_add (f, "us-government", "train", "ukrainian-forces", "location", XREF_VERDICT_DIFFER,
+               "exclusive-location", "a third country excludes us");
+  source_add (r, a, ca, "third-country", "a third country");
+  source_add (r, b, cb, "us", "a military base in the United States");
+  r = row_add (f, "us-government", "train", "ukrainian-forces", "timeline", XREF_VERDICT_OMIT, "key-slot", NULL);
+  source_add (r, a, ca, "PXM", "several months");
+  source_add (r, b, NULL, NULL, NULL);
+
+  *state = f;
+  return 0;
+}
+
+/* One hostile article: escape sequences, a bidi override, invalid UTF-8,
+ * U+2028, pipes, quotes, commas and values that look like formulas. */
+static const char evil_text[] =
+  "Evil \x1b[31mred\x1b[0m says \xe2\x80\xae" "desrever\xe2\x80\xac and bad \xff byte, \"quoted\" | piped,\n"
+  "next\xe2\x80\xa8line =1+1 -2 @x done.\n";
+
+static int
+setup_evil (void **state)
+{
+  Fixture *f = fixture_new ();
+  XrefDocument *e, *o;
+  XrefClaim *c;
+  XrefRow *r;
+
+  e = doc_add (f, "evil\x1b]0;title\x07|doc.txt", evil_text, sizeof evil_text - 1, "Out|let \"X\"", 2022, 1, 2,
+               XREF_DATE_BASIS_DATELINE);
+  o = doc_add (f, "other.txt", "Plain words here.\n", -1, NULL, 0, 0, 0, XREF_DATE_BASIS_NONE);
+
+  c = claim_add (e);
+  c->actor = arg (e, "evil", "Evil", NULL);
+  c->action = arg (e, "say", "says", NULL);
+  c->polarity = XREF_POLARITY_NEGATED;
+  slot_add (c, "quantity", "=1+1", "=1+1");
+
+  r = row_add (f, "evil", "say", NULL, "quantity", XREF_VERDICT_DIFFER, "number-mismatch",
+               "note with | pipe, \"quotes\"\nand a newline");
+  source_add (r, e, c, "=1+1", "=1+1");
+  source_add (r, o, NULL, NULL, NULL);
+  r = row_add (f, "evil", "say", NULL, "minus", XREF_VERDICT_AGREE, "-rule", NULL);
+  source_add (r, e, c, "-2", "-2");
+  source_add (r, o, NULL, NULL, NULL);
+  r = row_add (f, "evil", "say", NULL, "at", XREF_VERDICT_AGREE, "@rule", NULL);
+  source_add (r, e, c, "@x", "@x");
+  source_add (r, o, NULL, NULL, NULL);
+  r = row_add (f, "evil", "say", NULL, "evidence", XREF_VERDICT_AGREE, "r", NULL);
+  source_add (r, e, c, "\xe2\x80\xae" "value", "\xe2\x80\xae" "desrever\xe2\x80\xac and bad \xff byte, \"quoted\" | piped,\nnext\xe2\x80\xa8line");
+  source_add (r, o, NULL, NULL, NULL);
+
+  *state = f;
+  return 0;
+}
+
+static char *
+render (const Fixture *f, XrefFormat format)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  assert_true (xref_render (&f->report, format, out, &error));
+  assert_no_error (error);
+  return g_string_free (out, FALSE);
+}
+
+/* Compares with an expected output; on a difference writes the actual
+ * output beside the temporary folder for `diff -u`. */
+static void
+assert_golden (const char *name, const char *actual, const char *expected)
+{
+  if (strcmp (actual, expected) != 0)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/test-report-%s.actual", g_get_tmp_dir (), name);
+      g_file_set_contents (path, actual, -1, NULL);
+      fail_msg ("%s differs from the expected output; actual output in %s:\n%s", name, path, actual);
+    }
+}
+
+/* Pipes not escaped by a backslash in s. */
+static guint
+count_cells_raw (const char *s)
+{
+  guint n = 0;
+
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (*p == '|')
+        n++;
+    }
+  return n;
+}
+
+/* ---- escaping cases (tests/cases/report-escape.cases) ------------------ */
+
+/* Decodes the escapes of the case file: \n \r \t \\ \xHH \uHHHH. */
+static GString *
+unescape (const char *s, const char *where)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = s; *p; p++)
+    {
+      if (*p != '\\')
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+      p++;
+      switch (*p)
+        {
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case '\\': g_string_append_c (out, '\\'); break;
+        case 'x':
+        case 'u':
+          {
+            guint n = *p == 'x' ? 2 : 4;
+            g_autofree char *hex = g_strndup (p + 1, n);
+            char *end;
+            gulong v = strtoul (hex, &end, 16);
+            if (strlen (hex) != n || *end != '\0')
+              fail_msg ("%s: bad \\%c escape", where, *p);
+            if (n == 2)
+              g_string_append_c (out, (char) v);
+            else
+              g_string_append_unichar (out, (gunichar) v);
+            p += n;
+            break;
+          }
+        default:
+          fail_msg ("%s: unknown escape \\%c", where, *p);
+        }
+    }
+  return out;
+}
+
+static void
+test_escape_cases (void **state)
+{
+  g_autofree char *path = test_path ("tests/cases/report-escape.cases");
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint n_cases = 0;
+
+  assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *where = g_strdup_printf ("report-escape.cases:%u", i + 1);
+      g_auto (GStrv) f = NULL;
+      g_autoptr (GString) in = NULL;
+      g_autoptr (GString) want = NULL;
+      g_autoptr (GString) got = g_string_new (NULL);
+
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      f = g_strsplit (lines[i], "\t", -1);
+      if (g_strv_length (f) != 3)
+        fail_msg ("%s: expected three tab-separated fields", where);
+      in = unescape (f[1], where);
+      want = unescape (f[2], where);
+
+      if (strcmp (f[0], "json") == 0)
+        xref_escape_json (got, in->str, (gssize) in->len);
+      else if (strcmp (f[0], "terminal") == 0)
+        xref_escape_terminal (got, in->str, (gssize) in->len);
+      else if (strcmp (f[0], "csv") == 0)
+        xref_escape_csv (got, in->str, (gssize) in->len);
+      else if (strcmp (f[0], "markdown") == 0)
+        xref_escape_markdown (got, in->str, (gssize) in->len);
+      else if (strcmp (f[0], "html") == 0)
+        xref_escape_html (got, in->str, (gssize) in->len);
+      else if (strcmp (f[0], "width") == 0)
+        g_string_append_printf (got, "%u", xref_display_width (in->str, (gssize) in->len));
+      else
+        fail_msg ("%s: unknown function \"%s\"", where, f[0]);
+
+      if (got->len != want->len || memcmp (got->str, want->str, got->len) != 0)
+        fail_msg ("%s: %s: got \"%s\", want \"%s\"", where, f[0], got->str, want->str);
+      if (strcmp (f[0], "width") != 0)
+        assert_true (g_utf8_validate (got->str, (gssize) got->len, NULL));
+      n_cases++;
+    }
+  assert_true (n_cases >= 40);
+}
+
+static void
+test_escape_null_and_len (void **state)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  xref_escape_json (s, NULL, -1);
+  assert_string_equal (s->str, "null");
+  g_string_truncate (s, 0);
+  xref_escape_csv (s, NULL, -1);
+  xref_escape_terminal (s, NULL, -1);
+  xref_escape_markdown (s, NULL, -1);
+  xref_escape_html (s, NULL, -1);
+  assert_int_equal (s->len, 0);
+
+  /* len bounds the input: nothing past it is read. */
+  xref_escape_json (s, "abcdef", 3);
+  assert_string_equal (s->str, "\"abc\"");
+  g_string_truncate (s, 0);
+  xref_escape_json (s, "a\0b", 3);
+  assert_string_equal (s->str, "\"a\\u0000b\"");
+  /* A character cut by len is invalid, not read past. */
+  g_string_truncate (s, 0);
+  xref_escape_terminal (s, "日本", 4);
+  assert_string_equal (s->str, "日\xef\xbf\xbd");
+  assert_int_equal (xref_display_width ("日本", 3), 2);
+}
+
+/* Random bytes (biased towards the troublesome ones) through every
+ * escaper: the outputs are always valid UTF-8 and keep their promises. */
+static void
+test_escape_random (void **state)
+{
+  static const char pool[] = "\x00\x07\x1b\n\r\t\"\\|,=+-@<>&'*_`[]~ a\x80\xbf\xc2\xe2\x80\xae\xa8\xf0\x9f\xff";
+  g_autoptr (GRand) rand = g_rand_new_with_seed (4180);
+
+  for (int iter = 0; iter < 3000; iter++)
+    {
+      char buf[24];
+      gsize len = (gsize) g_rand_int_range (rand, 0, sizeof buf);
+      g_autoptr (GString) js = g_string_new ("[");
+      g_autoptr (GString) term = g_string_new (NULL);
+      g_autoptr (GString) md = g_string_new (NULL);
+      g_autoptr (GString) csv = g_string_new (NULL);
+      g_autoptr (GString) html = g_string_new (NULL);
+      json_error_t err;
+      json_t *v;
+
+      for (gsize i = 0; i < len; i++)
+        buf[i] = pool[g_rand_int_range (rand, 0, sizeof pool - 1)];
+
+      xref_escape_json (js, buf, (gssize) len);
+      g_string_append_c (js, ']');
+      v = json_loadb (js->str, js->len, JSON_ALLOW_NUL, &err);
+      if (v == NULL)
+        fail_msg ("iteration %d: invalid JSON %s: %s", iter, js->str, err.text);
+      json_decref (v);
+      assert_true (g_utf8_validate (js->str, (gssize) js->len, NULL));
+
+      xref_escape_terminal (term, buf, (gssize) len);
+      assert_true (g_utf8_validate (term->str, (gssize) term->len, NULL));
+      for (const char *p = term->str; *p; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          assert_false (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+                        || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029);
+        }
+      assert_int_equal (strlen (term->str), term->len);
+
+      xref_escape_markdown (md, buf, (gssize) len);
+      assert_true (g_utf8_validate (md->str, (gssize) md->len, NULL));
+      assert_null (strchr (md->str, '\n'));
+      assert_int_equal (count_cells_raw (md->str), 0);
+
+      xref_escape_csv (csv, buf, (gssize) len);
+      assert_true (g_utf8_validate (csv->str, (gssize) csv->len, NULL));
+      if (strpbrk (csv->str, ",\"\r\n") != NULL)
+        assert_true (csv->str[0] == '"' && csv->str[csv->len - 1] == '"');
+      assert_false (csv->len > 0 && strchr ("=+-@\t\r", csv->str[csv->str[0] == '"' ? 1 : 0]) != NULL);
+
+      xref_escape_html (html, buf, (gssize) len);
+      assert_true (g_utf8_validate (html->str, (gssize) html->len, NULL));
+      assert_null (strpbrk (html->str, "<>\"'"));
+    }
+}
+
+/* ---- format names and dispatch ----------------------------------------- */
+
+static void
+test_format_parse (void **state)
+{
+  static const struct {
+    const char *name;
+    XrefFormat format;
+  } ok[] = {
+    { "table", XREF_FORMAT_TABLE }, { "json", XREF_FORMAT_JSON },     { "md", XREF_FORMAT_MARKDOWN },
+    { "markdown", XREF_FORMAT_MARKDOWN }, { "csv", XREF_FORMAT_CSV }, { "html", XREF_FORMAT_HTML },
+    { "JSON", XREF_FORMAT_JSON },
+  };
+  XrefFormat f;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ok); i++)
+    {
+      f = (XrefFormat) -1;
+      assert_true (xref_format_parse (ok[i].name, &f));
+      assert_int_equal (f, ok[i].format);
+    }
+  assert_false (xref_format_parse ("xml", &f));
+  assert_false (xref_format_parse ("", &f));
+  assert_false (xref_format_parse ("jsonx", &f));
+  assert_false (xref_format_parse (NULL, &f));
+}
+
+static void
+test_render_dispatch (void **state)
+{
+  Fixture *f = *state;
+  static const struct {
+    XrefFormat format;
+    void (*fn) (const XrefReport *, GString *);
+  } table[] = {
+    { XREF_FORMAT_TABLE, xref_render_table }, { XREF_FORMAT_JSON, xref_render_json },
+    { XREF_FORMAT_MARKDOWN, xref_render_markdown }, { XREF_FORMAT_CSV, xref_render_csv },
+    { XREF_FORMAT_HTML, xref_render_html },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new ("keep ");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autofree char *via = render (f, table[i].format);
+      g_autoptr (GString) direct = g_string_new (NULL);
+      table[i].fn (&f->report, direct);
+      assert_string_equal (via, direct->str);
+      assert_true (strlen (via) > 0);
+    }
+
+  /* xref_render appends; an unknown format is a usage error. */
+  assert_true (xref_render (&f->report, XREF_FORMAT_CSV, out, &error));
+  assert_true (g_str_has_prefix (out->str, "keep row,verdict,"));
+  assert_false (xref_render (&f->report, (XrefFormat) 99, out, &error));
+  assert_true (g_error_matches (error, XREF_ERROR, XREF_ERROR_USAGE));
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static json_t *
+parse_json (const char *s)
+{
+  json_error_t err;
+  json_t *root = json_loads (s, JSON_REJECT_DUPLICATES, &err);
+
+  if (root == NULL)
+    fail_msg ("invalid JSON at %d:%d: %s\n%s", err.line, err.column, err.text, s);
+  return root;
+}
+
+static const char *
+jstr (json_t *obj, const char *key)
+{
+  json_t *v = json_object_get (obj, key);
+
+  if (!json_is_string (v))
+    fail_msg ("\"%s\" is not a string", key);
+  return json_string_value (v);
+}
+
+static json_int_t
+jint (json_t *obj, const char *key)
+{
+  json_t *v = json_object_get (obj, key);
+
+  if (!json_is_integer (v))
+    fail_msg ("\"%s\" is not an integer", key);
+  return json_integer_value (v);
+}
+
+/* An {id|value, text, start, end} element: text is the span's bytes. */
+static void
+check_element (json_t *el, const char *id_key, const char *id, const char *text, const XrefDocument *doc)
+{
+  assert_true (json_is_object (el));
+  assert_string_equal (jstr (el, id_key), id);
+  assert_string_equal (jstr (el, "text"), text);
+  assert_int_equal (jint (el, "end") - jint (el, "start"), strlen (text));
+  assert_memory_equal (doc->text + jint (el, "start"), text, strlen (text));
+}
+
+static void
+test_json_report (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_JSON);
+  json_t *root = parse_json (out);
+  json_t *docs, *claims, *rows, *d, *c, *r, *s, *slots;
+  const XrefDocument *a = g_ptr_array_index (f->docs, 0), *b = g_ptr_array_index (f->docs, 1);
+
+  assert_int_equal (jint (root, "version"), 1);
+  docs = json_object_get (root, "documents");
+  claims = json_object_get (root, "claims");
+  rows = json_object_get (root, "rows");
+  assert_int_equal (json_array_size (docs), 2);
+  assert_int_equal (json_array_size (claims), 2);
+  assert_int_equal (json_array_size (rows), 2);
+
+  /* documents: a complete date; a partial one is null plus date_partial */
+  d = json_array_get (docs, 0);
+  assert_string_equal (jstr (d, "id"), "000_alpha.txt");
+  assert_string_equal (jstr (d, "outlet"), "TASS");
+  assert_string_equal (jstr (d, "date"), "2022-12-21");
+  assert_null (json_object_get (d, "date_partial"));
+  assert_string_equal (jstr (d, "date_basis"), "metadata");
+  assert_string_equal (jstr (d, "title"), "Patriots for Kyiv");
+  assert_string_equal (jstr (d, "place"), "Washington");
+  assert_null (json_object_get (d, "sentences"));
+  d = json_array_get (docs, 1);
+  assert_true (json_is_null (json_object_get (d, "outlet")));
+  assert_true (json_is_null (json_object_get (d, "date")));
+  assert_string_equal (jstr (d, "date_partial"), "XXXX-12-28");
+  assert_string_equal (jstr (d, "date_basis"), "inferred");
+  assert_null (json_object_get (d, "title"));
+
+  /* claims, in corpus order */
+  c = json_array_get (claims, 0);
+  assert_string_equal (jstr (c, "id"), "000_alpha.txt#1");
+  assert_string_equal (jstr (c, "doc"), "000_alpha.txt");
+  assert_int_equal (jint (c, "start"), 0);
+  assert_int_equal (jint (c, "end"), strlen (a->text) - 1);
+  assert_string_equal (jstr (c, "sentence"),
+                       "The Pentagon will train Ukrainian troops in a third country for several months, officials said.");
+  check_element (json_object_get (c, "actor"), "id", "us-government", "The Pentagon", a);
+  assert_string_equal (jstr (json_object_get (c, "actor"), "rule"), "entity:us-government");
+  check_element (json_object_get (c, "action"), "id", "train", "train", a);
+  check_element (json_object_get (c, "object"), "id", "ukrainian-forces", "Ukrainian troops", a);
+  assert_true (json_is_null (json_object_get (c, "date")));
+  slots = json_object_get (c, "slots");
+  assert_int_equal (json_object_size (slots), 2);
+  check_element (json_object_get (slots, "location"), "value", "third-country", "a third country", a);
+  check_element (json_object_get (slots, "timeline"), "value", "PXM", "several months", a);
+  assert_string_equal (jstr (c, "polarity"), "affirmed");
+  assert_string_equal (jstr (c, "modality"), "planned");
+  assert_true (json_is_null (json_object_get (c, "speaker")));
+  assert_true (json_is_null (json_object_get (c, "source")));
+  assert_int_equal (json_array_size (json_object_get (c, "rules")), 2);
+  assert_string_equal (json_string_value (json_array_get (json_object_get (c, "rules"), 1)), "slot:location");
+  c = json_array_get (claims, 1);
+  assert_string_equal (jstr (c, "doc"), "001_beta.txt");
+  check_element (json_object_get (c, "speaker"), "id", "politico", "Politico", b);
+
+  /* rows */
+  r = json_array_get (rows, 0);
+  assert_string_equal (jstr (r, "id"), "r1");
+  assert_string_equal (jstr (json_object_get (r, "topic"), "actor"), "us-government");
+  assert_string_equal (jstr (json_object_get (r, "topic"), "action"), "train");
+  assert_string_equal (jstr (json_object_get (r, "topic"), "object"), "ukrainian-forces");
+  assert_string_equal (jstr (r, "slot"), "location");
+  assert_string_equal (jstr (r, "verdict"), "differ");
+  assert_string_equal (jstr (r, "rule"), "exclusive-location");
+  assert_string_equal (jstr (r, "note"), "a third country excludes us");
+  assert_int_equal (json_array_size (json_object_get (r, "sources")), 2);
+  s = json_array_get (json_object_get (r, "sources"), 1);
+  assert_string_equal (jstr (s, "doc"), "001_beta.txt");
+  assert_string_equal (jstr (s, "status"), "states");
+  assert_string_equal (jstr (s, "claim"), "001_beta.txt#1");
+  assert_string_equal (jstr (s, "value"), "us");
+  check_element (s, "value", "us", "a military base in the United States", b);
+
+  r = json_array_get (rows, 1);
+  assert_string_equal (jstr (r, "verdict"), "omit");
+  assert_true (json_is_null (json_object_get (r, "note")));
+  s = json_array_get (json_object_get (r, "sources"), 1);
+  assert_string_equal (jstr (s, "status"), "omits");
+  assert_true (json_is_null (json_object_get (s, "claim")));
+  assert_true (json_is_null (json_object_get (s, "value")));
+  assert_true (json_is_null (json_object_get (s, "text")));
+  assert_null (json_object_get (s, "start"));
+
+  json_decref (root);
+}
+
+static void
+test_json_object_null (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_JSON);
+  json_t *root = parse_json (out);
+  json_t *c = json_array_get (json_object_get (root, "claims"), 0);
+  json_t *r = json_array_get (json_object_get (root, "rows"), 0);
+  json_t *d = json_array_get (json_object_get (root, "documents"), 0);
+  json_t *s = json_array_get (json_object_get (r, "sources"), 0);
+
+  /* The hostile article: still valid JSON, with every field kept. */
+  assert_true (json_is_null (json_object_get (c, "object")));
+  assert_string_equal (jstr (c, "polarity"), "negated");
+  assert_true (json_is_null (json_object_get (json_object_get (r, "topic"), "object")));
+  assert_string_equal (jstr (r, "note"), "note with | pipe, \"quotes\"\nand a newline");
+  assert_string_equal (jstr (d, "id"), "evil\x1b]0;title\x07|doc.txt");
+  assert_string_equal (jstr (d, "outlet"), "Out|let \"X\"");
+  assert_string_equal (jstr (s, "text"), "=1+1");
+  /* The invalid byte is U+FFFD; U+2028 is written escaped. */
+  assert_non_null (strstr (jstr (c, "sentence"), "bad \xef\xbf\xbd byte"));
+  s = json_array_get (json_object_get (json_array_get (json_object_get (root, "rows"), 3), "sources"), 0);
+  assert_non_null (strstr (jstr (s, "text"), "next\xe2\x80\xa8line"));
+  assert_non_null (strstr (out, "next\\u2028line"));
+  assert_null (strstr (out, "\xe2\x80\xa8"));
+  assert_null (strstr (out, "\x1b"));
+  assert_true (g_utf8_validate (out, -1, NULL));
+  json_decref (root);
+}
+
+static void
+test_json_extract (void **state)
+{
+  Fixture *f = *state;
+  XrefDocument *a = g_ptr_array_index (f->docs, 0);
+  XrefSentence sent = { 0, strlen (a->text) - 1, 0, 0, XREF_SENTENCE_PARA };
+  XrefSpan ts = span_of (a, "several months");
+  XrefTimex tx = { ts.start, ts.end, 0, 2, 0, XREF_TIMEX_DURATION, g_intern_string ("PXM"),
+                   g_intern_string ("APPROX"), { 0, 0, 0 } };
+  XrefTimex tx2 = tx;
+  g_autofree char *out = NULL;
+  json_t *root, *d, *t;
+
+  g_array_append_val (a->sentences, sent);
+  g_array_append_val (a->timexes, tx);
+  tx2.mod = NULL;
+  tx2.type = XREF_TIMEX_SET;
+  tx2.value = g_intern_string ("P1M");
+  g_array_append_val (a->timexes, tx2);
+  f->report.extract = TRUE;
+  f->report.rows = NULL;
+
+  out = render (f, XREF_FORMAT_JSON);
+  root = parse_json (out);
+  assert_null (json_object_get (root, "rows"));
+  assert_int_equal (json_array_size (json_object_get (root, "claims")), 2);
+  d = json_array_get (json_object_get (root, "documents"), 0);
+  assert_int_equal (json_array_size (json_object_get (d, "sentences")), 1);
+  assert_int_equal (jint (json_array_get (json_object_get (d, "sentences"), 0), "end"), strlen (a->text) - 1);
+  assert_int_equal (json_array_size (json_object_get (d, "timexes")), 2);
+  t = json_array_get (json_object_get (d, "timexes"), 0);
+  assert_int_equal (jint (t, "start"), ts.start);
+  assert_int_equal (jint (t, "end"), ts.end);
+  assert_string_equal (jstr (t, "text"), "several months");
+  assert_string_equal (jstr (t, "type"), "DURATION");
+  assert_string_equal (jstr (t, "value"), "PXM");
+  assert_string_equal (jstr (t, "mod"), "APPROX");
+  t = json_array_get (json_object_get (d, "timexes"), 1);
+  assert_string_equal (jstr (t, "type"), "SET");
+  assert_null (json_object_get (t, "mod"));
+  d = json_array_get (json_object_get (root, "documents"), 1);
+  assert_int_equal (json_array_size (json_object_get (d, "sentences")), 0);
+  json_decref (root);
+}
+
+static void
+test_json_empty (void **state)
+{
+  g_autoptr (GPtrArray) docs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  XrefReport report = { NULL, docs, rows, FALSE, 0, FALSE };
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  xref_render_json (&report, out);
+  assert_string_equal (out->str, "{\"version\":1,\n\"documents\":[],\n\"claims\":[],\n\"rows\":[]}\n");
+  json_decref (parse_json (out->str));
+}
+
+/* ---- table ------------------------------------------------------------- */
+
+static const char table_golden[] =
+  "xref: 2 rows (1 differ, 1 omit, 0 agree) · 2 documents · 2 claims\n"
+  "\n"
+  "documents\n"
+  "  000  000_alpha.txt · TASS · 2022-12-21 (metadata) · “Patriots for Kyiv”\n"
+  "  001  001_beta.txt · unknown outlet · XXXX-12-28 (inferred)\n"
+  "\n"
+  "r1  DIFFER  location  (rule exclusive-location)\n"
+  "    us-government · train · ukrainian-forces\n"
+  "    note: a third country excludes us\n"
+  "    000  states  third-country  “a third country”\n"
+  "    001  states  us             “a military base in the United States”\n"
+  "\n"
+  "r2  OMIT    timeline  (rule key-slot)\n"
+  "    us-government · train · ukrainian-forces\n"
+  "    000  states  PXM  “several months”\n"
+  "    001  omits\n";
+
+static void
+test_table (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_TABLE);
+
+  assert_golden ("table", out, table_golden);
+}
+
+/* Every line at most width columns wide. */
+static void
+assert_lines_fit (const char *out, guint width)
+{
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (xref_display_width (lines[i], -1) > width)
+      fail_msg ("line %u is %u columns wide (> %u): %s", i + 1, xref_display_width (lines[i], -1), width,
+                lines[i]);
+}
+
+static void
+test_table_wrap (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = NULL;
+  g_autofree char *ext = NULL;
+
+  f->report.width = 50;
+  out = render (f, XREF_FORMAT_TABLE);
+  assert_lines_fit (out, 50);
+  /* The long quote wraps with a hanging indent under the quote column. */
+  assert_non_null (strstr (out, "    001  states  us “a military base in the United\n"
+                                "                 States”\n"));
+
+  /* Below the minimum width the table keeps 40 columns. */
+  f->report.width = 10;
+  g_free (out);
+  out = render (f, XREF_FORMAT_TABLE);
+  assert_lines_fit (out, 40);
+
+  /* The extract view wraps too. */
+  f->report.width = 45;
+  f->report.extract = TRUE;
+  f->report.rows = NULL;
+  ext = render (f, XREF_FORMAT_TABLE);
+  assert_lines_fit (ext, 45);
+}
+
+static void
+test_table_color (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *plain = render (f, XREF_FORMAT_TABLE);
+  g_autofree char *color = NULL;
+
+  assert_null (strchr (plain, '\033'));
+  f->report.color = TRUE;
+  color = render (f, XREF_FORMAT_TABLE);
+  assert_non_null (strstr (color, "r1  \033[1;31mDIFFER\033[0m  location"));
+  assert_non_null (strstr (color, "r2  \033[33mOMIT\033[0m    timeline"));
+}
+
+/* No article byte reaches the terminal unescaped, colour or not. */
+static void
+test_table_evil (void **state)
+{
+  Fixture *f = *state;
+
+  for (int color = 0; color <= 1; color++)
+    for (int extract = 0; extract <= 1; extract++)
+      {
+        g_autofree char *out = NULL;
+        f->report.color = color;
+        f->report.extract = extract;
+        f->report.rows = extract ? NULL : f->rows;
+        out = render (f, XREF_FORMAT_TABLE);
+
+        assert_true (g_utf8_validate (out, -1, NULL));
+        assert_null (strstr (out, "\xe2\x80\xae"));   /* U+202E */
+        assert_null (strstr (out, "\xe2\x80\xac"));   /* U+202C */
+        assert_null (strstr (out, "\xe2\x80\xa8"));   /* U+2028 */
+        assert_null (strchr (out, '\a'));
+        assert_null (strchr (out, '\r'));
+        assert_lines_fit (out, 100);
+        if (!color)
+          assert_null (strchr (out, '\033'));
+        else
+          {
+            /* Only our own SGR sequences: ESC always followed by "[" and
+             * digits/semicolons ending in "m". */
+            for (const char *p = strchr (out, '\033'); p != NULL; p = strchr (p + 1, '\033'))
+              {
+                gsize n = strspn (p + 2, "0123456789;");
+                assert_int_equal (p[1], '[');
+                assert_int_equal (p[2 + n], 'm');
+              }
+          }
+        assert_non_null (strstr (out, "\xef\xbf\xbd" "desrever\xef\xbf\xbd"));
+      }
+}
+
+/* Display column where needle starts in line. */
+static guint
+column_of (const char *line, const char *needle)
+{
+  const char *p = strstr (line, needle);
+
+  if (p == NULL)
+    fail_msg ("\"%s\" not in \"%s\"", needle, line);
+  return xref_display_width (line, p - line);
+}
+
+/* Wide characters and long ids: columns stay aligned by display width,
+ * and a label too long for its column is cut while the legend keeps the
+ * whole id. */
+static void
+test_table_alignment (void **state)
+{
+  Fixture *f = fixture_new ();
+  XrefDocument *a, *b, *c;
+  XrefRow *r;
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint n_states = 0, col = 0;
+
+  a = doc_add (f, "東京新聞_記事.txt", "東京は「第三国」で訓練すると述べた。\n", -1, NULL, 0, 0, 0, XREF_DATE_BASIS_NONE);
+  b = doc_add (f, "b_short.txt", "Training in Germany, e\xcc\x81te.\n", -1, NULL, 0, 0, 0, XREF_DATE_BASIS_NONE);
+  c = doc_add (f, "a-very-long-document-name-without-any-underscore-at-all.txt", "In Poland.\n", -1, NULL, 0, 0, 0,
+               XREF_DATE_BASIS_NONE);
+  r = row_add (f, "x", "train", NULL, "location", XREF_VERDICT_DIFFER, "exclusive-location", NULL);
+  source_add (r, a, NULL, "第三国", "第三国");
+  source_add (r, b, NULL, "germany", "Germany");
+  source_add (r, c, NULL, "poland", "Poland");
+  f->report.width = 60;
+  out = render (f, XREF_FORMAT_TABLE);
+  assert_lines_fit (out, 60);
+  /* the label column is a quarter of the width: 15 columns */
+  assert_non_null (strstr (out, "  東京新聞         東京新聞_記事.txt · unknown outlet · no\n"));
+  assert_non_null (strstr (out, "  a-very-long-do…  a-very-long-document-name-without-any-und\n"
+                                "                   erscore-at-all.txt · unknown outlet · no\n"));
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], " states ") != NULL)
+      {
+        guint value_col = column_of (lines[i], "states") + 8;
+        guint quote_col = column_of (lines[i], "“");
+        if (n_states++ == 0)
+          col = quote_col;
+        assert_int_equal (quote_col, col);
+        assert_true (quote_col > value_col);
+      }
+  assert_int_equal (n_states, 3);
+  assert_non_null (strstr (out, "    東京新聞         states  第三国   “第三国”\n"));
+  assert_non_null (strstr (out, "    b                states  germany  “Germany”\n"));
+  assert_non_null (strstr (out, "    a-very-long-do…  states  poland   “Poland”\n"));
+  fixture_teardown ((void **) &f);
+}
+
+static const char table_extract_golden[] =
+  "xref extract: 2 documents · 2 claims\n"
+  "\n"
+  "000_alpha.txt · TASS · 2022-12-21 (metadata) · 1 claim\n"
+  "  #1  us-government · train · ukrainian-forces  affirmed · planned\n"
+  "      location: third-country “a third country”\n"
+  "      timeline: PXM “several months”\n"
+  "      “The Pentagon will train Ukrainian troops in a third country for several\n"
+  "       months, officials said.”\n"
+  "\n"
+  "001_beta.txt · unknown outlet · XXXX-12-28 (inferred) · 1 claim\n"
+  "  #1  us-government · train · ukrainian-forces  affirmed · planned\n"
+  "      speaker: politico “Politico”\n"
+  "      location: us “a military base in the United States”\n"
+  "      “Politico reported that the Pentagon plans to train Ukrainian troops at a\n"
+  "       military base in the United States.”\n";
+
+static void
+test_table_extract (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = NULL;
+
+  f->report.extract = TRUE;
+  f->report.rows = NULL;
+  f->report.width = 80;
+  out = render (f, XREF_FORMAT_TABLE);
+  assert_golden ("table-extract", out, table_extract_golden);
+}
+
+static void
+test_labels (void **state)
+{
+  static const struct {
+    const char *ids[3];
+    const char *labels[3];
+  } cases[] = {
+    /* prefixes up to '_' */
+    { { "000_4d8c5b689ca52c5e.txt", "001_77381b6796159b40.txt", "sub/002_x.txt" }, { "000", "001", "sub/002" } },
+    /* ids without a prefix are their own label */
+    { { "tass.txt", "ap.txt", "a_b.txt" }, { "tass.txt", "ap.txt", "a" } },
+    /* a prefix two documents share is no label */
+    { { "2022_tass_article.txt", "2022_ap_article.txt", "2021_rt_article.txt" },
+      { "2022_tass_article.txt", "2022_ap_article.txt", "2021" } },
+    /* nor one that is another document's id */
+    { { "news", "news_from_tass.txt", "_leading_underscore.txt" },
+      { "news", "news_from_tass.txt", "_leading_underscore.txt" } },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Fixture *f = fixture_new ();
+      g_autoptr (GString) out = g_string_new (NULL);
+
+      for (int j = 0; j < 3; j++)
+        doc_add (f, cases[i].ids[j], "x\n", -1, NULL, 0, 0, 0, XREF_DATE_BASIS_NONE);
+      xref_render_markdown (&f->report, out);
+      for (int j = 0; j < 3; j++)
+        {
+          g_autoptr (GString) want = g_string_new ("\n| ");
+          xref_escape_markdown (want, cases[i].labels[j], -1);
+          g_string_append (want, " | ");
+          xref_escape_markdown (want, cases[i].ids[j], -1);
+          g_string_append (want, " |");
+          if (strstr (out->str, want->str) == NULL)
+            fail_msg ("case %zu: no label \"%s\" for \"%s\" in\n%s", i, cases[i].labels[j], cases[i].ids[j],
+                      out->str);
+        }
+      fixture_teardown ((void **) &f);
+    }
+}
+
+/* ---- Markdown ---------------------------------------------------------- */
+
+static const char markdown_golden[] =
+  "# xref report\n"
+  "\n"
+  "2 rows (1 differ, 1 omit, 0 agree) · 2 documents · 2 claims\n"
+  "\n"
+  "| doc | file | outlet | date | title |\n"
+  "|---|---|---|---|---|\n"
+  "| 000 | 000\\_alpha.txt | TASS | 2022-12-21 (metadata) | Patriots for Kyiv |\n"
+  "| 001 | 001\\_beta.txt |  | XXXX-12-28 (inferred) |  |\n"
+  "\n"
+  "| id | verdict | slot | topic | 000 | 001 | rule | note |\n"
+  "|---|---|---|---|---|---|---|---|\n"
+  "| r1 | **differ** | location | us-government · train · ukrainian-forces | third-country “a third country” | "
+  "us “a military base in the United States” | exclusive-location | a third country excludes us |\n"
+  "| r2 | omit | timeline | us-government · train · ukrainian-forces | PXM “several months” | *omits* | "
+  "key-slot |  |\n";
+
+static void
+test_markdown (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_MARKDOWN);
+
+  assert_golden ("markdown", out, markdown_golden);
+}
+
+/* Cells of a table line: one fewer than its unescaped pipes. */
+static guint
+count_cells (const char *line)
+{
+  guint n = count_cells_raw (line);
+  return n > 0 ? n - 1 : 0;
+}
+
+static void
+test_markdown_evil (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_MARKDOWN);
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  guint n_table = 0;
+
+  assert_true (g_utf8_validate (out, -1, NULL));
+  assert_null (strchr (out, '\033'));
+  assert_null (strchr (out, '\r'));
+  assert_null (strstr (out, "\xe2\x80\xae"));
+  assert_non_null (strstr (out, "| Out\\|let \"X\" |"));
+  assert_non_null (strstr (out, "| note with \\| pipe, \"quotes\" and a newline |"));
+  /* Every line of the rows table has 2 + 4 + 2 cells: the article's pipes
+   * and line breaks never add a cell or a line. */
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "| r") || g_str_has_prefix (lines[i], "| id "))
+      {
+        assert_int_equal (count_cells (lines[i]), 8);
+        n_table++;
+      }
+  assert_int_equal (n_table, 5);
+}
+
+static void
+test_markdown_extract (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = NULL;
+
+  f->report.extract = TRUE;
+  out = render (f, XREF_FORMAT_MARKDOWN);
+  assert_true (g_str_has_prefix (out, "# xref extract\n\n2 documents · 2 claims\n"));
+  assert_non_null (strstr (out, "\n## 001\\_beta.txt\n\n| claim | actor |"));
+  assert_non_null (strstr (out, "| 001\\_beta.txt#1 | us-government “the Pentagon” | train “train” | "
+                                "ukrainian-forces “Ukrainian troops” |  | affirmed | planned | politico | "
+                                "location=us | “Politico reported that"));
+}
+
+/* ---- CSV --------------------------------------------------------------- */
+
+static const char csv_golden[] =
+  "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end\r\n"
+  "r1,differ,location,us-government,train,ukrainian-forces,exclusive-location,a third country excludes us,000_alpha.txt,states,000_alpha.txt#1,third-country,a third country,44,59\r\n"
+  "r1,differ,location,us-government,train,ukrainian-forces,exclusive-location,a third country excludes us,001_beta.txt,states,001_beta.txt#1,us,a military base in the United States,71,107\r\n"
+  "r2,omit,timeline,us-government,train,ukrainian-forces,key-slot,,000_alpha.txt,states,000_alpha.txt#1,PXM,several months,64,78\r\n"
+  "r2,omit,timeline,us-government,train,ukrainian-forces,key-slot,,001_beta.txt,omits,,,,,\r\n";
+
+static void
+test_csv (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_CSV);
+
+  assert_golden ("csv", out, csv_golden);
+}
+
+/* A strict RFC 4180 reader: the records of s, each a GPtrArray of fields.
+ * Fails on a bare CR or LF, a quote inside an unquoted field, or text
+ * after a closing quote. */
+static GPtrArray *
+csv_parse (const char *s)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *rec = g_ptr_array_new_with_free_func (g_free);
+  GString *field = g_string_new (NULL);
+  const char *p = s;
+
+  while (*p)
+    {
+      if (*p == '"')
+        {
+          for (p++;; p++)
+            {
+              if (*p == '\0')
+                fail_msg ("unterminated quoted field");
+              if (*p == '"' && p[1] == '"')
+                g_string_append_c (field, *p++);
+              else if (*p == '"')
+                break;
+              else
+                g_string_append_c (field, *p);
+            }
+          p++;
+          if (*p != ',' && !(p[0] == '\r' && p[1] == '\n'))
+            fail_msg ("text after a closing quote: %s", p);
+        }
+      else
+        while (*p && *p != ',' && *p != '\r')
+          {
+            if (*p == '"' || *p == '\n')
+              fail_msg ("bare quote or line feed in an unquoted field: %s", p);
+            g_string_append_c (field, *p++);
+          }
+      g_ptr_array_add (rec, g_string_free (field, FALSE));
+      field = g_string_new (NULL);
+      if (*p == ',')
+        p++;
+      else if (p[0] == '\r' && p[1] == '\n')
+        {
+          p += 2;
+          g_ptr_array_add (records, rec);
+          rec = g_ptr_array_new_with_free_func (g_free);
+        }
+      else
+        fail_msg ("record without CRLF: %s", p);
+    }
+  assert_int_equal (rec->len, 0);
+  g_ptr_array_unref (rec);
+  g_string_free (field, TRUE);
+  return records;
+}
+
+static const char *
+csv_field (GPtrArray *records, guint r, guint f)
+{
+  GPtrArray *rec = g_ptr_array_index (records, r);
+  return g_ptr_array_index (rec, f);
+}
+
+static void
+test_csv_evil (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_CSV);
+  g_autoptr (GPtrArray) records = csv_parse (out);
+
+  assert_true (g_utf8_validate (out, -1, NULL));
+  assert_int_equal (records->len, 1 + 4 * 2);
+  for (guint i = 0; i < records->len; i++)
+    assert_int_equal (((GPtrArray *) g_ptr_array_index (records, i))->len, 15);
+  /* formula guard on values, texts and rule ids */
+  assert_string_equal (csv_field (records, 1, 11), "'=1+1");
+  assert_string_equal (csv_field (records, 1, 12), "'=1+1");
+  assert_string_equal (csv_field (records, 3, 11), "'-2");
+  assert_string_equal (csv_field (records, 3, 6), "'-rule");
+  assert_string_equal (csv_field (records, 5, 11), "'@x");
+  assert_string_equal (csv_field (records, 5, 6), "'@rule");
+  /* quotes, commas and line breaks survive inside quoted fields */
+  assert_string_equal (csv_field (records, 1, 7), "note with | pipe, \"quotes\"\nand a newline");
+  assert_non_null (strstr (out, ",\"note with | pipe, \"\"quotes\"\"\nand a newline\","));
+  assert_string_equal (csv_field (records, 7, 12),
+                       "\xe2\x80\xae" "desrever\xe2\x80\xac and bad \xef\xbf\xbd byte, \"quoted\" | piped,\n"
+                       "next\xe2\x80\xa8line");
+  /* an omitting source has empty claim, value, text, start and end */
+  for (guint k = 10; k < 15; k++)
+    assert_string_equal (csv_field (records, 2, k), "");
+  assert_string_equal (csv_field (records, 2, 9), "omits");
+}
+
+static void
+test_csv_extract (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+
+  f->report.extract = TRUE;
+  out = render (f, XREF_FORMAT_CSV);
+  records = csv_parse (out);
+  assert_int_equal (records->len, 3);
+  assert_string_equal (csv_field (records, 0, 0), "claim");
+  assert_string_equal (csv_field (records, 1, 0), "000_alpha.txt#1");
+  assert_string_equal (csv_field (records, 1, 4), "us-government");
+  assert_string_equal (csv_field (records, 1, 9), "planned");
+  assert_string_equal (csv_field (records, 1, 12), "location=third-country; timeline=PXM");
+  assert_string_equal (csv_field (records, 1, 13), "action:train slot:location");
+  assert_string_equal (csv_field (records, 2, 10), "politico");
+  assert_true (g_str_has_prefix (csv_field (records, 2, 14), "Politico reported"));
+}
+
+/* ---- HTML -------------------------------------------------------------- */
+
+static void
+test_html (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_HTML);
+
+  assert_true (g_str_has_prefix (out, "<!DOCTYPE html>\n"));
+  assert_true (g_str_has_suffix (out, "</body>\n</html>\n"));
+  assert_non_null (strstr (out, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                                "style-src 'unsafe-inline'\">"));
+  assert_null (strstr (out, "<script"));
+  assert_non_null (strstr (out, "<th title=\"000_alpha.txt\">000</th><th title=\"001_beta.txt\">001</th>"));
+  assert_non_null (strstr (out, "<tr class=\"differ\"><td>r1</td><td class=\"verdict\">differ</td>"
+                                "<td>location</td><td>us-government · train · ukrainian-forces</td>"
+                                "<td><span class=\"value\">third-country</span><br><q>a third country</q>"));
+  assert_non_null (strstr (out, "<td class=\"omits\">omits</td>"));
+}
+
+static void
+test_html_evil (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = render (f, XREF_FORMAT_HTML);
+  g_autofree char *ext = NULL;
+
+  assert_true (g_utf8_validate (out, -1, NULL));
+  assert_null (strchr (out, '\033'));
+  assert_null (strstr (out, "\xe2\x80\xae"));
+  assert_non_null (strstr (out, "Out|let &quot;X&quot;"));
+  assert_non_null (strstr (out, "&quot;quoted&quot; | piped,"));
+  f->report.extract = TRUE;
+  ext = render (f, XREF_FORMAT_HTML);
+  assert_true (g_utf8_validate (ext, -1, NULL));
+  assert_null (strchr (ext, '\033'));
+  assert_non_null (strstr (ext, "<h1>xref extract</h1>"));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_escape_cases),
+    cmocka_unit_test (test_escape_null_and_len),
+    cmocka_unit_test (test_escape_random),
+    cmocka_unit_test (test_format_parse),
+    cmocka_unit_test (test_labels),
+    cmocka_unit_test (test_json_empty),
+    cmocka_unit_test_setup_teardown (test_render_dispatch, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_json_report, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_json_extract, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_json_object_null, setup_evil, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_table, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_table_wrap, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_table_color, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_table_extract, setup_clean, fixture_teardown),
+    cmocka_unit_test (test_table_alignment),
+    cmocka_unit_test_setup_teardown (test_table_evil, setup_evil, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_markdown, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_markdown_extract, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_markdown_evil, setup_evil, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_csv, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_csv_evil, setup_evil, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_csv_extract, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_html, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_html_evil, setup_evil, fixture_teardown),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
