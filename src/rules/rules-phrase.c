@@ -1,0 +1,271 @@
+/* xref — rules: phrase tables, the longest rule phrase at a token.
+ *
+ * Phrases are token sequences split by xref_tokenize, the tokenizer of the
+ * articles, so a phrase and its text split alike.  A table hashes on the
+ * first word's norm; each bucket holds its phrases longest first.  Words
+ * and token norms are interned, so comparing them is comparing pointers.
+ *
+ *  - A phrase word with an upper-case letter ("US") must equal the token's
+ *    form (’ and ' count as equal); any other word its norm.
+ *  - QUOTE tokens in the text are transparent: "become legitimate targets"
+ *    matches "become “legitimate targets”".
+ *  - The word "*" matches one token that is a determiner or a pronoun
+ *    ("send * troops" matches "sending its troops"). */
+#include "rules-private.h"
+
+#include <string.h>
+
+typedef struct {
+  const char *norm;        /* interned */
+  const char *form;        /* interned; non-NULL when the form must match */
+  gboolean any;            /* the word "*" */
+} PWord;
+
+typedef struct {
+  guint n;
+  PWord *words;
+  gpointer value;
+  gint64 rank;
+  guint seq;
+} Phrase;
+
+struct _XrefPhraseTable {
+  GHashTable *buckets;     /* interned first norm → GPtrArray of Phrase* */
+  GHashTable *by_sig;      /* while building: signature → Phrase* */
+  GPtrArray *phrases;      /* owns the Phrase*, in insertion order */
+  GHashTable *word_classes;
+  GDestroyNotify value_free;
+  gboolean frozen;
+};
+
+#define WILDCARD_CLASSES                                                                                          \
+  (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL                    \
+   | XREF_WC_PRONOUN_NEUTER)
+
+static void
+phrase_free (XrefPhraseTable *t, Phrase *p)
+{
+  if (t->value_free != NULL && p->value != NULL)
+    t->value_free (p->value);
+  g_free (p->words);
+  g_free (p);
+}
+
+XrefPhraseTable *
+xref_phrase_table_new (GHashTable *word_classes, GDestroyNotify value_free)
+{
+  XrefPhraseTable *t = g_new0 (XrefPhraseTable, 1);
+
+  t->buckets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
+  t->by_sig = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  t->phrases = g_ptr_array_new ();
+  t->word_classes = word_classes;
+  t->value_free = value_free;
+  return t;
+}
+
+void
+xref_phrase_table_free (XrefPhraseTable *t)
+{
+  if (t == NULL)
+    return;
+  for (guint i = 0; i < t->phrases->len; i++)
+    phrase_free (t, g_ptr_array_index (t->phrases, i));
+  g_ptr_array_unref (t->phrases);
+  g_hash_table_unref (t->buckets);
+  g_clear_pointer (&t->by_sig, g_hash_table_unref);
+  g_free (t);
+}
+
+static gboolean
+has_upper (const char *s)
+{
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isupper (c) || g_unichar_istitle (c))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+xref_phrase_table_add (XrefPhraseTable *t, const XrefToken *tokens, guint n, gpointer value, gint64 rank,
+                       const char **problem)
+{
+  g_autoptr (GString) sig = g_string_new (NULL);
+  Phrase *p, *old;
+  guint k = 0;
+
+  g_return_val_if_fail (!t->frozen, FALSE);
+
+  p = g_new0 (Phrase, 1);
+  p->words = g_new0 (PWord, MAX (n, 1));
+  p->value = value;
+  p->rank = rank;
+  for (guint i = 0; i < n; i++)
+    {
+      const XrefToken *tok = &tokens[i];
+      PWord *w = &p->words[k];
+
+      if (tok->kind == XREF_TOKEN_QUOTE)
+        continue;
+      w->norm = tok->norm;
+      if (strcmp (tok->form, "*") == 0)
+        {
+          w->any = TRUE;
+          g_string_append (sig, "*");
+        }
+      else if (has_upper (tok->form))
+        {
+          w->form = tok->form;
+          g_string_append_printf (sig, "F%s", tok->form);
+        }
+      else
+        g_string_append_printf (sig, "N%s", tok->norm);
+      g_string_append_c (sig, '\x1f');
+      k++;
+    }
+  p->n = k;
+
+  if (k == 0 || p->words[0].any)
+    {
+      *problem = k == 0 ? "the phrase has no words" : "a phrase cannot start with '*'";
+      phrase_free (t, p);
+      return FALSE;
+    }
+
+  old = g_hash_table_lookup (t->by_sig, sig->str);
+  if (old != NULL)
+    {
+      /* The same phrase again: the lower rank keeps it, the first on a tie. */
+      if (rank < old->rank)
+        {
+          gpointer tmp = old->value;
+          old->value = p->value;
+          old->rank = rank;
+          p->value = tmp;
+        }
+      phrase_free (t, p);
+      return TRUE;
+    }
+  p->seq = t->phrases->len;
+  g_ptr_array_add (t->phrases, p);
+  g_hash_table_insert (t->by_sig, g_string_free (g_steal_pointer (&sig), FALSE), p);
+  return TRUE;
+}
+
+static gint
+cmp_longest_first (gconstpointer a, gconstpointer b)
+{
+  const Phrase *pa = *(Phrase *const *) a, *pb = *(Phrase *const *) b;
+
+  if (pa->n != pb->n)
+    return pa->n > pb->n ? -1 : 1;
+  return pa->seq < pb->seq ? -1 : pa->seq > pb->seq;
+}
+
+void
+xref_phrase_table_freeze (XrefPhraseTable *t)
+{
+  GHashTableIter it;
+  gpointer bucket;
+
+  if (t->frozen)
+    return;
+  for (guint i = 0; i < t->phrases->len; i++)
+    {
+      Phrase *p = g_ptr_array_index (t->phrases, i);
+      GPtrArray *b = g_hash_table_lookup (t->buckets, p->words[0].norm);
+      if (b == NULL)
+        {
+          b = g_ptr_array_new ();
+          g_hash_table_insert (t->buckets, (gpointer) p->words[0].norm, b);
+        }
+      g_ptr_array_add (b, p);
+    }
+  g_hash_table_iter_init (&it, t->buckets);
+  while (g_hash_table_iter_next (&it, NULL, &bucket))
+    g_ptr_array_sort (bucket, cmp_longest_first);
+  g_clear_pointer (&t->by_sig, g_hash_table_unref);
+  t->frozen = TRUE;
+}
+
+guint
+xref_phrase_table_size (const XrefPhraseTable *t)
+{
+  return t != NULL ? t->phrases->len : 0;
+}
+
+/* Equal forms, counting the curly apostrophes and the straight one equal. */
+static gboolean
+forms_equal (const char *a, const char *b)
+{
+  while (*a != '\0' && *b != '\0')
+    {
+      gunichar ca = g_utf8_get_char (a), cb = g_utf8_get_char (b);
+      if (ca == 0x2019 || ca == 0x2018)
+        ca = '\'';
+      if (cb == 0x2019 || cb == 0x2018)
+        cb = '\'';
+      if (ca != cb)
+        return FALSE;
+      a = g_utf8_next_char (a);
+      b = g_utf8_next_char (b);
+    }
+  return *a == *b;
+}
+
+static gboolean
+word_matches (const XrefPhraseTable *t, const PWord *w, const XrefToken *tok)
+{
+  if (w->any)
+    {
+      guint wc;
+      if (tok->kind != XREF_TOKEN_WORD || t->word_classes == NULL)
+        return FALSE;
+      wc = GPOINTER_TO_UINT (g_hash_table_lookup (t->word_classes, tok->norm));
+      return (wc & WILDCARD_CLASSES) != 0;
+    }
+  if (tok->norm != w->norm)
+    return FALSE;
+  return w->form == NULL || tok->form == w->form || forms_equal (tok->form, w->form);
+}
+
+guint
+xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i, gconstpointer *value)
+{
+  GPtrArray *b;
+
+  if (value != NULL)
+    *value = NULL;
+  if (t == NULL || i >= n || tokens[i].kind == XREF_TOKEN_QUOTE)
+    return 0;
+  g_return_val_if_fail (t->frozen, 0);
+  b = g_hash_table_lookup (t->buckets, tokens[i].norm);
+  if (b == NULL)
+    return 0;
+
+  for (guint j = 0; j < b->len; j++)
+    {
+      const Phrase *p = g_ptr_array_index (b, j);
+      guint k = i, w;
+
+      for (w = 0; w < p->n; w++)
+        {
+          if (w > 0)
+            while (k < n && tokens[k].kind == XREF_TOKEN_QUOTE)
+              k++;
+          if (k >= n || !word_matches (t, &p->words[w], &tokens[k]))
+            break;
+          k++;
+        }
+      if (w == p->n)
+        {
+          if (value != NULL)
+            *value = p->value;
+          return k - i;
+        }
+    }
+  return 0;
+}
