@@ -117,14 +117,16 @@ golden-check: $(BUILD)/xref
 golden: $(BUILD)/xref
 	@XREF=$(BUILD)/xref sh tests/golden.sh update
 
+VALGRIND = XREF_NO_JIT=1 G_SLICE=always-malloc G_DEBUG=gc-friendly valgrind -q --error-exitcode=1 \
+  --leak-check=full --errors-for-leak-kinds=definite \
+  --suppressions=/usr/share/glib-2.0/valgrind/glib.supp --suppressions=tests/valgrind.supp
+
 valgrind: $(BUILD)/xref $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do \
-	  XREF_RULES=$(CURDIR)/rules XREF_SRCDIR=$(CURDIR) G_SLICE=always-malloc G_DEBUG=gc-friendly \
-	  valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-	    --suppressions=/usr/share/glib-2.0/valgrind/glib.supp $$t; \
+	  echo "== valgrind $$t"; XREF_RULES=$(CURDIR)/rules XREF_SRCDIR=$(CURDIR) $(VALGRIND) $$t; \
 	done
-	G_SLICE=always-malloc valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
-	  --suppressions=/usr/share/glib-2.0/valgrind/glib.supp $(BUILD)/xref --format json corpus/ >/dev/null
+	XREF_RULES=$(CURDIR)/rules $(VALGRIND) $(BUILD)/xref --format json corpus/ >/dev/null
+	XREF_RULES=$(CURDIR)/rules $(VALGRIND) $(BUILD)/xref corpus/ >/dev/null
 
 install: xref
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1

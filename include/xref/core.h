@@ -72,7 +72,7 @@ typedef enum {
 /* Token kinds produced by the text stage. */
 typedef enum {
   XREF_TOKEN_WORD,        /* letters, digits inside words, hyphens, apostrophes */
-  XREF_TOKEN_NUMBER,      /* 24, 6,755, 2½, 6.5, 1939-1945 is NUMBER '-' NUMBER */
+  XREF_TOKEN_NUMBER,      /* 24, 6,755, 2½, 6.5, 1939-1945, 2022-12-21 (see xref_tokenize) */
   XREF_TOKEN_PUNCT,       /* . , ; : ! ? ( ) [ ] - – — … and the like */
   XREF_TOKEN_QUOTE,       /* “ ” ‘ ’ « » " and ' used as quotation marks */
   XREF_TOKEN_SYMBOL,      /* $ € % and other symbols */
@@ -97,6 +97,27 @@ typedef struct {
   XrefTokenKind kind;
   guint flags;
 } XrefToken;
+
+/* Tokenizes text[start..end) (valid UTF-8) and appends XrefTokens to tokens
+ * (a GArray of XrefToken; offsets relative to text).  The one tokenizer of
+ * xref: the text stage uses it on articles and the rule loader on rule
+ * phrases, so both split the same way.  Implemented in src/text/.
+ *
+ * Splitting, Penn-Treebank-like:
+ *  - WORD: letters/digits/marks, with inner hyphens ("anti-aircraft") and
+ *    inner apostrophes only where they do not split (O'Brien).  Clitics are
+ *    split: "Russia’s" → "Russia" "’s"; "doesn't" → "does" "n't";
+ *    "I’m" → "I" "’m".  Initialisms keep their dots: "U.S.", "a.m.",
+ *    "D.C."; any other word never includes a trailing dot ("Feb" ".").
+ *  - NUMBER: digits with inner , . : / - between digits and an optional
+ *    vulgar fraction or ordinal suffix: "6,755", "6.5", "2½", "7:35",
+ *    "2022-12-21", "12/21/2022", "21st", "1939-1945".
+ *  - QUOTE: “ ” ‘ ’ « » and straight " ' used as quotation marks, with
+ *    OPEN/CLOSE flags; tokens between get IN_QUOTE.
+ *  - PUNCT: "..." and "…" are one token; — – - ( ) [ ] . , ; : ! ? each one.
+ *  - SYMBOL: $ € £ % & + = @ # and other symbols.
+ * norm is the form lower-cased, with ’ ‘ turned into ' and “ ” « » into ". */
+void xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens);
 
 /* Prints "xref: warning: FILE: MESSAGE" on stderr (FILE may be NULL).
  * Thread safe.  Warnings never stop a run. */

@@ -27,7 +27,10 @@ struct _XrefDocument {
   char *path;              /* path to open the file with */
   char *text;              /* the file's bytes, invalid UTF-8 and NUL bytes
                               replaced one byte for one (so offsets into
-                              text are offsets into the file); NUL-terminated */
+                              text are offsets into the file); NUL-terminated.
+                              In .html/.htm files markup is also blanked to
+                              spaces and line breaks and character references
+                              decoded in place, padded, one for one. */
   gsize len;               /* length of text in bytes */
 
   /* metadata; NULL when unknown */

@@ -40,8 +40,11 @@ xref_regex_new (const char *pattern, gsize len, char **message, gsize *offset)
       *offset = erroff;
       return NULL;
     }
-  /* The JIT is an optimisation only: without it the interpreter runs. */
-  (void) pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
+  /* The JIT is an optimisation only: without it the interpreter runs.
+   * XREF_NO_JIT turns it off for valgrind, which cannot follow JIT code
+   * (make valgrind sets it). */
+  if (g_getenv ("XREF_NO_JIT") == NULL)
+    (void) pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
 
   re = g_new0 (XrefRegex, 1);
   re->code = code;

@@ -1,0 +1,415 @@
+/* xref — ingest: walk the corpus tree and read its manifest.
+ *
+ * The walk is deterministic: entries are sorted by byte order (strcmp) and
+ * the final list by id.  It never opens anything but folders and the
+ * manifest: special files are recognised with lstat/stat, so a FIFO named
+ * like an article cannot block the run. */
+#include "ingest-private.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const article_exts[] = { ".txt", ".md", ".markdown", ".html", ".htm" };
+
+static gboolean
+is_article_name (const char *name)
+{
+  gsize n = strlen (name);
+  for (gsize i = 0; i < G_N_ELEMENTS (article_exts); i++)
+    {
+      gsize e = strlen (article_exts[i]);
+      if (n > e && g_ascii_strcasecmp (name + n - e, article_exts[i]) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+corpus_file_free (XrefCorpusFile *f)
+{
+  if (f == NULL)
+    return;
+  g_free (f->id);
+  g_free (f->path);
+  g_free (f);
+}
+
+static void
+add_file (XrefCorpus *corpus, const char *id, const char *path)
+{
+  XrefCorpusFile *f = g_new0 (XrefCorpusFile, 1);
+  f->id = g_strdup (id);
+  f->path = g_strdup (path);
+  g_ptr_array_add (corpus->files, f);
+}
+
+static const char *
+kind_name (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return "a device";
+  return "not a regular file";
+}
+
+/* The folders on the current path, to detect symlink loops. */
+typedef struct {
+  dev_t dev;
+  ino_t ino;
+} DirId;
+
+static gboolean
+on_path (GArray *stack, const struct stat *st)
+{
+  for (guint i = 0; i < stack->len; i++)
+    {
+      const DirId *d = &g_array_index (stack, DirId, i);
+      if (d->dev == st->st_dev && d->ino == st->st_ino)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static void walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, GArray *stack);
+
+/* One entry of a folder: path to open, rel its id below the root. */
+static void
+walk_entry (XrefCorpus *corpus, const char *path, const char *name, const char *rel, GArray *stack)
+{
+  struct stat lst, st;
+
+  if (lstat (path, &lst) != 0)
+    {
+      int saved = errno;
+      xref_warn (path, "cannot stat: %s", g_strerror (saved));
+      return;
+    }
+  st = lst;
+  if (S_ISLNK (lst.st_mode) && stat (path, &st) != 0)
+    {
+      int saved = errno;
+      if (saved == ELOOP)
+        xref_warn (path, "symlink loop, skipped");
+      else
+        xref_warn (path, "broken symlink, skipped (%s)", g_strerror (saved));
+      return;
+    }
+
+  if (S_ISDIR (st.st_mode))
+    {
+      if (on_path (stack, &st))
+        {
+          xref_warn (path, "symlink loop, folder skipped");
+          return;
+        }
+      walk_dir (corpus, path, rel, stack);
+      return;
+    }
+  if (!is_article_name (name))
+    return;
+  if (!S_ISREG (st.st_mode))
+    {
+      xref_warn (path, "%s, skipped", kind_name (st.st_mode));
+      return;
+    }
+  if (access (path, R_OK) != 0)
+    {
+      int saved = errno;
+      xref_warn (path, "cannot read: %s", g_strerror (saved));
+      return;
+    }
+  add_file (corpus, rel, path);
+}
+
+static void
+walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, GArray *stack)
+{
+  struct stat st;
+  DIR *d;
+  struct dirent *de;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  if (stat (dir, &st) != 0)
+    return;
+  d = opendir (dir);
+  if (d == NULL)
+    {
+      int saved = errno;
+      xref_warn (dir, "cannot read folder: %s", g_strerror (saved));
+      return;
+    }
+  errno = 0;
+  while ((de = readdir (d)) != NULL)
+    {
+      /* dot-files and dot-folders (".", "..", ".xref", ".git") are never articles */
+      if (de->d_name[0] == '.')
+        continue;
+      g_ptr_array_add (names, g_strdup (de->d_name));
+    }
+  closedir (d);
+  g_ptr_array_sort (names, cmp_names);
+
+  DirId id = { st.st_dev, st.st_ino };
+  g_array_append_val (stack, id);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *child = rel != NULL ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+      walk_entry (corpus, path, name, child, stack);
+    }
+  g_array_set_size (stack, stack->len - 1);
+}
+
+/* ---- manifest ------------------------------------------------------------ */
+
+static const char *
+scalar (yaml_node_t *node)
+{
+  if (node == NULL || node->type != YAML_SCALAR_NODE)
+    return NULL;
+  return (const char *) node->data.scalar.value;
+}
+
+static gboolean
+is_null_scalar (yaml_node_t *node)
+{
+  const char *s = scalar (node);
+  return s != NULL && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+         && (*s == '\0' || strcmp (s, "~") == 0 || strcmp (s, "null") == 0);
+}
+
+/* Reads "documents: {<id>: {outlet, date, place, title, url, author}}".
+ * Every problem is a warning with file:line:col; good entries are kept. */
+static void
+read_manifest (XrefCorpus *corpus, const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *problem = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+  yaml_document_t ydoc;
+  yaml_node_t *root, *docs = NULL;
+
+  if (!xref_read_file (path, XREF_INGEST_MAX_FILE, &text, &len, &error))
+    {
+      xref_warn (path, "manifest ignored: %s", error->message);
+      return;
+    }
+  if (!xref_ingest_yaml_load (path, 1, text, len, &ydoc, &problem))
+    {
+      xref_warn (NULL, "%s (manifest ignored)", problem);
+      return;
+    }
+
+  root = yaml_document_get_root_node (&ydoc);
+  if (root == NULL)
+    goto out;
+  if (root->type != YAML_MAPPING_NODE)
+    {
+      g_autofree char *where = xref_ingest_yaml_where (path, 1, root);
+      xref_warn (NULL, "%s: the manifest must be a mapping with a 'documents' key (manifest ignored)", where);
+      goto out;
+    }
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++)
+    {
+      yaml_node_t *k = yaml_document_get_node (&ydoc, p->key);
+      yaml_node_t *v = yaml_document_get_node (&ydoc, p->value);
+      if (g_strcmp0 (scalar (k), "documents") == 0)
+        docs = v;
+      else
+        {
+          g_autofree char *where = xref_ingest_yaml_where (path, 1, k);
+          xref_warn (NULL, "%s: unknown manifest key '%s' (expected 'documents')", where,
+                     scalar (k) != NULL ? scalar (k) : "?");
+        }
+    }
+  if (docs == NULL || is_null_scalar (docs))
+    goto out;
+  if (docs->type != YAML_MAPPING_NODE)
+    {
+      g_autofree char *where = xref_ingest_yaml_where (path, 1, docs);
+      xref_warn (NULL, "%s: 'documents' must map document ids to metadata", where);
+      goto out;
+    }
+
+  for (yaml_node_pair_t *p = docs->data.mapping.pairs.start; p < docs->data.mapping.pairs.top; p++)
+    {
+      yaml_node_t *k = yaml_document_get_node (&ydoc, p->key);
+      yaml_node_t *v = yaml_document_get_node (&ydoc, p->value);
+      const char *id = scalar (k);
+      XrefMeta *meta;
+
+      if (id == NULL || *id == '\0')
+        {
+          g_autofree char *where = xref_ingest_yaml_where (path, 1, k);
+          xref_warn (NULL, "%s: a document id must be a string", where);
+          continue;
+        }
+      if (v == NULL || is_null_scalar (v))
+        {
+          g_hash_table_replace (corpus->manifest, g_strdup (id), g_new0 (XrefMeta, 1));
+          continue;
+        }
+      if (v->type != YAML_MAPPING_NODE)
+        {
+          g_autofree char *where = xref_ingest_yaml_where (path, 1, v);
+          xref_warn (NULL, "%s: metadata of '%s' must be a mapping", where, id);
+          continue;
+        }
+      meta = g_new0 (XrefMeta, 1);
+      for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++)
+        {
+          yaml_node_t *fk = yaml_document_get_node (&ydoc, q->key);
+          yaml_node_t *fv = yaml_document_get_node (&ydoc, q->value);
+          g_autofree char *why = NULL;
+
+          if (scalar (fk) == NULL || scalar (fv) == NULL)
+            {
+              g_autofree char *where = xref_ingest_yaml_where (path, 1, fv != NULL ? fv : fk);
+              xref_warn (NULL, "%s: metadata keys and values must be strings", where);
+              continue;
+            }
+          if (is_null_scalar (fv))
+            continue;
+          if (!xref_ingest_meta_set (meta, scalar (fk), scalar (fv), &why))
+            {
+              g_autofree char *where = xref_ingest_yaml_where (path, 1, fv);
+              xref_warn (NULL, "%s: %s", where, why);
+            }
+        }
+      g_hash_table_replace (corpus->manifest, g_strdup (id), meta);
+    }
+
+out:
+  yaml_document_delete (&ydoc);
+}
+
+static void
+read_manifest_in (XrefCorpus *corpus, const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "manifest.yaml", NULL);
+  struct stat st;
+
+  if (stat (path, &st) != 0)
+    return;
+  if (!S_ISREG (st.st_mode))
+    {
+      xref_warn (path, "%s, manifest ignored", kind_name (st.st_mode));
+      return;
+    }
+  read_manifest (corpus, path);
+}
+
+/* ---- the corpus ------------------------------------------------------------ */
+
+static int
+cmp_files (gconstpointer a, gconstpointer b)
+{
+  const XrefCorpusFile *fa = *(XrefCorpusFile *const *) a;
+  const XrefCorpusFile *fb = *(XrefCorpusFile *const *) b;
+  int c = strcmp (fa->id, fb->id);
+  return c != 0 ? c : strcmp (fa->path, fb->path);
+}
+
+XrefCorpus *
+xref_corpus_open (const char *const *paths, guint n_paths, GError **error)
+{
+  g_autoptr (XrefCorpus) corpus = g_new0 (XrefCorpus, 1);
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (DirId));
+
+  corpus->files = g_ptr_array_new_with_free_func ((GDestroyNotify) corpus_file_free);
+  corpus->manifest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) xref_ingest_meta_free);
+
+  for (guint i = 0; i < n_paths; i++)
+    {
+      const char *path = paths[i];
+      struct stat st;
+
+      if (stat (path, &st) != 0)
+        {
+          int saved = errno;
+          struct stat lst;
+          /* a dangling or looping symlink given on the command line is a
+           * warning like any other bad entry; a missing path is an error */
+          if (lstat (path, &lst) == 0)
+            {
+              xref_warn (path, "cannot follow: %s", g_strerror (saved));
+              continue;
+            }
+          g_set_error (error, XREF_ERROR, XREF_ERROR_INPUT, "'%s': %s", path, g_strerror (saved));
+          return NULL;
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          read_manifest_in (corpus, path);
+          walk_dir (corpus, path, NULL, stack);
+        }
+      else if (S_ISREG (st.st_mode))
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *dir = g_path_get_dirname (path);
+          if (access (path, R_OK) != 0)
+            {
+              int saved = errno;
+              xref_warn (path, "cannot read: %s", g_strerror (saved));
+              continue;
+            }
+          /* a file given directly takes its metadata from the manifest
+           * beside it, unless a root already supplied it */
+          if (!g_hash_table_contains (corpus->manifest, base))
+            read_manifest_in (corpus, dir);
+          add_file (corpus, base, path);
+        }
+      else
+        xref_warn (path, "%s, skipped", kind_name (st.st_mode));
+    }
+
+  g_ptr_array_sort (corpus->files, cmp_files);
+
+  /* Ids must be unique (reports key on them): a repeated id (the same
+   * name under two roots) falls back to the path as given. */
+  for (guint i = 1; i < corpus->files->len; i++)
+    {
+      XrefCorpusFile *prev = g_ptr_array_index (corpus->files, i - 1);
+      XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      if (strcmp (prev->id, f->id) == 0)
+        {
+          if (strcmp (prev->path, f->path) == 0)
+            {
+              g_ptr_array_remove_index (corpus->files, i);
+              i--;
+              continue;
+            }
+          xref_warn (f->path, "document id '%s' already used by '%s'; using the path as its id", f->id,
+                     prev->path);
+          g_free (f->id);
+          f->id = g_strdup (f->path);
+        }
+    }
+  g_ptr_array_sort (corpus->files, cmp_files);
+
+  return g_steal_pointer (&corpus);
+}
+
+void
+xref_corpus_free (XrefCorpus *corpus)
+{
+  if (corpus == NULL)
+    return;
+  g_clear_pointer (&corpus->files, g_ptr_array_unref);
+  g_clear_pointer (&corpus->manifest, g_hash_table_unref);
+  g_free (corpus);
+}

@@ -1,0 +1,978 @@
+/* Unit tests of the ingest stage: the corpus walk (order, dot-folders,
+ * FIFOs, symlink loops, manifest), reading articles (front matter, UTF-8
+ * repair, binary files, CRLF and BOM, datelines, boilerplate, headings)
+ * on the seed corpus and on the hostile files of tests/bad-input/. */
+#include "test-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xref/ingest.h"
+
+static XrefRules *rules;
+
+static int
+setup_rules (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  const char *env = g_getenv ("XREF_RULES");
+  g_autofree char *dir = env != NULL ? g_strdup (env) : test_path ("rules");
+  const char *dirs[1] = { dir };
+
+  rules = xref_rules_load (dirs, 1, &error);
+  assert_no_error (error);
+  assert_non_null (rules);
+  return 0;
+}
+
+static int
+teardown_rules (void **state)
+{
+  g_clear_pointer (&rules, xref_rules_free);
+  return 0;
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+/* Captures what xref_warn prints on stderr between begin and end. */
+typedef struct {
+  int saved;
+  char *path;
+} Capture;
+
+static void
+capture_begin (Capture *c)
+{
+  int fd;
+
+  fflush (stderr);
+  c->path = g_build_filename (g_get_tmp_dir (), "xref-test-ingest-stderr-XXXXXX", NULL);
+  fd = g_mkstemp (c->path);
+  assert_true (fd >= 0);
+  c->saved = dup (STDERR_FILENO);
+  dup2 (fd, STDERR_FILENO);
+  close (fd);
+}
+
+static char *
+capture_end (Capture *c)
+{
+  char *out = NULL;
+
+  fflush (stderr);
+  dup2 (c->saved, STDERR_FILENO);
+  close (c->saved);
+  assert_true (g_file_get_contents (c->path, &out, NULL, NULL));
+  g_unlink (c->path);
+  g_free (c->path);
+  return out;
+}
+
+static void
+write_file (const char *dir, const char *rel, const char *data, gssize len)
+{
+  g_autofree char *path = g_build_filename (dir, rel, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autoptr (GError) error = NULL;
+
+  g_mkdir_with_parents (parent, 0755);
+  g_file_set_contents (path, data, len, &error);
+  assert_no_error (error);
+}
+
+/* Removes a temporary tree (no symlinks are followed). */
+static void
+rm_tree (const char *path)
+{
+  struct stat st;
+
+  if (lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      GDir *d = g_dir_open (path, 0, NULL);
+      const char *name;
+      if (d != NULL)
+        {
+          while ((name = g_dir_read_name (d)) != NULL)
+            {
+              g_autofree char *child = g_build_filename (path, name, NULL);
+              rm_tree (child);
+            }
+          g_dir_close (d);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+/* All region texts joined by "\n", and all heading texts. */
+static char *
+regions_text (const XrefDocument *doc, GArray *spans)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const XrefSpan *sp = &g_array_index (spans, XrefSpan, i);
+      if (i > 0)
+        g_string_append_c (s, '\n');
+      g_string_append_len (s, doc->text + sp->start, (gssize) (sp->end - sp->start));
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Spans are in order, disjoint, inside the text, and regions never hold
+ * a heading. */
+static void
+assert_spans_sane (const XrefDocument *doc)
+{
+  gsize last = 0;
+  GArray *arrays[2] = { doc->regions, doc->headings };
+
+  for (int a = 0; a < 2; a++)
+    {
+      last = 0;
+      for (guint i = 0; i < arrays[a]->len; i++)
+        {
+          const XrefSpan *s = &g_array_index (arrays[a], XrefSpan, i);
+          assert_true (s->start < s->end);
+          assert_true (s->end <= doc->len);
+          assert_true (s->start >= last);
+          last = s->end;
+        }
+    }
+  for (guint i = 0; i < doc->regions->len; i++)
+    for (guint j = 0; j < doc->headings->len; j++)
+      {
+        const XrefSpan *r = &g_array_index (doc->regions, XrefSpan, i);
+        const XrefSpan *h = &g_array_index (doc->headings, XrefSpan, j);
+        assert_true (r->end <= h->start || h->end <= r->start);
+      }
+}
+
+static XrefDocument *
+ingest_seed (const char *name)
+{
+  g_autofree char *dir = test_path ("corpus");
+  const char *paths[1] = { dir };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefCorpus) corpus = xref_corpus_open (paths, 1, &error);
+  XrefDocument *doc = NULL;
+
+  assert_no_error (error);
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      if (g_str_has_prefix (f->id, name))
+        {
+          doc = xref_ingest_file (f, g_hash_table_lookup (corpus->manifest, f->id), rules, &error);
+          assert_no_error (error);
+        }
+    }
+  assert_non_null (doc);
+  assert_spans_sane (doc);
+  return doc;
+}
+
+static XrefDocument *
+ingest_string (const char *id, const char *text, gsize len, char **warnings)
+{
+  g_autoptr (GError) error = NULL;
+  Capture c;
+  XrefDocument *doc;
+
+  capture_begin (&c);
+  doc = xref_ingest_bytes (id, text, len, NULL, rules, &error);
+  *warnings = capture_end (&c);
+  assert_no_error (error);
+  assert_non_null (doc);
+  assert_int_equal (doc->len, len);
+  assert_spans_sane (doc);
+  return doc;
+}
+
+/* ---- document ------------------------------------------------------------- */
+
+static void
+test_document_new (void **state)
+{
+  g_autoptr (XrefDocument) doc = xref_document_new ("a/b.txt", "/tmp/a/b.txt");
+
+  assert_string_equal (doc->id, "a/b.txt");
+  assert_string_equal (doc->path, "/tmp/a/b.txt");
+  assert_int_equal (doc->date_basis, XREF_DATE_BASIS_NONE);
+  assert_int_equal (doc->regions->len, 0);
+  assert_int_equal (doc->headings->len, 0);
+  assert_int_equal (doc->tokens->len, 0);
+  assert_int_equal (doc->sentences->len, 0);
+  assert_int_equal (doc->timexes->len, 0);
+  assert_int_equal (doc->claims->len, 0);
+  assert_int_equal (g_array_get_element_size (doc->regions), sizeof (XrefSpan));
+  assert_int_equal (g_array_get_element_size (doc->tokens), sizeof (XrefToken));
+  assert_string_equal (xref_date_basis_name (XREF_DATE_BASIS_NONE), "none");
+  assert_string_equal (xref_date_basis_name (XREF_DATE_BASIS_METADATA), "metadata");
+  assert_string_equal (xref_date_basis_name (XREF_DATE_BASIS_DATELINE), "dateline");
+  assert_string_equal (xref_date_basis_name (XREF_DATE_BASIS_INFERRED), "inferred");
+  xref_document_free (NULL);
+}
+
+/* ---- the walk ------------------------------------------------------------- */
+
+static void
+test_walk_order (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-walk-XXXXXX", &error);
+  const char *paths[1];
+  g_autoptr (XrefCorpus) corpus = NULL;
+  static const char *const expect[] = { "B.txt", "a.md", "a.txt", "b/c.html", "b/d/e.htm", "b/x.markdown",
+                                        "b_.txt", "z.TXT" };
+
+  assert_no_error (error);
+  write_file (root, "a.txt", "a", -1);
+  write_file (root, "a.md", "a", -1);
+  write_file (root, "B.txt", "b", -1);
+  write_file (root, "b_.txt", "b", -1);
+  write_file (root, "z.TXT", "z", -1);
+  write_file (root, "b/c.html", "c", -1);
+  write_file (root, "b/x.markdown", "x", -1);
+  write_file (root, "b/d/e.htm", "e", -1);
+  write_file (root, "notes.pdf", "%PDF-", -1);        /* not an article name */
+  write_file (root, "README", "r", -1);
+  write_file (root, ".hidden.txt", "h", -1);          /* dot-file */
+  write_file (root, ".xref/rules/x.txt", "r", -1);    /* dot-folder */
+  write_file (root, "b/.git/y.txt", "g", -1);
+  write_file (root, "manifest.yaml", "documents: {}\n", -1);
+
+  paths[0] = root;
+  corpus = xref_corpus_open (paths, 1, &error);
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, G_N_ELEMENTS (expect));
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      g_autofree char *path = g_build_filename (root, expect[i], NULL);
+      assert_string_equal (f->id, expect[i]);
+      assert_string_equal (f->path, path);
+    }
+  rm_tree (root);
+}
+
+static void
+test_walk_file_given (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *seed = test_path ("corpus/002_790dc0bc9b5edaac.txt");
+  const char *paths[1] = { seed };
+  g_autoptr (XrefCorpus) corpus = xref_corpus_open (paths, 1, &error);
+  const XrefCorpusFile *f;
+  const XrefMeta *m;
+
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, 1);
+  f = g_ptr_array_index (corpus->files, 0);
+  assert_string_equal (f->id, "002_790dc0bc9b5edaac.txt");
+  assert_string_equal (f->path, seed);
+  /* the manifest beside a file given directly is read */
+  m = g_hash_table_lookup (corpus->manifest, f->id);
+  assert_non_null (m);
+  assert_string_equal (m->outlet, "TASS");
+}
+
+static void
+test_walk_missing (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  const char *paths[1] = { "/nonexistent/xref/corpus" };
+  XrefCorpus *corpus = xref_corpus_open (paths, 1, &error);
+
+  assert_null (corpus);
+  assert_non_null (error);
+  assert_true (g_error_matches (error, XREF_ERROR, XREF_ERROR_INPUT));
+  assert_non_null (strstr (error->message, "/nonexistent/xref/corpus"));
+}
+
+static void
+on_alarm (int sig)
+{
+  (void) sig;
+  fprintf (stderr, "test-ingest: the walk blocked on a FIFO\n");
+  _exit (1);
+}
+
+static void
+test_walk_specials (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-special-XXXXXX", &error);
+  g_autofree char *fifo = g_build_filename (root, "pipe.txt", NULL);
+  g_autofree char *loop = g_build_filename (root, "sub/loop", NULL);
+  g_autofree char *link = g_build_filename (root, "sub/link.txt", NULL);
+  g_autofree char *dangling = g_build_filename (root, "sub/dangling.txt", NULL);
+  g_autofree char *warnings = NULL;
+  const char *paths[1] = { root };
+  g_autoptr (XrefCorpus) corpus = NULL;
+  Capture c;
+
+  assert_no_error (error);
+  write_file (root, "real.txt", "real", -1);
+  write_file (root, "sub/inner.txt", "inner", -1);
+  assert_int_equal (mkfifo (fifo, 0644), 0);
+  assert_int_equal (symlink ("..", loop), 0);            /* sub/loop → root: a loop */
+  assert_int_equal (symlink ("../real.txt", link), 0);   /* followed */
+  assert_int_equal (symlink ("nowhere.txt", dangling), 0);
+
+  signal (SIGALRM, on_alarm);
+  alarm (10);
+  capture_begin (&c);
+  corpus = xref_corpus_open (paths, 1, &error);
+  warnings = capture_end (&c);
+  alarm (0);
+
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, 3);
+  assert_string_equal (((XrefCorpusFile *) g_ptr_array_index (corpus->files, 0))->id, "real.txt");
+  assert_string_equal (((XrefCorpusFile *) g_ptr_array_index (corpus->files, 1))->id, "sub/inner.txt");
+  assert_string_equal (((XrefCorpusFile *) g_ptr_array_index (corpus->files, 2))->id, "sub/link.txt");
+  assert_non_null (strstr (warnings, "pipe.txt: a FIFO, skipped"));
+  assert_non_null (strstr (warnings, "loop: symlink loop"));
+  assert_non_null (strstr (warnings, "dangling.txt: broken symlink"));
+
+  /* reading a FIFO directly fails at once instead of blocking */
+  {
+    XrefCorpusFile f = { (char *) "pipe.txt", fifo };
+    g_autoptr (GError) e2 = NULL;
+    alarm (10);
+    XrefDocument *doc = xref_ingest_file (&f, NULL, rules, &e2);
+    alarm (0);
+    assert_null (doc);
+    assert_true (g_error_matches (e2, XREF_ERROR, XREF_ERROR_INPUT));
+  }
+  rm_tree (root);
+}
+
+static void
+test_walk_unreadable (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *closed = NULL;
+  g_autofree char *warnings = NULL;
+  const char *paths[1];
+  g_autoptr (XrefCorpus) corpus = NULL;
+  Capture c;
+
+  if (geteuid () == 0)
+    skip ();   /* root reads everything */
+  root = g_dir_make_tmp ("xref-test-unreadable-XXXXXX", &error);
+  assert_no_error (error);
+  write_file (root, "ok.txt", "ok", -1);
+  write_file (root, "secret.txt", "s", -1);
+  write_file (root, "closed/x.txt", "x", -1);
+  secret = g_build_filename (root, "secret.txt", NULL);
+  closed = g_build_filename (root, "closed", NULL);
+  g_chmod (secret, 0);
+  g_chmod (closed, 0);
+
+  paths[0] = root;
+  capture_begin (&c);
+  corpus = xref_corpus_open (paths, 1, &error);
+  warnings = capture_end (&c);
+  g_chmod (closed, 0755);
+  g_chmod (secret, 0644);
+
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, 1);
+  assert_non_null (strstr (warnings, "secret.txt: cannot read"));
+  assert_non_null (strstr (warnings, "closed: cannot read folder"));
+  rm_tree (root);
+}
+
+/* ---- manifest ------------------------------------------------------------- */
+
+static void
+test_manifest (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-manifest-XXXXXX", &error);
+  const char *paths[1] = { root };
+  g_autoptr (XrefCorpus) corpus = NULL;
+  const XrefMeta *m;
+
+  assert_no_error (error);
+  write_file (root, "a.txt", "WASHINGTON (AP) — Officials said so.\n", -1);
+  write_file (root, "sub/b.txt", "---\noutlet: Front\n---\nText here.\n", -1);
+  write_file (root, "manifest.yaml",
+              "documents:\n"
+              "  a.txt:\n"
+              "    outlet: The Daily\n"
+              "    date: 2022-12-21\n"
+              "    place: Kyiv\n"
+              "    title: A title\n"
+              "    url: https://example.org/a\n"
+              "    author: A. Writer\n"
+              "  sub/b.txt:\n"
+              "    outlet: Manifest\n"
+              "    author: Somebody\n"
+              "  c.txt: {}\n",
+              -1);
+  corpus = xref_corpus_open (paths, 1, &error);
+  assert_no_error (error);
+  assert_int_equal (g_hash_table_size (corpus->manifest), 3);
+  m = g_hash_table_lookup (corpus->manifest, "a.txt");
+  assert_non_null (m);
+  assert_string_equal (m->outlet, "The Daily");
+  assert_string_equal (m->place, "Kyiv");
+  assert_string_equal (m->title, "A title");
+  assert_string_equal (m->url, "https://example.org/a");
+  assert_string_equal (m->author, "A. Writer");
+  assert_int_equal (m->date.year, 2022);
+  assert_int_equal (m->date.month, 12);
+  assert_int_equal (m->date.day, 21);
+  m = g_hash_table_lookup (corpus->manifest, "c.txt");
+  assert_non_null (m);
+  assert_null (m->outlet);
+
+  /* manifest metadata wins over the dateline; it fills what the front
+   * matter leaves open and overrides nothing the front matter gives */
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      g_autoptr (XrefDocument) doc =
+        xref_ingest_file (f, g_hash_table_lookup (corpus->manifest, f->id), rules, &error);
+      assert_no_error (error);
+      if (strcmp (f->id, "a.txt") == 0)
+        {
+          assert_string_equal (doc->outlet, "The Daily");
+          assert_string_equal (doc->place, "Kyiv");
+          assert_int_equal (doc->date_basis, XREF_DATE_BASIS_METADATA);
+          assert_string_equal (xref_date_to_iso (&doc->date), "2022-12-21");
+        }
+      else
+        {
+          assert_string_equal (f->id, "sub/b.txt");
+          assert_string_equal (doc->outlet, "Front");
+          assert_string_equal (doc->author, "Somebody");
+        }
+    }
+  rm_tree (root);
+}
+
+static void
+test_manifest_invalid (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-badmanifest-XXXXXX", &error);
+  g_autofree char *manifest = g_build_filename (root, "manifest.yaml", NULL);
+  g_autofree char *warnings = NULL;
+  g_autofree char *expect = NULL;
+  const char *paths[1] = { root };
+  g_autoptr (XrefCorpus) corpus = NULL;
+  Capture c;
+
+  assert_no_error (error);
+  write_file (root, "a.txt", "Text.\n", -1);
+  write_file (root, "manifest.yaml", "documents:\n  a.txt:\n    outlet: [unclosed\n", -1);
+  capture_begin (&c);
+  corpus = xref_corpus_open (paths, 1, &error);
+  warnings = capture_end (&c);
+  assert_no_error (error);   /* a bad manifest is a warning, not an error */
+  assert_int_equal (corpus->files->len, 1);
+  assert_int_equal (g_hash_table_size (corpus->manifest), 0);
+  expect = g_strdup_printf ("xref: warning: %s:4:1: ", manifest);
+  assert_non_null (strstr (warnings, expect));
+  g_clear_pointer (&corpus, xref_corpus_free);
+  g_clear_pointer (&warnings, g_free);
+  g_clear_pointer (&expect, g_free);
+
+  /* well-formed YAML with bad entries: each is a warning with its place */
+  write_file (root, "manifest.yaml",
+              "documents:\n"
+              "  a.txt:\n"
+              "    date: December 21\n"
+              "    colour: blue\n"
+              "  b.txt: [1, 2]\n",
+              -1);
+  capture_begin (&c);
+  corpus = xref_corpus_open (paths, 1, &error);
+  warnings = capture_end (&c);
+  assert_no_error (error);
+  expect = g_strdup_printf ("%s:3:11: date 'December 21' is not YYYY-MM-DD", manifest);
+  assert_non_null (strstr (warnings, expect));
+  g_free (expect);
+  expect = g_strdup_printf ("%s:4:13: unknown key 'colour'", manifest);
+  assert_non_null (strstr (warnings, expect));
+  g_free (expect);
+  expect = g_strdup_printf ("%s:5:10: metadata of 'b.txt' must be a mapping", manifest);
+  assert_non_null (strstr (warnings, expect));
+  assert_non_null (g_hash_table_lookup (corpus->manifest, "a.txt"));
+  rm_tree (root);
+}
+
+/* ---- reading articles ----------------------------------------------------- */
+
+static void
+test_front_matter (void **state)
+{
+  static const char text[] = "---\n"
+                             "title: \"Patriots: a test\"\n"
+                             "outlet: TASS\n"
+                             "date: 2022-12-21\n"
+                             "layout: post\n"
+                             "author: [A, B]\n"
+                             "---\n"
+                             "First sentence here.\n";
+  g_autofree char *w = NULL;
+  g_autoptr (XrefDocument) doc = ingest_string ("fm.md", text, sizeof text - 1, &w);
+  const XrefSpan *r;
+
+  assert_string_equal (w, "");
+  assert_string_equal (doc->title, "Patriots: a test");
+  assert_string_equal (doc->outlet, "TASS");
+  assert_string_equal (doc->author, "A, B");
+  assert_int_equal (doc->date_basis, XREF_DATE_BASIS_METADATA);
+  assert_string_equal (xref_date_to_iso (&doc->date), "2022-12-21");
+  assert_int_equal (doc->regions->len, 1);
+  r = &g_array_index (doc->regions, XrefSpan, 0);
+  /* offsets count from the file's first byte */
+  assert_int_equal (r->start, strstr (text, "First") - text);
+  assert_int_equal (r->end, strstr (text, "here.") + 5 - text);
+  assert_int_equal (memcmp (doc->text, text, sizeof text - 1), 0);
+}
+
+static void
+test_front_matter_bad (void **state)
+{
+  static const char text[] = "---\ntitle: [oops\n---\nBody text.\n";
+  static const char prose[] = "---\nJust a rule, then prose.\n---\nBody.\n";
+  g_autofree char *w = NULL;
+  g_autofree char *w2 = NULL;
+  g_autoptr (XrefDocument) doc = ingest_string ("bad.md", text, sizeof text - 1, &w);
+  g_autoptr (XrefDocument) doc2 = NULL;
+  g_autofree char *all = NULL;
+
+  assert_non_null (strstr (w, "bad.md:3:1: "));
+  assert_non_null (strstr (w, "front matter ignored"));
+  all = regions_text (doc, doc->regions);
+  assert_string_equal (all, "Body text.");
+
+  /* text between two rules that is not a mapping is not front matter */
+  doc2 = ingest_string ("prose.txt", prose, sizeof prose - 1, &w2);
+  assert_string_equal (w2, "");
+  g_free (all);
+  all = regions_text (doc2, doc2->regions);
+  assert_non_null (strstr (all, "Just a rule, then prose."));
+}
+
+static void
+test_manifest_fills (void **state)
+{
+  static const char text[] = "---\noutlet: Front\n---\nWASHINGTON (Reuters) - Body text.\n";
+  XrefMeta meta = { (char *) "Manifest", (char *) "Title", NULL, NULL, NULL, { 2022, 12, 28 } };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefDocument) doc = xref_ingest_bytes ("m.txt", text, sizeof text - 1, &meta, rules, &error);
+
+  assert_no_error (error);
+  assert_string_equal (doc->outlet, "Front");       /* front matter wins */
+  assert_string_equal (doc->title, "Title");        /* the manifest fills */
+  assert_string_equal (doc->place, "Washington");   /* the dateline fills the rest */
+  assert_int_equal (doc->date_basis, XREF_DATE_BASIS_METADATA);
+  assert_string_equal (xref_date_to_iso (&doc->date), "2022-12-28");
+}
+
+static void
+test_invalid_utf8 (void **state)
+{
+  static const char text[] = "Caf\xc3\xa9 opened.\nBad \xff\xfe bytes and a \0 NUL.\nTruncated \xe2\x80.\n";
+  g_autofree char *w = NULL;
+  g_autoptr (XrefDocument) doc = ingest_string ("bad-utf8.txt", text, sizeof text - 1, &w);
+  gsize first = (gsize) (strchr (text, '\xff') - text);
+  g_autofree char *expect = g_strdup_printf ("xref: warning: bad-utf8.txt: replaced 5 invalid UTF-8 or NUL bytes, "
+                                             "the first at byte %" G_GSIZE_FORMAT "\n", first);
+
+  assert_string_equal (w, expect);   /* exactly one warning */
+  assert_int_equal (doc->n_warnings, 1);
+  assert_true (g_utf8_validate (doc->text, (gssize) doc->len, NULL));
+  assert_int_equal (doc->text[first], '?');
+  assert_int_equal (doc->text[first + 1], '?');
+  assert_int_equal (doc->text[33], ' ');   /* the NUL */
+  /* everything else is the file's bytes, at the same offsets */
+  assert_int_equal (memcmp (doc->text, "Caf\xc3\xa9 opened.", 13), 0);
+  assert_int_equal (memcmp (doc->text + first + 2, " bytes and a ", 13), 0);
+  assert_int_equal (doc->regions->len, 3);
+  assert_int_equal (g_array_index (doc->regions, XrefSpan, 2).start, 40);   /* "Truncated" */
+  assert_int_equal (memcmp (doc->text + 40, "Truncated ??.", 13), 0);
+}
+
+static void
+test_binary (void **state)
+{
+  static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  char nuls[256];
+  g_autoptr (GError) error = NULL;
+  XrefDocument *doc;
+
+  doc = xref_ingest_bytes ("x.txt", png, sizeof png - 1, NULL, rules, &error);
+  assert_null (doc);
+  assert_true (g_error_matches (error, XREF_ERROR, XREF_ERROR_INPUT));
+  assert_true (g_str_has_prefix (error->message, "binary file skipped"));
+  g_clear_error (&error);
+
+  for (gsize i = 0; i < sizeof nuls; i++)
+    nuls[i] = (i % 2) ? '\0' : 'a';   /* UTF-16-like */
+  doc = xref_ingest_bytes ("y.txt", nuls, sizeof nuls, NULL, rules, &error);
+  assert_null (doc);
+  assert_true (g_str_has_prefix (error->message, "binary file skipped"));
+}
+
+static void
+test_crlf_bom (void **state)
+{
+  static const char text[] = "\xef\xbb\xbfTitle Line\r\n\r\nFirst line of body.\r\nSecond one.\r\n";
+  g_autofree char *w = NULL;
+  g_autoptr (XrefDocument) doc = ingest_string ("crlf.txt", text, sizeof text - 1, &w);
+  const XrefSpan *h, *r;
+
+  assert_string_equal (w, "");
+  assert_int_equal (doc->headings->len, 1);
+  h = &g_array_index (doc->headings, XrefSpan, 0);
+  assert_int_equal (h->start, 3);   /* the BOM is kept but excluded */
+  assert_int_equal (h->end, 13);
+  assert_int_equal (doc->regions->len, 2);
+  r = &g_array_index (doc->regions, XrefSpan, 0);
+  assert_int_equal (r->end, strstr (text, "body.") + 5 - text);   /* no \r */
+  r = &g_array_index (doc->regions, XrefSpan, 1);
+  assert_int_equal (r->end, strstr (text, "one.") + 4 - text);
+  assert_int_equal (memcmp (doc->text, text, sizeof text - 1), 0);
+}
+
+static void
+test_datelines (void **state)
+{
+  static const struct {
+    const char *text;
+    const char *outlet, *place, *date;
+    XrefDateBasis basis;
+    const char *body;
+  } cases[] = {
+    { "MOSCOW (Reuters) - The ministry said so.\n", "Reuters", "Moscow", NULL, XREF_DATE_BASIS_NONE,
+      "The ministry said so." },
+    { "(AP) \u2014 The ministry said so.\n", "Associated Press", NULL, NULL, XREF_DATE_BASIS_NONE,
+      "The ministry said so." },
+    { "NEW YORK, Dec. 5 (AFP) - Markets fell.\n", "AFP", "New York", "XXXX-12-05", XREF_DATE_BASIS_DATELINE,
+      "Markets fell." },
+    { "KYIV, Ukraine (Reuters) - Sirens sounded.\n", "Reuters", "Kyiv", NULL, XREF_DATE_BASIS_NONE,
+      "Sirens sounded." },
+    { "date 2021-03-04\nPARIS, March 4, 2021. /TASS/. Talks began.\n", "TASS", "Paris", "2021-03-04",
+      XREF_DATE_BASIS_DATELINE, "Talks began." },
+    { "LONDON, January 2, 2020 /TASS/. Talks began.\n", "TASS", "London", "2020-01-02", XREF_DATE_BASIS_DATELINE,
+      "Talks began." },
+    { "WASHINGTON (AP) -- The ministry said so.\n", "Associated Press", "Washington", NULL, XREF_DATE_BASIS_NONE,
+      "The ministry said so." },
+    { "CANBERRA, Australia (AP) _ Flights resumed.\n", "Associated Press", "Canberra", NULL, XREF_DATE_BASIS_NONE,
+      "Flights resumed." },
+    /* an agency the rules do not list, in brackets after place and date */
+    { "JOHANNESBURG, August 7 (Xinhua) -- South Africa deplored it.\n", "Xinhua", "Johannesburg", "XXXX-08-07",
+      XREF_DATE_BASIS_DATELINE, "South Africa deplored it." },
+    { "BEIJING, China (Xinhua) -- Talks ended.\n", "Xinhua", "Beijing", NULL, XREF_DATE_BASIS_NONE, "Talks ended." },
+    { "WASHINGTON \u2014 Officials met.\n", NULL, "Washington", NULL, XREF_DATE_BASIS_NONE, "Officials met." },
+    /* a title line before the dateline */
+    { "Talks Resume\n\nGENEVA (Reuters) - Talks resumed.\n", "Reuters", "Geneva", NULL, XREF_DATE_BASIS_NONE,
+      "Talks resumed." },
+    /* no dateline: an outlet pattern inside a sentence is text */
+    { "TASS reported that talks began.\n", NULL, NULL, NULL, XREF_DATE_BASIS_NONE,
+      "TASS reported that talks began." },
+    { "NATO said talks began.\n", NULL, NULL, NULL, XREF_DATE_BASIS_NONE, "NATO said talks began." },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *w = NULL;
+      g_autoptr (XrefDocument) doc = ingest_string ("d.txt", cases[i].text, strlen (cases[i].text), &w);
+      g_autofree char *body = regions_text (doc, doc->regions);
+
+      assert_str_equal_or_null (doc->outlet, cases[i].outlet);
+      assert_str_equal_or_null (doc->place, cases[i].place);
+      assert_str_equal_or_null (xref_date_to_iso (&doc->date), cases[i].date);
+      assert_int_equal (doc->date_basis, cases[i].basis);
+      assert_string_equal (body, cases[i].body);
+    }
+}
+
+static void
+test_html (void **state)
+{
+  static const char html[] =
+    "<!DOCTYPE html>\n"
+    "<html><head><title>Page Title | Site</title><style>p { color: red; }</style>\n"
+    "<script>var x = \"<p>Not text.</p>\";</script></head>\n"
+    "<body><nav><a href=\"/\">Home</a></nav>\n"
+    "<h1>Patriots <em>Head</em> East</h1>\n"
+    "<p class=\"lead\">The ministry said that the systems &amp; crews were ready.</p>\n"
+    "<p>Officials called it &#8220;a first step&#8221;. It was <b>not</b> confirmed\n"
+    "by the <a href=\"/x?a=1&b=2\">White House</a>.</p><!-- <p>Hidden.</p> -->\n"
+    "<footer><p>Copyright 2022.</p></footer>\n"
+    "</body></html>\n";
+  g_autofree char *w = NULL;
+  g_autoptr (XrefDocument) doc = ingest_string ("page.html", html, sizeof html - 1, &w);
+  g_autofree char *body = regions_text (doc, doc->regions);
+  g_autofree char *heads = regions_text (doc, doc->headings);
+  const XrefSpan *r;
+
+  assert_string_equal (w, "");
+  assert_string_equal (doc->title, "Page Title | Site");
+  assert_string_equal (heads, "Patriots     Head      East");
+  assert_int_equal (doc->regions->len, 2);
+  r = &g_array_index (doc->regions, XrefSpan, 0);
+  /* offsets are the file's: the region starts where the text starts */
+  assert_int_equal (r->start, strstr (html, "The ministry") - html);
+  assert_int_equal (r->end, strstr (html, "ready.") + 6 - html);
+  assert_non_null (strstr (body, "systems &     crews"));
+  assert_non_null (strstr (body, "\u201C    a first step\u201D    ."));
+  assert_non_null (strstr (body, "White House"));
+  assert_null (strstr (body, "Not text"));
+  assert_null (strstr (body, "Hidden"));
+  assert_null (strstr (body, "Copyright"));
+  assert_null (strstr (body, "href"));
+  assert_null (strstr (body, "<"));
+  assert_true (g_utf8_validate (doc->text, (gssize) doc->len, NULL));
+}
+
+/* ---- the seed corpus ------------------------------------------------------ */
+
+static void
+test_seed_002_dateline (void **state)
+{
+  g_autoptr (XrefDocument) doc = ingest_seed ("002_");
+  const XrefSpan *r = &g_array_index (doc->regions, XrefSpan, 0);
+
+  assert_string_equal (doc->outlet, "TASS");
+  assert_string_equal (doc->place, "Washington");
+  assert_int_equal (doc->date_basis, XREF_DATE_BASIS_DATELINE);
+  assert_string_equal (xref_date_to_iso (&doc->date), "2022-12-21");
+  /* the dateline words are not body */
+  assert_true (g_str_has_prefix (doc->text + r->start, "During a media briefing"));
+}
+
+static void
+test_seed_004_boilerplate (void **state)
+{
+  g_autoptr (XrefDocument) doc = ingest_seed ("004_");
+  g_autofree char *body = regions_text (doc, doc->regions);
+  g_autofree char *heads = regions_text (doc, doc->headings);
+  const char *responses = strstr (doc->text, "3 Responses");
+  const XrefSpan *last = &g_array_index (doc->regions, XrefSpan, doc->regions->len - 1);
+
+  assert_non_null (responses);
+  assert_null (strstr (body, "Search"));
+  assert_null (strstr (heads, "Search"));
+  assert_null (strstr (body, "Close this search box"));
+  assert_null (strstr (body, "(AP)"));
+  assert_null (strstr (body, "Muggers"));
+  assert_null (strstr (body, "Leave a Reply"));
+  assert_null (strstr (heads, "Responses"));
+  assert_true (last->end <= (gsize) (responses - doc->text));
+  assert_string_equal (heads, "Russian FM: US, NATO Directly Involved in Ukraine Conflict");
+  assert_string_equal (doc->title, "Russian FM: US, NATO Directly Involved in Ukraine Conflict");
+  assert_string_equal (doc->outlet, "Associated Press");
+  assert_true (g_str_has_suffix (body, "but those attempts have failed."));
+  assert_true (g_str_has_prefix (body, "Russia\u2019s foreign minister on Thursday"));
+}
+
+static void
+test_seed_001_headings (void **state)
+{
+  g_autoptr (XrefDocument) doc = ingest_seed ("001_");
+  g_autofree char *body = regions_text (doc, doc->regions);
+  g_autofree char *heads = regions_text (doc, doc->headings);
+
+  assert_string_equal (heads, "No flashy transactions\nCommunication lost\nAnd no desire to speak\n"
+                              "US opposed to negotiations\nMerkel\u2019s remarks");
+  assert_null (strstr (body, "p>"));
+  assert_null (strstr (body, "No flashy"));
+  /* a question is a sentence, not a heading */
+  assert_non_null (strstr (body, "\nWhat does the New Year bring us?\n"));
+  /* single-newline paragraphs: one region per line */
+  assert_int_equal (doc->regions->len, 22);
+  assert_string_equal (doc->place, "Moscow");
+  assert_null (doc->title);
+}
+
+static void
+test_seed_000_footer (void **state)
+{
+  g_autoptr (XrefDocument) doc = ingest_seed ("000_");
+  g_autofree char *body = regions_text (doc, doc->regions);
+
+  assert_null (strstr (body, "watch the Izvestia TV channel"));
+  assert_true (g_str_has_suffix (body, "shelling of Ukrainian troops."));
+  assert_string_equal (doc->outlet, "Izvestia");
+  assert_int_equal (doc->regions->len, 7);
+  assert_int_equal (doc->headings->len, 0);
+
+  /* without the manifest the footer tells the outlet */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (XrefDocument) bare = xref_ingest_bytes ("000.txt", doc->text, doc->len, NULL, rules, &error);
+    assert_no_error (error);
+    assert_string_equal (bare->outlet, "Izvestia");
+  }
+}
+
+static void
+test_seed_all (void **state)
+{
+  g_autofree char *dir = test_path ("corpus");
+  const char *paths[1] = { dir };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefCorpus) corpus = xref_corpus_open (paths, 1, &error);
+
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, 5);
+  assert_int_equal (g_hash_table_size (corpus->manifest), 5);
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      g_autofree char *w = NULL;
+      Capture c;
+      capture_begin (&c);
+      g_autoptr (XrefDocument) doc =
+        xref_ingest_file (f, g_hash_table_lookup (corpus->manifest, f->id), rules, &error);
+      w = capture_end (&c);
+      assert_no_error (error);
+      assert_string_equal (w, "");   /* the seeds are clean */
+      assert_spans_sane (doc);
+      assert_true (doc->regions->len > 0);
+    }
+}
+
+/* ---- tests/bad-input ------------------------------------------------------ */
+
+/* Every file of tests/bad-input/ except *.expect is ingested; NAME.expect
+ * lists what must happen, one line each: "error: TEXT" (ingest fails with a
+ * message containing TEXT), "warning: TEXT" (a warning contains TEXT),
+ * "no-warnings", "regions: N", "headings: N", "body: TEXT" (the regions
+ * joined by "\n" contain TEXT), "not-body: TEXT". */
+static void
+test_bad_input (void **state)
+{
+  g_autofree char *dir = test_path ("tests/bad-input");
+  g_autoptr (GError) error = NULL;
+  GDir *d = g_dir_open (dir, 0, &error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  guint checked = 0;
+
+  assert_no_error (error);
+  for (const char *n; (n = g_dir_read_name (d)) != NULL;)
+    if (!g_str_has_suffix (n, ".expect"))
+      g_ptr_array_add (names, g_strdup (n));
+  g_dir_close (d);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *base = g_strndup (name, strrchr (name, '.') != NULL ? (gsize) (strrchr (name, '.') - name)
+                                                                          : strlen (name));
+      g_autofree char *expect_path = g_strdup_printf ("%s/%s.expect", dir, base);
+      g_autofree char *expect = NULL;
+      g_autofree char *warnings = NULL;
+      g_autofree char *body = NULL;
+      g_auto (GStrv) lines = NULL;
+      g_autoptr (GError) e2 = NULL;
+      XrefCorpusFile f = { (char *) name, path };
+      g_autoptr (XrefDocument) doc = NULL;
+      Capture c;
+
+      if (!g_file_get_contents (expect_path, &expect, NULL, NULL))
+        fail_msg ("%s has no %s.expect", name, base);
+      capture_begin (&c);
+      doc = xref_ingest_file (&f, NULL, rules, &e2);
+      warnings = capture_end (&c);
+      if (doc != NULL)
+        {
+          assert_spans_sane (doc);
+          body = regions_text (doc, doc->regions);
+        }
+
+      lines = g_strsplit (expect, "\n", -1);
+      for (guint k = 0; lines[k] != NULL; k++)
+        {
+          const char *l = lines[k];
+          if (*l == '\0' || *l == '#')
+            continue;
+          if (g_str_has_prefix (l, "error: "))
+            {
+              if (doc != NULL || strstr (e2->message, l + 7) == NULL)
+                fail_msg ("%s: expected error '%s', got %s", name, l + 7, e2 != NULL ? e2->message : "none");
+            }
+          else if (doc == NULL)
+            fail_msg ("%s: unexpected error: %s", name, e2->message);
+          else if (g_str_has_prefix (l, "warning: "))
+            {
+              if (strstr (warnings, l + 9) == NULL)
+                fail_msg ("%s: expected warning '%s', got '%s'", name, l + 9, warnings);
+            }
+          else if (strcmp (l, "no-warnings") == 0)
+            {
+              if (*warnings != '\0')
+                fail_msg ("%s: unexpected warnings '%s'", name, warnings);
+            }
+          else if (g_str_has_prefix (l, "regions: "))
+            assert_int_equal (doc->regions->len, atoi (l + 9));
+          else if (g_str_has_prefix (l, "headings: "))
+            assert_int_equal (doc->headings->len, atoi (l + 10));
+          else if (g_str_has_prefix (l, "body: "))
+            {
+              if (strstr (body, l + 6) == NULL)
+                fail_msg ("%s: body lacks '%s': '%s'", name, l + 6, body);
+            }
+          else if (g_str_has_prefix (l, "not-body: "))
+            {
+              if (strstr (body, l + 10) != NULL)
+                fail_msg ("%s: body holds '%s'", name, l + 10);
+            }
+          else
+            fail_msg ("%s.expect: unknown line '%s'", base, l);
+        }
+      checked++;
+    }
+  assert_true (checked >= 8);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_document_new),
+    cmocka_unit_test (test_walk_order),
+    cmocka_unit_test (test_walk_file_given),
+    cmocka_unit_test (test_walk_missing),
+    cmocka_unit_test (test_walk_specials),
+    cmocka_unit_test (test_walk_unreadable),
+    cmocka_unit_test (test_manifest),
+    cmocka_unit_test (test_manifest_invalid),
+    cmocka_unit_test (test_front_matter),
+    cmocka_unit_test (test_front_matter_bad),
+    cmocka_unit_test (test_manifest_fills),
+    cmocka_unit_test (test_invalid_utf8),
+    cmocka_unit_test (test_binary),
+    cmocka_unit_test (test_crlf_bom),
+    cmocka_unit_test (test_datelines),
+    cmocka_unit_test (test_html),
+    cmocka_unit_test (test_seed_002_dateline),
+    cmocka_unit_test (test_seed_004_boilerplate),
+    cmocka_unit_test (test_seed_001_headings),
+    cmocka_unit_test (test_seed_000_footer),
+    cmocka_unit_test (test_seed_all),
+    cmocka_unit_test (test_bad_input),
+  };
+  return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
+}

@@ -1,0 +1,492 @@
+/* Unit tests of the text stage: the tokenizer (a table below) and sentence
+ * segmentation (tests/cases/sentences.txt, plus the seed corpus). */
+#include "test-util.h"
+
+#include <stdio.h>
+
+#include "xref/text.h"
+
+static XrefRules *rules;
+
+static int
+setup_rules (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  const char *env = g_getenv ("XREF_RULES");
+  g_autofree char *dir = env != NULL ? g_strdup (env) : test_path ("rules");
+  const char *dirs[1] = { dir };
+
+  rules = xref_rules_load (dirs, 1, &error);
+  assert_no_error (error);
+  assert_non_null (rules);
+  return 0;
+}
+
+static int
+teardown_rules (void **state)
+{
+  g_clear_pointer (&rules, xref_rules_free);
+  return 0;
+}
+
+/* ---- tokenizer ------------------------------------------------------------ */
+
+/* Tokens as "form" separated by single spaces, and one letter per token
+ * for the kind: W word, N number, P punctuation, Q quote, S symbol. */
+typedef struct {
+  const char *input;
+  const char *forms;
+  const char *kinds;
+} TokCase;
+
+static const TokCase tok_cases[] = {
+  { "Russia’s strikes", "Russia ’s strikes", "WWW" },
+  { "doesn't", "does n't", "WW" },
+  { "haven’t been", "have n’t been", "WWW" },
+  { "can't won't", "ca n't wo n't", "WWWW" },
+  { "I’m we're they'll she'd I've", "I ’m we 're they 'll she 'd I 've", "WWWWWWWWWW" },
+  { "O'Brien and d’état", "O'Brien and d’état", "WWW" },
+  { "RUSSIA’S", "RUSSIA ’S", "WW" },
+  { "U.S. a.m. D.C. e.g.", "U.S. a.m. D.C. e.g.", "WWWW" },
+  { "the U.S.-led push", "the U.S. - led push", "WWPWW" },
+  { "Feb. 24", "Feb . 24", "WPN" },
+  { "J. Smith", "J . Smith", "WPW" },
+  { "Mr. Lavrov.", "Mr . Lavrov .", "WPWP" },
+  { "6,755 civilians", "6,755 civilians", "NW" },
+  { "6.5 million", "6.5 million", "NW" },
+  { "2½ hours", "2½ hours", "NW" },
+  { "½ of it", "½ of it", "NWW" },
+  { "at 7:35 on 2022-12-21 or 12/21/2022", "at 7:35 on 2022-12-21 or 12/21/2022", "WNWNWN" },
+  { "the 21st and 3rd", "the 21st and 3rd", "WNWN" },
+  { "(1939-1945)", "( 1939-1945 )", "PNP" },
+  { "in 2014.", "in 2014 .", "WNP" },
+  { "24, 25", "24 , 25", "NPN" },
+  { "anti-aircraft non-nuclear", "anti-aircraft non-nuclear", "WW" },
+  { "F-16 S-300 MIM-104", "F-16 S-300 MIM-104", "WWW" },
+  { "16-year-old 1990s", "16-year-old 1990s", "WW" },
+  { "wait... what… – yes — no - maybe", "wait ... what … – yes — no - maybe", "WPWPPWPWPW" },
+  { "a; b: c! d? (e) [f]", "a ; b : c ! d ? ( e ) [ f ]", "WPWPWPWPPWPPWP" },
+  { "$5 €3 £2 50% A&B x+y=z @me #tag", "$ 5 € 3 £ 2 50 % A & B x + y = z @ me # tag", "SNSNSNNSWSWWSWSWSWSW" },
+  { "“We asked,” he said.", "“ We asked , ” he said .", "QWWPQWWP" },
+  { "\"I’m not,\" he said", "\" I ’m not , \" he said", "QWWWPQWW" },
+  { "the ‘Patriot’ missiles", "the ‘ Patriot ’ missiles", "WQWQW" },
+  { "the Americans’ view", "the Americans ’ view", "WWWW" },
+  { "[на Украине]", "[ на Украине ]", "PWWP" },
+  { "«Да» сказал", "« Да » сказал", "QWQW" },
+  { "  spaced\tout\n", "spaced out", "WW" },
+  { "a\u00a0b\u200bc", "a b c", "WWW" },
+  { "Zelensky’s Washington’s", "Zelensky ’s Washington ’s", "WWWW" },
+  { "<…>", "< … >", "SPS" },
+  { "", "", "" },
+};
+
+static void
+test_tokenize_table (void **state)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (tok_cases); i++)
+    {
+      const TokCase *c = &tok_cases[i];
+      g_autoptr (GArray) toks = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+      GString *forms = g_string_new (NULL);
+      GString *kinds = g_string_new (NULL);
+      g_autofree char *f = NULL;
+      g_autofree char *k = NULL;
+
+      xref_tokenize (c->input, 0, strlen (c->input), toks);
+      for (guint t = 0; t < toks->len; t++)
+        {
+          const XrefToken *tk = &g_array_index (toks, XrefToken, t);
+          if (t > 0)
+            g_string_append_c (forms, ' ');
+          g_string_append (forms, tk->form);
+          g_string_append_c (kinds, "WNPQS"[tk->kind]);
+          /* form is exactly the bytes of the span */
+          assert_int_equal (strlen (tk->form), tk->end - tk->start);
+          assert_int_equal (memcmp (tk->form, c->input + tk->start, tk->end - tk->start), 0);
+          assert_ptr_equal (tk->form, g_intern_string (tk->form));
+          assert_ptr_equal (tk->norm, g_intern_string (tk->norm));
+        }
+      f = g_string_free (forms, FALSE);
+      k = g_string_free (kinds, FALSE);
+      if (strcmp (f, c->forms) != 0 || strcmp (k, c->kinds) != 0)
+        fail_msg ("tokenize \"%s\": got [%s] %s, expected [%s] %s", c->input, f, k, c->forms, c->kinds);
+    }
+}
+
+static GArray *
+tokenize (const char *s)
+{
+  GArray *toks = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  xref_tokenize (s, 0, strlen (s), toks);
+  return toks;
+}
+
+#define TOK(a, i) (&g_array_index ((a), XrefToken, (i)))
+
+static void
+test_tokenize_norm_flags (void **state)
+{
+  g_autoptr (GArray) t = tokenize ("U.S. WASHINGTON Kyiv’s “Quote” ÉCOLE x I");
+
+  assert_string_equal (TOK (t, 0)->norm, "u.s.");
+  assert_int_equal (TOK (t, 0)->flags, XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS);
+  assert_string_equal (TOK (t, 1)->norm, "washington");
+  assert_int_equal (TOK (t, 1)->flags, XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS);
+  assert_string_equal (TOK (t, 2)->norm, "kyiv");
+  assert_int_equal (TOK (t, 2)->flags, XREF_TOKEN_CAPITALISED);
+  assert_string_equal (TOK (t, 3)->form, "’s");
+  assert_string_equal (TOK (t, 3)->norm, "'s");
+  assert_int_equal (TOK (t, 3)->flags, 0);
+  assert_string_equal (TOK (t, 4)->norm, "\"");
+  assert_string_equal (TOK (t, 6)->norm, "\"");
+  assert_string_equal (TOK (t, 7)->norm, "école");
+  assert_int_equal (TOK (t, 7)->flags, XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS);
+  assert_int_equal (TOK (t, 8)->flags, 0);
+  assert_int_equal (TOK (t, 9)->flags, XREF_TOKEN_CAPITALISED);   /* one letter is not ALLCAPS */
+  /* offsets are relative to the text, also when start > 0 */
+  {
+    static const char s[] = "skip this: Feb. 24";
+    g_autoptr (GArray) u = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+    xref_tokenize (s, 11, sizeof s - 1, u);
+    assert_int_equal (u->len, 3);
+    assert_int_equal (TOK (u, 0)->start, 11);
+    assert_int_equal (TOK (u, 0)->end, 14);
+    assert_int_equal (TOK (u, 2)->start, 16);
+    assert_int_equal (TOK (u, 2)->end, 18);
+    /* end bounds the text: "Feb" of "Feb. 24" alone */
+    g_array_set_size (u, 0);
+    xref_tokenize (s, 11, 14, u);
+    assert_int_equal (u->len, 1);
+    assert_string_equal (TOK (u, 0)->form, "Feb");
+  }
+}
+
+static void
+test_tokenize_quotes (void **state)
+{
+  g_autoptr (GArray) t = tokenize ("He said “we ‘may’ go,” and \"left\" it.");
+  /* He said “ we ‘ may ’ go , ” and " left " it . */
+  static const guint expect[] = {
+    0, 0, XREF_TOKEN_OPEN_QUOTE, XREF_TOKEN_IN_QUOTE,
+    XREF_TOKEN_OPEN_QUOTE | XREF_TOKEN_IN_QUOTE, XREF_TOKEN_IN_QUOTE, XREF_TOKEN_CLOSE_QUOTE | XREF_TOKEN_IN_QUOTE,
+    XREF_TOKEN_IN_QUOTE, XREF_TOKEN_IN_QUOTE, XREF_TOKEN_CLOSE_QUOTE, 0,
+    XREF_TOKEN_OPEN_QUOTE, XREF_TOKEN_IN_QUOTE, XREF_TOKEN_CLOSE_QUOTE, 0, 0,
+  };
+
+  assert_int_equal (t->len, G_N_ELEMENTS (expect));
+  for (guint i = 0; i < t->len; i++)
+    {
+      guint flags = TOK (t, i)->flags & ~(guint) (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS);
+      if (flags != expect[i])
+        fail_msg ("token %u '%s': flags %#x, expected %#x", i, TOK (t, i)->form, flags, expect[i]);
+    }
+
+  /* an unclosed quotation runs to the end of the text */
+  g_autoptr (GArray) u = tokenize ("“Of course, it goes on");
+  for (guint i = 1; i < u->len; i++)
+    assert_true (TOK (u, i)->flags & XREF_TOKEN_IN_QUOTE);
+
+  /* a closing mark without an opening one: ”he said */
+  g_autoptr (GArray) v = tokenize ("Russia, ”he said");
+  assert_int_equal (TOK (v, 2)->kind, XREF_TOKEN_QUOTE);
+  assert_int_equal (TOK (v, 2)->flags, XREF_TOKEN_CLOSE_QUOTE);
+  assert_int_equal (TOK (v, 3)->flags & XREF_TOKEN_IN_QUOTE, 0);
+}
+
+/* Invalid bytes never reach the tokenizer from ingest, but the rule
+ * loader may hand it anything: it must not crash or loop. */
+static void
+test_tokenize_hostile (void **state)
+{
+  static const char bad[] = "a\xff" "b \xe2\x80 \"\"\"''' ... \xf0\x9f\x98\x80 \x01\x02";
+  g_autoptr (GArray) t = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  GString *big = g_string_new (NULL);
+
+  xref_tokenize (bad, 0, sizeof bad - 1, t);
+  assert_true (t->len > 0);
+  for (guint i = 0; i < t->len; i++)
+    assert_true (TOK (t, i)->end <= sizeof bad - 1 && TOK (t, i)->start < TOK (t, i)->end);
+
+  for (int i = 0; i < 20000; i++)
+    g_string_append (big, "“a ");
+  g_array_set_size (t, 0);
+  xref_tokenize (big->str, 0, big->len, t);
+  assert_int_equal (t->len, 40000);
+  g_string_free (big, TRUE);
+}
+
+/* ---- sentences from tests/cases/sentences.txt ------------------------------ */
+
+/* The case file: "### name" starts a case; the lines up to the first
+ * expected line are the input (ingested as an article, so paragraphs and
+ * headings apply); each expected line is "> sentence" or "h> heading".
+ * Lines starting with "#" before the first case are comments.  White
+ * space runs inside a sentence are compared as one space. */
+typedef struct {
+  char *name;
+  GString *input;
+  GPtrArray *expect;
+  guint line;
+} SentCase;
+
+static void
+sent_case_free (SentCase *c)
+{
+  g_free (c->name);
+  g_string_free (c->input, TRUE);
+  g_ptr_array_unref (c->expect);
+  g_free (c);
+}
+
+static GPtrArray *
+read_cases (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  GPtrArray *cases = g_ptr_array_new_with_free_func ((GDestroyNotify) sent_case_free);
+  SentCase *cur = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *l = lines[i];
+      if (g_str_has_prefix (l, "### "))
+        {
+          cur = g_new0 (SentCase, 1);
+          cur->name = g_strdup (l + 4);
+          cur->input = g_string_new (NULL);
+          cur->expect = g_ptr_array_new_with_free_func (g_free);
+          cur->line = i + 1;
+          g_ptr_array_add (cases, cur);
+        }
+      else if (cur == NULL)
+        continue;
+      else if (g_str_has_prefix (l, "> ") || g_str_has_prefix (l, "h> "))
+        g_ptr_array_add (cur->expect, g_strdup (l));
+      else if (cur->expect->len == 0)
+        {
+          g_string_append (cur->input, l);
+          g_string_append_c (cur->input, '\n');
+        }
+      else if (*l != '\0')
+        fail_msg ("%s:%u: text after the expected sentences", path, i + 1);
+    }
+  return cases;
+}
+
+static char *
+squeeze (const char *s, gsize len)
+{
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (g_ascii_isspace (s[i]))
+        space = TRUE;
+      else
+        {
+          if (space && out->len > 0)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_c (out, s[i]);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Invariants of a segmented document: sentences in order, trimmed, and
+ * covering exactly their tokens; tokens in order, inside the text. */
+static void
+assert_segment_sane (const XrefDocument *doc)
+{
+  gsize last = 0;
+  guint next_tok = 0;
+
+  for (guint i = 0; i < doc->tokens->len; i++)
+    {
+      const XrefToken *t = TOK (doc->tokens, i);
+      assert_true (t->start >= last && t->start < t->end && t->end <= doc->len);
+      last = t->end;
+    }
+  last = 0;
+  for (guint i = 0; i < doc->sentences->len; i++)
+    {
+      const XrefSentence *s = &g_array_index (doc->sentences, XrefSentence, i);
+      const XrefToken *tk = xref_sentence_tokens (doc, s);
+      assert_true (s->n_tokens > 0);
+      assert_int_equal (s->first_token, next_tok);   /* every token in exactly one sentence */
+      next_tok = s->first_token + s->n_tokens;
+      assert_int_equal (s->start, tk[0].start);
+      assert_int_equal (s->end, tk[s->n_tokens - 1].end);
+      assert_true (s->start >= last);
+      assert_false (g_ascii_isspace (doc->text[s->start]));
+      assert_false (g_ascii_isspace (doc->text[s->end - 1]));
+      last = s->end;
+    }
+  assert_int_equal (next_tok, doc->tokens->len);
+}
+
+static void
+test_sentence_cases (void **state)
+{
+  g_autofree char *path = test_path ("tests/cases/sentences.txt");
+  g_autoptr (GPtrArray) cases = read_cases (path);
+  guint failed = 0;
+
+  assert_true (cases->len >= 40);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      SentCase *c = g_ptr_array_index (cases, i);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (XrefDocument) doc =
+        xref_ingest_bytes ("case.txt", c->input->str, c->input->len, NULL, rules, &error);
+      g_autoptr (GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+      gboolean same;
+
+      assert_no_error (error);
+      xref_text_segment (doc, rules);
+      assert_segment_sane (doc);
+      for (guint k = 0; k < doc->sentences->len; k++)
+        {
+          const XrefSentence *s = &g_array_index (doc->sentences, XrefSentence, k);
+          g_autofree char *t = squeeze (doc->text + s->start, s->end - s->start);
+          g_ptr_array_add (got, g_strdup_printf ("%s %s", (s->flags & XREF_SENTENCE_HEADING) ? "h>" : ">", t));
+        }
+      same = got->len == c->expect->len;
+      for (guint k = 0; same && k < got->len; k++)
+        same = strcmp (g_ptr_array_index (got, k), g_ptr_array_index (c->expect, k)) == 0;
+      if (!same)
+        {
+          failed++;
+          fprintf (stderr, "%s:%u: case '%s' failed\n  expected:\n", path, c->line, c->name);
+          for (guint k = 0; k < c->expect->len; k++)
+            fprintf (stderr, "    %s\n", (char *) g_ptr_array_index (c->expect, k));
+          fprintf (stderr, "  got:\n");
+          for (guint k = 0; k < got->len; k++)
+            fprintf (stderr, "    %s\n", (char *) g_ptr_array_index (got, k));
+        }
+    }
+  if (failed > 0)
+    fail_msg ("%u of %u sentence cases failed", failed, cases->len);
+}
+
+/* ---- flags and the seed corpus -------------------------------------------- */
+
+static XrefDocument *
+segment_string (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  XrefDocument *doc = xref_ingest_bytes ("t.txt", text, strlen (text), NULL, rules, &error);
+  assert_no_error (error);
+  xref_text_segment (doc, rules);
+  assert_segment_sane (doc);
+  return doc;
+}
+
+#define SENT(d, i) (&g_array_index ((d)->sentences, XrefSentence, (i)))
+
+static void
+test_sentence_flags (void **state)
+{
+  g_autoptr (XrefDocument) doc =
+    segment_string ("A Short Heading\n\n“First quoted. Second quoted,” he said. Then plain.\n\nNext paragraph.\n");
+
+  assert_int_equal (doc->sentences->len, 5);
+  assert_int_equal (SENT (doc, 0)->flags, XREF_SENTENCE_HEADING);
+  assert_int_equal (SENT (doc, 1)->flags, XREF_SENTENCE_PARA | XREF_SENTENCE_QUOTE);
+  assert_int_equal (SENT (doc, 2)->flags, 0);   /* "Second quoted,” he said." is not wholly quoted */
+  assert_int_equal (SENT (doc, 3)->flags, 0);
+  assert_int_equal (SENT (doc, 4)->flags, XREF_SENTENCE_PARA);
+  /* segmenting again gives the same result */
+  xref_text_segment (doc, rules);
+  assert_int_equal (doc->sentences->len, 5);
+}
+
+static void
+test_sentence_limit (void **state)
+{
+  GString *s = g_string_new (NULL);
+  for (int i = 0; i < 2500; i++)
+    g_string_append (s, "word ");
+  g_autoptr (XrefDocument) doc = segment_string (s->str);
+  g_string_free (s, TRUE);
+  assert_int_equal (doc->sentences->len, 3);
+  assert_int_equal (SENT (doc, 0)->n_tokens, 1000);
+}
+
+static void
+test_seed_corpus (void **state)
+{
+  g_autofree char *dir = test_path ("corpus");
+  const char *paths[1] = { dir };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefCorpus) corpus = xref_corpus_open (paths, 1, &error);
+  static const char *const whole[] = {
+    /* each must be one sentence of its seed */
+    "“We asked the Americans through the channels that our embassy still has, whether the decision to transfer "
+    "the Patriot battery, given the complexity of its use, that there [на Украине] there will be American experts.",
+    "They explained to us quite extensively that this is not planned, precisely because the Americans do not want "
+    "and will not fight directly against Russia, ”he said in an interview with the Big Game program on Channel One.",
+    "The Kremlin has urged Ukraine to acknowledge Crimea, which Moscow annexed from Ukraine in 2014, as part of Russia "
+    "and recognize other land gains that Russia has made since sending its troops into Ukraine on Feb. 24.",
+    "During the online news conference that lasted for 2½ hours, Lavrov ranted against the U.S. and its NATO allies, "
+    "accusing them of trampling on international law while trying to isolate and destroy Russia.",
+    "“You shouldn’t say that the U.S. and NATO aren’t taking part in this war, you are directly participating in "
+    "it,” Lavrov said in a video call with reporters.",
+    "“No one has submitted any proposal.",
+    "Peskov pointed out that the main task of the Russian armed forces is to “protect” the people of the occupied "
+    "territories, and recognized that the situation in Donetsk region (in eastern Ukraine), one of the four "
+    "Ukrainian regions that Moscow now claims, is “difficult”. on its own.",
+    "The UN says 6,755 civilians have died and 10,607 have been injured since the start of the war. confirmed, "
+    "underscoring that these numbers are much lower than the actual numbers.",
+    "During a media briefing on Tuesday, White House National Security Council Coordinator for Strategic "
+    "Communications John Kirby refused to comment on Washington’s possible delivery of Patriot air defense systems "
+    "to Ukraine.",
+    "No flashy transactions",
+    "What does the New Year bring us?",
+  };
+  gboolean found[G_N_ELEMENTS (whole)] = { FALSE };
+
+  assert_no_error (error);
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      g_autoptr (XrefDocument) doc =
+        xref_ingest_file (f, g_hash_table_lookup (corpus->manifest, f->id), rules, &error);
+      assert_no_error (error);
+      xref_text_segment (doc, rules);
+      assert_segment_sane (doc);
+      for (guint k = 0; k < doc->sentences->len; k++)
+        {
+          const XrefSentence *s = SENT (doc, k);
+          for (gsize w = 0; w < G_N_ELEMENTS (whole); w++)
+            if (s->end - s->start == strlen (whole[w]) && memcmp (doc->text + s->start, whole[w], strlen (whole[w])) == 0)
+              found[w] = TRUE;
+          /* no sentence of the seeds starts with a lower-case letter
+           * except the continuation after a quote */
+          assert_false (g_unichar_islower (g_utf8_get_char (doc->text + s->start)));
+        }
+    }
+  for (gsize w = 0; w < G_N_ELEMENTS (whole); w++)
+    if (!found[w])
+      fail_msg ("not one sentence: %s", whole[w]);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_tokenize_table),
+    cmocka_unit_test (test_tokenize_norm_flags),
+    cmocka_unit_test (test_tokenize_quotes),
+    cmocka_unit_test (test_tokenize_hostile),
+    cmocka_unit_test (test_sentence_cases),
+    cmocka_unit_test (test_sentence_flags),
+    cmocka_unit_test (test_sentence_limit),
+    cmocka_unit_test (test_seed_corpus),
+  };
+  return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
+}
