@@ -202,7 +202,8 @@ struct _XrefRules {
   /* temporal word lists; keys are interned lower-case words */
   GHashTable *months;          /* "december", "dec", "dec." → GINT_TO_POINTER (12) */
   GHashTable *weekdays;        /* "wednesday", "wed." → GINT_TO_POINTER (3), ISO 1..7 */
-  GHashTable *numbers;         /* "one" → 1 … "twelve" → 12, "dozen" → 12 */
+  GHashTable *numbers;         /* "one" → 1 … "dozen" → 12, "half" → 0.5:
+                                  value is a const gdouble* owned by the rules */
   GHashTable *units;           /* "day", "days" → "D"; "week(s)" → "W"; "month(s)" → "M";
                                   "year(s)" → "Y"; "hour(s)" → "H" (interned value) */
   GHashTable *vague_quantities;/* "several", "a few", "few", "some", "many" → 1 */

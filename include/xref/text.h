@@ -25,10 +25,6 @@ typedef struct {
  * Never fails. */
 void xref_text_segment (XrefDocument *doc, const XrefRules *rules);
 
-/* Tokenizes text[start..end) and appends XrefTokens to tokens (offsets
- * relative to text).  Exposed for tests and the temporal stage. */
-void xref_text_tokenize (const char *text, gsize start, gsize end, GArray *tokens);
-
 /* The tokens of sentence s of doc. */
 static inline const XrefToken *
 xref_sentence_tokens (const XrefDocument *doc, const XrefSentence *s)
