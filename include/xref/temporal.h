@@ -35,7 +35,11 @@ void xref_temporal_tag (XrefDocument *doc, const XrefRules *rules);
 /* Corpus-level pass after every document is tagged: a document whose date
  * lacks a year (only "December 28" was found) takes the year of the other
  * documents when they all agree on one, and its timexes are re-resolved.
- * Basis stays INFERRED. */
+ * Basis stays INFERRED.  A document with no date at all takes the year
+ * alone ({2022, 0, 0}, basis INFERRED), so that its "Feb. 24" resolves; a
+ * weekday written with the month and day ("Wednesday, December 28") picks
+ * the year nearest the corpus's in which that day is that weekday.  When
+ * the documents disagree on the year nothing changes. */
 void xref_temporal_resolve_corpus (GPtrArray *documents, const XrefRules *rules);
 
 /* The timex whose span covers byte offset, or NULL. */

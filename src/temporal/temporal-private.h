@@ -1,0 +1,80 @@
+/* xref — temporal stage internals shared by its .c files.
+ *
+ * The stage works in two steps.  temporal-scan.c recognises time
+ * expressions on the token stream and records what the words say
+ * (XrefRawTimex: "December 28", "last week", "two days ago") without
+ * knowing the document date.  temporal.c then infers the document date
+ * when it is missing and resolves every raw expression against it into a
+ * TimeML (TIMEX3) value.  Keeping the two apart is what lets the corpus
+ * pass give a document its year and re-resolve without rescanning rules.
+ */
+#pragma once
+
+#include "xref/temporal.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  XREF_RAW_CAL,        /* calendar fields as written: "Dec. 21, 2022", "late November", "2014",
+                          "Wednesday, December 28", "summer 2023", "the third quarter", "the 1990s" */
+  XREF_RAW_WEEKDAY,    /* a weekday alone: "on Tuesday", "last Friday", "Tuesday night" */
+  XREF_RAW_DEICTIC,    /* days from the document date: yesterday, today, tomorrow, tonight */
+  XREF_RAW_ANCHORED,   /* units from the last date mentioned: "the next day", "the following week" */
+  XREF_RAW_RELATIVE,   /* units from the document date: "this week", "last year", "earlier this month" */
+  XREF_RAW_AGO,        /* "two days ago", "a year ago", "years ago" */
+  XREF_RAW_REF,        /* PRESENT_REF, PAST_REF, FUTURE_REF */
+  XREF_RAW_DURATION,   /* "several months", "2½ hours", "for months" */
+  XREF_RAW_SET,        /* "annual", "every year", "each Thursday" */
+  XREF_RAW_TIME,       /* "7:35 am", "06:44 PM ET", "noon" */
+} XrefRawKind;
+
+/* Tense of the clause around an expression, for choosing between the last
+ * and the next Tuesday. */
+enum {
+  XREF_TENSE_PAST = -1,
+  XREF_TENSE_UNKNOWN = 0,
+  XREF_TENSE_FUTURE = 1,
+};
+
+typedef struct {
+  XrefRawKind kind;
+  guint first;             /* absolute index into doc->tokens */
+  guint n;                 /* number of tokens */
+  guint sentence;          /* index into doc->sentences */
+
+  /* calendar fields as written; 0 when not given */
+  gint year;
+  gint month;
+  gint day;
+  gint weekday;            /* ISO 1..7 */
+  gint decade;             /* 199 for "the 1990s" */
+  gint quarter;            /* 1..4 */
+  gboolean has_year_rel;   /* "June last year": the year counted from the document's */
+  gint year_rel;
+  const char *season;      /* interned "SP", "SU", "FA", "WI" */
+
+  /* relative expressions */
+  gboolean has_rel;        /* rel below was given */
+  gint rel;                /* this 0, last -1, next +1 (RELATIVE, ANCHORED, weekday, month, season) */
+  const char *unit;        /* interned unit code: "D", "W", "M", "Y", "Q", "WE", "DE", "CE", "H", "MIN", "S" */
+  gdouble amount;          /* DURATION / AGO / SET amount */
+  gboolean vague;          /* amount unknown: "several", bare "months" */
+
+  /* time of day */
+  gint hour;               /* -1 when not given */
+  gint minute;
+  const char *part;        /* interned "MO", "AF", "EV", "NI" or NULL */
+
+  const char *value;       /* fixed value (REF, SET of a weekday) or NULL */
+  const char *mod;         /* interned TimeML mod or NULL */
+  gint tense;              /* XREF_TENSE_* */
+  gboolean reported;       /* the date of a report: "said on <date>",
+                              "On <date>, X contended" */
+} XrefRawTimex;
+
+/* Recognises the time expressions of doc (tokens and sentences filled)
+ * and appends XrefRawTimex records, in text order and never overlapping,
+ * to raws.  Word lists come from rules; any of them may be missing. */
+void xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws);
+
+G_END_DECLS

@@ -1,0 +1,810 @@
+/* xref — temporal: the document date and TimeML values.
+ *
+ * xref_temporal_tag scans the document (temporal-scan.c), infers the
+ * document date when ingest found none, then resolves every expression in
+ * text order against the document date (deictic expressions: today, this
+ * week, on Tuesday) or against the last date the text mentioned (anaphoric
+ * ones: "the next day"), as TimeML prescribes (TimeML 1.2.1 guidelines,
+ * TempEval-3).  What cannot be anchored keeps X's in its value
+ * ("XXXX-12-28", "XXXX-WXX-2"); nothing is guessed.
+ *
+ * The document date, when missing, is inferred in this order:
+ *  1. a date given for a report ("said on Wednesday, December 28",
+ *     "On December 28, Lavrov contended"), the latest one;
+ *  2. else the latest complete date written in the text.
+ * A weekday written with a month and day fixes the year when exactly one
+ * year near the years the document knows has that day on that weekday.  A
+ * dateline or metadata date is never replaced.
+ */
+#include "temporal-private.h"
+
+#include <string.h>
+
+const char *
+xref_timex_type_name (XrefTimexType type)
+{
+  switch (type)
+    {
+    case XREF_TIMEX_DATE:
+      return "DATE";
+    case XREF_TIMEX_TIME:
+      return "TIME";
+    case XREF_TIMEX_DURATION:
+      return "DURATION";
+    case XREF_TIMEX_SET:
+      return "SET";
+    default:
+      return "DATE";
+    }
+}
+
+/* ---- calendar arithmetic (GDate, proleptic Gregorian) -------------------- */
+
+static gboolean
+date_valid (gint year, gint month, gint day)
+{
+  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1
+         && g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
+}
+
+static gboolean
+to_gdate (const XrefDate *d, GDate *g)
+{
+  if (!date_valid (d->year, d->month, d->day))
+    return FALSE;
+  g_date_clear (g, 1);
+  g_date_set_dmy (g, (GDateDay) d->day, (GDateMonth) d->month, (GDateYear) d->year);
+  return TRUE;
+}
+
+static XrefDate
+from_gdate (const GDate *g)
+{
+  XrefDate d = { g_date_get_year (g), g_date_get_month (g), g_date_get_day (g) };
+  return d;
+}
+
+/* d + days.  A date without a year is counted in a stand-in year (a leap
+ * year only when it is February 29) and comes back without one. */
+static gboolean
+add_days (const XrefDate *d, gint days, XrefDate *out)
+{
+  XrefDate x = *d;
+  gboolean yearless = x.year <= 0;
+  GDate g;
+
+  if (yearless)
+    x.year = x.month == 2 && x.day == 29 ? 2000 : 2001;
+  if (!to_gdate (&x, &g))
+    return FALSE;
+  if (days >= 0)
+    g_date_add_days (&g, (guint) days);
+  else
+    g_date_subtract_days (&g, (guint) -days);
+  *out = from_gdate (&g);
+  if (yearless)
+    out->year = 0;
+  return TRUE;
+}
+
+/* ISO 8601 week of a complete date as TimeML writes it: "2022-W51". */
+static const char *
+week_value (const XrefDate *d, const char *suffix, XrefDate *year_out)
+{
+  GDate g;
+  char buf[32];
+  guint week;
+  gint wd;
+
+  if (!to_gdate (d, &g))
+    return NULL;
+  week = g_date_get_iso8601_week_of_year (&g);
+  /* the ISO year is the year of the week's Thursday */
+  wd = g_date_get_weekday (&g);
+  if (wd < 4)
+    g_date_add_days (&g, (guint) (4 - wd));
+  else if (wd > 4)
+    g_date_subtract_days (&g, (guint) (wd - 4));
+  g_snprintf (buf, sizeof buf, "%04d-W%02u%s", g_date_get_year (&g), week, suffix);
+  year_out->year = g_date_get_year (&g);
+  return g_intern_string (buf);
+}
+
+static gint
+weekday_of (gint year, gint month, gint day)
+{
+  XrefDate d = { year, month, day };
+  return date_valid (year, month, day) ? xref_date_weekday (&d) : 0;
+}
+
+/* The year in which month/day falls on weekday: the one nearest to prefer
+ * (within five years, earlier on a tie) when prefer is known, else the
+ * only one within five years of any known year; 0 when none or several. */
+static gint
+weekday_year (gint month, gint day, gint weekday, gint prefer, const GArray *known)
+{
+  if (prefer > 0)
+    {
+      for (gint d = 0; d <= 5; d++)
+        {
+          if (weekday_of (prefer - d, month, day) == weekday)
+            return prefer - d;
+          if (weekday_of (prefer + d, month, day) == weekday)
+            return prefer + d;
+        }
+      return 0;
+    }
+  if (known == NULL)
+    return 0;
+  gint found = 0;
+  for (guint k = 0; k < known->len; k++)
+    {
+      gint y0 = g_array_index (known, gint, k);
+      for (gint y = y0 - 5; y <= y0 + 5; y++)
+        if (y != found && weekday_of (y, month, day) == weekday)
+          {
+            if (found != 0)
+              return 0;
+            found = y;
+          }
+    }
+  return found;
+}
+
+/* The year of a month (and day) written without one, seen from the
+ * document date.  News mostly reports what has happened: a date more than
+ * a few months after the document date is last year's unless the clause
+ * speaks of the future; the future tense takes a date more than a couple
+ * of months before the document date into next year.  Otherwise the
+ * document's year (TimeBank's annotators do the same). */
+static gint
+pick_year (const XrefDate *doc, gint month, gint day, gint tense)
+{
+  gint delta;
+
+  if (doc->year <= 0)
+    return 0;
+  if (doc->month <= 0)
+    return doc->year;
+  delta = month - doc->month;
+  if (tense == XREF_TENSE_FUTURE)
+    return delta < -2 ? doc->year + 1 : doc->year;
+  if (tense == XREF_TENSE_PAST)
+    return delta > 2 ? doc->year - 1 : doc->year;
+  return delta > 3 ? doc->year - 1 : doc->year;
+}
+
+/* "last November", "next March", "this December". */
+static gint
+rel_month_year (const XrefDate *doc, gint month, gint rel)
+{
+  if (doc->year <= 0)
+    return 0;
+  if (rel == 0)
+    return doc->year;
+  if (doc->month <= 0)
+    return 0;
+  if (rel < 0)
+    return month < doc->month ? doc->year : doc->year - 1;
+  return month > doc->month ? doc->year : doc->year + 1;
+}
+
+static gint
+season_start (const char *season)
+{
+  if (strcmp (season, "SP") == 0)
+    return 3;
+  if (strcmp (season, "SU") == 0)
+    return 6;
+  if (strcmp (season, "FA") == 0)
+    return 9;
+  return 12;   /* WI: December to February, named by the year of its December */
+}
+
+/* The year of a season written without one ("last summer", "in the spring"). */
+static gint
+season_year (const XrefDate *doc, const char *season, const XrefRawTimex *r)
+{
+  gint start = season_start (season), cur, since;
+
+  if (doc->year <= 0)
+    return 0;
+  if (doc->month <= 0)
+    return r->has_rel && r->rel != 0 ? 0 : doc->year;
+  /* the occurrence that started last, on or before the document's month */
+  cur = doc->month >= start ? doc->year : doc->year - 1;
+  since = (doc->year * 12 + doc->month) - (cur * 12 + start);
+  if (r->has_rel && r->rel < 0)
+    return since < 3 ? cur - 1 : cur;
+  if (r->has_rel && r->rel > 0)
+    return cur + 1;
+  /* "this summer" is this year's; "this winter" early in the year the one
+   * that began last December */
+  if (r->has_rel)
+    return strcmp (season, "WI") == 0 && doc->month <= 2 ? doc->year - 1 : doc->year;
+  if (since < 3)
+    return cur;
+  if (r->tense == XREF_TENSE_PAST)
+    return cur;
+  if (r->tense == XREF_TENSE_FUTURE)
+    return cur + 1;
+  return since <= 6 ? cur : cur + 1;
+}
+
+/* The day a weekday names, seen from the complete date doc: "last" is the
+ * one before, "next" the one after; otherwise the past tense takes the
+ * last one on or before doc, the future the next on or after, an unknown
+ * tense the nearest. */
+static gboolean
+weekday_date (const XrefDate *doc, const XrefRawTimex *r, XrefDate *out)
+{
+  GDate g;
+  gint dw, back, fwd, delta;
+
+  if (!to_gdate (doc, &g))
+    return FALSE;
+  dw = g_date_get_weekday (&g);
+  back = (dw - r->weekday + 7) % 7;
+  fwd = (r->weekday - dw + 7) % 7;
+  if (r->has_rel && r->rel < 0)
+    delta = -(back == 0 ? 7 : back);
+  else if (r->has_rel && r->rel > 0)
+    delta = fwd == 0 ? 7 : fwd;
+  else if (r->tense == XREF_TENSE_PAST)
+    delta = -back;
+  else if (r->tense == XREF_TENSE_FUTURE)
+    delta = fwd;
+  else
+    delta = back <= fwd ? -back : fwd;
+  return add_days (doc, delta, out);
+}
+
+/* Months from {year, month} (year may be 0: counted without it). */
+static XrefDate
+add_months (gint year, gint month, gint n)
+{
+  gint idx = (month - 1) + n;
+  XrefDate d = { 0, 0, 0 };
+  gint dy = idx >= 0 ? idx / 12 : -((11 - idx) / 12);
+
+  d.month = idx - dy * 12 + 1;
+  d.year = year > 0 ? year + dy : 0;
+  return d;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static const char *
+duration_value (const char *unit, gdouble amount, gboolean vague)
+{
+  gboolean time = strcmp (unit, "H") == 0 || strcmp (unit, "MIN") == 0 || strcmp (unit, "S") == 0;
+  const char *code = strcmp (unit, "MIN") == 0 ? "M" : unit;
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  char buf[64];
+
+  if (vague)
+    g_strlcpy (num, "X", sizeof num);
+  else
+    g_ascii_formatd (num, sizeof num, "%.6g", amount);
+  g_snprintf (buf, sizeof buf, "P%s%s%s", time ? "T" : "", num, code);
+  return g_intern_string (buf);
+}
+
+typedef struct {
+  XrefDate doc;            /* the document date, fields 0 when unknown */
+  XrefDate anchor;         /* the last date the text gave with month and day */
+  gboolean has_anchor;
+  const GArray *known;     /* years written in the document (gint) */
+} Ctx;
+
+/* The value of a date that may lack parts: "2022-12-28", "XXXX-12-28",
+ * "2022-11", "XXXX-11", "2014". */
+static const char *
+date_value (const XrefDate *d)
+{
+  const char *v = xref_date_to_iso (d);
+  return v != NULL ? v : g_intern_static_string ("XXXX-XX-XX");
+}
+
+static const char *
+with_part (const char *date, const char *part)
+{
+  g_autofree char *s = g_strdup_printf ("%sT%s", date, part);
+  return g_intern_string (s);
+}
+
+static const char *
+resolve_cal (const XrefRawTimex *r, const Ctx *c, XrefDate *date)
+{
+  char buf[32];
+
+  if (r->decade > 0)
+    {
+      g_snprintf (buf, sizeof buf, "%03d", r->decade);
+      return g_intern_string (buf);
+    }
+  if (r->season != NULL)
+    {
+      gint y = r->year > 0 ? r->year : season_year (&c->doc, r->season, r);
+      if (y > 0)
+        {
+          g_snprintf (buf, sizeof buf, "%04d-%s", y, r->season);
+          date->year = y;
+        }
+      else
+        g_snprintf (buf, sizeof buf, "XXXX-%s", r->season);
+      return g_intern_string (buf);
+    }
+  if (r->quarter > 0)
+    {
+      gint y = r->year > 0 ? r->year : c->doc.year;
+      if (y > 0)
+        {
+          g_snprintf (buf, sizeof buf, "%04d-Q%d", y, r->quarter);
+          date->year = y;
+        }
+      else
+        g_snprintf (buf, sizeof buf, "XXXX-Q%d", r->quarter);
+      return g_intern_string (buf);
+    }
+
+  date->year = r->year;
+  date->month = r->month;
+  date->day = r->day;
+  if (date->year == 0 && date->month > 0)
+    {
+      if (r->has_year_rel)
+        date->year = c->doc.year > 0 ? c->doc.year + r->year_rel : 0;
+      else if (r->has_rel)
+        date->year = rel_month_year (&c->doc, r->month, r->rel);
+      else if (r->weekday > 0 && r->day > 0)
+        {
+          gint prefer = pick_year (&c->doc, r->month, r->day, r->tense);
+          date->year = weekday_year (r->month, r->day, r->weekday, prefer, c->known);
+          if (date->year == 0)
+            date->year = prefer;
+        }
+      else
+        date->year = pick_year (&c->doc, r->month, r->day, r->tense);
+    }
+  return date_value (date);
+}
+
+static const char *
+resolve_relative (const XrefRawTimex *r, const XrefDate *from, gint n, gboolean from_doc, XrefDate *date)
+{
+  const char *u = r->unit;
+  char buf[32];
+  XrefDate d;
+
+  if (strcmp (u, "D") == 0)
+    {
+      if (from->month > 0 && from->day > 0 && (from->year > 0 || !from_doc) && add_days (from, n, &d))
+        {
+          *date = d;
+          return date_value (&d);
+        }
+      return g_intern_static_string ("XXXX-XX-XX");
+    }
+  if (strcmp (u, "W") == 0 || strcmp (u, "WE") == 0)
+    {
+      const char *suffix = strcmp (u, "WE") == 0 ? "-WE" : "";
+      if (xref_date_is_complete (from) && add_days (from, 7 * n, &d))
+        {
+          XrefDate y = { 0, 0, 0 };
+          const char *v = week_value (&d, suffix, &y);
+          if (v != NULL)
+            {
+              date->year = y.year;
+              return v;
+            }
+        }
+      if (from->year > 0 && n == 0)
+        {
+          g_snprintf (buf, sizeof buf, "%04d-WXX%s", from->year, suffix);
+          date->year = from->year;
+        }
+      else
+        g_snprintf (buf, sizeof buf, "XXXX-WXX%s", suffix);
+      return g_intern_string (buf);
+    }
+  if (strcmp (u, "M") == 0)
+    {
+      if (from->month > 0 && (from->year > 0 || !from_doc))
+        {
+          *date = add_months (from->year, from->month, n);
+          return date_value (date);
+        }
+      if (from->year > 0 && n == 0)
+        {
+          date->year = from->year;
+          g_snprintf (buf, sizeof buf, "%04d-XX", from->year);
+          return g_intern_string (buf);
+        }
+      return g_intern_static_string ("XXXX-XX");
+    }
+  if (strcmp (u, "Q") == 0)
+    {
+      if (from->year > 0 && from->month > 0)
+        {
+          gint q = (from->year * 4 + (from->month - 1) / 3) + n;
+          date->year = q / 4;
+          g_snprintf (buf, sizeof buf, "%04d-Q%d", q / 4, q % 4 + 1);
+          return g_intern_string (buf);
+        }
+      if (from->year > 0 && n == 0)
+        {
+          date->year = from->year;
+          g_snprintf (buf, sizeof buf, "%04d-QX", from->year);
+          return g_intern_string (buf);
+        }
+      return g_intern_static_string ("XXXX-QX");
+    }
+  if (strcmp (u, "DE") == 0 || strcmp (u, "CE") == 0)
+    {
+      gboolean decade = strcmp (u, "DE") == 0;
+      if (from->year > 0)
+        {
+          g_snprintf (buf, sizeof buf, decade ? "%03d" : "%02d", (decade ? from->year / 10 : from->year / 100) + n);
+          return g_intern_string (buf);
+        }
+      return g_intern_static_string (decade ? "XXX" : "XX");
+    }
+  /* Y, and anything else counted in years */
+  if (from->year > 0)
+    {
+      date->year = from->year + n;
+      return date_value (date);
+    }
+  return g_intern_static_string ("XXXX");
+}
+
+/* Resolves one raw expression.  TIME expressions get their day later. */
+static void
+resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
+{
+  XrefDate date = { 0, 0, 0 };
+  gboolean day_precision = FALSE;
+
+  t->type = XREF_TIMEX_DATE;
+  t->mod = r->mod;
+  switch (r->kind)
+    {
+    case XREF_RAW_CAL:
+      t->value = resolve_cal (r, c, &date);
+      day_precision = date.month > 0 && date.day > 0;
+      break;
+
+    case XREF_RAW_WEEKDAY:
+      if (weekday_date (&c->doc, r, &date))
+        {
+          t->value = date_value (&date);
+          day_precision = TRUE;
+        }
+      else
+        {
+          char buf[32];
+          g_snprintf (buf, sizeof buf, "XXXX-WXX-%d", r->weekday);
+          t->value = g_intern_string (buf);
+        }
+      break;
+
+    case XREF_RAW_DEICTIC:
+      if (xref_date_is_complete (&c->doc) && add_days (&c->doc, r->rel, &date))
+        {
+          t->value = date_value (&date);
+          day_precision = TRUE;
+        }
+      else if (r->rel == 0 && r->part == NULL)
+        t->value = g_intern_static_string ("PRESENT_REF");
+      else
+        t->value = g_intern_static_string ("XXXX-XX-XX");
+      break;
+
+    case XREF_RAW_ANCHORED:
+      {
+        static const XrefDate none = { 0, 0, 0 };
+        t->value = resolve_relative (r, c->has_anchor ? &c->anchor : &none, r->rel, FALSE, &date);
+        day_precision = date.month > 0 && date.day > 0;
+      }
+      break;
+
+    case XREF_RAW_RELATIVE:
+      t->value = resolve_relative (r, &c->doc, r->rel, TRUE, &date);
+      break;
+
+    case XREF_RAW_AGO:
+      {
+        gint n = (gint) r->amount;
+        gboolean calendar = strcmp (r->unit, "H") != 0 && strcmp (r->unit, "MIN") != 0 && strcmp (r->unit, "S") != 0;
+        if (!r->vague && calendar && (gdouble) n == r->amount && n > 0
+            && (xref_date_is_complete (&c->doc) || (c->doc.year > 0 && strcmp (r->unit, "Y") == 0)))
+          t->value = resolve_relative (r, &c->doc, -n, TRUE, &date);
+        else
+          t->value = g_intern_static_string ("PAST_REF");
+        day_precision = date.month > 0 && date.day > 0;
+      }
+      break;
+
+    case XREF_RAW_REF:
+      t->value = r->value;
+      break;
+
+    case XREF_RAW_DURATION:
+      t->type = XREF_TIMEX_DURATION;
+      t->value = duration_value (r->unit, r->amount, r->vague);
+      break;
+
+    case XREF_RAW_SET:
+      t->type = XREF_TIMEX_SET;
+      t->value = r->value != NULL ? r->value : duration_value (r->unit, r->amount, FALSE);
+      break;
+
+    case XREF_RAW_TIME:
+      t->type = XREF_TIMEX_TIME;
+      t->value = NULL;   /* the day comes from the sentence: second pass */
+      if (r->month > 0 || r->weekday > 0)
+        {
+          XrefDate day = { 0, 0, 0 };
+          char buf[64];
+          if (r->month > 0)
+            resolve_cal (r, c, &day);
+          else if (!weekday_date (&c->doc, r, &day))
+            g_snprintf (buf, sizeof buf, "XXXX-WXX-%d", r->weekday);
+          if (day.month > 0 || r->month > 0)
+            g_strlcpy (buf, date_value (&day), sizeof buf);
+          g_autofree char *v = g_strdup_printf ("%sT%02d:%02d", buf, r->hour, r->minute < 0 ? 0 : r->minute);
+          t->value = g_intern_string (v);
+        }
+      break;
+    }
+
+  if (day_precision)
+    {
+      c->anchor = date;
+      c->has_anchor = TRUE;
+    }
+  if (r->part != NULL && t->value != NULL)
+    {
+      t->type = XREF_TIMEX_TIME;
+      t->value = with_part (t->value, r->part);
+    }
+  if (t->type == XREF_TIMEX_DATE)
+    t->date = date;
+}
+
+/* The day of a clock time: the nearest complete date of its sentence,
+ * else the document date. */
+static void
+resolve_time (const XrefRawTimex *r, const XrefDocument *doc, guint index, XrefTimex *t)
+{
+  const XrefDate *day = NULL;
+  guint best = G_MAXUINT;
+  char buf[64];
+
+  for (guint k = 0; k < doc->timexes->len; k++)
+    {
+      const XrefTimex *o = &g_array_index (doc->timexes, XrefTimex, k);
+      guint dist;
+      if (k == index || o->sentence != t->sentence || o->type != XREF_TIMEX_DATE || !xref_date_is_complete (&o->date))
+        continue;
+      dist = o->first_token > t->first_token ? o->first_token - t->first_token : t->first_token - o->first_token;
+      if (dist < best)
+        {
+          best = dist;
+          day = &o->date;
+        }
+    }
+  if (day == NULL && xref_date_is_complete (&doc->date))
+    day = &doc->date;
+  g_snprintf (buf, sizeof buf, "%sT%02d:%02d", day != NULL ? xref_date_to_iso (day) : "XXXX-XX-XX", r->hour,
+              r->minute < 0 ? 0 : r->minute);
+  t->value = g_intern_string (buf);
+}
+
+static void
+resolve_all (XrefDocument *doc, const GArray *raws, const GArray *known)
+{
+  Ctx c = { doc->date, { 0, 0, 0 }, FALSE, known };
+  const XrefToken *tokens = (const XrefToken *) (gpointer) doc->tokens->data;
+
+  g_array_set_size (doc->timexes, 0);
+  for (guint k = 0; k < raws->len; k++)
+    {
+      const XrefRawTimex *r = &g_array_index (raws, XrefRawTimex, k);
+      XrefTimex t = { 0 };
+
+      t.first_token = r->first;
+      t.n_tokens = r->n;
+      t.sentence = r->sentence;
+      t.start = tokens[r->first].start;
+      t.end = tokens[r->first + r->n - 1].end;
+      resolve (r, &c, &t);
+      g_array_append_val (doc->timexes, t);
+    }
+  for (guint k = 0; k < raws->len; k++)
+    {
+      XrefTimex *t = &g_array_index (doc->timexes, XrefTimex, k);
+      if (t->value == NULL)
+        resolve_time (&g_array_index (raws, XrefRawTimex, k), doc, k, t);
+    }
+}
+
+/* ---- the document date --------------------------------------------------- */
+
+/* Orders candidate document dates: a complete date beats one without a
+ * year; then the later wins. */
+static gboolean
+later_than (const XrefDate *a, const XrefDate *b)
+{
+  gboolean ca = xref_date_is_complete (a), cb = xref_date_is_complete (b);
+  if (b->month == 0)
+    return TRUE;
+  if (ca != cb)
+    return ca;
+  if (a->year != b->year)
+    return a->year > b->year;
+  if (a->month != b->month)
+    return a->month > b->month;
+  return a->day > b->day;
+}
+
+static void
+infer_doc_date (XrefDocument *doc, const GArray *raws, const GArray *known)
+{
+  XrefDate best = { 0, 0, 0 };
+
+  /* 1. the date of a report */
+  for (guint k = 0; k < raws->len; k++)
+    {
+      const XrefRawTimex *r = &g_array_index (raws, XrefRawTimex, k);
+      XrefDate d = { r->year, r->month, r->day };
+      if (!r->reported || r->mod != NULL)
+        continue;
+      if (d.year == 0 && r->weekday > 0)
+        d.year = weekday_year (d.month, d.day, r->weekday, 0, known);
+      if (later_than (&d, &best))
+        best = d;
+    }
+  /* 2. the latest complete date */
+  if (best.month == 0)
+    for (guint k = 0; k < raws->len; k++)
+      {
+        const XrefRawTimex *r = &g_array_index (raws, XrefRawTimex, k);
+        XrefDate d = { r->year, r->month, r->day };
+        if (r->kind != XREF_RAW_CAL || r->mod != NULL || r->day == 0)
+          continue;
+        if (d.year == 0 && r->weekday > 0)
+          d.year = weekday_year (d.month, d.day, r->weekday, 0, known);
+        if (xref_date_is_complete (&d) && later_than (&d, &best))
+          best = d;
+      }
+  if (best.month == 0)
+    return;
+  doc->date = best;
+  doc->date_basis = XREF_DATE_BASIS_INFERRED;
+}
+
+static void
+scan_doc (const XrefDocument *doc, const XrefRules *rules, GArray *raws, GArray *known)
+{
+  xref_temporal_scan (doc, rules, raws);
+  for (guint k = 0; k < raws->len; k++)
+    {
+      const XrefRawTimex *r = &g_array_index (raws, XrefRawTimex, k);
+      if (r->kind == XREF_RAW_CAL && r->year > 0)
+        g_array_append_val (known, r->year);
+    }
+}
+
+void
+xref_temporal_tag (XrefDocument *doc, const XrefRules *rules)
+{
+  g_autoptr (GArray) raws = g_array_new (FALSE, TRUE, sizeof (XrefRawTimex));
+  g_autoptr (GArray) known = g_array_new (FALSE, FALSE, sizeof (gint));
+
+  g_return_if_fail (doc != NULL && rules != NULL);
+  if (doc->timexes == NULL)
+    doc->timexes = g_array_new (FALSE, TRUE, sizeof (XrefTimex));
+  g_assert (g_array_get_element_size (doc->timexes) == sizeof (XrefTimex));
+  if (doc->tokens == NULL || doc->sentences == NULL)
+    {
+      g_array_set_size (doc->timexes, 0);
+      return;
+    }
+
+  scan_doc (doc, rules, raws, known);
+  if (doc->date_basis == XREF_DATE_BASIS_NONE)
+    infer_doc_date (doc, raws, known);
+  resolve_all (doc, raws, known);
+}
+
+/* The weekday the text gave with the document's month and day, or 0. */
+static gint
+reported_weekday (const XrefDocument *doc, const XrefRules *rules)
+{
+  g_autoptr (GArray) raws = g_array_new (FALSE, TRUE, sizeof (XrefRawTimex));
+  gint weekday = 0;
+
+  xref_temporal_scan (doc, rules, raws);
+  for (guint k = 0; k < raws->len; k++)
+    {
+      const XrefRawTimex *r = &g_array_index (raws, XrefRawTimex, k);
+      if (r->kind == XREF_RAW_CAL && r->weekday > 0 && r->year == 0 && r->month == doc->date.month
+          && r->day == doc->date.day)
+        {
+          weekday = r->weekday;
+          if (r->reported)
+            break;
+        }
+    }
+  return weekday;
+}
+
+void
+xref_temporal_resolve_corpus (GPtrArray *documents, const XrefRules *rules)
+{
+  gint year = 0;
+
+  g_return_if_fail (documents != NULL && rules != NULL);
+  for (guint k = 0; k < documents->len; k++)
+    {
+      const XrefDocument *doc = g_ptr_array_index (documents, k);
+      if (doc->date.year <= 0)
+        continue;
+      if (year != 0 && doc->date.year != year)
+        return;   /* the documents disagree: leave every year unknown */
+      year = doc->date.year;
+    }
+  if (year == 0)
+    return;
+
+  for (guint k = 0; k < documents->len; k++)
+    {
+      XrefDocument *doc = g_ptr_array_index (documents, k);
+      XrefDate d = doc->date;
+
+      if (d.year > 0)
+        continue;
+      d.year = year;
+      if (d.month > 0 && d.day > 0)
+        {
+          /* "Wednesday, December 28": the year near the corpus's in which
+           * that day is a Wednesday */
+          gint w = reported_weekday (doc, rules);
+          gint y = w > 0 ? weekday_year (d.month, d.day, w, year, NULL) : 0;
+          if (y > 0)
+            d.year = y;
+        }
+      if (d.day > 0 && !date_valid (d.year, d.month, d.day))
+        continue;   /* February 29 of a year that has none */
+      doc->date = d;
+      /* a dateline without its year keeps its basis: only the year is ours */
+      if (doc->date_basis == XREF_DATE_BASIS_NONE)
+        doc->date_basis = XREF_DATE_BASIS_INFERRED;
+      xref_temporal_tag (doc, rules);
+    }
+}
+
+const XrefTimex *
+xref_temporal_at (const XrefDocument *doc, gsize offset)
+{
+  guint lo = 0, hi;
+
+  if (doc == NULL || doc->timexes == NULL)
+    return NULL;
+  hi = doc->timexes->len;
+  /* timexes are in text order and never overlap */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const XrefTimex *t = &g_array_index (doc->timexes, XrefTimex, mid);
+      if (offset < t->start)
+        hi = mid;
+      else if (offset >= t->end)
+        lo = mid + 1;
+      else
+        return t;
+    }
+  return NULL;
+}
