@@ -56,7 +56,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HEADERS  := $(sort $(wildcard include/xref/*.h))
 
-.PHONY: all run check deps unit golden-check golden headers-check install uninstall clean bench valgrind
+.PHONY: all run check deps unit golden-check golden headers-check install uninstall clean bench valgrind cli-check story-check
 
 all: xref
 
@@ -96,7 +96,7 @@ run: deps
 
 # check builds in its own folder so that -Werror applies to every object.
 check: deps
-	$(MAKE) WERROR=-Werror BUILD=build/check$(if $(SAN),-san) unit headers-check golden-check
+	$(MAKE) WERROR=-Werror BUILD=build/check$(if $(SAN),-san) unit cli-check story-check headers-check golden-check
 
 unit: $(UNIT_BIN) $(BUILD)/xref
 	@set -e; for t in $(UNIT_BIN); do \
@@ -110,6 +110,17 @@ headers-check: $(HEADERS)
 	  echo "#include \"$${h#include/}\"" > $(BUILD)/headers/check.c; \
 	  $(CC) $(CFLAGS_ALL) -fsyntax-only $(BUILD)/headers/check.c; \
 	done; echo "headers: $(words $(HEADERS)) compile on their own"
+
+# The command line: exit codes, errors, -o, --only, --fail-on, NO_COLOR.
+cli-check: $(BUILD)/xref
+	@XREF=$(BUILD)/xref XREF_RULES=$(CURDIR)/rules sh tests/cli.sh
+
+# Nothing about one story in C: story and world knowledge live in YAML.
+STORY_WORDS = patriot|lavrov|ukrain|kyiv|kiev|peskov
+story-check:
+	@if grep -rniE '$(STORY_WORDS)' src include; then \
+	  echo "story-check: the lines above name one story; move that knowledge to rules/ YAML"; exit 1; \
+	fi; echo "story-check: no story knowledge in src/ include/"
 
 golden-check: $(BUILD)/xref
 	@XREF=$(BUILD)/xref sh tests/golden.sh check
