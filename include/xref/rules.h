@@ -41,7 +41,7 @@ typedef struct {
 
 /* How a phrase in the entity table names its entity. */
 typedef enum {
-  XREF_MENTION_ALIAS,     /* "Sergei Lavrov", "Washington" */
+  XREF_MENTION_ALIAS,     /* "Angela Merkel", "Berlin" */
   XREF_MENTION_ROLE,      /* "Russian Foreign Minister", "the spokesman" */
   XREF_MENTION_DEMONYM,   /* "American experts" → us */
 } XrefMentionKind;
@@ -49,7 +49,7 @@ typedef enum {
 typedef struct {
   const XrefEntity *entity;
   XrefMentionKind kind;
-  const char *rule;        /* interned provenance id: "entity:lavrov" */
+  const char *rule;        /* interned provenance id: "entity:merkel" */
 } XrefEntityMatch;
 
 /* ---- actions ----------------------------------------------------------- */
@@ -174,6 +174,69 @@ typedef struct {
   const char *rule;            /* interned provenance id */
 } XrefModalMatch;
 
+/* ---- examples and overrides (for rule authors) ------------------------ */
+
+/* The kind of rule an example belongs to. */
+typedef enum {
+  XREF_EXAMPLE_ENTITY,
+  XREF_EXAMPLE_ACTION,
+  XREF_EXAMPLE_SLOT,
+  XREF_EXAMPLE_CONTRADICTION,
+  XREF_EXAMPLE_BOILERPLATE,
+} XrefExampleOf;
+
+/* One expected field of a claim or a row.  key is interned: a claim field
+ * ("actor", "action", "object", "date", "polarity", "modality", "speaker",
+ * "source"), a row field ("actor", "action", "object", "slot", "verdict",
+ * "rule"), or a slot id when slot is TRUE.  value is interned; NULL means
+ * the field must be absent. */
+typedef struct {
+  const char *key;
+  const char *value;
+  gboolean slot;
+} XrefExpect;
+
+/* An `examples:` item of a rule (schema in rules/README.md): documents
+ * and what the pipeline must make of them.  `xref rules test` runs them.
+ * Owned by the rule set; every string is interned or owned by it. */
+typedef struct {
+  XrefExampleOf of;        /* kind of the rule holding the example */
+  const char *rule;        /* interned id of that rule */
+  GPtrArray *texts;        /* interned: `text` (one document) or `sources`
+                              (one document each); empty for boilerplate */
+  const char *line;        /* boilerplate: a line the rule must drop, or NULL */
+  const char *keep;        /* boilerplate: a line the rule must keep, or NULL */
+  XrefDate published;      /* date of the documents (`published`), 0 = none */
+  GPtrArray *mentions;     /* interned entity ids that must be mentioned */
+  GPtrArray *not_mentions; /* interned entity ids that must not be */
+  GArray *claim;           /* XrefExpect: one claim must have all (`claim`
+                              and `slot` together); NULL when not asked */
+  GArray *no_claim;        /* XrefExpect: no claim may have all; or NULL */
+  GArray *row;             /* XrefExpect: one row must have all; or NULL */
+  GArray *no_row;          /* XrefExpect: no row may have all; or NULL */
+  XrefRuleOrigin origin;   /* the example item */
+} XrefExample;
+
+/* A definition replaced by one with the same id from a later folder. */
+typedef struct {
+  const char *kind;        /* static: "entity", "action", "slot",
+                              "contradiction", "boilerplate", "outlet" */
+  const char *id;          /* interned */
+  XrefRuleOrigin replaced; /* where the earlier definition was */
+  XrefRuleOrigin by;       /* where the later one is */
+} XrefRuleOverride;
+
+/* Sizes of a rule set, for `xref rules check`. */
+typedef struct {
+  guint entities, aliases, roles, demonyms;
+  guint actions, verbs, verb_forms, nouns;   /* verb_forms: every inflected
+                                                form of every verb */
+  guint slots, contradictions, boilerplate, outlets;
+  guint abbreviations;                       /* distinct, case folded */
+  guint speech_verbs, modal_phrases;
+  guint examples;
+} XrefRulesCounts;
+
 /* ---- the rule set ------------------------------------------------------ */
 
 struct _XrefRules {
@@ -212,6 +275,12 @@ struct _XrefRules {
   /* where it came from */
   GPtrArray *dirs;             /* char* folders loaded, in order */
   GPtrArray *files;            /* char* files loaded, in order */
+
+  /* for rule authors (`xref rules check`, `xref rules test`) */
+  GPtrArray *overrides;        /* XrefRuleOverride*, owned, in load order */
+  GPtrArray *examples;         /* XrefExample*, owned, of the definitions in
+                                  force, by file (load order) and line */
+  XrefRulesCounts counts;      /* sizes of the whole set */
 };
 
 /* Loads every *.yaml file (sorted by name) of each folder in dirs, in order;

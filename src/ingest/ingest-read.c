@@ -493,7 +493,7 @@ read_dateline (XrefDocument *doc, const XrefRules *rules, gsize s, gsize e)
         }
     }
 
-  /* PLACE: upper-case words ("WASHINGTON", "NEW YORK", "KYIV/MOSCOW") */
+  /* PLACE: upper-case words ("WASHINGTON", "NEW YORK", "LONDON/PARIS") */
   guint p0 = i;
   while (tok (toks, i) != NULL
          && ((tok (toks, i)->kind == XREF_TOKEN_WORD && (tok (toks, i)->flags & XREF_TOKEN_ALLCAPS)
@@ -515,7 +515,7 @@ read_dateline (XrefDocument *doc, const XrefRules *rules, gsize s, gsize e)
             }
           else
             {
-              /* "KYIV, Ukraine (Reuters) -": a region before the outlet */
+              /* "SAN JOSE, Calif. (Reuters) -": a region before the outlet */
               k = i + 1;
               while (k < i + 4 && tok (toks, k) != NULL && tok (toks, k)->kind == XREF_TOKEN_WORD
                      && (tok (toks, k)->flags & XREF_TOKEN_CAPITALISED))

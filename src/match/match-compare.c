@@ -13,7 +13,7 @@
  *    entity fits) REFINE; anything else DIFFERS.
  *  - SET: equal sets are EQUAL; when every member of one set is covered by
  *    a member of the other (the same id, an entity within it, or a concept
- *    such as "a third country" other_than {us, ukraine} covering germany)
+ *    such as "a third country" other_than {a, b} covering any other country)
  *    one set REFINES the other; else DIFFERS.
  *  - NUMERIC: |a - b| <= tolerance * max (|a|, |b|) is EQUIVALENT (EQUAL
  *    when a == b); values that are not plain numbers compare as EXACT text.

@@ -4,7 +4,7 @@
  * Topics.  A claim's topic key is (action, actor root, object root).  An
  * entity rolls up through part_of to its root (pentagon → us-government →
  * us), so "the Pentagon plans to train" and "Washington will train" are one
- * topic; persons roll up too as actors (lavrov → russia), while a claim's
+ * topic; persons roll up too as actors (a minister → their country), while a claim's
  * speaker keeps the person's own id (not part of the key).  Claims are
  * blocked by key in one hash table, so grouping is linear in the number of
  * claims; no pair of claims is ever compared across topics.
@@ -18,7 +18,7 @@
  * the result does not depend on the order of documents or claims.
  *
  * Dates.  A date is a property of a topic, not part of its key: two reports
- * of "the US will send Patriots" dated December 21 and December 22 are one
+ * of "X will send Y" dated December 21 and December 22 are one
  * topic whose date row differs.  An action that lists "date" among its key
  * slots (begin: "the operation began on February 24") says its date is what
  * identifies the event; such a topic is split into clusters of complete

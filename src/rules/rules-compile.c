@@ -126,8 +126,9 @@ entity_table (RulesLoader *ld)
 /* ---- verbs ------------------------------------------------------------- */
 
 /* Adds every inflected form of the verb phrase s ("hand over": the first
- * word inflects) to t.  action may be NULL (speech verbs). */
-static void
+ * word inflects) to t.  action may be NULL (speech verbs).  Returns the
+ * number of forms. */
+static guint
 add_verb (RulesLoader *ld, XrefPhraseTable *t, const RulesStr *s, const XrefAction *action, const char *rule)
 {
   g_autoptr (GArray) toks = tokens_of (s->text);
@@ -141,7 +142,7 @@ add_verb (RulesLoader *ld, XrefPhraseTable *t, const RulesStr *s, const XrefActi
     {
       xref_rules_error (ld, s->origin.file, s->origin.line, s->origin.col,
                         "unusable verb '%s': a verb phrase starts with a word", s->text);
-      return;
+      return 0;
     }
 
   XrefToken *head = &g_array_index (toks, XrefToken, first);
@@ -163,6 +164,7 @@ add_verb (RulesLoader *ld, XrefPhraseTable *t, const RulesStr *s, const XrefActi
       m->rule = rule;
       add_phrase (ld, t, s, (const XrefToken *) toks->data + first, toks->len - first, m, inf->kind);
     }
+  return forms->len;
 }
 
 static void
@@ -196,7 +198,7 @@ action_table (RulesLoader *ld)
       const char *rule = g_intern_string (rule_s);
 
       for (guint j = 0; j < a->verbs->len; j++)
-        add_verb (ld, t, &g_array_index (a->verbs, RulesStr, j), &a->pub, rule);
+        ld->n_verb_forms += add_verb (ld, t, &g_array_index (a->verbs, RulesStr, j), &a->pub, rule);
       add_nouns (ld, t, a->nouns, &a->pub, rule);
     }
   xref_phrase_table_freeze (t);

@@ -98,6 +98,7 @@ xref_rules_entity_free (RulesEntity *e)
   g_array_unref (e->roles);
   g_array_unref (e->demonyms);
   g_array_unref (e->refs);
+  g_clear_pointer (&e->examples, g_ptr_array_unref);
   g_free (e);
 }
 
@@ -112,6 +113,7 @@ xref_rules_action_free (RulesAction *a)
   g_array_unref (a->verbs);
   g_array_unref (a->nouns);
   g_array_unref (a->refs);
+  g_clear_pointer (&a->examples, g_ptr_array_unref);
   g_free (a);
 }
 
@@ -123,6 +125,7 @@ xref_rules_slot_free (RulesSlot *s)
   g_ptr_array_unref (s->pub.patterns);
   if (s->pub.groups != NULL)
     g_hash_table_unref (s->pub.groups);
+  g_clear_pointer (&s->examples, g_ptr_array_unref);
   g_free (s);
 }
 
@@ -132,6 +135,7 @@ xref_rules_contra_free (RulesContra *c)
   if (c == NULL)
     return;
   g_array_unref (c->refs);
+  g_clear_pointer (&c->examples, g_ptr_array_unref);
   g_free (c);
 }
 
@@ -141,7 +145,24 @@ xref_rules_boiler_free (RulesBoiler *b)
   if (b == NULL)
     return;
   xref_regex_free (b->pub.line);
+  g_clear_pointer (&b->examples, g_ptr_array_unref);
   g_free (b);
+}
+
+void
+xref_rules_example_free (RulesExample *x)
+{
+  if (x == NULL)
+    return;
+  g_ptr_array_unref (x->pub.texts);
+  g_clear_pointer (&x->pub.mentions, g_ptr_array_unref);
+  g_clear_pointer (&x->pub.not_mentions, g_ptr_array_unref);
+  g_clear_pointer (&x->pub.claim, g_array_unref);
+  g_clear_pointer (&x->pub.no_claim, g_array_unref);
+  g_clear_pointer (&x->pub.row, g_array_unref);
+  g_clear_pointer (&x->pub.no_row, g_array_unref);
+  g_array_unref (x->refs);
+  g_free (x);
 }
 
 void
@@ -176,6 +197,8 @@ rules_new (void)
   r->seasons = g_hash_table_new (g_str_hash, g_str_equal);
   r->dirs = g_ptr_array_new_with_free_func (g_free);
   r->files = g_ptr_array_new_with_free_func (g_free);
+  r->overrides = g_ptr_array_new_with_free_func (g_free);
+  r->examples = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_rules_example_free);
   return r;
 }
 
@@ -205,6 +228,8 @@ xref_rules_free (XrefRules *r)
   g_hash_table_unref (r->seasons);
   g_ptr_array_unref (r->dirs);
   g_ptr_array_unref (r->files);
+  g_ptr_array_unref (r->overrides);
+  g_ptr_array_unref (r->examples);
   g_free (r);
 }
 
@@ -273,6 +298,19 @@ duplicate (RulesLoader *ld, const char *what, const char *id, const XrefRuleOrig
  * ordered list with its id index: a definition from a later folder
  * replaces the earlier one, a second one from the same folder is an
  * error and is dropped. */
+/* Records that a later folder's definition replaces an earlier one. */
+static void
+override (RulesLoader *ld, const char *what, const char *id, const XrefRuleOrigin *old, const XrefRuleOrigin *by)
+{
+  XrefRuleOverride *o = g_new0 (XrefRuleOverride, 1);
+
+  o->kind = what;
+  o->id = id;
+  o->replaced = *old;
+  o->by = *by;
+  g_ptr_array_add (ld->rules->overrides, o);
+}
+
 #define MERGE_HASH(ld, table, Type, def, what, free_fn)                                                                 \
   G_STMT_START                                                                                                    \
   {                                                                                                               \
@@ -283,7 +321,11 @@ duplicate (RulesLoader *ld, const char *what, const char *id, const XrefRuleOrig
         free_fn (def);                                                                                            \
       }                                                                                                           \
     else                                                                                                          \
-      g_hash_table_replace ((table), (gpointer) (def)->pub.id, (def));                                            \
+      {                                                                                                           \
+        if (old_ != NULL)                                                                                         \
+          override ((ld), (what), (def)->pub.id, &old_->pub.origin, &(def)->pub.origin);                          \
+        g_hash_table_replace ((table), (gpointer) (def)->pub.id, (def));                                          \
+      }                                                                                                           \
   }                                                                                                               \
   G_STMT_END
 
@@ -307,6 +349,7 @@ duplicate (RulesLoader *ld, const char *what, const char *id, const XrefRuleOrig
         else                                                                                                      \
           {                                                                                                       \
             /* A later folder's definition replaces it in place. */                                              \
+            override ((ld), (what), (def)->pub.id, &old_->pub.origin, &(def)->pub.origin);                        \
             (array)->pdata[at_ - 1] = (def);                                                                      \
             free_fn (old_);                                                                                       \
           }                                                                                                       \
@@ -450,10 +493,12 @@ check_refs (RulesLoader *ld, GArray *refs)
       const RulesRef *ref = &g_array_index (refs, RulesRef, i);
       GHashTable *table = ref->target == RULES_REF_ENTITY   ? r->entities
                           : ref->target == RULES_REF_ACTION ? r->actions
-                                                            : r->slots;
+                          : ref->target == RULES_REF_SLOT   ? r->slots
+                                                            : ld->contra_index;
       const char *what = ref->target == RULES_REF_ENTITY   ? "entity"
                          : ref->target == RULES_REF_ACTION ? "action"
-                                                           : "slot";
+                         : ref->target == RULES_REF_SLOT   ? "slot"
+                                                           : "contradiction";
       if (g_hash_table_contains (table, ref->id))
         continue;
       GList *ids = g_hash_table_get_keys (table);
@@ -519,6 +564,13 @@ cmp_entity_seq (gconstpointer a, gconstpointer b)
 }
 
 static void
+check_example_refs (RulesLoader *ld, GPtrArray *examples)
+{
+  for (guint i = 0; examples != NULL && i < examples->len; i++)
+    check_refs (ld, ((RulesExample *) g_ptr_array_index (examples, i))->refs);
+}
+
+static void
 check_all_refs (RulesLoader *ld)
 {
   XrefRules *r = ld->rules;
@@ -532,13 +584,25 @@ check_all_refs (RulesLoader *ld)
   while (g_hash_table_iter_next (&it, NULL, &v))
     {
       check_refs (ld, ((RulesEntity *) v)->refs);
+      check_example_refs (ld, ((RulesEntity *) v)->examples);
       g_ptr_array_add (ents, v);
     }
   g_hash_table_iter_init (&it, r->actions);
   while (g_hash_table_iter_next (&it, NULL, &v))
-    check_refs (ld, ((RulesAction *) v)->refs);
+    {
+      check_refs (ld, ((RulesAction *) v)->refs);
+      check_example_refs (ld, ((RulesAction *) v)->examples);
+    }
+  g_hash_table_iter_init (&it, r->slots);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    check_example_refs (ld, ((RulesSlot *) v)->examples);
   for (guint i = 0; i < r->contradictions->len; i++)
-    check_refs (ld, ((RulesContra *) g_ptr_array_index (r->contradictions, i))->refs);
+    {
+      check_refs (ld, ((RulesContra *) g_ptr_array_index (r->contradictions, i))->refs);
+      check_example_refs (ld, ((RulesContra *) g_ptr_array_index (r->contradictions, i))->examples);
+    }
+  for (guint i = 0; i < r->boilerplate->len; i++)
+    check_example_refs (ld, ((RulesBoiler *) g_ptr_array_index (r->boilerplate, i))->examples);
 
   /* In definition order, so that a cycle is reported at the same link on
    * every run. */
@@ -549,6 +613,106 @@ check_all_refs (RulesLoader *ld)
       if (g_hash_table_lookup (colour, e->pub.id) == NULL)
         visit_part_of (ld, e, colour, path);
     }
+}
+
+/* ---- examples ---------------------------------------------------------- */
+
+static void
+take_examples (RulesLoader *ld, GPtrArray *from)
+{
+  if (from == NULL)
+    return;
+  for (guint i = 0; i < from->len; i++)
+    g_ptr_array_add (ld->rules->examples, g_ptr_array_index (from, i));
+  /* Moved, not freed: the rule set owns them now. */
+  g_ptr_array_set_free_func (from, NULL);
+  g_ptr_array_set_size (from, 0);
+  g_ptr_array_set_free_func (from, (GDestroyNotify) xref_rules_example_free);
+}
+
+static gint
+cmp_example (gconstpointer a, gconstpointer b, gpointer data)
+{
+  RulesLoader *ld = data;
+  const XrefExample *x = *(XrefExample *const *) a, *y = *(XrefExample *const *) b;
+  guint fx = GPOINTER_TO_UINT (g_hash_table_lookup (ld->file_index, x->origin.file));
+  guint fy = GPOINTER_TO_UINT (g_hash_table_lookup (ld->file_index, y->origin.file));
+
+  if (fx != fy)
+    return fx < fy ? -1 : 1;
+  if (x->origin.line != y->origin.line)
+    return x->origin.line < y->origin.line ? -1 : 1;
+  return x->origin.col < y->origin.col ? -1 : x->origin.col > y->origin.col;
+}
+
+/* Gathers the examples of the definitions in force (a replaced definition
+ * took its examples with it) into rules->examples, in file order. */
+static void
+collect_examples (RulesLoader *ld)
+{
+  XrefRules *r = ld->rules;
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, r->entities);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    take_examples (ld, ((RulesEntity *) v)->examples);
+  g_hash_table_iter_init (&it, r->actions);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    take_examples (ld, ((RulesAction *) v)->examples);
+  g_hash_table_iter_init (&it, r->slots);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    take_examples (ld, ((RulesSlot *) v)->examples);
+  for (guint i = 0; i < r->contradictions->len; i++)
+    take_examples (ld, ((RulesContra *) g_ptr_array_index (r->contradictions, i))->examples);
+  for (guint i = 0; i < r->boilerplate->len; i++)
+    take_examples (ld, ((RulesBoiler *) g_ptr_array_index (r->boilerplate, i))->examples);
+  g_ptr_array_sort_with_data (r->examples, cmp_example, ld);
+}
+
+/* Fills rules->counts once the set is complete. */
+static void
+count (RulesLoader *ld)
+{
+  XrefRules *r = ld->rules;
+  XrefRulesCounts *n = &r->counts;
+  GHashTableIter it;
+  gpointer k, v;
+
+  memset (n, 0, sizeof *n);
+  n->entities = g_hash_table_size (r->entities);
+  g_hash_table_iter_init (&it, r->entities);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const RulesEntity *e = v;
+      n->aliases += e->aliases->len;
+      n->roles += e->roles->len;
+      n->demonyms += e->demonyms->len;
+    }
+  n->actions = g_hash_table_size (r->actions);
+  g_hash_table_iter_init (&it, r->actions);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const RulesAction *a = v;
+      n->verbs += a->verbs->len;
+      n->nouns += a->nouns->len;
+    }
+  n->verb_forms = ld->n_verb_forms;
+  n->slots = g_hash_table_size (r->slots);
+  n->contradictions = r->contradictions->len;
+  n->boilerplate = r->boilerplate->len;
+  n->outlets = r->outlets->len;
+  /* The table holds each abbreviation as written and case folded. */
+  g_hash_table_iter_init (&it, r->abbreviations);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    {
+      g_autofree char *f = xref_rules_fold (k);
+      if (strcmp (f, k) == 0)
+        n->abbreviations++;
+    }
+  n->speech_verbs = ld->speech->len + ld->attribution->len;
+  n->modal_phrases = xref_phrase_table_size (r->modal_phrases);
+  n->examples = r->examples->len;
 }
 
 /* ---- public API -------------------------------------------------------- */
@@ -565,6 +729,8 @@ finish (RulesLoader *ld, GError **error)
       report_errors (ld, error);
       return NULL;
     }
+  collect_examples (ld);
+  count (ld);
   return g_steal_pointer (&ld->rules);
 }
 

@@ -91,6 +91,7 @@ typedef enum {
   RULES_REF_ENTITY,
   RULES_REF_ACTION,
   RULES_REF_SLOT,
+  RULES_REF_CONTRA,
 } RulesRefTarget;
 
 typedef struct {
@@ -100,6 +101,15 @@ typedef struct {
   XrefRuleOrigin origin;
 } RulesRef;
 
+/* An `examples:` item; the public record first.  refs are the ids it
+ * names (mentions, claim actor …), checked like every other reference. */
+typedef struct {
+  XrefExample pub;
+  GArray *refs;            /* RulesRef */
+} RulesExample;
+
+void xref_rules_example_free (RulesExample *x);
+
 /* Each definition embeds the public record first, so a pointer to it is a
  * pointer to the public record. */
 typedef struct {
@@ -108,6 +118,7 @@ typedef struct {
   GArray *roles;
   GArray *demonyms;
   GArray *refs;            /* RulesRef */
+  GPtrArray *examples;     /* RulesExample*, owned */
   guint folder;            /* index of the folder it was read from */
   guint seq;               /* definition order over the whole load */
 } RulesEntity;
@@ -117,23 +128,27 @@ typedef struct {
   GArray *verbs;           /* RulesStr */
   GArray *nouns;
   GArray *refs;
+  GPtrArray *examples;
   guint folder;
   guint seq;
 } RulesAction;
 
 typedef struct {
   XrefSlotDef pub;
+  GPtrArray *examples;
   guint folder;
 } RulesSlot;
 
 typedef struct {
   XrefContradiction pub;
   GArray *refs;
+  GPtrArray *examples;
   guint folder;
 } RulesContra;
 
 typedef struct {
   XrefBoilerplate pub;
+  GPtrArray *examples;
   guint folder;
 } RulesBoiler;
 
@@ -187,6 +202,7 @@ struct _RulesLoader {
   GArray *speech;          /* RulesStr */
   GArray *attribution;     /* RulesStr */
   GArray *modals;          /* RulesModal, later ones win */
+  guint n_verb_forms;      /* inflected forms of action verbs compiled */
 };
 
 /* Validates one parsed file against the schema (see rules/README.md),

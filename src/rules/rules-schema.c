@@ -408,10 +408,248 @@ ref_array (void)
   return g_array_new (FALSE, FALSE, sizeof (RulesRef));
 }
 
+/* ---- examples ---------------------------------------------------------- */
+
+/* In the order of XrefModality. */
+static const char *const modality_names[] = { "asserted", "planned", "possible", "refused", "unconfirmed",
+                                              "conditional", NULL };
+static const char *const polarity_names[] = { "affirmed", "negated", NULL };
+static const char *const verdict_names[] = { "agree", "differ", "omit", NULL };
+static const char *const example_keys[] = { "text", "sources", "published", "mentions", "not_mentions", "claim",
+                                            "slot", "no_claim", "row", "no_row", NULL };
+static const char *const boiler_example_keys[] = { "line", "keep", NULL };
+static const char *const claim_keys[] = { "actor", "action", "object", "date", "polarity", "modality", "speaker",
+                                          "source", NULL };
+static const char *const row_keys[] = { "actor", "action", "object", "slot", "verdict", "rule", NULL };
+
+static void
+example_ref (RulesExample *x, const char *id, const char *key, RulesRefTarget target, XrefRuleOrigin o)
+{
+  RulesRef r = { id, key, target, o };
+  g_array_append_val (x->refs, r);
+}
+
+/* An id that names an entity unless it is a phrase id ("np:…") or any
+ * other id with a prefix the pipeline makes up. */
+static gboolean
+names_definition (const char *id)
+{
+  return id != NULL && strchr (id, ':') == NULL;
+}
+
+/* Reads a mapping of expected fields (`claim`, `no_claim`, `row`,
+ * `no_row`: keys from `keys`; `slot`: slot ids) and appends them to out.
+ * A null value means "absent". */
+static void
+read_expect (Ctx *c, RulesExample *x, const YNode *map, const char *key, const char *const *keys, GArray *out)
+{
+  g_autofree char *where = g_strdup_printf ("'%s'", key);
+  gboolean slots = keys == NULL;
+
+  if (!is_map (c, map, key))
+    return;
+  if (!slots)
+    check_keys (c, map, keys, where);
+  for (guint i = 0; i + 1 < map->items->len; i += 2)
+    {
+      const YNode *k = g_ptr_array_index (map->items, i);
+      const YNode *v = g_ptr_array_index (map->items, i + 1);
+      XrefExpect e = { g_intern_string (k->str), NULL, slots };
+      const char *const *names = NULL;
+
+      if (!slots && !g_strv_contains (keys, k->str))
+        continue;
+      if (!slots && strcmp (k->str, "polarity") == 0)
+        names = polarity_names;
+      else if (!slots && strcmp (k->str, "modality") == 0)
+        names = modality_names;
+      else if (!slots && strcmp (k->str, "verdict") == 0)
+        names = verdict_names;
+
+      if (names != NULL)
+        {
+          gint which = as_enum (c, v, k->str, names);
+          if (which < 0)
+            continue;
+          e.value = g_intern_string (names[which]);
+        }
+      else if (!xref_rules_ynode_is_null (v))
+        {
+          g_autofree char *what = g_strdup_printf ("the value of '%s'", k->str);
+          e.value = as_string (c, v, what);
+          if (e.value == NULL)
+            continue;
+        }
+
+      if (slots)
+        example_ref (x, e.key, "slot", RULES_REF_SLOT, origin_of (c, k));
+      else if (e.value != NULL && names_definition (e.value))
+        {
+          if (strcmp (e.key, "actor") == 0 || strcmp (e.key, "object") == 0 || strcmp (e.key, "speaker") == 0
+              || strcmp (e.key, "source") == 0)
+            example_ref (x, e.value, e.key, RULES_REF_ENTITY, origin_of (c, v));
+          else if (strcmp (e.key, "action") == 0)
+            example_ref (x, e.value, e.key, RULES_REF_ACTION, origin_of (c, v));
+          else if (strcmp (e.key, "rule") == 0)
+            example_ref (x, e.value, e.key, RULES_REF_CONTRA, origin_of (c, v));
+          else if (strcmp (e.key, "slot") == 0 && strcmp (e.value, "event") != 0
+                   && strcmp (e.value, "polarity") != 0)
+            example_ref (x, e.value, e.key, RULES_REF_SLOT, origin_of (c, v));
+        }
+      g_array_append_val (out, e);
+    }
+}
+
+static GArray *
+expect_array (void)
+{
+  return g_array_new (FALSE, FALSE, sizeof (XrefExpect));
+}
+
+static GPtrArray *
+id_list (Ctx *c, RulesExample *x, const YNode *v, const char *key)
+{
+  g_autoptr (GArray) strs = str_array ();
+  GPtrArray *ids = g_ptr_array_new ();
+
+  str_list (c, v, key, strs);
+  for (guint i = 0; i < strs->len; i++)
+    {
+      const RulesStr *s = &g_array_index (strs, RulesStr, i);
+      g_ptr_array_add (ids, (gpointer) s->text);
+      example_ref (x, s->text, key, RULES_REF_ENTITY, s->origin);
+    }
+  return ids;
+}
+
+/* One item of `examples:`. */
+static RulesExample *
+read_example (Ctx *c, const YNode *n, XrefExampleOf of, const char *rule)
+{
+  RulesExample *x;
+  const YNode *v;
+
+  if (n->kind != YNODE_MAP)
+    {
+      err (c, n, "an example must be a mapping, not %s", kind_name (n));
+      return NULL;
+    }
+  x = g_new0 (RulesExample, 1);
+  x->refs = ref_array ();
+  x->pub.of = of;
+  x->pub.rule = rule;
+  x->pub.texts = g_ptr_array_new ();
+  x->pub.origin = origin_of (c, n);
+
+  if (of == XREF_EXAMPLE_BOILERPLATE)
+    {
+      check_keys (c, n, boiler_example_keys, "a boilerplate example");
+      x->pub.line = get_string (c, n, "line", FALSE, "a boilerplate example");
+      x->pub.keep = get_string (c, n, "keep", FALSE, "a boilerplate example");
+      if ((get (n, "line") != NULL) == (get (n, "keep") != NULL))
+        err (c, n, "a boilerplate example needs either 'line' (a line to drop) or 'keep' (a line to keep)");
+      return x;
+    }
+
+  check_keys (c, n, example_keys, "an example");
+  if ((v = get (n, "text")) != NULL)
+    {
+      const char *t = as_string (c, v, "'text'");
+      if (t != NULL)
+        g_ptr_array_add (x->pub.texts, (gpointer) t);
+    }
+  if ((v = get (n, "sources")) != NULL)
+    {
+      g_autoptr (GArray) strs = str_array ();
+      str_list (c, v, "sources", strs);
+      for (guint i = 0; i < strs->len; i++)
+        g_ptr_array_add (x->pub.texts, (gpointer) g_array_index (strs, RulesStr, i).text);
+    }
+  if ((get (n, "text") != NULL) == (get (n, "sources") != NULL))
+    err (c, n, "an example needs either 'text' (one article) or 'sources' (a list of articles)");
+
+  if ((v = get (n, "published")) != NULL)
+    {
+      const char *d = as_string (c, v, "'published'");
+      if (d != NULL && !xref_date_parse_iso (d, &x->pub.published))
+        err (c, v, "'published' must be a date YYYY-MM-DD, YYYY-MM or YYYY, not '%s'", d);
+    }
+  if ((v = get (n, "mentions")) != NULL)
+    x->pub.mentions = id_list (c, x, v, "mentions");
+  if ((v = get (n, "not_mentions")) != NULL)
+    x->pub.not_mentions = id_list (c, x, v, "not_mentions");
+  if (get (n, "claim") != NULL || get (n, "slot") != NULL)
+    {
+      x->pub.claim = expect_array ();
+      if ((v = get (n, "claim")) != NULL)
+        read_expect (c, x, v, "claim", claim_keys, x->pub.claim);
+      if ((v = get (n, "slot")) != NULL)
+        read_expect (c, x, v, "slot", NULL, x->pub.claim);
+    }
+  if ((v = get (n, "no_claim")) != NULL)
+    {
+      x->pub.no_claim = expect_array ();
+      read_expect (c, x, v, "no_claim", claim_keys, x->pub.no_claim);
+    }
+  if ((v = get (n, "row")) != NULL)
+    {
+      x->pub.row = expect_array ();
+      read_expect (c, x, v, "row", row_keys, x->pub.row);
+    }
+  if ((v = get (n, "no_row")) != NULL)
+    {
+      x->pub.no_row = expect_array ();
+      read_expect (c, x, v, "no_row", row_keys, x->pub.no_row);
+    }
+
+  /* A contradiction's rows are its own unless the example names another
+   * rule. */
+  if (of == XREF_EXAMPLE_CONTRADICTION && rule != NULL)
+    for (guint pass = 0; pass < 2; pass++)
+      {
+        GArray *a = pass == 0 ? x->pub.row : x->pub.no_row;
+        gboolean named = FALSE;
+        if (a == NULL)
+          continue;
+        for (guint i = 0; i < a->len && !named; i++)
+          named = strcmp (g_array_index (a, XrefExpect, i).key, "rule") == 0;
+        if (!named)
+          {
+            XrefExpect e = { g_intern_string ("rule"), rule, FALSE };
+            g_array_prepend_val (a, e);
+          }
+      }
+
+  if (x->pub.mentions == NULL && x->pub.not_mentions == NULL && x->pub.claim == NULL && x->pub.no_claim == NULL
+      && x->pub.row == NULL && x->pub.no_row == NULL)
+    err (c, n, "an example needs at least one of 'mentions', 'not_mentions', 'claim', 'slot', 'no_claim', 'row' "
+               "or 'no_row'");
+  return x;
+}
+
+/* Reads the `examples:` of definition n (NULL when it has none). */
+static GPtrArray *
+read_examples (Ctx *c, const YNode *n, XrefExampleOf of, const char *rule)
+{
+  const YNode *v = get (n, "examples");
+  GPtrArray *out;
+
+  if (v == NULL || !is_list (c, v, "examples"))
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_rules_example_free);
+  for (guint i = 0; i < v->items->len; i++)
+    {
+      RulesExample *x = read_example (c, g_ptr_array_index (v->items, i), of, rule);
+      if (x != NULL)
+        g_ptr_array_add (out, x);
+    }
+  return out;
+}
+
 /* ---- definitions ------------------------------------------------------- */
 
 static const char *const entity_keys[] = { "id", "type", "name", "gender", "aliases", "roles", "demonyms",
-                                           "part_of", "is_a", "other_than", NULL };
+                                           "part_of", "is_a", "other_than", "examples", NULL };
 static const char *const entity_types[] = { "person", "organisation", "country", "place", "weapon", "group",
                                             "event", "concept", "other", NULL };
 static const char *const genders[] = { "male", "female", NULL };
@@ -448,6 +686,7 @@ read_entity (Ctx *c, const YNode *n)
   ref_list (c, n, "part_of", RULES_REF_ENTITY, e->pub.part_of, e->refs);
   ref_list (c, n, "is_a", RULES_REF_ENTITY, e->pub.is_a, e->refs);
   ref_list (c, n, "other_than", RULES_REF_ENTITY, e->pub.other_than, e->refs);
+  e->examples = read_examples (c, n, XREF_EXAMPLE_ENTITY, id);
 
   if (id == NULL)
     {
@@ -464,7 +703,7 @@ read_entity (Ctx *c, const YNode *n)
   g_ptr_array_add (c->ld->entities, e);
 }
 
-static const char *const action_keys[] = { "id", "verbs", "nouns", "slots", "key", "antonyms", NULL };
+static const char *const action_keys[] = { "id", "verbs", "nouns", "slots", "key", "antonyms", "examples", NULL };
 
 static void
 read_action (Ctx *c, const YNode *n)
@@ -506,6 +745,7 @@ read_action (Ctx *c, const YNode *n)
         xref_rules_error (c->ld, r->origin.file, r->origin.line, r->origin.col,
                           "key slot '%s' is not among the slots of this action", r->id);
     }
+  a->examples = read_examples (c, n, XREF_EXAMPLE_ACTION, id);
 
   if (id == NULL)
     {
@@ -519,7 +759,8 @@ read_action (Ctx *c, const YNode *n)
   g_ptr_array_add (c->ld->actions, a);
 }
 
-static const char *const slot_keys[] = { "id", "compare", "tolerance", "from_timex", "patterns", "groups", NULL };
+static const char *const slot_keys[] = { "id", "compare", "tolerance", "from_timex", "patterns", "groups", "examples",
+                                         NULL };
 static const char *const compare_names[] = { "exact", "set", "numeric", "date", "vague", NULL };
 static const char *const timex_names[] = { "DATE", "TIME", "DURATION", "SET", NULL };
 
@@ -589,6 +830,8 @@ read_slot (Ctx *c, const YNode *n)
         }
     }
 
+  s->examples = read_examples (c, n, XREF_EXAMPLE_SLOT, id);
+
   if (id == NULL)
     {
       xref_rules_slot_free (s);
@@ -600,13 +843,14 @@ read_slot (Ctx *c, const YNode *n)
   g_ptr_array_add (c->ld->slots, s);
 }
 
-static const char *const contra_keys[] = { "id", "kind", "slot", "tolerance", "description", NULL };
+static const char *const contra_keys[] = { "id", "kind", "slot", "tolerance", "description", "examples", NULL };
 static const char *const contra_kinds[] = { "polarity", "antonym", "exclusive", "numeric", "date", NULL };
 
 static void
 read_contra (Ctx *c, const YNode *n)
 {
   RulesContra *k;
+  GPtrArray *examples;
   const char *id, *slot, *desc;
   gint kind;
   gdouble tol = 0;
@@ -622,11 +866,16 @@ read_contra (Ctx *c, const YNode *n)
   slot = get_string (c, n, "slot", FALSE, "a contradiction");
   desc = get_string (c, n, "description", FALSE, "a contradiction");
   get_number (c, n, "tolerance", &tol);
+  examples = read_examples (c, n, XREF_EXAMPLE_CONTRADICTION, id);
   if (id == NULL || kind < 0)
-    return;
+    {
+      g_clear_pointer (&examples, g_ptr_array_unref);
+      return;
+    }
 
   k = g_new0 (RulesContra, 1);
   k->refs = ref_array ();
+  k->examples = examples;
   k->pub.id = id;
   k->pub.kind = (XrefContraKind) kind;
   k->pub.slot = slot;
@@ -643,12 +892,13 @@ read_contra (Ctx *c, const YNode *n)
   g_ptr_array_add (c->ld->contras, k);
 }
 
-static const char *const boiler_keys[] = { "id", "line", "cut_rest", NULL };
+static const char *const boiler_keys[] = { "id", "line", "cut_rest", "examples", NULL };
 
 static void
 read_boiler (Ctx *c, const YNode *n)
 {
   RulesBoiler *b;
+  GPtrArray *examples;
   const YNode *v;
   const char *id;
   XrefRegex *re = NULL;
@@ -667,15 +917,18 @@ read_boiler (Ctx *c, const YNode *n)
   else
     re = as_regex (c, v, "'line'");
   get_bool (c, n, "cut_rest", &cut);
+  examples = read_examples (c, n, XREF_EXAMPLE_BOILERPLATE, id);
   if (id == NULL || re == NULL)
     {
       xref_regex_free (re);
+      g_clear_pointer (&examples, g_ptr_array_unref);
       return;
     }
   b = g_new0 (RulesBoiler, 1);
   b->pub.id = id;
   b->pub.line = re;
   b->pub.cut_rest = cut;
+  b->examples = examples;
   b->pub.origin = origin_of (c, n);
   b->folder = c->ld->folder;
   g_ptr_array_add (c->ld->boilers, b);
@@ -762,10 +1015,6 @@ static const guint lexicon_bits[] = { XREF_WC_DETERMINER, XREF_WC_NEGATION, 0, X
 static const char *const pronoun_keys[] = { "male", "female", "plural", "neuter", NULL };
 static const guint pronoun_bits[] = { XREF_WC_PRONOUN_MALE, XREF_WC_PRONOUN_FEMALE, XREF_WC_PRONOUN_PLURAL,
                                       XREF_WC_PRONOUN_NEUTER };
-/* In the order of XrefModality. */
-static const char *const modality_names[] = { "asserted", "planned", "possible", "refused", "unconfirmed",
-                                              "conditional", NULL };
-
 static void
 read_irregular (Ctx *c, const YNode *v)
 {

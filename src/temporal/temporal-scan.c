@@ -1607,7 +1607,7 @@ clause_tense (const Scan *s, guint first, guint len)
 }
 
 /* A date that says when something was reported: "said on Wednesday,
- * December 28", "told reporters December 21", "On December 28, Lavrov
+ * December 28", "told reporters December 21", "On December 28, the minister
  * contended". */
 static gboolean
 is_reported (const Scan *s, guint first, guint len)

@@ -10,7 +10,7 @@
  *
  * The document date, when missing, is inferred in this order:
  *  1. a date given for a report ("said on Wednesday, December 28",
- *     "On December 28, Lavrov contended"), the latest one;
+ *     "On December 28, the minister contended"), the latest one;
  *  2. else the latest complete date written in the text.
  * A weekday written with a month and day fixes the year when exactly one
  * year near the years the document knows has that day on that weekday.  A
