@@ -1,0 +1,227 @@
+/* xref — command line.  Parses options, calls the pipeline (run.c), picks a
+ * renderer, writes the report.  Decides nothing else. */
+#include "xref/run.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+typedef struct {
+  char *format;
+  char *output;
+  char **rules;
+  gboolean no_default_rules;
+  char *only;
+  char *fail_on;
+  char *color;
+  gint width;
+  gboolean version;
+  char **paths;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->format);
+  g_free (o->output);
+  g_strfreev (o->rules);
+  g_free (o->only);
+  g_free (o->fail_on);
+  g_free (o->color);
+  g_strfreev (o->paths);
+}
+
+static const char summary[] =
+  "Cross-references news articles about one story: extracts claims (actor,\n"
+  "action, object, date, slots, polarity, modality, speaker) and shows where\n"
+  "the sources agree, differ, or omit a detail.\n"
+  "\n"
+  "Commands:\n"
+  "  xref [OPTION…] PATH…          the discrepancy table of the articles in PATH\n"
+  "  xref extract [OPTION…] PATH…  the claims of each article, without matching";
+
+static const char description[] =
+  "Formats: table (default), json, md, csv, html.\n"
+  "\n"
+  "Rules are read from the default folder ($XREF_RULES, else rules/ beside\n"
+  "the xref binary, else " XREF_DATADIR "/rules), then from PATH/.xref/rules\n"
+  "of each corpus folder, then from every --rules DIR in order; later rules\n"
+  "add to and override earlier ones by id.\n"
+  "\n"
+  "Exit status:\n"
+  "  0  success\n"
+  "  1  rows with a verdict named by --fail-on were found\n"
+  "  2  usage, rules or input error\n"
+  "\n"
+  "See xref(1) and rules/README.md.";
+
+static guint
+terminal_width (void)
+{
+  struct winsize ws;
+  const char *cols = g_getenv ("COLUMNS");
+
+  if (cols != NULL && atoi (cols) > 20)
+    return (guint) atoi (cols);
+  if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+    return ws.ws_col;
+  return 100;
+}
+
+static gboolean
+want_color (const char *mode, const char *output, GError **error)
+{
+  if (mode == NULL || strcmp (mode, "auto") == 0)
+    {
+      const char *no_color = g_getenv ("NO_COLOR");
+      /* https://no-color.org: any non-empty NO_COLOR disables colour. */
+      if (no_color != NULL && *no_color != '\0')
+        return FALSE;
+      return (output == NULL || strcmp (output, "-") == 0) && isatty (STDOUT_FILENO)
+             && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+    }
+  if (strcmp (mode, "always") == 0)
+    return TRUE;
+  if (strcmp (mode, "never") == 0)
+    return FALSE;
+  g_set_error (error, XREF_ERROR, XREF_ERROR_USAGE, "unknown colour mode '%s' (expected auto, always or never)", mode);
+  return FALSE;
+}
+
+static int
+fail (const GError *error)
+{
+  fprintf (stderr, "xref: error: %s\n", error->message);
+  return XREF_EXIT_ERROR;
+}
+
+int
+main (int argc, char **argv)
+{
+  Options o = { 0 };
+  g_autoptr (GOptionContext) ctx = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefRun) run = NULL;
+  g_autoptr (GString) out = NULL;
+  g_auto (GStrv) rule_dirs = NULL;
+  gboolean extract = FALSE;
+  XrefFormat format = XREF_FORMAT_TABLE;
+  guint only = 0, fail_on = 0;
+  XrefReport report = { 0 };
+  int status = XREF_EXIT_OK;
+
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: table, json, md, csv, html", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the report to FILE (atomically)", "FILE" },
+    { "rules", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &o.rules, "Also load rules from DIR (repeatable)", "DIR" },
+    { "no-default-rules", 0, 0, G_OPTION_ARG_NONE, &o.no_default_rules, "Do not load the default rules", NULL },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &o.only, "Show only rows with these verdicts", "agree,differ,omit" },
+    { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on, "Exit with status 1 if a row has one of these verdicts",
+      "VERDICTS" },
+    { "color", 0, 0, G_OPTION_ARG_STRING, &o.color, "Colour the table: auto, always, never", "WHEN" },
+    { "width", 'w', 0, G_OPTION_ARG_INT, &o.width, "Table width in columns (default: the terminal's)", "N" },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &o.version, "Print the version and exit", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.paths, NULL, "PATH…" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+
+  setlocale (LC_ALL, "");
+
+  ctx = g_option_context_new ("[extract] PATH…");
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_description (ctx, description);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, "xref: error: %s (see xref --help)\n", error->message);
+      options_clear (&o);
+      return XREF_EXIT_ERROR;
+    }
+
+  if (o.version)
+    {
+      printf ("xref %s\n", XREF_VERSION);
+      options_clear (&o);
+      return XREF_EXIT_OK;
+    }
+
+  if (o.paths != NULL && o.paths[0] != NULL && strcmp (o.paths[0], "extract") == 0)
+    {
+      char **rest = g_strdupv (o.paths + 1);
+      extract = TRUE;
+      g_strfreev (o.paths);
+      o.paths = rest;
+    }
+  if (o.paths == NULL || o.paths[0] == NULL)
+    {
+      fprintf (stderr, "xref: error: no corpus given (usage: xref [extract] [OPTION…] PATH…; see xref --help)\n");
+      options_clear (&o);
+      return XREF_EXIT_ERROR;
+    }
+
+  if ((o.format != NULL && !xref_format_parse (o.format, &format)))
+    {
+      fprintf (stderr, "xref: error: unknown format '%s' (expected table, json, md, csv or html)\n", o.format);
+      options_clear (&o);
+      return XREF_EXIT_ERROR;
+    }
+  if ((o.only != NULL && !xref_verdicts_parse (o.only, &only, &error))
+      || (o.fail_on != NULL && !xref_verdicts_parse (o.fail_on, &fail_on, &error)))
+    {
+      status = fail (error);
+      options_clear (&o);
+      return status;
+    }
+  report.color = want_color (o.color, o.output, &error);
+  if (error != NULL)
+    {
+      status = fail (error);
+      options_clear (&o);
+      return status;
+    }
+
+  run = xref_run_new ();
+  rule_dirs = xref_run_rule_dirs ((const char *const *) o.paths, (const char *const *) o.rules,
+                                  o.no_default_rules, &error);
+  if (rule_dirs == NULL || !xref_run_load_rules (run, (const char *const *) rule_dirs, &error)
+      || !xref_run_extract (run, (const char *const *) o.paths, g_strv_length (o.paths), &error))
+    {
+      status = fail (error);
+      options_clear (&o);
+      return status;
+    }
+
+  if (!extract)
+    {
+      xref_run_match (run);
+      if (fail_on != 0)
+        for (guint i = 0; i < run->rows->len; i++)
+          {
+            const XrefRow *row = g_ptr_array_index (run->rows, i);
+            if (fail_on & (1u << row->verdict))
+              status = XREF_EXIT_DIFFER;
+          }
+      if (only != 0)
+        xref_run_filter (run, only);
+    }
+
+  report.rules = run->rules;
+  report.documents = run->documents;
+  report.rows = run->rows;
+  report.extract = extract;
+  report.width = o.width > 20 ? (guint) o.width : terminal_width ();
+
+  out = g_string_sized_new (65536);
+  if (!xref_render (&report, format, out, &error)
+      || !xref_write_file_atomic (o.output != NULL ? o.output : "-", out->str, out->len, &error))
+    {
+      status = fail (error);
+      options_clear (&o);
+      return status;
+    }
+
+  options_clear (&o);
+  return status;
+}
