@@ -1,0 +1,2874 @@
+/* xref — extract: claim tuples (actor, action, object, date) with slots,
+ * polarity, modality, speaker and evidence.
+ *
+ * The stage works on the token stream of the text stage with the phrase
+ * tables of the rules; it knows English grammar (determiners, passives,
+ * clauses, quotations) but nothing about any story.  Two passes over a
+ * document:
+ *
+ *  1. Per sentence, in reading order: the phrases of the rules are found
+ *     (entities, modal phrases, speech verbs, actions; longest first, a
+ *     capitalised word inside a sentence is a name, never a verb), then
+ *     the mentions a light tagger adds (capitalised names, determiner or
+ *     number + noun phrases "np:<words>", bare nouns after a preposition
+ *     or a verb, pronouns resolved to the most salient compatible mention
+ *     of the last sentences), then the speech verbs get their speakers
+ *     ("X said", "…, X said", "“…,” said X", "according to X", "…, who
+ *     said"; a pronoun speaker is the last speaker it fits).  Quotations
+ *     are then attributed as a whole: a speech verb right after the
+ *     closing mark or right before the opening one, else the speaker of
+ *     the sentence (or quotation) before.
+ *  2. Every action occurrence becomes at most one claim: actor and object
+ *     from the mentions of its clause (passives with "by X", reduced
+ *     relatives, possessors and "of X" for nouns, a copula before an
+ *     action noun, relative clauses, coordinated verbs, double objects),
+ *     polarity and modality from the verb group and the clause, the
+ *     speaker from its quotation, its sentence or the sentence after (a
+ *     lede attributed at the end of the next sentence), the date and
+ *     durations from the time expressions of its clause, the other slots
+ *     from the rules' patterns.  A claim that names nothing (no actor,
+ *     object, date or slot) and is not negated is dropped.
+ *
+ * Spans: every element's span lies inside the claim's sentence; a pronoun
+ * gives its own span; a speaker named in another sentence gets an empty
+ * span at the start of the sentence.
+ *
+ * The English closed classes come from the rules' lexicon (word classes);
+ * the few grammatical words the C code names itself are the forms of "be",
+ * the copulas, the relative pronouns and the number scales, which are
+ * grammar, not a story.  A document's work is linear in its tokens.
+ */
+#include "xref/extract.h"
+
+#include <string.h>
+
+/* ---- names and records -------------------------------------------------- */
+
+const char *
+xref_polarity_name (XrefPolarity p)
+{
+  switch (p)
+    {
+    case XREF_POLARITY_AFFIRMED:
+      return "affirmed";
+    case XREF_POLARITY_NEGATED:
+      return "negated";
+    default:
+      return "affirmed";
+    }
+}
+
+const char *
+xref_modality_name (XrefModality m)
+{
+  switch (m)
+    {
+    case XREF_MODALITY_ASSERTED:
+      return "asserted";
+    case XREF_MODALITY_PLANNED:
+      return "planned";
+    case XREF_MODALITY_POSSIBLE:
+      return "possible";
+    case XREF_MODALITY_REFUSED:
+      return "refused";
+    case XREF_MODALITY_UNCONFIRMED:
+      return "unconfirmed";
+    case XREF_MODALITY_CONDITIONAL:
+      return "conditional";
+    default:
+      return "asserted";
+    }
+}
+
+void
+xref_claim_free (XrefClaim *claim)
+{
+  if (claim == NULL)
+    return;
+  g_free (claim->id);
+  if (claim->slots != NULL)
+    g_array_unref (claim->slots);
+  if (claim->rules != NULL)
+    g_ptr_array_unref (claim->rules);
+  g_free (claim);
+}
+
+const XrefSlotValue *
+xref_claim_slot (const XrefClaim *claim, const char *slot)
+{
+  if (claim == NULL || claim->slots == NULL || slot == NULL)
+    return NULL;
+  for (guint i = 0; i < claim->slots->len; i++)
+    {
+      const XrefSlotValue *v = &g_array_index (claim->slots, XrefSlotValue, i);
+      if (v->slot == slot || g_strcmp0 (v->slot, slot) == 0)
+        return v;
+    }
+  return NULL;
+}
+
+/* ---- working records ---------------------------------------------------- */
+
+/* What a token is already used for. */
+enum {
+  U_ENTITY = 1 << 0,
+  U_MODAL = 1 << 1,
+  U_SPEECH = 1 << 2,
+  U_ACTION = 1 << 3,
+  U_TIMEX = 1 << 4,
+  U_MENTION = 1 << 5,
+};
+
+/* Categories of a mention, for pronouns. */
+enum {
+  CAT_MALE = 1 << 0,
+  CAT_FEMALE = 1 << 1,
+  CAT_PERSON = 1 << 2,
+  CAT_PLURAL = 1 << 3,
+  CAT_ORG = 1 << 4,
+  CAT_COUNTRY = 1 << 5,
+  CAT_THING = 1 << 6,
+  CAT_NAME = 1 << 7,    /* an unknown capitalised name: a person or a thing */
+  CAT_EVENT = 1 << 8,
+  CAT_WEAPON = 1 << 9,
+  CAT_GROUP = 1 << 10,
+};
+
+typedef enum {
+  MK_ENTITY,
+  MK_NP,
+  MK_NAME,
+  MK_PRONOUN,
+} MentionKind;
+
+typedef struct {
+  guint first, last;            /* token indices into doc->tokens, [first, last) */
+  guint sent;
+  const char *id;               /* interned; NULL for an unresolved pronoun */
+  const char *rule;
+  const XrefEntity *entity;
+  MentionKind kind;
+  XrefMentionKind ekind;        /* for entities: alias, role, demonym */
+  guint cat;
+  guint pclass;                 /* pronoun word class bits */
+  gboolean in_pp;               /* the object of a preposition */
+} Mention;
+
+typedef struct {
+  guint first, last;
+  guint sent;
+  const XrefActionMatch *m;
+} ActionOcc;
+
+typedef struct {
+  guint first, last;
+  const XrefModalMatch *m;
+} ModalOcc;
+
+typedef enum {
+  SP_PRE,                       /* "X said (that) …": governs what follows */
+  SP_POST,                      /* "…, X said": governs what precedes */
+  SP_ACCORDING,                 /* "according to X": the whole sentence */
+} SpeechKind;
+
+typedef struct {
+  guint first, last;            /* the speech phrase */
+  guint attr_first;             /* first token of "X said" / "said X" */
+  guint attr_last;
+  const XrefActionMatch *m;
+  SpeechKind kind;
+  XrefArg who;                  /* the speaker, id NULL when none found */
+  guint cat;
+} SpeechOcc;
+
+typedef struct {
+  guint m0, mn;                 /* mentions */
+  guint a0, an;                 /* actions */
+  guint s0, sn;                 /* speech verbs */
+  guint o0, on;                 /* modal phrases */
+} SentInfo;
+
+typedef struct {
+  guint open, close;            /* token indices; close is the closing mark
+                                   or the end of the paragraph */
+  guint s_open;                 /* sentence of the opening mark */
+  XrefArg who;
+  const char *rule;
+} Quote;
+
+typedef struct {
+  XrefArg who;
+  guint cat;
+  guint sent;
+} SpeakerHist;
+
+/* What a claim inherits when the next verb is coordinated with it. */
+typedef struct {
+  gboolean valid;
+  guint last;                   /* last token of its action */
+  XrefArg actor;
+  XrefPolarity polarity;
+  XrefModality modality;
+} PrevClaim;
+
+typedef struct {
+  const char *to, *of, *by, *that, *which, *who, *whom, *whose, *where, *and_, *or_, *if_, *unless;
+  const char *poss, *comma, *semicolon, *colon, *period, *dash, *ndash, *hyphen, *lparen, *dquote;
+  const char *according;
+  const char *be[10];
+  const char *copula[8];
+  const char *recipient, *location;
+  const char *t_person, *t_org, *t_country, *t_weapon, *t_group, *t_event;
+  const char *g_male, *g_female;
+  const char *million, *billion, *thousand;
+} Words;
+
+typedef struct {
+  XrefDocument *doc;
+  const XrefRules *rules;
+  const XrefToken *tok;
+  guint ntok;
+  guint8 *used;
+  gint *ment;                   /* token → mention index, -1 */
+  gint *tmx;                    /* token → timex index, -1 */
+  gint *spx;                    /* token → speech verb index, -1 */
+  guint *tx0, *txn;             /* sentence → its timexes (first, count) */
+  GArray *mentions;             /* Mention */
+  GArray *actions;              /* ActionOcc */
+  GArray *speeches;             /* SpeechOcc */
+  GArray *modals;               /* ModalOcc */
+  GArray *sents;                /* SentInfo */
+  GArray *quotes;               /* Quote */
+  GArray *speakers;             /* SpeakerHist */
+  GHashTable *names;            /* last word of a name → np id */
+  Words w;
+  guint n_claims;
+} Ctx;
+
+#define MENTION(c, i) (&g_array_index ((c)->mentions, Mention, (i)))
+#define SPEECH(c, i) (&g_array_index ((c)->speeches, SpeechOcc, (i)))
+#define MODAL(c, i) (&g_array_index ((c)->modals, ModalOcc, (i)))
+#define ACTION(c, i) (&g_array_index ((c)->actions, ActionOcc, (i)))
+#define SENT(c, i) (&g_array_index ((c)->doc->sentences, XrefSentence, (i)))
+#define INFO(c, i) (&g_array_index ((c)->sents, SentInfo, (i)))
+
+/* Pronoun resolution looks this many sentences back. */
+#define PRONOUN_WINDOW 3
+#define SPEAKER_WINDOW 6
+/* Longest noun phrase the light tagger builds, in words. */
+#define NP_MAX 5
+
+static void
+words_init (Words *w)
+{
+  static const char *const be[] = { "be", "is", "are", "was", "were", "been", "being", "am", "'re" };
+  static const char *const copula[] = { "become", "becomes", "became", "becoming", "remain", "remains", "remained" };
+
+  w->to = g_intern_static_string ("to");
+  w->of = g_intern_static_string ("of");
+  w->by = g_intern_static_string ("by");
+  w->that = g_intern_static_string ("that");
+  w->which = g_intern_static_string ("which");
+  w->who = g_intern_static_string ("who");
+  w->whom = g_intern_static_string ("whom");
+  w->whose = g_intern_static_string ("whose");
+  w->where = g_intern_static_string ("where");
+  w->and_ = g_intern_static_string ("and");
+  w->or_ = g_intern_static_string ("or");
+  w->if_ = g_intern_static_string ("if");
+  w->unless = g_intern_static_string ("unless");
+  w->poss = g_intern_static_string ("'s");
+  w->comma = g_intern_static_string (",");
+  w->semicolon = g_intern_static_string (";");
+  w->colon = g_intern_static_string (":");
+  w->period = g_intern_static_string (".");
+  w->dash = g_intern_static_string ("—");
+  w->ndash = g_intern_static_string ("–");
+  w->hyphen = g_intern_static_string ("-");
+  w->lparen = g_intern_static_string ("(");
+  w->dquote = g_intern_static_string ("\"");
+  w->according = g_intern_static_string ("according");
+  for (guint i = 0; i < G_N_ELEMENTS (w->be); i++)
+    w->be[i] = i < G_N_ELEMENTS (be) ? g_intern_static_string (be[i]) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (w->copula); i++)
+    w->copula[i] = i < G_N_ELEMENTS (copula) ? g_intern_static_string (copula[i]) : NULL;
+  w->recipient = g_intern_static_string ("recipient");
+  w->location = g_intern_static_string ("location");
+  w->t_person = g_intern_static_string ("person");
+  w->t_org = g_intern_static_string ("organisation");
+  w->t_country = g_intern_static_string ("country");
+  w->t_weapon = g_intern_static_string ("weapon");
+  w->t_group = g_intern_static_string ("group");
+  w->t_event = g_intern_static_string ("event");
+  w->g_male = g_intern_static_string ("male");
+  w->g_female = g_intern_static_string ("female");
+  w->million = g_intern_static_string ("million");
+  w->billion = g_intern_static_string ("billion");
+  w->thousand = g_intern_static_string ("thousand");
+}
+
+/* ---- token predicates --------------------------------------------------- */
+
+static const XrefToken *
+tk (const Ctx *c, guint i)
+{
+  return &c->tok[i];
+}
+
+static const char *
+norm (const Ctx *c, guint i)
+{
+  return c->tok[i].norm;
+}
+
+static guint
+wc (const Ctx *c, guint i)
+{
+  if (c->tok[i].kind != XREF_TOKEN_WORD)
+    return 0;
+  return xref_rules_word_class (c->rules, c->tok[i].norm);
+}
+
+static gboolean
+is_quote (const Ctx *c, guint i)
+{
+  return c->tok[i].kind == XREF_TOKEN_QUOTE;
+}
+
+static gboolean
+is_close_quote (const Ctx *c, guint i)
+{
+  return c->tok[i].kind == XREF_TOKEN_QUOTE && (c->tok[i].flags & XREF_TOKEN_CLOSE_QUOTE) != 0;
+}
+
+static gboolean
+is_open_quote (const Ctx *c, guint i)
+{
+  return c->tok[i].kind == XREF_TOKEN_QUOTE && (c->tok[i].flags & XREF_TOKEN_OPEN_QUOTE) != 0;
+}
+
+static gboolean
+ends_with (const char *s, const char *suffix)
+{
+  gsize n = strlen (s), m = strlen (suffix);
+  return n >= m && memcmp (s + n - m, suffix, m) == 0;
+}
+
+static gboolean
+is_be (const Ctx *c, guint i)
+{
+  const char *n = norm (c, i);
+  for (guint k = 0; k < G_N_ELEMENTS (c->w.be) && c->w.be[k] != NULL; k++)
+    if (n == c->w.be[k])
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_copula (const Ctx *c, guint i)
+{
+  const char *n = norm (c, i);
+  if (is_be (c, i))
+    return TRUE;
+  for (guint k = 0; k < G_N_ELEMENTS (c->w.copula) && c->w.copula[k] != NULL; k++)
+    if (n == c->w.copula[k])
+      return TRUE;
+  return FALSE;
+}
+
+/* An adverb: a closed-class stop word, or an open-class word in -ly. */
+static gboolean
+is_adverb (const Ctx *c, guint i)
+{
+  const XrefToken *t = tk (c, i);
+  guint k;
+
+  if (t->kind != XREF_TOKEN_WORD)
+    return FALSE;
+  k = wc (c, i);
+  if (k & XREF_WC_STOPWORD)
+    return TRUE;
+  if (k != 0 || (t->flags & XREF_TOKEN_CAPITALISED))
+    return FALSE;
+  return strlen (t->norm) >= 5 && ends_with (t->norm, "ly") && !ends_with (t->norm, "ply")
+         && !ends_with (t->norm, "ily") && !ends_with (t->norm, "bly");
+}
+
+static gboolean
+is_punct (const Ctx *c, guint i, const char *p)
+{
+  return c->tok[i].norm == p;
+}
+
+static gboolean
+is_relative (const Ctx *c, guint i)
+{
+  const char *n = norm (c, i);
+  return n == c->w.which || n == c->w.who || n == c->w.whom || n == c->w.that;
+}
+
+/* A word the light tagger may put in a noun phrase: an open-class word
+ * that no rule phrase claims. */
+static gboolean
+is_nominal (const Ctx *c, guint i)
+{
+  const XrefToken *t = tk (c, i);
+
+  if (t->kind != XREF_TOKEN_WORD)
+    return FALSE;
+  if (c->used[i] == U_TIMEX)
+    {
+      /* "a regular annual press conference" */
+      const XrefTimex *x = &g_array_index (c->doc->timexes, XrefTimex, c->tmx[i]);
+      if (x->type != XREF_TIMEX_SET || x->n_tokens != 1)
+        return FALSE;
+    }
+  else if (c->used[i] != 0)
+    return FALSE;
+  if (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS))
+    return FALSE;
+  if (wc (c, i) != 0 || is_adverb (c, i))
+    return FALSE;
+  return g_utf8_strlen (t->norm, -1) >= 2;
+}
+
+static gboolean
+is_capital_word (const Ctx *c, guint i)
+{
+  const XrefToken *t = tk (c, i);
+  return t->kind == XREF_TOKEN_WORD && (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) != 0;
+}
+
+static gboolean
+is_plural_word (const char *n)
+{
+  gsize len = strlen (n);
+  if (len < 3 || n[len - 1] != 's')
+    return FALSE;
+  return !ends_with (n, "ss") && !ends_with (n, "us") && !ends_with (n, "is") && !ends_with (n, "'s");
+}
+
+static gint
+modality_rank (XrefModality m)
+{
+  switch (m)
+    {
+    case XREF_MODALITY_PLANNED:
+      return 1;
+    case XREF_MODALITY_POSSIBLE:
+      return 2;
+    case XREF_MODALITY_CONDITIONAL:
+      return 3;
+    case XREF_MODALITY_UNCONFIRMED:
+      return 4;
+    case XREF_MODALITY_REFUSED:
+      return 5;
+    case XREF_MODALITY_ASSERTED:
+    default:
+      return 0;
+    }
+}
+
+static XrefModality
+modality_max (XrefModality a, XrefModality b)
+{
+  return modality_rank (b) > modality_rank (a) ? b : a;
+}
+
+/* The sentence that holds token i. */
+static guint
+sentence_of (const Ctx *c, guint i)
+{
+  guint lo = 0, hi = c->doc->sentences->len;
+
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+      if (SENT (c, mid)->first_token <= i)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* ---- phrase tables ------------------------------------------------------ */
+
+static guint
+match_table (const Ctx *c, const XrefPhraseTable *table, guint a, guint b, guint i, gconstpointer *value)
+{
+  if (table == NULL)
+    {
+      *value = NULL;
+      return 0;
+    }
+  return xref_phrase_table_match (table, &c->tok[a], b - a, i - a, value);
+}
+
+/* The longest entity phrase at i; a determiner before a phrase that is
+ * longer than any phrase starting at the determiner joins it. */
+static guint
+match_entity (const Ctx *c, guint a, guint b, guint i, const XrefEntityMatch **em)
+{
+  gconstpointer v = NULL, v2 = NULL;
+  guint len = match_table (c, c->rules->entity_phrases, a, b, i, &v);
+
+  if (i + 1 < b && (wc (c, i) & XREF_WC_DETERMINER) && !(wc (c, i) & XREF_WC_CONJUNCTION))
+    {
+      guint j = i + 1, len2;
+      while (j < b && is_quote (c, j))
+        j++;
+      len2 = match_table (c, c->rules->entity_phrases, a, b, j, &v2);
+      if (len2 > 0 && len2 + (j - i) > len)
+        {
+          *em = v2;
+          return len2 + (j - i);
+        }
+    }
+  *em = v;
+  return len;
+}
+
+/* ---- mentions ----------------------------------------------------------- */
+
+static guint
+entity_cat (const Ctx *c, const XrefEntity *e, gboolean plural)
+{
+  guint cat = 0;
+
+  if (e->type == c->w.t_person)
+    {
+      cat |= CAT_PERSON;
+      if (e->gender == c->w.g_male)
+        cat |= CAT_MALE;
+      else if (e->gender == c->w.g_female)
+        cat |= CAT_FEMALE;
+    }
+  else if (e->type == c->w.t_org)
+    cat |= CAT_ORG;
+  else if (e->type == c->w.t_country)
+    cat |= CAT_COUNTRY;
+  else if (e->type == c->w.t_weapon)
+    cat |= CAT_WEAPON;
+  else if (e->type == c->w.t_group)
+    cat |= CAT_GROUP | CAT_PLURAL;
+  else if (e->type == c->w.t_event)
+    cat |= CAT_EVENT;
+  else
+    cat |= CAT_THING;
+  if (plural)
+    cat |= CAT_PLURAL;
+  return cat;
+}
+
+/* "np:" and the words [from, to) lower-cased, interned. */
+static const char *
+np_id (const Ctx *c, guint from, guint to)
+{
+  g_autoptr (GString) s = g_string_new ("np:");
+  gboolean any = FALSE;
+
+  for (guint k = from; k < to; k++)
+    {
+      const XrefToken *t = tk (c, k);
+      if (t->kind == XREF_TOKEN_QUOTE || t->kind == XREF_TOKEN_NUMBER)
+        continue;
+      if (t->kind == XREF_TOKEN_WORD && (wc (c, k) & XREF_WC_DETERMINER) && !any)
+        continue;
+      if (t->kind == XREF_TOKEN_WORD && !any && c->rules->vague_quantities != NULL
+          && g_hash_table_contains (c->rules->vague_quantities, t->norm))
+        continue;
+      if (any && t->kind == XREF_TOKEN_WORD)
+        g_string_append_c (s, ' ');
+      g_string_append (s, t->norm);
+      any = TRUE;
+    }
+  if (!any)
+    return NULL;
+  return g_intern_string (s->str);
+}
+
+/* The end of a run of nominal words from i (at most max words); a final
+ * word in -ed is a verb more often than a noun, and is left out. */
+static guint
+nominal_run (const Ctx *c, guint i, guint b, guint max)
+{
+  guint j = i;
+
+  while (j < b && j - i < max && is_nominal (c, j))
+    j++;
+  while (j > i && ends_with (norm (c, j - 1), "ed"))
+    j--;
+  return j;
+}
+
+/* A capitalised name from i: capitalised words joined by "of", "for",
+ * "and" or "de" when a capitalised word follows.  Stops at entities. */
+static guint
+caps_run (const Ctx *c, guint i, guint b)
+{
+  guint j = i;
+
+  while (j < b)
+    {
+      if (is_capital_word (c, j) && c->used[j] == 0)
+        {
+          j++;
+          continue;
+        }
+      if (j > i && j + 1 < b && tk (c, j)->kind == XREF_TOKEN_WORD
+          && (norm (c, j) == c->w.of || norm (c, j) == c->w.and_ || strcmp (norm (c, j), "for") == 0
+              || strcmp (norm (c, j), "de") == 0)
+          && is_capital_word (c, j + 1) && c->used[j + 1] == 0)
+        {
+          j++;
+          continue;
+        }
+      break;
+    }
+  return j;
+}
+
+/* Is i the first word of its sentence or of a quotation? */
+static gboolean
+at_start (const Ctx *c, guint a, guint i)
+{
+  guint k = i;
+  while (k > a && (is_quote (c, k - 1) || is_punct (c, k - 1, c->w.lparen)))
+    k--;
+  return k == a || is_punct (c, k - 1, c->w.colon);
+}
+
+static void
+push_mention (GArray *out, guint first, guint last, guint sent, const char *id, MentionKind kind, guint cat)
+{
+  Mention m = { 0 };
+
+  m.first = first;
+  m.last = last;
+  m.sent = sent;
+  m.id = id;
+  m.kind = kind;
+  m.cat = cat;
+  g_array_append_val (out, m);
+}
+
+static gint
+cmp_mention (gconstpointer a, gconstpointer b)
+{
+  const Mention *x = a, *y = b;
+  return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Pronoun resolution: the most salient compatible mention of the last
+ * sentences.  Tier A fits the pronoun's class best ("he": a male person),
+ * tier B is a fallback ("he": an unknown name); a mention that is the
+ * object of a preposition is less salient than a subject or object. */
+static gint
+pronoun_score (const Ctx *c, guint pclass, const Mention *m)
+{
+  guint cat = m->cat;
+  gint tier = -1;
+
+  if (m->id == NULL)
+    return -1;
+  /* an unknown name of two words or more is more likely a person */
+  if (pclass & XREF_WC_PRONOUN_MALE)
+    tier = (cat & CAT_PERSON) && !(cat & CAT_FEMALE) ? 0 : (cat & CAT_NAME) ? (strchr (m->id, ' ') ? 1 : 2) : -1;
+  else if (pclass & XREF_WC_PRONOUN_FEMALE)
+    tier = (cat & CAT_PERSON) && !(cat & CAT_MALE) ? 0 : (cat & CAT_NAME) ? (strchr (m->id, ' ') ? 1 : 2) : -1;
+  else if (pclass & XREF_WC_PRONOUN_PLURAL)
+    tier = (cat & CAT_PLURAL) ? 0 : (cat & (CAT_ORG | CAT_COUNTRY | CAT_GROUP | CAT_WEAPON)) ? 1 : -1;
+  else if (pclass & XREF_WC_PRONOUN_NEUTER)
+    tier = (cat & CAT_PLURAL) ? -1
+           : (cat & (CAT_COUNTRY | CAT_ORG | CAT_THING | CAT_WEAPON | CAT_EVENT)) ? 0
+           : (cat & CAT_NAME) ? 1
+                              : -1;
+  if (tier < 0)
+    return -1;
+  return tier * 2 + (m->in_pp ? 1 : 0);
+}
+
+static gint
+resolve_pronoun (const Ctx *c, guint pclass, guint sent, guint upto, const char *exclude)
+{
+  gint best = -1, best_score = G_MAXINT;
+
+  for (guint k = upto; k-- > 0;)
+    {
+      const Mention *m = MENTION (c, k);
+      gint score;
+
+      if (m->sent + PRONOUN_WINDOW <= sent)
+        break;
+      if (exclude != NULL && m->id == exclude)
+        continue;
+      score = pronoun_score (c, pclass, m);
+      if (score >= 0 && score < best_score)
+        {
+          best = (gint) k;
+          best_score = score;
+        }
+    }
+  return best;
+}
+
+/* The speaker a pronoun subject of a speech verb stands for: the last
+ * speaker it does not contradict ("“…,” he said" after "Lavrov said" or
+ * after "the minister said"). */
+static const SpeakerHist *
+resolve_speaker_pronoun (const Ctx *c, guint pclass, guint sent)
+{
+  const guint not_person = CAT_ORG | CAT_COUNTRY | CAT_PLURAL | CAT_GROUP | CAT_WEAPON | CAT_EVENT;
+
+  for (guint k = c->speakers->len; k-- > 0;)
+    {
+      const SpeakerHist *h = &g_array_index (c->speakers, SpeakerHist, k);
+      gboolean fits;
+
+      if (h->sent + SPEAKER_WINDOW <= sent)
+        break;
+      if (pclass & XREF_WC_PRONOUN_MALE)
+        fits = !(h->cat & (CAT_FEMALE | not_person));
+      else if (pclass & XREF_WC_PRONOUN_FEMALE)
+        fits = !(h->cat & (CAT_MALE | not_person));
+      else if (pclass & XREF_WC_PRONOUN_PLURAL)
+        fits = (h->cat & (CAT_PLURAL | CAT_ORG | CAT_COUNTRY | CAT_GROUP)) != 0;
+      else
+        fits = (h->cat & (CAT_ORG | CAT_COUNTRY)) != 0 && !(h->cat & CAT_PLURAL);
+      if (fits)
+        return h;
+    }
+  return NULL;
+}
+
+static const char *
+entity_rule (const XrefEntityMatch *em)
+{
+  return em != NULL ? em->rule : NULL;
+}
+
+static void
+find_entities (Ctx *c, guint s, guint a, guint b, GArray *out)
+{
+  for (guint i = a; i < b;)
+    {
+      const XrefEntityMatch *em = NULL;
+      guint len;
+
+      if (c->tmx[i] >= 0 || is_quote (c, i))
+        {
+          i++;
+          continue;
+        }
+      len = match_entity (c, a, b, i, &em);
+      if (len == 0 || em == NULL)
+        {
+          i++;
+          continue;
+        }
+      {
+        guint e = i + len;
+        const XrefEntityMatch *next = NULL;
+        guint nlen;
+        gboolean plural;
+        Mention m = { 0 };
+
+        /* "Russian Foreign Minister" + "Sergei Lavrov": one mention. */
+        while (e < b && (nlen = match_entity (c, a, b, e, &next)) > 0 && next != NULL && next->entity == em->entity)
+          {
+            e += nlen;
+            if (next->kind == XREF_MENTION_ALIAS)
+              em = next;
+          }
+        plural = em->kind == XREF_MENTION_DEMONYM ? is_plural_word (norm (c, e - 1))
+                                                  : (em->entity->type == c->w.t_weapon && is_plural_word (norm (c, e - 1)));
+        m.first = i;
+        m.last = e;
+        m.sent = s;
+        m.id = em->entity->id;
+        m.rule = entity_rule (em);
+        m.entity = em->entity;
+        m.kind = MK_ENTITY;
+        m.ekind = em->kind;
+        m.cat = entity_cat (c, em->entity, plural);
+        g_array_append_val (out, m);
+        for (guint k = i; k < e; k++)
+          c->used[k] |= U_ENTITY;
+        i = e;
+      }
+    }
+}
+
+static void
+find_modals (Ctx *c, guint a, guint b)
+{
+  for (guint i = a; i < b;)
+    {
+      gconstpointer v = NULL;
+      guint len;
+      gboolean free_span = TRUE;
+
+      if (c->used[i] != 0 || is_quote (c, i) || (is_capital_word (c, i) && !at_start (c, a, i)))
+        {
+          i++;
+          continue;
+        }
+      len = match_table (c, c->rules->modal_phrases, a, b, i, &v);
+      for (guint k = i; k < i + len; k++)
+        if (c->used[k] & (U_ENTITY | U_TIMEX))
+          free_span = FALSE;
+      if (len == 0 || v == NULL || !free_span)
+        {
+          i++;
+          continue;
+        }
+      {
+        ModalOcc o = { i, i + len, v };
+        g_array_append_val (c->modals, o);
+        for (guint k = i; k < i + len; k++)
+          c->used[k] |= U_MODAL;
+        i += len;
+      }
+    }
+}
+
+/* A verb that is both a speech verb and an action ("announce", "confirm")
+ * is speech when what follows is a report: "that", a quotation, a colon,
+ * the end of the sentence; else it is the action ("announced its
+ * intention", "has been announced"). */
+static gboolean
+speech_reading (const Ctx *c, guint a, guint b, guint i, guint len)
+{
+  guint k = i;
+
+  while (k > a && (is_adverb (c, k - 1) || (wc (c, k - 1) & XREF_WC_NEGATION)))
+    k--;
+  if (k > a && is_be (c, k - 1))
+    return FALSE;
+  k = i + len;
+  while (k < b && (c->tmx[k] >= 0 || is_adverb (c, k)
+                   || ((wc (c, k) & XREF_WC_PREPOSITION) && k + 1 < b && c->tmx[k + 1] >= 0)))
+    k++;
+  if (k >= b)
+    return TRUE;
+  return norm (c, k) == c->w.that || is_quote (c, k) || is_punct (c, k, c->w.colon) || is_punct (c, k, c->w.comma)
+         || is_punct (c, k, c->w.period);
+}
+
+static void
+find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
+{
+  for (guint i = a; i < b;)
+    {
+      gconstpointer av = NULL, sv = NULL;
+      guint alen, slen, len;
+      gboolean ok = TRUE;
+
+      /* a capitalised word inside a sentence is a name ("Promises
+       * Treatment Center"), not a verb */
+      if (c->used[i] != 0 || is_quote (c, i) || (is_capital_word (c, i) && !at_start (c, a, i)))
+        {
+          i++;
+          continue;
+        }
+      alen = match_table (c, c->rules->action_phrases, a, b, i, &av);
+      slen = match_table (c, c->rules->speech_phrases, a, b, i, &sv);
+      if (av == NULL || ((const XrefActionMatch *) av)->action == NULL)
+        alen = 0;
+      if (sv == NULL)
+        slen = 0;
+      len = MAX (alen, slen);
+      for (guint k = i; k < i + len; k++)
+        if (c->used[k] & (U_ENTITY | U_MODAL | U_TIMEX))
+          ok = FALSE;
+      if (len == 0 || !ok)
+        {
+          i++;
+          continue;
+        }
+      if (slen > 0 && slen >= alen && (alen == 0 || speech_reading (c, a, b, i, slen)))
+        {
+          SpeechOcc o = { 0 };
+          o.first = i;
+          o.last = i + slen;
+          o.m = sv;
+          for (guint k = i; k < i + slen; k++)
+            {
+              c->used[k] |= U_SPEECH;
+              c->spx[k] = (gint) c->speeches->len;
+            }
+          g_array_append_val (c->speeches, o);
+          i += slen;
+        }
+      else if (alen > 0)
+        {
+          ActionOcc o = { i, i + alen, s, av };
+          g_array_append_val (c->actions, o);
+          for (guint k = i; k < i + alen; k++)
+            c->used[k] |= U_ACTION;
+          i += alen;
+        }
+      else
+        i++;
+    }
+}
+
+/* Is there an action noun (or gerund) at i: "the increased shelling"? */
+static gboolean
+action_noun_at (const Ctx *c, const SentInfo *si, guint i)
+{
+  for (guint k = si->a0; k < si->a0 + si->an; k++)
+    {
+      const ActionOcc *o = ACTION (c, k);
+      if (o->first == i)
+        return o->m->form == XREF_FORM_NOUN || o->m->form == XREF_FORM_GERUND;
+    }
+  return FALSE;
+}
+
+/* Is the action occurrence ending just before i a verb (not a noun)? */
+static gboolean
+after_verb (const Ctx *c, const SentInfo *si, guint i)
+{
+  for (guint k = si->a0; k < si->a0 + si->an; k++)
+    {
+      const ActionOcc *o = ACTION (c, k);
+      if (o->last == i)
+        return o->m->form != XREF_FORM_NOUN;
+    }
+  return FALSE;
+}
+
+static void
+find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
+{
+  SentInfo *si = INFO (c, s);
+
+  /* Demonyms take the nouns after them: "American experts"; so does a
+   * country or an organisation used as a modifier of a plural noun that
+   * is no verb ("U.S. citizens imprisoned …", not "Moscow seeks a …"). */
+  for (guint k = 0; k < out->len; k++)
+    {
+      Mention *m = &g_array_index (out, Mention, k);
+      guint e;
+
+      if (m->kind != MK_ENTITY)
+        continue;
+      if (m->ekind == XREF_MENTION_DEMONYM)
+        e = nominal_run (c, m->last, b, NP_MAX - 1);
+      else if (m->entity->type == c->w.t_country || m->entity->type == c->w.t_org)
+        {
+          e = nominal_run (c, m->last, b, 2);
+          for (guint j = m->last; j < e; j++)
+            if (ends_with (norm (c, j), "ed"))
+              e = m->last;
+          if (e == m->last || !is_plural_word (norm (c, e - 1))
+              || (e < b && ((wc (c, e) & XREF_WC_DETERMINER) || c->used[e] & U_ENTITY || is_capital_word (c, e)
+                            || tk (c, e)->kind == XREF_TOKEN_NUMBER)))
+            e = m->last;
+        }
+      else
+        continue;
+      {
+          for (guint j = m->last; j < e; j++)
+            c->used[j] |= U_ENTITY;
+          if (e > m->last)
+            {
+              m->last = e;
+              m->cat = entity_cat (c, m->entity, is_plural_word (norm (c, e - 1)));
+            }
+      }
+    }
+
+  for (guint i = a; i < b;)
+    {
+      guint k = wc (c, i);
+      const XrefToken *t = tk (c, i);
+
+      if (c->used[i] != 0 || c->tmx[i] >= 0 || t->kind == XREF_TOKEN_QUOTE)
+        {
+          i++;
+          continue;
+        }
+
+      /* A possessive determiner before a noun, else a pronoun. */
+      if (k & (XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL | XREF_WC_PRONOUN_NEUTER))
+        {
+          guint e = (k & XREF_WC_DETERMINER) && i + 1 < b ? nominal_run (c, i + 1, b, NP_MAX) : i + 1;
+          if (e > i + 1)
+            {
+              const char *id = np_id (c, i + 1, e);
+              push_mention (out, i, e, s, id, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              i = e;
+              continue;
+            }
+          {
+            Mention m = { 0 };
+            m.first = i;
+            m.last = i + 1;
+            m.sent = s;
+            m.kind = MK_PRONOUN;
+            m.pclass = k;
+            g_array_append_val (out, m);
+          }
+          i++;
+          continue;
+        }
+
+      /* Capitalised names. */
+      if (is_capital_word (c, i))
+        {
+          guint e = caps_run (c, i, b);
+          gboolean skip = FALSE;
+
+          if (at_start (c, a, i) && e == i + 1)
+            skip = k != 0 || ends_with (t->norm, "ed") || ends_with (t->norm, "ing") || ends_with (t->norm, "ly")
+                   || (e < b && is_punct (c, e, c->w.comma));
+          else if (at_start (c, a, i))
+            skip = k != 0;
+          if (!skip && e > i)
+            {
+              const char *id = np_id (c, i, e);
+              guint cat = CAT_NAME;
+              if (e - i == 1 && id != NULL)
+                {
+                  const char *known = g_hash_table_lookup (c->names, t->norm);
+                  if (known != NULL)
+                    id = known;
+                }
+              else if (id != NULL)
+                g_hash_table_insert (c->names, (gpointer) norm (c, e - 1), (gpointer) id);
+              if (id != NULL)
+                push_mention (out, i, e, s, id, MK_NAME, cat);
+              i = e;
+              continue;
+            }
+          /* "The", "Several" …: a determiner, below */
+        }
+
+      /* Determiner or number + nouns: "the decision", "two days"; not
+       * "that" before another determiner ("… that our embassy has"). */
+      if (((k & XREF_WC_DETERMINER) || t->kind == XREF_TOKEN_NUMBER
+           || (t->kind == XREF_TOKEN_WORD && c->rules->vague_quantities != NULL
+               && g_hash_table_contains (c->rules->vague_quantities, t->norm))
+           || (t->kind == XREF_TOKEN_WORD && !is_capital_word (c, i) && c->rules->numbers != NULL
+               && g_hash_table_contains (c->rules->numbers, t->norm)))
+          && !((k & XREF_WC_CONJUNCTION)
+               && ((i + 1 < b && (wc (c, i + 1) & XREF_WC_DETERMINER))
+                   || !(i == a || (wc (c, i - 1) & XREF_WC_PREPOSITION) || after_verb (c, si, i)))))
+        {
+          guint j = i + 1, e;
+          while (j < b && c->used[j] == 0
+                 && ((wc (c, j) & XREF_WC_DETERMINER) || tk (c, j)->kind == XREF_TOKEN_NUMBER))
+            j++;
+          e = nominal_run (c, j, b, NP_MAX);
+          if (e == j)
+            {
+              /* "23 Somali pirates", "the Big Game program": names as
+               * modifiers of a noun */
+              guint q = j;
+              while (q < b && q < j + 3 && is_capital_word (c, q) && c->used[q] == 0)
+                q++;
+              if (q == j || (e = nominal_run (c, q, b, NP_MAX)) == q)
+                e = j;
+            }
+          /* "the increased shelling", "the latest UN data": the words
+           * belong to the action noun or the name after them */
+          if (e > j && e < b && (action_noun_at (c, si, e) || (c->used[e] & U_ENTITY) || is_capital_word (c, e)))
+            e = j;
+          if (e > j)
+            {
+              const char *id = np_id (c, j, e);
+              if (id != NULL)
+                push_mention (out, i, e, s, id, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              i = e;
+              continue;
+            }
+          i++;
+          continue;
+        }
+
+      /* Bare nouns after a preposition, a possessive or a verb; after "to"
+       * only a plural ("to civilians", not "to protect"). */
+      if (is_nominal (c, i) && i > a
+          && (((wc (c, i - 1) & XREF_WC_PREPOSITION)
+               && (norm (c, i - 1) != c->w.to || is_plural_word (t->norm) || (c->used[i - 1] & U_SPEECH)))
+              || norm (c, i - 1) == c->w.poss || after_verb (c, si, i)))
+        {
+          guint e = nominal_run (c, i, b, NP_MAX);
+          if (e < b && (action_noun_at (c, si, e) || (c->used[e] & U_ENTITY) || is_capital_word (c, e)))
+            e = i;
+          if (e > i)
+            {
+              const char *id = np_id (c, i, e);
+              if (id != NULL)
+                push_mention (out, i, e, s, id, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              i = e;
+              continue;
+            }
+        }
+      i++;
+    }
+
+  g_array_sort (out, cmp_mention);
+
+  /* A title before a person: "President Joe Biden". */
+  for (guint k = 0; k + 1 < out->len; k++)
+    {
+      Mention *m = &g_array_index (out, Mention, k), *n = &g_array_index (out, Mention, k + 1);
+      if (m->kind == MK_NAME && n->kind == MK_ENTITY && (n->cat & CAT_PERSON) && m->last == n->first)
+        {
+          n->first = m->first;
+          g_array_remove_index (out, k);
+          k--;
+        }
+    }
+
+  /* Objects of prepositions (and what is coordinated with them). */
+  for (guint k = 0; k < out->len; k++)
+    {
+      Mention *m = &g_array_index (out, Mention, k);
+      guint p = m->first;
+      while (p > a && is_quote (c, p - 1))
+        p--;
+      if (p > a && (wc (c, p - 1) & XREF_WC_PREPOSITION))
+        m->in_pp = TRUE;
+      else if (k > 0)
+        {
+          const Mention *prev = &g_array_index (out, Mention, k - 1);
+          if (prev->in_pp && prev->last + 1 == p && (norm (c, p - 1) == c->w.and_ || norm (c, p - 1) == c->w.or_))
+            m->in_pp = TRUE;
+        }
+    }
+
+  /* "Putin and Biden" together are plural for "they". */
+  for (guint k = 0; k + 1 < out->len; k++)
+    {
+      Mention *m = &g_array_index (out, Mention, k), *n = &g_array_index (out, Mention, k + 1);
+      if (m->kind == MK_ENTITY && n->kind == MK_ENTITY && (m->cat & CAT_PERSON) && (n->cat & CAT_PERSON)
+          && n->first == m->last + 1 && norm (c, m->last) == c->w.and_)
+        {
+          m->cat |= CAT_PLURAL;
+          n->cat |= CAT_PLURAL;
+        }
+    }
+
+  si->m0 = c->mentions->len;
+  for (guint k = 0; k < out->len; k++)
+    {
+      Mention m = g_array_index (out, Mention, k);
+      if (m.kind == MK_PRONOUN)
+        {
+          gint r = resolve_pronoun (c, m.pclass, s, c->mentions->len, NULL);
+          if (r >= 0)
+            {
+              const Mention *ante = MENTION (c, r);
+              m.id = ante->id;
+              m.rule = ante->rule;
+              m.entity = ante->entity;
+              m.cat = ante->cat;
+            }
+        }
+      for (guint j = m.first; j < m.last; j++)
+        {
+          c->ment[j] = (gint) c->mentions->len;
+          c->used[j] |= U_MENTION;
+        }
+      g_array_append_val (c->mentions, m);
+    }
+  si->mn = c->mentions->len - si->m0;
+}
+
+/* ---- speakers ----------------------------------------------------------- */
+
+static XrefArg
+arg_of_mention (const Ctx *c, const Mention *m)
+{
+  XrefArg a = { 0 };
+
+  if (m == NULL || m->id == NULL)
+    return a;
+  a.id = m->id;
+  a.start = tk (c, m->first)->start;
+  a.end = tk (c, m->last - 1)->end;
+  a.rule = m->rule;
+  return a;
+}
+
+/* The mention that ends exactly at token e (exclusive), or NULL. */
+static const Mention *
+mention_ending (const Ctx *c, guint e)
+{
+  if (e == 0 || c->ment[e - 1] < 0)
+    return NULL;
+  {
+    const Mention *m = MENTION (c, c->ment[e - 1]);
+    return m->last == e ? m : NULL;
+  }
+}
+
+static const Mention *
+mention_starting (const Ctx *c, guint i)
+{
+  if (i >= c->ntok || c->ment[i] < 0)
+    return NULL;
+  {
+    const Mention *m = MENTION (c, c->ment[i]);
+    return m->first == i ? m : NULL;
+  }
+}
+
+/* The nearest mention before token i in the sentence [a, …) that is a
+ * person (else any mention): the antecedent of "who". */
+static const Mention *
+antecedent_before (const Ctx *c, const SentInfo *si, guint i, gboolean person)
+{
+  const Mention *any = NULL;
+
+  for (guint k = si->m0 + si->mn; k-- > si->m0;)
+    {
+      const Mention *m = MENTION (c, k);
+      if (m->last > i || m->id == NULL)
+        continue;
+      if (!person || (m->cat & CAT_PERSON))
+        return m;
+      if (any == NULL)
+        any = m;
+    }
+  return any;
+}
+
+static void
+set_speaker (Ctx *c, guint s, SpeechOcc *o, const Mention *m)
+{
+  if (m == NULL)
+    return;
+  if (m->kind == MK_PRONOUN)
+    {
+      const SpeakerHist *h = resolve_speaker_pronoun (c, m->pclass, s);
+      if (h != NULL)
+        {
+          o->who = h->who;
+          o->who.start = tk (c, m->first)->start;
+          o->who.end = tk (c, m->last - 1)->end;
+          o->cat = h->cat;
+          return;
+        }
+    }
+  if (m->id == NULL)
+    return;
+  o->who = arg_of_mention (c, m);
+  o->cat = m->cat;
+}
+
+/* Does what follows a speech verb report something: "that", a colon, a
+ * quotation, or a subject and more words ("said the embassy maintains")?
+ * Not "…, X said on Wednesday." nor "…, her rep told People." */
+static gboolean
+clause_follows (const Ctx *c, guint b, guint k)
+{
+  const Mention *m;
+
+  while (k < b && (c->tmx[k] >= 0 || is_adverb (c, k)))
+    k++;
+  if (k >= b)
+    return FALSE;
+  if (norm (c, k) == c->w.that || is_punct (c, k, c->w.colon) || is_open_quote (c, k))
+    return TRUE;
+  /* "reported citing sources that" */
+  for (guint j = k + 1; j < b && j <= k + 3 && tk (c, j)->kind == XREF_TOKEN_WORD; j++)
+    if (norm (c, j) == c->w.that)
+      return TRUE;
+  m = mention_starting (c, k);
+  if (m == NULL)
+    return FALSE;
+  k = m->last;
+  return k < b && tk (c, k)->kind != XREF_TOKEN_PUNCT && !is_quote (c, k);
+}
+
+static void
+find_speakers (Ctx *c, guint s, guint a, guint b)
+{
+  SentInfo *si = INFO (c, s);
+
+  for (guint n = si->s0; n < si->s0 + si->sn; n++)
+    {
+      SpeechOcc *o = SPEECH (c, n);
+      const Mention *m = NULL;
+      guint k;
+
+      o->attr_first = o->first;
+      o->attr_last = o->last;
+
+      if (o->m->lemma != NULL && g_str_has_prefix (o->m->lemma, c->w.according))
+        {
+          /* "according to (the latest) X" */
+          o->kind = SP_ACCORDING;
+          for (k = o->last; k < b && k < o->last + 10; k++)
+            {
+              const Mention *here = mention_starting (c, k);
+              if (tk (c, k)->kind == XREF_TOKEN_PUNCT || (c->used[k] & (U_ACTION | U_SPEECH | U_MODAL)))
+                break;
+              if (here == NULL)
+                continue;
+              if (m == NULL)
+                m = here;
+              if (here->cat & CAT_PERSON)
+                {
+                  m = here;
+                  break;
+                }
+            }
+          set_speaker (c, s, o, m);
+          if (m != NULL)
+            o->attr_last = m->last;
+          continue;
+        }
+
+      /* The subject on the left: "X (also) said", "X, for now, said",
+       * "the White House official said", "…, who said". */
+      k = o->first;
+      while (k > a && (is_adverb (c, k - 1) || (wc (c, k - 1) & (XREF_WC_AUXILIARY | XREF_WC_MODAL | XREF_WC_NEGATION))))
+        k--;
+      if (k > a && is_punct (c, k - 1, c->w.comma))
+        {
+          /* a parenthetical ", for now," */
+          guint p = k - 1;
+          while (p > a && p + 6 > k && !is_punct (c, p - 1, c->w.comma))
+            p--;
+          if (p > a && p + 6 > k && is_punct (c, p - 1, c->w.comma) && mention_ending (c, p - 1) != NULL)
+            k = p - 1;
+        }
+      m = mention_ending (c, k);
+      for (guint skip = 0; m == NULL && skip < 2 && k > a && is_nominal (c, k - 1); skip++)
+        {
+          k--;
+          m = mention_ending (c, k);
+        }
+      if (m == NULL && k > a && (norm (c, k - 1) == c->w.who))
+        {
+          m = antecedent_before (c, si, k - 1, TRUE);
+          if (m != NULL)
+            {
+              set_speaker (c, s, o, m);
+              o->kind = SP_PRE;
+              continue;
+            }
+        }
+      if (m == NULL)
+        {
+          /* Inverted ("…,” said X) or passive ("as reported by X"). */
+          guint r = o->last;
+          gboolean by = r < b && norm (c, r) == c->w.by;
+          if (by)
+            r++;
+          if (by || (o->first > a && (is_punct (c, o->first - 1, c->w.comma) || is_close_quote (c, o->first - 1)
+                                      || is_punct (c, o->first - 1, c->w.dash))))
+            m = mention_starting (c, r);
+          if (m != NULL)
+            o->attr_last = m->last;
+        }
+      else
+        o->attr_first = m->first;
+      set_speaker (c, s, o, m);
+
+      /* After the reported words: "“…,” he said", "…, X said on Monday."
+       * ("Earlier, X reported" is no such thing: too little before.) */
+      k = o->attr_first;
+      o->kind = SP_PRE;
+      if (k > a && !clause_follows (c, b, o->attr_last))
+        {
+          guint p = k - 1;
+          if (is_close_quote (c, p)
+              || ((is_punct (c, p, c->w.comma) || is_punct (c, p, c->w.dash) || is_punct (c, p, c->w.ndash)
+                   || is_punct (c, p, c->w.hyphen))
+                  && p >= a + 4))
+            o->kind = SP_POST;
+        }
+    }
+
+  for (guint n = si->s0; n < si->s0 + si->sn; n++)
+    {
+      const SpeechOcc *o = SPEECH (c, n);
+      if (o->who.id != NULL)
+        {
+          SpeakerHist h = { o->who, o->cat, s };
+          g_array_append_val (c->speakers, h);
+        }
+    }
+}
+
+/* The first speech verb of sentence s with a speaker, or NULL. */
+static const SpeechOcc *
+sentence_speech (const Ctx *c, guint s)
+{
+  const SentInfo *si = INFO (c, s);
+  for (guint n = si->s0; n < si->s0 + si->sn; n++)
+    if (SPEECH (c, n)->who.id != NULL)
+      return SPEECH (c, n);
+  return NULL;
+}
+
+/* Double quotation marks over the document; a quotation left open ends
+ * with its paragraph. */
+static void
+find_quotes (Ctx *c)
+{
+  gint open = -1;
+  guint nsent = c->doc->sentences->len;
+
+  for (guint s = 0; s < nsent; s++)
+    {
+      const XrefSentence *sent = SENT (c, s);
+      if (open >= 0 && s > 0 && (sent->flags & (XREF_SENTENCE_PARA | XREF_SENTENCE_HEADING)))
+        {
+          Quote q = { (guint) open, sent->first_token, sentence_of (c, (guint) open), { 0 }, NULL };
+          g_array_append_val (c->quotes, q);
+          open = -1;
+        }
+      for (guint i = sent->first_token; i < sent->first_token + sent->n_tokens; i++)
+        {
+          if (!is_quote (c, i) || norm (c, i) != c->w.dquote)
+            continue;
+          if (is_open_quote (c, i) && open < 0)
+            open = (gint) i;
+          else if (is_close_quote (c, i) && open >= 0)
+            {
+              Quote q = { (guint) open, i, sentence_of (c, (guint) open), { 0 }, NULL };
+              g_array_append_val (c->quotes, q);
+              open = -1;
+            }
+        }
+    }
+  if (open >= 0)
+    {
+      Quote q = { (guint) open, c->ntok, sentence_of (c, (guint) open), { 0 }, NULL };
+      g_array_append_val (c->quotes, q);
+    }
+
+  /* Who says each quotation. */
+  for (guint n = 0; n < c->quotes->len; n++)
+    {
+      Quote *q = &g_array_index (c->quotes, Quote, n);
+      const SpeechOcc *found = NULL;
+
+      if (q->close < c->ntok && is_close_quote (c, q->close))
+        {
+          const SentInfo *si = INFO (c, sentence_of (c, q->close));
+          for (guint k = si->s0; k < si->s0 + si->sn && found == NULL; k++)
+            {
+              const SpeechOcc *o = SPEECH (c, k);
+              if (o->who.id != NULL && o->kind == SP_POST && o->attr_first > q->close && o->attr_first <= q->close + 3)
+                found = o;
+            }
+        }
+      if (found == NULL)
+        {
+          const SentInfo *si = INFO (c, q->s_open);
+          for (guint k = si->s0; k < si->s0 + si->sn; k++)
+            {
+              const SpeechOcc *o = SPEECH (c, k);
+              if (o->who.id != NULL && o->kind != SP_POST && o->last <= q->open && o->last + 3 >= q->open)
+                found = o;
+            }
+        }
+      if (found != NULL)
+        {
+          q->who = found->who;
+          q->rule = found->m->rule;
+          continue;
+        }
+      /* A quotation that opens its sentence and names no speaker continues
+       * the speaker of the sentence before (or its subject, a person). */
+      if (q->s_open > 0 && at_start (c, SENT (c, q->s_open)->first_token, q->open + 1))
+        {
+          const SpeechOcc *o = sentence_speech (c, q->s_open - 1);
+          const Quote *before = n > 0 ? &g_array_index (c->quotes, Quote, n - 1) : NULL;
+          if (o != NULL)
+            {
+              q->who = o->who;
+              q->rule = o->m->rule;
+            }
+          else if (before != NULL && before->who.id != NULL && before->close >= SENT (c, q->s_open - 1)->first_token)
+            {
+              /* a quotation after a quotation of the same speaker */
+              q->who = before->who;
+              q->rule = before->rule;
+            }
+          else
+            {
+              const SentInfo *pi = INFO (c, q->s_open - 1);
+              if (pi->mn > 0 && (MENTION (c, pi->m0)->cat & CAT_PERSON))
+                q->who = arg_of_mention (c, MENTION (c, pi->m0));
+            }
+        }
+    }
+}
+
+static const Quote *
+quote_of (const Ctx *c, guint i)
+{
+  guint lo = 0, hi = c->quotes->len;
+
+  /* quotations are in text order and do not overlap */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      const Quote *q = &g_array_index (c->quotes, Quote, mid);
+      if (i <= q->open)
+        hi = mid;
+      else if (i >= q->close)
+        lo = mid + 1;
+      else
+        return q;
+    }
+  return NULL;
+}
+
+/* ---- clauses ------------------------------------------------------------ */
+
+/* The first token of the clause that holds token pos: after the last
+ * ";", ":", speech verb or clause-opening conjunction ("that", "which",
+ * "because", "if" …; not "and"/"or") before it.  *opener is the boundary
+ * token, or -1. */
+static guint
+clause_start (const Ctx *c, guint a, guint pos, gint *opener)
+{
+  *opener = -1;
+  for (guint k = pos; k-- > a;)
+    {
+      if (c->used[k] & (U_MENTION | U_ENTITY))
+        continue;
+      if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon))
+        {
+          *opener = (gint) k;
+          return k + 1;
+        }
+      if ((c->used[k] & U_SPEECH) && c->spx[k] >= 0 && SPEECH (c, c->spx[k])->who.id != NULL)
+        return k + 1;
+      if ((wc (c, k) & XREF_WC_CONJUNCTION) && norm (c, k) != c->w.and_ && norm (c, k) != c->w.or_
+          && !((c->used[k] & U_MODAL) && norm (c, k) != c->w.if_ && norm (c, k) != c->w.unless))
+        {
+          *opener = (gint) k;
+          return k + 1;
+        }
+    }
+  return a;
+}
+
+/* The end of the clause from pos: the next punctuation that closes a
+ * phrase or conjunction. */
+static guint
+clause_end (const Ctx *c, guint b, guint pos)
+{
+  for (guint k = pos; k < b; k++)
+    {
+      if (c->used[k] & (U_MENTION | U_ENTITY | U_TIMEX))
+        continue;
+      if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon) || is_punct (c, k, c->w.comma)
+          || is_punct (c, k, c->w.period) || (wc (c, k) & XREF_WC_CONJUNCTION) || (c->used[k] & U_SPEECH))
+        return k;
+    }
+  return b;
+}
+
+/* Skips the verb group left of pos: auxiliaries, modals, negation,
+ * adverbs, quotation marks, modal phrases, "to". */
+static guint
+verb_group_start (const Ctx *c, guint a, guint pos)
+{
+  guint k = pos;
+  while (k > a)
+    {
+      guint p = k - 1;
+      if ((c->used[p] & U_MODAL) || is_quote (c, p) || is_adverb (c, p) || norm (c, p) == c->w.to
+          || (wc (c, p) & (XREF_WC_AUXILIARY | XREF_WC_MODAL | XREF_WC_NEGATION)))
+        k--;
+      else
+        break;
+    }
+  return k;
+}
+
+/* A noun phrase that governs the infinitive of the action: "a decision
+ * (to carry out)". */
+static gboolean
+chain_noun (const Ctx *c, const Mention *m, guint pos)
+{
+  guint k = m->last;
+  if (m->kind != MK_NP || k >= pos || norm (c, k) != c->w.to)
+    return FALSE;
+  for (k = k + 1; k < pos; k++)
+    if (c->ment[k] >= 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Where the subject of an action was looked for. */
+typedef struct {
+  gint m;                       /* the subject (mention index), -1 */
+  guint L;                      /* first token of the clause */
+  gint opener;                  /* the token that opens it, -1 */
+  guint vg;                     /* first token of the action's verb group */
+  gboolean skipped;             /* a relative clause lies between */
+} Subject;
+
+/* The subject of the verb at pos: the nearest mention of its clause that
+ * is not the object of a preposition, an entity before a noun phrase.
+ * Skips a relative clause between subject and verb (", which …,"), and
+ * resolves a relative pronoun to its antecedent; the noun of an
+ * infinitive chain gives its possessor ("Russia’s decision to postpone"). */
+static Subject
+find_subject (const Ctx *c, guint s, guint a, guint pos, gboolean adjacent_pp)
+{
+  const SentInfo *si = INFO (c, s);
+  Subject r = { -1, a, -1, 0, FALSE };
+  gint best = -1;
+
+  r.vg = verb_group_start (c, a, pos);
+
+  /* ", which Kiev has been asking the US for months, are sent" */
+  if (r.vg > a && is_punct (c, r.vg - 1, c->w.comma))
+    {
+      for (guint k = r.vg - 1; k-- > a && k + 30 > r.vg;)
+        {
+          if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon) || (c->used[k] & U_SPEECH))
+            break;
+          if (k > a && is_punct (c, k - 1, c->w.comma)
+              && (norm (c, k) == c->w.which || norm (c, k) == c->w.who || norm (c, k) == c->w.whose
+                  || norm (c, k) == c->w.where))
+            {
+              pos = k - 1;
+              r.skipped = TRUE;
+              break;
+            }
+        }
+    }
+
+  r.L = clause_start (c, a, r.skipped ? pos : r.vg, &r.opener);
+
+  for (guint k = si->m0 + si->mn; k-- > si->m0;)
+    {
+      const Mention *m = MENTION (c, k);
+      if (m->last > pos)
+        continue;
+      if (m->first < r.L)
+        break;
+      if (m->id == NULL)
+        continue;
+      if (chain_noun (c, m, pos))
+        {
+          if (m->first > a && norm (c, m->first - 1) == c->w.poss && mention_ending (c, m->first - 1) != NULL)
+            {
+              r.m = c->ment[m->first - 2];
+              return r;
+            }
+          continue;
+        }
+      if (m->in_pp && !(adjacent_pp && m->last == pos))
+        continue;
+      if (m->kind == MK_ENTITY || m->kind == MK_PRONOUN)
+        {
+          r.m = (gint) k;
+          return r;
+        }
+      if (best < 0)
+        best = (gint) k;
+    }
+  if (best >= 0)
+    {
+      r.m = best;
+      return r;
+    }
+
+  /* "the invasion, which began …": the antecedent of the relative pronoun */
+  if (r.opener >= 0 && is_relative (c, (guint) r.opener))
+    {
+      guint e = (guint) r.opener;
+      while (e > a && is_punct (c, e - 1, c->w.comma))
+        e--;
+      for (guint k = si->m0 + si->mn; k-- > si->m0;)
+        {
+          const Mention *m = MENTION (c, k);
+          if (m->last <= e && m->id != NULL)
+            {
+              r.m = m->last == e ? (gint) k : -1;
+              break;
+            }
+        }
+    }
+  return r;
+}
+
+/* The object right after a verb: determiners belong to the mention;
+ * adverbs, quotation marks and time expressions are skipped. */
+static gint
+find_object (const Ctx *c, guint b, guint pos)
+{
+  guint k = pos;
+  while (k < b
+         && (is_quote (c, k) || is_adverb (c, k) || c->tmx[k] >= 0
+             || (k > pos && is_adverb (c, k - 1) && strcmp (norm (c, k), "than") == 0)))
+    k++;
+  if (k < b && c->ment[k] >= 0 && MENTION (c, c->ment[k])->first == k && MENTION (c, c->ment[k])->id != NULL)
+    {
+      const Mention *m = MENTION (c, c->ment[k]);
+      /* "announced its intention": "its" is a determiner here */
+      if (m->kind == MK_PRONOUN && (wc (c, k) & XREF_WC_DETERMINER) && m->last < b
+          && tk (c, m->last)->kind == XREF_TOKEN_WORD && !(wc (c, m->last) & XREF_WC_PREPOSITION))
+        return -1;
+      return c->ment[k];
+    }
+  return -1;
+}
+
+/* "by X" after the action, in its clause. */
+static gint
+find_by (const Ctx *c, guint b, guint pos)
+{
+  guint k = pos;
+
+  /* right after the verb: "killed (on Friday) by a gunman", not "killed
+   * during demonstrations by tens of thousands" */
+  while (k < b && (is_quote (c, k) || is_adverb (c, k) || c->tmx[k] >= 0
+                   || ((wc (c, k) & XREF_WC_PREPOSITION) && norm (c, k) != c->w.by && k + 1 < b && c->tmx[k + 1] >= 0)))
+    k++;
+  if (k < b && norm (c, k) == c->w.by)
+    {
+      guint j = k + 1;
+      while (j < b && is_quote (c, j))
+        j++;
+      if (j < b && c->ment[j] >= 0 && MENTION (c, c->ment[j])->first == j && MENTION (c, c->ment[j])->id != NULL)
+        return c->ment[j];
+    }
+  return -1;
+}
+
+/* "of X" right after a noun. */
+static gint
+find_of (const Ctx *c, guint b, guint pos)
+{
+  guint k = pos;
+  while (k < b && is_quote (c, k))
+    k++;
+  if (k + 1 < b && norm (c, k) == c->w.of)
+    {
+      guint adj = 0;
+      k++;
+      /* "of eastern Ukraine" */
+      while (k < b && (is_quote (c, k) || (adj < 2 && is_nominal (c, k) && ++adj)))
+        k++;
+      if (k < b && c->ment[k] >= 0 && MENTION (c, c->ment[k])->first == k && MENTION (c, c->ment[k])->id != NULL)
+        return c->ment[k];
+    }
+  return -1;
+}
+
+/* The possessor or modifier of a noun: "Washington’s possible delivery",
+ * "its transfer", "Russian bombing". */
+static gint
+find_possessor (const Ctx *c, guint a, guint pos)
+{
+  guint k = pos, skipped = 0;
+
+  while (k > a && is_quote (c, k - 1))
+    k--;
+  {
+    const Mention *m = mention_ending (c, k);
+    if (m != NULL && m->kind == MK_ENTITY && m->id != NULL)
+      return c->ment[k - 1];
+  }
+  while (k > a && skipped < 3 && (is_nominal (c, k - 1) || (c->used[k - 1] & U_MODAL) || is_quote (c, k - 1)))
+    {
+      k--;
+      skipped++;
+    }
+  if (k > a + 1 && norm (c, k - 1) == c->w.poss)
+    {
+      const Mention *m = mention_ending (c, k - 1);
+      if (m != NULL && m->id != NULL)
+        return c->ment[k - 2];
+    }
+  if (k > a)
+    {
+      const Mention *m = mention_ending (c, k);
+      if (m != NULL && m->kind == MK_PRONOUN && m->id != NULL && (wc (c, k - 1) & XREF_WC_DETERMINER))
+        return c->ment[k - 1];
+    }
+  return -1;
+}
+
+/* ---- the form of an action occurrence ----------------------------------- */
+
+static gboolean
+is_nounlike (const Ctx *c, const ActionOcc *o, guint a, guint b)
+{
+  XrefForm form = o->m->form;
+  guint p = o->first;
+  guint pw;
+
+  if (form == XREF_FORM_NOUN)
+    return TRUE;
+  if (form == XREF_FORM_PAST || form == XREF_FORM_PARTICIPLE)
+    return FALSE;
+  while (p > a && is_quote (c, p - 1))
+    p--;
+  if (p == a)
+    return FALSE;
+  p--;
+  pw = wc (c, p);
+  if (norm (c, p) == c->w.poss || ((pw & XREF_WC_DETERMINER) && !(pw & XREF_WC_CONJUNCTION)))
+    return TRUE;
+  if (form == XREF_FORM_GERUND)
+    {
+      /* "the increased shelling" */
+      guint q = p + 1, skipped = 0;
+      while (q > a && skipped < 2 && is_nominal (c, q - 1))
+        {
+          q--;
+          skipped++;
+        }
+      return skipped > 0 && q > a && (norm (c, q - 1) == c->w.poss || ((wc (c, q - 1) & XREF_WC_DETERMINER)
+                                                                         && !(wc (c, q - 1) & XREF_WC_CONJUNCTION)));
+    }
+  if ((pw & (XREF_WC_AUXILIARY | XREF_WC_MODAL | XREF_WC_NEGATION)) || norm (c, p) == c->w.to
+      || (c->used[p] & U_MODAL))
+    return FALSE;
+  if (pw & (XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL | XREF_WC_PRONOUN_NEUTER))
+    return FALSE;
+  if (is_nominal (c, p) || (c->ment[p] >= 0 && MENTION (c, c->ment[p])->kind == MK_NP))
+    return TRUE;
+  /* "missile strikes was …", "the start of …": no object follows */
+  if (o->last >= b)
+    return TRUE;
+  {
+    guint nw = wc (c, o->last);
+    return tk (c, o->last)->kind == XREF_TOKEN_PUNCT || norm (c, o->last) == c->w.of
+           || (nw & (XREF_WC_AUXILIARY | XREF_WC_MODAL));
+  }
+}
+
+typedef enum {
+  VOICE_ACTIVE,
+  VOICE_PASSIVE,                /* "X was sent (by Y)" */
+  VOICE_REDUCED,                /* "the offensive launched by Russia" */
+  VOICE_ADJECTIVE,              /* "the occupied territories" */
+} Voice;
+
+static Voice
+voice_of (const Ctx *c, const ActionOcc *o, guint a, guint b)
+{
+  XrefForm form = o->m->form;
+  guint k = o->first;
+  const Mention *m;
+
+  if (form != XREF_FORM_PAST && form != XREF_FORM_PARTICIPLE)
+    return VOICE_ACTIVE;
+  while (k > a && (is_adverb (c, k - 1) || is_quote (c, k - 1) || (wc (c, k - 1) & XREF_WC_NEGATION)))
+    k--;
+  if (k > a && is_be (c, k - 1))
+    return VOICE_PASSIVE;
+  if (k > a && c->ment[k - 1] < 0 && (wc (c, k - 1) & XREF_WC_DETERMINER) && !(wc (c, k - 1) & XREF_WC_CONJUNCTION))
+    return VOICE_ADJECTIVE;
+
+  /* A reduced relative: a noun phrase, the participle, then "by" or a
+   * preposition ("the batteries sent to Ukraine") — unless the noun phrase
+   * opens its clause ("which Moscow annexed from Ukraine"). */
+  m = mention_ending (c, o->first);
+  if (m != NULL && m->kind != MK_PRONOUN && o->last < b)
+    {
+      if (norm (c, o->last) == c->w.by)
+        return VOICE_REDUCED;
+      if (wc (c, o->last) & XREF_WC_PREPOSITION)
+        {
+          gint opener;
+          guint L = clause_start (c, a, m->first, &opener);
+          for (guint j = L; j < m->first; j++)
+            if (c->ment[j] >= 0)
+              return VOICE_REDUCED;
+        }
+    }
+  return VOICE_ACTIVE;
+}
+
+/* ---- slot values -------------------------------------------------------- */
+
+/* The first token whose start is at or after byte offset. */
+static guint
+token_at_byte (const Ctx *c, gsize offset)
+{
+  guint lo = 0, hi = c->ntok;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      if (c->tok[mid].start < offset)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static gint
+cmp_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static const char *
+number_value (const Ctx *c, guint k0, guint k1)
+{
+  gdouble v = 0;
+  gboolean have = FALSE;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint k = k0; k < k1; k++)
+    {
+      const XrefToken *t = tk (c, k);
+      if (!have && t->kind == XREF_TOKEN_NUMBER)
+        {
+          g_autoptr (GString) digits = g_string_new (NULL);
+          for (const char *p = t->norm; *p != '\0'; p++)
+            if (g_ascii_isdigit (*p) || *p == '.')
+              g_string_append_c (digits, *p);
+            else if (*p != ',')
+              break;
+          if (digits->len == 0)
+            continue;
+          v = g_ascii_strtod (digits->str, NULL);
+          if (strstr (t->norm, "½") != NULL)
+            v += 0.5;
+          have = TRUE;
+        }
+      else if (!have && t->kind == XREF_TOKEN_WORD && c->rules->numbers != NULL)
+        {
+          const gdouble *n = g_hash_table_lookup (c->rules->numbers, t->norm);
+          if (n != NULL && k + 1 < k1)
+            {
+              v = *n;
+              have = TRUE;
+            }
+        }
+      else if (have && t->kind == XREF_TOKEN_WORD)
+        {
+          if (t->norm == c->w.thousand)
+            v *= 1e3;
+          else if (t->norm == c->w.million)
+            v *= 1e6;
+          else if (t->norm == c->w.billion)
+            v *= 1e9;
+          break;
+        }
+    }
+  if (!have)
+    return NULL;
+  if (v == (gdouble) (gint64) v && v < 1e15 && v > -1e15)
+    g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, (gint64) v);
+  else
+    g_ascii_formatd (buf, sizeof buf, "%.10g", v);
+  return g_intern_string (buf);
+}
+
+/* The canonical value of text [start, end): the entity ids named in it
+ * (sorted, comma-joined), a number, a vague group, else the text
+ * lower-cased. */
+static const char *
+slot_value (const Ctx *c, const XrefSlotDef *def, gsize start, gsize end)
+{
+  guint k0 = token_at_byte (c, start), k1 = k0;
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  while (k1 < c->ntok && c->tok[k1].end <= end)
+    k1++;
+  for (guint k = k0; k < k1;)
+    {
+      const XrefEntityMatch *em = NULL;
+      guint len = k1 > k ? match_entity (c, k0, k1, k, &em) : 0;
+      if (len > 0 && em != NULL)
+        {
+          gboolean dup = FALSE;
+          for (guint j = 0; j < ids->len; j++)
+            if (g_ptr_array_index (ids, j) == em->entity->id)
+              dup = TRUE;
+          if (!dup)
+            g_ptr_array_add (ids, (gpointer) em->entity->id);
+          k += len;
+        }
+      else
+        k++;
+    }
+  if (ids->len > 0)
+    {
+      g_ptr_array_sort (ids, cmp_str);
+      for (guint j = 0; j < ids->len; j++)
+        {
+          if (j > 0)
+            g_string_append_c (text, ',');
+          g_string_append (text, g_ptr_array_index (ids, j));
+        }
+      return g_intern_string (text->str);
+    }
+  if (def != NULL && def->compare == XREF_COMPARE_NUMERIC)
+    {
+      const char *n = number_value (c, k0, k1);
+      if (n != NULL)
+        return n;
+    }
+  for (guint k = k0; k < k1; k++)
+    {
+      if (tk (c, k)->kind == XREF_TOKEN_QUOTE)
+        continue;
+      if (text->len > 0 && tk (c, k)->start > tk (c, k - 1)->end)
+        g_string_append_c (text, ' ');
+      g_string_append (text, tk (c, k)->norm);
+    }
+  if (text->len == 0)
+    return NULL;
+  if (def != NULL && def->groups != NULL)
+    {
+      const char *g = g_hash_table_lookup (def->groups, text->str);
+      if (g == NULL)
+        g = g_hash_table_lookup (def->groups, g_intern_string (text->str));
+      if (g != NULL)
+        return g;
+    }
+  return g_intern_string (text->str);
+}
+
+/* ---- claims ------------------------------------------------------------- */
+
+static void
+add_rule (XrefClaim *claim, const char *rule)
+{
+  if (rule == NULL)
+    return;
+  rule = g_intern_string (rule);
+  for (guint i = 0; i < claim->rules->len; i++)
+    if (g_ptr_array_index (claim->rules, i) == rule)
+      return;
+  g_ptr_array_add (claim->rules, (gpointer) rule);
+}
+
+static void
+add_slot (XrefClaim *claim, const char *slot, const char *value, gsize start, gsize end, const char *rule)
+{
+  XrefSlotValue v = { 0 };
+
+  if (slot == NULL || value == NULL || xref_claim_slot (claim, slot) != NULL)
+    return;
+  v.slot = g_intern_string (slot);
+  v.value = value;
+  v.start = start;
+  v.end = end;
+  v.rule = rule;
+  g_array_append_val (claim->slots, v);
+  add_rule (claim, rule);
+}
+
+static gint
+cmp_slot (gconstpointer a, gconstpointer b)
+{
+  const XrefSlotValue *x = a, *y = b;
+  return strcmp (x->slot, y->slot);
+}
+
+static gboolean
+date_value_ok (const char *v)
+{
+  return v != NULL && (g_ascii_isdigit (v[0]) || g_str_has_prefix (v, "XXXX-"));
+}
+
+/* The time expression of the types in mask nearest to [first, last) in
+ * [L, R) of sentence s; -1 if none. */
+static gint
+nearest_timex (const Ctx *c, guint s, guint L, guint R, guint first, guint last, guint mask)
+{
+  gint best = -1;
+  guint best_d = G_MAXUINT;
+
+  for (guint n = c->tx0[s]; n < c->tx0[s] + c->txn[s]; n++)
+    {
+      const XrefTimex *t = &g_array_index (c->doc->timexes, XrefTimex, n);
+      guint d;
+      if (t->sentence != s || !(mask & (1u << t->type)) || t->first_token < L || t->first_token + t->n_tokens > R)
+        continue;
+      if (t->type == XREF_TIMEX_DATE && !date_value_ok (t->value))
+        continue;
+      d = t->first_token >= last ? t->first_token - last : first - MIN (first, t->first_token + t->n_tokens);
+      if (d < best_d)
+        {
+          best_d = d;
+          best = (gint) n;
+        }
+    }
+  return best;
+}
+
+/* A date that opens the sentence ("On February 24, …") dates all of it. */
+static gint
+opening_date (const Ctx *c, guint s, guint a)
+{
+  for (guint n = c->tx0[s]; n < c->tx0[s] + c->txn[s]; n++)
+    {
+      const XrefTimex *t = &g_array_index (c->doc->timexes, XrefTimex, n);
+      guint e = t->first_token + t->n_tokens;
+      if (t->sentence != s || t->type != XREF_TIMEX_DATE || !date_value_ok (t->value))
+        continue;
+      if ((t->first_token == a || (t->first_token == a + 1 && (wc (c, a) & XREF_WC_PREPOSITION)))
+          && e < c->ntok && is_punct (c, e, c->w.comma))
+        return (gint) n;
+    }
+  return -1;
+}
+
+static XrefArg
+arg_of_timex (const XrefTimex *t)
+{
+  XrefArg a = { 0 };
+  a.id = t->value;
+  a.start = t->start;
+  a.end = t->end;
+  return a;
+}
+
+/* Who says what token pos of sentence s says. */
+static void
+attribution (const Ctx *c, guint s, guint pos, XrefArg *speaker, XrefArg *source, const char **rule)
+{
+  const SentInfo *si = INFO (c, s);
+  const Quote *q = quote_of (c, pos);
+  const SpeechOcc *first_pre = NULL, *last_pre = NULL, *post = NULL, *according = NULL;
+
+  /* A quotation without a speaker of its own (a scare quote: “legitimate
+   * targets”) is read as part of its sentence. */
+  if (q != NULL && q->who.id == NULL)
+    q = NULL;
+  for (guint n = si->s0; n < si->s0 + si->sn; n++)
+    {
+      const SpeechOcc *o = SPEECH (c, n);
+      if (o->who.id == NULL)
+        continue;
+      if (q != NULL && (o->first < q->open || o->first > q->close))
+        {
+          /* outside the quotation: only the quotation's own attribution */
+          if (o->kind == SP_ACCORDING && according == NULL)
+            according = o;
+          continue;
+        }
+      if (o->kind == SP_ACCORDING)
+        {
+          if (according == NULL)
+            according = o;
+        }
+      else if (o->kind == SP_PRE && o->last <= pos)
+        {
+          if (first_pre == NULL)
+            first_pre = o;
+          last_pre = o;
+        }
+      else if (o->kind == SP_POST && o->attr_first > pos && post == NULL)
+        post = o;
+    }
+
+  if (q != NULL && q->who.id != NULL)
+    {
+      *speaker = q->who;
+      *rule = q->rule;
+      if (first_pre != NULL && first_pre->who.id != q->who.id)
+        *source = first_pre->who;
+      return;
+    }
+  if (first_pre != NULL)
+    {
+      *speaker = first_pre->who;
+      *rule = first_pre->m->rule;
+      if (last_pre != first_pre && last_pre->who.id != first_pre->who.id)
+        *source = last_pre->who;
+      return;
+    }
+  if (post != NULL)
+    {
+      *speaker = post->who;
+      *rule = post->m->rule;
+      return;
+    }
+  if (according != NULL)
+    {
+      *speaker = according->who;
+      *rule = according->m->rule;
+      return;
+    }
+  if (q == NULL && si->sn == 0 && s + 1 < c->doc->sentences->len)
+    {
+      /* "A lede. Another sentence, X said." — the attribution at the end
+       * of the next sentence of the paragraph covers this one too. */
+      const XrefSentence *next = SENT (c, s + 1);
+      const SentInfo *ni = INFO (c, s + 1);
+      const XrefSentence *cur = SENT (c, s);
+      gboolean quoted = FALSE;
+
+      for (guint k = cur->first_token; k < cur->first_token + cur->n_tokens; k++)
+        if (is_quote (c, k) && norm (c, k) == c->w.dquote)
+          quoted = TRUE;
+      for (guint k = next->first_token; k < next->first_token + next->n_tokens; k++)
+        if (is_quote (c, k) && norm (c, k) == c->w.dquote)
+          quoted = TRUE;
+      if (!quoted && !(next->flags & (XREF_SENTENCE_PARA | XREF_SENTENCE_HEADING)) && ni->sn > 0)
+        {
+          const SpeechOcc *o = SPEECH (c, ni->s0 + ni->sn - 1);
+          gboolean pre = FALSE;
+          for (guint n = ni->s0; n < ni->s0 + ni->sn; n++)
+            if (SPEECH (c, n)->kind == SP_PRE)
+              pre = TRUE;
+          if (!pre && o->kind == SP_POST && o->who.id != NULL)
+            {
+              *speaker = o->who;
+              *rule = o->m->rule;
+            }
+        }
+    }
+}
+
+static gboolean
+lists_slot (const XrefAction *action, const char *slot)
+{
+  if (action == NULL || action->slots == NULL)
+    return FALSE;
+  for (guint i = 0; i < action->slots->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (action->slots, i), slot) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static XrefArg
+arg_of_index (const Ctx *c, gint k)
+{
+  XrefArg a = { 0 };
+  if (k < 0)
+    return a;
+  return arg_of_mention (c, MENTION (c, k));
+}
+
+static void
+build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
+{
+  const ActionOcc *o = ACTION (c, n);
+  const XrefSentence *sent = SENT (c, s);
+  const SentInfo *si = INFO (c, s);
+  const XrefAction *action = o->m->action;
+  guint a = sent->first_token, b = a + sent->n_tokens;
+  gboolean noun = is_nounlike (c, o, a, b);
+  Voice voice = noun ? VOICE_ACTIVE : voice_of (c, o, a, b);
+  const Mention *prep_m = NULL;
+  gboolean coordinated = FALSE, copula = FALSE;
+  gint actor = -1, object = -1, indirect = -1, tx;
+  Mention rebound[2];
+  gboolean has_rebound[2] = { FALSE, FALSE };
+  guint L, Lt, R, range0;
+  Subject subj;
+  XrefPolarity polarity = XREF_POLARITY_AFFIRMED;
+  XrefModality modality = XREF_MODALITY_ASSERTED;
+  const ModalOcc *refusal = NULL;
+  g_autoptr (GPtrArray) fired = g_ptr_array_new ();
+  XrefClaim *claim;
+  const char *speech_rule = NULL;
+
+  /* "send * troops into Ukraine", "checked herself into a clinic": a
+   * phrase that ends with a preposition takes a place or a recipient
+   * (an entity or a name), not an object. */
+  if (o->last > o->first + 1 && (wc (c, o->last - 1) & XREF_WC_PREPOSITION))
+    {
+      guint k = o->last;
+      while (k < b && is_quote (c, k))
+        k++;
+      prep_m = mention_starting (c, k);
+      if (prep_m != NULL
+          && !(prep_m->id != NULL
+               && ((prep_m->kind == MK_ENTITY && !(prep_m->cat & (CAT_WEAPON | CAT_PLURAL))) || prep_m->kind == MK_NAME)))
+        prep_m = NULL;
+    }
+
+  subj = find_subject (c, s, a, o->first, o->m->form == XREF_FORM_GERUND);
+  L = subj.L;
+  Lt = subj.skipped ? subj.vg : L;
+  R = clause_end (c, b, o->last);
+  range0 = subj.m >= 0 ? MENTION (c, subj.m)->last : L;
+  if (range0 > o->first)
+    range0 = L;
+  /* a verb phrase coordinated with an earlier one has its own group:
+   * "has denied it can withdraw … and has vowed to continue fighting" */
+  for (guint k = range0; k < o->first; k++)
+    if ((norm (c, k) == c->w.and_ || norm (c, k) == c->w.or_) && c->ment[k] < 0)
+      range0 = k + 1;
+
+  /* "X will become (– …) “legitimate targets”": a copula whose
+   * complement is the action noun */
+  for (guint k = range0; k < o->first; k++)
+    if (is_copula (c, k))
+      {
+        guint words = 0;
+        copula = TRUE;
+        for (guint j = k + 1; j < o->first && copula; j++)
+          if (is_copula (c, j) || is_quote (c, j) || is_adverb (c, j) || tk (c, j)->kind == XREF_TOKEN_PUNCT
+              || (wc (c, j) & (XREF_WC_DETERMINER | XREF_WC_NEGATION | XREF_WC_AUXILIARY)) || (c->used[j] & U_MODAL))
+            continue;
+          else if (tk (c, j)->kind == XREF_TOKEN_WORD && c->ment[j] < 0 && wc (c, j) == 0 && ++words <= 2)
+            continue;
+          else
+            copula = FALSE;
+      }
+
+  /* Coordinated verbs share the subject and the verb group:
+   * "does not intend to enter … and send …". */
+  if (!noun && prev->valid)
+    {
+      guint k = o->first;
+      while (k > a && (is_adverb (c, k - 1) || is_quote (c, k - 1)))
+        k--;
+      if (k > a && (norm (c, k - 1) == c->w.and_ || norm (c, k - 1) == c->w.or_) && prev->last < k)
+        coordinated = TRUE;
+    }
+
+  switch (voice)
+    {
+    case VOICE_PASSIVE:
+      object = subj.m;
+      actor = find_by (c, b, o->last);
+      break;
+    case VOICE_REDUCED:
+      object = c->ment[o->first - 1];
+      actor = find_by (c, b, o->last);
+      break;
+    case VOICE_ADJECTIVE:
+      object = find_object (c, b, o->last);
+      break;
+    case VOICE_ACTIVE:
+    default:
+      if (noun && copula && subj.m >= 0)
+        {
+          /* "they will become legitimate targets of Russia" */
+          object = subj.m;
+          actor = find_of (c, b, o->last);
+          if (actor < 0)
+            actor = find_by (c, b, o->last);
+        }
+      else if (noun)
+        {
+          actor = find_possessor (c, a, o->first);
+          if (actor < 0)
+            actor = find_by (c, b, o->last);
+          object = find_of (c, b, o->last);
+        }
+      else
+        {
+          actor = subj.m;
+          if (prep_m == NULL)
+            object = find_object (c, b, o->last);
+          /* "Crimea, which Moscow annexed": the antecedent is the object */
+          if (object < 0 && prep_m == NULL && actor >= 0 && subj.opener >= 0 && is_relative (c, (guint) subj.opener)
+              && norm (c, (guint) subj.opener) != c->w.who && MENTION (c, actor)->first > (guint) subj.opener)
+            {
+              guint e = (guint) subj.opener;
+              const Mention *ante;
+              while (e > a && is_punct (c, e - 1, c->w.comma))
+                e--;
+              ante = mention_ending (c, e);
+              /* not "told Reuters that Russia attacked" */
+              if (ante != NULL
+                  && !(ante->first > a && c->spx[ante->first - 1] >= 0
+                       && SPEECH (c, c->spx[ante->first - 1])->who.id != NULL))
+                object = c->ment[e - 1];
+            }
+        }
+      break;
+    }
+
+  /* "provide them the kinds of capabilities": a pronoun and a noun
+   * phrase after the verb are a recipient and an object. */
+  if (voice == VOICE_ACTIVE && !noun && object >= 0 && MENTION (c, object)->kind == MK_PRONOUN)
+    {
+      const Mention *second = mention_starting (c, MENTION (c, object)->last);
+      if (second != NULL && second->kind != MK_PRONOUN && second->id != NULL && lists_slot (action, c->w.recipient))
+        {
+          indirect = object;
+          object = c->ment[second->first];
+        }
+    }
+
+  /* A pronoun object is not the subject of its own clause ("the US
+   * authorities … provide them"): its antecedent is the one before. */
+  if (actor >= 0 && MENTION (c, actor)->id != NULL)
+    {
+      gint *pron[] = { &object, &indirect };
+      for (guint w = 0; w < G_N_ELEMENTS (pron); w++)
+        {
+          const Mention *m = *pron[w] >= 0 ? MENTION (c, *pron[w]) : NULL;
+          if (m != NULL && m->kind == MK_PRONOUN && m->id == MENTION (c, actor)->id
+              && !ends_with (norm (c, m->first), "self") && !ends_with (norm (c, m->first), "selves"))
+            {
+              gint r = resolve_pronoun (c, m->pclass, s, (guint) *pron[w], m->id);
+              rebound[w] = *MENTION (c, *pron[w]);
+              if (r >= 0)
+                {
+                  rebound[w].id = MENTION (c, r)->id;
+                  rebound[w].rule = MENTION (c, r)->rule;
+                  rebound[w].entity = MENTION (c, r)->entity;
+                }
+              else
+                rebound[w].id = NULL;
+              has_rebound[w] = TRUE;
+            }
+        }
+    }
+
+  {
+    XrefArg actor_arg = arg_of_index (c, actor);
+    XrefArg object_arg = has_rebound[0] ? arg_of_mention (c, &rebound[0]) : arg_of_index (c, object);
+    XrefArg indirect_arg = has_rebound[1] ? arg_of_mention (c, &rebound[1]) : arg_of_index (c, indirect);
+    XrefArg speaker = { 0 }, source = { 0 };
+
+    if (coordinated && voice == VOICE_ACTIVE)
+      actor_arg = prev->actor;
+
+    /* "the invasion began": an event with no object is what began */
+    if (object_arg.id == NULL && actor >= 0 && !coordinated && MENTION (c, actor)->entity != NULL
+        && MENTION (c, actor)->entity->type == c->w.t_event)
+      {
+        object_arg = actor_arg;
+        memset (&actor_arg, 0, sizeof actor_arg);
+      }
+
+    /* Polarity: a negation in the verb group ("does not intend to send",
+     * "haven’t been announced") or before a noun ("no delivery"). */
+    {
+      guint k = MAX (verb_group_start (c, a, o->first), range0);
+      for (; k < o->first; k++)
+        if ((wc (c, k) & XREF_WC_NEGATION) && !(c->used[k] & U_MODAL) && c->ment[k] < 0)
+          polarity = XREF_POLARITY_NEGATED;
+      /* "No one was injured", "Nobody attacked …": a negated subject */
+      if (subj.m < 0)
+        for (k = L; k < subj.vg && k < o->first; k++)
+          if ((wc (c, k) & XREF_WC_NEGATION) && c->ment[k] < 0)
+            {
+              gboolean subject = TRUE;
+              for (guint j = k + 1; j < subj.vg; j++)
+                if ((wc (c, j) & (XREF_WC_PREPOSITION | XREF_WC_CONJUNCTION)) || tk (c, j)->kind == XREF_TOKEN_PUNCT)
+                  subject = FALSE;
+              if (subject)
+                polarity = XREF_POLARITY_NEGATED;
+            }
+      if (noun)
+        {
+          guint adj = 0;
+          k = o->first;
+          while (k > a && (is_quote (c, k - 1) || (adj < 2 && is_nominal (c, k - 1) && ++adj)))
+            k--;
+          if (k > a && (wc (c, k - 1) & XREF_WC_NEGATION))
+            polarity = XREF_POLARITY_NEGATED;
+        }
+    }
+
+    /* Modality: the modal phrases of the verb group; a refusal, an
+     * unconfirmed report or an inverted conditional ("should X supply")
+     * anywhere before it in the clause.  A negating phrase ("denied",
+     * "refused to") negates the next action, if nothing else comes
+     * between. */
+    for (guint k = si->o0; k < si->o0 + si->on; k++)
+      {
+        const ModalOcc *mo = MODAL (c, k);
+        if (mo->last > o->first)
+          break;
+        if (mo->first >= range0)
+          {
+            if (mo->m->negates)
+              polarity = XREF_POLARITY_NEGATED;
+            else if (!(wc (c, mo->first) & XREF_WC_CONJUNCTION))
+              modality = modality_max (modality, mo->m->modality);
+            else
+              continue;
+            g_ptr_array_add (fired, (gpointer) mo->m->rule);
+            if (mo->m->modality == XREF_MODALITY_REFUSED)
+              refusal = mo;
+            continue;
+          }
+        if (mo->first >= L
+            && (mo->m->modality == XREF_MODALITY_REFUSED || mo->m->modality == XREF_MODALITY_UNCONFIRMED
+                || (mo->m->modality == XREF_MODALITY_CONDITIONAL && !(wc (c, mo->first) & XREF_WC_CONJUNCTION)
+                    && mention_starting (c, mo->last) != NULL)))
+          {
+            modality = modality_max (modality, mo->m->modality);
+            g_ptr_array_add (fired, (gpointer) mo->m->rule);
+            if (mo->m->modality == XREF_MODALITY_REFUSED)
+              refusal = mo;
+          }
+        if (mo->m->negates)
+          {
+            gboolean between = FALSE;
+            for (guint j = si->a0; j < n; j++)
+              if (ACTION (c, j)->first > mo->first)
+                between = TRUE;
+            for (guint j = mo->last; j < o->first; j++)
+              if (is_punct (c, j, c->w.semicolon)
+                  || ((norm (c, j) == c->w.and_ || norm (c, j) == c->w.or_) && c->ment[j] < 0))
+                between = TRUE;
+            if (!between)
+              {
+                polarity = XREF_POLARITY_NEGATED;
+                g_ptr_array_add (fired, (gpointer) mo->m->rule);
+              }
+          }
+      }
+
+    /* "if …, they will …": a conditional clause before the action */
+    for (guint k = o->first; k-- > a;)
+      {
+        if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon) || (c->used[k] & U_SPEECH))
+          break;
+        if ((c->used[k] & U_MODAL) && (norm (c, k) == c->w.if_ || norm (c, k) == c->w.unless))
+          {
+            guint p = k;
+            while (p > a && is_quote (c, p - 1))
+              p--;
+            if (p == a || tk (c, p - 1)->kind == XREF_TOKEN_PUNCT || (wc (c, p - 1) & XREF_WC_CONJUNCTION))
+              {
+                for (guint j = si->o0; j < si->o0 + si->on; j++)
+                  if (MODAL (c, j)->first == k)
+                    {
+                      modality = modality_max (modality, MODAL (c, j)->m->modality);
+                      g_ptr_array_add (fired, (gpointer) MODAL (c, j)->m->rule);
+                    }
+              }
+            break;
+          }
+      }
+
+    if (coordinated)
+      {
+        if (prev->polarity == XREF_POLARITY_NEGATED)
+          polarity = XREF_POLARITY_NEGATED;
+        modality = modality_max (modality, prev->modality);
+      }
+
+    attribution (c, s, o->first, &speaker, &source, &speech_rule);
+    if (speaker.id == NULL && refusal != NULL)
+      {
+        /* "X refused to comment on …": X is the source of the refusal */
+        for (guint k = si->m0 + si->mn; k-- > si->m0;)
+          {
+            const Mention *m = MENTION (c, k);
+            if (m->last <= refusal->first && m->first >= L && !m->in_pp && m->id != NULL)
+              {
+                speaker = arg_of_mention (c, m);
+                break;
+              }
+          }
+      }
+
+    /* A speaker named in another sentence (a quotation that goes on, a
+     * lede attributed by the next sentence) has no words in this one: an
+     * empty span at the start of the sentence says so. */
+    if (speaker.id != NULL && (speaker.start < sent->start || speaker.end > sent->end))
+      speaker.start = speaker.end = sent->start;
+    if (source.id != NULL && (source.start < sent->start || source.end > sent->end))
+      source.start = source.end = sent->start;
+
+    claim = g_new0 (XrefClaim, 1);
+    claim->doc = c->doc;
+    claim->sentence = s;
+    claim->start = sent->start;
+    claim->end = sent->end;
+    claim->actor = actor_arg;
+    claim->action.id = action->id;
+    claim->action.start = tk (c, o->first)->start;
+    claim->action.end = tk (c, o->last - 1)->end;
+    claim->action.rule = o->m->rule;
+    claim->object = object_arg;
+    claim->polarity = polarity;
+    claim->modality = modality;
+    claim->speaker = speaker;
+    claim->source = source;
+    claim->slots = g_array_new (FALSE, TRUE, sizeof (XrefSlotValue));
+    claim->rules = g_ptr_array_new ();
+
+    add_rule (claim, o->m->rule);
+    add_rule (claim, actor_arg.rule);
+    add_rule (claim, object_arg.rule);
+    for (guint k = 0; k < fired->len; k++)
+      add_rule (claim, g_ptr_array_index (fired, k));
+    add_rule (claim, speech_rule);
+    add_rule (claim, speaker.rule);
+
+    /* The date: the nearest DATE of the clause, else the sentence's
+     * opening date. */
+    /* (a noun takes no date before it: "on Tuesday, X refused to comment
+     * on the delivery" dates the refusal) */
+    tx = nearest_timex (c, s, noun ? o->last : Lt, R, o->first, o->last, 1u << XREF_TIMEX_DATE);
+    if (tx < 0)
+      tx = opening_date (c, s, a);
+    if (tx >= 0)
+      claim->date = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
+
+    /* "send * troops into Ukraine": the phrase's preposition takes a
+     * place or a recipient, not an object. */
+    if (prep_m != NULL)
+      {
+        const Mention *m = prep_m;
+          {
+            const char *p = norm (c, o->last - 1);
+            gboolean to = p == c->w.to || strcmp (p, "for") == 0 || strcmp (p, "towards") == 0
+                          || strcmp (p, "toward") == 0;
+            const char *slot = to && lists_slot (action, c->w.recipient) ? c->w.recipient : c->w.location;
+            const XrefSlotDef *def = xref_rules_slot (c->rules, slot);
+            gsize vs = tk (c, m->first)->start, ve = tk (c, m->last - 1)->end;
+            g_autofree char *rule = g_strconcat ("slot:", slot, NULL);
+            add_slot (claim, slot, slot_value (c, def, vs, ve), vs, ve, g_intern_string (rule));
+          }
+      }
+
+    if (indirect_arg.id != NULL)
+      {
+        const XrefSlotDef *def = xref_rules_slot (c->rules, c->w.recipient);
+        /* a pronoun's value is its antecedent */
+        const char *value = MENTION (c, indirect)->kind == MK_PRONOUN
+                              ? indirect_arg.id
+                              : slot_value (c, def, indirect_arg.start, indirect_arg.end);
+        if (def != NULL)
+          add_slot (claim, c->w.recipient, value, indirect_arg.start, indirect_arg.end,
+                    g_intern_static_string ("slot:recipient"));
+      }
+
+    /* The slots of the action. */
+    for (guint k = 0; action->slots != NULL && k < action->slots->len; k++)
+      {
+        const char *sid = g_ptr_array_index (action->slots, k);
+        const XrefSlotDef *def = xref_rules_slot (c->rules, sid);
+        g_autofree char *rule_s = g_strconcat ("slot:", sid, NULL);
+        const char *rule = g_intern_string (rule_s);
+
+        if (def == NULL || xref_claim_slot (claim, sid) != NULL)
+          continue;
+        if (def->from_timex)
+          {
+            gint t = nearest_timex (c, s, Lt, R, o->first, o->last, def->timex_types);
+            if (t < 0 && (def->timex_types & (1u << XREF_TIMEX_DATE)) && claim->date.id != NULL)
+              add_slot (claim, sid, claim->date.id, claim->date.start, claim->date.end, rule);
+            else if (t >= 0)
+              {
+                const XrefTimex *tm = &g_array_index (c->doc->timexes, XrefTimex, t);
+                const char *value = tm->value;
+                if (def->groups != NULL)
+                  {
+                    g_autofree char *low = g_utf8_strdown (c->doc->text + tm->start, (gssize) (tm->end - tm->start));
+                    const char *g = g_hash_table_lookup (def->groups, low);
+                    if (g == NULL)
+                      g = g_hash_table_lookup (def->groups, value);
+                    if (g != NULL)
+                      value = g;
+                  }
+                add_slot (claim, sid, value, tm->start, tm->end, rule);
+              }
+            continue;
+          }
+        if (def->patterns == NULL || def->patterns->len == 0)
+          continue;
+        if (def->compare == XREF_COMPARE_NUMERIC)
+          {
+            const XrefArg *in[2] = { &claim->object, &claim->actor };
+            gboolean done = FALSE;
+            for (guint w = 0; w < 2 && !done; w++)
+              for (guint p = 0; in[w]->id != NULL && !done && p < def->patterns->len; p++)
+                {
+                  XrefSpan whole, value;
+                  gsize from = in[w]->start;
+                  if (xref_regex_match (g_ptr_array_index (def->patterns, p), c->doc->text + from,
+                                        in[w]->end - from, 0, &whole, &value, NULL)
+                      && value.end > value.start)
+                    {
+                      add_slot (claim, sid, slot_value (c, def, from + value.start, from + value.end),
+                                from + value.start, from + value.end, rule);
+                      done = TRUE;
+                    }
+                }
+            if (done)
+              continue;
+          }
+        {
+          /* The text after the action, up to the next action or ";". */
+          gsize from = tk (c, o->last - 1)->end, to = sent->end;
+          for (guint j = n + 1; j < si->a0 + si->an; j++)
+            {
+              to = MIN (to, tk (c, ACTION (c, j)->first)->start);
+              break;
+            }
+          for (guint j = o->last; j < b; j++)
+            if (is_punct (c, j, c->w.semicolon))
+              {
+                to = MIN (to, tk (c, j)->start);
+                break;
+              }
+          gboolean done = FALSE;
+          for (guint p = 0; to > from && p < def->patterns->len && !done; p++)
+            {
+              XrefSpan whole, value;
+              g_autoptr (GError) error = NULL;
+              gsize off = 0;
+
+              /* A value that is a time expression ("in December") is
+               * the date's business: look further. */
+              while (off < to - from
+                     && xref_regex_match (g_ptr_array_index (def->patterns, p), c->doc->text + from, to - from, off,
+                                          &whole, &value, &error))
+                {
+                  guint at = token_at_byte (c, from + value.start);
+                  if (value.end > value.start && at < c->ntok && c->tmx[at] < 0)
+                    {
+                      add_slot (claim, sid, slot_value (c, def, from + value.start, from + value.end),
+                                from + value.start, from + value.end, rule);
+                      done = TRUE;
+                      break;
+                    }
+                  off = MAX (value.end, whole.start + 1);
+                }
+              if (error != NULL)
+                {
+                  xref_warn (c->doc->id, "%s (pattern of slot '%s')", error->message, sid);
+                  break;
+                }
+            }
+        }
+      }
+    g_array_sort (claim->slots, cmp_slot);
+
+    /* the last verb of the sentence, for a verb coordinated with it */
+    if (!noun)
+      {
+        prev->valid = TRUE;
+        prev->last = o->last;
+        prev->actor = actor_arg;
+        prev->polarity = polarity;
+        prev->modality = modality;
+      }
+
+    /* A claim that names nothing (no actor, object, date or slot) says
+     * nothing another source could confirm or contradict. */
+    if (claim->actor.id == NULL && claim->object.id == NULL && claim->date.id == NULL && claim->slots->len == 0
+        && claim->polarity == XREF_POLARITY_AFFIRMED)
+      {
+        xref_claim_free (claim);
+        return;
+      }
+    claim->id = g_strdup_printf ("%s#%u", c->doc->id, ++c->n_claims);
+    g_ptr_array_add (c->doc->claims, claim);
+  }
+}
+
+/* ---- the stage ---------------------------------------------------------- */
+
+void
+xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
+{
+  Ctx ctx = { 0 };
+  Ctx *c = &ctx;
+  guint nsent;
+
+  g_return_if_fail (doc != NULL && rules != NULL);
+
+  g_ptr_array_set_free_func (doc->claims, (GDestroyNotify) xref_claim_free);
+  g_ptr_array_set_size (doc->claims, 0);
+  if (doc->tokens == NULL || doc->sentences == NULL || doc->tokens->len == 0)
+    return;
+
+  c->doc = doc;
+  c->rules = rules;
+  c->tok = (const XrefToken *) doc->tokens->data;
+  c->ntok = doc->tokens->len;
+  c->used = g_new0 (guint8, c->ntok);
+  c->ment = g_new (gint, c->ntok);
+  c->tmx = g_new (gint, c->ntok);
+  c->spx = g_new (gint, c->ntok);
+  for (guint i = 0; i < c->ntok; i++)
+    c->ment[i] = c->tmx[i] = c->spx[i] = -1;
+  for (guint n = 0; doc->timexes != NULL && n < doc->timexes->len; n++)
+    {
+      const XrefTimex *t = &g_array_index (doc->timexes, XrefTimex, n);
+      for (guint i = t->first_token; i < t->first_token + t->n_tokens && i < c->ntok; i++)
+        {
+          c->tmx[i] = (gint) n;
+          c->used[i] |= U_TIMEX;
+        }
+    }
+  c->mentions = g_array_new (FALSE, TRUE, sizeof (Mention));
+  c->actions = g_array_new (FALSE, TRUE, sizeof (ActionOcc));
+  c->speeches = g_array_new (FALSE, TRUE, sizeof (SpeechOcc));
+  c->modals = g_array_new (FALSE, TRUE, sizeof (ModalOcc));
+  c->sents = g_array_new (FALSE, TRUE, sizeof (SentInfo));
+  c->quotes = g_array_new (FALSE, TRUE, sizeof (Quote));
+  c->speakers = g_array_new (FALSE, TRUE, sizeof (SpeakerHist));
+  c->names = g_hash_table_new (g_direct_hash, g_direct_equal);
+  words_init (&c->w);
+
+  nsent = doc->sentences->len;
+  g_array_set_size (c->sents, nsent);
+  c->tx0 = g_new0 (guint, nsent);
+  c->txn = g_new0 (guint, nsent);
+  for (guint n = doc->timexes != NULL ? doc->timexes->len : 0; n-- > 0;)
+    {
+      const XrefTimex *t = &g_array_index (doc->timexes, XrefTimex, n);
+      if (t->sentence < nsent)
+        {
+          c->tx0[t->sentence] = n;
+          c->txn[t->sentence]++;
+        }
+    }
+
+  for (guint s = 0; s < nsent; s++)
+    {
+      const XrefSentence *sent = SENT (c, s);
+      SentInfo *si = INFO (c, s);
+      guint a = sent->first_token, b = MIN (a + sent->n_tokens, c->ntok);
+      g_autoptr (GArray) local = g_array_new (FALSE, TRUE, sizeof (Mention));
+
+      si->m0 = c->mentions->len;
+      si->a0 = c->actions->len;
+      si->s0 = c->speeches->len;
+      si->o0 = c->modals->len;
+      if (sent->flags & XREF_SENTENCE_HEADING || a >= b)
+        continue;
+
+      find_entities (c, s, a, b, local);
+      find_modals (c, a, b);
+      si->on = c->modals->len - si->o0;
+      find_actions_and_speech (c, s, a, b);
+      si->an = c->actions->len - si->a0;
+      si->sn = c->speeches->len - si->s0;
+      find_mentions (c, s, a, b, local);
+      find_speakers (c, s, a, b);
+    }
+
+  find_quotes (c);
+
+  for (guint s = 0; s < nsent; s++)
+    {
+      const SentInfo *si = INFO (c, s);
+      PrevClaim prev = { 0 };
+      for (guint n = si->a0; n < si->a0 + si->an; n++)
+        build_claim (c, s, n, &prev);
+    }
+
+  g_free (c->used);
+  g_free (c->ment);
+  g_free (c->tmx);
+  g_free (c->spx);
+  g_free (c->tx0);
+  g_free (c->txn);
+  g_array_unref (c->mentions);
+  g_array_unref (c->actions);
+  g_array_unref (c->speeches);
+  g_array_unref (c->modals);
+  g_array_unref (c->sents);
+  g_array_unref (c->quotes);
+  g_array_unref (c->speakers);
+  g_hash_table_unref (c->names);
+}

@@ -1,0 +1,655 @@
+/* Tests of the extract stage: the sentence cases of tests/cases/claims.txt
+ * through the real pipeline (ingest → text → temporal → extract), the
+ * seed corpus (spans, ids, and the claims the seeds must give), and the
+ * small public helpers. */
+#include "test-util.h"
+
+#include "xref/extract.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static XrefRules *default_rules;   /* XREF_RULES */
+static XrefRules *story_rules;     /* XREF_RULES + corpus/.xref/rules */
+
+static XrefRules *
+load_rules (gboolean story)
+{
+  g_autofree char *def = xref_rules_default_dir ();
+  g_autofree char *local = test_path ("corpus/.xref/rules");
+  const char *dirs[2];
+  g_autoptr (GError) error = NULL;
+  XrefRules *rules;
+
+  assert_non_null (def);
+  dirs[0] = def;
+  dirs[1] = local;
+  rules = xref_rules_load (dirs, story ? 2 : 1, &error);
+  assert_no_error (error);
+  assert_non_null (rules);
+  return rules;
+}
+
+static int
+setup (void **state)
+{
+  default_rules = load_rules (FALSE);
+  story_rules = load_rules (TRUE);
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  g_clear_pointer (&default_rules, xref_rules_free);
+  g_clear_pointer (&story_rules, xref_rules_free);
+  return 0;
+}
+
+/* The whole pipeline over text in memory. */
+static XrefDocument *
+extract_text (const char *id, const char *text, const XrefDate *date, const XrefRules *rules)
+{
+  XrefMeta meta = { 0 };
+  g_autoptr (GError) error = NULL;
+  XrefDocument *doc;
+
+  if (date != NULL)
+    meta.date = *date;
+  doc = xref_ingest_bytes (id, text, strlen (text), date != NULL ? &meta : NULL, rules, &error);
+  assert_no_error (error);
+  assert_non_null (doc);
+  xref_text_segment (doc, rules);
+  xref_temporal_tag (doc, rules);
+  xref_extract_claims (doc, rules);
+  return doc;
+}
+
+/* "id[text]" of an element, for messages. */
+static char *
+show_arg (const XrefDocument *doc, const XrefArg *a)
+{
+  if (a->id == NULL)
+    return g_strdup ("-");
+  return g_strdup_printf ("%s[%.*s]", a->id, (int) (a->end - a->start), doc->text + a->start);
+}
+
+static char *
+show_claim (const XrefClaim *c)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  const XrefArg *args[] = { &c->actor, &c->action, &c->object, &c->date, &c->speaker, &c->source };
+  const char *names[] = { "actor", "action", "object", "date", "speaker", "source" };
+
+  g_string_append_printf (s, "%s:", c->id);
+  for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+    if (args[i]->id != NULL)
+      {
+        g_autofree char *a = show_arg (c->doc, args[i]);
+        g_string_append_printf (s, " %s=%s", names[i], a);
+      }
+  g_string_append_printf (s, " polarity=%s modality=%s", xref_polarity_name (c->polarity),
+                          xref_modality_name (c->modality));
+  for (guint i = 0; i < c->slots->len; i++)
+    {
+      const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, i);
+      g_string_append_printf (s, " slot.%s=%s[%.*s]", v->slot, v->value, (int) (v->end - v->start),
+                              c->doc->text + v->start);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static char *
+show_claims (const XrefDocument *doc)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (guint i = 0; i < doc->claims->len; i++)
+    {
+      g_autofree char *one = show_claim (g_ptr_array_index (doc->claims, i));
+      g_string_append_printf (s, "\n    %s", one);
+    }
+  if (doc->claims->len == 0)
+    g_string_append (s, "\n    (no claims)");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* ---- the case file ------------------------------------------------------ */
+
+typedef struct {
+  char *name;
+  guint line;
+  gboolean story;
+  gboolean have_date;
+  XrefDate date;
+  GString *text;
+  GPtrArray *expect;   /* char*: "claim …", "claims N", "no ACTION" lines */
+} Case;
+
+static void
+case_free (Case *c)
+{
+  g_free (c->name);
+  g_string_free (c->text, TRUE);
+  g_ptr_array_unref (c->expect);
+  g_free (c);
+}
+
+static GPtrArray *
+read_cases (void)
+{
+  g_autofree char *path = test_path ("tests/cases/claims.txt");
+  g_autofree char *data = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  GPtrArray *cases = g_ptr_array_new_with_free_func ((GDestroyNotify) case_free);
+  Case *cur = NULL;
+
+  g_file_get_contents (path, &data, NULL, &error);
+  assert_no_error (error);
+  lines = g_strsplit (data, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *l = lines[i];
+
+      if (g_str_has_prefix (l, "=== "))
+        {
+          cur = g_new0 (Case, 1);
+          cur->name = g_strdup (l + 4);
+          cur->line = i + 1;
+          cur->text = g_string_new (NULL);
+          cur->expect = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (cases, cur);
+          continue;
+        }
+      if (l[0] == '#' || l[0] == '\0')
+        continue;
+      if (cur == NULL)
+        fail_msg ("claims.txt:%u: text before the first case", i + 1);
+      if (l[0] == '>')
+        {
+          g_string_append (cur->text, l[1] == ' ' ? l + 2 : l + 1);
+          g_string_append_c (cur->text, '\n');
+        }
+      else if (strcmp (l, "story") == 0)
+        cur->story = TRUE;
+      else if (g_str_has_prefix (l, "date "))
+        {
+          if (!xref_date_parse_iso (l + 5, &cur->date))
+            fail_msg ("claims.txt:%u: bad date '%s'", i + 1, l + 5);
+          cur->have_date = TRUE;
+        }
+      else if (g_str_has_prefix (l, "claim ") || g_str_has_prefix (l, "claims ") || g_str_has_prefix (l, "no "))
+        g_ptr_array_add (cur->expect, g_strdup_printf ("%u\t%s", i + 1, l));
+      else
+        fail_msg ("claims.txt:%u: cannot read '%s'", i + 1, l);
+    }
+  return cases;
+}
+
+/* The value of key k in a claim, as the case file writes it; NULL when the
+ * key is unknown. */
+static char *
+claim_value (const XrefClaim *c, const char *k)
+{
+  const XrefArg *a = NULL;
+  gboolean text = g_str_has_suffix (k, ".text");
+  g_autofree char *base = text ? g_strndup (k, strlen (k) - 5) : g_strdup (k);
+
+  if (strcmp (base, "actor") == 0)
+    a = &c->actor;
+  else if (strcmp (base, "action") == 0)
+    a = &c->action;
+  else if (strcmp (base, "object") == 0)
+    a = &c->object;
+  else if (strcmp (base, "date") == 0)
+    a = &c->date;
+  else if (strcmp (base, "speaker") == 0)
+    a = &c->speaker;
+  else if (strcmp (base, "source") == 0)
+    a = &c->source;
+  else if (strcmp (base, "polarity") == 0)
+    return g_strdup (xref_polarity_name (c->polarity));
+  else if (strcmp (base, "modality") == 0)
+    return g_strdup (xref_modality_name (c->modality));
+  else if (g_str_has_prefix (base, "slot."))
+    {
+      const XrefSlotValue *v = xref_claim_slot (c, base + 5);
+      if (v == NULL)
+        return g_strdup ("-");
+      return text ? g_strndup (c->doc->text + v->start, v->end - v->start) : g_strdup (v->value);
+    }
+  else
+    return NULL;
+  if (a->id == NULL)
+    return g_strdup ("-");
+  return text ? g_strndup (c->doc->text + a->start, a->end - a->start) : g_strdup (a->id);
+}
+
+typedef struct {
+  char *key;
+  char *value;
+} KV;
+
+static void
+kv_clear (KV *kv)
+{
+  g_free (kv->key);
+  g_free (kv->value);
+}
+
+static GArray *
+parse_kvs (const char *spec, guint line)
+{
+  GArray *kvs = g_array_new (FALSE, TRUE, sizeof (KV));
+  g_auto (GStrv) parts = g_strsplit (spec, "|", -1);
+
+  g_array_set_clear_func (kvs, (GDestroyNotify) kv_clear);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *p = g_strstrip (g_strdup (parts[i]));
+      char *eq = strchr (p, '=');
+      KV kv;
+      if (*p == '\0')
+        continue;
+      if (eq == NULL)
+        fail_msg ("claims.txt:%u: '%s' is not KEY=VALUE", line, p);
+      *eq = '\0';
+      kv.key = g_strdup (g_strstrip (p));
+      kv.value = g_strdup (g_strstrip (eq + 1));
+      g_array_append_val (kvs, kv);
+    }
+  return kvs;
+}
+
+/* Checks one case; appends what is wrong to errors. */
+static void
+check_case (const Case *cs, GString *errors)
+{
+  const XrefRules *rules = cs->story ? story_rules : default_rules;
+  g_autofree char *id = g_strdup_printf ("case-%u.txt", cs->line);
+  g_autoptr (XrefDocument) doc = extract_text (id, cs->text->str, cs->have_date ? &cs->date : NULL, rules);
+  g_autofree gboolean *used = g_new0 (gboolean, doc->claims->len + 1);
+  g_autofree char *all = show_claims (doc);
+
+  for (guint e = 0; e < cs->expect->len; e++)
+    {
+      const char *line_s = g_ptr_array_index (cs->expect, e);
+      guint line = (guint) strtoul (line_s, NULL, 10);
+      const char *l = strchr (line_s, '\t') + 1;
+
+      if (g_str_has_prefix (l, "claims "))
+        {
+          guint n = (guint) strtoul (l + 7, NULL, 10);
+          if (doc->claims->len != n)
+            g_string_append_printf (errors, "claims.txt:%u (%s): %u claims, expected %u:%s\n", line, cs->name,
+                                    doc->claims->len, n, all);
+        }
+      else if (g_str_has_prefix (l, "no "))
+        {
+          for (guint i = 0; i < doc->claims->len; i++)
+            {
+              const XrefClaim *c = g_ptr_array_index (doc->claims, i);
+              if (g_strcmp0 (c->action.id, l + 3) == 0)
+                {
+                  g_string_append_printf (errors, "claims.txt:%u (%s): unexpected claim of '%s':%s\n", line,
+                                          cs->name, l + 3, all);
+                  break;
+                }
+            }
+        }
+      else
+        {
+          g_autoptr (GArray) kvs = parse_kvs (l + 6, line);
+          const char *action = NULL;
+          gboolean found = FALSE;
+
+          for (guint k = 0; k < kvs->len; k++)
+            if (strcmp (g_array_index (kvs, KV, k).key, "action") == 0)
+              action = g_array_index (kvs, KV, k).value;
+          if (action == NULL)
+            fail_msg ("claims.txt:%u: a claim needs action=", line);
+          for (guint i = 0; i < doc->claims->len && !found; i++)
+            {
+              const XrefClaim *c = g_ptr_array_index (doc->claims, i);
+              gboolean ok = !used[i];
+              for (guint k = 0; k < kvs->len && ok; k++)
+                {
+                  const KV *kv = &g_array_index (kvs, KV, k);
+                  g_autofree char *v = claim_value (c, kv->key);
+                  if (v == NULL)
+                    fail_msg ("claims.txt:%u: unknown key '%s'", line, kv->key);
+                  ok = strcmp (v, kv->value) == 0;
+                }
+              if (ok)
+                used[i] = found = TRUE;
+            }
+          if (!found)
+            g_string_append_printf (errors, "claims.txt:%u (%s): no claim matches '%s'; claims:%s\n", line, cs->name,
+                                    l + 6, all);
+        }
+    }
+}
+
+static void
+test_cases (void **state)
+{
+  g_autoptr (GPtrArray) cases = read_cases ();
+  g_autoptr (GString) errors = g_string_new (NULL);
+  guint n_expect = 0;
+
+  assert_true (cases->len >= 30);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const Case *cs = g_ptr_array_index (cases, i);
+      if (cs->expect->len == 0)
+        fail_msg ("claims.txt:%u (%s): a case expects nothing", cs->line, cs->name);
+      n_expect += cs->expect->len;
+      check_case (cs, errors);
+    }
+  printf ("# claims.txt: %u cases, %u expectations\n", cases->len, n_expect);
+  if (errors->len > 0)
+    {
+      printf ("%s", errors->str);
+      fail_msg ("claims.txt: some cases fail (above)");
+    }
+}
+
+/* ---- the seed corpus ---------------------------------------------------- */
+
+static GPtrArray *
+extract_seeds (void)
+{
+  g_autofree char *root = test_path ("corpus");
+  const char *paths[] = { root };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefCorpus) corpus = xref_corpus_open (paths, 1, &error);
+  GPtrArray *docs = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_document_free);
+
+  assert_no_error (error);
+  assert_non_null (corpus);
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      const XrefMeta *meta = g_hash_table_lookup (corpus->manifest, f->id);
+      XrefDocument *doc = xref_ingest_file (f, meta, story_rules, &error);
+      assert_no_error (error);
+      xref_text_segment (doc, story_rules);
+      xref_temporal_tag (doc, story_rules);
+      g_ptr_array_add (docs, doc);
+    }
+  xref_temporal_resolve_corpus (docs, story_rules);
+  for (guint i = 0; i < docs->len; i++)
+    xref_extract_claims (g_ptr_array_index (docs, i), story_rules);
+  assert_int_equal (docs->len, 5);
+  return docs;
+}
+
+static guint
+token_at (const XrefDocument *doc, gsize offset)
+{
+  for (guint i = 0; i < doc->tokens->len; i++)
+    if (g_array_index (doc->tokens, XrefToken, i).start == offset)
+      return i;
+  return G_MAXUINT;
+}
+
+static void
+assert_inside (const XrefClaim *c, const XrefArg *a, const char *what)
+{
+  if (a->id == NULL)
+    return;
+  /* a speaker named in another sentence has an empty span */
+  if (a->start == a->end && (a == &c->speaker || a == &c->source) && a->start == c->start)
+    return;
+  if (a->start >= a->end || a->start < c->start || a->end > c->end)
+    fail_msg ("%s: %s span [%zu, %zu) is not inside the sentence [%zu, %zu)", c->id, what, (size_t) a->start,
+              (size_t) a->end, (size_t) c->start, (size_t) c->end);
+}
+
+/* Every claim of every seed: ids in order, the sentence span, the action
+ * span that the rules' phrase for the action matches exactly, and every
+ * other span inside the sentence. */
+static void
+test_seed_spans (void **state)
+{
+  g_autoptr (GPtrArray) docs = extract_seeds ();
+  guint total = 0;
+
+  for (guint d = 0; d < docs->len; d++)
+    {
+      const XrefDocument *doc = g_ptr_array_index (docs, d);
+      for (guint i = 0; i < doc->claims->len; i++)
+        {
+          const XrefClaim *c = g_ptr_array_index (doc->claims, i);
+          const XrefSentence *s = &g_array_index (doc->sentences, XrefSentence, c->sentence);
+          g_autofree char *id = g_strdup_printf ("%s#%u", doc->id, i + 1);
+          guint k = token_at (doc, c->action.start);
+          gconstpointer value = NULL;
+          guint len;
+
+          assert_string_equal (c->id, id);
+          assert_ptr_equal (c->doc, doc);
+          assert_int_equal (c->start, s->start);
+          assert_int_equal (c->end, s->end);
+          assert_false (s->flags & XREF_SENTENCE_HEADING);
+          assert_non_null (c->action.id);
+          assert_inside (c, &c->action, "action");
+          assert_inside (c, &c->actor, "actor");
+          assert_inside (c, &c->object, "object");
+          assert_inside (c, &c->date, "date");
+          assert_inside (c, &c->speaker, "speaker");
+          assert_inside (c, &c->source, "source");
+          for (guint j = 0; j < c->slots->len; j++)
+            {
+              const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, j);
+              XrefArg a = { v->value, v->start, v->end, v->rule };
+              assert_inside (c, &a, v->slot);
+              if (j > 0)
+                assert_true (strcmp (g_array_index (c->slots, XrefSlotValue, j - 1).slot, v->slot) < 0);
+            }
+
+          /* the action's words are a phrase of that action */
+          assert_true (k != G_MAXUINT);
+          assert_true (k >= s->first_token && k < s->first_token + s->n_tokens);
+          len = xref_phrase_table_match (story_rules->action_phrases, xref_sentence_tokens (doc, s),
+                                         s->n_tokens, k - s->first_token, &value);
+          assert_true (len > 0);
+          assert_non_null (value);
+          assert_string_equal (((const XrefActionMatch *) value)->action->id, c->action.id);
+          assert_int_equal (g_array_index (doc->tokens, XrefToken, k + len - 1).end, c->action.end);
+
+          /* provenance: the action's rule fired first, no duplicates */
+          assert_true (c->rules->len > 0);
+          assert_ptr_equal (g_ptr_array_index (c->rules, 0), c->action.rule);
+          for (guint a = 0; a < c->rules->len; a++)
+            for (guint b = a + 1; b < c->rules->len; b++)
+              assert_ptr_not_equal (g_ptr_array_index (c->rules, a), g_ptr_array_index (c->rules, b));
+          total++;
+        }
+    }
+  assert_true (total >= 40);
+}
+
+static const XrefDocument *
+seed (GPtrArray *docs, const char *prefix)
+{
+  for (guint d = 0; d < docs->len; d++)
+    {
+      const XrefDocument *doc = g_ptr_array_index (docs, d);
+      if (g_str_has_prefix (doc->id, prefix))
+        return doc;
+    }
+  fail_msg ("no seed %s", prefix);
+  return NULL;
+}
+
+/* The first claim of doc matching the given ids (NULL: any; "-": absent). */
+static const XrefClaim *
+find (const XrefDocument *doc, const char *action, const char *actor, const char *object)
+{
+  for (guint i = 0; i < doc->claims->len; i++)
+    {
+      const XrefClaim *c = g_ptr_array_index (doc->claims, i);
+      if (g_strcmp0 (c->action.id, action) != 0)
+        continue;
+      if (actor != NULL && g_strcmp0 (c->actor.id, strcmp (actor, "-") == 0 ? NULL : actor) != 0)
+        continue;
+      if (object != NULL && g_strcmp0 (c->object.id, strcmp (object, "-") == 0 ? NULL : object) != 0)
+        continue;
+      return c;
+    }
+  {
+    g_autofree char *all = show_claims (doc);
+    fail_msg ("%s: no claim %s/%s/%s:%s", doc->id, action, actor ? actor : "*", object ? object : "*", all);
+  }
+  return NULL;
+}
+
+static void
+assert_slot (const XrefClaim *c, const char *slot, const char *value)
+{
+  const XrefSlotValue *v = xref_claim_slot (c, slot);
+  if (v == NULL)
+    fail_msg ("%s: no slot %s", c->id, slot);
+  assert_string_equal (v->value, value);
+}
+
+/* The claims the seed corpus is built to show. */
+static void
+test_seed_claims (void **state)
+{
+  g_autoptr (GPtrArray) docs = extract_seeds ();
+  const XrefDocument *d0 = seed (docs, "000"), *d1 = seed (docs, "001"), *d2 = seed (docs, "002");
+  const XrefDocument *d3 = seed (docs, "003"), *d4 = seed (docs, "004");
+  const XrefClaim *c;
+
+  /* The operation began on February 24 (002, 003 twice, 004). */
+  c = find (d2, "begin", "putin", "special-military-operation");
+  assert_string_equal (c->date.id, "2022-02-24");
+  assert_string_equal (c->speaker.id, "putin");
+  c = find (d3, "begin", "-", "special-military-operation");
+  assert_string_equal (c->date.id, "2022-02-24");
+  c = find (d3, "begin", "russia", "special-military-operation");
+  assert_string_equal (c->date.id, "2022-02-24");
+  c = find (d4, "begin", "russia", NULL);
+  assert_string_equal (c->date.id, "2022-02-24");
+  assert_slot (c, "location", "ukraine");
+
+  /* Patriot systems would be legitimate targets. */
+  c = find (d2, "target", "russian-armed-forces", "patriot");
+  assert_string_equal (c->speaker.id, "peskov");
+  c = find (d3, "target", "russia", "patriot");
+  assert_string_equal (c->object.id, "patriot");
+  assert_int_equal (c->object.end - c->object.start, strlen ("they"));
+
+  /* The US will not send military personnel to Ukraine (Lavrov). */
+  c = find (d0, "send", "us", "us-military-personnel");
+  assert_int_equal (c->polarity, XREF_POLARITY_NEGATED);
+  assert_int_equal (c->modality, XREF_MODALITY_PLANNED);
+  assert_string_equal (c->speaker.id, "lavrov");
+  assert_slot (c, "recipient", "ukraine");
+  c = find (d1, "send", "us", "us-military-personnel");
+  assert_int_equal (c->polarity, XREF_POLARITY_NEGATED);
+  assert_string_equal (c->speaker.id, "lavrov");
+  assert_string_equal (c->source.id, "us");
+  assert_slot (c, "recipient", "ukraine");
+
+  /* Ukrainian military trained in a third country (White House), at a
+   * base in the United States (Politico), for several months. */
+  c = find (d0, "train", "-", "ukrainian-armed-forces");
+  assert_string_equal (c->speaker.id, "us-government");
+  assert_int_equal (c->modality, XREF_MODALITY_PLANNED);
+  assert_slot (c, "location", "third-country");
+  c = find (d0, "train", "pentagon", "ukrainian-armed-forces");
+  assert_string_equal (c->speaker.id, "politico");
+  assert_int_equal (c->modality, XREF_MODALITY_PLANNED);
+  assert_slot (c, "location", "us");
+  assert_string_equal (c->date.id, "2022-12-22");
+  c = find (d0, "train", "-", "-");
+  assert_slot (c, "timeline", "PXM");
+
+  /* The Patriot deployed in a few months (001, Lavrov quoted). */
+  c = find (d1, "deploy", "-", "patriot");
+  assert_slot (c, "timeline", "PXM");
+  assert_string_equal (c->speaker.id, "lavrov");
+
+  /* Britain, Germany, Italy (004, Lavrov quoted across sentences). */
+  c = NULL;
+  for (guint i = 0; i < d4->claims->len && c == NULL; i++)
+    {
+      const XrefClaim *x = g_ptr_array_index (d4->claims, i);
+      if (g_strcmp0 (x->action.id, "train") == 0 && xref_claim_slot (x, "location") != NULL)
+        c = x;
+    }
+  assert_non_null (c);
+  assert_slot (c, "location", "germany,italy,uk");
+  assert_string_equal (c->speaker.id, "lavrov");
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void
+test_names (void **state)
+{
+  assert_string_equal (xref_polarity_name (XREF_POLARITY_AFFIRMED), "affirmed");
+  assert_string_equal (xref_polarity_name (XREF_POLARITY_NEGATED), "negated");
+  assert_string_equal (xref_modality_name (XREF_MODALITY_ASSERTED), "asserted");
+  assert_string_equal (xref_modality_name (XREF_MODALITY_PLANNED), "planned");
+  assert_string_equal (xref_modality_name (XREF_MODALITY_POSSIBLE), "possible");
+  assert_string_equal (xref_modality_name (XREF_MODALITY_REFUSED), "refused");
+  assert_string_equal (xref_modality_name (XREF_MODALITY_UNCONFIRMED), "unconfirmed");
+  assert_string_equal (xref_modality_name (XREF_MODALITY_CONDITIONAL), "conditional");
+}
+
+static void
+test_claim_slot (void **state)
+{
+  g_autoptr (XrefDocument) doc =
+    extract_text ("slots.txt", "The Pentagon plans to train Ukrainian troops in Germany for several months.\n", NULL,
+                  story_rules);
+  const XrefClaim *c;
+
+  assert_int_equal (doc->claims->len, 1);
+  c = g_ptr_array_index (doc->claims, 0);
+  assert_string_equal (xref_claim_slot (c, "location")->value, "germany");
+  assert_string_equal (xref_claim_slot (c, g_intern_string ("timeline"))->value, "PXM");
+  assert_null (xref_claim_slot (c, "recipient"));
+  assert_null (xref_claim_slot (c, NULL));
+  assert_null (xref_claim_slot (NULL, "location"));
+  xref_claim_free (NULL);
+}
+
+/* No sentences, only a heading, or only speech: no claims; extracting
+ * twice gives the same claims, not twice as many. */
+static void
+test_empty_and_again (void **state)
+{
+  g_autoptr (XrefDocument) empty = extract_text ("empty.txt", "", NULL, default_rules);
+  g_autoptr (XrefDocument) heading = extract_text ("heading.txt", "US sends troops\n\nNothing here.\n", NULL,
+                                                   default_rules);
+  g_autoptr (XrefDocument) doc =
+    extract_text ("again.txt", "Russia attacked Ukraine on February 24, 2022. Officials said so.\n", NULL,
+                  default_rules);
+  guint n = doc->claims->len;
+
+  assert_int_equal (empty->claims->len, 0);
+  assert_int_equal (heading->claims->len, 0);
+  assert_int_equal (n, 1);
+  xref_extract_claims (doc, default_rules);
+  assert_int_equal (doc->claims->len, n);
+  assert_string_equal (((XrefClaim *) g_ptr_array_index (doc->claims, 0))->id, "again.txt#1");
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_names),
+    cmocka_unit_test (test_claim_slot),
+    cmocka_unit_test (test_empty_and_again),
+    cmocka_unit_test (test_cases),
+    cmocka_unit_test (test_seed_spans),
+    cmocka_unit_test (test_seed_claims),
+  };
+  return cmocka_run_group_tests (tests, setup, teardown);
+}
