@@ -714,7 +714,7 @@ resolve_pronoun (const Ctx *c, guint pclass, guint sent, guint upto, const char 
 }
 
 /* The speaker a pronoun subject of a speech verb stands for: the last
- * speaker it does not contradict ("“…,” he said" after "Lavrov said" or
+ * speaker it does not contradict ("“…,” he said" after "the minister said" or
  * after "the minister said"). */
 static const SpeakerHist *
 resolve_speaker_pronoun (const Ctx *c, guint pclass, guint sent)
@@ -774,7 +774,7 @@ find_entities (Ctx *c, guint s, guint a, guint b, GArray *out)
         gboolean plural;
         Mention m = { 0 };
 
-        /* "Russian Foreign Minister" + "Sergei Lavrov": one mention. */
+        /* "German Chancellor" + "Angela Merkel": one mention. */
         while (e < b && (nlen = match_entity (c, a, b, e, &next)) > 0 && next != NULL && next->entity == em->entity)
           {
             e += nlen;
@@ -1628,7 +1628,7 @@ find_subject (const Ctx *c, guint s, guint a, guint pos, gboolean adjacent_pp)
 
   r.vg = verb_group_start (c, a, pos);
 
-  /* ", which Kiev has been asking the US for months, are sent" */
+  /* ", which Paris has been asking Berlin for months, are sent" */
   if (r.vg > a && is_punct (c, r.vg - 1, c->w.comma))
     {
       for (guint k = r.vg - 1; k-- > a && k + 30 > r.vg;)
@@ -1756,7 +1756,7 @@ find_of (const Ctx *c, guint b, guint pos)
     {
       guint adj = 0;
       k++;
-      /* "of eastern Ukraine" */
+      /* "of eastern France" */
       while (k < b && (is_quote (c, k) || (adj < 2 && is_nominal (c, k) && ++adj)))
         k++;
       if (k < b && c->ment[k] >= 0 && MENTION (c, c->ment[k])->first == k && MENTION (c, c->ment[k])->id != NULL)
@@ -1873,8 +1873,8 @@ voice_of (const Ctx *c, const ActionOcc *o, guint a, guint b)
     return VOICE_ADJECTIVE;
 
   /* A reduced relative: a noun phrase, the participle, then "by" or a
-   * preposition ("the batteries sent to Ukraine") — unless the noun phrase
-   * opens its clause ("which Moscow annexed from Ukraine"). */
+   * preposition ("the batteries sent to Poland") — unless the noun phrase
+   * opens its clause ("which Berlin annexed from France"). */
   m = mention_ending (c, o->first);
   if (m != NULL && m->kind != MK_PRONOUN && o->last < b)
     {
@@ -2275,7 +2275,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
   XrefClaim *claim;
   const char *speech_rule = NULL;
 
-  /* "send * troops into Ukraine", "checked herself into a clinic": a
+  /* "send * troops into Poland", "checked herself into a clinic": a
    * phrase that ends with a preposition takes a place or a recipient
    * (an entity or a name), not an object. */
   if (o->last > o->first + 1 && (wc (c, o->last - 1) & XREF_WC_PREPOSITION))
@@ -2610,7 +2610,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
     if (tx >= 0)
       claim->date = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
 
-    /* "send * troops into Ukraine": the phrase's preposition takes a
+    /* "send * troops into Poland": the phrase's preposition takes a
      * place or a recipient, not an object. */
     if (prep_m != NULL)
       {

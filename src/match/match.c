@@ -49,8 +49,9 @@
  *    slot, else the same kind for any slot, else an EXCLUSIVE one, else
  *    "differ:<slot>").  Else a key slot (the action's key_slots) that some
  *    reporting documents leave out → "omit", rule "key-slot:<slot>".  Else
- *    "agree": "agree:uncontested" when only one document gives a value,
- *    else "agree:refinement", "agree:within-tolerance", "agree:vague" or
+ *    "omit", rule "omit:detail", when only one document gives a value that
+ *    the others reporting the topic leave out.  Else "agree":
+ *    "agree:refinement", "agree:within-tolerance", "agree:vague" or
  *    "agree:equal".  NUMERIC and DATE tolerances are the fitting
  *    contradiction's, else the slot's.
  * Ranking: differ on a key slot, other differ, omit, agree; then by the
@@ -873,15 +874,22 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
       return;
     }
 
+  if (n == 1 && left_out > 0)
+    {
+      /* One source alone gives a detail the others reporting the topic
+       * leave out: nothing to agree with, so an omission, ranked below the
+       * key-slot ones. */
+      g_string_append_printf (note, "only 1 of the %u sources reporting it gives the %s (", col.n_reporting, what);
+      append_values (note, &col, FALSE);
+      g_string_append (note, ")");
+      add_draft (ctx, t, &col, XREF_VERDICT_OMIT, "omit:detail", key, field == FIELD_DATE ? 2 : 3, note);
+      return;
+    }
+
   {
     const char *rule;
 
-    if (n == 1)
-      {
-        rule = "agree:uncontested";
-        g_string_append_printf (note, "only 1 of the %u sources reporting it gives the %s: ", col.n_reporting, what);
-      }
-    else if (rel == XREF_MATCH_REFINES)
+    if (rel == XREF_MATCH_REFINES)
       {
         rule = "agree:refinement";
         g_string_append_printf (note, "the %s values are compatible, some more precise than others: ", what);

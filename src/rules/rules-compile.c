@@ -19,10 +19,71 @@ starts_with_apostrophe (const char *s)
   return c == '\'' || c == 0x2019 || c == 0x2018;
 }
 
+/* The tokens of a phrase made only of ASCII letters and single spaces
+ * ("Angela Merkel"), which is most of them: exactly what xref_tokenize
+ * gives (one WORD per run of letters; flags as it sets them), without its
+ * Unicode classification, so that a rule set with tens of thousands of
+ * names loads quickly.  NULL when text is not of that simple shape. */
 static GArray *
-tokens_of (const char *text)
+simple_tokens (const char *text)
 {
-  GArray *toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  GArray *toks;
+  char buf[128];
+  gsize i = 0;
+
+  for (const char *p = text;; p++)
+    {
+      if (g_ascii_isalpha (*p))
+        continue;
+      /* a single space between two words, or the end after a word */
+      if (p == text || !g_ascii_isalpha (p[-1]) || (*p != '\0' && (*p != ' ' || !g_ascii_isalpha (p[1]))))
+        return NULL;
+      if (*p == '\0')
+        break;
+    }
+  toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  while (text[i] != '\0')
+    {
+      XrefToken t = { 0 };
+      gsize j = i, upper = 0;
+
+      while (g_ascii_isalpha (text[j]))
+        {
+          upper += g_ascii_isupper (text[j]) ? 1 : 0;
+          j++;
+        }
+      if (j - i >= sizeof buf)
+        {
+          g_array_unref (toks);
+          return NULL;
+        }
+      t.start = i;
+      t.end = j;
+      t.kind = XREF_TOKEN_WORD;
+      memcpy (buf, text + i, j - i);
+      buf[j - i] = '\0';
+      t.form = g_intern_string (buf);
+      for (gsize k = 0; k < j - i; k++)
+        buf[k] = g_ascii_tolower (buf[k]);
+      t.norm = g_intern_string (buf);
+      if (g_ascii_isupper (text[i]))
+        t.flags |= XREF_TOKEN_CAPITALISED;
+      if (j - i >= 2 && upper == j - i)
+        t.flags |= XREF_TOKEN_ALLCAPS;
+      g_array_append_val (toks, t);
+      i = text[j] == ' ' ? j + 1 : j;
+    }
+  return toks;
+}
+
+GArray *
+xref_rules_phrase_tokens (const char *text)
+{
+  GArray *toks = simple_tokens (text);
+
+  if (toks != NULL)
+    return toks;
+  toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
 
   /* A clitic ("'ll", "'s") is one only after a word: split it behind a
    * stand-in word, then drop the stand-in. */
@@ -92,7 +153,7 @@ add_entity_phrases (RulesLoader *ld, XrefPhraseTable *t, const RulesEntity *e, G
   for (guint i = 0; i < strs->len; i++)
     {
       const RulesStr *s = &g_array_index (strs, RulesStr, i);
-      g_autoptr (GArray) toks = tokens_of (s->text);
+      g_autoptr (GArray) toks = xref_rules_phrase_tokens (s->text);
       XrefEntityMatch *m = g_new0 (XrefEntityMatch, 1);
 
       m->entity = &e->pub;
@@ -131,7 +192,7 @@ entity_table (RulesLoader *ld)
 static guint
 add_verb (RulesLoader *ld, XrefPhraseTable *t, const RulesStr *s, const XrefAction *action, const char *rule)
 {
-  g_autoptr (GArray) toks = tokens_of (s->text);
+  g_autoptr (GArray) toks = xref_rules_phrase_tokens (s->text);
   g_autoptr (GArray) forms = g_array_new (FALSE, FALSE, sizeof (XrefInflection));
   const RulesIrregular *irr;
   guint first = 0;
@@ -173,7 +234,7 @@ add_nouns (RulesLoader *ld, XrefPhraseTable *t, GArray *nouns, const XrefAction 
   for (guint i = 0; i < nouns->len; i++)
     {
       const RulesStr *s = &g_array_index (nouns, RulesStr, i);
-      g_autoptr (GArray) toks = tokens_of (s->text);
+      g_autoptr (GArray) toks = xref_rules_phrase_tokens (s->text);
       XrefActionMatch *m = g_new0 (XrefActionMatch, 1);
 
       m->action = action;
@@ -221,7 +282,7 @@ speech_table (RulesLoader *ld)
     {
       const RulesStr *s = &g_array_index (ld->attribution, RulesStr, i);
       g_autofree char *rule_s = g_strconcat ("speech:", s->text, NULL);
-      g_autoptr (GArray) toks = tokens_of (s->text);
+      g_autoptr (GArray) toks = xref_rules_phrase_tokens (s->text);
       XrefActionMatch *m = g_new0 (XrefActionMatch, 1);
 
       m->action = NULL;
@@ -247,7 +308,7 @@ modal_table (RulesLoader *ld)
   for (guint i = 0; i < ld->modals->len; i++)
     {
       const RulesModal *md = &g_array_index (ld->modals, RulesModal, i);
-      g_autoptr (GArray) toks = tokens_of (md->phrase.text);
+      g_autoptr (GArray) toks = xref_rules_phrase_tokens (md->phrase.text);
       XrefModalMatch *m = g_new0 (XrefModalMatch, 1);
 
       m->modality = md->modality;

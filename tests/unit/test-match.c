@@ -492,10 +492,11 @@ test_key_slot_omission (void **state)
   assert_false (source (r, 1)->states);
   assert_string_equal (r->id, "r1");
 
-  /* purpose is not a key slot: one source giving it is uncontested */
+  /* purpose is not a key slot: one source alone giving it is a detail the
+   * others omit, ranked below the key-slot omission */
   r = must_find (rows, "us", "send", "patriot", "purpose");
-  assert_int_equal (r->verdict, XREF_VERDICT_AGREE);
-  assert_string_equal (r->rule, "agree:uncontested");
+  assert_int_equal (r->verdict, XREF_VERDICT_OMIT);
+  assert_string_equal (r->rule, "omit:detail");
   assert_int_equal (r->n_states, 1);
 
   /* no document states a location: no row */
