@@ -14,6 +14,67 @@ G_DEFINE_QUARK (xref-error-quark, xref_error)
 
 static GMutex warn_lock;
 
+/* The intern table: a set of strings whose bytes live in a string chunk.
+ * Both are reachable from these statics until exit, so nothing leaks. */
+static GMutex intern_lock;
+static GHashTable *intern_table;
+static GStringChunk *intern_chunk;
+
+const char *
+xref_intern_len (const char *s, gsize len)
+{
+  char small[256];
+  g_autofree char *big = NULL;
+  const char *key;
+  const char *found;
+
+  if (s == NULL)
+    return NULL;
+  if (len < sizeof small)
+    {
+      memcpy (small, s, len);
+      small[len] = '\0';
+      key = small;
+    }
+  else
+    key = big = g_strndup (s, len);
+
+  g_mutex_lock (&intern_lock);
+  if (intern_table == NULL)
+    {
+      intern_table = g_hash_table_new (g_str_hash, g_str_equal);
+      intern_chunk = g_string_chunk_new (1 << 16);
+    }
+  found = g_hash_table_lookup (intern_table, key);
+  if (found == NULL)
+    {
+      found = g_string_chunk_insert_len (intern_chunk, key, (gssize) len);
+      g_hash_table_add (intern_table, (gpointer) found);
+    }
+  g_mutex_unlock (&intern_lock);
+  return found;
+}
+
+const char *
+xref_intern_try (const char *s)
+{
+  const char *found = NULL;
+
+  if (s == NULL)
+    return NULL;
+  g_mutex_lock (&intern_lock);
+  if (intern_table != NULL)
+    found = g_hash_table_lookup (intern_table, s);
+  g_mutex_unlock (&intern_lock);
+  return found;
+}
+
+const char *
+xref_intern (const char *s)
+{
+  return s != NULL ? xref_intern_len (s, strlen (s)) : NULL;
+}
+
 void
 xref_warn (const char *file, const char *format, ...)
 {
@@ -64,7 +125,7 @@ xref_date_to_iso (const XrefDate *d)
     g_snprintf (buf, sizeof buf, "XXXX-%02d", d->month);
   else
     return NULL;
-  return g_intern_string (buf);
+  return xref_intern (buf);
 }
 
 static gboolean

@@ -2,7 +2,7 @@
  *
  * Ownership, stated once for the whole project:
  *  - Every string field declared `const char *` in a record is either an
- *    interned string (g_intern_string: ids, token forms, values — compare
+ *    interned string (xref_intern: ids, token forms, values — compare
  *    them with ==) or borrowed from an object that outlives the record (the
  *    rule set, the document).  Records never free them.
  *  - A `char *` field is owned by the record that holds it.
@@ -118,6 +118,18 @@ typedef struct {
  *  - SYMBOL: $ € £ % & + = @ # and other symbols.
  * norm is the form lower-cased, with ’ ‘ turned into ' and “ ” « » into ". */
 void xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens);
+
+/* Interns a string: returns the one canonical copy of its bytes, which
+ * lives until the process exits, so interned strings compare with ==.
+ * Thread safe.  xref's own table, not g_intern_string: GLib's quark table
+ * abandons its old blocks as it grows, which sanitizers and valgrind
+ * report as leaks.  NULL gives NULL. */
+const char *xref_intern (const char *s);
+/* The same for s[0..len), which need not be NUL-terminated. */
+const char *xref_intern_len (const char *s, gsize len);
+/* The interned copy of s if s was ever interned, else NULL; interns
+ * nothing (for lookups of words built on the fly). */
+const char *xref_intern_try (const char *s);
 
 /* Prints "xref: warning: FILE: MESSAGE" on stderr (FILE may be NULL).
  * Thread safe.  Warnings never stop a run. */

@@ -48,4 +48,29 @@ void xref_run_filter (XrefRun *run, guint verdicts);
 /* Number of claims over all documents. */
 guint xref_run_n_claims (const XrefRun *run);
 
+/* ---- commands for rule authors (src/run/cmd-rules.c) ------------------- */
+
+/* `xref rules check|test [OPTION…] [DIR…]`: argv as after the word "rules"
+ * (argv[0] is "check" or "test").  Prints to stdout and stderr and returns
+ * the exit status: 0 ok, 1 an example failed (test), 2 usage or rules
+ * error. */
+int xref_cmd_rules (int argc, char **argv);
+
+/* Loads dirs (the default rules folder when n_dirs is 0) and appends to out
+ * the summary: folders, files read, counts per kind, overrides ("override:
+ * entity 'us' (a/entities.yaml:7 → b/us.yaml:2)").  On rule errors appends
+ * each "file:line:col: message" to err and returns XREF_EXIT_ERROR. */
+int xref_cmd_rules_check (const char *const *dirs, guint n_dirs, GString *out, GString *err);
+
+/* Loads dirs like xref_cmd_rules_check and runs every example of the rules,
+ * appending "ok FILE:LINE" (unless quiet) or "FAIL FILE:LINE: expected …,
+ * got …" per example, then "rules test: N passed, M failed".  Returns 0
+ * when all pass, 1 when one fails, 2 on rule errors (written to err). */
+int xref_cmd_rules_test (const char *const *dirs, guint n_dirs, gboolean quiet, GString *out, GString *err);
+
+/* Runs one example through ingest, text, temporal, extract (and match when
+ * it expects rows) in memory.  TRUE when it holds; else FALSE with the
+ * reason ("expected …, got …") appended to why. */
+gboolean xref_cmd_rules_example (const XrefRules *rules, const XrefExample *ex, GString *why);
+
 G_END_DECLS

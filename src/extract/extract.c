@@ -264,47 +264,47 @@ words_init (Words *w)
   static const char *const be[] = { "be", "is", "are", "was", "were", "been", "being", "am", "'re" };
   static const char *const copula[] = { "become", "becomes", "became", "becoming", "remain", "remains", "remained" };
 
-  w->to = g_intern_static_string ("to");
-  w->of = g_intern_static_string ("of");
-  w->by = g_intern_static_string ("by");
-  w->that = g_intern_static_string ("that");
-  w->which = g_intern_static_string ("which");
-  w->who = g_intern_static_string ("who");
-  w->whom = g_intern_static_string ("whom");
-  w->whose = g_intern_static_string ("whose");
-  w->where = g_intern_static_string ("where");
-  w->and_ = g_intern_static_string ("and");
-  w->or_ = g_intern_static_string ("or");
-  w->if_ = g_intern_static_string ("if");
-  w->unless = g_intern_static_string ("unless");
-  w->poss = g_intern_static_string ("'s");
-  w->comma = g_intern_static_string (",");
-  w->semicolon = g_intern_static_string (";");
-  w->colon = g_intern_static_string (":");
-  w->period = g_intern_static_string (".");
-  w->dash = g_intern_static_string ("—");
-  w->ndash = g_intern_static_string ("–");
-  w->hyphen = g_intern_static_string ("-");
-  w->lparen = g_intern_static_string ("(");
-  w->dquote = g_intern_static_string ("\"");
-  w->according = g_intern_static_string ("according");
+  w->to = xref_intern ("to");
+  w->of = xref_intern ("of");
+  w->by = xref_intern ("by");
+  w->that = xref_intern ("that");
+  w->which = xref_intern ("which");
+  w->who = xref_intern ("who");
+  w->whom = xref_intern ("whom");
+  w->whose = xref_intern ("whose");
+  w->where = xref_intern ("where");
+  w->and_ = xref_intern ("and");
+  w->or_ = xref_intern ("or");
+  w->if_ = xref_intern ("if");
+  w->unless = xref_intern ("unless");
+  w->poss = xref_intern ("'s");
+  w->comma = xref_intern (",");
+  w->semicolon = xref_intern (";");
+  w->colon = xref_intern (":");
+  w->period = xref_intern (".");
+  w->dash = xref_intern ("—");
+  w->ndash = xref_intern ("–");
+  w->hyphen = xref_intern ("-");
+  w->lparen = xref_intern ("(");
+  w->dquote = xref_intern ("\"");
+  w->according = xref_intern ("according");
   for (guint i = 0; i < G_N_ELEMENTS (w->be); i++)
-    w->be[i] = i < G_N_ELEMENTS (be) ? g_intern_static_string (be[i]) : NULL;
+    w->be[i] = i < G_N_ELEMENTS (be) ? xref_intern (be[i]) : NULL;
   for (guint i = 0; i < G_N_ELEMENTS (w->copula); i++)
-    w->copula[i] = i < G_N_ELEMENTS (copula) ? g_intern_static_string (copula[i]) : NULL;
-  w->recipient = g_intern_static_string ("recipient");
-  w->location = g_intern_static_string ("location");
-  w->t_person = g_intern_static_string ("person");
-  w->t_org = g_intern_static_string ("organisation");
-  w->t_country = g_intern_static_string ("country");
-  w->t_weapon = g_intern_static_string ("weapon");
-  w->t_group = g_intern_static_string ("group");
-  w->t_event = g_intern_static_string ("event");
-  w->g_male = g_intern_static_string ("male");
-  w->g_female = g_intern_static_string ("female");
-  w->million = g_intern_static_string ("million");
-  w->billion = g_intern_static_string ("billion");
-  w->thousand = g_intern_static_string ("thousand");
+    w->copula[i] = i < G_N_ELEMENTS (copula) ? xref_intern (copula[i]) : NULL;
+  w->recipient = xref_intern ("recipient");
+  w->location = xref_intern ("location");
+  w->t_person = xref_intern ("person");
+  w->t_org = xref_intern ("organisation");
+  w->t_country = xref_intern ("country");
+  w->t_weapon = xref_intern ("weapon");
+  w->t_group = xref_intern ("group");
+  w->t_event = xref_intern ("event");
+  w->g_male = xref_intern ("male");
+  w->g_female = xref_intern ("female");
+  w->million = xref_intern ("million");
+  w->billion = xref_intern ("billion");
+  w->thousand = xref_intern ("thousand");
 }
 
 /* ---- token predicates --------------------------------------------------- */
@@ -585,7 +585,7 @@ np_id (const Ctx *c, guint from, guint to)
     }
   if (!any)
     return NULL;
-  return g_intern_string (s->str);
+  return xref_intern (s->str);
 }
 
 /* The end of a run of nominal words from i (at most max words); a final
@@ -1967,7 +1967,7 @@ number_value (const Ctx *c, guint k0, guint k1)
     g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, (gint64) v);
   else
     g_ascii_formatd (buf, sizeof buf, "%.10g", v);
-  return g_intern_string (buf);
+  return xref_intern (buf);
 }
 
 /* The canonical value of text [start, end): the entity ids named in it
@@ -2008,7 +2008,7 @@ slot_value (const Ctx *c, const XrefSlotDef *def, gsize start, gsize end)
             g_string_append_c (text, ',');
           g_string_append (text, g_ptr_array_index (ids, j));
         }
-      return g_intern_string (text->str);
+      return xref_intern (text->str);
     }
   if (def != NULL && def->compare == XREF_COMPARE_NUMERIC)
     {
@@ -2030,11 +2030,11 @@ slot_value (const Ctx *c, const XrefSlotDef *def, gsize start, gsize end)
     {
       const char *g = g_hash_table_lookup (def->groups, text->str);
       if (g == NULL)
-        g = g_hash_table_lookup (def->groups, g_intern_string (text->str));
+        g = g_hash_table_lookup (def->groups, xref_intern (text->str));
       if (g != NULL)
         return g;
     }
-  return g_intern_string (text->str);
+  return xref_intern (text->str);
 }
 
 /* ---- claims ------------------------------------------------------------- */
@@ -2044,7 +2044,7 @@ add_rule (XrefClaim *claim, const char *rule)
 {
   if (rule == NULL)
     return;
-  rule = g_intern_string (rule);
+  rule = xref_intern (rule);
   for (guint i = 0; i < claim->rules->len; i++)
     if (g_ptr_array_index (claim->rules, i) == rule)
       return;
@@ -2058,7 +2058,7 @@ add_slot (XrefClaim *claim, const char *slot, const char *value, gsize start, gs
 
   if (slot == NULL || value == NULL || xref_claim_slot (claim, slot) != NULL)
     return;
-  v.slot = g_intern_string (slot);
+  v.slot = xref_intern (slot);
   v.value = value;
   v.start = start;
   v.end = end;
@@ -2623,7 +2623,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
             const XrefSlotDef *def = xref_rules_slot (c->rules, slot);
             gsize vs = tk (c, m->first)->start, ve = tk (c, m->last - 1)->end;
             g_autofree char *rule = g_strconcat ("slot:", slot, NULL);
-            add_slot (claim, slot, slot_value (c, def, vs, ve), vs, ve, g_intern_string (rule));
+            add_slot (claim, slot, slot_value (c, def, vs, ve), vs, ve, xref_intern (rule));
           }
       }
 
@@ -2636,7 +2636,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
                               : slot_value (c, def, indirect_arg.start, indirect_arg.end);
         if (def != NULL)
           add_slot (claim, c->w.recipient, value, indirect_arg.start, indirect_arg.end,
-                    g_intern_static_string ("slot:recipient"));
+                    xref_intern ("slot:recipient"));
       }
 
     /* The slots of the action. */
@@ -2645,7 +2645,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
         const char *sid = g_ptr_array_index (action->slots, k);
         const XrefSlotDef *def = xref_rules_slot (c->rules, sid);
         g_autofree char *rule_s = g_strconcat ("slot:", sid, NULL);
-        const char *rule = g_intern_string (rule_s);
+        const char *rule = xref_intern (rule_s);
 
         if (def == NULL || xref_claim_slot (claim, sid) != NULL)
           continue;

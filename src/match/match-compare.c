@@ -61,12 +61,12 @@ xref_match_entity_root (const XrefRules *rules, GHashTable *cache, const char *i
        * written in the rules, so the root is well defined. */
       const char *up = g_ptr_array_index (e->part_of, 0);
       const XrefEntity *next = entity (rules, up);
-      root = next != NULL ? next->id : g_intern_string (up);
+      root = next != NULL ? next->id : xref_intern (up);
       e = next;
     }
-  root = g_intern_string (root);
+  root = xref_intern (root);
   if (cache != NULL)
-    g_hash_table_insert (cache, (gpointer) g_intern_string (id), (gpointer) root);
+    g_hash_table_insert (cache, (gpointer) xref_intern (id), (gpointer) root);
   return root;
 }
 

@@ -275,7 +275,7 @@ claim_slot (const XrefClaim *claim, const char *slot)
 static void
 collect_items (Ctx *ctx)
 {
-  const char *date_slot = g_intern_static_string ("date");
+  const char *date_slot = xref_intern ("date");
 
   for (guint d = 0; d < ctx->n_docs; d++)
     {
@@ -291,15 +291,15 @@ collect_items (Ctx *ctx)
           if (c == NULL || c->action.id == NULL)
             continue;
           it.claim = c;
-          it.action = g_intern_string (c->action.id);
+          it.action = xref_intern (c->action.id);
           it.doc = d;
           it.seq = i;
           it.actor = xref_match_entity_root (ctx->rules, ctx->roots, c->actor.id);
           it.object = xref_match_entity_root (ctx->rules, ctx->roots, c->object.id);
-          it.speaker = c->speaker.id != NULL ? g_intern_string (c->speaker.id) : NULL;
+          it.speaker = c->speaker.id != NULL ? xref_intern (c->speaker.id) : NULL;
           if (c->date.id != NULL)
             {
-              it.date = g_intern_string (c->date.id);
+              it.date = xref_intern (c->date.id);
               it.date_start = c->date.start;
               it.date_end = c->date.end;
             }
@@ -308,7 +308,7 @@ collect_items (Ctx *ctx)
               const XrefSlotValue *v = claim_slot (c, date_slot);
               if (v != NULL)
                 {
-                  it.date = g_intern_string (v->value);
+                  it.date = xref_intern (v->value);
                   it.date_start = v->start;
                   it.date_end = v->end;
                 }
@@ -420,7 +420,7 @@ slot_comparer (const Ctx *ctx, Field field, const char *slot, XrefMatchComparer 
     return contra->id;
   {
     g_autofree char *id = g_strdup_printf ("differ:%s", slot);
-    return g_intern_string (id);
+    return xref_intern (id);
   }
 }
 
@@ -501,7 +501,7 @@ split_by_date (Ctx *ctx, Topic *t, gdouble tolerance)
 static void
 split_topics (Ctx *ctx)
 {
-  const char *date_slot = g_intern_static_string ("date");
+  const char *date_slot = xref_intern ("date");
   guint n = ctx->topic_list->len;   /* topics added by the split are done */
 
   for (guint i = 0; i < n; i++)
@@ -549,7 +549,7 @@ item_value (const Item *it, Field field, const char *slot, gsize *start, gsize *
     case FIELD_POLARITY:
       *start = c->action.start;
       *end = c->action.end;
-      return g_intern_static_string (xref_polarity_name (c->polarity));
+      return xref_intern (xref_polarity_name (c->polarity));
     case FIELD_DATE:
       *start = it->date_start;
       *end = it->date_end;
@@ -561,7 +561,7 @@ item_value (const Item *it, Field field, const char *slot, gsize *start, gsize *
         return NULL;
       *start = v->start;
       *end = v->end;
-      return g_intern_string (v->value);
+      return xref_intern (v->value);
     }
 }
 
@@ -742,7 +742,7 @@ add_draft (Ctx *ctx, const Topic *t, Collected *col, XrefVerdict verdict, const 
                             plural (col->n_multi, "source gives", "sources give"));
   append_date_key (note, t->date_key);
   col->row->verdict = verdict;
-  col->row->rule = g_intern_string (rule);
+  col->row->rule = xref_intern (rule);
   col->row->note = g_string_free (note, FALSE);
   d.row = col->row;
   d.date_key = t->date_key;
@@ -780,7 +780,7 @@ event_row (Ctx *ctx, const Topic *t, const GArray *runs)
   GString *note;
   guint n;
 
-  if (!collect (ctx, t, runs, FIELD_EVENT, g_intern_static_string ("event"), &col))
+  if (!collect (ctx, t, runs, FIELD_EVENT, xref_intern ("event"), &col))
     return;
   n = col.row->n_states;
   note = g_string_new (NULL);
@@ -800,14 +800,14 @@ event_row (Ctx *ctx, const Topic *t, const GArray *runs)
 static void
 polarity_row (Ctx *ctx, const Topic *t, const GArray *runs)
 {
-  const char *negated = g_intern_static_string (xref_polarity_name (XREF_POLARITY_NEGATED));
+  const char *negated = xref_intern (xref_polarity_name (XREF_POLARITY_NEGATED));
   XrefMatchComparer cmp;
   const char *rule;
   Collected col;
   GString *note;
   guint n_neg = 0;
 
-  if (!collect (ctx, t, runs, FIELD_POLARITY, g_intern_static_string ("polarity"), &col))
+  if (!collect (ctx, t, runs, FIELD_POLARITY, xref_intern ("polarity"), &col))
     return;
   for (guint i = 0; i < col.stating->len; i++)
     if (((const XrefSource *) g_ptr_array_index (col.stating, i))->value == negated)
@@ -917,7 +917,7 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
 static void
 topic_rows (Ctx *ctx, Topic *t)
 {
-  const char *date_slot = g_intern_static_string ("date");
+  const char *date_slot = xref_intern ("date");
   const XrefAction *action;
   g_autoptr (GArray) runs = g_array_new (FALSE, FALSE, sizeof (Run));
 
@@ -947,7 +947,7 @@ topic_rows (Ctx *ctx, Topic *t)
     return;
   for (guint i = 0; i < action->slots->len; i++)
     {
-      const char *slot = g_intern_string (g_ptr_array_index (action->slots, i));
+      const char *slot = xref_intern (g_ptr_array_index (action->slots, i));
       gboolean seen = FALSE;
 
       /* "date" has its row above; "event" and "polarity" name rows of

@@ -62,10 +62,10 @@ simple_tokens (const char *text)
       t.kind = XREF_TOKEN_WORD;
       memcpy (buf, text + i, j - i);
       buf[j - i] = '\0';
-      t.form = g_intern_string (buf);
+      t.form = xref_intern (buf);
       for (gsize k = 0; k < j - i; k++)
         buf[k] = g_ascii_tolower (buf[k]);
-      t.norm = g_intern_string (buf);
+      t.norm = xref_intern (buf);
       if (g_ascii_isupper (text[i]))
         t.flags |= XREF_TOKEN_CAPITALISED;
       if (j - i >= 2 && upper == j - i)
@@ -150,7 +150,7 @@ static void
 add_entity_phrases (RulesLoader *ld, XrefPhraseTable *t, const RulesEntity *e, GArray *strs, XrefMentionKind kind,
                     const char *rule)
 {
-  for (guint i = 0; i < strs->len; i++)
+  for (guint i = 0; strs != NULL && i < strs->len; i++)
     {
       const RulesStr *s = &g_array_index (strs, RulesStr, i);
       g_autoptr (GArray) toks = xref_rules_phrase_tokens (s->text);
@@ -174,7 +174,7 @@ entity_table (RulesLoader *ld)
     {
       const RulesEntity *e = g_ptr_array_index (ents, i);
       g_autofree char *rule_s = g_strconcat ("entity:", e->pub.id, NULL);
-      const char *rule = g_intern_string (rule_s);
+      const char *rule = xref_intern (rule_s);
 
       add_entity_phrases (ld, t, e, e->aliases, XREF_MENTION_ALIAS, rule);
       add_entity_phrases (ld, t, e, e->roles, XREF_MENTION_ROLE, rule);
@@ -256,7 +256,7 @@ action_table (RulesLoader *ld)
     {
       const RulesAction *a = g_ptr_array_index (acts, i);
       g_autofree char *rule_s = g_strconcat ("action:", a->pub.id, NULL);
-      const char *rule = g_intern_string (rule_s);
+      const char *rule = xref_intern (rule_s);
 
       for (guint j = 0; j < a->verbs->len; j++)
         ld->n_verb_forms += add_verb (ld, t, &g_array_index (a->verbs, RulesStr, j), &a->pub, rule);
@@ -275,7 +275,7 @@ speech_table (RulesLoader *ld)
     {
       const RulesStr *s = &g_array_index (ld->speech, RulesStr, i);
       g_autofree char *rule_s = g_strconcat ("speech:", s->text, NULL);
-      add_verb (ld, t, s, NULL, g_intern_string (rule_s));
+      add_verb (ld, t, s, NULL, xref_intern (rule_s));
     }
   /* "according to": a source follows, no verb to inflect. */
   for (guint i = 0; i < ld->attribution->len; i++)
@@ -288,7 +288,7 @@ speech_table (RulesLoader *ld)
       m->action = NULL;
       m->form = XREF_FORM_BASE;
       m->lemma = s->text;
-      m->rule = g_intern_string (rule_s);
+      m->rule = xref_intern (rule_s);
       add_phrase (ld, t, s, (const XrefToken *) toks->data, toks->len, m, XREF_FORM_BASE);
     }
   xref_phrase_table_freeze (t);
@@ -313,7 +313,7 @@ modal_table (RulesLoader *ld)
 
       m->modality = md->modality;
       m->negates = md->negates;
-      m->rule = g_intern_string (md->negates ? "modal:negating" : modality_rules[md->modality]);
+      m->rule = xref_intern (md->negates ? "modal:negating" : modality_rules[md->modality]);
       /* Listed later, ranked lower: the last listing wins. */
       add_phrase (ld, t, &md->phrase, (const XrefToken *) toks->data, toks->len, m, -(gint64) i);
     }

@@ -36,7 +36,7 @@ xref_rules_error (RulesLoader *ld, const char *file, gint line, gint col, const 
   va_start (ap, format);
   e.message = g_strdup_vprintf (format, ap);
   va_end (ap);
-  e.file = g_intern_string (file);
+  e.file = xref_intern (file);
   e.file_index = file_index (ld, e.file);
   e.line = line;
   e.col = col;
@@ -94,10 +94,10 @@ xref_rules_entity_free (RulesEntity *e)
   g_ptr_array_unref (e->pub.part_of);
   g_ptr_array_unref (e->pub.is_a);
   g_ptr_array_unref (e->pub.other_than);
-  g_array_unref (e->aliases);
-  g_array_unref (e->roles);
-  g_array_unref (e->demonyms);
-  g_array_unref (e->refs);
+  g_clear_pointer (&e->aliases, g_array_unref);
+  g_clear_pointer (&e->roles, g_array_unref);
+  g_clear_pointer (&e->demonyms, g_array_unref);
+  g_clear_pointer (&e->refs, g_array_unref);
   g_clear_pointer (&e->examples, g_ptr_array_unref);
   g_free (e);
 }
@@ -255,6 +255,7 @@ loader_new (void)
   ld->speech = g_array_new (FALSE, FALSE, sizeof (RulesStr));
   ld->attribution = g_array_new (FALSE, FALSE, sizeof (RulesStr));
   ld->modals = g_array_new (FALSE, FALSE, sizeof (RulesModal));
+  ld->no_ids = g_ptr_array_new ();
   return ld;
 }
 
@@ -280,6 +281,7 @@ loader_free (RulesLoader *ld)
   g_array_unref (ld->speech);
   g_array_unref (ld->attribution);
   g_array_unref (ld->modals);
+  g_ptr_array_unref (ld->no_ids);
   g_free (ld);
 }
 
@@ -402,18 +404,24 @@ merge_file (RulesLoader *ld)
 
 /* ---- files and folders ------------------------------------------------- */
 
+gint64 T_parse, T_schema, T_merge, T_free, T_refs, T_compile, T_rest;
 static void
 load_text (RulesLoader *ld, const char *name, const char *text, gsize len)
 {
   YDoc *doc;
+  gint64 t0 = g_get_monotonic_time (), t1, t2, t3;
 
   doc = xref_rules_yaml_parse (ld, name, text, len);
+  t1 = g_get_monotonic_time (); T_parse += t1 - t0;
   if (doc->failed)
     ld->yaml_failed = TRUE;
   else
     xref_rules_schema_apply (ld, doc);
+  t2 = g_get_monotonic_time (); T_schema += t2 - t1;
   merge_file (ld);
+  t3 = g_get_monotonic_time (); T_merge += t3 - t2;
   xref_rules_ydoc_free (doc);
+  T_free += g_get_monotonic_time () - t3;
 }
 
 static void
@@ -423,7 +431,7 @@ load_file (RulesLoader *ld, const char *path)
   g_autofree char *text = NULL;
   gsize len = 0;
 
-  file_index (ld, g_intern_string (path));
+  file_index (ld, xref_intern (path));
   g_ptr_array_add (ld->rules->files, g_strdup (path));
   if (!xref_read_file (path, XREF_RULES_MAX_FILE, &text, &len, &local))
     {
@@ -448,7 +456,7 @@ load_dir (RulesLoader *ld, const char *dir)
   GDir *d;
   const char *name;
 
-  file_index (ld, g_intern_string (dir));
+  file_index (ld, xref_intern (dir));
   g_ptr_array_add (ld->rules->dirs, g_strdup (dir));
   if (!g_file_test (dir, G_FILE_TEST_EXISTS))
     {
@@ -488,7 +496,7 @@ check_refs (RulesLoader *ld, GArray *refs)
 {
   XrefRules *r = ld->rules;
 
-  for (guint i = 0; i < refs->len; i++)
+  for (guint i = 0; refs != NULL && i < refs->len; i++)
     {
       const RulesRef *ref = &g_array_index (refs, RulesRef, i);
       GHashTable *table = ref->target == RULES_REF_ENTITY   ? r->entities
@@ -525,7 +533,7 @@ visit_part_of (RulesLoader *ld, RulesEntity *e, GHashTable *colour, GPtrArray *p
 {
   g_hash_table_insert (colour, (gpointer) e->pub.id, GINT_TO_POINTER (1));
   g_ptr_array_add (path, (gpointer) e->pub.id);
-  for (guint i = 0; i < e->refs->len; i++)
+  for (guint i = 0; e->refs != NULL && i < e->refs->len; i++)
     {
       const RulesRef *ref = &g_array_index (e->refs, RulesRef, i);
       RulesEntity *next;
@@ -685,9 +693,9 @@ count (RulesLoader *ld)
   while (g_hash_table_iter_next (&it, NULL, &v))
     {
       const RulesEntity *e = v;
-      n->aliases += e->aliases->len;
-      n->roles += e->roles->len;
-      n->demonyms += e->demonyms->len;
+      n->aliases += e->aliases != NULL ? e->aliases->len : 0;
+      n->roles += e->roles != NULL ? e->roles->len : 0;
+      n->demonyms += e->demonyms != NULL ? e->demonyms->len : 0;
     }
   n->actions = g_hash_table_size (r->actions);
   g_hash_table_iter_init (&it, r->actions);
@@ -721,9 +729,12 @@ static XrefRules *
 finish (RulesLoader *ld, GError **error)
 {
   /* References are only meaningful when every file was read. */
+  gint64 t0 = g_get_monotonic_time ();
   if (!ld->yaml_failed)
     check_all_refs (ld);
+  gint64 t1 = g_get_monotonic_time (); T_refs += t1 - t0;
   xref_rules_compile (ld);
+  T_compile += g_get_monotonic_time () - t1;
   if (ld->errors->len > 0)
     {
       report_errors (ld, error);
@@ -752,7 +763,7 @@ xref_rules_load_string (const char *name, const char *yaml, gsize len, GError **
 {
   g_autoptr (RulesLoader) ld = loader_new ();
 
-  name = g_intern_string (name);
+  name = xref_intern (name);
   file_index (ld, name);
   g_ptr_array_add (ld->rules->files, g_strdup (name));
   if (len > XREF_RULES_MAX_FILE)

@@ -91,7 +91,7 @@ ends_with (const char *w, gsize n, const char *suffix)
 static void
 add (GArray *out, XrefForm kind, const char *form)
 {
-  const char *s = g_intern_string (form);
+  const char *s = xref_intern (form);
 
   for (guint i = 0; i < out->len; i++)
     if (g_array_index (out, XrefInflection, i).form == s)

@@ -2,7 +2,7 @@
  *
  * Phrases are token sequences split by xref_tokenize, the tokenizer of the
  * articles, so a phrase and its text split alike.  A table hashes on the
- * first word's norm; each bucket holds its phrases longest first.  Words
+ * first word's norm; each bucket chains its phrases longest first.  Words
  * and token norms are interned, so comparing them is comparing pointers.
  *
  *  - A phrase word with an upper-case letter ("US") must equal the token's
@@ -21,17 +21,20 @@ typedef struct {
   gboolean any;            /* the word "*" */
 } PWord;
 
-typedef struct {
-  guint n;
-  PWord *words;
+typedef struct _Phrase Phrase;
+struct _Phrase {
+  Phrase *next;            /* next phrase of the bucket (longest first) */
   gpointer value;
   gint64 rank;
   guint seq;
-} Phrase;
+  guint n;
+  PWord words[];
+};
 
 struct _XrefPhraseTable {
-  GHashTable *buckets;     /* interned first norm → GPtrArray of Phrase* */
-  GHashTable *by_sig;      /* while building: signature → Phrase* */
+  GHashTable *buckets;     /* interned first norm → Phrase* (a chain) */
+  GHashTable *by_words;    /* while building: Phrase* → itself, to find the
+                              same phrase given twice */
   GPtrArray *phrases;      /* owns the Phrase*, in insertion order */
   GHashTable *word_classes;
   GDestroyNotify value_free;
@@ -47,8 +50,37 @@ phrase_free (XrefPhraseTable *t, Phrase *p)
 {
   if (t->value_free != NULL && p->value != NULL)
     t->value_free (p->value);
-  g_free (p->words);
   g_free (p);
+}
+
+/* Two phrases are the same when their words are: interned strings, so
+ * the pointers say it. */
+static guint
+phrase_hash (gconstpointer key)
+{
+  const Phrase *p = key;
+  guint h = p->n;
+
+  for (guint i = 0; i < p->n; i++)
+    {
+      h = h * 31u + g_direct_hash (p->words[i].norm);
+      h = h * 31u + g_direct_hash (p->words[i].form) + (p->words[i].any ? 1u : 0u);
+    }
+  return h;
+}
+
+static gboolean
+phrase_equal (gconstpointer a, gconstpointer b)
+{
+  const Phrase *x = a, *y = b;
+
+  if (x->n != y->n)
+    return FALSE;
+  for (guint i = 0; i < x->n; i++)
+    if (x->words[i].norm != y->words[i].norm || x->words[i].form != y->words[i].form
+        || x->words[i].any != y->words[i].any)
+      return FALSE;
+  return TRUE;
 }
 
 XrefPhraseTable *
@@ -56,8 +88,8 @@ xref_phrase_table_new (GHashTable *word_classes, GDestroyNotify value_free)
 {
   XrefPhraseTable *t = g_new0 (XrefPhraseTable, 1);
 
-  t->buckets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_ptr_array_unref);
-  t->by_sig = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  t->buckets = g_hash_table_new (g_direct_hash, g_direct_equal);
+  t->by_words = g_hash_table_new (phrase_hash, phrase_equal);
   t->phrases = g_ptr_array_new ();
   t->word_classes = word_classes;
   t->value_free = value_free;
@@ -73,7 +105,7 @@ xref_phrase_table_free (XrefPhraseTable *t)
     phrase_free (t, g_ptr_array_index (t->phrases, i));
   g_ptr_array_unref (t->phrases);
   g_hash_table_unref (t->buckets);
-  g_clear_pointer (&t->by_sig, g_hash_table_unref);
+  g_clear_pointer (&t->by_words, g_hash_table_unref);
   g_free (t);
 }
 
@@ -82,6 +114,12 @@ has_upper (const char *s)
 {
   for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
     {
+      if ((guchar) *p < 0x80)
+        {
+          if (g_ascii_isupper (*p))
+            return TRUE;
+          continue;
+        }
       gunichar c = g_utf8_get_char (p);
       if (g_unichar_isupper (c) || g_unichar_istitle (c))
         return TRUE;
@@ -93,14 +131,12 @@ gboolean
 xref_phrase_table_add (XrefPhraseTable *t, const XrefToken *tokens, guint n, gpointer value, gint64 rank,
                        const char **problem)
 {
-  g_autoptr (GString) sig = g_string_new (NULL);
   Phrase *p, *old;
   guint k = 0;
 
   g_return_val_if_fail (!t->frozen, FALSE);
 
-  p = g_new0 (Phrase, 1);
-  p->words = g_new0 (PWord, MAX (n, 1));
+  p = g_malloc0 (sizeof (Phrase) + sizeof (PWord) * MAX (n, 1));
   p->value = value;
   p->rank = rank;
   for (guint i = 0; i < n; i++)
@@ -111,19 +147,10 @@ xref_phrase_table_add (XrefPhraseTable *t, const XrefToken *tokens, guint n, gpo
       if (tok->kind == XREF_TOKEN_QUOTE)
         continue;
       w->norm = tok->norm;
-      if (strcmp (tok->form, "*") == 0)
-        {
-          w->any = TRUE;
-          g_string_append (sig, "*");
-        }
+      if (tok->form[0] == '*' && tok->form[1] == '\0')
+        w->any = TRUE;
       else if (has_upper (tok->form))
-        {
-          w->form = tok->form;
-          g_string_append_printf (sig, "F%s", tok->form);
-        }
-      else
-        g_string_append_printf (sig, "N%s", tok->norm);
-      g_string_append_c (sig, '\x1f');
+        w->form = tok->form;
       k++;
     }
   p->n = k;
@@ -135,7 +162,7 @@ xref_phrase_table_add (XrefPhraseTable *t, const XrefToken *tokens, guint n, gpo
       return FALSE;
     }
 
-  old = g_hash_table_lookup (t->by_sig, sig->str);
+  old = g_hash_table_lookup (t->by_words, p);
   if (old != NULL)
     {
       /* The same phrase again: the lower rank keeps it, the first on a tie. */
@@ -151,7 +178,7 @@ xref_phrase_table_add (XrefPhraseTable *t, const XrefToken *tokens, guint n, gpo
     }
   p->seq = t->phrases->len;
   g_ptr_array_add (t->phrases, p);
-  g_hash_table_insert (t->by_sig, g_string_free (g_steal_pointer (&sig), FALSE), p);
+  g_hash_table_add (t->by_words, p);
   return TRUE;
 }
 
@@ -168,26 +195,21 @@ cmp_longest_first (gconstpointer a, gconstpointer b)
 void
 xref_phrase_table_freeze (XrefPhraseTable *t)
 {
-  GHashTableIter it;
-  gpointer bucket;
+  g_autoptr (GPtrArray) sorted = NULL;
 
   if (t->frozen)
     return;
-  for (guint i = 0; i < t->phrases->len; i++)
+  /* Chained from the last of the order (longest first, then insertion)
+   * to the first, so that each bucket's chain is in that order. */
+  sorted = g_ptr_array_copy (t->phrases, NULL, NULL);
+  g_ptr_array_sort (sorted, cmp_longest_first);
+  for (guint i = sorted->len; i > 0; i--)
     {
-      Phrase *p = g_ptr_array_index (t->phrases, i);
-      GPtrArray *b = g_hash_table_lookup (t->buckets, p->words[0].norm);
-      if (b == NULL)
-        {
-          b = g_ptr_array_new ();
-          g_hash_table_insert (t->buckets, (gpointer) p->words[0].norm, b);
-        }
-      g_ptr_array_add (b, p);
+      Phrase *p = g_ptr_array_index (sorted, i - 1);
+      p->next = g_hash_table_lookup (t->buckets, p->words[0].norm);
+      g_hash_table_insert (t->buckets, (gpointer) p->words[0].norm, p);
     }
-  g_hash_table_iter_init (&it, t->buckets);
-  while (g_hash_table_iter_next (&it, NULL, &bucket))
-    g_ptr_array_sort (bucket, cmp_longest_first);
-  g_clear_pointer (&t->by_sig, g_hash_table_unref);
+  g_clear_pointer (&t->by_words, g_hash_table_unref);
   t->frozen = TRUE;
 }
 
@@ -235,20 +257,13 @@ word_matches (const XrefPhraseTable *t, const PWord *w, const XrefToken *tok)
 guint
 xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i, gconstpointer *value)
 {
-  GPtrArray *b;
-
   if (value != NULL)
     *value = NULL;
   if (t == NULL || i >= n || tokens[i].kind == XREF_TOKEN_QUOTE)
     return 0;
   g_return_val_if_fail (t->frozen, 0);
-  b = g_hash_table_lookup (t->buckets, tokens[i].norm);
-  if (b == NULL)
-    return 0;
-
-  for (guint j = 0; j < b->len; j++)
+  for (const Phrase *p = g_hash_table_lookup (t->buckets, tokens[i].norm); p != NULL; p = p->next)
     {
-      const Phrase *p = g_ptr_array_index (b, j);
       guint k = i, w;
 
       for (w = 0; w < p->n; w++)

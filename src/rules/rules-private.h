@@ -52,17 +52,24 @@ struct _YNode {
   gint style;              /* yaml_scalar_style_t of a scalar */
   gint line;               /* 1-based position of the node's first character */
   gint col;
-  char *str;               /* scalar value, NUL-terminated (owned) */
+  char *str;               /* scalar value, NUL-terminated (owned by the doc) */
   gsize len;
   GPtrArray *items;        /* SEQ: YNode*; MAP: key, value, key, value … */
 };
 
+/* Nodes and scalar strings live in the document's arena and go with it:
+ * a rule file of tens of thousands of entries is read and dropped without
+ * a malloc and a free per node. */
 typedef struct {
   const char *file;        /* interned */
   const char *buf;         /* the YAML text, borrowed for the life of the doc */
   gsize len;
   YNode *root;             /* NULL for an empty document */
   gboolean failed;         /* a YAML-level error was recorded */
+  GStringChunk *strings;   /* scalar values */
+  GPtrArray *blocks;       /* YNode blocks (owned) */
+  guint block_used;        /* nodes used in the last block */
+  GPtrArray *lists;        /* every collection's items array (owned) */
 } YDoc;
 
 /* Parses buf into a tree.  YAML-level errors (syntax, anchors, aliases,
@@ -114,10 +121,10 @@ void xref_rules_example_free (RulesExample *x);
  * pointer to the public record. */
 typedef struct {
   XrefEntity pub;
-  GArray *aliases;         /* RulesStr */
-  GArray *roles;
-  GArray *demonyms;
-  GArray *refs;            /* RulesRef */
+  GArray *aliases;         /* RulesStr; NULL when none was given */
+  GArray *roles;           /* RulesStr, or NULL */
+  GArray *demonyms;        /* RulesStr, or NULL */
+  GArray *refs;            /* RulesRef, or NULL */
   GPtrArray *examples;     /* RulesExample*, owned */
   guint folder;            /* index of the folder it was read from */
   guint seq;               /* definition order over the whole load */
@@ -202,6 +209,7 @@ struct _RulesLoader {
   GArray *speech;          /* RulesStr */
   GArray *attribution;     /* RulesStr */
   GArray *modals;          /* RulesModal, later ones win */
+  GPtrArray *no_ids;       /* the empty id list entities share */
   guint n_verb_forms;      /* inflected forms of action verbs compiled */
 };
 
@@ -213,6 +221,11 @@ void xref_rules_schema_apply (RulesLoader *ld, const YDoc *doc);
 /* The closest of the NULL-terminated words to s when close enough to be a
  * likely typo (edit distance with transpositions), else NULL. */
 const char *xref_rules_suggest (const char *s, const char *const *words);
+
+/* The tokens of a rule phrase (GArray of XrefToken; free with
+ * g_array_unref): xref_tokenize's, except that a phrase starting with an
+ * apostrophe ("'ll") is split as a clitic after a word. */
+GArray *xref_rules_phrase_tokens (const char *text);
 
 /* Builds the phrase tables of ld->rules from its definitions and ld's
  * lexicon; unusable phrases are recorded as errors. */

@@ -170,14 +170,26 @@ as_string (Ctx *c, const YNode *v, const char *what)
       err (c, v, "%s must not contain NUL characters", what);
       return NULL;
     }
-  return g_intern_string (v->str);
+  return xref_intern (v->str);
+}
+
+/* as_string with the description pre + name + post, put together only for
+ * an error: rule files are mostly strings, and a big one has many. */
+static const char *
+as_string_of (Ctx *c, const YNode *v, const char *pre, const char *name, const char *post)
+{
+  g_autofree char *what = NULL;
+
+  if (v->kind == YNODE_SCALAR && v->len > 0 && v->len == strlen (v->str) && !xref_rules_ynode_is_null (v))
+    return xref_intern (v->str);
+  what = g_strconcat (pre, name, post, NULL);
+  return as_string (c, v, what);
 }
 
 static const char *
 get_string (Ctx *c, const YNode *map, const char *key, gboolean required, const char *where)
 {
   const YNode *v = get (map, key);
-  g_autofree char *what = g_strdup_printf ("'%s'", key);
 
   if (v == NULL)
     {
@@ -187,7 +199,7 @@ get_string (Ctx *c, const YNode *map, const char *key, gboolean required, const 
     }
   if (!required && xref_rules_ynode_is_null (v))
     return NULL;
-  return as_string (c, v, what);
+  return as_string_of (c, v, "'", key, "'");
 }
 
 static gboolean
@@ -251,8 +263,7 @@ str_list (Ctx *c, const YNode *v, const char *key, GArray *out)
   for (guint i = 0; i < v->items->len; i++)
     {
       const YNode *it = g_ptr_array_index (v->items, i);
-      g_autofree char *what = g_strdup_printf ("an item of '%s'", key);
-      const char *s = as_string (c, it, what);
+      const char *s = as_string_of (c, it, "an item of '", key, "'");
       if (s == NULL)
         continue;
       RulesStr rs = { s, origin_of (c, it) };
@@ -327,8 +338,7 @@ get_bool (Ctx *c, const YNode *map, const char *key, gboolean *out)
 static gint
 as_enum (Ctx *c, const YNode *v, const char *key, const char *const *names)
 {
-  g_autofree char *what = g_strdup_printf ("'%s'", key);
-  const char *s = as_string (c, v, what);
+  const char *s = as_string_of (c, v, "'", key, "'");
 
   if (s == NULL)
     return -1;
@@ -383,9 +393,12 @@ as_regex (Ctx *c, const YNode *v, const char *what)
 static void
 ref_list (Ctx *c, const YNode *map, const char *key, RulesRefTarget target, GPtrArray *ids, GArray *refs)
 {
-  g_autoptr (GArray) strs = g_array_new (FALSE, FALSE, sizeof (RulesStr));
+  g_autoptr (GArray) strs = NULL;
   const YNode *v = get (map, key);
 
+  if (v == NULL)
+    return;
+  strs = g_array_new (FALSE, FALSE, sizeof (RulesStr));
   str_list (c, v, key, strs);
   for (guint i = 0; i < strs->len; i++)
     {
@@ -394,6 +407,37 @@ ref_list (Ctx *c, const YNode *map, const char *key, RulesRefTarget target, GPtr
       g_ptr_array_add (ids, (gpointer) s->text);
       g_array_append_val (refs, r);
     }
+}
+
+/* An entity's list of ids: the loader's shared empty array when the key
+ * is absent (most entities have no part_of, is_a, other_than), else its
+ * own.  refs is created when needed. */
+static GPtrArray *
+entity_refs (Ctx *c, const YNode *map, const char *key, GArray **refs)
+{
+  GPtrArray *ids;
+
+  if (get (map, key) == NULL)
+    return g_ptr_array_ref (c->ld->no_ids);
+  ids = g_ptr_array_new ();
+  if (*refs == NULL)
+    *refs = g_array_new (FALSE, FALSE, sizeof (RulesRef));
+  ref_list (c, map, key, RULES_REF_ENTITY, ids, *refs);
+  return ids;
+}
+
+/* The strings of the list under key, or NULL when there is none. */
+static GArray *
+str_list_new (Ctx *c, const YNode *map, const char *key)
+{
+  const YNode *v = get (map, key);
+  GArray *out;
+
+  if (v == NULL)
+    return NULL;
+  out = g_array_sized_new (FALSE, FALSE, sizeof (RulesStr), v->kind == YNODE_SEQ ? v->items->len : 0);
+  str_list (c, v, key, out);
+  return out;
 }
 
 static GArray *
@@ -454,7 +498,7 @@ read_expect (Ctx *c, RulesExample *x, const YNode *map, const char *key, const c
     {
       const YNode *k = g_ptr_array_index (map->items, i);
       const YNode *v = g_ptr_array_index (map->items, i + 1);
-      XrefExpect e = { g_intern_string (k->str), NULL, slots };
+      XrefExpect e = { xref_intern (k->str), NULL, slots };
       const char *const *names = NULL;
 
       if (!slots && !g_strv_contains (keys, k->str))
@@ -471,12 +515,11 @@ read_expect (Ctx *c, RulesExample *x, const YNode *map, const char *key, const c
           gint which = as_enum (c, v, k->str, names);
           if (which < 0)
             continue;
-          e.value = g_intern_string (names[which]);
+          e.value = xref_intern (names[which]);
         }
       else if (!xref_rules_ynode_is_null (v))
         {
-          g_autofree char *what = g_strdup_printf ("the value of '%s'", k->str);
-          e.value = as_string (c, v, what);
+          e.value = as_string_of (c, v, "the value of '", k->str, "'");
           if (e.value == NULL)
             continue;
         }
@@ -603,7 +646,8 @@ read_example (Ctx *c, const YNode *n, XrefExampleOf of, const char *rule)
     }
 
   /* A contradiction's rows are its own unless the example names another
-   * rule. */
+   * rule or a verdict other than differ (agree and omit rows are never
+   * decided by a contradiction). */
   if (of == XREF_EXAMPLE_CONTRADICTION && rule != NULL)
     for (guint pass = 0; pass < 2; pass++)
       {
@@ -612,10 +656,14 @@ read_example (Ctx *c, const YNode *n, XrefExampleOf of, const char *rule)
         if (a == NULL)
           continue;
         for (guint i = 0; i < a->len && !named; i++)
-          named = strcmp (g_array_index (a, XrefExpect, i).key, "rule") == 0;
+          {
+            const XrefExpect *e = &g_array_index (a, XrefExpect, i);
+            named = strcmp (e->key, "rule") == 0
+                    || (strcmp (e->key, "verdict") == 0 && g_strcmp0 (e->value, "differ") != 0);
+          }
         if (!named)
           {
-            XrefExpect e = { g_intern_string ("rule"), rule, FALSE };
+            XrefExpect e = { xref_intern ("rule"), rule, FALSE };
             g_array_prepend_val (a, e);
           }
       }
@@ -673,19 +721,12 @@ read_entity (Ctx *c, const YNode *n)
   name = get_string (c, n, "name", FALSE, "an entity");
 
   e = g_new0 (RulesEntity, 1);
-  e->aliases = str_array ();
-  e->roles = str_array ();
-  e->demonyms = str_array ();
-  e->refs = ref_array ();
-  e->pub.part_of = g_ptr_array_new ();
-  e->pub.is_a = g_ptr_array_new ();
-  e->pub.other_than = g_ptr_array_new ();
-  str_list (c, get (n, "aliases"), "aliases", e->aliases);
-  str_list (c, get (n, "roles"), "roles", e->roles);
-  str_list (c, get (n, "demonyms"), "demonyms", e->demonyms);
-  ref_list (c, n, "part_of", RULES_REF_ENTITY, e->pub.part_of, e->refs);
-  ref_list (c, n, "is_a", RULES_REF_ENTITY, e->pub.is_a, e->refs);
-  ref_list (c, n, "other_than", RULES_REF_ENTITY, e->pub.other_than, e->refs);
+  e->aliases = str_list_new (c, n, "aliases");
+  e->roles = str_list_new (c, n, "roles");
+  e->demonyms = str_list_new (c, n, "demonyms");
+  e->pub.part_of = entity_refs (c, n, "part_of", &e->refs);
+  e->pub.is_a = entity_refs (c, n, "is_a", &e->refs);
+  e->pub.other_than = entity_refs (c, n, "other_than", &e->refs);
   e->examples = read_examples (c, n, XREF_EXAMPLE_ENTITY, id);
 
   if (id == NULL)
@@ -694,9 +735,11 @@ read_entity (Ctx *c, const YNode *n)
       return;
     }
   e->pub.id = id;
-  e->pub.type = g_intern_string (type >= 0 ? entity_types[type] : "other");
-  e->pub.gender = gender >= 0 ? g_intern_string (genders[gender]) : NULL;
-  e->pub.name = name != NULL ? name : e->aliases->len > 0 ? g_array_index (e->aliases, RulesStr, 0).text : id;
+  e->pub.type = xref_intern (type >= 0 ? entity_types[type] : "other");
+  e->pub.gender = gender >= 0 ? xref_intern (genders[gender]) : NULL;
+  e->pub.name = name != NULL                               ? name
+                : e->aliases != NULL && e->aliases->len > 0 ? g_array_index (e->aliases, RulesStr, 0).text
+                                                            : id;
   e->pub.origin = origin_of (c, n);
   e->folder = c->ld->folder;
   e->seq = c->ld->seq++;
@@ -825,7 +868,7 @@ read_slot (Ctx *c, const YNode *n)
               const char *val = g_array_index (vals, RulesStr, j).text;
               g_autofree char *f = xref_rules_fold (val);
               g_hash_table_insert (s->pub.groups, (gpointer) val, (gpointer) group);
-              g_hash_table_insert (s->pub.groups, (gpointer) g_intern_string (f), (gpointer) group);
+              g_hash_table_insert (s->pub.groups, (gpointer) xref_intern (f), (gpointer) group);
             }
         }
     }
@@ -987,7 +1030,7 @@ fold_into (Ctx *c, const YNode *v, const char *key, GHashTable *table, gpointer 
   for (guint i = 0; i < words->len; i++)
     {
       g_autofree char *f = xref_rules_fold (g_array_index (words, RulesStr, i).text);
-      g_hash_table_replace (table, (gpointer) g_intern_string (f), value);
+      g_hash_table_replace (table, (gpointer) xref_intern (f), value);
     }
 }
 
@@ -1001,7 +1044,7 @@ add_class (Ctx *c, const YNode *v, const char *key, guint bit)
   for (guint i = 0; i < words->len; i++)
     {
       g_autofree char *f = xref_rules_fold (g_array_index (words, RulesStr, i).text);
-      const char *w = g_intern_string (f);
+      const char *w = xref_intern (f);
       guint bits = GPOINTER_TO_UINT (g_hash_table_lookup (wc, w));
       g_hash_table_replace (wc, (gpointer) w, GUINT_TO_POINTER (bits | bit));
     }
@@ -1047,9 +1090,9 @@ read_irregular (Ctx *c, const YNode *v)
       g_autofree char *fb = xref_rules_fold (base);
       g_autofree char *fp = xref_rules_fold (g_array_index (strs, RulesStr, 0).text);
       g_autofree char *fq = xref_rules_fold (g_array_index (strs, RulesStr, 1).text);
-      irr->past = g_intern_string (fp);
-      irr->participle = g_intern_string (fq);
-      g_hash_table_replace (c->ld->irregular, (gpointer) g_intern_string (fb), irr);
+      irr->past = xref_intern (fp);
+      irr->participle = xref_intern (fq);
+      g_hash_table_replace (c->ld->irregular, (gpointer) xref_intern (fb), irr);
     }
 }
 
@@ -1150,7 +1193,6 @@ read_word_map (Ctx *c, const YNode *v, const char *key, GHashTable *table, gbool
     {
       const YNode *k = g_ptr_array_index (v->items, i);
       const YNode *val = g_ptr_array_index (v->items, i + 1);
-      g_autofree char *what = g_strdup_printf ("the value of '%s'", k->str);
       g_autofree char *f = NULL;
       gpointer stored;
 
@@ -1161,7 +1203,7 @@ read_word_map (Ctx *c, const YNode *v, const char *key, GHashTable *table, gbool
           gdouble d;
           if (val->kind != YNODE_SCALAR || !parse_number (val->str, &d))
             {
-              err (c, val, "%s must be a number, not %s", what, kind_name (val));
+              err (c, val, "the value of '%s' must be a number, not %s", k->str, kind_name (val));
               continue;
             }
           gdouble *p = g_new (gdouble, 1);
@@ -1170,13 +1212,13 @@ read_word_map (Ctx *c, const YNode *v, const char *key, GHashTable *table, gbool
         }
       else
         {
-          const char *s = as_string (c, val, what);
+          const char *s = as_string_of (c, val, "the value of '", k->str, "'");
           if (s == NULL)
             continue;
           stored = (gpointer) s;
         }
       f = xref_rules_fold (k->str);
-      g_hash_table_replace (table, (gpointer) g_intern_string (f), stored);
+      g_hash_table_replace (table, (gpointer) xref_intern (f), stored);
     }
 }
 
@@ -1224,7 +1266,7 @@ read_abbreviations (Ctx *c, const YNode *v)
         }
       g_autofree char *f = xref_rules_fold (s->text);
       g_hash_table_replace (c->ld->rules->abbreviations, (gpointer) s->text, GINT_TO_POINTER (1));
-      g_hash_table_replace (c->ld->rules->abbreviations, (gpointer) g_intern_string (f), GINT_TO_POINTER (1));
+      g_hash_table_replace (c->ld->rules->abbreviations, (gpointer) xref_intern (f), GINT_TO_POINTER (1));
     }
 }
 

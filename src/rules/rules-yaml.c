@@ -11,32 +11,41 @@
 #include <string.h>
 #include <yaml.h>
 
+/* Keys of a mapping are checked for duplicates by a scan while they are
+ * few, through a hash table beyond. */
+#define KEYS_SCAN 16
+
 typedef struct {
   YNode *node;
-  GHashTable *keys;        /* MAP: key text → YNode* (the key) */
+  GHashTable *keys;        /* MAP with more than KEYS_SCAN keys: key text →
+                              YNode* (the key), else NULL */
   gboolean want_key;       /* MAP: the next node is a key */
   gboolean skip_value;     /* MAP: the key was refused, drop its value */
 } Frame;
 
+#define BLOCK_NODES 512
+
 static YNode *
-ynode_new (YNodeKind kind, const yaml_mark_t *mark)
+ynode_new (YDoc *doc, YNodeKind kind, const yaml_mark_t *mark)
 {
-  YNode *n = g_new0 (YNode, 1);
+  YNode *n;
+
+  if (doc->blocks->len == 0 || doc->block_used == BLOCK_NODES)
+    {
+      g_ptr_array_add (doc->blocks, g_new (YNode, BLOCK_NODES));
+      doc->block_used = 0;
+    }
+  n = (YNode *) g_ptr_array_index (doc->blocks, doc->blocks->len - 1) + doc->block_used++;
+  memset (n, 0, sizeof *n);
   n->kind = kind;
   n->line = (gint) mark->line + 1;
   n->col = (gint) mark->column + 1;
+  if (kind != YNODE_SCALAR)
+    {
+      n->items = g_ptr_array_new ();
+      g_ptr_array_add (doc->lists, n->items);
+    }
   return n;
-}
-
-static void
-ynode_free (YNode *n)
-{
-  if (n == NULL)
-    return;
-  g_free (n->str);
-  if (n->items != NULL)
-    g_ptr_array_unref (n->items);
-  g_free (n);
 }
 
 gboolean
@@ -55,7 +64,9 @@ xref_rules_ydoc_free (YDoc *doc)
 {
   if (doc == NULL)
     return;
-  ynode_free (doc->root);
+  g_ptr_array_unref (doc->lists);
+  g_ptr_array_unref (doc->blocks);
+  g_string_chunk_free (doc->strings);
   g_free (doc);
 }
 
@@ -98,8 +109,6 @@ attach (RulesLoader *ld, YDoc *doc, GArray *stack, YNode *n)
 
   if (stack->len == 0)
     {
-      if (doc->root != NULL)
-        ynode_free (doc->root);
       doc->root = n;
       return;
     }
@@ -116,7 +125,6 @@ attach (RulesLoader *ld, YDoc *doc, GArray *stack, YNode *n)
       if (top->skip_value)
         {
           top->skip_value = FALSE;
-          ynode_free (n);
           return;
         }
       g_ptr_array_add (top->node->items, n);
@@ -130,7 +138,6 @@ attach (RulesLoader *ld, YDoc *doc, GArray *stack, YNode *n)
                         n->kind == YNODE_SEQ ? "list" : "mapping");
       doc->failed = TRUE;
       top->skip_value = TRUE;
-      ynode_free (n);
       return;
     }
   if (n->style == YAML_PLAIN_SCALAR_STYLE && strcmp (n->str, "<<") == 0)
@@ -138,21 +145,39 @@ attach (RulesLoader *ld, YDoc *doc, GArray *stack, YNode *n)
       xref_rules_error (ld, doc->file, n->line, n->col, "merge keys ('<<') are not allowed in rule files");
       doc->failed = TRUE;
       top->skip_value = TRUE;
-      ynode_free (n);
       return;
     }
-  YNode *first = g_hash_table_lookup (top->keys, n->str);
+  YNode *first = NULL;
+  if (top->keys != NULL)
+    first = g_hash_table_lookup (top->keys, n->str);
+  else
+    for (guint i = 0; i < top->node->items->len && first == NULL; i += 2)
+      {
+        YNode *k = g_ptr_array_index (top->node->items, i);
+        if (k->len == n->len && memcmp (k->str, n->str, n->len) == 0)
+          first = k;
+      }
   if (first != NULL)
     {
       xref_rules_error (ld, doc->file, n->line, n->col, "duplicate key '%s' (first at line %d, column %d)", n->str,
                         first->line, first->col);
       doc->failed = TRUE;
       top->skip_value = TRUE;
-      ynode_free (n);
       return;
     }
-  g_hash_table_insert (top->keys, n->str, n);
   g_ptr_array_add (top->node->items, n);
+  if (top->keys != NULL)
+    g_hash_table_insert (top->keys, n->str, n);
+  else if (top->node->items->len / 2 + 1 > KEYS_SCAN)
+    {
+      /* Many keys: index them all from now on. */
+      top->keys = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < top->node->items->len; i += 2)
+        {
+          YNode *k = g_ptr_array_index (top->node->items, i);
+          g_hash_table_insert (top->keys, k->str, k);
+        }
+    }
 }
 
 /* Anchors and tags on any node event are refused where they appear. */
@@ -209,9 +234,8 @@ static void
 frame_clear (gpointer p)
 {
   Frame *f = p;
-  /* Frames still open when parsing stops own their node. */
+  /* The nodes of frames still open when parsing stops go with the doc. */
   g_clear_pointer (&f->keys, g_hash_table_unref);
-  g_clear_pointer (&f->node, ynode_free);
 }
 
 YDoc *
@@ -224,9 +248,12 @@ xref_rules_yaml_parse (RulesLoader *ld, const char *file, const char *buf, gsize
   gboolean done = FALSE;
 
   g_array_set_clear_func (stack, frame_clear);
-  doc->file = g_intern_string (file);
+  doc->file = xref_intern (file);
   doc->buf = buf;
   doc->len = len;
+  doc->strings = g_string_chunk_new (MAX (len, 64));
+  doc->blocks = g_ptr_array_new_with_free_func (g_free);
+  doc->lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 
   if (!yaml_parser_initialize (&parser))
     {
@@ -274,18 +301,19 @@ xref_rules_yaml_parse (RulesLoader *ld, const char *file, const char *buf, gsize
                             "aliases ('*%s') are not allowed in rule files", (const char *) ev.data.alias.anchor);
           doc->failed = TRUE;
           /* Keep the tree's shape with a null in its place. */
-          n = ynode_new (YNODE_SCALAR, &ev.start_mark);
+          n = ynode_new (doc, YNODE_SCALAR, &ev.start_mark);
           n->style = YAML_PLAIN_SCALAR_STYLE;
-          n->str = g_strdup ("");
+          n->str = g_string_chunk_insert_len (doc->strings, "", 0);
           attach (ld, doc, stack, n);
           break;
 
         case YAML_SCALAR_EVENT:
           check_props (ld, doc, &ev, ev.data.scalar.anchor, ev.data.scalar.tag);
-          n = ynode_new (YNODE_SCALAR, &ev.start_mark);
+          n = ynode_new (doc, YNODE_SCALAR, &ev.start_mark);
           n->style = ev.data.scalar.style;
           n->len = ev.data.scalar.length;
-          n->str = g_strndup ((const char *) ev.data.scalar.value, ev.data.scalar.length);
+          n->str = g_string_chunk_insert_len (doc->strings, (const char *) ev.data.scalar.value,
+                                              (gssize) ev.data.scalar.length);
           attach (ld, doc, stack, n);
           break;
 
@@ -306,10 +334,7 @@ xref_rules_yaml_parse (RulesLoader *ld, const char *file, const char *buf, gsize
             }
           {
             Frame f = { 0 };
-            f.node = ynode_new (ev.type == YAML_SEQUENCE_START_EVENT ? YNODE_SEQ : YNODE_MAP, &ev.start_mark);
-            f.node->items = g_ptr_array_new_with_free_func ((GDestroyNotify) ynode_free);
-            if (f.node->kind == YNODE_MAP)
-              f.keys = g_hash_table_new (g_str_hash, g_str_equal);
+            f.node = ynode_new (doc, ev.type == YAML_SEQUENCE_START_EVENT ? YNODE_SEQ : YNODE_MAP, &ev.start_mark);
             f.want_key = TRUE;
             g_array_append_val (stack, f);
           }

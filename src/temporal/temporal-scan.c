@@ -78,18 +78,16 @@ dot_follows (const Scan *s, guint i)
   return i + 1 < s->n && strcmp (s->t[i + 1].form, ".") == 0 && s->t[i + 1].start == s->t[i].end;
 }
 
-/* Looks key up in a rule table whose keys are interned strings.  Keys
- * built here ("feb.", "a few") are looked up through the quark table so
- * that nothing new is interned for words of the text. */
+/* Looks key up in a rule table whose keys are interned strings (the
+ * tables hash pointers, so the key must be the interned copy). */
 static gboolean
 table_get (GHashTable *table, const char *key, gpointer *value)
 {
-  GQuark q;
+  const char *interned;
 
-  if (table == NULL || key == NULL)
+  if (table == NULL || key == NULL || (interned = xref_intern_try (key)) == NULL)
     return FALSE;
-  q = g_quark_try_string (key);
-  return g_hash_table_lookup_extended (table, q != 0 ? g_quark_to_string (q) : key, NULL, value);
+  return g_hash_table_lookup_extended (table, interned, NULL, value);
 }
 
 static guint
@@ -141,7 +139,7 @@ part_at (const Scan *s, guint i)
 {
   for (gsize k = 0; k < G_N_ELEMENTS (parts_of_day); k++)
     if (is_word (s, i, parts_of_day[k].word))
-      return g_intern_static_string (parts_of_day[k].part);
+      return xref_intern (parts_of_day[k].part);
   return NULL;
 }
 
@@ -364,7 +362,7 @@ unit_of (const Scan *s, const char *word, gboolean *plural)
       gsize len = strlen (word);
       *plural = len > 1 && word[len - 1] == 's';
     }
-  return g_intern_string (v);
+  return xref_intern (v);
 }
 
 static const char *
@@ -922,7 +920,7 @@ m_anchored (const Scan *s, guint i, XrefRawTimex *r)
   if (is_word (s, i, "that") && is_word (s, i + 1, "day"))
     {
       r->kind = XREF_RAW_ANCHORED;
-      r->unit = g_intern_static_string ("D");
+      r->unit = xref_intern ("D");
       r->has_rel = TRUE;
       r->rel = 0;
       return 2;
@@ -1000,7 +998,7 @@ m_relative (const Scan *s, guint i, XrefRawTimex *r)
   if (is_kind (s, k, XREF_TOKEN_WORD) && table_get (s->rules->seasons, nm (s, k), &season) && season != NULL)
     {
       r->kind = XREF_RAW_CAL;
-      r->season = g_intern_string (season);
+      r->season = xref_intern (season);
       return k + 1 - i;
     }
   if ((part = part_at (s, k)) != NULL && (rel == 0 || (rel == -1 && strcmp (part, "NI") == 0)))
@@ -1035,7 +1033,7 @@ m_deictic (const Scan *s, guint i, XrefRawTimex *r)
         r->rel = words[w].days;
         r->has_rel = TRUE;
         if (strcmp (words[w].word, "tonight") == 0)
-          r->part = g_intern_static_string ("NI");
+          r->part = xref_intern ("NI");
         else if ((part = part_at (s, i + 1)) != NULL)
           {
             r->part = part;
@@ -1073,14 +1071,14 @@ m_ref (const Scan *s, guint i, XrefRawTimex *r)
       if (refs[k].after_at && !(i > 0 && is_word (s, i - 1, "at")))
         continue;
       r->kind = XREF_RAW_REF;
-      r->value = g_intern_static_string (refs[k].value);
+      r->value = xref_intern (refs[k].value);
       return refs[k].w2 != NULL ? 2 : 1;
     }
   /* "recent years", "recent months"; "recent" alone qualifies anything */
   if (is_word (s, i, "recent") && unit_at (s, i + 1, &plural) != NULL && plural)
     {
       r->kind = XREF_RAW_REF;
-      r->value = g_intern_static_string ("PAST_REF");
+      r->value = xref_intern ("PAST_REF");
       return 2;
     }
   return 0;
@@ -1111,7 +1109,7 @@ m_set (const Scan *s, guint i, XrefRawTimex *r)
       {
         /* ("Daily Mail" is a name) */
         r->kind = XREF_RAW_SET;
-        r->unit = g_intern_static_string (adverbs[a].unit);
+        r->unit = xref_intern (adverbs[a].unit);
         r->amount = 1;
         return 1;
       }
@@ -1124,7 +1122,7 @@ m_set (const Scan *s, guint i, XrefRawTimex *r)
           char buf[32];
           g_snprintf (buf, sizeof buf, "XXXX-WXX-%d", w);
           r->kind = XREF_RAW_SET;
-          r->value = g_intern_string (buf);
+          r->value = xref_intern (buf);
           return 1 + len;
         }
       gboolean abbrev;
@@ -1133,7 +1131,7 @@ m_set (const Scan *s, guint i, XrefRawTimex *r)
           char buf[32];
           g_snprintf (buf, sizeof buf, "XXXX-%02d", m);
           r->kind = XREF_RAW_SET;
-          r->value = g_intern_string (buf);
+          r->value = xref_intern (buf);
           return 1 + len;
         }
       r->amount = 1;
@@ -1252,7 +1250,7 @@ m_season (const Scan *s, guint i, XrefRawTimex *r)
     k++;
   if (!is_kind (s, k, XREF_TOKEN_WORD) || !table_get (s->rules->seasons, nm (s, k), &season) || season == NULL)
     return 0;
-  r->season = g_intern_string (season);
+  r->season = xref_intern (season);
   if (year_at (s, k + 1, &year))
     {
       r->year = year;
@@ -1336,7 +1334,7 @@ m_hyphen_word (const Scan *s, guint i, XrefRawTimex *r)
       else if (!decade_word (rest, &r->decade))
         return 0;
       r->kind = XREF_RAW_CAL;
-      r->mod = g_intern_static_string (prefixes[p].mod);
+      r->mod = xref_intern (prefixes[p].mod);
       return 1;
     }
 
@@ -1436,7 +1434,7 @@ m_cal_mod (const Scan *s, guint i, XrefRawTimex *r)
           r->unit = unit;
           r->has_rel = TRUE;
           r->rel = 0;
-          r->mod = g_intern_static_string (cal_mods[m].mod);
+          r->mod = xref_intern (cal_mods[m].mod);
           return k + 2;
         }
       sub = match_core (s, i + k, &d);
@@ -1465,7 +1463,7 @@ m_cal_mod (const Scan *s, guint i, XrefRawTimex *r)
           continue;
         }
       *r = d;
-      r->mod = g_intern_static_string (cal_mods[m].mod);
+      r->mod = xref_intern (cal_mods[m].mod);
       return k + sub;
     }
   return 0;
@@ -1497,7 +1495,7 @@ m_dur_mod (const Scan *s, guint i, XrefRawTimex *r)
       else
         continue;
       *r = d;
-      r->mod = g_intern_static_string (dur_mods[m].mod);
+      r->mod = xref_intern (dur_mods[m].mod);
       return k + sub;
     }
   return 0;

@@ -107,7 +107,7 @@ week_value (const XrefDate *d, const char *suffix, XrefDate *year_out)
     g_date_subtract_days (&g, (guint) (wd - 4));
   g_snprintf (buf, sizeof buf, "%04d-W%02u%s", g_date_get_year (&g), week, suffix);
   year_out->year = g_date_get_year (&g);
-  return g_intern_string (buf);
+  return xref_intern (buf);
 }
 
 static gint
@@ -287,7 +287,7 @@ duration_value (const char *unit, gdouble amount, gboolean vague)
   else
     g_ascii_formatd (num, sizeof num, "%.6g", amount);
   g_snprintf (buf, sizeof buf, "P%s%s%s", time ? "T" : "", num, code);
-  return g_intern_string (buf);
+  return xref_intern (buf);
 }
 
 typedef struct {
@@ -303,14 +303,14 @@ static const char *
 date_value (const XrefDate *d)
 {
   const char *v = xref_date_to_iso (d);
-  return v != NULL ? v : g_intern_static_string ("XXXX-XX-XX");
+  return v != NULL ? v : xref_intern ("XXXX-XX-XX");
 }
 
 static const char *
 with_part (const char *date, const char *part)
 {
   g_autofree char *s = g_strdup_printf ("%sT%s", date, part);
-  return g_intern_string (s);
+  return xref_intern (s);
 }
 
 static const char *
@@ -321,7 +321,7 @@ resolve_cal (const XrefRawTimex *r, const Ctx *c, XrefDate *date)
   if (r->decade > 0)
     {
       g_snprintf (buf, sizeof buf, "%03d", r->decade);
-      return g_intern_string (buf);
+      return xref_intern (buf);
     }
   if (r->season != NULL)
     {
@@ -333,7 +333,7 @@ resolve_cal (const XrefRawTimex *r, const Ctx *c, XrefDate *date)
         }
       else
         g_snprintf (buf, sizeof buf, "XXXX-%s", r->season);
-      return g_intern_string (buf);
+      return xref_intern (buf);
     }
   if (r->quarter > 0)
     {
@@ -345,7 +345,7 @@ resolve_cal (const XrefRawTimex *r, const Ctx *c, XrefDate *date)
         }
       else
         g_snprintf (buf, sizeof buf, "XXXX-Q%d", r->quarter);
-      return g_intern_string (buf);
+      return xref_intern (buf);
     }
 
   date->year = r->year;
@@ -384,7 +384,7 @@ resolve_relative (const XrefRawTimex *r, const XrefDate *from, gint n, gboolean 
           *date = d;
           return date_value (&d);
         }
-      return g_intern_static_string ("XXXX-XX-XX");
+      return xref_intern ("XXXX-XX-XX");
     }
   if (strcmp (u, "W") == 0 || strcmp (u, "WE") == 0)
     {
@@ -406,7 +406,7 @@ resolve_relative (const XrefRawTimex *r, const XrefDate *from, gint n, gboolean 
         }
       else
         g_snprintf (buf, sizeof buf, "XXXX-WXX%s", suffix);
-      return g_intern_string (buf);
+      return xref_intern (buf);
     }
   if (strcmp (u, "M") == 0)
     {
@@ -419,9 +419,9 @@ resolve_relative (const XrefRawTimex *r, const XrefDate *from, gint n, gboolean 
         {
           date->year = from->year;
           g_snprintf (buf, sizeof buf, "%04d-XX", from->year);
-          return g_intern_string (buf);
+          return xref_intern (buf);
         }
-      return g_intern_static_string ("XXXX-XX");
+      return xref_intern ("XXXX-XX");
     }
   if (strcmp (u, "Q") == 0)
     {
@@ -430,15 +430,15 @@ resolve_relative (const XrefRawTimex *r, const XrefDate *from, gint n, gboolean 
           gint q = (from->year * 4 + (from->month - 1) / 3) + n;
           date->year = q / 4;
           g_snprintf (buf, sizeof buf, "%04d-Q%d", q / 4, q % 4 + 1);
-          return g_intern_string (buf);
+          return xref_intern (buf);
         }
       if (from->year > 0 && n == 0)
         {
           date->year = from->year;
           g_snprintf (buf, sizeof buf, "%04d-QX", from->year);
-          return g_intern_string (buf);
+          return xref_intern (buf);
         }
-      return g_intern_static_string ("XXXX-QX");
+      return xref_intern ("XXXX-QX");
     }
   if (strcmp (u, "DE") == 0 || strcmp (u, "CE") == 0)
     {
@@ -446,9 +446,9 @@ resolve_relative (const XrefRawTimex *r, const XrefDate *from, gint n, gboolean 
       if (from->year > 0)
         {
           g_snprintf (buf, sizeof buf, decade ? "%03d" : "%02d", (decade ? from->year / 10 : from->year / 100) + n);
-          return g_intern_string (buf);
+          return xref_intern (buf);
         }
-      return g_intern_static_string (decade ? "XXX" : "XX");
+      return xref_intern (decade ? "XXX" : "XX");
     }
   /* Y, and anything else counted in years */
   if (from->year > 0)
@@ -456,7 +456,7 @@ resolve_relative (const XrefRawTimex *r, const XrefDate *from, gint n, gboolean 
       date->year = from->year + n;
       return date_value (date);
     }
-  return g_intern_static_string ("XXXX");
+  return xref_intern ("XXXX");
 }
 
 /* Resolves one raw expression.  TIME expressions get their day later. */
@@ -485,7 +485,7 @@ resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
         {
           char buf[32];
           g_snprintf (buf, sizeof buf, "XXXX-WXX-%d", r->weekday);
-          t->value = g_intern_string (buf);
+          t->value = xref_intern (buf);
         }
       break;
 
@@ -496,9 +496,9 @@ resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
           day_precision = TRUE;
         }
       else if (r->rel == 0 && r->part == NULL)
-        t->value = g_intern_static_string ("PRESENT_REF");
+        t->value = xref_intern ("PRESENT_REF");
       else
-        t->value = g_intern_static_string ("XXXX-XX-XX");
+        t->value = xref_intern ("XXXX-XX-XX");
       break;
 
     case XREF_RAW_ANCHORED:
@@ -521,7 +521,7 @@ resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
             && (xref_date_is_complete (&c->doc) || (c->doc.year > 0 && strcmp (r->unit, "Y") == 0)))
           t->value = resolve_relative (r, &c->doc, -n, TRUE, &date);
         else
-          t->value = g_intern_static_string ("PAST_REF");
+          t->value = xref_intern ("PAST_REF");
         day_precision = date.month > 0 && date.day > 0;
       }
       break;
@@ -554,7 +554,7 @@ resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
           if (day.month > 0 || r->month > 0)
             g_strlcpy (buf, date_value (&day), sizeof buf);
           g_autofree char *v = g_strdup_printf ("%sT%02d:%02d", buf, r->hour, r->minute < 0 ? 0 : r->minute);
-          t->value = g_intern_string (v);
+          t->value = xref_intern (v);
         }
       break;
     }
@@ -599,7 +599,7 @@ resolve_time (const XrefRawTimex *r, const XrefDocument *doc, guint index, XrefT
     day = &doc->date;
   g_snprintf (buf, sizeof buf, "%sT%02d:%02d", day != NULL ? xref_date_to_iso (day) : "XXXX-XX-XX", r->hour,
               r->minute < 0 ? 0 : r->minute);
-  t->value = g_intern_string (buf);
+  t->value = xref_intern (buf);
 }
 
 static void

@@ -58,7 +58,7 @@ is_abbreviation (const XrefRules *rules, const XrefToken *word)
       if (n == 0 || buf[n - 1] != '.')
         buf[n++] = '.';
       buf[n] = '\0';
-      key = g_quark_try_string (buf) != 0 ? g_intern_string (buf) : NULL;
+      key = xref_intern_try (buf);
       if (key != NULL && g_hash_table_contains (rules->abbreviations, key))
         return TRUE;
     }

@@ -339,7 +339,7 @@ emit (GArray *tokens, GString *scratch, const char *text, const char *s, const c
 
   g_string_truncate (scratch, 0);
   g_string_append_len (scratch, s, e - s);
-  t.form = g_intern_string (scratch->str);
+  t.form = xref_intern (scratch->str);
 
   g_string_truncate (scratch, 0);
   for (const char *p = s; p < e;)
@@ -380,7 +380,7 @@ emit (GArray *tokens, GString *scratch, const char *text, const char *s, const c
     }
   if (letters >= 2 && upper == letters)
     t.flags |= XREF_TOKEN_ALLCAPS;
-  t.norm = g_intern_string (scratch->str);
+  t.norm = xref_intern (scratch->str);
   t.flags |= flags;
   g_array_append_val (tokens, t);
 }

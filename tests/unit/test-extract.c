@@ -612,7 +612,7 @@ test_claim_slot (void **state)
   assert_int_equal (doc->claims->len, 1);
   c = g_ptr_array_index (doc->claims, 0);
   assert_string_equal (xref_claim_slot (c, "location")->value, "germany");
-  assert_string_equal (xref_claim_slot (c, g_intern_string ("timeline"))->value, "PXM");
+  assert_string_equal (xref_claim_slot (c, xref_intern ("timeline"))->value, "PXM");
   assert_null (xref_claim_slot (c, "recipient"));
   assert_null (xref_claim_slot (c, NULL));
   assert_null (xref_claim_slot (NULL, "location"));

@@ -81,7 +81,7 @@ doc_at (GPtrArray *docs, guint i)
 static const char *
 intern_or_null (const char *s)
 {
-  return s != NULL ? g_intern_string (s) : NULL;
+  return s != NULL ? xref_intern (s) : NULL;
 }
 
 static gint
@@ -109,7 +109,7 @@ add_claim (XrefDocument *doc, const char *actor, const char *action, const char 
   c->action = (XrefArg) { intern_or_null (action), base + 10, base + 15, NULL };
   c->object = (XrefArg) { intern_or_null (object), base + 20, base + 25, NULL };
   if (date != NULL)
-    c->date = (XrefArg) { g_intern_string (date), base + 30, base + 40, NULL };
+    c->date = (XrefArg) { xref_intern (date), base + 30, base + 40, NULL };
   c->slots = g_array_new (FALSE, TRUE, sizeof (XrefSlotValue));
   c->polarity = polarity;
   c->modality = XREF_MODALITY_ASSERTED;
@@ -120,8 +120,8 @@ add_claim (XrefDocument *doc, const char *actor, const char *action, const char 
     {
       g_auto (GStrv) kv = g_strsplit (sv, "=", 2);
       XrefSlotValue v = { 0 };
-      v.slot = g_intern_string (kv[0]);
-      v.value = g_intern_string (kv[1]);
+      v.slot = xref_intern (kv[0]);
+      v.value = xref_intern (kv[1]);
       v.start = base + 50 + c->slots->len * 10;
       v.end = v.start + 5;
       g_array_append_val (c->slots, v);

@@ -81,7 +81,7 @@ static XrefArg
 arg (const XrefDocument *doc, const char *id, const char *needle, const char *rule)
 {
   XrefSpan s = span_of (doc, needle);
-  return (XrefArg) { g_intern_string (id), s.start, s.end, rule != NULL ? g_intern_string (rule) : NULL };
+  return (XrefArg) { xref_intern (id), s.start, s.end, rule != NULL ? xref_intern (rule) : NULL };
 }
 
 /* A claim spanning the whole first line of doc, appended to doc->claims. */
@@ -105,8 +105,8 @@ static void
 slot_add (XrefClaim *c, const char *slot, const char *value, const char *needle)
 {
   XrefSpan s = span_of (c->doc, needle);
-  XrefSlotValue v = { g_intern_string (slot), g_intern_string (value), s.start, s.end,
-                      g_intern_string ("slot:location") };
+  XrefSlotValue v = { xref_intern (slot), xref_intern (value), s.start, s.end,
+                      xref_intern ("slot:location") };
   g_array_append_val (c->slots, v);
 }
 
@@ -117,12 +117,12 @@ row_add (Fixture *f, const char *actor, const char *action, const char *object, 
   XrefRow *r = g_new0 (XrefRow, 1);
 
   r->id = g_strdup_printf ("r%u", f->rows->len + 1);
-  r->actor = g_intern_string (actor);
-  r->action = g_intern_string (action);
-  r->object = object != NULL ? g_intern_string (object) : NULL;
-  r->slot = g_intern_string (slot);
+  r->actor = xref_intern (actor);
+  r->action = xref_intern (action);
+  r->object = object != NULL ? xref_intern (object) : NULL;
+  r->slot = xref_intern (slot);
   r->verdict = verdict;
-  r->rule = g_intern_string (rule);
+  r->rule = xref_intern (rule);
   r->note = g_strdup (note);
   r->sources = g_array_new (FALSE, TRUE, sizeof (XrefSource));
   g_ptr_array_add (f->rows, r);
@@ -138,7 +138,7 @@ source_add (XrefRow *r, const XrefDocument *doc, const XrefClaim *c, const char 
   if (value != NULL)
     {
       XrefSpan sp = span_of (doc, needle);
-      s.value = g_intern_string (value);
+      s.value = xref_intern (value);
       s.start = sp.start;
       s.end = sp.end;
       r->n_states++;
@@ -199,8 +199,8 @@ setup_clean (void **state)
   ca->modality = XREF_MODALITY_PLANNED;
   slot_add (ca, "location", "third-country", "a third country");
   slot_add (ca, "timeline", "PXM", "several months");
-  g_ptr_array_add (ca->rules, (gpointer) g_intern_string ("action:train"));
-  g_ptr_array_add (ca->rules, (gpointer) g_intern_string ("slot:location"));
+  g_ptr_array_add (ca->rules, (gpointer) xref_intern ("action:train"));
+  g_ptr_array_add (ca->rules, (gpointer) xref_intern ("slot:location"));
 
   cb = claim_add (b);
   cb->actor = arg (b, "us-government", "the Pentagon", NULL);
@@ -717,8 +717,8 @@ test_json_extract (void **state)
   XrefDocument *a = g_ptr_array_index (f->docs, 0);
   XrefSentence sent = { 0, strlen (a->text) - 1, 0, 0, XREF_SENTENCE_PARA };
   XrefSpan ts = span_of (a, "several months");
-  XrefTimex tx = { ts.start, ts.end, 0, 2, 0, XREF_TIMEX_DURATION, g_intern_string ("PXM"),
-                   g_intern_string ("APPROX"), { 0, 0, 0 } };
+  XrefTimex tx = { ts.start, ts.end, 0, 2, 0, XREF_TIMEX_DURATION, xref_intern ("PXM"),
+                   xref_intern ("APPROX"), { 0, 0, 0 } };
   XrefTimex tx2 = tx;
   g_autofree char *out = NULL;
   json_t *root, *d, *t;
@@ -727,7 +727,7 @@ test_json_extract (void **state)
   g_array_append_val (a->timexes, tx);
   tx2.mod = NULL;
   tx2.type = XREF_TIMEX_SET;
-  tx2.value = g_intern_string ("P1M");
+  tx2.value = xref_intern ("P1M");
   g_array_append_val (a->timexes, tx2);
   f->report.extract = TRUE;
   f->report.rows = NULL;

@@ -467,7 +467,7 @@ test_at (void **state)
   assert_null (xref_temporal_at (doc, doc->len + 10));
   assert_null (xref_temporal_at (NULL, 0));
   /* values are interned: compare with == */
-  assert_ptr_equal (t->value, g_intern_string ("XXXX-WXX-5"));
+  assert_ptr_equal (t->value, xref_intern ("XXXX-WXX-5"));
 }
 
 /* Tagging twice gives the same timexes, not twice as many. */
