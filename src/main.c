@@ -18,6 +18,8 @@ typedef struct {
   char *color;
   gint width;
   gboolean version;
+  gint jobs;
+  gboolean stats;
   char **paths;
 } Options;
 
@@ -40,7 +42,9 @@ static const char summary[] =
   "\n"
   "Commands:\n"
   "  xref [OPTION…] PATH…          the discrepancy table of the articles in PATH\n"
-  "  xref extract [OPTION…] PATH…  the claims of each article, without matching";
+  "  xref extract [OPTION…] PATH…  the claims of each article, without matching\n"
+  "  xref rules check [DIR…]        validate rule folders and summarise them\n"
+  "  xref rules test [DIR…]         run the examples embedded in rule files";
 
 static const char description[] =
   "Formats: table (default), json, md, csv, html.\n"
@@ -111,6 +115,7 @@ main (int argc, char **argv)
   guint only = 0, fail_on = 0;
   XrefReport report = { 0 };
   int status = XREF_EXIT_OK;
+  gint64 t_start, t_rules = 0;
 
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: table, json, md, csv, html", "FORMAT" },
@@ -122,12 +127,19 @@ main (int argc, char **argv)
       "VERDICTS" },
     { "color", 0, 0, G_OPTION_ARG_STRING, &o.color, "Colour the table: auto, always, never", "WHEN" },
     { "width", 'w', 0, G_OPTION_ARG_INT, &o.width, "Table width in columns (default: the terminal's)", "N" },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "Worker threads (default: the number of processors)", "N" },
+    { "stats", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o.stats, "Print figures for the benchmark on stderr",
+      NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &o.version, "Print the version and exit", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.paths, NULL, "PATH…" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
 
   setlocale (LC_ALL, "");
+
+  /* Commands with options of their own. */
+  if (argc > 1 && strcmp (argv[1], "rules") == 0)
+    return xref_cmd_rules (argc - 2, argv + 2);
 
   ctx = g_option_context_new ("[extract] PATH…");
   g_option_context_set_summary (ctx, summary);
@@ -182,10 +194,21 @@ main (int argc, char **argv)
       return status;
     }
 
+  if (o.jobs < 0)
+    {
+      fprintf (stderr, "xref: error: --jobs must be 0 or more (see xref --help)\n");
+      options_clear (&o);
+      return XREF_EXIT_ERROR;
+    }
+  t_start = g_get_monotonic_time ();
   run = xref_run_new ();
+  run->jobs = (guint) o.jobs;
+  run->slim = !extract;
+  run->progress = isatty (STDERR_FILENO);
   rule_dirs = xref_run_rule_dirs ((const char *const *) o.paths, (const char *const *) o.rules,
                                   o.no_default_rules, &error);
   if (rule_dirs == NULL || !xref_run_load_rules (run, (const char *const *) rule_dirs, &error)
+      || !(t_rules = g_get_monotonic_time (), TRUE)
       || !xref_run_extract (run, (const char *const *) o.paths, g_strv_length (o.paths), &error))
     {
       status = fail (error);
@@ -222,6 +245,11 @@ main (int argc, char **argv)
       return status;
     }
 
+  if (o.stats)
+    fprintf (stderr, "xref: stats: documents %u claims %u rows %u words %" G_GUINT64_FORMAT " bytes %" G_GUINT64_FORMAT
+             " rules_ms %.1f total_ms %.1f\n", run->documents->len, xref_run_n_claims (run),
+             run->rows != NULL ? run->rows->len : 0, run->n_words, run->n_bytes, (t_rules - t_start) / 1e3,
+             (g_get_monotonic_time () - t_start) / 1e3);
   options_clear (&o);
   return status;
 }

@@ -59,6 +59,9 @@ typedef struct {
   GPtrArray *slots;        /* interned slot ids that apply to this action */
   GPtrArray *key_slots;    /* interned slot ids whose omission is reported */
   GPtrArray *antonyms;     /* interned action ids contradicting this one */
+  GPtrArray *related;      /* interned action ids of the same undertaking
+                              (deploy → train): match compares the duration
+                              slots both list across them as one timeline */
   XrefRuleOrigin origin;
 } XrefAction;
 

@@ -12,6 +12,20 @@ typedef struct {
   GPtrArray *documents;    /* XrefDocument*, owned, corpus order */
   GPtrArray *rows;         /* XrefRow*, owned; NULL until xref_run_match */
   guint n_skipped;         /* files that could not be read (warned about) */
+
+  /* Settings read by xref_run_extract (xref_run_new sets the defaults). */
+  guint jobs;              /* worker threads over documents; 0 (default) =
+                              the number of processors */
+  gboolean slim;           /* drop each document's tokens, sentences,
+                              timexes, regions and headings once its claims
+                              are extracted (the discrepancy report reads
+                              only claims and text); default FALSE */
+  gboolean progress;       /* a progress line on stderr when it is a
+                              terminal and the run takes over a second */
+
+  /* Figures of the last xref_run_extract (for `make bench`). */
+  guint64 n_bytes;         /* bytes of the documents kept */
+  guint64 n_words;         /* WORD and NUMBER tokens of those documents */
 } XrefRun;
 
 XrefRun *xref_run_new (void);
@@ -32,7 +46,11 @@ gboolean xref_run_load_rules (XrefRun *run, const char *const *dirs, GError **er
 /* Walks paths and runs ingest, text, temporal and extract on every article,
  * then the corpus-level date pass.  Unreadable or binary files are warned
  * about and skipped.  FALSE with XREF_ERROR_INPUT only when a path does not
- * exist. */
+ * exist.  Documents are processed by run->jobs threads; the result (and so
+ * every report) is identical whatever the number of threads: documents keep
+ * corpus order, and a document's claims depend only on it, the rules and
+ * the corpus year pass (run before any document that pass can change is
+ * extracted). */
 gboolean xref_run_extract (XrefRun *run, const char *const *paths, guint n_paths, GError **error);
 
 /* Matches the claims of every document into run->rows. */

@@ -24,10 +24,9 @@ starts_with_apostrophe (const char *s)
  * gives (one WORD per run of letters; flags as it sets them), without its
  * Unicode classification, so that a rule set with tens of thousands of
  * names loads quickly.  NULL when text is not of that simple shape. */
-static GArray *
-simple_tokens (const char *text)
+static gboolean
+simple_tokens (const char *text, GArray *toks)
 {
-  GArray *toks;
   char buf[128];
   gsize i = 0;
 
@@ -37,11 +36,10 @@ simple_tokens (const char *text)
         continue;
       /* a single space between two words, or the end after a word */
       if (p == text || !g_ascii_isalpha (p[-1]) || (*p != '\0' && (*p != ' ' || !g_ascii_isalpha (p[1]))))
-        return NULL;
+        return FALSE;
       if (*p == '\0')
         break;
     }
-  toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
   while (text[i] != '\0')
     {
       XrefToken t = { 0 };
@@ -54,18 +52,23 @@ simple_tokens (const char *text)
         }
       if (j - i >= sizeof buf)
         {
-          g_array_unref (toks);
-          return NULL;
+          g_array_set_size (toks, 0);
+          return FALSE;
         }
       t.start = i;
       t.end = j;
       t.kind = XREF_TOKEN_WORD;
       memcpy (buf, text + i, j - i);
       buf[j - i] = '\0';
-      t.form = xref_intern (buf);
-      for (gsize k = 0; k < j - i; k++)
-        buf[k] = g_ascii_tolower (buf[k]);
-      t.norm = xref_intern (buf);
+      t.form = xref_intern_len (buf, j - i);
+      if (upper == 0)
+        t.norm = t.form;
+      else
+        {
+          for (gsize k = 0; k < j - i; k++)
+            buf[k] = g_ascii_tolower (buf[k]);
+          t.norm = xref_intern_len (buf, j - i);
+        }
       if (g_ascii_isupper (text[i]))
         t.flags |= XREF_TOKEN_CAPITALISED;
       if (j - i >= 2 && upper == j - i)
@@ -73,17 +76,24 @@ simple_tokens (const char *text)
       g_array_append_val (toks, t);
       i = text[j] == ' ' ? j + 1 : j;
     }
-  return toks;
+  return TRUE;
 }
 
 GArray *
 xref_rules_phrase_tokens (const char *text)
 {
-  GArray *toks = simple_tokens (text);
+  GArray *toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
 
-  if (toks != NULL)
-    return toks;
-  toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  xref_rules_phrase_tokens_into (text, toks);
+  return toks;
+}
+
+void
+xref_rules_phrase_tokens_into (const char *text, GArray *toks)
+{
+  g_array_set_size (toks, 0);
+  if (simple_tokens (text, toks))
+    return;
 
   /* A clitic ("'ll", "'s") is one only after a word: split it behind a
    * stand-in word, then drop the stand-in. */
@@ -95,12 +105,11 @@ xref_rules_phrase_tokens (const char *text)
           && g_array_index (toks, XrefToken, 1).kind == XREF_TOKEN_WORD)
         {
           g_array_remove_index (toks, 0);
-          return toks;
+          return;
         }
       g_array_set_size (toks, 0);
     }
   xref_tokenize (text, 0, strlen (text), toks);
-  return toks;
 }
 
 static void
@@ -146,16 +155,18 @@ cmp_action (gconstpointer a, gconstpointer b)
 
 /* ---- entities ---------------------------------------------------------- */
 
+/* Entity matches live in the table's own memory (a table may hold tens of
+ * thousands of names): no value_free. */
 static void
 add_entity_phrases (RulesLoader *ld, XrefPhraseTable *t, const RulesEntity *e, GArray *strs, XrefMentionKind kind,
-                    const char *rule)
+                    const char *rule, GArray *toks)
 {
   for (guint i = 0; strs != NULL && i < strs->len; i++)
     {
       const RulesStr *s = &g_array_index (strs, RulesStr, i);
-      g_autoptr (GArray) toks = xref_rules_phrase_tokens (s->text);
-      XrefEntityMatch *m = g_new0 (XrefEntityMatch, 1);
+      XrefEntityMatch *m = xref_phrase_table_alloc (t, sizeof (XrefEntityMatch));
 
+      xref_rules_phrase_tokens_into (s->text, toks);
       m->entity = &e->pub;
       m->kind = kind;
       m->rule = rule;
@@ -167,8 +178,9 @@ static XrefPhraseTable *
 entity_table (RulesLoader *ld)
 {
   XrefRules *r = ld->rules;
-  XrefPhraseTable *t = xref_phrase_table_new (r->word_classes, g_free);
+  XrefPhraseTable *t = xref_phrase_table_new (r->word_classes, NULL);
   g_autoptr (GPtrArray) ents = in_order (r->entities, cmp_entity);
+  g_autoptr (GArray) toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
 
   for (guint i = 0; i < ents->len; i++)
     {
@@ -176,9 +188,9 @@ entity_table (RulesLoader *ld)
       g_autofree char *rule_s = g_strconcat ("entity:", e->pub.id, NULL);
       const char *rule = xref_intern (rule_s);
 
-      add_entity_phrases (ld, t, e, e->aliases, XREF_MENTION_ALIAS, rule);
-      add_entity_phrases (ld, t, e, e->roles, XREF_MENTION_ROLE, rule);
-      add_entity_phrases (ld, t, e, e->demonyms, XREF_MENTION_DEMONYM, rule);
+      add_entity_phrases (ld, t, e, e->aliases, XREF_MENTION_ALIAS, rule, toks);
+      add_entity_phrases (ld, t, e, e->roles, XREF_MENTION_ROLE, rule, toks);
+      add_entity_phrases (ld, t, e, e->demonyms, XREF_MENTION_DEMONYM, rule, toks);
     }
   xref_phrase_table_freeze (t);
   return t;

@@ -110,6 +110,7 @@ xref_rules_action_free (RulesAction *a)
   g_ptr_array_unref (a->pub.slots);
   g_ptr_array_unref (a->pub.key_slots);
   g_ptr_array_unref (a->pub.antonyms);
+  g_clear_pointer (&a->pub.related, g_ptr_array_unref);
   g_array_unref (a->verbs);
   g_array_unref (a->nouns);
   g_array_unref (a->refs);
@@ -404,24 +405,18 @@ merge_file (RulesLoader *ld)
 
 /* ---- files and folders ------------------------------------------------- */
 
-gint64 T_parse, T_schema, T_merge, T_free, T_refs, T_compile, T_rest;
 static void
 load_text (RulesLoader *ld, const char *name, const char *text, gsize len)
 {
   YDoc *doc;
-  gint64 t0 = g_get_monotonic_time (), t1, t2, t3;
 
   doc = xref_rules_yaml_parse (ld, name, text, len);
-  t1 = g_get_monotonic_time (); T_parse += t1 - t0;
   if (doc->failed)
     ld->yaml_failed = TRUE;
   else
     xref_rules_schema_apply (ld, doc);
-  t2 = g_get_monotonic_time (); T_schema += t2 - t1;
   merge_file (ld);
-  t3 = g_get_monotonic_time (); T_merge += t3 - t2;
   xref_rules_ydoc_free (doc);
-  T_free += g_get_monotonic_time () - t3;
 }
 
 static void
@@ -529,9 +524,9 @@ check_refs (RulesLoader *ld, GArray *refs)
 
 /* Depth-first search of part_of links; colour 1 = on the path, 2 = done. */
 static void
-visit_part_of (RulesLoader *ld, RulesEntity *e, GHashTable *colour, GPtrArray *path)
+visit_part_of (RulesLoader *ld, RulesEntity *e, GPtrArray *path)
 {
-  g_hash_table_insert (colour, (gpointer) e->pub.id, GINT_TO_POINTER (1));
+  e->colour = 1;
   g_ptr_array_add (path, (gpointer) e->pub.id);
   for (guint i = 0; e->refs != NULL && i < e->refs->len; i++)
     {
@@ -544,7 +539,7 @@ visit_part_of (RulesLoader *ld, RulesEntity *e, GHashTable *colour, GPtrArray *p
       next = g_hash_table_lookup (ld->rules->entities, ref->id);
       if (next == NULL)
         continue;
-      c = GPOINTER_TO_INT (g_hash_table_lookup (colour, ref->id));
+      c = (gint) next->colour;
       if (c == 1)
         {
           g_autoptr (GString) cycle = g_string_new (NULL);
@@ -558,10 +553,10 @@ visit_part_of (RulesLoader *ld, RulesEntity *e, GHashTable *colour, GPtrArray *p
                             cycle->str);
         }
       else if (c == 0)
-        visit_part_of (ld, next, colour, path);
+        visit_part_of (ld, next, path);
     }
   g_ptr_array_set_size (path, path->len - 1);
-  g_hash_table_insert (colour, (gpointer) e->pub.id, GINT_TO_POINTER (2));
+  e->colour = 2;
 }
 
 static gint
@@ -585,7 +580,6 @@ check_all_refs (RulesLoader *ld)
   GHashTableIter it;
   gpointer v;
   g_autoptr (GPtrArray) ents = g_ptr_array_new ();
-  g_autoptr (GHashTable) colour = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) path = g_ptr_array_new ();
 
   g_hash_table_iter_init (&it, r->entities);
@@ -618,8 +612,8 @@ check_all_refs (RulesLoader *ld)
   for (guint i = 0; i < ents->len; i++)
     {
       RulesEntity *e = g_ptr_array_index (ents, i);
-      if (g_hash_table_lookup (colour, e->pub.id) == NULL)
-        visit_part_of (ld, e, colour, path);
+      if (e->colour == 0)
+        visit_part_of (ld, e, path);
     }
 }
 
@@ -729,12 +723,9 @@ static XrefRules *
 finish (RulesLoader *ld, GError **error)
 {
   /* References are only meaningful when every file was read. */
-  gint64 t0 = g_get_monotonic_time ();
   if (!ld->yaml_failed)
     check_all_refs (ld);
-  gint64 t1 = g_get_monotonic_time (); T_refs += t1 - t0;
   xref_rules_compile (ld);
-  T_compile += g_get_monotonic_time () - t1;
   if (ld->errors->len > 0)
     {
       report_errors (ld, error);

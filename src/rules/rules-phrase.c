@@ -39,7 +39,11 @@ struct _XrefPhraseTable {
   GHashTable *word_classes;
   GDestroyNotify value_free;
   gboolean frozen;
+  GPtrArray *blocks;       /* memory of xref_phrase_table_alloc (owned) */
+  gsize block_used;        /* bytes used in the last block */
 };
+
+#define BLOCK_SIZE (64 * 1024)
 
 #define WILDCARD_CLASSES                                                                                          \
   (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL                    \
@@ -106,7 +110,36 @@ xref_phrase_table_free (XrefPhraseTable *t)
   g_ptr_array_unref (t->phrases);
   g_hash_table_unref (t->buckets);
   g_clear_pointer (&t->by_words, g_hash_table_unref);
+  g_clear_pointer (&t->blocks, g_ptr_array_unref);
   g_free (t);
+}
+
+gpointer
+xref_phrase_table_alloc (XrefPhraseTable *t, gsize size)
+{
+  gpointer p;
+
+  size = (size + 15) & ~(gsize) 15;
+  if (size > BLOCK_SIZE / 4)
+    {
+      /* big: a block of its own, before the one being filled */
+      p = g_malloc0 (size);
+      if (t->blocks == NULL)
+        t->blocks = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_insert (t->blocks, 0, p);
+      return p;
+    }
+  if (t->blocks == NULL || t->blocks->len == 0 || t->block_used + size > BLOCK_SIZE)
+    {
+      if (t->blocks == NULL)
+        t->blocks = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (t->blocks, g_malloc (BLOCK_SIZE));
+      t->block_used = 0;
+    }
+  p = (char *) g_ptr_array_index (t->blocks, t->blocks->len - 1) + t->block_used;
+  t->block_used += size;
+  memset (p, 0, size);
+  return p;
 }
 
 static gboolean
@@ -182,30 +215,35 @@ xref_phrase_table_add (XrefPhraseTable *t, const XrefToken *tokens, guint n, gpo
   return TRUE;
 }
 
-static gint
-cmp_longest_first (gconstpointer a, gconstpointer b)
-{
-  const Phrase *pa = *(Phrase *const *) a, *pb = *(Phrase *const *) b;
-
-  if (pa->n != pb->n)
-    return pa->n > pb->n ? -1 : 1;
-  return pa->seq < pb->seq ? -1 : pa->seq > pb->seq;
-}
-
 void
 xref_phrase_table_freeze (XrefPhraseTable *t)
 {
-  g_autoptr (GPtrArray) sorted = NULL;
+  g_autofree guint *start = NULL;
+  g_autofree Phrase **order = NULL;
+  guint max_n = 0, len = t->phrases->len;
 
   if (t->frozen)
     return;
-  /* Chained from the last of the order (longest first, then insertion)
-   * to the first, so that each bucket's chain is in that order. */
-  sorted = g_ptr_array_copy (t->phrases, NULL, NULL);
-  g_ptr_array_sort (sorted, cmp_longest_first);
-  for (guint i = sorted->len; i > 0; i--)
+  /* Each bucket chains its phrases longest first, then in insertion order.
+   * A counting sort by length (shortest first, the latest first within a
+   * length) and a prepend to each chain gives that in linear time, however
+   * many phrases share a first word. */
+  for (guint i = 0; i < len; i++)
+    max_n = MAX (max_n, ((Phrase *) g_ptr_array_index (t->phrases, i))->n);
+  start = g_new0 (guint, max_n + 2);
+  for (guint i = 0; i < len; i++)
+    start[((Phrase *) g_ptr_array_index (t->phrases, i))->n + 1]++;
+  for (guint n = 1; n <= max_n + 1; n++)
+    start[n] += start[n - 1];
+  order = g_new (Phrase *, MAX (len, 1));
+  for (guint i = len; i > 0; i--)
     {
-      Phrase *p = g_ptr_array_index (sorted, i - 1);
+      Phrase *p = g_ptr_array_index (t->phrases, i - 1);
+      order[start[p->n]++] = p;
+    }
+  for (guint i = 0; i < len; i++)
+    {
+      Phrase *p = order[i];
       p->next = g_hash_table_lookup (t->buckets, p->words[0].norm);
       g_hash_table_insert (t->buckets, (gpointer) p->words[0].norm, p);
     }

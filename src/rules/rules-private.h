@@ -128,6 +128,7 @@ typedef struct {
   GPtrArray *examples;     /* RulesExample*, owned */
   guint folder;            /* index of the folder it was read from */
   guint seq;               /* definition order over the whole load */
+  guint colour;            /* part_of cycle search: 0 new, 1 on the path, 2 done */
 } RulesEntity;
 
 typedef struct {
@@ -226,6 +227,8 @@ const char *xref_rules_suggest (const char *s, const char *const *words);
  * g_array_unref): xref_tokenize's, except that a phrase starting with an
  * apostrophe ("'ll") is split as a clitic after a word. */
 GArray *xref_rules_phrase_tokens (const char *text);
+/* The same into toks (emptied first). */
+void xref_rules_phrase_tokens_into (const char *text, GArray *toks);
 
 /* Builds the phrase tables of ld->rules from its definitions and ld's
  * lexicon; unusable phrases are recorded as errors. */
@@ -253,6 +256,10 @@ void xref_phrase_table_free (XrefPhraseTable *table);
  * has no words or starts with "*"; value is then freed. */
 gboolean xref_phrase_table_add (XrefPhraseTable *table, const XrefToken *tokens, guint n, gpointer value, gint64 rank,
                                 const char **problem);
+
+/* size bytes (zeroed, aligned for any value) that live as long as the
+ * table: for values of a table made with no value_free. */
+gpointer xref_phrase_table_alloc (XrefPhraseTable *table, gsize size);
 
 /* Sorts every bucket longest first; call once after the last add. */
 void xref_phrase_table_freeze (XrefPhraseTable *table);

@@ -746,7 +746,7 @@ read_entity (Ctx *c, const YNode *n)
   g_ptr_array_add (c->ld->entities, e);
 }
 
-static const char *const action_keys[] = { "id", "verbs", "nouns", "slots", "key", "antonyms", "examples", NULL };
+static const char *const action_keys[] = { "id", "verbs", "nouns", "slots", "key", "antonyms", "related", "examples", NULL };
 
 static void
 read_action (Ctx *c, const YNode *n)
@@ -769,11 +769,13 @@ read_action (Ctx *c, const YNode *n)
   a->pub.slots = g_ptr_array_new ();
   a->pub.key_slots = g_ptr_array_new ();
   a->pub.antonyms = g_ptr_array_new ();
+  a->pub.related = g_ptr_array_new ();
   str_list (c, get (n, "verbs"), "verbs", a->verbs);
   str_list (c, get (n, "nouns"), "nouns", a->nouns);
   ref_list (c, n, "slots", RULES_REF_SLOT, a->pub.slots, a->refs);
   ref_list (c, n, "key", RULES_REF_SLOT, a->pub.key_slots, a->refs);
   ref_list (c, n, "antonyms", RULES_REF_ACTION, a->pub.antonyms, a->refs);
+  ref_list (c, n, "related", RULES_REF_ACTION, a->pub.related, a->refs);
 
   /* A key slot is one whose omission is reported: it must apply. */
   for (guint i = 0; i < a->refs->len; i++)
