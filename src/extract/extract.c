@@ -27,7 +27,10 @@
  *     lede attributed at the end of the next sentence), the date and
  *     durations from the time expressions of its clause, the other slots
  *     from the rules' patterns.  A claim that names nothing (no actor,
- *     object, date or slot) and is not negated is dropped.
+ *     object, date or slot) and is not negated is dropped, unless it is
+ *     an incident named as such ("the fire", "riots broke out").
+ *     Headings and headlines make no claims: they are shown as
+ *     headings, and their names still feed coreference.
  *
  * Spans: every element's span lies inside the claim's sentence; a pronoun
  * gives its own span; a speaker named in another sentence gets an empty
@@ -207,6 +210,8 @@ typedef struct {
   gboolean valid;
   guint last;                   /* last token of its action */
   XrefArg actor;
+  XrefArg object;               /* of a passive: "was shot and killed" */
+  gboolean passive;
   XrefPolarity polarity;
   XrefModality modality;
 } PrevClaim;
@@ -214,7 +219,7 @@ typedef struct {
 typedef struct {
   const char *to, *of, *by, *that, *which, *who, *whom, *whose, *where, *and_, *or_, *if_, *unless;
   const char *poss, *comma, *semicolon, *colon, *period, *dash, *ndash, *hyphen, *lparen, *dquote;
-  const char *according;
+  const char *according, *the, *this_;
   const char *be[10];
   const char *copula[8];
   const char *recipient, *location;
@@ -288,6 +293,8 @@ words_init (Words *w)
   w->lparen = xref_intern ("(");
   w->dquote = xref_intern ("\"");
   w->according = xref_intern ("according");
+  w->the = xref_intern ("the");
+  w->this_ = xref_intern ("this");
   for (guint i = 0; i < G_N_ELEMENTS (w->be); i++)
     w->be[i] = i < G_N_ELEMENTS (be) ? xref_intern (be[i]) : NULL;
   for (guint i = 0; i < G_N_ELEMENTS (w->copula); i++)
@@ -405,6 +412,20 @@ is_relative (const Ctx *c, guint i)
 {
   const char *n = norm (c, i);
   return n == c->w.which || n == c->w.who || n == c->w.whom || n == c->w.that;
+}
+
+/* Words that are prepositions before a noun and subordinators before a
+ * clause ("after the war", "after the army withdrew"): grammar. */
+static gboolean
+is_subordinator (const Ctx *c, guint i)
+{
+  static const char *const words[] = { "after", "before", "since", "until", "once", "although", "though" };
+  const char *n = norm (c, i);
+
+  for (guint k = 0; k < G_N_ELEMENTS (words); k++)
+    if (strcmp (n, words[k]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 /* A word the light tagger may put in a noun phrase: an open-class word
@@ -856,9 +877,29 @@ speech_reading (const Ctx *c, guint a, guint b, guint i, guint len)
          || is_punct (c, k, c->w.period);
 }
 
+/* A headline in title case ("Tara Reid Checks Into Rehab"): three in
+ * four of its longer words are capitalised, so a capital letter does
+ * not mark a name there. */
+static gboolean
+title_case (const Ctx *c, guint a, guint b)
+{
+  guint words = 0, caps = 0;
+
+  for (guint i = a; i < b; i++)
+    if (tk (c, i)->kind == XREF_TOKEN_WORD && g_utf8_strlen (tk (c, i)->norm, -1) > 3)
+      {
+        words++;
+        if (is_capital_word (c, i))
+          caps++;
+      }
+  return words >= 3 && caps * 4 >= words * 3;
+}
+
 static void
 find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
 {
+  gboolean title = (SENT (c, s)->flags & XREF_SENTENCE_HEADING) && title_case (c, a, b);
+
   for (guint i = a; i < b;)
     {
       gconstpointer av = NULL, sv = NULL;
@@ -866,8 +907,10 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
       gboolean ok = TRUE;
 
       /* a capitalised word inside a sentence is a name ("Promises
-       * Treatment Center"), not a verb */
-      if (c->used[i] != 0 || is_quote (c, i) || (is_capital_word (c, i) && !at_start (c, a, i)))
+       * Treatment Center"), not a verb, except in a title-case headline */
+      gboolean name = is_capital_word (c, i) && !at_start (c, a, i) && !title;
+
+      if (c->used[i] != 0 || is_quote (c, i))
         {
           i++;
           continue;
@@ -876,12 +919,54 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
       slen = match_table (c, c->rules->speech_phrases, a, b, i, &sv);
       if (av == NULL || ((const XrefActionMatch *) av)->action == NULL)
         alen = 0;
+      /* a capitalised word inside a sentence is a name, unless the rules
+       * write the phrase capitalised themselves ("the Oscars") */
+      if (name)
+        {
+          const char *lemma = alen > 0 ? ((const XrefActionMatch *) av)->lemma : NULL;
+          slen = 0;
+          if (lemma == NULL || !g_unichar_isupper (g_utf8_get_char (lemma)))
+            alen = 0;
+        }
       if (sv == NULL)
         slen = 0;
       len = MAX (alen, slen);
       for (guint k = i; k < i + len; k++)
         if (c->used[k] & (U_ENTITY | U_MODAL | U_TIMEX))
           ok = FALSE;
+      /* "a rehab program", "fire crews": a noun before a noun modifies
+       * it; the head is what the phrase is about */
+      if (alen > 0 && alen >= slen && ((const XrefActionMatch *) av)->form == XREF_FORM_NOUN && i + alen < b
+          && is_nominal (c, i + alen) && !ends_with (norm (c, i + alen), "ed"))
+        {
+          /* (not "an earthquake struck": a verb follows) */
+          gconstpointer next = NULL;
+          guint nlen = match_table (c, c->rules->action_phrases, a, b, i + alen, &next);
+          if (nlen == 0 || ((const XrefActionMatch *) next)->form == XREF_FORM_NOUN)
+            ok = FALSE;
+        }
+      /* "into direct confrontation": after a preposition (not "to") a
+       * verb form before a noun is an adjective ("with murder" is a
+       * noun, below) */
+      if (alen > 0 && alen >= slen && i > a && (wc (c, i - 1) & XREF_WC_PREPOSITION) && norm (c, i - 1) != c->w.to
+          && ((const XrefActionMatch *) av)->form != XREF_FORM_NOUN
+          && ((const XrefActionMatch *) av)->form != XREF_FORM_GERUND && i + alen < b && is_nominal (c, i + alen))
+        ok = FALSE;
+      if (alen > 0 && alen >= slen && i > a && i + alen < b)
+        {
+          XrefForm f = ((const XrefActionMatch *) av)->form;
+          gconstpointer next = NULL;
+          /* "did not want direct confrontation": a base form after an
+           * open-class word and before a noun is an adjective */
+          if (f == XREF_FORM_BASE && is_nominal (c, i - 1) && is_nominal (c, i + alen))
+            ok = FALSE;
+          /* "the increased shelling": a participle between a determiner
+           * and an action noun describes it */
+          else if ((f == XREF_FORM_PAST || f == XREF_FORM_PARTICIPLE) && (wc (c, i - 1) & XREF_WC_DETERMINER)
+                   && !(wc (c, i - 1) & XREF_WC_CONJUNCTION) && c->ment[i - 1] < 0
+                   && match_table (c, c->rules->action_phrases, a, b, i + alen, &next) > 0)
+            ok = FALSE;
+        }
       if (len == 0 || !ok)
         {
           i++;
@@ -1024,7 +1109,9 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
 
           if (at_start (c, a, i) && e == i + 1)
             skip = k != 0 || ends_with (t->norm, "ed") || ends_with (t->norm, "ing") || ends_with (t->norm, "ly")
-                   || (e < b && is_punct (c, e, c->w.comma));
+                   || (e < b && is_punct (c, e, c->w.comma))
+                   /* "Three inmates escaped": a number word, below */
+                   || (c->rules->numbers != NULL && g_hash_table_contains (c->rules->numbers, t->norm));
           else if (at_start (c, a, i))
             skip = k != 0;
           if (!skip && e > i)
@@ -1052,8 +1139,8 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
       if (((k & XREF_WC_DETERMINER) || t->kind == XREF_TOKEN_NUMBER
            || (t->kind == XREF_TOKEN_WORD && c->rules->vague_quantities != NULL
                && g_hash_table_contains (c->rules->vague_quantities, t->norm))
-           || (t->kind == XREF_TOKEN_WORD && !is_capital_word (c, i) && c->rules->numbers != NULL
-               && g_hash_table_contains (c->rules->numbers, t->norm)))
+           || (t->kind == XREF_TOKEN_WORD && (!is_capital_word (c, i) || at_start (c, a, i))
+               && c->rules->numbers != NULL && g_hash_table_contains (c->rules->numbers, t->norm)))
           && !((k & XREF_WC_CONJUNCTION)
                && ((i + 1 < b && (wc (c, i + 1) & XREF_WC_DETERMINER))
                    || !(i == a || (wc (c, i - 1) & XREF_WC_PREPOSITION) || after_verb (c, si, i)))))
@@ -1666,7 +1753,9 @@ find_subject (const Ctx *c, guint s, guint a, guint pos, gboolean adjacent_pp)
             }
           continue;
         }
-      if (m->in_pp && !(adjacent_pp && m->last == pos))
+      /* not "after an ex-employee opened fire": a subordinator's subject */
+      if (m->in_pp && !(adjacent_pp && m->last == pos)
+          && !(m->first > a && is_subordinator (c, m->first - 1) && m->last == r.vg))
         continue;
       if (m->kind == MK_ENTITY || m->kind == MK_PRONOUN)
         {
@@ -1721,6 +1810,38 @@ find_object (const Ctx *c, guint b, guint pos)
       return c->ment[k];
     }
   return -1;
+}
+
+/* An action noun as the object of a verb: "confirm the deal", "postponed
+ * the election" — the noun is an event of its own and the object of this
+ * one.  Returns its noun phrase as an "np:" argument, or no id. */
+static XrefArg
+event_object (const Ctx *c, const SentInfo *si, guint b, guint pos)
+{
+  XrefArg r = { 0 };
+  guint k = pos, from;
+
+  while (k < b && (is_quote (c, k) || is_adverb (c, k)))
+    k++;
+  from = k;
+  while (k < b && c->ment[k] < 0 && (wc (c, k) & XREF_WC_DETERMINER) && tk (c, k)->kind == XREF_TOKEN_WORD)
+    k++;
+  for (guint n = 0; n < NP_MAX - 1 && k < b && is_nominal (c, k); n++)
+    k++;
+  for (guint j = si->a0; j < si->a0 + si->an; j++)
+    {
+      const ActionOcc *v = ACTION (c, j);
+      /* a verb form after a determiner is its noun: "the release" */
+      if (v->first == k
+          && (v->m->form == XREF_FORM_NOUN || (k > from && v->m->form != XREF_FORM_GERUND)))
+        {
+          r.id = np_id (c, from, v->last);
+          r.start = tk (c, from)->start;
+          r.end = tk (c, v->last - 1)->end;
+          break;
+        }
+    }
+  return r;
 }
 
 /* "by X" after the action, in its clause. */
@@ -1797,6 +1918,77 @@ find_possessor (const Ctx *c, guint a, guint pos)
         return c->ment[k - 1];
     }
   return -1;
+}
+
+/* An incident named as such: "the fire", "the church fire", "Friday’s
+ * shooting" — a determiner that points at one incident the reader knows
+ * (the, this, a possessor), or a preposition that makes it the
+ * circumstance of a clause; at most two modifiers between, and no noun
+ * after it ("fire crews" are something else).  Such an event is a claim
+ * on its own: another source can confirm it. */
+static gboolean
+definite_event (const Ctx *c, const ActionOcc *o, guint a, guint b)
+{
+  guint k = o->first, mods = 0;
+  const char *d;
+
+  if (o->last < b && (is_nominal (c, o->last) || (c->used[o->last] & U_ACTION)))
+    return FALSE;
+  while (k > a && mods < 2 && (is_nominal (c, k - 1) || c->tmx[k - 1] >= 0 || is_capital_word (c, k - 1)))
+    {
+      k--;
+      mods++;
+    }
+  if (k == a)
+    return FALSE;
+  d = norm (c, k - 1);
+  if (d == c->w.the || d == c->w.poss || d == c->w.this_)
+    return TRUE;
+  /* "damaged in a suspicious fire", "charged with murder", "during
+   * riots": an incident as the circumstance of a clause (not "of X", a
+   * part of a noun phrase, nor "to", an infinitive) */
+  if ((wc (c, k - 1) & XREF_WC_DETERMINER) && k - 1 > a)
+    d = norm (c, --k - 1);
+  return (wc (c, k - 1) & XREF_WC_PREPOSITION) && d != c->w.of && d != c->w.to;
+}
+
+/* Is the noun at o the complement of the verb before it ("does not
+ * intend to enter into direct confrontation") and that verb negated or
+ * not asserted?  Then the incident is not asserted either. */
+static gboolean
+unasserted_scope (const Ctx *c, const PrevClaim *prev, guint a, const ActionOcc *o)
+{
+  guint k = o->first;
+
+  while (k > a && k + 3 > o->first && (is_nominal (c, k - 1) || (wc (c, k - 1) & XREF_WC_DETERMINER)))
+    k--;
+  if (k > a && (wc (c, k - 1) & XREF_WC_PREPOSITION))
+    k--;
+  return prev->valid && prev->last == k
+         && (prev->polarity == XREF_POLARITY_NEGATED || prev->modality != XREF_MODALITY_ASSERTED);
+}
+
+/* An event noun that is the subject of its clause: "a suspicious fire
+ * destroyed the church", "riots broke out", "the fire was set".  The
+ * text reports the event itself, so it is a claim on its own. */
+static gboolean
+subject_event (const Ctx *c, const SentInfo *si, const ActionOcc *o, guint b)
+{
+  guint k = o->last;
+
+  while (k < b && (is_adverb (c, k) || is_quote (c, k)))
+    k++;
+  if (k >= b)
+    return FALSE;
+  if (wc (c, k) & (XREF_WC_AUXILIARY | XREF_WC_MODAL))
+    return norm (c, k) != c->w.poss;
+  for (guint j = si->a0; j < si->a0 + si->an; j++)
+    {
+      const ActionOcc *v = ACTION (c, j);
+      if (v->first == k)
+        return v->m->form == XREF_FORM_PRESENT || v->m->form == XREF_FORM_PAST;
+    }
+  return FALSE;
 }
 
 /* ---- the form of an action occurrence ----------------------------------- */
@@ -1884,6 +2076,10 @@ voice_of (const Ctx *c, const ActionOcc *o, guint a, guint b)
         {
           gint opener;
           guint L = clause_start (c, a, m->first, &opener);
+          /* "after an ex-employee opened fire at …": a subordinator
+           * opens a clause of its own, whose verb is active */
+          if (m->first > a && is_subordinator (c, m->first - 1))
+            return VOICE_ACTIVE;
           for (guint j = L; j < m->first; j++)
             if (c->ment[j] >= 0)
               return VOICE_REDUCED;
@@ -1963,7 +2159,8 @@ number_value (const Ctx *c, guint k0, guint k1)
     }
   if (!have)
     return NULL;
-  if (v == (gdouble) (gint64) v && v < 1e15 && v > -1e15)
+  /* range first: casting a double beyond gint64 is undefined behaviour */
+  if (v < 1e15 && v > -1e15 && v == (gdouble) (gint64) v)
     g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, (gint64) v);
   else
     g_ascii_formatd (buf, sizeof buf, "%.10g", v);
@@ -2262,7 +2459,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
   gboolean noun = is_nounlike (c, o, a, b);
   Voice voice = noun ? VOICE_ACTIVE : voice_of (c, o, a, b);
   const Mention *prep_m = NULL;
-  gboolean coordinated = FALSE, copula = FALSE;
+  gboolean coordinated = FALSE, copula = FALSE, inherit_object = FALSE;
   gint actor = -1, object = -1, indirect = -1, tx;
   Mention rebound[2];
   gboolean has_rebound[2] = { FALSE, FALSE };
@@ -2329,6 +2526,14 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
         k--;
       if (k > a && (norm (c, k - 1) == c->w.and_ || norm (c, k - 1) == c->w.or_) && prev->last < k)
         coordinated = TRUE;
+    }
+  /* "was shot and killed": a participle coordinated with a passive is
+   * passive too, with the same patient */
+  if (coordinated && prev->passive && voice == VOICE_ACTIVE
+      && (o->m->form == XREF_FORM_PAST || o->m->form == XREF_FORM_PARTICIPLE))
+    {
+      voice = VOICE_PASSIVE;
+      inherit_object = TRUE;
     }
 
   switch (voice)
@@ -2431,6 +2636,10 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
 
     if (coordinated && voice == VOICE_ACTIVE)
       actor_arg = prev->actor;
+    if (inherit_object)
+      object_arg = prev->object;
+    if (object_arg.id == NULL && voice == VOICE_ACTIVE && !noun && prep_m == NULL)
+      object_arg = event_object (c, si, b, o->last);
 
     /* "the invasion began": an event with no object is what began */
     if (object_arg.id == NULL && actor >= 0 && !coordinated && MENTION (c, actor)->entity != NULL
@@ -2677,6 +2886,19 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
           {
             const XrefArg *in[2] = { &claim->object, &claim->actor };
             gboolean done = FALSE;
+            /* "… and 10,607 have been injured": a bare number as the
+             * subject is the quantity, not the number of the noun the
+             * coordinated verb inherits */
+            if (!noun)
+              {
+                guint vg = verb_group_start (c, a, o->first);
+                if (vg > a && tk (c, vg - 1)->kind == XREF_TOKEN_NUMBER && c->tmx[vg - 1] < 0)
+                  {
+                    gsize vs = tk (c, vg - 1)->start, ve = tk (c, vg - 1)->end;
+                    add_slot (claim, sid, slot_value (c, def, vs, ve), vs, ve, rule);
+                    continue;
+                  }
+              }
             for (guint w = 0; w < 2 && !done; w++)
               for (guint p = 0; in[w]->id != NULL && !done && p < def->patterns->len; p++)
                 {
@@ -2733,7 +2955,8 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
                 }
               if (error != NULL)
                 {
-                  xref_warn (c->doc->id, "%s (pattern of slot '%s')", error->message, sid);
+                  xref_warn (c->doc->id, "%s (pattern of slot '%s', %s:%d:%d)", error->message, sid,
+                             def->origin.file != NULL ? def->origin.file : "?", def->origin.line, def->origin.col);
                   break;
                 }
             }
@@ -2747,14 +2970,19 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
         prev->valid = TRUE;
         prev->last = o->last;
         prev->actor = actor_arg;
+        prev->object = object_arg;
+        prev->passive = voice == VOICE_PASSIVE;
         prev->polarity = polarity;
         prev->modality = modality;
       }
 
     /* A claim that names nothing (no actor, object, date or slot) says
-     * nothing another source could confirm or contradict. */
+     * nothing another source could confirm or contradict — unless it is
+     * an incident the text refers to as such: "the fire", "riots broke
+     * out". */
     if (claim->actor.id == NULL && claim->object.id == NULL && claim->date.id == NULL && claim->slots->len == 0
-        && claim->polarity == XREF_POLARITY_AFFIRMED)
+        && claim->polarity == XREF_POLARITY_AFFIRMED
+        && !(noun && (definite_event (c, o, a, b) || subject_event (c, si, o, b)) && !unasserted_scope (c, prev, a, o)))
       {
         xref_claim_free (claim);
         return;
@@ -2834,13 +3062,17 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
       si->a0 = c->actions->len;
       si->s0 = c->speeches->len;
       si->o0 = c->modals->len;
-      if (sent->flags & XREF_SENTENCE_HEADING || a >= b)
+      if (a >= b)
         continue;
 
       find_entities (c, s, a, b, local);
       find_modals (c, a, b);
       si->on = c->modals->len - si->o0;
       find_actions_and_speech (c, s, a, b);
+      /* Headings and section titles are shown as such, never as claims
+       * ("No flashy transactions"); their names still feed coreference. */
+      if (sent->flags & XREF_SENTENCE_HEADING)
+        g_array_set_size (c->actions, si->a0);
       si->an = c->actions->len - si->a0;
       si->sn = c->speeches->len - si->s0;
       find_mentions (c, s, a, b, local);

@@ -431,7 +431,6 @@ test_seed_spans (void **state)
           assert_ptr_equal (c->doc, doc);
           assert_int_equal (c->start, s->start);
           assert_int_equal (c->end, s->end);
-          assert_false (s->flags & XREF_SENTENCE_HEADING);
           assert_non_null (c->action.id);
           assert_inside (c, &c->action, "action");
           assert_inside (c, &c->actor, "actor");
@@ -619,21 +618,26 @@ test_claim_slot (void **state)
   xref_claim_free (NULL);
 }
 
-/* No sentences, only a heading, or only speech: no claims; extracting
- * twice gives the same claims, not twice as many. */
+/* No sentences or only speech: no claims; a heading makes none (issue 4:
+ * headings are shown as headings, never as claims);
+ * extracting twice gives the same claims, not twice as many. */
 static void
 test_empty_and_again (void **state)
 {
   g_autoptr (XrefDocument) empty = extract_text ("empty.txt", "", NULL, default_rules);
   g_autoptr (XrefDocument) heading = extract_text ("heading.txt", "US sends troops\n\nNothing here.\n", NULL,
                                                    default_rules);
+  g_autoptr (XrefDocument) speech = extract_text ("speech.txt", "Officials said so. She told reporters.\n", NULL,
+                                                  default_rules);
   g_autoptr (XrefDocument) doc =
     extract_text ("again.txt", "Russia attacked Ukraine on February 24, 2022. Officials said so.\n", NULL,
                   default_rules);
   guint n = doc->claims->len;
 
   assert_int_equal (empty->claims->len, 0);
+  assert_int_equal (speech->claims->len, 0);
   assert_int_equal (heading->claims->len, 0);
+  assert_true (g_array_index (heading->sentences, XrefSentence, 0).flags & XREF_SENTENCE_HEADING);
   assert_int_equal (n, 1);
   xref_extract_claims (doc, default_rules);
   assert_int_equal (doc->claims->len, n);
