@@ -274,6 +274,13 @@ struct _XrefRules {
                                   "year(s)" → "Y"; "hour(s)" → "H" (interned value) */
   GHashTable *vague_quantities;/* "several", "a few", "few", "some", "many" → 1 */
   GHashTable *seasons;         /* "spring" → "SP", "summer" → "SU", "autumn"/"fall" → "FA", "winter" → "WI" */
+  GHashTable *temporal_words;  /* the temporal grammar's other word lists
+                                  (rules/README.md, "temporal"): interned list
+                                  name ("deictic", "signals", …) → GHashTable
+                                  of interned lower-case phrase (words joined
+                                  by one space) → interned value as written
+                                  ("-1", "START"; "1" in plain lists); NULL
+                                  when no rule file gives any */
 
   /* where it came from */
   GPtrArray *dirs;             /* char* folders loaded, in order */

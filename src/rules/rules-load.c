@@ -227,6 +227,7 @@ xref_rules_free (XrefRules *r)
   g_hash_table_unref (r->units);
   g_hash_table_unref (r->vague_quantities);
   g_hash_table_unref (r->seasons);
+  g_clear_pointer (&r->temporal_words, g_hash_table_unref);
   g_ptr_array_unref (r->dirs);
   g_ptr_array_unref (r->files);
   g_ptr_array_unref (r->overrides);

@@ -1225,7 +1225,82 @@ read_word_map (Ctx *c, const YNode *v, const char *key, GHashTable *table, gbool
 }
 
 static const char *const temporal_keys[] = { "months", "weekdays", "numbers", "units", "vague_quantities", "seasons",
-                                             NULL };
+                                             /* the grammar's word lists (temporal_lists below) */
+                                             "signals", "deictic", "relative", "anchored", "anchored_days", "latest",
+                                             "period_nouns", "period_which", "parts_of_day", "references",
+                                             "references_after_at", "reference_adjectives", "frequencies", "repeats",
+                                             "set_words", "ordinals", "modifiers", "relative_modifiers",
+                                             "duration_modifiers", "prefixes", "clock", "clock_words", "time_zones",
+                                             "time_signals", "quantity_words", "span_signals", "after_unit",
+                                             "bare_unit_before", "bare_unit_after", "season_signals", "ago", "shift",
+                                             "future_markers", "intent_markers", "past_markers", "passive_aux",
+                                             "unit_adjectives", NULL };
+
+/* The word lists of the temporal grammar: a plain list (value "1"), or a
+ * map of words to a number or to a code (documented in rules/README.md). */
+typedef enum { TLIST_WORDS, TLIST_NUMBERS, TLIST_CODES } TListKind;
+
+static const struct {
+  const char *key;
+  TListKind kind;
+} temporal_lists[] = {
+  { "signals", TLIST_WORDS },           { "deictic", TLIST_NUMBERS },          { "relative", TLIST_NUMBERS },
+  { "anchored", TLIST_NUMBERS },        { "anchored_days", TLIST_NUMBERS },    { "latest", TLIST_NUMBERS },
+  { "period_nouns", TLIST_WORDS },      { "period_which", TLIST_WORDS },       { "parts_of_day", TLIST_CODES },
+  { "references", TLIST_CODES },        { "references_after_at", TLIST_CODES }, { "reference_adjectives", TLIST_CODES },
+  { "frequencies", TLIST_CODES },       { "repeats", TLIST_NUMBERS },          { "set_words", TLIST_WORDS },
+  { "ordinals", TLIST_NUMBERS },        { "modifiers", TLIST_CODES },          { "relative_modifiers", TLIST_CODES },
+  { "duration_modifiers", TLIST_CODES }, { "prefixes", TLIST_CODES },          { "clock", TLIST_CODES },
+  { "clock_words", TLIST_NUMBERS },     { "time_zones", TLIST_WORDS },         { "time_signals", TLIST_WORDS },
+  { "quantity_words", TLIST_WORDS },    { "span_signals", TLIST_NUMBERS },     { "after_unit", TLIST_WORDS },
+  { "bare_unit_before", TLIST_WORDS },  { "bare_unit_after", TLIST_WORDS },    { "season_signals", TLIST_WORDS },
+  { "ago", TLIST_WORDS },               { "shift", TLIST_NUMBERS },            { "future_markers", TLIST_WORDS },
+  { "intent_markers", TLIST_WORDS },    { "past_markers", TLIST_WORDS },       { "passive_aux", TLIST_WORDS },
+  { "unit_adjectives", TLIST_WORDS },
+};
+
+static void
+read_temporal_list (Ctx *c, const YNode *v, const char *key, TListKind kind)
+{
+  XrefRules *r = c->ld->rules;
+  GHashTable *table;
+
+  if (r->temporal_words == NULL)
+    r->temporal_words = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
+  table = g_hash_table_lookup (r->temporal_words, xref_intern (key));
+  if (table == NULL)
+    {
+      table = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (r->temporal_words, (gpointer) xref_intern (key), table);
+    }
+  if (kind == TLIST_WORDS)
+    {
+      fold_into (c, v, key, table, (gpointer) xref_intern ("1"));
+      return;
+    }
+  if (!is_map (c, v, key))
+    return;
+  for (guint i = 0; i + 1 < v->items->len; i += 2)
+    {
+      const YNode *k = g_ptr_array_index (v->items, i);
+      const YNode *val = g_ptr_array_index (v->items, i + 1);
+      g_autofree char *f = NULL;
+      const char *text;
+      gdouble d;
+
+      if (as_string (c, k, "a word") == NULL)
+        continue;
+      if ((text = as_string_of (c, val, "the value of '", k->str, "'")) == NULL)
+        continue;
+      if (kind == TLIST_NUMBERS && !parse_number (text, &d))
+        {
+          err (c, val, "the value of '%s' must be a number, not '%s'", k->str, text);
+          continue;
+        }
+      f = xref_rules_fold (k->str);
+      g_hash_table_replace (table, (gpointer) xref_intern (f), (gpointer) xref_intern (text));
+    }
+}
 
 static void
 read_temporal (Ctx *c, const YNode *t)
@@ -1248,6 +1323,9 @@ read_temporal (Ctx *c, const YNode *t)
     read_word_map (c, v, "seasons", r->seasons, FALSE);
   if ((v = get (t, "vague_quantities")) != NULL)
     fold_into (c, v, "vague_quantities", r->vague_quantities, GINT_TO_POINTER (1));
+  for (gsize k = 0; k < G_N_ELEMENTS (temporal_lists); k++)
+    if ((v = get (t, temporal_lists[k].key)) != NULL)
+      read_temporal_list (c, v, temporal_lists[k].key, temporal_lists[k].kind);
 }
 
 static void

@@ -48,6 +48,7 @@ typedef struct {
   gint day;
   gint weekday;            /* ISO 1..7 */
   gint decade;             /* 199 for "the 1990s" */
+  gint century;            /* 20 for "the 20th century" (value "19") */
   gint quarter;            /* 1..4 */
   gboolean has_year_rel;   /* "June last year": the year counted from the document's */
   gint year_rel;

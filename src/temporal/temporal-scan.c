@@ -4,10 +4,12 @@
  * a small set of hand-written matchers (a TimeML/TIMEX3 grammar of English
  * time expressions, in the spirit of HeidelTime's rule classes but over
  * tokens, never a loop of regexes) tries to read an expression; the first
- * that succeeds consumes its tokens.  Words that name calendar units
- * (months, weekdays, numbers, units, vague quantities, seasons) come from
- * the rules; the grammar words below (yesterday, ago, early, every …) are
- * the closed-class English of TimeML extents and stay here.
+ * that succeeds consumes its tokens.  The matchers know the shape of the
+ * expressions and a few function words (the, a, an, of, and); every word
+ * list they read (months, weekdays, numbers, units, vague quantities,
+ * seasons, and the grammar's closed-class words: yesterday, ago,
+ * early/late, every, morning/night, am/pm, time zones, tense markers …)
+ * comes from the rules (`temporal:` in rules/temporal.yaml).
  *
  * Extents follow the TimeML guidelines (TimeBank, TempEval-3): a leading
  * preposition is a signal, not part of the timex ("on Tuesday" →
@@ -19,12 +21,69 @@
 #include <math.h>
 #include <string.h>
 
+/* The grammar's word lists, read from the rules (`temporal:` in
+ * rules/temporal.yaml, documented in rules/README.md).  The C code knows
+ * only the structure of English time expressions and a few function
+ * words ("the", "a", "of", "and"); every list of words lives in the rules. */
+typedef enum {
+  TL_SIGNALS,              /* words before a bare month or year that make it a date */
+  TL_DEICTIC,              /* yesterday -1, today 0, tomorrow 1 */
+  TL_RELATIVE,             /* this 0, last -1, next 1 */
+  TL_ANCHORED,             /* the following / previous day, week, month, year */
+  TL_ANCHORED_DAYS,        /* the next / same day, that day */
+  TL_LATEST,               /* "the latest quarter": the last one reported */
+  TL_PERIOD_NOUNS,         /* "the latest period", "the year-ago quarter" */
+  TL_PERIOD_WHICH,         /* "the comparable year-ago quarter" */
+  TL_PARTS_OF_DAY,         /* morning MO, night NI */
+  TL_REFERENCES,           /* now PRESENT_REF, recently PAST_REF */
+  TL_REFERENCES_AFTER_AT,  /* "at this time" PRESENT_REF */
+  TL_REFERENCE_ADJECTIVES, /* "recent years" PAST_REF */
+  TL_FREQUENCIES,          /* annual Y, daily D */
+  TL_REPEATS,              /* once, twice, "three times" is read from numbers */
+  TL_SET_WORDS,            /* every, each */
+  TL_ORDINALS,             /* first 1 … fourth 4 (quarters) */
+  TL_MODIFIERS,            /* early START, the end of END */
+  TL_RELATIVE_MODIFIERS,   /* earlier START: only before a relative date */
+  TL_DURATION_MODIFIERS,   /* more than MORE_THAN, about APPROX */
+  TL_PREFIXES,             /* mid- MID, pre- BEFORE */
+  TL_CLOCK,                /* am AM, p.m. PM */
+  TL_CLOCK_WORDS,          /* noon 12, midnight 24 */
+  TL_TIME_ZONES,           /* UTC, GMT, "local time" */
+  TL_TIME_SIGNALS,         /* "at 18:30": words that make a bare clock time one */
+  TL_QUANTITY_WORDS,       /* "about 2000": words that make a year a number */
+  TL_SPAN_SIGNALS,         /* "the past three months": past, next */
+  TL_AFTER_UNIT,           /* "a year ago", "a year later": what may follow "a year" */
+  TL_BARE_UNIT_BEFORE,     /* "for months": words before a bare plural unit */
+  TL_BARE_UNIT_AFTER,      /* "months later" */
+  TL_SEASON_SIGNALS,       /* "in the spring" */
+  TL_AGO,                  /* ago */
+  TL_SHIFT,                /* "two days later" 1, "a year earlier" -1 */
+  TL_FUTURE_MARKERS,       /* will, going to */
+  TL_INTENT_MARKERS,       /* plan, scheduled (before "to" or "for") */
+  TL_PAST_MARKERS,         /* was, had, ago */
+  TL_PASSIVE_AUX,          /* be, been: "will be named" is no past */
+  TL_UNIT_ADJECTIVES,      /* "this fiscal year" */
+  TL_N
+} TList;
+
+static const char *const tl_names[] = {
+  "signals", "deictic", "relative", "anchored", "anchored_days", "latest", "period_nouns", "period_which",
+  "parts_of_day", "references", "references_after_at", "reference_adjectives", "frequencies", "repeats",
+  "set_words", "ordinals", "modifiers", "relative_modifiers", "duration_modifiers", "prefixes", "clock",
+  "clock_words", "time_zones", "time_signals", "quantity_words", "span_signals", "after_unit", "bare_unit_before",
+  "bare_unit_after", "season_signals", "ago", "shift", "future_markers", "intent_markers", "past_markers",
+  "passive_aux", "unit_adjectives",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (tl_names) == TL_N);
+
 typedef struct {
   const XrefRules *rules;
   const XrefToken *t;      /* the tokens of one sentence */
   guint n;
   guint base;              /* index of t[0] in doc->tokens */
   guint sentence;
+  GHashTable *lists[TL_N]; /* the word lists, NULL when the rules give none */
+  guint longest[TL_N];     /* words in the longest phrase of each list */
 } Scan;
 
 static guint match_at (const Scan *s, guint i, XrefRawTimex *r);
@@ -44,20 +103,84 @@ is_word (const Scan *s, guint i, const char *w)
   return i < s->n && strcmp (s->t[i].norm, w) == 0;
 }
 
-static gboolean
-in_list (const char *word, const char *const *list)
+/* The value of a lower-case word (or phrase) in list l, or NULL. */
+static const char *
+tl_value (const Scan *s, TList l, const char *word)
 {
-  for (; *list != NULL; list++)
-    if (strcmp (word, *list) == 0)
-      return TRUE;
-  return FALSE;
+  const char *key;
+
+  if (s->lists[l] == NULL || word == NULL || (key = xref_intern_try (word)) == NULL)
+    return NULL;
+  return g_hash_table_lookup (s->lists[l], key);
 }
 
 static gboolean
-is_one_of (const Scan *s, guint i, const char *const *list)
+in_tl (const Scan *s, TList l, const char *word)
 {
-  return i < s->n && in_list (s->t[i].norm, list);
+  return tl_value (s, l, word) != NULL;
 }
+
+/* Token i is a one-word entry of list l. */
+static gboolean
+is_in (const Scan *s, guint i, TList l)
+{
+  return i < s->n && in_tl (s, l, s->t[i].norm);
+}
+
+/* The norms of tokens i … i+len-1 joined by single spaces into key (the
+ * form of multi-word list entries); FALSE when they do not fit.  memcpy
+ * rather than g_strlcat, which measures the whole key again per word: this
+ * runs at every token (bench/README.md). */
+static gboolean
+join_norms (const Scan *s, guint i, guint len, char *key, gsize size)
+{
+  gsize pos = 0;
+
+  for (guint k = 0; k < len; k++)
+    {
+      const char *w = s->t[i + k].norm;
+      gsize n = strlen (w);
+      if (pos + (k > 0) + n >= size)
+        return FALSE;
+      if (k > 0)
+        key[pos++] = ' ';
+      memcpy (key + pos, w, n);
+      pos += n;
+    }
+  key[pos] = '\0';
+  return TRUE;
+}
+
+/* The longest phrase of list l starting at token i: its length in tokens
+ * (0 when none) and its value. */
+static guint
+tl_phrase (const Scan *s, guint i, TList l, const char **value)
+{
+  char key[256];
+
+  for (guint len = MIN (s->longest[l], s->n > i ? s->n - i : 0); len >= 1; len--)
+    {
+      /* a one-word entry is the token's own (interned) norm */
+      if (len == 1 ? (*value = tl_value (s, l, s->t[i].norm)) != NULL
+                   : join_norms (s, i, len, key, sizeof key) && (*value = tl_value (s, l, key)) != NULL)
+        return len;
+    }
+  *value = NULL;
+  return 0;
+}
+
+/* The value of list l at token i as an integer (lists of numbers). */
+static gboolean
+tl_int (const Scan *s, guint i, TList l, gint *out)
+{
+  const char *v = i < s->n ? tl_value (s, l, s->t[i].norm) : NULL;
+  if (v == NULL)
+    return FALSE;
+  *out = (gint) g_ascii_strtoll (v, NULL, 10);
+  return TRUE;
+}
+
+
 
 static gboolean
 is_kind (const Scan *s, guint i, XrefTokenKind kind)
@@ -116,50 +239,22 @@ speech_at (const Scan *s, guint i)
 
 /* ---- closed-class grammar words of TimeML extents ------------------------ */
 
-static const char *const after_prep[] = {
-  "in", "of", "since", "until", "till", "by", "from", "through", "to", "during", "before", "after",
-  "early", "late", "mid", "last", "next", "this", "end", "beginning", "start", "middle", "each", "every",
-  "between", "and", "or", "around", "about", "throughout", "into", "for", "on", "past", "coming", NULL
-};
-
-static const char *const quantity_words[] = {
-  "about", "around", "nearly", "almost", "over", "than", "approximately", "roughly", "only", "just",
-  "least", "some", "under", "most", NULL
-};
-
-static const struct {
-  const char *word;
-  const char *part;
-} parts_of_day[] = {
-  { "morning", "MO" }, { "afternoon", "AF" }, { "evening", "EV" }, { "night", "NI" },
-};
-
+/* A part of the day at i ("morning" → "MO"), or NULL. */
 static const char *
 part_at (const Scan *s, guint i)
 {
-  for (gsize k = 0; k < G_N_ELEMENTS (parts_of_day); k++)
-    if (is_word (s, i, parts_of_day[k].word))
-      return xref_intern (parts_of_day[k].part);
-  return NULL;
+  return i < s->n ? tl_value (s, TL_PARTS_OF_DAY, s->t[i].norm) : NULL;
 }
 
-static const struct {
-  const char *word;
-  gint rel;
-} rel_words[] = {
-  { "this", 0 }, { "last", -1 }, { "next", 1 }, { "coming", 1 },
-};
-
-static gboolean
+/* "this" 0, "last" -1, "this past" -1 at i: its length in tokens, 0 if none. */
+static guint
 rel_at (const Scan *s, guint i, gint *rel)
 {
-  for (gsize k = 0; k < G_N_ELEMENTS (rel_words); k++)
-    if (is_word (s, i, rel_words[k].word))
-      {
-        *rel = rel_words[k].rel;
-        return TRUE;
-      }
-  return FALSE;
+  const char *v;
+  guint len = tl_phrase (s, i, TL_RELATIVE, &v);
+  if (len > 0)
+    *rel = (gint) g_ascii_strtoll (v, NULL, 10);
+  return len;
 }
 
 /* ---- numbers --------------------------------------------------------- */
@@ -335,16 +430,10 @@ vague_at (const Scan *s, guint i)
     {
       gboolean ok = i + len <= s->n;
 
-      key[0] = '\0';
       for (guint k = 0; ok && k < len; k++)
-        {
-          ok = s->t[i + k].kind == XREF_TOKEN_WORD;
-          if (ok && k > 0)
-            ok = g_strlcat (key, " ", sizeof key) < sizeof key;
-          if (ok)
-            ok = g_strlcat (key, s->t[i + k].norm, sizeof key) < sizeof key;
-        }
-      if (ok && table_get (s->rules->vague_quantities, key, &v))
+        ok = s->t[i + k].kind == XREF_TOKEN_WORD;
+      if (ok && table_get (s->rules->vague_quantities,
+                           len == 1 ? s->t[i].norm : join_norms (s, i, len, key, sizeof key) ? key : NULL, &v))
         return len;
     }
   return 0;
@@ -559,11 +648,15 @@ month_tail (const Scan *s, guint j, XrefRawTimex *r)
 static gboolean
 month_alone_ok (const Scan *s, guint i, guint len)
 {
-  if (i > 0 && is_one_of (s, i - 1, after_prep))
+  if (i > 0 && is_in (s, i - 1, TL_SIGNALS))
     return TRUE;
   if (word_class (s, nm (s, i)) != 0)
     return FALSE;
   if (is_kind (s, i + len, XREF_TOKEN_WORD) && capitalised (s, i + len))
+    return FALSE;
+  /* "the March for Life", "the March of the Mothers" */
+  if (is_kind (s, i + len, XREF_TOKEN_WORD) && (word_class (s, nm (s, i + len)) & XREF_WC_PREPOSITION) != 0
+      && ((is_word (s, i + len + 1, "the") && capitalised (s, i + len + 2)) || capitalised (s, i + len + 1)))
     return FALSE;
   return TRUE;
 }
@@ -594,13 +687,16 @@ m_month (const Scan *s, guint i, XrefRawTimex *r)
     return 0;
   /* "June last year", "January this year" */
   gint rel;
-  if (rel_at (s, i + len, &rel) && is_word (s, i + len + 1, "year"))
+  guint rl = rel_at (s, i + len, &rel);
+  gboolean plural;
+  const char *unit = rl > 0 ? unit_at (s, i + len + rl, &plural) : NULL;
+  if (unit != NULL && !plural && strcmp (unit, "Y") == 0)
     {
       r->kind = XREF_RAW_CAL;
       r->month = m;
       r->has_year_rel = TRUE;
       r->year_rel = rel;
-      return len + 2;
+      return len + rl + 1;
     }
   if (!month_alone_ok (s, i, len))
     return 0;
@@ -688,11 +784,10 @@ m_weekday (const Scan *s, guint i, XrefRawTimex *r)
 static const char *
 am_pm (const Scan *s, guint i)
 {
-  static const char *const am[] = { "am", "a.m.", "a.m", NULL };
-  static const char *const pm[] = { "pm", "p.m.", "p.m", NULL };
-  if (is_one_of (s, i, am))
+  const char *v = i < s->n ? tl_value (s, TL_CLOCK, s->t[i].norm) : NULL;
+  if (v != NULL && g_ascii_strcasecmp (v, "AM") == 0)
     return "am";
-  if (is_one_of (s, i, pm))
+  if (v != NULL && g_ascii_strcasecmp (v, "PM") == 0)
     return "pm";
   return NULL;
 }
@@ -703,17 +798,17 @@ am_pm (const Scan *s, guint i)
 static guint
 zone_at (const Scan *s, guint i)
 {
-  const char *f;
-  gsize len;
+  const char *v;
+  guint len;
 
   if (!is_kind (s, i, XREF_TOKEN_WORD))
     return 0;
-  f = s->t[i].form;
-  len = strlen (f);
-  if ((s->t[i].flags & XREF_TOKEN_ALLCAPS) && len <= 4
-      && (f[len - 1] == 'T' || strcmp (f, "UTC") == 0 || strcmp (f, "MSK") == 0))
-    return 1;
-  if ((capitalised (s, i) || is_word (s, i, "local")) && is_word (s, i + 1, "time"))
+  /* an abbreviation of the list written in capitals ("ET", not "et"), or
+   * a phrase of it ("local time") */
+  if ((len = tl_phrase (s, i, TL_TIME_ZONES, &v)) > 0 && (len > 1 || (s->t[i].flags & XREF_TOKEN_ALLCAPS)))
+    return len;
+  /* "Moscow time" */
+  if (capitalised (s, i) && is_word (s, i + 1, "time"))
     return 2;
   return 0;
 }
@@ -741,17 +836,11 @@ time_day (const Scan *s, guint i, guint k, gint hour, gint minute, XrefRawTimex 
 static guint
 m_time (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const char *const time_preps[] = { "at", "by", "until", "till", "from", "around", "about", "before",
-                                            "after", "since", NULL };
   gint h = -1, m = 0;
   guint k = i + 1;
   const char *ampm;
 
-  if (is_word (s, i, "noon") || is_word (s, i, "midday"))
-    h = 12;
-  else if (is_word (s, i, "midnight"))
-    h = 24;
-  if (h >= 0)
+  if (tl_int (s, i, TL_CLOCK_WORDS, &h) && h >= 0 && h <= 24)
     return time_day (s, i, i + 1, h, 0, r);
   if (!is_kind (s, i, XREF_TOKEN_NUMBER))
     return 0;
@@ -789,7 +878,7 @@ m_time (const Scan *s, guint i, XrefRawTimex *r)
       k++;
     }
   guint z = zone_at (s, k);
-  if (ampm == NULL && z == 0 && !(i > 0 && is_one_of (s, i - 1, time_preps)))
+  if (ampm == NULL && z == 0 && !(i > 0 && is_in (s, i - 1, TL_TIME_SIGNALS)))
     return 0;
   k += z;
   return time_day (s, i, k, h, m, r);
@@ -811,36 +900,36 @@ quantity_at (const Scan *s, guint i, Num *num, gboolean *vague)
   return number_at (s, i, num);
 }
 
-/* After "a year" and the like, words that keep it a time expression. */
-static const char *const after_article_unit[] = { "ago", "later", "earlier", "long", "old", "before", "after",
-                                                   "since", "ahead", "away", "or", "and", NULL };
-
 /* "several months", "2½ hours", "the past three months", "a few months",
  * "a year and a half", "two days ago". */
 static guint
 m_duration (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const char *const the_what[] = { "past", "last", "next", "coming", "first", "previous", NULL };
   guint k = i, q;
   Num num;
   gboolean vague, plural;
   const char *unit;
+  gint alone = 0, shift;
 
-  if (is_word (s, k, "the") && is_one_of (s, k + 1, the_what))
+  /* "the past", "the next" (-1, 1: "the past year" alone is a date too)
+   * or "the first" (0: "the first year" is not) */
+  if (is_word (s, k, "the") && tl_int (s, k + 1, TL_SPAN_SIGNALS, &alone))
     k += 2;
   q = quantity_at (s, k, &num, &vague);
   if (q == 0)
     {
       /* "the past week", "the next year": one unit (a day has its own
        * reading: "the next day" is a date) */
-      if (k == i || is_word (s, i + 1, "first") || is_word (s, i + 1, "previous"))
+      if (k == i || alone == 0)
         return 0;
       unit = unit_at (s, k, &plural);
       if (unit == NULL || plural || strcmp (unit, "D") == 0 || strcmp (unit, "WE") == 0)
         return 0;
-      r->kind = XREF_RAW_DURATION;
+      /* TimeBank reads "the past year" as last year, a date */
+      r->kind = XREF_RAW_RELATIVE;
       r->unit = unit;
-      r->amount = 1;
+      r->has_rel = TRUE;
+      r->rel = alone < 0 ? -1 : 1;
       return k + 1 - i;
     }
   if (!vague && (num.ordinal || num.value <= 0))
@@ -849,12 +938,15 @@ m_duration (const Scan *s, guint i, XrefRawTimex *r)
   unit = unit_at (s, k, &plural);
   if (unit == NULL)
     return 0;
+  /* "the 1988 second quarter" holds no duration */
+  if (num.integer && num.ndigits == 4 && (strcmp (unit, "S") == 0 || strcmp (unit, "Q") == 0))
+    return 0;
   /* "a second round", "a quarter of the vote", "one second" is fine */
   if ((num.article || vague) && strcmp (unit, "S") == 0)
     return 0;
   if (strcmp (unit, "Q") == 0 && is_word (s, k + 1, "of"))
     return 0;
-  if (num.article && content_word (s, k + 1) && !is_one_of (s, k + 1, after_article_unit))
+  if (num.article && content_word (s, k + 1) && !is_in (s, k + 1, TL_AFTER_UNIT))
     return 0;
   k++;
   r->amount = num.value;
@@ -865,9 +957,18 @@ m_duration (const Scan *s, guint i, XrefRawTimex *r)
       r->amount += 0.5;
       k += 3;
     }
-  if (is_word (s, k, "ago"))
+  if (is_in (s, k, TL_AGO))
     {
       r->kind = XREF_RAW_AGO;
+      return k + 1 - i;
+    }
+  /* "a year earlier", "two days later": a date counted from the last one
+   * the text gave (TimeML anchors it there); a vague count stays a span */
+  if (!vague && k == i + q + 1 && tl_int (s, k, TL_SHIFT, &shift) && r->amount == floor (r->amount))
+    {
+      r->kind = XREF_RAW_ANCHORED;
+      r->has_rel = TRUE;
+      r->rel = (gint) r->amount * (shift < 0 ? -1 : 1);
       return k + 1 - i;
     }
   r->kind = XREF_RAW_DURATION;
@@ -879,9 +980,6 @@ m_duration (const Scan *s, guint i, XrefRawTimex *r)
 static guint
 m_bare_unit (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const char *const before[] = { "for", "over", "within", "in", "after", "took", "take", "takes",
-                                        "lasted", "last", "lasts", NULL };
-  static const char *const after[] = { "of", "later", "earlier", "before", "after", "long", NULL };
   gboolean plural;
   const char *unit = unit_at (s, i, &plural);
 
@@ -889,12 +987,12 @@ m_bare_unit (const Scan *s, guint i, XrefRawTimex *r)
     return 0;
   r->unit = unit;
   r->vague = TRUE;
-  if (is_word (s, i + 1, "ago"))
+  if (is_in (s, i + 1, TL_AGO))
     {
       r->kind = XREF_RAW_AGO;
       return 2;
     }
-  if (!(i > 0 && is_one_of (s, i - 1, before)) && !is_one_of (s, i + 1, after))
+  if (!(i > 0 && is_in (s, i - 1, TL_BARE_UNIT_BEFORE)) && !is_in (s, i + 1, TL_BARE_UNIT_AFTER))
     return 0;
   r->kind = XREF_RAW_DURATION;
   return 1;
@@ -905,45 +1003,51 @@ m_bare_unit (const Scan *s, guint i, XrefRawTimex *r)
 static guint
 m_anchored (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const struct {
-    const char *word;
-    gint rel;
-    gboolean any_unit;
-  } words[] = {
-    { "next", 1, FALSE }, { "following", 1, TRUE }, { "previous", -1, TRUE }, { "preceding", -1, TRUE },
-    { "same", 0, FALSE },
-  };
   guint k = i;
-  gboolean plural;
+  gboolean plural, days;
   const char *unit;
+  gint rel, latest = 0;
 
-  if (is_word (s, i, "that") && is_word (s, i + 1, "day"))
+  /* "the quarter", "the latest quarter", "the latest period": the
+   * quarter a financial report is about */
+  if (is_word (s, i, "the"))
     {
-      r->kind = XREF_RAW_ANCHORED;
-      r->unit = xref_intern ("D");
-      r->has_rel = TRUE;
-      r->rel = 0;
-      return 2;
+      k = tl_int (s, i + 1, TL_LATEST, &latest) ? i + 2 : i + 1;
+      unit = unit_at (s, k, &plural);
+      if (((unit != NULL && !plural && strcmp (unit, "Q") == 0) || (k == i + 2 && is_in (s, k, TL_PERIOD_NOUNS)))
+          && !is_word (s, k + 1, "of") && !is_kind (s, k + 1, XREF_TOKEN_NUMBER))
+        {
+          r->kind = XREF_RAW_ANCHORED;
+          r->unit = xref_intern ("Q");
+          r->has_rel = TRUE;
+          r->rel = latest;   /* the latest: the one before the document's */
+          return k + 1 - i;
+        }
+      /* "over the weekend": the one before the document date, or the
+       * next one in the future tense (resolved with the tense) */
+      if ((unit = unit_at (s, i + 1, &plural)) != NULL && !plural && strcmp (unit, "WE") == 0)
+        {
+          r->kind = XREF_RAW_RELATIVE;
+          r->unit = unit;
+          r->has_rel = FALSE;
+          return 2;
+        }
+      k = i + 1;
     }
-  if (is_word (s, k, "the"))
-    k++;
-  for (gsize w = 0; w < G_N_ELEMENTS (words); w++)
+  /* "the next day", "that day" (days only; the article may be left out)
+   * or "the following week" (any unit; with its article) */
+  if ((days = tl_int (s, k, TL_ANCHORED_DAYS, &rel)) || (k > i && tl_int (s, k, TL_ANCHORED, &rel)))
     {
-      if (!is_word (s, k, words[w].word))
-        continue;
       unit = unit_at (s, k + 1, &plural);
       if (unit == NULL || plural)
         return 0;
       if (strcmp (unit, "D") != 0
-          && (!words[w].any_unit || (strcmp (unit, "W") != 0 && strcmp (unit, "M") != 0 && strcmp (unit, "Y") != 0)))
-        return 0;
-      /* "next day" needs no article, "previous week" does */
-      if (k == i && !(strcmp (unit, "D") == 0 && words[w].rel == 1))
+          && (days || (strcmp (unit, "W") != 0 && strcmp (unit, "M") != 0 && strcmp (unit, "Y") != 0)))
         return 0;
       r->kind = XREF_RAW_ANCHORED;
       r->unit = unit;
       r->has_rel = TRUE;
-      r->rel = words[w].rel;
+      r->rel = rel;
       return k + 2 - i;
     }
   return 0;
@@ -960,23 +1064,19 @@ m_relative (const Scan *s, guint i, XrefRawTimex *r)
   const char *unit, *part;
   gpointer season;
 
-  if (!rel_at (s, i, &rel))
+  guint k = i + rel_at (s, i, &rel);
+  if (k == i)
     return 0;
-  /* "this past week" */
-  guint k = i + 1;
-  if (rel == 0 && is_word (s, k, "past"))
-    {
-      rel = -1;
-      k++;
-    }
   r->has_rel = TRUE;
   r->rel = rel;
-  if ((unit = unit_at (s, k, &plural)) != NULL && !plural && strcmp (unit, "D") != 0 && strcmp (unit, "H") != 0
+  /* "this fiscal year" */
+  guint adj = is_in (s, k, TL_UNIT_ADJECTIVES) ? 1 : 0;
+  if ((unit = unit_at (s, k + adj, &plural)) != NULL && !plural && strcmp (unit, "D") != 0 && strcmp (unit, "H") != 0
       && strcmp (unit, "MIN") != 0 && strcmp (unit, "S") != 0)
     {
       r->kind = XREF_RAW_RELATIVE;
       r->unit = unit;
-      return k + 1 - i;
+      return k + adj + 1 - i;
     }
   if ((m = month_at (s, k, &len, &abbrev)) >= 1 && m <= 12 && !abbrev)
     {
@@ -1018,30 +1118,23 @@ m_relative (const Scan *s, guint i, XrefRawTimex *r)
 static guint
 m_deictic (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const struct {
-    const char *word;
-    gint days;
-  } words[] = {
-    { "yesterday", -1 }, { "today", 0 }, { "tomorrow", 1 }, { "tonight", 0 },
-  };
   const char *part;
+  gint days;
 
-  for (gsize w = 0; w < G_N_ELEMENTS (words); w++)
-    if (is_word (s, i, words[w].word))
-      {
-        r->kind = XREF_RAW_DEICTIC;
-        r->rel = words[w].days;
-        r->has_rel = TRUE;
-        if (strcmp (words[w].word, "tonight") == 0)
-          r->part = xref_intern ("NI");
-        else if ((part = part_at (s, i + 1)) != NULL)
-          {
-            r->part = part;
-            return 2;
-          }
-        return 1;
-      }
-  return 0;
+  if (!tl_int (s, i, TL_DEICTIC, &days))
+    return 0;
+  r->kind = XREF_RAW_DEICTIC;
+  r->rel = days;
+  r->has_rel = TRUE;
+  /* "tonight" is a part of a day itself; "yesterday morning" */
+  if ((part = part_at (s, i)) != NULL)
+    r->part = part;
+  else if ((part = part_at (s, i + 1)) != NULL)
+    {
+      r->part = part;
+      return 2;
+    }
+  return 1;
 }
 
 /* PRESENT_REF, PAST_REF, FUTURE_REF: "now", "recently", "at this time",
@@ -1049,36 +1142,35 @@ m_deictic (const Scan *s, guint i, XrefRawTimex *r)
 static guint
 m_ref (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const struct {
-    const char *w1, *w2;
-    const char *value;
-    gboolean after_at;        /* only after "at": "at this time" */
-  } refs[] = {
-    { "now", NULL, "PRESENT_REF", FALSE },       { "currently", NULL, "PRESENT_REF", FALSE },
-    { "nowadays", NULL, "PRESENT_REF", FALSE },  { "these", "days", "PRESENT_REF", FALSE },
-    { "this", "time", "PRESENT_REF", TRUE },     { "this", "point", "PRESENT_REF", TRUE },
-    { "the", "moment", "PRESENT_REF", TRUE },    { "present", NULL, "PRESENT_REF", TRUE },
-    { "the", "present", "PRESENT_REF", FALSE },  { "recently", NULL, "PAST_REF", FALSE },
-    { "lately", NULL, "PAST_REF", FALSE },       { "the", "past", "PAST_REF", FALSE },
-    { "the", "future", "FUTURE_REF", FALSE },
-  };
   gboolean plural;
+  const char *v;
+  guint len;
 
-  for (gsize k = 0; k < G_N_ELEMENTS (refs); k++)
+  /* "now", "the future"; "this time" only after "at" */
+  if ((len = tl_phrase (s, i, TL_REFERENCES, &v)) == 0 && i > 0 && is_word (s, i - 1, "at"))
+    len = tl_phrase (s, i, TL_REFERENCES_AFTER_AT, &v);
+  if (len > 0)
     {
-      if (!is_word (s, i, refs[k].w1) || (refs[k].w2 != NULL && !is_word (s, i + 1, refs[k].w2)))
-        continue;
-      if (refs[k].after_at && !(i > 0 && is_word (s, i - 1, "at")))
-        continue;
       r->kind = XREF_RAW_REF;
-      r->value = xref_intern (refs[k].value);
-      return refs[k].w2 != NULL ? 2 : 1;
+      r->value = xref_intern (v);
+      return len;
     }
-  /* "recent years", "recent months"; "recent" alone qualifies anything */
-  if (is_word (s, i, "recent") && unit_at (s, i + 1, &plural) != NULL && plural)
+  /* "recent years", "recent months": a reference, or with the value "PX"
+   * an unknown number of them (TimeBank: PXY); "recent" alone qualifies
+   * anything */
+  const char *unit;
+  if (i < s->n && (v = tl_value (s, TL_REFERENCE_ADJECTIVES, nm (s, i))) != NULL
+      && (unit = unit_at (s, i + 1, &plural)) != NULL && plural)
     {
+      if (strcmp (v, "PX") == 0)
+        {
+          r->kind = XREF_RAW_DURATION;
+          r->unit = unit;
+          r->vague = TRUE;
+          return 2;
+        }
       r->kind = XREF_RAW_REF;
-      r->value = xref_intern ("PAST_REF");
+      r->value = xref_intern (v);
       return 2;
     }
   return 0;
@@ -1089,32 +1181,23 @@ m_ref (const Scan *s, guint i, XrefRawTimex *r)
 static guint
 m_set (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const struct {
-    const char *word;
-    const char *unit;
-  } adverbs[] = {
-    { "annual", "Y" }, { "annually", "Y" }, { "yearly", "Y" }, { "daily", "D" }, { "weekly", "W" },
-    { "monthly", "M" }, { "hourly", "H" },
-  };
-  static const char *const freq[] = { "once", "twice", "thrice", NULL };
   guint k, q, len;
   gboolean plural, vague;
   const char *unit;
   Num num;
   gint w, m;
 
-  for (gsize a = 0; a < G_N_ELEMENTS (adverbs); a++)
-    if (is_word (s, i, adverbs[a].word)
-        && !(capitalised (s, i) && is_kind (s, i + 1, XREF_TOKEN_WORD) && capitalised (s, i + 1)))
-      {
-        /* ("Daily Mail" is a name) */
-        r->kind = XREF_RAW_SET;
-        r->unit = xref_intern (adverbs[a].unit);
-        r->amount = 1;
-        return 1;
-      }
+  /* "annual", "daily" ("Daily Mail" is a name) */
+  if (i < s->n && (unit = tl_value (s, TL_FREQUENCIES, nm (s, i))) != NULL
+      && !(capitalised (s, i) && is_kind (s, i + 1, XREF_TOKEN_WORD) && capitalised (s, i + 1)))
+    {
+      r->kind = XREF_RAW_SET;
+      r->unit = xref_intern (unit);
+      r->amount = 1;
+      return 1;
+    }
 
-  if (is_word (s, i, "every") || is_word (s, i, "each"))
+  if (is_in (s, i, TL_SET_WORDS))
     {
       k = i + 1;
       if ((w = weekday_at (s, k, &len)) > 0)
@@ -1151,7 +1234,7 @@ m_set (const Scan *s, guint i, XrefRawTimex *r)
 
   /* "twice a year", "three times a week", "once per month" */
   k = i;
-  if (is_one_of (s, k, freq))
+  if (is_in (s, k, TL_REPEATS))
     k++;
   else if ((q = number_at (s, k, &num)) > 0 && !num.article && is_word (s, k + q, "times"))
     k += q + 1;
@@ -1174,27 +1257,50 @@ m_set (const Scan *s, guint i, XrefRawTimex *r)
 }
 
 /* "the third quarter", "the fourth quarter of 2022", "first-quarter". */
-static gint
-ordinal_quarter (const char *word)
+/* The singular unit word of quarters at i ("quarter"). */
+static gboolean
+quarter_at (const Scan *s, guint i)
 {
-  static const char *const ord[] = { "first", "second", "third", "fourth" };
-  static const char *const num[] = { "1st", "2nd", "3rd", "4th" };
-  for (gint q = 0; q < 4; q++)
-    if (strcmp (word, ord[q]) == 0 || strcmp (word, num[q]) == 0)
-      return q + 1;
-  return 0;
+  gboolean plural;
+  const char *unit = unit_at (s, i, &plural);
+  return unit != NULL && !plural && strcmp (unit, "Q") == 0;
+}
+
+static gint
+ordinal_quarter (const Scan *s, const char *word)
+{
+  const char *v = tl_value (s, TL_ORDINALS, word);
+  gint q = v != NULL ? (gint) g_ascii_strtoll (v, NULL, 10) : 0;
+  return q >= 1 && q <= 4 ? q : 0;
 }
 
 static guint
 m_quarter (const Scan *s, guint i, XrefRawTimex *r)
 {
   guint k = i;
-  gint q, year;
+  gint q, year, year_first = 0;
 
   if (is_word (s, k, "the"))
-    k++;
-  if (k >= s->n || (q = ordinal_quarter (nm (s, k))) == 0 || !is_word (s, k + 1, "quarter"))
-    return 0;
+    {
+      k++;
+      /* "the 1988 third quarter" */
+      if (year_at (s, k, &year_first))
+        k++;
+    }
+  if (k >= s->n || (q = ordinal_quarter (s, nm (s, k))) == 0 || !quarter_at (s, k + 1))
+    {
+      /* "the 1988 quarter", "the 1989 period": the quarter reported on,
+       * in that year */
+      if (year_first == 0 || !(quarter_at (s, k) || is_in (s, k, TL_PERIOD_NOUNS)))
+        return 0;
+      r->kind = XREF_RAW_ANCHORED;
+      r->unit = xref_intern ("Q");
+      r->has_rel = TRUE;
+      r->rel = 0;
+      r->year = year_first;
+      return k + 1 - i;
+    }
+  r->year = year_first;
   k += 2;
   if (is_word (s, k, "of") && year_at (s, k + 1, &year))
     {
@@ -1224,6 +1330,23 @@ decade_word (const char *w, gint *decade)
   return FALSE;
 }
 
+/* "the 20th century", "the 19th century". */
+static guint
+m_century (const Scan *s, guint i, XrefRawTimex *r)
+{
+  guint k = is_word (s, i, "the") ? i + 1 : i;
+  gboolean plural;
+  const char *unit;
+  Num num;
+
+  if (!is_kind (s, k, XREF_TOKEN_NUMBER) || !parse_number (s->t[k].form, &num) || !num.ordinal || num.value < 1
+      || num.value > 30 || (unit = unit_at (s, k + 1, &plural)) == NULL || plural || strcmp (unit, "CE") != 0)
+    return 0;
+  r->kind = XREF_RAW_CAL;
+  r->century = (gint) num.value;
+  return k + 2 - i;
+}
+
 static guint
 m_decade (const Scan *s, guint i, XrefRawTimex *r)
 {
@@ -1240,8 +1363,6 @@ m_decade (const Scan *s, guint i, XrefRawTimex *r)
 static guint
 m_season (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const char *const before[] = { "in", "this", "last", "next", "early", "late", "mid", "by", "since",
-                                        "until", "during", "each", "every", "of", "through", "over", NULL };
   guint k = i;
   gpointer season;
   gint year;
@@ -1263,7 +1384,7 @@ m_season (const Scan *s, guint i, XrefRawTimex *r)
       r->kind = XREF_RAW_CAL;
       return k + 3 - i;
     }
-  if (!(i > 0 && is_one_of (s, i - 1, before)))
+  if (!(i > 0 && is_in (s, i - 1, TL_SEASON_SIGNALS)))
     {
       r->season = NULL;
       return 0;
@@ -1282,11 +1403,11 @@ m_year (const Scan *s, guint i, XrefRawTimex *r)
 
   if (!year_at (s, i, &year) || year < 1600 || year > 2199)
     return 0;
-  if (i > 0 && (is_kind (s, i - 1, XREF_TOKEN_SYMBOL) || is_one_of (s, i - 1, quantity_words)))
+  if (i > 0 && (is_kind (s, i - 1, XREF_TOKEN_SYMBOL) || is_in (s, i - 1, TL_QUANTITY_WORDS)))
     return 0;
   if (is_kind (s, i + 1, XREF_TOKEN_SYMBOL))
     return 0;
-  strong = i > 0 && (is_one_of (s, i - 1, after_prep) || is_word (s, i - 1, "the"));
+  strong = i > 0 && (is_in (s, i - 1, TL_SIGNALS) || is_word (s, i - 1, "the"));
   if (!strong && content_word (s, i + 1) && g_str_has_suffix (nm (s, i + 1), "s")
       && !g_str_has_suffix (nm (s, i + 1), "'s"))
     return 0;
@@ -1300,13 +1421,7 @@ m_year (const Scan *s, guint i, XrefRawTimex *r)
 static guint
 m_hyphen_word (const Scan *s, guint i, XrefRawTimex *r)
 {
-  static const struct {
-    const char *prefix;
-    const char *mod;
-  } prefixes[] = {
-    { "mid-", "MID" }, { "pre-", "BEFORE" }, { "post-", "AFTER" },
-  };
-  const char *w, *dash, *rest;
+  const char *w, *dash, *rest, *mod;
   gpointer v;
   gint year;
   Num num;
@@ -1315,11 +1430,10 @@ m_hyphen_word (const Scan *s, guint i, XrefRawTimex *r)
     return 0;
   rest = dash + 1;
 
-  for (gsize p = 0; p < G_N_ELEMENTS (prefixes); p++)
+  /* "mid-November", "pre-2014": a prefix of the rules, with its dash */
+  g_autofree char *prefix = g_strndup (w, dash - w + 1);
+  if ((mod = tl_value (s, TL_PREFIXES, prefix)) != NULL)
     {
-      gsize plen = strlen (prefixes[p].prefix);
-      if (strncmp (w, prefixes[p].prefix, plen) != 0 || dash != w + plen - 1)
-        continue;
       if (table_get (s->rules->months, rest, &v))
         {
           gint m = GPOINTER_TO_INT (v);
@@ -1334,14 +1448,16 @@ m_hyphen_word (const Scan *s, guint i, XrefRawTimex *r)
       else if (!decade_word (rest, &r->decade))
         return 0;
       r->kind = XREF_RAW_CAL;
-      r->mod = xref_intern (prefixes[p].mod);
+      r->mod = xref_intern (mod);
       return 1;
     }
 
   /* "third-quarter" */
   g_autofree char *left = g_strndup (w, dash - w);
-  gint q = ordinal_quarter (left);
-  if (q > 0 && strcmp (rest, "quarter") == 0)
+  gint q = ordinal_quarter (s, left);
+  gboolean q_plural;
+  const char *q_unit = unit_of (s, rest, &q_plural);
+  if (q > 0 && q_unit != NULL && !q_plural && strcmp (q_unit, "Q") == 0)
     {
       r->kind = XREF_RAW_CAL;
       r->quarter = q;
@@ -1370,135 +1486,135 @@ m_hyphen_word (const Scan *s, guint i, XrefRawTimex *r)
   return 1;
 }
 
-/* ---- modifiers ---------------------------------------------------------- */
-
-static const struct {
-  const char *w[3];
-  const char *mod;
-} cal_mods[] = {
-  { { "the", "end", "of" }, "END" },       { { "the", "beginning", "of" }, "START" },
-  { { "the", "start", "of" }, "START" },   { { "the", "middle", "of" }, "MID" },
-  { { "the", "early", NULL }, "START" },   { { "the", "late", NULL }, "END" },
-  { { "the", "mid", NULL }, "MID" },       { { "early", NULL, NULL }, "START" },
-  { { "late", NULL, NULL }, "END" },       { { "mid", NULL, NULL }, "MID" },
-  { { "earlier", NULL, NULL }, "START" },  { { "later", NULL, NULL }, "END" },
-};
-
-static const struct {
-  const char *w[3];
-  const char *mod;
-} dur_mods[] = {
-  { { "more", "than", NULL }, "MORE_THAN" },      { { "less", "than", NULL }, "LESS_THAN" },
-  { { "at", "least", NULL }, "EQUAL_OR_MORE" },   { { "no", "less", "than" }, "EQUAL_OR_MORE" },
-  { { "at", "most", NULL }, "EQUAL_OR_LESS" },    { { "no", "more", "than" }, "EQUAL_OR_LESS" },
-  { { "up", "to", NULL }, "EQUAL_OR_LESS" },      { { "about", NULL, NULL }, "APPROX" },
-  { { "around", NULL, NULL }, "APPROX" },         { { "approximately", NULL, NULL }, "APPROX" },
-  { { "roughly", NULL, NULL }, "APPROX" },        { { "some", NULL, NULL }, "APPROX" },
-  { { "nearly", NULL, NULL }, "LESS_THAN" },      { { "almost", NULL, NULL }, "LESS_THAN" },
-  { { "over", NULL, NULL }, "MORE_THAN" },        { { "under", NULL, NULL }, "LESS_THAN" },
-};
-
+/* "year-ago", "the year-earlier quarter", "the comparable year-ago third
+ * quarter": the period a year before the one the text reports on. */
 static guint
-words_at (const Scan *s, guint i, const char *const w[3])
+m_unit_ago (const Scan *s, guint i, XrefRawTimex *r)
 {
-  guint k = 0;
-  for (; k < 3 && w[k] != NULL; k++)
-    if (!is_word (s, i + k, w[k]))
-      return 0;
-  return k;
+  guint k = i;
+  gboolean the = is_word (s, k, "the"), plural;
+  const char *w, *dash, *unit;
+
+  if (the)
+    {
+      k++;
+      if (is_in (s, k, TL_PERIOD_WHICH))
+        k++;
+    }
+  if (!is_kind (s, k, XREF_TOKEN_WORD) || (dash = strrchr (w = nm (s, k), '-')) == NULL
+      || !(in_tl (s, TL_AGO, dash + 1) || (tl_value (s, TL_SHIFT, dash + 1) != NULL
+                                            && g_ascii_strtoll (tl_value (s, TL_SHIFT, dash + 1), NULL, 10) < 0)))
+    return 0;
+  g_autofree char *left = g_strndup (w, dash - w);
+  if ((unit = unit_of (s, left, &plural)) == NULL || plural)
+    return 0;
+  k++;
+  if (ordinal_quarter (s, nm (s, k)) > 0 && quarter_at (s, k + 1))
+    k += 2;
+  else if (is_in (s, k, TL_PERIOD_NOUNS) || (unit_of (s, nm (s, k), &plural) != NULL && !plural
+                                              && strcmp (unit_of (s, nm (s, k), &plural), "Q") == 0))
+    k++;
+  else if (the)
+    return 0;   /* "the year-ago results": the expression is "year-ago" */
+  r->kind = XREF_RAW_AGO;
+  r->unit = unit;
+  r->amount = 1;
+  return k - i;
 }
 
-/* early/late/mid, "the end of" … before a calendar expression. */
+/* ---- modifiers ---------------------------------------------------------- */
+
+/* early/late/mid, "the end of" … before a calendar expression; "earlier"
+ * and "later" (relative modifiers) only before a relative one ("earlier
+ * this month") or a day. */
 static guint
 m_cal_mod (const Scan *s, guint i, XrefRawTimex *r)
 {
-  for (gsize m = 0; m < G_N_ELEMENTS (cal_mods); m++)
-    {
-      guint k = words_at (s, i, cal_mods[m].w), sub;
-      gboolean of = k == 3;
-      /* "the early 1980s", "the late summer": an article and an adjective */
-      gboolean the_adj = k == 2 && strcmp (cal_mods[m].w[0], "the") == 0;
-      gboolean earlier = strcmp (cal_mods[m].w[0], "earlier") == 0 || strcmp (cal_mods[m].w[0], "later") == 0;
-      gboolean unit_plural;
-      const char *unit;
+  const char *mod;
+  gboolean earlier = FALSE, of, the_adj, unit_plural;
+  guint k = tl_phrase (s, i, TL_MODIFIERS, &mod), sub;
+  const char *unit;
 
-      if (k == 0)
-        continue;
-      XrefRawTimex d = *r;
-      /* "the end of the year", "the beginning of the month" */
-      if (of && is_word (s, i + k, "the") && (unit = unit_at (s, i + k + 1, &unit_plural)) != NULL && !unit_plural
-          && (strcmp (unit, "W") == 0 || strcmp (unit, "M") == 0 || strcmp (unit, "Y") == 0
-              || strcmp (unit, "Q") == 0))
-        {
-          r->kind = XREF_RAW_RELATIVE;
-          r->unit = unit;
-          r->has_rel = TRUE;
-          r->rel = 0;
-          r->mod = xref_intern (cal_mods[m].mod);
-          return k + 2;
-        }
-      sub = match_core (s, i + k, &d);
-      if (sub == 0 || d.mod != NULL)
-        continue;
-      switch (d.kind)
-        {
-        case XREF_RAW_CAL:
-          if (earlier || (d.month == 0 && d.year == 0 && d.season == NULL && d.decade == 0))
-            continue;
-          /* "the early 1980s" is written with its article; "the late
-           * November" is not English */
-          if (the_adj && d.decade == 0 && d.season == NULL)
-            continue;
-          break;
-        case XREF_RAW_RELATIVE:
-          if (the_adj)
-            continue;
-          break;
-        case XREF_RAW_DEICTIC:
-        case XREF_RAW_WEEKDAY:
-          if (the_adj || of)
-            continue;
-          break;
-        default:
-          continue;
-        }
-      *r = d;
-      r->mod = xref_intern (cal_mods[m].mod);
-      return k + sub;
+  if (k == 0 && (k = tl_phrase (s, i, TL_RELATIVE_MODIFIERS, &mod)) > 0)
+    earlier = TRUE;
+  if (k == 0)
+    return 0;
+  /* "the end of …"; "the early 1980s", "the late summer": an article and
+   * an adjective */
+  of = k > 1 && is_word (s, i + k - 1, "of");
+  the_adj = !of && k > 1 && is_word (s, i, "the");
+
+  XrefRawTimex d = *r;
+  /* "the end of the year", "the beginning of the month" */
+  if (of && is_word (s, i + k, "the") && (unit = unit_at (s, i + k + 1, &unit_plural)) != NULL && !unit_plural
+      && (strcmp (unit, "W") == 0 || strcmp (unit, "M") == 0 || strcmp (unit, "Y") == 0 || strcmp (unit, "Q") == 0))
+    {
+      r->kind = XREF_RAW_RELATIVE;
+      r->unit = unit;
+      r->has_rel = TRUE;
+      r->rel = 0;
+      r->mod = xref_intern (mod);
+      return k + 2;
     }
-  return 0;
+  sub = match_core (s, i + k, &d);
+  if (sub == 0 || d.mod != NULL)
+    return 0;
+  switch (d.kind)
+    {
+    case XREF_RAW_CAL:
+      if (earlier || (d.month == 0 && d.year == 0 && d.season == NULL && d.decade == 0 && d.century == 0))
+        return 0;
+      /* "the early 1980s" is written with its article; "the late
+       * November" is not English */
+      if (the_adj && d.decade == 0 && d.century == 0 && d.season == NULL)
+        return 0;
+      break;
+    case XREF_RAW_RELATIVE:
+      if (the_adj)
+        return 0;
+      break;
+    case XREF_RAW_DEICTIC:
+    case XREF_RAW_WEEKDAY:
+      if (the_adj || of)
+        return 0;
+      break;
+    default:
+      return 0;
+    }
+  *r = d;
+  r->mod = xref_intern (mod);
+  return k + sub;
 }
 
 /* "more than two years", "about 7:15 p.m.", "nearly four years ago". */
 static guint
 m_dur_mod (const Scan *s, guint i, XrefRawTimex *r)
 {
-  for (gsize m = 0; m < G_N_ELEMENTS (dur_mods); m++)
+  const char *mod;
+  guint k = tl_phrase (s, i, TL_DURATION_MODIFIERS, &mod), sub;
+
+  if (k == 0 || is_word (s, i + k, "the"))
+    return 0;
+  XrefRawTimex d = *r;
+  sub = match_core (s, i + k, &d);
+  if (sub == 0 || d.mod != NULL)
+    return 0;
+  if (d.kind == XREF_RAW_DURATION || d.kind == XREF_RAW_AGO)
     {
-      guint k = words_at (s, i, dur_mods[m].w), sub;
-      if (k == 0 || is_word (s, i + k, "the"))
-        continue;
-      XrefRawTimex d = *r;
-      sub = match_core (s, i + k, &d);
-      if (sub == 0 || d.mod != NULL)
-        continue;
-      if (d.kind == XREF_RAW_DURATION || d.kind == XREF_RAW_AGO)
-        {
-          if (d.vague)
-            continue;
-        }
-      else if (d.kind == XREF_RAW_TIME || (d.kind == XREF_RAW_CAL && d.day > 0))
-        {
-          if (strcmp (dur_mods[m].mod, "APPROX") != 0 || strcmp (dur_mods[m].w[0], "some") == 0)
-            continue;
-        }
-      else
-        continue;
-      *r = d;
-      r->mod = xref_intern (dur_mods[m].mod);
-      return k + sub;
+      if (d.vague)
+        return 0;
     }
-  return 0;
+  else if (d.kind == XREF_RAW_TIME || (d.kind == XREF_RAW_CAL && d.day > 0))
+    {
+      /* "about 7:15 p.m."; but "some" before a time is a quantity */
+      if (strcmp (mod, "APPROX") != 0 || vague_at (s, i) > 0)
+        return 0;
+    }
+  else
+    return 0;
+  *r = d;
+  r->mod = xref_intern (mod);
+  return k + sub;
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -1511,8 +1627,8 @@ match_core (const Scan *s, guint i, XrefRawTimex *r)
    * the date, "the past three months" before "the past", "a year ago"
    * before "a year", a year last of the number readings. */
   static const Matcher matchers[] = {
-    m_numeric_date, m_time, m_weekday, m_month, m_day_first, m_quarter, m_duration, m_anchored,
-    m_relative, m_deictic, m_set, m_ref, m_hyphen_word, m_decade, m_season, m_year, m_bare_unit,
+    m_numeric_date, m_time, m_weekday, m_month, m_day_first, m_unit_ago, m_quarter, m_duration, m_anchored,
+    m_relative, m_deictic, m_set, m_ref, m_hyphen_word, m_century, m_decade, m_season, m_year, m_bare_unit,
   };
   const XrefRawTimex init = *r;
 
@@ -1548,22 +1664,38 @@ match_at (const Scan *s, guint i, XrefRawTimex *r)
 static gint
 marker_at (const Scan *s, guint j)
 {
-  static const char *const future[] = { "will", "'ll", "shall", "wo", NULL };
-  static const char *const past[] = { "was", "were", "had", "did", "ago", "yesterday", NULL };
   gconstpointer v;
-  const char *w = nm (s, j);
+  const char *w = nm (s, j), *fv;
   gsize len = strlen (w);
 
-  if (in_list (w, future) || (strcmp (w, "going") == 0 && is_word (s, j + 1, "to")))
+  if (tl_phrase (s, j, TL_FUTURE_MARKERS, &fv) > 0)
     return XREF_TENSE_FUTURE;
+  /* what is planned lies ahead: "scheduled to close Monday", "plans to
+   * hold a conference on Tuesday", "expected to join in April" */
+  if (in_tl (s, TL_INTENT_MARKERS, w)
+      && (is_word (s, j + 1, "to") || (is_word (s, j + 1, "for") && !g_str_has_suffix (w, "s"))))
+    {
+      /* "had been scheduled to expire Friday" was planned in the past
+       * ("were planning to drive Monday" still looks ahead) */
+      if (j >= 2 && is_in (s, j - 1, TL_PASSIVE_AUX) && is_in (s, j - 2, TL_PAST_MARKERS))
+        return XREF_TENSE_PAST;
+      return XREF_TENSE_FUTURE;
+    }
+  /* "has scheduled a news conference Thursday": no past of its own */
+  if (in_tl (s, TL_INTENT_MARKERS, w))
+    return XREF_TENSE_UNKNOWN;
   /* "could come Tuesday", "would be traveling Thursday": a modal looks
    * ahead from the time of speaking, unless it is "could have gone" */
   if (s->t[j].kind == XREF_TOKEN_WORD && (word_class (s, w) & XREF_WC_MODAL) != 0)
     return is_word (s, j + 1, "have") ? XREF_TENSE_PAST : XREF_TENSE_FUTURE;
-  if (in_list (w, past))
-    return XREF_TENSE_PAST;
   if (s->t[j].kind != XREF_TOKEN_WORD)
     return XREF_TENSE_UNKNOWN;
+  /* the participle of a passive: its auxiliary carries the tense ("will
+   * be named", "would be paid") */
+  if (j > 0 && is_in (s, j - 1, TL_PASSIVE_AUX))
+    return XREF_TENSE_UNKNOWN;
+  if (in_tl (s, TL_PAST_MARKERS, w))
+    return XREF_TENSE_PAST;
   const XrefPhraseTable *tables[] = { s->rules->speech_phrases, s->rules->action_phrases };
   for (gsize k = 0; k < G_N_ELEMENTS (tables); k++)
     if (tables[k] != NULL && xref_phrase_table_match (tables[k], s->t, s->n, j, &v) > 0 && v != NULL)
@@ -1572,7 +1704,9 @@ marker_at (const Scan *s, guint j)
         if (am->form == XREF_FORM_PAST)
           return XREF_TENSE_PAST;
       }
-  if (len >= 5 && g_str_has_suffix (w, "ed") && !capitalised (s, j) && word_class (s, w) == 0)
+  /* a regular past, but not "succeed" or "need" */
+  if (len >= 5 && g_str_has_suffix (w, "ed") && !capitalised (s, j) && word_class (s, w) == 0
+      && (!g_str_has_suffix (w, "eed") || g_str_has_suffix (w, "reed") || g_str_has_suffix (w, "teed")))
     return XREF_TENSE_PAST;
   return XREF_TENSE_UNKNOWN;
 }
@@ -1589,7 +1723,9 @@ clause_tense (const Scan *s, guint first, guint len)
       gint m;
       if (j >= first && j < first + len)
         continue;
-      dist = j < first ? first - j : j - (first + len - 1);
+      /* the verb an expression modifies mostly comes before it: a marker
+       * after it counts from twice as far */
+      dist = j < first ? first - j : 2 * (j - (first + len - 1));
       if (dist > best)
         continue;
       if ((m = marker_at (s, j)) == XREF_TENSE_UNKNOWN)
@@ -1637,17 +1773,52 @@ is_reported (const Scan *s, guint first, guint len)
 void
 xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws)
 {
+  Scan base = { rules, NULL, 0, 0, 0, { NULL }, { 0 } };
+
   if (doc->tokens == NULL || doc->sentences == NULL)
     return;
+  for (gsize l = 0; l < TL_N && rules->temporal_words != NULL; l++)
+    {
+      GHashTableIter it;
+      gpointer key;
+      const char *name = xref_intern_try (tl_names[l]);
+
+      base.lists[l] = name != NULL ? g_hash_table_lookup (rules->temporal_words, name) : NULL;
+      if (base.lists[l] == NULL)
+        continue;
+      g_hash_table_iter_init (&it, base.lists[l]);
+      while (g_hash_table_iter_next (&it, &key, NULL))
+        {
+          guint words = 1;
+          for (const char *p = key; *p != '\0'; p++)
+            words += *p == ' ';
+          base.longest[l] = MAX (base.longest[l], words);
+        }
+    }
+  guint done = 0;   /* tokens before this index belong to an expression already */
   for (guint si = 0; si < doc->sentences->len; si++)
     {
       const XrefSentence *sent = &g_array_index (doc->sentences, XrefSentence, si);
-      Scan s = { rules, NULL, sent->n_tokens, sent->first_token, si };
+      Scan s = base;
+
+      s.n = sent->n_tokens;
+      s.base = sent->first_token;
+      s.sentence = si;
 
       if (sent->n_tokens == 0 || sent->first_token + sent->n_tokens > doc->tokens->len)
         continue;
       s.t = xref_sentence_tokens (doc, sent);
-      for (guint i = 0; i < s.n;)
+      /* A sentence that ends with "p.m." may have been cut before the zone
+       * or the day of its time ("at 5 p.m. EST Nov. 9"): the time may read
+       * on into the next sentence, which then starts after it. */
+      if (is_in (&s, s.n - 1, TL_CLOCK) && si + 1 < doc->sentences->len)
+        {
+          const XrefSentence *next = &g_array_index (doc->sentences, XrefSentence, si + 1);
+          if (next->first_token == sent->first_token + sent->n_tokens && !(next->flags & XREF_SENTENCE_PARA)
+              && next->first_token + next->n_tokens <= doc->tokens->len)
+            s.n += next->n_tokens;
+        }
+      for (guint i = done > s.base ? done - s.base : 0; i < sent->n_tokens;)
         {
           XrefRawTimex r = { 0 };
           guint len;
@@ -1662,10 +1833,14 @@ xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raw
           r.first = s.base + i;
           r.n = len;
           r.sentence = si;
-          r.tense = clause_tense (&s, i, len);
+          /* "Wednesday's ruling", "Thursday's closing price" name a day
+           * by what happened on it */
+          r.tense = r.kind == XREF_RAW_WEEKDAY && is_word (&s, i + len, "'s") ? XREF_TENSE_PAST
+                                                                               : clause_tense (&s, i, len);
           r.reported = r.kind == XREF_RAW_CAL && r.month > 0 && r.day > 0 && is_reported (&s, i, len);
           g_array_append_val (raws, r);
           i += len;
+          done = s.base + i;
         }
     }
 }

@@ -294,6 +294,11 @@ typedef struct {
   XrefDate doc;            /* the document date, fields 0 when unknown */
   XrefDate anchor;         /* the last date the text gave with month and day */
   gboolean has_anchor;
+  XrefDate last;           /* the last date the text gave with a year */
+  gint q_year, quarter;    /* the last quarter the text gave ("the third
+                              quarter"), 0 when none: financial reports
+                              compare with "a year ago" meaning that quarter
+                              of the year before (TimeBank) */
   const GArray *known;     /* years written in the document (gint) */
 } Ctx;
 
@@ -314,10 +319,16 @@ with_part (const char *date, const char *part)
 }
 
 static const char *
-resolve_cal (const XrefRawTimex *r, const Ctx *c, XrefDate *date)
+resolve_cal (const XrefRawTimex *r, Ctx *c, XrefDate *date)
 {
   char buf[32];
 
+  if (r->century > 0)
+    {
+      /* TimeML names a century by its first two digits: the 20th is "19" */
+      g_snprintf (buf, sizeof buf, "%02d", r->century - 1);
+      return xref_intern (buf);
+    }
   if (r->decade > 0)
     {
       g_snprintf (buf, sizeof buf, "%03d", r->decade);
@@ -345,6 +356,16 @@ resolve_cal (const XrefRawTimex *r, const Ctx *c, XrefDate *date)
         }
       else
         g_snprintf (buf, sizeof buf, "XXXX-Q%d", r->quarter);
+      /* the quarter a report is about: the latest one mentioned that has
+       * ended by the document date ("third-quarter profit" in October,
+       * not the "fourth quarter" it forecasts) */
+      gint idx = y * 4 + r->quarter - 1;
+      gboolean ended = c->doc.year <= 0 || c->doc.month <= 0 || idx < c->doc.year * 4 + (c->doc.month - 1) / 3;
+      if (y > 0 && r->mod == NULL && ended && (c->quarter == 0 || idx > c->q_year * 4 + c->quarter - 1))
+        {
+          c->q_year = y;
+          c->quarter = r->quarter;
+        }
       return xref_intern (buf);
     }
 
@@ -459,6 +480,35 @@ resolve_relative (const XrefRawTimex *r, const XrefDate *from, gint n, gboolean 
   return xref_intern ("XXXX");
 }
 
+/* "a year ago", "a year earlier", "the year-ago quarter" in a text that
+ * reports on a quarter: that quarter of the year before. */
+static gboolean
+year_ago_quarter (const XrefRawTimex *r, gint years, const Ctx *c, const char **value)
+{
+  char buf[32];
+
+  if (r->kind == XREF_RAW_ANCHORED && strcmp (r->unit, "Q") == 0 && c->quarter == 0 && years == 0
+      && c->doc.year > 0)
+    {
+      /* "the quarter" of no report */
+      g_snprintf (buf, sizeof buf, "%04d-QX", c->doc.year);
+      *value = xref_intern (buf);
+      return TRUE;
+    }
+  if (c->quarter != 0 && years <= 0 && strcmp (r->unit, "Q") == 0)
+    {
+      /* "the quarter", "the latest period" */
+      g_snprintf (buf, sizeof buf, "%04d-Q%d", c->q_year, c->quarter);
+      *value = xref_intern (buf);
+      return TRUE;
+    }
+  if (c->quarter == 0 || years != 1 || strcmp (r->unit, "Y") != 0)
+    return FALSE;
+  g_snprintf (buf, sizeof buf, "%04d-Q%d", c->q_year - 1, c->quarter);
+  *value = xref_intern (buf);
+  return TRUE;
+}
+
 /* Resolves one raw expression.  TIME expressions get their day later. */
 static void
 resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
@@ -503,13 +553,52 @@ resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
 
     case XREF_RAW_ANCHORED:
       {
-        static const XrefDate none = { 0, 0, 0 };
-        t->value = resolve_relative (r, c->has_anchor ? &c->anchor : &none, r->rel, FALSE, &date);
+        /* counted from the last date of the text precise enough for the
+         * unit, else from the document date */
+        gboolean days = strcmp (r->unit, "D") == 0 || strcmp (r->unit, "W") == 0;
+        const XrefDate *from = days ? (c->has_anchor ? &c->anchor : &c->doc)
+                                    : (c->last.year > 0 ? &c->last : &c->doc);
+        char buf[32];
+        if (strcmp (r->unit, "Q") == 0 && r->year > 0)
+          {
+            /* "the 1988 quarter": the quarter reported on, that year */
+            if (c->quarter > 0)
+              g_snprintf (buf, sizeof buf, "%04d-Q%d", r->year, c->quarter);
+            else
+              g_snprintf (buf, sizeof buf, "%04d-QX", r->year);
+            t->value = xref_intern (buf);
+            break;
+          }
+        /* "the latest quarter": the one before the document's */
+        if (strcmp (r->unit, "Q") == 0)
+          from = &c->doc;
+        if (year_ago_quarter (r, strcmp (r->unit, "Q") == 0 ? r->rel : -r->rel, c, &t->value))
+          break;
+        t->value = resolve_relative (r, from, r->rel, from == &c->doc, &date);
         day_precision = date.month > 0 && date.day > 0;
       }
       break;
 
     case XREF_RAW_RELATIVE:
+      if (!r->has_rel && strcmp (r->unit, "WE") == 0)
+        {
+          /* "the weekend": the week of its Saturday, the last one or
+           * the next as the clause's tense says */
+          XrefRawTimex sat = *r;
+          XrefDate d;
+          sat.weekday = 6;
+          if (sat.tense == XREF_TENSE_UNKNOWN)
+            sat.tense = XREF_TENSE_PAST;
+          if (weekday_date (&c->doc, &sat, &d))
+            {
+              XrefDate y;
+              t->value = week_value (&d, "-WE", &y);
+              date.year = y.year;
+            }
+          else
+            t->value = xref_intern ("XXXX-WXX-WE");
+          break;
+        }
       t->value = resolve_relative (r, &c->doc, r->rel, TRUE, &date);
       break;
 
@@ -517,7 +606,9 @@ resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
       {
         gint n = (gint) r->amount;
         gboolean calendar = strcmp (r->unit, "H") != 0 && strcmp (r->unit, "MIN") != 0 && strcmp (r->unit, "S") != 0;
-        if (!r->vague && calendar && (gdouble) n == r->amount && n > 0
+        if (!r->vague && year_ago_quarter (r, n, c, &t->value))
+          ;
+        else if (!r->vague && calendar && (gdouble) n == r->amount && n > 0
             && (xref_date_is_complete (&c->doc) || (c->doc.year > 0 && strcmp (r->unit, "Y") == 0)))
           t->value = resolve_relative (r, &c->doc, -n, TRUE, &date);
         else
@@ -564,6 +655,8 @@ resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
       c->anchor = date;
       c->has_anchor = TRUE;
     }
+  if (date.year > 0 && t->type == XREF_TIMEX_DATE)
+    c->last = date;
   if (r->part != NULL && t->value != NULL)
     {
       t->type = XREF_TIMEX_TIME;
@@ -605,7 +698,7 @@ resolve_time (const XrefRawTimex *r, const XrefDocument *doc, guint index, XrefT
 static void
 resolve_all (XrefDocument *doc, const GArray *raws, const GArray *known)
 {
-  Ctx c = { doc->date, { 0, 0, 0 }, FALSE, known };
+  Ctx c = { doc->date, { 0, 0, 0 }, FALSE, { 0, 0, 0 }, 0, 0, known };
   const XrefToken *tokens = (const XrefToken *) (gpointer) doc->tokens->data;
 
   g_array_set_size (doc->timexes, 0);

@@ -526,11 +526,55 @@ test_no_word_lists (void **state)
   assert_no_error (error);
   xref_text_segment (doc, bare);
   xref_temporal_tag (doc, bare);
-  /* only what needs no word list: the clock time and "yesterday" */
-  assert_non_null (find_timex (doc, "7:35 am"));
-  assert_non_null (find_timex (doc, "yesterday"));
+  /* every word of the grammar comes from the rules (am, yesterday, the
+   * months, the units): without them only the year, written in digits,
+   * is a time expression */
+  assert_null (find_timex (doc, "7:35 am"));
+  assert_null (find_timex (doc, "yesterday"));
   assert_null (find_timex (doc, "three days"));
   assert_null (find_timex (doc, "December 21, 2022"));
+  assert_non_null (find_timex (doc, "2022"));
+  assert_int_equal (doc->timexes->len, 1);
+}
+
+/* The grammar's word lists are the rules': a rule file may add words
+ * (here a German "heute"), and a list of numbers with a word for a value
+ * is an error with its place. */
+static void
+test_rule_word_lists (void **state)
+{
+  static const char yaml[] = "temporal:\n"
+                             "  units: {day: D, days: D}\n"
+                             "  numbers: {two: 2}\n"
+                             "  deictic: {heute: 0, yesterday: -1}\n"
+                             "  ago: [ago]\n"
+                             "  future_markers: [will]\n";
+  static const char bad[] = "temporal:\n  deictic: {yesterday: minus one}\n";
+  static const char text[] = "---\ndate: 2022-12-21\n---\nHeute he left; two days ago he came, and yesterday.";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefRules) own = xref_rules_load_string ("own.yaml", yaml, sizeof yaml - 1, &error);
+  g_autoptr (XrefRules) wrong = NULL;
+  g_autoptr (XrefDocument) doc = NULL;
+  const XrefTimex *t;
+
+  assert_no_error (error);
+  doc = xref_ingest_bytes ("own", text, sizeof text - 1, NULL, own, &error);
+  assert_no_error (error);
+  xref_text_segment (doc, own);
+  xref_temporal_tag (doc, own);
+  assert_non_null ((t = find_timex (doc, "Heute")));
+  assert_string_equal (t->value, "2022-12-21");
+  assert_non_null ((t = find_timex (doc, "two days ago")));
+  assert_string_equal (t->value, "2022-12-19");
+  assert_non_null ((t = find_timex (doc, "yesterday")));
+  assert_string_equal (t->value, "2022-12-20");
+  assert_int_equal (doc->timexes->len, 3);
+
+  wrong = xref_rules_load_string ("bad.yaml", bad, sizeof bad - 1, &error);
+  assert_null (wrong);
+  assert_non_null (error);
+  assert_non_null (strstr (error->message, "bad.yaml:2:"));
+  assert_non_null (strstr (error->message, "must be a number"));
 }
 
 int
@@ -546,6 +590,7 @@ main (void)
     cmocka_unit_test (test_retag),
     cmocka_unit_test (test_empty),
     cmocka_unit_test (test_no_word_lists),
+    cmocka_unit_test (test_rule_word_lists),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
