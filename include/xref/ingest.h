@@ -103,7 +103,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (XrefCorpus, xref_corpus_free)
 /* Reads one article: bytes (repairing invalid UTF-8 with a warning, skipping
  * binary files with a warning), YAML front matter, manifest metadata (meta
  * may be NULL), dateline and outlet (from rules->outlets), boilerplate lines
- * and headings.  Returns NULL with an error when the file cannot be read or
+ * and headings.  An .html/.htm page goes through libxml2's HTML parser; its
+ * <title>, <meta> (og:site_name, author, published time), first <time
+ * datetime> and canonical link count as metadata like front matter.  Returns NULL with an error when the file cannot be read or
  * is not text; the caller warns and goes on. */
 XrefDocument *xref_ingest_file (const XrefCorpusFile *file, const XrefMeta *meta, const XrefRules *rules,
                                 GError **error);

@@ -30,11 +30,13 @@ gboolean xref_ingest_yaml_load (const char *file, gint first_line, const char *y
 /* The position of a node as "FILE:LINE:COL" (newly allocated). */
 char *xref_ingest_yaml_where (const char *file, gint first_line, const yaml_node_t *node);
 
-/* Blanks the markup of an HTML article in place, one byte for one (see
- * ingest-html.c), so that the text reads as plain text at the file's
- * offsets.  Returns the spans of h1–h6 contents (XrefSpan, free with
- * g_array_unref) and sets *title (newly allocated) from <title> when
- * *title is NULL. */
-GArray *xref_ingest_html_blank (char *text, gsize len, char **title);
+/* Blanks the markup of an HTML article in place, one byte for one, with
+ * libxml2's HTML parser (see ingest-html.c), so that the text reads as
+ * plain text at the file's offsets.  Fills the fields of meta that are
+ * still NULL/zero from the page (<title>, og:title, og:site_name, author,
+ * og:url or the canonical link, a published-time <meta> or the first
+ * <time datetime>).  Returns the spans of h1–h6 contents (XrefSpan, in
+ * order; free with g_array_unref). */
+GArray *xref_ingest_html_blank (char *text, gsize len, XrefMeta *meta);
 
 G_END_DECLS

@@ -707,6 +707,27 @@ heading_like (const char *text, gsize s, gsize e, GArray *scratch)
 static gboolean
 has_content (const char *text, gsize s, gsize e, GArray *scratch)
 {
+  /* Most lines show a word in their first bytes: tokenize a prefix cut at
+   * an ASCII space first (no token spans one, so the prefix's tokens are
+   * the line's own) and the whole line only when it has none — a line is
+   * otherwise tokenized twice, here and by the text stage (bench/README.md). */
+  if (e - s > 256)
+    {
+      gsize cut = s + 128;
+      while (cut < e && text[cut] != ' ')
+        cut++;
+      if (cut < e)
+        {
+          g_array_set_size (scratch, 0);
+          xref_tokenize (text, s, cut, scratch);
+          for (guint i = 0; i < scratch->len; i++)
+            {
+              const XrefToken *t = &g_array_index (scratch, XrefToken, i);
+              if (t->kind == XREF_TOKEN_NUMBER || (t->kind == XREF_TOKEN_WORD && g_utf8_strlen (t->form, -1) >= 2))
+                return TRUE;
+            }
+        }
+    }
   g_array_set_size (scratch, 0);
   xref_tokenize (text, s, e, scratch);
   for (guint i = 0; i < scratch->len; i++)
@@ -817,7 +838,9 @@ mark_boilerplate (XrefDocument *doc, GArray *lines, const XrefRules *rules, cons
           if (err != NULL && !warned)
             {
               /* once per document: the same rule would fail again */
-              xref_warn (shown, "boilerplate rule '%s': %s", bp->id != NULL ? bp->id : "?", err->message);
+              xref_warn (shown, "boilerplate rule '%s' (%s:%d:%d): %s", bp->id != NULL ? bp->id : "?",
+                         bp->origin.file != NULL ? bp->origin.file : "?", bp->origin.line, bp->origin.col,
+                         err->message);
               doc->n_warnings++;
               warned = TRUE;
             }
@@ -906,6 +929,59 @@ build_regions (XrefDocument *doc, GArray *lines)
     }
 }
 
+static int
+cmp_spans (gconstpointer a, gconstpointer b)
+{
+  const XrefSpan *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* A question standing alone as a paragraph among section titles is one
+ * of them: "What does the New Year bring us?" between the paragraphs of
+ * an article whose other sections open with titles.  Only when the
+ * document has titles already, the question is short, is not quoted,
+ * holds one sentence and is followed by body text. */
+static void
+question_headings (XrefDocument *doc)
+{
+  const char *text = doc->text;
+  g_autoptr (GArray) scratch = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  gboolean moved = FALSE;
+
+  if (doc->headings->len < 2)
+    return;
+  for (guint i = 0; i + 1 < doc->regions->len; i++)
+    {
+      const XrefSpan *r = &g_array_index (doc->regions, XrefSpan, i);
+      guint words = 0, stops = 0;
+      gboolean quoted = FALSE;
+
+      if (r->end - r->start > 120 || memchr (text + r->start, '\n', r->end - r->start) != NULL
+          || last_char (text, r->start, r->end, FALSE) != '?')
+        continue;
+      g_array_set_size (scratch, 0);
+      xref_tokenize (text, r->start, r->end, scratch);
+      for (guint k = 0; k < scratch->len; k++)
+        {
+          const XrefToken *t = &g_array_index (scratch, XrefToken, k);
+          if (t->kind == XREF_TOKEN_WORD || t->kind == XREF_TOKEN_NUMBER)
+            words++;
+          else if (t->kind == XREF_TOKEN_QUOTE)
+            quoted = TRUE;
+          else if (strcmp (t->form, ".") == 0 || strcmp (t->form, "?") == 0 || strcmp (t->form, "!") == 0)
+            stops++;
+        }
+      if (quoted || stops != 1 || words < 2 || words > 10 || !starts_upper (text, r->start, r->end))
+        continue;
+      g_array_append_val (doc->headings, *r);
+      g_array_remove_index (doc->regions, i);
+      i--;
+      moved = TRUE;
+    }
+  if (moved)
+    g_array_sort (doc->headings, cmp_spans);
+}
+
 static XrefDocument *
 ingest_take (const char *id, const char *path, const char *shown, char *data, gsize len, const XrefMeta *meta,
              const XrefRules *rules, GError **error)
@@ -917,7 +993,6 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
   gsize body = 0;
   const XrefOutlet *footer_outlet = NULL;
   g_autoptr (GArray) html_heads = NULL;
-  g_autofree char *html_title = NULL;
 
   why = binary_reason (data, len);
   if (why != NULL)
@@ -937,7 +1012,7 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
     body = 3;
 
   if (is_html (id))
-    html_heads = xref_ingest_html_blank (doc->text, doc->len, &html_title);
+    html_heads = xref_ingest_html_blank (doc->text, doc->len, &fm);
   else
     /* front matter, then the manifest for what it leaves open */
     body = read_front_matter (doc, body, shown, &fm);
@@ -964,9 +1039,6 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
           doc->date_basis = XREF_DATE_BASIS_METADATA;
         }
     }
-
-  if (html_title != NULL)
-    fill_meta (&doc->title, html_title);
 
   lines = split_lines (doc->text, body, doc->len);
 
@@ -1032,6 +1104,7 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
     fill_meta (&doc->outlet, footer_outlet->name != NULL ? footer_outlet->name : footer_outlet->id);
 
   build_regions (doc, lines);
+  question_headings (doc);
   return g_steal_pointer (&doc);
 }
 

@@ -8,6 +8,7 @@
  * "He"), which cannot continue a name: "… sent by the U.S. The next day". */
 #include "xref/text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Longest sentence in tokens; a region without any boundary (a run-on
@@ -65,11 +66,12 @@ is_abbreviation (const XrefRules *rules, const XrefToken *word)
   return FALSE;
 }
 
-/* A single letter used as an initial: "J" before "." */
+/* A single letter used as an initial: "J" before "."; also the letters of
+ * an initialism written apart, "L. A." and "p. m." */
 static gboolean
 is_initial (const XrefToken *t)
 {
-  return t->kind == XREF_TOKEN_WORD && g_utf8_strlen (t->form, -1) == 1 && (t->flags & XREF_TOKEN_CAPITALISED);
+  return t->kind == XREF_TOKEN_WORD && g_utf8_strlen (t->form, -1) == 1 && g_unichar_isalpha (g_utf8_get_char (t->form));
 }
 
 /* Token t (followed by after, or NULL) can start a sentence: a capital,
@@ -102,6 +104,35 @@ closed_class_start (const XrefRules *rules, const XrefToken *t)
   return xref_rules_word_class (rules, t->norm) != 0;
 }
 
+static gint lookup_date_word (GHashTable *table, const XrefToken *t);
+
+/* A time zone after a clock time: "ET", "EST", "PDT", "GMT", "UTC". */
+static gboolean
+is_zone (const XrefToken *t)
+{
+  gsize n = strlen (t->form);
+  return t->kind == XREF_TOKEN_WORD && (t->flags & XREF_TOKEN_ALLCAPS) && n >= 2 && n <= 4
+         && (t->form[n - 1] == 'T' || strcmp (t->form, "UTC") == 0);
+}
+
+/* Token i ends "a.m." or "p.m." (also written "a. m.") after a number. */
+static gboolean
+clock_suffix_at (const XrefDocument *doc, guint i)
+{
+  const XrefToken *t = at (doc, i);
+  guint k = i;
+
+  if (t->kind == XREF_TOKEN_WORD && (strcmp (t->norm, "a.m.") == 0 || strcmp (t->norm, "p.m.") == 0))
+    k = i;
+  else if (strcmp (t->form, ".") == 0 && i >= 3 && strcmp (at (doc, i - 1)->norm, "m") == 0
+           && strcmp (at (doc, i - 2)->form, ".") == 0
+           && (strcmp (at (doc, i - 3)->norm, "a") == 0 || strcmp (at (doc, i - 3)->norm, "p") == 0))
+    k = i - 3;
+  else
+    return FALSE;
+  return k > 0 && at (doc, k - 1)->kind == XREF_TOKEN_NUMBER;
+}
+
 /* If a sentence can end after token i (of the region [first, last)),
  * returns the index one past its last token (closers included), else 0. */
 static guint
@@ -119,6 +150,10 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
           const XrefToken *w = at (doc, i - 1);
           if (w->end == t->start && w->kind == XREF_TOKEN_WORD && (is_abbreviation (rules, w) || is_initial (w)))
             abbrev = TRUE;
+          /* a dot right after other punctuation (",." ":." "(.") is
+           * residue, or the dot of a decimal written apart: ". 290" */
+          if (w->end == t->start && w->kind == XREF_TOKEN_PUNCT && !is_terminal (w) && !is_closer (w))
+            return 0;
         }
     }
   else if (t->kind == XREF_TOKEN_WORD && g_str_has_suffix (t->form, "."))
@@ -138,6 +173,22 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   const XrefToken *next = at (doc, j);
   if (next->start == at (doc, j - 1)->end)
     return 0;   /* no space: "U.S.-led", "…”he" */
+  /* "Yahoo! News", "E! Online": a "!" that is part of a name */
+  if (j == i + 1 && strcmp (t->form, "!") == 0 && i > 0 && at (doc, i - 1)->end == t->start
+      && at (doc, i - 1)->kind == XREF_TOKEN_WORD && (at (doc, i - 1)->flags & XREF_TOKEN_CAPITALISED)
+      && !(at (doc, i - 1)->flags & XREF_TOKEN_IN_QUOTE) && next->kind == XREF_TOKEN_WORD
+      && (next->flags & XREF_TOKEN_CAPITALISED) && xref_rules_word_class (rules, next->norm) == 0)
+    return 0;
+  if (abbrev && clock_suffix_at (doc, i))
+    {
+      /* "at 3:33 a.m. Palmer Fire and Rescue …": a clock time ends a
+       * sentence unless a day or month goes on with it */
+      if (lookup_date_word (rules != NULL ? rules->months : NULL, next)
+          || lookup_date_word (rules != NULL ? rules->weekdays : NULL, next) || !starts_sentence (next, NULL)
+          || is_initial (next) || is_zone (next))
+        return 0;
+      return j;
+    }
   if (abbrev)
     {
       /* "… in the U.S. “We …": a quotation opening after the
@@ -145,6 +196,11 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
       if (next->kind == XREF_TOKEN_QUOTE && (next->flags & XREF_TOKEN_OPEN_QUOTE) && j + 1 < last
           && starts_sentence (at (doc, j + 1), NULL))
         return j;
+      /* "L. A.", "D. A. Will": the next letter of the initialism */
+      if (is_initial (next) && j + 1 < last && strcmp (at (doc, j + 1)->form, ".") == 0)
+        return 0;
+      if (is_initial (next) && i > 0 && is_initial (at (doc, i - 1)))
+        return 0;
       return closed_class_start (rules, next) ? j : 0;
     }
   if (!starts_sentence (next, j + 1 < last ? at (doc, j + 1) : NULL))
@@ -178,18 +234,534 @@ add_sentence (XrefDocument *doc, guint first, guint n, guint flags)
   g_array_append_val (doc->sentences, s);
 }
 
+/* ---- date stamps ---------------------------------------------------------
+ *
+ * Web pages and wire copy put a date stamp between the headline and the
+ * body: "Singer Enters Clinic May 02, 2013 The singer's lawyer says",
+ * "PUBLISHED: MONDAY, MARCH 11, 2013, 10:34 PM UPDATED: …", "Updated 4:08
+ * p.m. ET".  When the lines are kept, ingest sees them apart; when they
+ * come run together (copied text, a feed), the stamp is the only sign of
+ * where the headline ends and the body begins.  A stamp is a run of
+ * month and weekday names (from the rules), numbers, clock times, short
+ * upper-case zone names and glue (, | - @ at on), holding a date or a
+ * clock time, optionally opened by a participle such as "Published" or
+ * "Updated on:".  It stands as a sentence of its own when it stands
+ * outside any sentence: at the start of a region, or right after a
+ * word that cannot lead into a date (not a preposition, determiner,
+ * conjunction or comma), and before a capitalised word. */
+
+enum {
+  BRK_BEFORE = 1 << 0,    /* a sentence starts at this token */
+  BRK_INSIDE = 1 << 1,    /* no sentence ends after this token */
+};
+
+static gint
+lookup_date_word (GHashTable *table, const XrefToken *t)
+{
+  gpointer v;
+  char buf[32];
+  gsize n;
+  const char *key;
+
+  if (table == NULL || t->kind != XREF_TOKEN_WORD || !(t->flags & XREF_TOKEN_CAPITALISED))
+    return 0;
+  if ((v = g_hash_table_lookup (table, t->norm)) != NULL)
+    return GPOINTER_TO_INT (v);
+  /* "Thu" for "Thu.": the rules may list only the dotted form */
+  n = strlen (t->norm);
+  if (n + 2 > sizeof buf)
+    return 0;
+  memcpy (buf, t->norm, n);
+  buf[n] = '.';
+  buf[n + 1] = '\0';
+  key = xref_intern_try (buf);
+  return key != NULL ? GPOINTER_TO_INT (g_hash_table_lookup (table, key)) : 0;
+}
+
+static gboolean
+is_form (const XrefToken *t, const char *form)
+{
+  return strcmp (t->form, form) == 0;
+}
+
+/* A clock time: "7:35", "5:03pm", "05.51AM", "1:10PM". */
+static gboolean
+is_clock (const XrefToken *t)
+{
+  const char *f = t->form;
+  if (!g_ascii_isdigit (f[0]))
+    return FALSE;
+  for (const char *p = f; *p; p++)
+    if ((*p == ':' || *p == '.') && p > f && g_ascii_isdigit (p[-1]) && g_ascii_isdigit (p[1]))
+      return TRUE;
+  return FALSE;
+}
+
+/* A numeric date: "05/02/2013", "12/16/08", "2013-09-26", "06/06/13". */
+static gboolean
+is_numeric_date (const XrefToken *t)
+{
+  guint seps = 0;
+  if (t->kind != XREF_TOKEN_NUMBER)
+    return FALSE;
+  g_auto (GStrv) parts = NULL;
+  gsize n0, n2;
+
+  for (const char *p = t->form; *p; p++)
+    if (*p == '/' || *p == '-')
+      seps++;
+    else if (!g_ascii_isdigit (*p))
+      return FALSE;
+  if (seps != 2)
+    return FALSE;
+  /* a year of two or four digits at one end, day and month at most 31
+   * (not a boxing record "15-2-1") */
+  parts = g_regex_split_simple ("[-/]", t->form, 0, 0);
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  n0 = strlen (parts[0]);
+  n2 = strlen (parts[2]);
+  if (n0 == 4)
+    return atoi (parts[1]) <= 12 && atoi (parts[2]) <= 31 && n2 <= 2;
+  return n0 <= 2 && atoi (parts[0]) <= 31 && atoi (parts[1]) <= 31 && (n2 == 2 || n2 == 4);
+}
+
+static gboolean
+is_year (const XrefToken *t)
+{
+  gsize n = strlen (t->form);
+  return t->kind == XREF_TOKEN_NUMBER && n == 4 && (t->form[0] == '1' || t->form[0] == '2');
+}
+
+/* A short word that follows a clock time: "am", "PM", "ET", "EDT", "IST",
+ * "hrs", "a.m.", or the letters of "p. m." written apart. */
+static gboolean
+is_time_suffix (const XrefToken *t)
+{
+  glong n;
+  if (t->kind != XREF_TOKEN_WORD)
+    return FALSE;
+  n = g_utf8_strlen (t->form, -1);
+  if (strchr (t->form, '.') != NULL)
+    return n <= 4;                       /* a.m. p.m. */
+  if (t->flags & XREF_TOKEN_ALLCAPS)
+    return n <= 4;                       /* AM PM ET EDT GMT IST */
+  if (n == 1)
+    return TRUE;                         /* p . m . */
+  return n <= 3 && !(t->flags & XREF_TOKEN_CAPITALISED);   /* am pm hrs */
+}
+
+/* Glue inside a stamp. */
+static gboolean
+is_glue (const XrefToken *t)
+{
+  if (t->kind == XREF_TOKEN_PUNCT || t->kind == XREF_TOKEN_SYMBOL)
+    return is_form (t, ",") || is_form (t, "|") || is_form (t, "-") || is_form (t, "\u2013")
+           || is_form (t, "\u2014") || is_form (t, "@") || is_form (t, ".") || is_form (t, ":")
+           || is_form (t, "(") || is_form (t, ")") || is_form (t, "+") || is_form (t, "/");
+  /* "May 3, 2013 at 7:31", "MAY 3, 2013 AT 1:10PM"; a capitalised "On"
+   * starts the next sentence instead */
+  return t->kind == XREF_TOKEN_WORD && (strcmp (t->norm, "at") == 0 || strcmp (t->norm, "on") == 0)
+         && (!(t->flags & XREF_TOKEN_CAPITALISED) || (t->flags & XREF_TOKEN_ALLCAPS));
+}
+
+static guint inner_prefix (const XrefDocument *doc, const XrefRules *rules, guint j, guint last);
+
+/* The stamp starting at token i (a date word or number), or 0: sets *end
+ * one past its last token and returns TRUE. */
+static gboolean
+scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last, guint *end, gboolean *has_date)
+{
+  gboolean month = FALSE, number = FALSE, date = FALSE, clock = FALSE, suffix = FALSE;
+  guint j = i, good = i, depth = 0, after_clock = 0, open_at = i, n_inner;
+
+  for (; j < last; j++)
+    {
+      const XrefToken *t = at (doc, j);
+      const XrefToken *prev = j > i ? at (doc, j - 1) : NULL;
+
+      if (lookup_date_word (rules->months, t) || lookup_date_word (rules->weekdays, t))
+        {
+          month = month || lookup_date_word (rules->months, t) != 0;
+          after_clock = 0;
+        }
+      else if (t->kind == XREF_TOKEN_NUMBER)
+        {
+          /* a number that is no part of a date or time ends the stamp:
+           * "… 1:30 PM 5 Thoughts on …", "… 09:11 GMT 5.9 Earthquake" */
+          if (prev != NULL && !is_clock (t) && !is_numeric_date (t) && !is_year (t)
+              && !(lookup_date_word (rules->months, prev) || lookup_date_word (rules->weekdays, prev))
+              && !(is_form (prev, ".") && j >= i + 2
+                   && (lookup_date_word (rules->months, at (doc, j - 2))
+                       || lookup_date_word (rules->weekdays, at (doc, j - 2))))
+              && !(j + 1 < last && (lookup_date_word (rules->months, at (doc, j + 1)) || is_form (at (doc, j + 1), ","))))
+            break;
+          number = TRUE;
+          date = date || is_numeric_date (t) || (is_year (t) && month);
+          after_clock = is_clock (t) ? 3 : 0;
+          clock = clock || after_clock > 0;
+        }
+      else if (t->kind == XREF_TOKEN_WORD && is_clock (t))
+        {
+          clock = suffix = TRUE;
+          after_clock = 2;
+        }
+      else if (after_clock > 0 && is_time_suffix (t)
+               && (g_utf8_strlen (t->form, -1) > 1 || (j + 1 < last && is_form (at (doc, j + 1), "."))))
+        {
+          suffix = TRUE;
+          after_clock--;
+        }
+      else if (prev != NULL && is_form (prev, "|") && t->kind == XREF_TOKEN_WORD
+               && (t->flags & XREF_TOKEN_CAPITALISED) && g_str_has_suffix (t->norm, "ed") && strlen (t->norm) >= 5)
+        {
+          /* "Friday, Sep 10, 2010 | Updated 8:52 PM EDT": one stamp */
+          after_clock = 0;
+          continue;
+        }
+      else if (prev != NULL && (n_inner = inner_prefix (doc, rules, j, last)) > 0
+               && !(t->flags & XREF_TOKEN_ALLCAPS))
+        {
+          /* "… 8:20 AM ET Last Updated: Nov 27 …" (but "… PM UPDATED:"
+           * in capitals opens a stamp of its own) */
+          after_clock = 0;
+          j += n_inner - 1;
+          continue;
+        }
+      else if (is_glue (t))
+        {
+          if (is_form (t, "("))
+            {
+              if (depth++ == 0)
+                open_at = good;
+            }
+          else if (is_form (t, ")"))
+            {
+              if (depth == 0)
+                break;
+              depth--;
+              if (good == j)
+                good = j + 1;
+            }
+          else if (is_form (t, ".")
+                   && (prev == NULL || prev->end != t->start || g_utf8_strlen (prev->form, -1) > 4
+                       || !(lookup_date_word (rules->months, prev) || lookup_date_word (rules->weekdays, prev)
+                            || g_utf8_strlen (prev->form, -1) == 1)))
+            break;   /* only the dot of "Fri.", "Dec.", "p. m." */
+          continue;
+        }
+      else
+        break;
+      good = j + 1;
+    }
+  if (depth > 0)
+    good = MIN (good, open_at);   /* "May 2, 2013 (AP" */
+  if (good == i)
+    return FALSE;
+  if (!((month && number) || date || (clock && suffix)))
+    return FALSE;
+  *has_date = (month && number) || date;
+  *end = good;
+  return TRUE;
+}
+
+static gboolean
+tok_is_dash (const XrefToken *t)
+{
+  return is_form (t, "-") || is_form (t, "\u2013") || is_form (t, "\u2014");
+}
+
+/* Extends a stamp starting at token s backwards over "Published",
+ * "Updated:", "Posted on", "Last updated on:"; returns the new start. */
+static guint
+stamp_prefix (const XrefDocument *doc, const XrefRules *rules, guint first, guint s)
+{
+  guint k = s;
+  const XrefToken *t;
+
+  if (k > first && is_form (at (doc, k - 1), ":"))
+    k--;
+  if (k > first && (xref_rules_word_class (rules, at (doc, k - 1)->norm) & XREF_WC_PREPOSITION)
+      && (strcmp (at (doc, k - 1)->norm, "on") == 0 || strcmp (at (doc, k - 1)->norm, "at") == 0))
+    k--;
+  if (k == first)
+    return s;
+  t = at (doc, k - 1);
+  if (t->kind != XREF_TOKEN_WORD || strlen (t->norm) < 5 || !g_str_has_suffix (t->norm, "ed"))
+    return s;
+  /* "Published May 3", "updated: May 3", "Last updated on"; not the
+   * verb of a headline: "arms seized November 12" */
+  if (!(t->flags & XREF_TOKEN_CAPITALISED) && k == s
+      && !(k - 1 > first && (at (doc, k - 2)->flags & XREF_TOKEN_CAPITALISED)))
+    return s;
+  k--;
+  /* "Last updated", "Originally published" */
+  if (k > first && (at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED) && at (doc, k - 1)->kind == XREF_TOKEN_WORD
+      && !(t->flags & XREF_TOKEN_CAPITALISED))
+    k--;
+  return k;
+}
+
+/* A second stamp run on to the first: "Posted: Nov 27, 2005 8:20 AM ET
+ * Last Updated: Nov 27, 2005 8:10 PM ET", "21 July 2013 Last updated at
+ * 11:11 GMT".  The number of tokens of the prefix at j ("Last Updated:")
+ * when a date or a clock time follows it, else 0. */
+static guint
+inner_prefix (const XrefDocument *doc, const XrefRules *rules, guint j, guint last)
+{
+  guint k = j;
+  const XrefToken *t;
+
+  if (k + 1 < last && at (doc, k)->kind == XREF_TOKEN_WORD && (at (doc, k)->flags & XREF_TOKEN_CAPITALISED)
+      && !g_str_has_suffix (at (doc, k)->norm, "ed") && g_str_has_suffix (at (doc, k + 1)->norm, "ed"))
+    k++;   /* "Last" */
+  if (k >= last)
+    return 0;
+  t = at (doc, k);
+  if (t->kind != XREF_TOKEN_WORD || strlen (t->norm) < 5 || !g_str_has_suffix (t->norm, "ed"))
+    return 0;
+  k++;
+  if (k < last && (strcmp (at (doc, k)->norm, "on") == 0 || strcmp (at (doc, k)->norm, "at") == 0))
+    k++;
+  if (k < last && is_form (at (doc, k), ":"))
+    k++;
+  if (k >= last)
+    return 0;
+  t = at (doc, k);
+  if (lookup_date_word (rules->months, t) || lookup_date_word (rules->weekdays, t) || t->kind == XREF_TOKEN_NUMBER
+      || is_clock (t))
+    return k - j;
+  return 0;
+}
+
+/* Can a sentence go on from token t into a date: a preposition, a
+ * determiner, a conjunction, a comma, an opening bracket or quote. */
+static gboolean
+leads_into (const XrefRules *rules, const XrefToken *t)
+{
+  if (t->kind == XREF_TOKEN_WORD)
+    return xref_rules_word_class (rules, t->norm) != 0;
+  if (t->kind == XREF_TOKEN_QUOTE)
+    return (t->flags & XREF_TOKEN_OPEN_QUOTE) != 0;
+  if (t->kind == XREF_TOKEN_PUNCT)
+    return !is_terminal (t) && !is_form (t, ")") && !is_form (t, "]");
+  /* a number ends a headline ("dies at 91 June 6, 2013"); a symbol
+   * ("$", "&") leads on */
+  return t->kind != XREF_TOKEN_NUMBER;
+}
+
+static void
+mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, guint8 *brk)
+{
+  if (rules == NULL || rules->months == NULL)
+    return;
+  for (guint i = first; i < last; i++)
+    {
+      const XrefToken *t = at (doc, i);
+      guint end, s;
+      gboolean date_stamp = FALSE;
+
+      /* a stamp starts with a day or month name, a numeric date, a clock
+       * time, or a day of the month before a month name ("14 June 2013";
+       * not the "91" of "dies at 91 June 6") */
+      if (!(lookup_date_word (rules->months, t) || lookup_date_word (rules->weekdays, t) || is_numeric_date (t)
+            || is_clock (t)
+            || (t->kind == XREF_TOKEN_NUMBER && strlen (t->form) <= 2 && atoi (t->form) >= 1 && atoi (t->form) <= 31
+                && i + 1 < last && lookup_date_word (rules->months, at (doc, i + 1)))))
+        continue;
+      if (!scan_stamp (doc, rules, i, last, &end, &date_stamp))
+        continue;
+      s = stamp_prefix (doc, rules, first, i);
+      /* "Shot and Killed June 24, 2005": the participle was the
+       * headline's, not a "Published" */
+      if (s < i && s > first && leads_into (rules, at (doc, s - 1))
+          && (at (doc, s - 1)->kind != XREF_TOKEN_WORD
+              || (xref_rules_word_class (rules, at (doc, s - 1)->norm)
+                  & (XREF_WC_PREPOSITION | XREF_WC_CONJUNCTION | XREF_WC_DETERMINER | XREF_WC_AUXILIARY
+                     | XREF_WC_MODAL))))
+        s = i;
+      /* "… office shooting guilty on April 30, 2008 at 4:31 AM": a dated
+       * stamp opened by "on" right after a headline word */
+      if (s == i && date_stamp && s >= first + 2 && strcmp (at (doc, s - 1)->form, "on") == 0
+          && !leads_into (rules, at (doc, s - 2)) && at (doc, s - 2)->kind == XREF_TOKEN_WORD)
+        s--;
+      /* "8:24am: According to …" */
+      if (end + 1 < last && is_form (at (doc, end), ":") && at (doc, end)->start == at (doc, end - 1)->end
+          && starts_sentence (at (doc, end + 1), end + 2 < last ? at (doc, end + 2) : NULL))
+        end++;
+      /* a dateline after a headline: "… nabs 26 pirates Mumbai, Nov 11 -
+       * Indian Navy …", "… Act Restored WASHINGTON, DC, April 28, 2009
+       * The …": the body starts at the place, the dateline is part of
+       * its first sentence */
+      if (s == i && s > first + 1 && is_form (at (doc, s - 1), ","))
+        {
+          guint p = s - 1;
+          while (p > first && p + 5 > s
+                 && ((at (doc, p - 1)->kind == XREF_TOKEN_WORD && (at (doc, p - 1)->flags & XREF_TOKEN_CAPITALISED)
+                      && xref_rules_word_class (rules, at (doc, p - 1)->norm) == 0)
+                     || (is_form (at (doc, p - 1), ",") && p - 1 > first)))
+            p--;
+          if (p < s - 1 && p > first && at (doc, p)->kind == XREF_TOKEN_WORD && !leads_into (rules, at (doc, p - 1))
+              && !is_form (at (doc, p - 1), ",") && at (doc, p - 1)->kind != XREF_TOKEN_PUNCT
+              && (at (doc, p)->flags & XREF_TOKEN_ALLCAPS || (end < last && (tok_is_dash (at (doc, end))))))
+            brk[p - first] |= BRK_BEFORE;
+          i = end - 1;
+          continue;
+        }
+      /* outside any sentence: at the region start or after a headline;
+       * a bare clock time after a word is part of a sentence ("around
+       * 4:00 p.m.") */
+      if (s > first && (leads_into (rules, at (doc, s - 1)) || (s == i && !date_stamp)))
+        {
+          i = end - 1;
+          continue;
+        }
+      /* "POSTED: 05/02/07, 9:00 PM PDT | A Norwalk judge …" */
+      if (end + 1 < last && (is_form (at (doc, end), "|") || tok_is_dash (at (doc, end)))
+          && starts_sentence (at (doc, end + 1), end + 2 < last ? at (doc, end + 2) : NULL))
+        end++;
+      if (end < last)
+        {
+          const XrefToken *n = at (doc, end);
+          if (!starts_sentence (n, end + 1 < last ? at (doc, end + 1) : NULL))
+            {
+              i = end - 1;
+              continue;
+            }
+          brk[end - first] |= BRK_BEFORE;
+        }
+      if (s > first)
+        brk[s - first] |= BRK_BEFORE;
+      for (guint k = s; k + 1 < end; k++)
+        brk[k - first] |= BRK_INSIDE;
+      i = end - 1;
+    }
+}
+
+/* A headline run into its body: "Port authority under fire A week of
+ * strikes …", "… For Undisclosed Reasons It's been …".  A capitalised
+ * determiner or pronoun ("A", "The", "It", "She"; never "I") right after
+ * a word, and followed by a lower-case word, starts a sentence: inside a
+ * sentence such a word is written in lower case, and in a title-cased
+ * headline the word after it is capitalised too. */
+static gboolean
+headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint first, guint last)
+{
+  const XrefToken *t = at (doc, i), *prev, *next;
+  guint wc;
+
+  if (i == first || i + 1 >= last || t->kind != XREF_TOKEN_WORD || !(t->flags & XREF_TOKEN_CAPITALISED)
+      || (t->flags & XREF_TOKEN_ALLCAPS) || strcmp (t->norm, "i") == 0)
+    return FALSE;
+  wc = xref_rules_word_class (rules, t->norm);
+  if (!(wc & (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL
+              | XREF_WC_PRONOUN_NEUTER | XREF_WC_STOPWORD | XREF_WC_CONJUNCTION | XREF_WC_PREPOSITION)))
+    return FALSE;
+  prev = at (doc, i - 1);
+  next = at (doc, i + 1);
+  if ((prev->kind != XREF_TOKEN_WORD && prev->kind != XREF_TOKEN_NUMBER) || prev->end == t->start
+      || xref_rules_word_class (rules, prev->norm) != 0 || (prev->flags & XREF_TOKEN_IN_QUOTE))
+    return FALSE;
+  if (next->kind == XREF_TOKEN_WORD && !(next->flags & XREF_TOKEN_CAPITALISED)
+      && g_unichar_isalpha (g_utf8_get_char (next->form)))
+    return TRUE;
+  if (!(wc & XREF_WC_DETERMINER))
+    return FALSE;
+  /* "… Prison Van Near Houston A Texas inmate escaped", "A 27-year-old
+   * parolee": an article before a number, or (after a title-cased
+   * word) before a capitalised word and a lower-case one */
+  if (next->kind == XREF_TOKEN_NUMBER || g_unichar_isdigit (g_utf8_get_char (next->form)))
+    return TRUE;
+  return ((prev->flags & XREF_TOKEN_CAPITALISED) || strcmp (t->norm, "a") == 0 || strcmp (t->norm, "an") == 0)
+         && (next->flags & XREF_TOKEN_CAPITALISED) && i + 2 < last
+         && at (doc, i + 2)->kind == XREF_TOKEN_WORD && !(at (doc, i + 2)->flags & XREF_TOKEN_CAPITALISED)
+         && xref_rules_word_class (rules, at (doc, i + 2)->norm) == 0
+         && g_unichar_isalpha (g_utf8_get_char (at (doc, i + 2)->form));
+}
+
+/* A title-cased headline run into its body at the start of a region:
+ * "Town's Chapel Damaged In Suspicious Fire Authorities estimate the
+ * damages …".  The headline is recognised by a capitalised function word
+ * inside it ("In", "For", "With"), which running prose writes in lower
+ * case; the body starts at the capitalised word before the first
+ * lower-case content word.  Returns the token the body starts at, or 0. */
+static guint
+title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, const guint8 *brk)
+{
+  gboolean cap_function = FALSE;
+  guint words = 0;
+
+  for (guint i = first; i < last && i < first + 40; i++)
+    {
+      const XrefToken *t = at (doc, i);
+      guint wc;
+
+      if (brk[i - first] != 0)
+        return 0;   /* a date stamp ended the headline already */
+      if (t->kind != XREF_TOKEN_WORD)
+        {
+          if (is_terminal (t) || t->kind == XREF_TOKEN_QUOTE)
+            return 0;
+          continue;
+        }
+      wc = xref_rules_word_class (rules, t->norm);
+      if (t->flags & XREF_TOKEN_CAPITALISED)
+        {
+          if (wc != 0 && i > first && !(t->flags & XREF_TOKEN_ALLCAPS))
+            cap_function = TRUE;
+          words++;
+          continue;
+        }
+      if (wc != 0 || g_utf8_strlen (t->form, -1) <= 3 || !g_unichar_isalpha (g_utf8_get_char (t->form)))
+        continue;
+      /* the first lower-case content word: the body started at the
+       * capitalised word right before it (function words between) */
+      guint k = i;
+      while (k > first && !(at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED)
+             && at (doc, k - 1)->kind == XREF_TOKEN_WORD && xref_rules_word_class (rules, at (doc, k - 1)->norm) != 0)
+        k--;
+      if (k == first || !(at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED) || at (doc, k - 1)->kind != XREF_TOKEN_WORD)
+        return 0;
+      k--;
+      /* "… Clinic Ana Ruiz has": where a name starts is unknown */
+      if (k > first && (at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED) && !(at (doc, k)->flags & XREF_TOKEN_ALLCAPS)
+          && xref_rules_word_class (rules, at (doc, k)->norm) == 0 && xref_rules_word_class (rules, at (doc, k - 1)->norm) == 0)
+        return 0;
+      return cap_function && words >= 4 && k >= first + 3 ? k : 0;
+    }
+  return 0;
+}
+
 static void
 segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r)
 {
   guint first = doc->tokens->len, last, start;
   guint flags = XREF_SENTENCE_PARA;
+  g_autofree guint8 *brk = NULL;
 
   xref_tokenize (doc->text, r->start, r->end, doc->tokens);
   last = doc->tokens->len;
+  brk = g_malloc0 (last - first + 1);
+  mark_stamps (doc, rules, first, last, brk);
+  for (guint i = first; i < last; i++)
+    if (headline_break (doc, rules, i, first, last))
+      brk[i - first] |= BRK_BEFORE;
+  {
+    guint k = title_break (doc, rules, first, last, brk);
+    if (k > first)
+      brk[k - first] |= BRK_BEFORE;
+  }
+
   start = first;
   for (guint i = first; i < last; i++)
     {
-      guint end = boundary_after (doc, rules, i, last);
+      guint end;
+      if (brk[i - first] & BRK_INSIDE)
+        end = 0;
+      else if (i + 1 < last && (brk[i + 1 - first] & BRK_BEFORE))
+        end = i + 1;
+      else
+        end = boundary_after (doc, rules, i, last);
       if (end == 0 && i + 1 - start >= MAX_SENTENCE_TOKENS)
         end = i + 1;
       if (end == 0)

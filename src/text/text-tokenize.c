@@ -337,6 +337,48 @@ emit (GArray *tokens, GString *scratch, const char *text, const char *s, const c
   t.end = (gsize) (e - text);
   t.kind = kind;
 
+  /* Most tokens are short ASCII: the same flags and lower-casing as the
+   * Unicode path below, without a GLib call per character (the tokenizer
+   * is the hottest loop of a run; see bench/README.md). */
+  if (e - s < 128)
+    {
+      char low[128];
+      gsize n = (gsize) (e - s);
+      gboolean ascii = TRUE;
+
+      for (gsize k = 0; k < n && ascii; k++)
+        {
+          guchar c = (guchar) s[k];
+          if (c >= 0x80)
+            ascii = FALSE;
+          else if (c >= 'A' && c <= 'Z')
+            {
+              if (letters == 0)
+                t.flags |= XREF_TOKEN_CAPITALISED;
+              letters++;
+              upper++;
+              low[k] = (char) (c + ('a' - 'A'));
+            }
+          else
+            {
+              letters += c >= 'a' && c <= 'z';
+              low[k] = (char) c;
+            }
+        }
+      if (ascii)
+        {
+          if (letters >= 2 && upper == letters)
+            t.flags |= XREF_TOKEN_ALLCAPS;
+          t.form = xref_intern_len (s, n);
+          t.norm = upper == 0 ? t.form : xref_intern_len (low, n);
+          t.flags |= flags;
+          g_array_append_val (tokens, t);
+          return;
+        }
+      t.flags = 0;
+      letters = upper = 0;
+    }
+
   g_string_truncate (scratch, 0);
   g_string_append_len (scratch, s, e - s);
   t.form = xref_intern (scratch->str);
@@ -402,6 +444,22 @@ closes_right (gunichar c)
          || c == 0x2019 || c == 0x00BB;
 }
 
+/* The text before p, white space skipped, ends with , . ! or ?: the
+ * place of a closing quotation mark ("… at all, " he said"). */
+static gboolean
+ends_clause_before (const char *lo, const char *p)
+{
+  const char *q = p;
+  gunichar c;
+
+  while (q > lo && (q[-1] == ' ' || q[-1] == '\t'))
+    q--;
+  if (q == p)
+    return FALSE;
+  c = prev_char (lo, q);
+  return c == ',' || c == '.' || c == '!' || c == '?';
+}
+
 #define MAX_QUOTE_DEPTH 32
 
 typedef struct {
@@ -459,8 +517,14 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
           continue;
         }
 
-      /* clitics split off the word before them: "’s", "n't" */
-      if (p > lo && is_letter (prev_char (lo, p)) && (cl = clitic_len (p, hi)) > 0)
+      /* clitics split off the word before them: "’s", "n't"; also after
+       * the dot of an initialism: "the U.S.’s plan" */
+      if (p > lo
+          && (is_letter (prev_char (lo, p))
+              || (prev_char (lo, p) == '.' && p - 1 > lo && is_letter (prev_char (lo, p - 1)) && tokens->len > 0
+                  && g_array_index (tokens, XrefToken, tokens->len - 1).end == (gsize) (p - text)
+                  && g_array_index (tokens, XrefToken, tokens->len - 1).kind == XREF_TOKEN_WORD))
+          && (cl = clitic_len (p, hi)) > 0)
         {
           emit (tokens, scratch, text, p, p + cl, XREF_TOKEN_WORD, in_q);
           p += cl;
@@ -521,7 +585,10 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
                 open = !quote_open_in (&qs, fam);
               break;
             default: /* '"' */
-              if (left && !right)
+              if (left && !right && quote_open_in (&qs, fam) && g_unichar_islower (after)
+                  && ends_clause_before (lo, p))
+                open = FALSE;   /* a closing mark set apart: `it, "he said` */
+              else if (left && !right)
                 open = TRUE;
               else if (!left && right)
                 open = FALSE;
