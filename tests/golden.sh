@@ -16,6 +16,7 @@ corpus.table|--color never --width 100 corpus/
 corpus.json|--format json corpus/
 corpus.md|--format md corpus/
 corpus.csv|--format csv corpus/
+corpus.html|--format html corpus/
 extract.json|extract --format json corpus/
 '
 

@@ -22,6 +22,13 @@ typedef struct {
   const char *value;         /* interned canonical value, NULL when omitted */
   gsize start;               /* span of the value's text in doc (0,0 when none) */
   gsize end;
+  const char *speaker;       /* interned speaker id of the claim, NULL when
+                                the document says it in its own voice */
+  const char *date;          /* interned ISO date of the statement (the
+                                claim's own date for announcements, else a
+                                date in its sentence, else the document's),
+                                NULL when unknown; set on status rows and
+                                wherever match compared dates */
 } XrefSource;
 
 typedef struct {
@@ -34,9 +41,31 @@ typedef struct {
   const char *rule;          /* interned id of the rule that decided */
   char *note;                /* one human sentence on why, or NULL */
   GArray *sources;           /* XrefSource, one per document of the corpus,
-                                in document order */
+                                in document order; in a corpus of more than
+                                XREF_MATCH_DENSE_MAX documents only the
+                                documents that report the topic (stating or
+                                omitting the slot), in document order */
   guint n_states;            /* how many sources state a value */
+  GArray *voices;            /* XrefSource: further values that other
+                                speakers give in a document already listed
+                                in sources (speaker-aware comparison: the
+                                White House and a newspaper quoted in one
+                                article), in document order; NULL if none */
+  const char *qualifier;     /* interned, NULL if none: "superseded" (a
+                                differ explained by the dates: the later
+                                statement replaces the earlier one) or
+                                "same-speaker" (one speaker says both, on
+                                different dates) */
+  GPtrArray *actions;        /* interned action ids when the row spans
+                                several actions (a slot compared across
+                                linked actions), else NULL; action is the
+                                first of them */
 } XrefRow;
+
+/* Up to this many documents every row lists every document as a source;
+ * past it only the documents that report its topic, which keeps match and
+ * the reports linear in the size of the corpus (see bench/README.md). */
+#define XREF_MATCH_DENSE_MAX 256
 
 void xref_row_free (XrefRow *row);
 

@@ -15,6 +15,9 @@ typedef enum {
 } XrefFormat;
 
 /* What a renderer reads.  Everything is borrowed. */
+/* Takes len bytes of finished output (see XrefReport.flush). */
+typedef void (*XrefFlushFunc) (const char *data, gsize len, gpointer user_data);
+
 typedef struct {
   const XrefRules *rules;
   GPtrArray *documents;    /* XrefDocument*, corpus order */
@@ -23,6 +26,11 @@ typedef struct {
                               document's sentences and timexes (JSON) */
   guint width;             /* terminal width for the table, 0 = 100 */
   gboolean color;          /* ANSI colour in the table */
+  XrefFlushFunc flush;     /* when set, a renderer that can (json) hands
+                              what it has written so far to flush and
+                              empties out, so that a large report is never
+                              whole in memory; NULL: all stays in out */
+  gpointer flush_data;
 } XrefReport;
 
 /* Parses a format name ("table", "json", "md"/"markdown", "csv", "html");
@@ -32,6 +40,19 @@ gboolean xref_format_parse (const char *name, XrefFormat *out);
 /* Appends the report in the given format to out.  Returns FALSE with
  * XREF_ERROR_USAGE when the format cannot show this report. */
 gboolean xref_render (const XrefReport *report, XrefFormat format, GString *out, GError **error);
+
+/* `--explain ROW-ID`: the row whose id is row_id told in words — its
+ * verdict, the rule that decided it with file:line, every source with its
+ * claim, sentence, speaker, date and the rules that made the claim.
+ * Appends to out; FALSE with XREF_ERROR_USAGE when no row has that id. */
+gboolean xref_render_explain (const XrefReport *report, const char *row_id, GString *out, GError **error);
+
+/* Appends one document object / one claim object exactly as
+ * xref_render_json writes them in "documents" and "claims" (extract: with
+ * the document's sentences and timexes).  For `xref extract --format
+ * jsonl`. */
+void xref_render_json_document (GString *out, const XrefDocument *doc, gboolean extract);
+void xref_render_json_claim (GString *out, const XrefClaim *claim);
 
 /* Individual renderers (the table in report.c maps formats to these). */
 void xref_render_table (const XrefReport *report, GString *out);

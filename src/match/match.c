@@ -15,7 +15,11 @@
  * it goes to a topic of its own partial key (with the other partial claims
  * of that key).  Counts of compatible topics are kept per (action, actor,
  * *), (action, *, object) and (action, *, *), so this too is linear, and
- * the result does not depend on the order of documents or claims.
+ * the result does not depend on the order of documents or claims.  A bare
+ * noun phrase the rules do not know ("np:military") counts as absent for
+ * this, but joins only a topic whose entity it can name (np_names: "their
+ * military" joins the armed forces, "the infrastructure" no weapon).  A
+ * topic whose actor stays unknown makes no row.
  *
  * Dates.  A date is a property of a topic, not part of its key: two reports
  * of "X will send Y" dated December 21 and December 22 are one
@@ -54,10 +58,29 @@
  *    "agree:refinement", "agree:within-tolerance", "agree:vague" or
  *    "agree:equal".  NUMERIC and DATE tolerances are the fitting
  *    contradiction's, else the slot's.
+ *  - "status": a document states a topic as announced (an asserted claim
+ *    of an action with antonyms in the rules, such as announce or confirm,
+ *    just before it in its sentence: "Washington announced its intention
+ *    to transfer X") or as not confirmed (modality refused or unconfirmed,
+ *    or the announcing act negated).  Only both sides make a row, "differ"
+ *    under the ANTONYM contradiction; when every "not" is dated on or
+ *    before every announcement it is qualified "superseded" (the later
+ *    statement replaces the earlier), with the dates in the note.
+ * Speakers.  Within one document the first claim in text order gives the
+ * source; a claim of another speaker with another value is kept as a voice
+ * of the row (row->voices) and compared like a source, so the White House
+ * and a newspaper quoted in one article meet.  A speaker who gives
+ * differing values on different (statement) dates qualifies the row
+ * "same-speaker".  The polarity row needs a known actor.
+ * Related actions.  Actions linked by `related` in the rules (both ways,
+ * transitively) compare the duration slots they share across them: one row
+ * per slot and actor over every topic of the group that states it (a topic
+ * with no actor joins the one actor there is), instead of one per topic.
  * Ranking: differ on a key slot, other differ, omit, agree; then by the
  * number of stating sources (descending), topic ids, the date cluster, and
- * the slot (event, polarity, date, then by name).  Ids r1, r2, … follow the
- * ranking, so they are the same whatever the order of the documents.
+ * the slot (event, polarity, status, date, then by name).  Ids r1, r2, …
+ * follow the ranking, so they are the same whatever the order of the
+ * documents.
  */
 #include "match-private.h"
 
@@ -88,12 +111,18 @@ typedef struct {
   const char *date;        /* interned TimeML value, or NULL */
   gsize date_start;
   gsize date_end;
+  gboolean weak_actor;     /* the actor / object is a bare noun phrase
+                              ("np:…"): it names no entity, so the claim */
+  gboolean weak_object;    /* may join a topic as if it were absent */
 } Item;
 
 typedef struct {
   Key key;
   gint64 date_key;         /* first day of its date cluster, or NO_DATE_KEY */
   GArray *items;           /* guint indices into Ctx.items */
+  const char *shared_slot; /* a topic spanning related actions: the one slot
+                              it is compared on (see shared_rows), else NULL */
+  GPtrArray *actions;      /* its actions (borrowed) when several, else NULL */
 } Topic;
 
 /* How many full-key topics a partial key is compatible with. */
@@ -115,6 +144,7 @@ typedef enum {
   FIELD_POLARITY,
   FIELD_DATE,
   FIELD_SLOT,
+  FIELD_STATUS,
 } Field;
 
 /* A row before ranking. */
@@ -135,6 +165,10 @@ typedef struct {
   GHashTable *compat;      /* Key* (inside its Compat) → Compat* (owned) */
   GPtrArray *topic_list;   /* Topic*, owned */
   GArray *drafts;          /* Draft */
+  GHashTable *links;       /* action id → id of its group of related
+                              actions (union-find parent), interned */
+  GHashTable *shared;      /* "group\nslot" (interned) → the duration slots
+                              compared across a group of related actions */
 } Ctx;
 
 const char *
@@ -162,6 +196,10 @@ xref_row_free (XrefRow *row)
   g_free (row->note);
   if (row->sources != NULL)
     g_array_unref (row->sources);
+  if (row->voices != NULL)
+    g_array_unref (row->voices);
+  if (row->actions != NULL)
+    g_ptr_array_unref (row->actions);
   g_free (row);
 }
 
@@ -272,6 +310,19 @@ claim_slot (const XrefClaim *claim, const char *slot)
   return NULL;
 }
 
+/* A bare noun phrase the rules do not know ("np:military personnel"). */
+static gboolean
+is_weak (const char *id)
+{
+  return id != NULL && g_str_has_prefix (id, "np:");
+}
+
+static gboolean
+is_strong (const char *id)
+{
+  return id != NULL && !is_weak (id);
+}
+
 static void
 collect_items (Ctx *ctx)
 {
@@ -297,6 +348,8 @@ collect_items (Ctx *ctx)
           it.actor = xref_match_entity_root (ctx->rules, ctx->roots, c->actor.id);
           it.object = xref_match_entity_root (ctx->rules, ctx->roots, c->object.id);
           it.speaker = c->speaker.id != NULL ? xref_intern (c->speaker.id) : NULL;
+          it.weak_actor = is_weak (it.actor);
+          it.weak_object = is_weak (it.object);
           if (c->date.id != NULL)
             {
               it.date = xref_intern (c->date.id);
@@ -318,6 +371,77 @@ collect_items (Ctx *ctx)
     }
 }
 
+/* TRUE when the phrase text is exactly an alias of e or of an entity
+ * within e. */
+static gboolean
+names_entity (const Ctx *ctx, const char *text, gsize len, const XrefEntity *e)
+{
+  g_autoptr (GArray) toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  const XrefEntityMatch *m;
+  gconstpointer v = NULL;
+
+  xref_tokenize (text, 0, len, toks);
+  if (toks->len == 0
+      || xref_phrase_table_match (ctx->rules->entity_phrases, (const XrefToken *) (gpointer) toks->data, toks->len, 0, &v)
+           != toks->len
+      || v == NULL)
+    return FALSE;
+  m = v;
+  return m->entity != NULL && (m->entity == e || xref_rules_entity_within (ctx->rules, m->entity->id, e->id));
+}
+
+/* TRUE when the bare noun phrase np ("np:military") names the entity id:
+ * the phrase's last word after the first words of the entity's name
+ * ("Polish armed forces" → "Polish military") is an alias of it or
+ * of an entity within it.  So "their military" joins the topic of the
+ * Polish armed forces, while "the infrastructure" never joins the topic
+ * of a weapon. */
+static gboolean
+np_names (const Ctx *ctx, const char *np, const char *id)
+{
+  const XrefEntity *e;
+  const char *head;
+  g_autoptr (GString) phrase = g_string_new (NULL);
+
+  if (ctx->rules == NULL || ctx->rules->entity_phrases == NULL || !is_weak (np) || id == NULL)
+    return FALSE;
+  e = xref_rules_entity (ctx->rules, id);
+  if (e == NULL || e->name == NULL || !g_utf8_validate (e->name, -1, NULL) || !g_utf8_validate (np, -1, NULL))
+    return FALSE;
+  head = strrchr (np, ' ');
+  head = head != NULL ? head + 1 : np + 3;
+  if (names_entity (ctx, head, strlen (head), e))
+    return TRUE;
+  /* "Polish " + head, "Polish armed " + head, … */
+  for (const char *sp = strchr (e->name, ' '); sp != NULL; sp = strchr (sp + 1, ' '))
+    {
+      g_string_truncate (phrase, 0);
+      g_string_append_len (phrase, e->name, sp - e->name + 1);
+      g_string_append (phrase, head);
+      if (names_entity (ctx, phrase->str, phrase->len, e))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* TRUE when a claim whose actor or object is a bare noun phrase may join
+ * topic t: the phrase names the actor (object) of one of t's claims.  A
+ * claim whose elements are absent, not bare phrases, always may. */
+static gboolean
+weak_fits (const Ctx *ctx, const Item *it, const Topic *t)
+{
+  gboolean actor_ok = !it->weak_actor, object_ok = !it->weak_object;
+
+  /* the first claims are enough: a topic's claims name the same entities */
+  for (guint i = 0; i < t->items->len && i < 32 && !(actor_ok && object_ok); i++)
+    {
+      const XrefClaim *c = g_array_index (ctx->items, Item, g_array_index (t->items, guint, i)).claim;
+      actor_ok = actor_ok || np_names (ctx, it->claim->actor.id, c->actor.id);
+      object_ok = object_ok || np_names (ctx, it->claim->object.id, c->object.id);
+    }
+  return actor_ok && object_ok;
+}
+
 /* Full keys first, so that the compatibility counts are final before any
  * wildcard claim looks at them. */
 static void
@@ -331,7 +455,7 @@ group_items (Ctx *ctx)
       gboolean created;
       Topic *t;
 
-      if (it->actor == NULL || it->object == NULL)
+      if (!is_strong (it->actor) || !is_strong (it->object))
         continue;
       t = topic_get (ctx, &k, &created);
       topic_add (t, i);
@@ -347,15 +471,15 @@ group_items (Ctx *ctx)
     {
       const Item *it = &g_array_index (ctx->items, Item, i);
       const char *action = it->action;
-      Key wk = { action, it->actor != NULL ? it->actor : any_id, it->object != NULL ? it->object : any_id };
+      Key wk = { action, is_strong (it->actor) ? it->actor : any_id, is_strong (it->object) ? it->object : any_id };
       Key k = { action, it->actor, it->object };
       const Compat *c;
       gboolean created;
 
-      if (it->actor != NULL && it->object != NULL)
+      if (is_strong (it->actor) && is_strong (it->object))
         continue;
       c = g_hash_table_lookup (ctx->compat, &wk);
-      if (c != NULL && c->n == 1)
+      if (c != NULL && c->n == 1 && weak_fits (ctx, it, c->topic))
         topic_add (c->topic, i);
       else
         topic_add (topic_get (ctx, &k, &created), i);
@@ -568,8 +692,8 @@ item_value (const Item *it, Field field, const char *slot, gsize *start, gsize *
 /* What a row's sources say, before a verdict. */
 typedef struct {
   XrefRow *row;
-  GPtrArray *stating;      /* XrefSource* borrowed from row->sources, sorted
-                              by value then document id */
+  GPtrArray *stating;      /* XrefSource* borrowed from row->sources and
+                              row->voices, sorted by value then document */
   guint n_multi;           /* sources whose document gives several values */
   guint n_reporting;       /* documents that report the topic */
 } Collected;
@@ -581,9 +705,110 @@ cmp_stating (gconstpointer a, gconstpointer b)
   const XrefSource *y = *(XrefSource *const *) b;
   int r = strcmp (x->value, y->value);
 
-  return r != 0 ? r : g_strcmp0 (x->doc->id, y->doc->id);
+  if (r != 0)
+    return r;
+  if ((r = g_strcmp0 (x->doc->id, y->doc->id)) != 0)
+    return r;
+  return g_strcmp0 (x->speaker, y->speaker);
 }
 
+/* A claim's complete date as ISO, else NULL. */
+static const char *
+complete_date (const char *value)
+{
+  XrefDate d;
+
+  if (value == NULL || !xref_match_parse_date (value, &d) || !xref_date_is_complete (&d))
+    return NULL;
+  return xref_date_to_iso (&d);
+}
+
+/* The date of a statement: a complete DATE in the claim's sentence (the
+ * briefing "on Tuesday") — from the timexes when the run kept them, else
+ * from another claim of the sentence dated in full — else the document's
+ * date; NULL when neither is known.  Interned. */
+static const char *
+sentence_date (const XrefClaim *c, guint seq)
+{
+  const XrefDocument *doc = c->doc;
+  guint lo = 0, hi;
+
+  /* the claims of one sentence are next to each other around seq */
+  if (doc != NULL && doc->timexes == NULL && doc->claims != NULL && seq < doc->claims->len)
+    {
+      while (seq > 0 && ((const XrefClaim *) g_ptr_array_index (doc->claims, seq - 1))->sentence == c->sentence)
+        seq--;
+      for (guint i = seq; i < doc->claims->len; i++)
+        {
+          const XrefClaim *o = g_ptr_array_index (doc->claims, i);
+          if (o->sentence != c->sentence)
+            break;
+          if (o != c && complete_date (o->date.id) != NULL)
+            return complete_date (o->date.id);
+        }
+    }
+  /* timexes are in text order: the first at or after the sentence's start */
+  hi = doc != NULL && doc->timexes != NULL ? doc->timexes->len : 0;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (doc->timexes, XrefTimex, mid).start < c->start)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (guint i = lo; doc != NULL && doc->timexes != NULL && i < doc->timexes->len; i++)
+    {
+      const XrefTimex *x = &g_array_index (doc->timexes, XrefTimex, i);
+      if (x->start >= c->end)
+        break;
+      if (x->start >= c->start && x->type == XREF_TIMEX_DATE && complete_date (x->value) != NULL)
+        return complete_date (x->value);
+    }
+  return doc != NULL ? xref_date_to_iso (&doc->date) : NULL;
+}
+
+/* A claim's value for a field, with the statement it comes from: the
+ * claim shown as evidence (the announcing claim for a status) and the
+ * statement's date. */
+typedef struct {
+  const char *value;
+  gsize start, end;
+  const XrefClaim *claim;
+  const char *date;
+} Value;
+
+static gboolean item_status (const Ctx *ctx, const Item *it, Value *out);
+
+static gboolean
+item_field (const Ctx *ctx, const Item *it, Field field, const char *slot, Value *out)
+{
+  memset (out, 0, sizeof *out);
+  if (field == FIELD_STATUS)
+    return item_status (ctx, it, out);
+  out->value = item_value (it, field, slot, &out->start, &out->end);
+  out->claim = it->claim;
+  out->date = it->claim->doc != NULL ? xref_date_to_iso (&it->claim->doc->date) : NULL;
+  return out->value != NULL;
+}
+
+static void
+set_source (XrefSource *src, const Item *it, const Value *v)
+{
+  src->states = TRUE;
+  src->claim = v->claim;
+  src->value = v->value;
+  src->start = v->start;
+  src->end = v->end;
+  src->speaker = it->speaker;
+  src->date = v->date;
+}
+
+/* Fills a new row with one source per document: the first claim in text
+ * order that gives a value.  A claim of the same document whose speaker
+ * differs and whose value differs from every value given so far becomes a
+ * voice of the row, so that two speakers quoted in one article are compared
+ * too; any other further value is only counted (n_multi). */
 static gboolean
 collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *slot, Collected *out)
 {
@@ -594,65 +819,80 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
   row->action = t->key.action;
   row->object = t->key.object;
   row->slot = slot;
-  row->sources = g_array_sized_new (FALSE, TRUE, sizeof (XrefSource), ctx->n_docs);
-  g_array_set_size (row->sources, ctx->n_docs);
-  for (guint d = 0; d < ctx->n_docs; d++)
-    g_array_index (row->sources, XrefSource, d).doc = g_ptr_array_index (ctx->documents, d);
+  /* One source per document; past XREF_MATCH_DENSE_MAX documents only the
+   * documents that report the topic (runs are in corpus order), so that
+   * rows × documents does not make the cost quadratic. */
+  gboolean dense = ctx->n_docs <= XREF_MATCH_DENSE_MAX;
+  guint n_sources = dense ? ctx->n_docs : runs->len;
+  row->sources = g_array_sized_new (FALSE, TRUE, sizeof (XrefSource), n_sources);
+  g_array_set_size (row->sources, n_sources);
+  for (guint d = 0; d < n_sources; d++)
+    g_array_index (row->sources, XrefSource, d).doc
+      = g_ptr_array_index (ctx->documents, dense ? d : g_array_index (runs, Run, d).doc);
 
   out->row = row;
   out->n_reporting = runs->len;
-  out->stating = g_ptr_array_new ();
   for (guint r = 0; r < runs->len; r++)
     {
       const Run *run = &g_array_index (runs, Run, r);
-      XrefSource *src = &g_array_index (row->sources, XrefSource, run->doc);
+      XrefSource *src = &g_array_index (row->sources, XrefSource, dense ? run->doc : r);
+      guint first_voice = row->voices != NULL ? row->voices->len : 0;
       gboolean multi = FALSE;
 
       for (guint k = 0; k < run->n; k++)
         {
           const Item *it = &g_array_index (ctx->items, Item, g_array_index (t->items, guint, run->first + k));
-          gsize start = 0, end = 0;
-          const char *value = item_value (it, field, slot, &start, &end);
+          gboolean known = FALSE, same_speaker = FALSE;
+          Value v;
 
-          if (value == NULL)
+          if (!item_field (ctx, it, field, slot, &v))
             continue;
           if (!src->states)
             {
-              src->states = TRUE;
-              src->claim = it->claim;
-              src->value = value;
-              src->start = start;
-              src->end = end;
+              set_source (src, it, &v);
+              continue;
             }
-          else if (value != src->value)
+          known = v.value == src->value;
+          same_speaker = it->speaker == src->speaker;
+          for (guint j = first_voice; row->voices != NULL && j < row->voices->len && !known; j++)
+            {
+              const XrefSource *o = &g_array_index (row->voices, XrefSource, j);
+              known = o->value == v.value;
+              same_speaker = same_speaker || o->speaker == it->speaker;
+            }
+          if (known)
+            continue;
+          if (same_speaker)
             multi = TRUE;
+          else
+            {
+              XrefSource voice = { 0 };
+              voice.doc = src->doc;
+              set_source (&voice, it, &v);
+              if (row->voices == NULL)
+                row->voices = g_array_new (FALSE, TRUE, sizeof (XrefSource));
+              g_array_append_val (row->voices, voice);
+            }
         }
       if (src->states)
-        {
-          row->n_states++;
-          g_ptr_array_add (out->stating, src);
-        }
+        row->n_states++;
       if (multi)
         out->n_multi++;
     }
   if (row->n_states == 0)
     {
-      g_ptr_array_unref (out->stating);
       xref_row_free (row);
       memset (out, 0, sizeof *out);
       return FALSE;
     }
+  out->stating = g_ptr_array_new ();
+  for (guint d = 0; d < row->sources->len; d++)
+    if (g_array_index (row->sources, XrefSource, d).states)
+      g_ptr_array_add (out->stating, &g_array_index (row->sources, XrefSource, d));
+  for (guint j = 0; row->voices != NULL && j < row->voices->len; j++)
+    g_ptr_array_add (out->stating, &g_array_index (row->voices, XrefSource, j));
   g_ptr_array_sort (out->stating, cmp_stating);
   return TRUE;
-}
-
-/* The relation of two sources of one row.  Today only their values count;
- * this is where speaker- and time-aware refinements go (a claim superseded
- * by a later one of the same speaker, one speaker on different dates). */
-static XrefMatchRelation
-compare_sources (const XrefMatchComparer *cmp, const XrefSource *a, const XrefSource *b)
-{
-  return xref_match_compare_values (cmp, a->value, b->value);
 }
 
 /* Compares one source per distinct value (the first by document id), pair
@@ -672,11 +912,55 @@ compare_row (const XrefMatchComparer *cmp, const Collected *col)
   for (guint i = 0; i < reps->len && worst != XREF_MATCH_DIFFERS; i++)
     for (guint j = i + 1; j < reps->len && worst != XREF_MATCH_DIFFERS; j++)
       {
-        XrefMatchRelation r = compare_sources (cmp, g_ptr_array_index (reps, i), g_ptr_array_index (reps, j));
+        XrefMatchRelation r = xref_match_compare_values (cmp, ((const XrefSource *) g_ptr_array_index (reps, i))->value,
+                                                         ((const XrefSource *) g_ptr_array_index (reps, j))->value);
         if (r > worst)
           worst = r;
       }
   return worst;
+}
+
+static const char *
+source_label (const XrefSource *s)
+{
+  return s->doc != NULL && s->doc->id != NULL ? s->doc->id : "?";
+}
+
+/* One speaker (a known one, not a document's own voice) giving values that
+ * differ on different dates: "minister: x on 2022-12-22 (a.txt), y on
+ * 2022-12-28 (b.txt)" appended to note.  The sources of one speaker are
+ * found through a table, so this is linear in the row's sources.  TRUE
+ * when found. */
+static gboolean
+same_speaker (const XrefMatchComparer *cmp, const Collected *col, GString *note)
+{
+  g_autoptr (GHashTable) by = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; i < col->stating->len; i++)
+    {
+      const XrefSource *s = g_ptr_array_index (col->stating, i);
+      const XrefSource *o;
+
+      if (s->speaker == NULL || s->date == NULL)
+        continue;
+      o = g_hash_table_lookup (by, s->speaker);
+      if (o == NULL)
+        {
+          g_hash_table_insert (by, (gpointer) s->speaker, (gpointer) s);
+          continue;
+        }
+      if (o->date != s->date && strchr (o->date, 'X') == NULL && strchr (s->date, 'X') == NULL
+          && strlen (o->date) == 10 && strlen (s->date) == 10
+          && xref_match_compare_values (cmp, o->value, s->value) == XREF_MATCH_DIFFERS)
+        {
+          const XrefSource *x = strcmp (o->date, s->date) < 0 ? o : s;
+          const XrefSource *y = x == o ? s : o;
+          g_string_append_printf (note, "; the same speaker (%s) gives %s on %s (%s) and %s on %s (%s)", s->speaker,
+                                  x->value, x->date, source_label (x), y->value, y->date, source_label (y));
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static const char *
@@ -743,6 +1027,11 @@ add_draft (Ctx *ctx, const Topic *t, Collected *col, XrefVerdict verdict, const 
   append_date_key (note, t->date_key);
   col->row->verdict = verdict;
   col->row->rule = xref_intern (rule);
+  if (t->actions != NULL)
+    {
+      col->row->actions = g_ptr_array_new ();
+      g_ptr_array_extend (col->row->actions, t->actions, NULL, NULL);
+    }
   col->row->note = g_string_free (note, FALSE);
   d.row = col->row;
   d.date_key = t->date_key;
@@ -807,6 +1096,10 @@ polarity_row (Ctx *ctx, const Topic *t, const GArray *runs)
   GString *note;
   guint n_neg = 0;
 
+  /* Who affirms or denies what must be known: with no actor, "a move
+   * towards the border" and "no move" are too vague to oppose. */
+  if (!is_strong (t->key.actor))
+    return;
   if (!collect (ctx, t, runs, FIELD_POLARITY, xref_intern ("polarity"), &col))
     return;
   for (guint i = 0; i < col.stating->len; i++)
@@ -824,6 +1117,8 @@ polarity_row (Ctx *ctx, const Topic *t, const GArray *runs)
       guint n_aff = col.stating->len - n_neg;
       g_string_append_printf (note, "%u %s it and %u %s it", n_aff, plural (n_aff, "source affirms", "sources affirm"),
                               n_neg, plural (n_neg, "negates", "negate"));
+      if (same_speaker (&cmp, &col, note))
+        col.row->qualifier = xref_intern ("same-speaker");
       add_draft (ctx, t, &col, XREF_VERDICT_DIFFER, rule, FALSE, 1, note);
     }
   else
@@ -831,6 +1126,143 @@ polarity_row (Ctx *ctx, const Topic *t, const GArray *runs)
       g_string_append_printf (note, "all %u sources that give it negate it", n_neg);
       add_draft (ctx, t, &col, XREF_VERDICT_AGREE, "agree:equal", FALSE, 1, note);
     }
+}
+
+/* ---- status: announced against refused to comment / not confirmed ------ */
+
+static gboolean
+value_is_negative (const char *v)
+{
+  return g_str_has_prefix (v, "not ") || strcmp (v, xref_modality_name (XREF_MODALITY_REFUSED)) == 0
+         || strcmp (v, xref_modality_name (XREF_MODALITY_UNCONFIRMED)) == 0;
+}
+
+/* The status a claim gives its topic.  An asserted claim of an action that
+ * has antonyms in the rules (announce ↔ refuse-comment, confirm ↔ deny),
+ * with no entity of its own as object, just before it in its sentence is
+ * the act that states it: "Washington announced its intention to transfer
+ * X" gives the send-X topic the status "announce" ("not announce" when
+ * negated), dated by that act.  Else the claim's own modality "refused"
+ * (to comment) or "unconfirmed" is a status, dated by its sentence. */
+static gboolean
+item_status (const Ctx *ctx, const Item *it, Value *out)
+{
+  const XrefClaim *c = it->claim;
+  const XrefDocument *doc = c->doc;
+
+  for (guint k = it->seq; doc != NULL && doc->claims != NULL && k > 0 && k <= doc->claims->len; k--)
+    {
+      const XrefClaim *m = g_ptr_array_index (doc->claims, k - 1);
+      const XrefAction *a;
+
+      if (m == c)
+        continue;
+      if (m->sentence != c->sentence)
+        break;
+      if (m->action.id == NULL || m->action.start >= c->action.start || m->modality != XREF_MODALITY_ASSERTED
+          || is_strong (m->object.id))
+        continue;
+      a = rules_action (ctx, m->action.id);
+      if (a == NULL || a->antonyms == NULL || a->antonyms->len == 0)
+        continue;
+      if (m->polarity == XREF_POLARITY_NEGATED)
+        {
+          g_autofree char *v = g_strconcat ("not ", m->action.id, NULL);
+          out->value = xref_intern (v);
+        }
+      else
+        out->value = xref_intern (m->action.id);
+      out->start = m->action.start;
+      out->end = m->action.end;
+      out->claim = m;
+      out->date = complete_date (m->date.id);
+      if (out->date == NULL)
+        out->date = sentence_date (m, k - 1);
+      return TRUE;
+    }
+  if (c->modality == XREF_MODALITY_REFUSED || c->modality == XREF_MODALITY_UNCONFIRMED)
+    {
+      out->value = xref_intern (xref_modality_name (c->modality));
+      out->start = c->action.start;
+      out->end = c->action.end;
+      out->claim = c;
+      out->date = sentence_date (c, it->seq);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+append_statement (GString *s, const XrefSource *src)
+{
+  g_string_append_printf (s, "%s (%s", src->value, source_label (src));
+  if (src->speaker != NULL)
+    g_string_append_printf (s, ", %s", src->speaker);
+  g_string_append_printf (s, ", %s)", src->date != NULL ? src->date : "undated");
+}
+
+/* The status row of a topic: only when one source says it was announced
+ * (or confirmed) and another that it was not, or refused to comment.  When
+ * every "not" comes on or before the day of every announcement, the later
+ * statement supersedes the earlier one: a differ explained by the dates. */
+static void
+status_row (Ctx *ctx, const Topic *t, const GArray *runs)
+{
+  const XrefContradiction *contra;
+  const char *min_pos = NULL, *max_neg = NULL;
+  gboolean dated = TRUE;
+  guint n_pos = 0, n_neg = 0;
+  Collected col;
+  GString *note;
+
+  if (!collect (ctx, t, runs, FIELD_STATUS, xref_intern ("status"), &col))
+    return;
+  for (guint i = 0; i < col.stating->len; i++)
+    {
+      const XrefSource *s = g_ptr_array_index (col.stating, i);
+      gboolean neg = value_is_negative (s->value);
+
+      if (s->date == NULL || strlen (s->date) != 10)
+        dated = FALSE;
+      else if (neg && (max_neg == NULL || strcmp (s->date, max_neg) > 0))
+        max_neg = s->date;
+      else if (!neg && (min_pos == NULL || strcmp (s->date, min_pos) < 0))
+        min_pos = s->date;
+      if (neg)
+        n_neg++;
+      else
+        n_pos++;
+    }
+  if (n_pos == 0 || n_neg == 0)
+    {
+      drop (&col);
+      return;
+    }
+  contra = find_contradiction (ctx, XREF_CONTRA_ANTONYM, NULL);
+  note = g_string_new (NULL);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      guint shown = 0;
+      g_string_append (note, pass == 0 ? "not stated: " : "; stated: ");
+      for (guint i = 0; i < col.stating->len; i++)
+        {
+          const XrefSource *s = g_ptr_array_index (col.stating, i);
+          if (value_is_negative (s->value) != (pass == 0))
+            continue;
+          if (shown++ > 0)
+            g_string_append (note, ", ");
+          append_statement (note, s);
+        }
+    }
+  if (dated && strcmp (max_neg, min_pos) <= 0)
+    {
+      col.row->qualifier = xref_intern ("superseded");
+      g_string_append_printf (note, "; superseded: the statements of %s and before came first, the later one "
+                                    "replaces them", max_neg);
+    }
+  else if (same_speaker (&(XrefMatchComparer) { .compare = XREF_COMPARE_EXACT }, &col, note))
+    col.row->qualifier = xref_intern ("same-speaker");
+  add_draft (ctx, t, &col, XREF_VERDICT_DIFFER, contra != NULL ? contra->id : "differ:status", FALSE, 2, note);
 }
 
 /* The date row and the rows of the action's slots. */
@@ -860,7 +1292,9 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
       if (key && left_out > 0)
         g_string_append_printf (note, "; %u %s it out", left_out,
                                 plural (left_out, "source reporting it leaves", "sources reporting it leave"));
-      add_draft (ctx, t, &col, XREF_VERDICT_DIFFER, contra, key, field == FIELD_DATE ? 2 : 3, note);
+      if (same_speaker (&cmp, &col, note))
+        col.row->qualifier = xref_intern ("same-speaker");
+      add_draft (ctx, t, &col, XREF_VERDICT_DIFFER, contra, key, field == FIELD_DATE ? 3 : 4, note);
       return;
     }
   if (key && left_out > 0)
@@ -870,7 +1304,7 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
                               plural (n, "gives", "give"), what);
       append_values (note, &col, FALSE);
       g_string_append_printf (note, "); %u %s it out", left_out, plural (left_out, "leaves", "leave"));
-      add_draft (ctx, t, &col, XREF_VERDICT_OMIT, rule, key, field == FIELD_DATE ? 2 : 3, note);
+      add_draft (ctx, t, &col, XREF_VERDICT_OMIT, rule, key, field == FIELD_DATE ? 3 : 4, note);
       return;
     }
 
@@ -882,7 +1316,7 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
       g_string_append_printf (note, "only 1 of the %u sources reporting it gives the %s (", col.n_reporting, what);
       append_values (note, &col, FALSE);
       g_string_append (note, ")");
-      add_draft (ctx, t, &col, XREF_VERDICT_OMIT, "omit:detail", key, field == FIELD_DATE ? 2 : 3, note);
+      add_draft (ctx, t, &col, XREF_VERDICT_OMIT, "omit:detail", key, field == FIELD_DATE ? 3 : 4, note);
       return;
     }
 
@@ -910,8 +1344,210 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
         g_string_append_printf (note, "all %u sources that give the %s agree: ", n, what);
       }
     append_values (note, &col, FALSE);
-    add_draft (ctx, t, &col, XREF_VERDICT_AGREE, rule, key, field == FIELD_DATE ? 2 : 3, note);
+    add_draft (ctx, t, &col, XREF_VERDICT_AGREE, rule, key, field == FIELD_DATE ? 3 : 4, note);
   }
+}
+
+/* ---- related actions: one timeline across them ---------------------------- */
+
+static const char *
+link_find (GHashTable *links, const char *id)
+{
+  const char *p;
+
+  while ((p = g_hash_table_lookup (links, id)) != NULL && p != id)
+    id = p;
+  return id;
+}
+
+static gboolean
+is_duration_slot (const Ctx *ctx, const char *slot)
+{
+  const XrefSlotDef *def = ctx->rules != NULL ? xref_rules_slot (ctx->rules, slot) : NULL;
+
+  return def != NULL && def->from_timex && (def->timex_types & (1u << XREF_TIMEX_DURATION)) != 0;
+}
+
+static const char *
+shared_key (const char *group, const char *slot)
+{
+  g_autofree char *k = g_strconcat (group, "\n", slot, NULL);
+  return xref_intern (k);
+}
+
+/* Groups the actions linked by `related` (both ways, transitively) with a
+ * union-find keyed by interned ids, then notes each duration slot that two
+ * actions of a group list: its values are compared across the group. */
+static void
+build_links (Ctx *ctx)
+{
+  GHashTableIter iter;
+  gpointer k, v;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  if (ctx->rules == NULL || ctx->rules->actions == NULL)
+    return;
+  g_hash_table_iter_init (&iter, ctx->rules->actions);
+  while (g_hash_table_iter_next (&iter, &k, &v))
+    {
+      const XrefAction *a = v;
+      for (guint i = 0; a->related != NULL && i < a->related->len; i++)
+        {
+          const char *x = link_find (ctx->links, xref_intern (a->id));
+          const char *y = link_find (ctx->links, xref_intern (g_ptr_array_index (a->related, i)));
+          if (x == y)
+            continue;
+          /* the smaller id is the root, so groups do not depend on order */
+          if (strcmp (x, y) < 0)
+            g_hash_table_insert (ctx->links, (gpointer) y, (gpointer) x);
+          else
+            g_hash_table_insert (ctx->links, (gpointer) x, (gpointer) y);
+          g_hash_table_insert (ctx->links, (gpointer) (strcmp (x, y) < 0 ? x : y),
+                               (gpointer) (strcmp (x, y) < 0 ? x : y));
+        }
+    }
+  g_hash_table_iter_init (&iter, ctx->rules->actions);
+  while (g_hash_table_iter_next (&iter, &k, &v))
+    {
+      const XrefAction *a = v;
+      const char *id = xref_intern (a->id);
+      const char *g;
+
+      if (!g_hash_table_contains (ctx->links, id))
+        continue;
+      g = link_find (ctx->links, id);
+      for (guint i = 0; a->slots != NULL && i < a->slots->len; i++)
+        {
+          const char *slot = xref_intern (g_ptr_array_index (a->slots, i));
+          const char *sk = shared_key (g, slot);
+          if (!is_duration_slot (ctx, slot))
+            continue;
+          if (g_hash_table_contains (seen, sk))
+            g_hash_table_add (ctx->shared, (gpointer) sk);
+          else
+            g_hash_table_add (seen, (gpointer) sk);
+        }
+    }
+}
+
+/* TRUE when the slot of the action is compared across its related actions
+ * (and so gets no row in the action's own topics). */
+static gboolean
+slot_is_shared (const Ctx *ctx, const char *action, const char *slot)
+{
+  if (g_hash_table_size (ctx->shared) == 0 || !g_hash_table_contains (ctx->links, action))
+    return FALSE;
+  return g_hash_table_contains (ctx->shared, shared_key (link_find (ctx->links, action), slot));
+}
+
+static void topic_rows (Ctx *ctx, Topic *t);
+
+static gboolean
+topic_states (const Ctx *ctx, const Topic *t, const char *slot)
+{
+  for (guint i = 0; i < t->items->len; i++)
+    if (claim_slot (g_array_index (ctx->items, Item, g_array_index (t->items, guint, i)).claim, slot) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gint
+cmp_ids (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* One row per shared slot and actor: the topics of a group of related
+ * actions that state the slot, bucketed by actor root; a topic with no
+ * actor joins the one bucket when there is exactly one.  The row reads the
+ * claims of every topic of its bucket, so a document reporting the
+ * training but not its timeline is counted as reporting it. */
+static void
+shared_rows (Ctx *ctx)
+{
+  GHashTableIter iter;
+  gpointer k;
+
+  g_hash_table_iter_init (&iter, ctx->shared);
+  while (g_hash_table_iter_next (&iter, &k, NULL))
+    {
+      const char *sk = k;
+      const char *nl = strchr (sk, '\n');
+      g_autofree char *group = g_strndup (sk, (gsize) (nl - sk));
+      const char *slot = xref_intern (nl + 1);
+      g_autoptr (GHashTable) buckets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                               (GDestroyNotify) g_ptr_array_unref);
+      g_autoptr (GPtrArray) loose = g_ptr_array_new ();
+      g_autoptr (GPtrArray) actors = g_ptr_array_new ();
+
+      for (guint i = 0; i < ctx->topic_list->len; i++)
+        {
+          Topic *t = g_ptr_array_index (ctx->topic_list, i);
+          GPtrArray *b;
+
+          if (!g_hash_table_contains (ctx->links, t->key.action)
+              || strcmp (link_find (ctx->links, t->key.action), group) != 0 || !topic_states (ctx, t, slot))
+            continue;
+          if (!is_strong (t->key.actor))
+            {
+              g_ptr_array_add (loose, t);
+              continue;
+            }
+          b = g_hash_table_lookup (buckets, t->key.actor);
+          if (b == NULL)
+            {
+              b = g_ptr_array_new ();
+              g_hash_table_insert (buckets, (gpointer) t->key.actor, b);
+              g_ptr_array_add (actors, (gpointer) t->key.actor);
+            }
+          g_ptr_array_add (b, t);
+        }
+      if (loose->len > 0)
+        {
+          if (actors->len == 1)
+            g_ptr_array_extend (g_hash_table_lookup (buckets, g_ptr_array_index (actors, 0)), loose, NULL, NULL);
+          else
+            {
+              g_hash_table_insert (buckets, (gpointer) any_id, g_ptr_array_ref (loose));
+              g_ptr_array_add (actors, (gpointer) any_id);
+            }
+        }
+      g_ptr_array_sort (actors, cmp_ids);
+      for (guint a = 0; a < actors->len; a++)
+        {
+          GPtrArray *b = g_hash_table_lookup (buckets, g_ptr_array_index (actors, a));
+          g_autoptr (GPtrArray) acts = g_ptr_array_new ();
+          Topic v = { 0 };
+          const char *object = NULL;
+          gboolean one_object = TRUE;
+
+          v.items = g_array_new (FALSE, FALSE, sizeof (guint));
+          v.date_key = NO_DATE_KEY;
+          for (guint i = 0; i < b->len; i++)
+            {
+              const Topic *t = g_ptr_array_index (b, i);
+              gboolean seen = FALSE;
+
+              g_array_append_vals (v.items, t->items->data, t->items->len);
+              for (guint j = 0; j < acts->len && !seen; j++)
+                seen = g_ptr_array_index (acts, j) == t->key.action;
+              if (!seen)
+                g_ptr_array_add (acts, (gpointer) t->key.action);
+              if (i == 0)
+                object = t->key.object;
+              else if (object != t->key.object)
+                one_object = FALSE;
+            }
+          g_ptr_array_sort (acts, cmp_ids);
+          v.key.action = g_ptr_array_index (acts, 0);
+          v.key.actor = g_ptr_array_index (actors, a) == any_id ? NULL : g_ptr_array_index (actors, a);
+          v.key.object = one_object ? object : NULL;
+          v.shared_slot = slot;
+          v.actions = acts->len > 1 ? acts : NULL;
+          topic_rows (ctx, &v);
+          g_array_unref (v.items);
+        }
+    }
 }
 
 static void
@@ -938,9 +1574,20 @@ topic_rows (Ctx *ctx, Topic *t)
   /* A topic of one document only makes no row. */
   if (runs->len < 2)
     return;
+  if (t->shared_slot != NULL)
+    {
+      value_row (ctx, t, runs, FIELD_SLOT, t->shared_slot, FALSE);
+      return;
+    }
+  /* Nor does a topic whose actor is unknown: "something was announced",
+   * "a move towards the border" is no topic for an editor (such claims still
+   * join a topic with an actor when they fit only one). */
+  if (t->key.actor == NULL)
+    return;
 
   action = rules_action (ctx, t->key.action);
   event_row (ctx, t, runs);
+  status_row (ctx, t, runs);
   polarity_row (ctx, t, runs);
   value_row (ctx, t, runs, FIELD_DATE, date_slot, action_has_key_slot (action, date_slot));
   if (action == NULL || action->slots == NULL)
@@ -956,7 +1603,7 @@ topic_rows (Ctx *ctx, Topic *t)
         continue;
       for (guint j = 0; j < i && !seen; j++)
         seen = g_strcmp0 (g_ptr_array_index (action->slots, j), slot) == 0;
-      if (!seen)
+      if (!seen && !slot_is_shared (ctx, t->key.action, slot))
         value_row (ctx, t, runs, FIELD_SLOT, slot, action_has_key_slot (action, slot));
     }
 }
@@ -1003,12 +1650,16 @@ xref_match (GPtrArray *documents, const XrefRules *rules)
   ctx.compat = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);
   ctx.topic_list = g_ptr_array_new_with_free_func ((GDestroyNotify) topic_free);
   ctx.drafts = g_array_new (FALSE, FALSE, sizeof (Draft));
+  ctx.links = g_hash_table_new (g_direct_hash, g_direct_equal);
+  ctx.shared = g_hash_table_new (g_direct_hash, g_direct_equal);
 
+  build_links (&ctx);
   collect_items (&ctx);
   group_items (&ctx);
   split_topics (&ctx);
   for (guint i = 0; i < ctx.topic_list->len; i++)
     topic_rows (&ctx, g_ptr_array_index (ctx.topic_list, i));
+  shared_rows (&ctx);
 
   g_array_sort (ctx.drafts, cmp_drafts);
   for (guint i = 0; i < ctx.drafts->len; i++)
@@ -1019,6 +1670,8 @@ xref_match (GPtrArray *documents, const XrefRules *rules)
     }
 
   g_array_unref (ctx.drafts);
+  g_hash_table_unref (ctx.shared);
+  g_hash_table_unref (ctx.links);
   g_ptr_array_unref (ctx.topic_list);
   g_hash_table_unref (ctx.compat);
   g_hash_table_unref (ctx.topics);

@@ -40,21 +40,30 @@ end_record (GString *out)
 static void
 rows (GString *out, const XrefReport *report)
 {
-  g_string_append (out, "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end");
+  g_string_append (out, "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end,"
+                        "speaker,date,qualifier");
   end_record (out);
   for (guint i = 0; report->rows != NULL && i < report->rows->len; i++)
     {
       const XrefRow *row = g_ptr_array_index (report->rows, i);
+      guint n_src = row->sources != NULL ? row->sources->len : 0;
+      guint n_voices = row->voices != NULL ? row->voices->len : 0;
+      g_autoptr (GString) actions = g_string_new (row->action);
 
-      for (guint j = 0; row->sources != NULL && j < row->sources->len; j++)
+      /* a row across related actions names them all: "deploy+train" */
+      for (guint k = 1; row->actions != NULL && k < row->actions->len; k++)
+        g_string_append_printf (actions, "+%s", (const char *) g_ptr_array_index (row->actions, k));
+      /* one record per source, then one per further speaker's value */
+      for (guint j = 0; j < n_src + n_voices; j++)
         {
-          const XrefSource *s = &g_array_index (row->sources, XrefSource, j);
+          const XrefSource *s = j < n_src ? &g_array_index (row->sources, XrefSource, j)
+                                          : &g_array_index (row->voices, XrefSource, j - n_src);
 
           xref_escape_csv (out, row->id, -1);
           field (out, xref_verdict_name (row->verdict));
           field (out, row->slot);
           field (out, row->actor);
-          field (out, row->action);
+          field (out, row->action != NULL ? actions->str : NULL);
           field (out, row->object);
           field (out, row->rule);
           field (out, row->note);
@@ -70,6 +79,9 @@ rows (GString *out, const XrefReport *report)
             }
           else
             g_string_append (out, ",,,");
+          field (out, s->states ? s->speaker : NULL);
+          field (out, s->states ? s->date : NULL);
+          field (out, row->qualifier);
           end_record (out);
         }
     }

@@ -1,31 +1,73 @@
 /* xref — report: one self-contained HTML page for the browser.
  *
- * No script, no outside resource: a Content-Security-Policy allows only the
- * inline style sheet.  Every string goes through xref_escape_html. */
+ * No outside resource.  The Content-Security-Policy allows the inline
+ * style sheet and exactly one script, xref's own, by its SHA-256 hash
+ * (CSP Level 2, "hash-source"): a script that came from article text could
+ * not run even if escaping failed.  Every string from the corpus or the
+ * rules goes through xref_escape_html; the script reads the page through
+ * textContent and never writes markup.
+ *
+ * The page: the documents, the discrepancy table (sortable by any column,
+ * filterable by words and by verdict; each value with its evidence
+ * sentence, the actor, action, object and value marked), then a view per
+ * document listing what it states and what it leaves out. */
 #include "report/report-private.h"
 
-#define HEAD \
-  "<!DOCTYPE html>\n" \
-  "<html lang=\"en\">\n" \
-  "<head>\n" \
-  "<meta charset=\"utf-8\">\n" \
-  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n" \
-  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" \
-  "<title>%s</title>\n" \
-  "<style>\n" \
+#include <string.h>
+
+#define STYLE \
   "body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}\n" \
   "table{border-collapse:collapse;margin:1em 0}\n" \
   "th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}\n" \
   "th{background:#f3f3f3}\n" \
+  "#rows th{cursor:pointer;user-select:none}\n" \
+  "#rows th[aria-sort=ascending]::after{content:\" \\25B2\"}\n" \
+  "#rows th[aria-sort=descending]::after{content:\" \\25BC\"}\n" \
   "tr.differ td.verdict{background:#f9d6d5;font-weight:bold}\n" \
   "tr.omit td.verdict{background:#fdf0c8}\n" \
   "tr.agree td.verdict{background:#d9f0d6}\n" \
   ".omits{color:#888;font-style:italic}\n" \
   ".value{font-weight:600}\n" \
-  ".note,.where{color:#666;font-size:85%%}\n" \
-  "</style>\n" \
-  "</head>\n" \
-  "<body>\n"
+  ".note,.where,.who{color:#666;font-size:85%}\n" \
+  ".ev{margin:.3em 0 0;padding-left:.5em;border-left:3px solid #ddd;font-size:90%}\n" \
+  "mark{border-radius:2px;padding:0 1px}\n" \
+  "mark.actor{background:#d6e4fb}mark.action{background:#fbe3c2}\n" \
+  "mark.object{background:#e2d6fb}mark.value{background:#c9efc4;font-weight:600}\n" \
+  ".voice{margin-top:.4em;padding-top:.3em;border-top:1px dashed #ccc}\n" \
+  ".controls{display:flex;gap:1em;align-items:center;flex-wrap:wrap}\n" \
+  "tr[hidden]{display:none}\n"
+
+/* The one script of the page.  It sorts the table when a column header is
+ * clicked (by the cell's data-key when it has one, numbers as numbers) and
+ * shows only the rows whose verdict is ticked and whose text holds the
+ * filter words; a link ending "#q=words" opens the page so filtered.  When
+ * done it marks <html data-ready="1"> (the browser test looks for it). */
+static const char script[] =
+  "(function(){'use strict';\n"
+  "var t=document.getElementById('rows');if(!t){return;}\n"
+  "var tb=t.tBodies[0],rows=Array.prototype.slice.call(tb.rows);\n"
+  "var f=document.getElementById('filter'),boxes=document.querySelectorAll('input.show');\n"
+  "var shown=document.getElementById('shown');\n"
+  "function apply(){var q=f.value.toLowerCase().split(/\\s+/).filter(Boolean),on={},n=0,i;\n"
+  "for(i=0;i<boxes.length;i++){on[boxes[i].value]=boxes[i].checked;}\n"
+  "rows.forEach(function(r){var s=r.textContent.toLowerCase();\n"
+  "var ok=on[r.getAttribute('data-verdict')]&&q.every(function(w){return s.indexOf(w)>=0;});\n"
+  "r.hidden=!ok;if(ok){n++;}});\n"
+  "shown.textContent=n+' of '+rows.length+' rows';}\n"
+  "function key(r,c){var x=r.cells[c];return x.hasAttribute('data-key')?x.getAttribute('data-key'):x.textContent;}\n"
+  "function sortBy(th,c){var dir=th.getAttribute('aria-sort')==='ascending'?-1:1,k;\n"
+  "var ths=th.parentNode.cells;for(k=0;k<ths.length;k++){ths[k].removeAttribute('aria-sort');}\n"
+  "th.setAttribute('aria-sort',dir>0?'ascending':'descending');\n"
+  "rows.sort(function(a,b){var x=key(a,c),y=key(b,c),nx=parseFloat(x),ny=parseFloat(y);\n"
+  "if(!isNaN(nx)&&!isNaN(ny)&&nx!==ny){return (nx-ny)*dir;}return x.localeCompare(y)*dir;});\n"
+  "rows.forEach(function(r){tb.appendChild(r);});}\n"
+  "Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,c){th.tabIndex=0;\n"
+  "th.addEventListener('click',function(){sortBy(th,c);});\n"
+  "th.addEventListener('keydown',function(e){if(e.key==='Enter'){sortBy(th,c);}});});\n"
+  "f.addEventListener('input',apply);\n"
+  "Array.prototype.forEach.call(boxes,function(b){b.addEventListener('change',apply);});\n"
+  "var h=/^#q=(.*)$/.exec(location.hash);if(h){try{f.value=decodeURIComponent(h[1]);}catch(e){}}\n"
+  "apply();document.documentElement.setAttribute('data-ready','1');})();\n";
 
 static void
 esc (GString *out, const char *s)
@@ -33,7 +75,32 @@ esc (GString *out, const char *s)
   xref_escape_html (out, s, -1);
 }
 
-/* <td><q>…</q></td> body: the text of doc's span, when there is one. */
+static void
+head (GString *out, const char *title, gboolean with_script)
+{
+  g_string_append (out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                        "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+  if (with_script)
+    {
+      /* CSP hash-source: base64 of the SHA-256 of the script's text */
+      GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+      guint8 digest[32];
+      gsize len = sizeof digest;
+      g_autofree char *b64 = NULL;
+
+      g_checksum_update (sum, (const guchar *) script, (gssize) strlen (script));
+      g_checksum_get_digest (sum, digest, &len);
+      g_checksum_free (sum);
+      b64 = g_base64_encode (digest, len);
+      g_string_append_printf (out, "; script-src 'sha256-%s'", b64);
+    }
+  g_string_append (out, "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+  esc (out, title);
+  g_string_append (out, "</title>\n<style>\n" STYLE "</style>\n</head>\n<body>\n");
+}
+
+/* <q>…</q>: the text of doc's span, when there is one. */
 static void
 quote (GString *out, const XrefDocument *doc, gsize start, gsize end)
 {
@@ -62,6 +129,22 @@ date_text (GString *out, const XrefDocument *doc)
     g_string_append_printf (out, " (%s)", xref_date_basis_name (doc->date_basis));
 }
 
+/* An id for an HTML id attribute: the label's letters and digits, else
+ * the document's index. */
+static char *
+doc_anchor (GHashTable *labels, const XrefDocument *doc, guint index)
+{
+  const char *label = xref_report_label (labels, doc);
+  GString *s = g_string_new ("doc-");
+
+  for (const char *p = label; p != NULL && *p; p++)
+    if (g_ascii_isalnum (*p) || *p == '-' || *p == '_')
+      g_string_append_c (s, *p);
+  if (s->len == 4)
+    g_string_append_printf (s, "%u", index);
+  return g_string_free (s, FALSE);
+}
+
 static void
 documents (GString *out, const XrefReport *report, GHashTable *labels)
 {
@@ -70,10 +153,11 @@ documents (GString *out, const XrefReport *report, GHashTable *labels)
   for (guint i = 0; report->documents != NULL && i < report->documents->len; i++)
     {
       const XrefDocument *doc = g_ptr_array_index (report->documents, i);
+      g_autofree char *anchor = doc_anchor (labels, doc, i);
 
-      g_string_append (out, "<tr><td>");
+      g_string_append_printf (out, "<tr><td><a href=\"#%s\">", anchor);
       esc (out, xref_report_label (labels, doc));
-      g_string_append (out, "</td><td>");
+      g_string_append (out, "</a></td><td>");
       esc (out, doc->id);
       g_string_append (out, "</td><td>");
       esc (out, doc->outlet);
@@ -86,8 +170,115 @@ documents (GString *out, const XrefReport *report, GHashTable *labels)
   g_string_append (out, "</tbody>\n</table>\n");
 }
 
+/* A span to mark inside an evidence sentence. */
+typedef struct {
+  gsize start, end;
+  const char *klass;
+  guint order;             /* on equal spans the lower wins */
+} Mark;
+
+static gint
+cmp_marks (gconstpointer a, gconstpointer b)
+{
+  const Mark *x = a, *y = b;
+
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->end != y->end)
+    return x->end > y->end ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The claim's sentence with its actor, action, object and the source's
+ * value marked (<mark class="actor">…); spans outside the sentence or
+ * overlapping an earlier one are left unmarked. */
 static void
-source_cell (GString *out, const XrefSource *s)
+evidence (GString *out, const XrefSource *s)
+{
+  const XrefClaim *c = s->claim;
+  const XrefDocument *doc = s->doc;
+  Mark marks[4];
+  guint n = 0;
+  gsize pos, end;
+
+  if (c == NULL || doc == NULL || doc->text == NULL)
+    return;
+  end = MIN (c->end, doc->len);
+  pos = MIN (c->start, end);
+  if (pos == end)
+    return;
+  if (s->end > s->start)
+    marks[n++] = (Mark) { s->start, s->end, "value", 3 };
+  if (c->actor.end > c->actor.start)
+    marks[n++] = (Mark) { c->actor.start, c->actor.end, "actor", 0 };
+  if (c->action.end > c->action.start)
+    marks[n++] = (Mark) { c->action.start, c->action.end, "action", 1 };
+  if (c->object.end > c->object.start)
+    marks[n++] = (Mark) { c->object.start, c->object.end, "object", 2 };
+  qsort (marks, n, sizeof (Mark), cmp_marks);
+
+  g_string_append (out, "<blockquote class=\"ev\">");
+  for (guint i = 0; i < n; i++)
+    {
+      const Mark *m = &marks[i];
+      if (m->start < pos || m->end > end)
+        continue;
+      /* both ends must fall on UTF-8 character boundaries of the text */
+      if ((doc->text[m->start] & 0xC0) == 0x80 || (m->end < doc->len && (doc->text[m->end] & 0xC0) == 0x80))
+        continue;
+      xref_escape_html (out, doc->text + pos, (gssize) (m->start - pos));
+      g_string_append_printf (out, "<mark class=\"%s\">", m->klass);
+      xref_escape_html (out, doc->text + m->start, (gssize) (m->end - m->start));
+      g_string_append (out, "</mark>");
+      pos = m->end;
+    }
+  xref_escape_html (out, doc->text + pos, (gssize) (end - pos));
+  g_string_append (out, "</blockquote>");
+}
+
+/* The value a source states, who says it and when, and the evidence. */
+static void
+statement (GString *out, const XrefSource *s)
+{
+  if (s->value != NULL)
+    {
+      g_string_append (out, "<span class=\"value\">");
+      esc (out, s->value);
+      g_string_append (out, "</span>");
+    }
+  if (s->speaker != NULL || s->date != NULL)
+    {
+      g_string_append (out, " <span class=\"who\">");
+      if (s->speaker != NULL)
+        {
+          g_string_append (out, "— ");
+          esc (out, s->speaker);
+        }
+      if (s->date != NULL)
+        {
+          g_string_append (out, s->speaker != NULL ? ", " : "");
+          esc (out, s->date);
+        }
+      g_string_append (out, "</span>");
+    }
+  if (s->claim != NULL && s->claim->end > s->claim->start)
+    evidence (out, s);
+  else if (s->end > s->start)
+    {
+      g_string_append (out, "<br>");
+      quote (out, s->doc, s->start, s->end);
+    }
+  g_string_append (out, "<br><span class=\"where\">");
+  if (s->claim != NULL && s->claim->id != NULL)
+    {
+      esc (out, s->claim->id);
+      g_string_append (out, ", ");
+    }
+  g_string_append_printf (out, "bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT "</span>", s->start, s->end);
+}
+
+static void
+source_cell (GString *out, const XrefRow *row, const XrefSource *s)
 {
   if (s == NULL)
     {
@@ -100,30 +291,31 @@ source_cell (GString *out, const XrefSource *s)
       return;
     }
   g_string_append (out, "<td>");
-  if (s->value != NULL)
+  statement (out, s);
+  /* the values other speakers give in the same document */
+  for (guint k = 0; row->voices != NULL && k < row->voices->len; k++)
     {
-      g_string_append (out, "<span class=\"value\">");
-      esc (out, s->value);
-      g_string_append (out, "</span>");
+      const XrefSource *v = &g_array_index (row->voices, XrefSource, k);
+      if (v->doc != s->doc)
+        continue;
+      g_string_append (out, "<div class=\"voice\">also ");
+      statement (out, v);
+      g_string_append (out, "</div>");
     }
-  if (s->end > s->start)
-    {
-      g_string_append (out, "<br>");
-      quote (out, s->doc, s->start, s->end);
-    }
-  g_string_append (out, "<br><span class=\"where\">");
-  if (s->claim != NULL && s->claim->id != NULL)
-    {
-      esc (out, s->claim->id);
-      g_string_append (out, ", ");
-    }
-  g_string_append_printf (out, "bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT "</span></td>", s->start, s->end);
+  g_string_append (out, "</td>");
+}
+
+static guint
+verdict_key (XrefVerdict v)
+{
+  return v == XREF_VERDICT_DIFFER ? 0 : v == XREF_VERDICT_OMIT ? 1 : 2;
 }
 
 static void
 rows (GString *out, const XrefReport *report, GHashTable *labels)
 {
   guint n_docs = report->documents != NULL ? report->documents->len : 0;
+  static const char *const verdicts[] = { "differ", "omit", "agree" };
 
   g_string_append (out, "<h2>Discrepancies</h2>\n");
   if (report->rows->len == 0)
@@ -131,7 +323,13 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
       g_string_append (out, "<p>No rows.</p>\n");
       return;
     }
-  g_string_append (out, "<table>\n<thead><tr><th>id</th><th>verdict</th><th>slot</th><th>topic</th>");
+  g_string_append (out, "<div class=\"controls\"><label>Filter <input id=\"filter\" type=\"search\" "
+                        "placeholder=\"words, a slot, an entity…\"></label>");
+  for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
+    g_string_append_printf (out, "<label><input type=\"checkbox\" class=\"show\" value=\"%s\" checked> %s</label>",
+                            verdicts[i], verdicts[i]);
+  g_string_append (out, "<span id=\"shown\"></span></div>\n");
+  g_string_append (out, "<table id=\"rows\">\n<thead><tr><th>id</th><th>verdict</th><th>slot</th><th>topic</th>");
   for (guint i = 0; i < n_docs; i++)
     {
       const XrefDocument *doc = g_ptr_array_index (report->documents, i);
@@ -146,12 +344,16 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
   for (guint i = 0; i < report->rows->len; i++)
     {
       const XrefRow *row = g_ptr_array_index (report->rows, i);
-      g_autofree char *topic = xref_report_topic (row->actor, row->action, row->object);
-      const char *verdict = xref_verdict_name (row->verdict);
+      g_autofree char *topic = xref_report_row_topic (row);
+      g_autofree char *verdict = xref_report_verdict (row);
+      const char *v = xref_verdict_name (row->verdict);
 
-      g_string_append_printf (out, "<tr class=\"%s\"><td>", verdict);
+      g_string_append_printf (out, "<tr id=\"row-%u\" class=\"%s\" data-verdict=\"%s\"><td data-key=\"%u\">", i + 1, v,
+                              v, i + 1);
       esc (out, row->id);
-      g_string_append_printf (out, "</td><td class=\"verdict\">%s</td><td>", verdict);
+      g_string_append_printf (out, "</td><td class=\"verdict\" data-key=\"%u\">", verdict_key (row->verdict));
+      esc (out, verdict);
+      g_string_append (out, "</td><td>");
       esc (out, row->slot);
       g_string_append (out, "</td><td>");
       esc (out, topic);
@@ -161,7 +363,7 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
       for (guint d = 0; d < n_docs; d++)
         {
           const XrefDocument *doc = g_ptr_array_index (report->documents, d);
-          source_cell (out, xref_report_source (row, doc, d));
+          source_cell (out, row, xref_report_source (row, doc, d));
         }
       g_string_append (out, "<td>");
       esc (out, row->rule);
@@ -174,6 +376,87 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
       g_string_append (out, "</td></tr>\n");
     }
   g_string_append (out, "</tbody>\n</table>\n");
+}
+
+/* One section per document: the rows it states (value and evidence) and
+ * the rows it leaves out, in ranking order. */
+static void
+per_document (GString *out, const XrefReport *report, GHashTable *labels)
+{
+  g_string_append (out, "<h2>By document</h2>\n");
+  for (guint d = 0; report->documents != NULL && d < report->documents->len; d++)
+    {
+      const XrefDocument *doc = g_ptr_array_index (report->documents, d);
+      g_autofree char *anchor = doc_anchor (labels, doc, d);
+      guint n_states = 0, n_omits = 0;
+
+      g_string_append_printf (out, "<section id=\"%s\">\n<h3>", anchor);
+      esc (out, xref_report_label (labels, doc));
+      g_string_append (out, " · ");
+      esc (out, doc->id);
+      if (doc->outlet != NULL)
+        {
+          g_string_append (out, " · ");
+          esc (out, doc->outlet);
+        }
+      g_string_append (out, " · ");
+      date_text (out, doc);
+      g_string_append (out, "</h3>\n<table>\n<thead><tr><th>row</th><th>verdict</th><th>slot</th><th>topic</th>"
+                            "<th>states</th></tr></thead>\n<tbody>\n");
+      for (guint i = 0; i < report->rows->len; i++)
+        {
+          const XrefRow *row = g_ptr_array_index (report->rows, i);
+          const XrefSource *s = xref_report_source (row, doc, d);
+          g_autofree char *topic = NULL;
+          g_autofree char *verdict = NULL;
+
+          if (s == NULL)
+            continue;
+          if (!s->states)
+            {
+              n_omits++;
+              continue;
+            }
+          n_states++;
+          topic = xref_report_row_topic (row);
+          verdict = xref_report_verdict (row);
+          g_string_append_printf (out, "<tr class=\"%s\"><td><a href=\"#row-%u\">", xref_verdict_name (row->verdict),
+                                  i + 1);
+          esc (out, row->id);
+          g_string_append (out, "</a></td><td class=\"verdict\">");
+          esc (out, verdict);
+          g_string_append (out, "</td><td>");
+          esc (out, row->slot);
+          g_string_append (out, "</td><td>");
+          esc (out, topic);
+          g_string_append (out, "</td>");
+          source_cell (out, row, s);
+          g_string_append (out, "</tr>\n");
+        }
+      g_string_append (out, "</tbody>\n</table>\n");
+      if (n_states == 0)
+        g_string_append (out, "<p class=\"omits\">States no row.</p>\n");
+      if (n_omits > 0)
+        {
+          gboolean first = TRUE;
+          g_string_append_printf (out, "<p>Leaves out %u row%s: ", n_omits, n_omits == 1 ? "" : "s");
+          for (guint i = 0; i < report->rows->len; i++)
+            {
+              const XrefRow *row = g_ptr_array_index (report->rows, i);
+              const XrefSource *s = xref_report_source (row, doc, d);
+              if (s == NULL || s->states)
+                continue;
+              g_string_append_printf (out, "%s<a href=\"#row-%u\">", first ? "" : ", ", i + 1);
+              esc (out, row->id);
+              g_string_append (out, "</a> (");
+              esc (out, row->slot);
+              g_string_append (out, ")");
+              first = FALSE;
+            }
+          g_string_append (out, "</p>\n");
+        }
+      g_string_append (out, "</section>\n");
+    }
 }
 
 static void
@@ -256,7 +539,7 @@ xref_render_html (const XrefReport *report, GString *out)
   guint n_claims = xref_report_n_claims (report);
   gboolean extract = report->extract || report->rows == NULL;
 
-  g_string_append_printf (out, HEAD, extract ? "xref extract" : "xref report");
+  head (out, extract ? "xref extract" : "xref report", !extract && report->rows->len > 0);
   if (extract)
     {
       g_string_append_printf (out, "<h1>xref extract</h1>\n<p>%u document%s · %u claim%s</p>\n", n_docs,
@@ -274,6 +557,13 @@ xref_render_html (const XrefReport *report, GString *out)
                               n_claims, n_claims == 1 ? "" : "s");
       documents (out, report, labels);
       rows (out, report, labels);
+      if (report->rows->len > 0)
+        {
+          per_document (out, report, labels);
+          g_string_append (out, "<script>");
+          g_string_append (out, script);
+          g_string_append (out, "</script>\n");
+        }
     }
   g_string_append (out, "</body>\n</html>\n");
 }

@@ -197,6 +197,34 @@ claim (GString *out, const XrefClaim *c)
 }
 
 static void
+json_source (GString *out, const XrefSource *s)
+{
+  gsize len;
+  const char *text = s->states ? xref_report_span (s->doc, s->start, s->end, &len) : NULL;
+
+  g_string_append_c (out, '{');
+  key (out, "doc");
+  xref_escape_json (out, s->doc != NULL ? s->doc->id : NULL, -1);
+  field_str (out, "status", s->states ? "states" : "omits");
+  field_str (out, "claim", s->claim != NULL ? s->claim->id : NULL);
+  field_str (out, "value", s->states ? s->value : NULL);
+  g_string_append_c (out, ',');
+  key (out, "text");
+  if (text != NULL)
+    xref_escape_json (out, text, (gssize) len);
+  else
+    g_string_append (out, "null");
+  if (s->states)
+    {
+      field_size (out, "start", s->start);
+      field_size (out, "end", s->end);
+      field_str (out, "speaker", s->speaker);
+      field_str (out, "date", s->date);
+    }
+  g_string_append_c (out, '}');
+}
+
+static void
 row (GString *out, const XrefRow *r)
 {
   g_string_append_c (out, '{');
@@ -209,9 +237,23 @@ row (GString *out, const XrefRow *r)
   xref_escape_json (out, r->actor, -1);
   field_str (out, "action", r->action);
   field_str (out, "object", r->object);
+  if (r->actions != NULL)
+    {
+      g_string_append_c (out, ',');
+      key (out, "actions");
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < r->actions->len; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          xref_escape_json (out, g_ptr_array_index (r->actions, i), -1);
+        }
+      g_string_append_c (out, ']');
+    }
   g_string_append_c (out, '}');
   field_str (out, "slot", r->slot);
   field_str (out, "verdict", xref_verdict_name (r->verdict));
+  field_str (out, "qualifier", r->qualifier);
   field_str (out, "rule", r->rule);
   field_str (out, "note", r->note);
   field_size (out, "n_states", r->n_states);
@@ -221,30 +263,32 @@ row (GString *out, const XrefRow *r)
   g_string_append_c (out, '[');
   for (guint i = 0; r->sources != NULL && i < r->sources->len; i++)
     {
-      const XrefSource *s = &g_array_index (r->sources, XrefSource, i);
-      gsize len;
-      const char *text = s->states ? xref_report_span (s->doc, s->start, s->end, &len) : NULL;
-
-      g_string_append (out, i > 0 ? ",{" : "{");
-      key (out, "doc");
-      xref_escape_json (out, s->doc != NULL ? s->doc->id : NULL, -1);
-      field_str (out, "status", s->states ? "states" : "omits");
-      field_str (out, "claim", s->claim != NULL ? s->claim->id : NULL);
-      field_str (out, "value", s->states ? s->value : NULL);
-      g_string_append_c (out, ',');
-      key (out, "text");
-      if (text != NULL)
-        xref_escape_json (out, text, (gssize) len);
-      else
-        g_string_append (out, "null");
-      if (s->states)
-        {
-          field_size (out, "start", s->start);
-          field_size (out, "end", s->end);
-        }
-      g_string_append_c (out, '}');
+      if (i > 0)
+        g_string_append_c (out, ',');
+      json_source (out, &g_array_index (r->sources, XrefSource, i));
+    }
+  g_string_append (out, "],");
+  /* further values of other speakers in the same documents */
+  key (out, "voices");
+  g_string_append_c (out, '[');
+  for (guint i = 0; r->voices != NULL && i < r->voices->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      json_source (out, &g_array_index (r->voices, XrefSource, i));
     }
   g_string_append (out, "]}");
+}
+
+/* Hands out what is written when it is large (XrefReport.flush). */
+static void
+maybe_flush (const XrefReport *report, GString *out)
+{
+  if (report->flush != NULL && out->len >= (1u << 20))
+    {
+      report->flush (out->str, out->len, report->flush_data);
+      g_string_truncate (out, 0);
+    }
 }
 
 void
@@ -271,6 +315,7 @@ xref_render_json (const XrefReport *report, GString *out)
           first = FALSE;
           claim (out, g_ptr_array_index (doc->claims, j));
         }
+      maybe_flush (report, out);
     }
   g_string_append (out, first ? "]" : "\n]");
 
@@ -283,8 +328,23 @@ xref_render_json (const XrefReport *report, GString *out)
         {
           g_string_append (out, i > 0 ? ",\n  " : "\n  ");
           row (out, g_ptr_array_index (report->rows, i));
+          maybe_flush (report, out);
         }
       g_string_append (out, n_rows > 0 ? "\n]" : "]");
     }
   g_string_append (out, "}\n");
+}
+
+/* One document / one claim as in the report, for `xref extract --format
+ * jsonl` (src/run/run-jsonl.c), so that both formats stay one. */
+void
+xref_render_json_document (GString *out, const XrefDocument *doc, gboolean extract)
+{
+  document (out, doc, extract);
+}
+
+void
+xref_render_json_claim (GString *out, const XrefClaim *claim_)
+{
+  claim (out, claim_);
 }

@@ -16,12 +16,11 @@ cell (GString *out, const char *s)
 
 /* value “text of the span” */
 static void
-cell_value (GString *out, const XrefDocument *doc, const char *value, gsize start, gsize end)
+value_text (GString *out, const XrefDocument *doc, const char *value, gsize start, gsize end)
 {
   gsize len;
   const char *text = xref_report_span (doc, start, end, &len);
 
-  g_string_append_c (out, ' ');
   if (value != NULL)
     xref_escape_markdown (out, value, -1);
   if (text != NULL)
@@ -30,6 +29,13 @@ cell_value (GString *out, const XrefDocument *doc, const char *value, gsize star
       xref_escape_markdown (out, text, (gssize) len);
       g_string_append (out, "”");
     }
+}
+
+static void
+cell_value (GString *out, const XrefDocument *doc, const char *value, gsize start, gsize end)
+{
+  g_string_append_c (out, ' ');
+  value_text (out, doc, value, start, end);
   g_string_append (out, " |");
 }
 
@@ -92,14 +98,19 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
   for (guint i = 0; i < report->rows->len; i++)
     {
       const XrefRow *row = g_ptr_array_index (report->rows, i);
-      g_autofree char *topic = xref_report_topic (row->actor, row->action, row->object);
+      g_autofree char *topic = xref_report_row_topic (row);
+      g_autofree char *verdict = xref_report_verdict (row);
 
       g_string_append_c (out, '|');
       cell (out, row->id);
       if (row->verdict == XREF_VERDICT_DIFFER)
-        g_string_append_printf (out, " **%s** |", xref_verdict_name (row->verdict));
+        {
+          g_string_append (out, " **");
+          xref_escape_markdown (out, verdict, -1);
+          g_string_append (out, "** |");
+        }
       else
-        cell (out, xref_verdict_name (row->verdict));
+        cell (out, verdict);
       cell (out, row->slot);
       cell (out, topic);
 
@@ -114,7 +125,26 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
           else if (!src->states)
             g_string_append (out, " *omits* |");
           else
-            cell_value (out, doc, src->value, src->start, src->end);
+            {
+              /* the value, then the other speakers' values in this document:
+               * "third-country “a third country”; also politico: us “…”" */
+              g_string_append_c (out, ' ');
+              value_text (out, doc, src->value, src->start, src->end);
+              for (guint k = 0; row->voices != NULL && k < row->voices->len; k++)
+                {
+                  const XrefSource *o = &g_array_index (row->voices, XrefSource, k);
+                  if (o->doc != doc)
+                    continue;
+                  g_string_append (out, "; also ");
+                  if (o->speaker != NULL)
+                    {
+                      xref_escape_markdown (out, o->speaker, -1);
+                      g_string_append (out, ": ");
+                    }
+                  value_text (out, doc, o->value, o->start, o->end);
+                }
+              g_string_append (out, " |");
+            }
         }
       cell (out, row->rule);
       cell (out, row->note);

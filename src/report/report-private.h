@@ -32,5 +32,11 @@ const XrefSource *xref_report_source (const XrefRow *row, const XrefDocument *do
 /* "actor · action · object" of a row (object left out when NULL, and any
  * absent id shown as "?").  Newly allocated. */
 char *xref_report_topic (const char *actor, const char *action, const char *object);
+/* The topic of a row, its actions joined by "+" when it spans several
+ * ("us · deploy+train").  Newly allocated. */
+char *xref_report_row_topic (const XrefRow *row);
+/* "differ", or "differ (superseded)" when the row has a qualifier.  Newly
+ * allocated. */
+char *xref_report_verdict (const XrefRow *row);
 
 G_END_DECLS

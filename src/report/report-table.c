@@ -256,10 +256,35 @@ documents (Term *t, const XrefReport *report, GHashTable *labels, guint lw)
     }
 }
 
+/* "states  value  “quote”  — speaker" from the current column. */
+static void
+source_line (Term *t, const XrefSource *s, const char *status, guint c0, guint qcol)
+{
+  put (t, status);
+  pad_to (t, c0);
+  if (s->value != NULL)
+    wrap (t, s->value, -1, c0);
+  if (s->end > s->start)
+    {
+      if (t->col + 2 <= qcol)
+        pad_to (t, qcol);
+      else
+        put (t, " ");
+      wrap_quote (t, s->doc, s->start, s->end, qcol);
+    }
+  if (s->speaker != NULL)
+    {
+      g_autofree char *who = g_strdup_printf ("— %s", s->speaker);
+      put (t, " ");
+      wrap (t, who, -1, qcol);
+    }
+  newline (t);
+}
+
 static void
 row_block (Term *t, const XrefRow *row, GHashTable *labels, guint lw, guint idw)
 {
-  g_autofree char *topic = xref_report_topic (row->actor, row->action, row->object);
+  g_autofree char *topic = xref_report_row_topic (row);
   g_autofree char *verdict = g_ascii_strup (xref_verdict_name (row->verdict), -1);
   guint n = row->sources != NULL ? row->sources->len : 0;
   guint c0 = 4 + lw + 2 + 6 + 2;    /* where values start */
@@ -271,7 +296,16 @@ row_block (Term *t, const XrefRow *row, GHashTable *labels, guint lw, guint idw)
   sgr (t, verdict_sgr (row->verdict));
   put (t, verdict);
   sgr (t, SGR_RESET);
-  pad_to (t, idw + 2 + 6 + 2);
+  if (row->qualifier != NULL)
+    {
+      /* "DIFFER  superseded · location": the qualifier before the slot */
+      pad_to (t, idw + 2 + 6 + 2);
+      put (t, row->qualifier);
+      put (t, " ·");
+      put (t, " ");
+    }
+  else
+    pad_to (t, idw + 2 + 6 + 2);
   wrap (t, row->slot != NULL ? row->slot : "?", -1, idw + 2 + 6 + 2);
   if (row->rule != NULL)
     {
@@ -303,6 +337,8 @@ row_block (Term *t, const XrefRow *row, GHashTable *labels, guint lw, guint idw)
       if (s->states && s->value != NULL)
         vcol = MAX (vcol, MIN (raw_width (s->value), MAX_VALUE_COL));
     }
+  for (guint i = 0; row->voices != NULL && i < row->voices->len; i++)
+    vcol = MAX (vcol, MIN (raw_width (g_array_index (row->voices, XrefSource, i).value), MAX_VALUE_COL));
   qcol = c0 + vcol + 2;
   if (qcol + MIN_QUOTE_COLS > t->width)
     qcol = c0;
@@ -320,19 +356,16 @@ row_block (Term *t, const XrefRow *row, GHashTable *labels, guint lw, guint idw)
           newline (t);
           continue;
         }
-      put (t, "states");
-      pad_to (t, c0);
-      if (s->value != NULL)
-        wrap (t, s->value, -1, c0);
-      if (s->end > s->start)
+      source_line (t, s, "states", c0, qcol);
+      /* the values other speakers give in the same document */
+      for (guint k = 0; row->voices != NULL && k < row->voices->len; k++)
         {
-          if (t->col + 2 <= qcol)
-            pad_to (t, qcol);
-          else
-            put (t, " ");
-          wrap_quote (t, s->doc, s->start, s->end, qcol);
+          const XrefSource *o = &g_array_index (row->voices, XrefSource, k);
+          if (o->doc != s->doc)
+            continue;
+          pad_to (t, 4 + lw + 2);
+          source_line (t, o, "also", c0, qcol);
         }
-      newline (t);
     }
 }
 

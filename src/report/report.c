@@ -167,6 +167,27 @@ xref_report_source (const XrefRow *row, const XrefDocument *doc, guint index)
 }
 
 char *
+xref_report_row_topic (const XrefRow *row)
+{
+  g_autoptr (GString) actions = NULL;
+
+  if (row->actions == NULL || row->actions->len < 2)
+    return xref_report_topic (row->actor, row->action, row->object);
+  actions = g_string_new (NULL);
+  for (guint i = 0; i < row->actions->len; i++)
+    g_string_append_printf (actions, "%s%s", i > 0 ? "+" : "", (const char *) g_ptr_array_index (row->actions, i));
+  return xref_report_topic (row->actor, actions->str, row->object);
+}
+
+char *
+xref_report_verdict (const XrefRow *row)
+{
+  if (row->qualifier != NULL)
+    return g_strdup_printf ("%s (%s)", xref_verdict_name (row->verdict), row->qualifier);
+  return g_strdup (xref_verdict_name (row->verdict));
+}
+
+char *
 xref_report_topic (const char *actor, const char *action, const char *object)
 {
   if (object != NULL)

@@ -47,6 +47,8 @@ row_free (gpointer p)
   g_free (r->id);
   g_free (r->note);
   g_array_unref (r->sources);
+  if (r->voices != NULL)
+    g_array_unref (r->voices);
   g_free (r);
 }
 
@@ -133,7 +135,7 @@ row_add (Fixture *f, const char *actor, const char *action, const char *object, 
 static void
 source_add (XrefRow *r, const XrefDocument *doc, const XrefClaim *c, const char *value, const char *needle)
 {
-  XrefSource s = { doc, value != NULL, c, NULL, 0, 0 };
+  XrefSource s = { .doc = doc, .states = value != NULL, .claim = c };
 
   if (value != NULL)
     {
@@ -760,7 +762,7 @@ test_json_empty (void **state)
 {
   g_autoptr (GPtrArray) docs = g_ptr_array_new ();
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
-  XrefReport report = { NULL, docs, rows, FALSE, 0, FALSE };
+  XrefReport report = { .documents = docs, .rows = rows };
   g_autoptr (GString) out = g_string_new (NULL);
 
   xref_render_json (&report, out);
@@ -1099,11 +1101,11 @@ test_markdown_extract (void **state)
 /* ---- CSV --------------------------------------------------------------- */
 
 static const char csv_golden[] =
-  "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end\r\n"
-  "r1,differ,location,us-government,train,ukrainian-forces,exclusive-location,a third country excludes us,000_alpha.txt,states,000_alpha.txt#1,third-country,a third country,44,59\r\n"
-  "r1,differ,location,us-government,train,ukrainian-forces,exclusive-location,a third country excludes us,001_beta.txt,states,001_beta.txt#1,us,a military base in the United States,71,107\r\n"
-  "r2,omit,timeline,us-government,train,ukrainian-forces,key-slot,,000_alpha.txt,states,000_alpha.txt#1,PXM,several months,64,78\r\n"
-  "r2,omit,timeline,us-government,train,ukrainian-forces,key-slot,,001_beta.txt,omits,,,,,\r\n";
+  "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end,speaker,date,qualifier\r\n"
+  "r1,differ,location,us-government,train,ukrainian-forces,exclusive-location,a third country excludes us,000_alpha.txt,states,000_alpha.txt#1,third-country,a third country,44,59,,,\r\n"
+  "r1,differ,location,us-government,train,ukrainian-forces,exclusive-location,a third country excludes us,001_beta.txt,states,001_beta.txt#1,us,a military base in the United States,71,107,,,\r\n"
+  "r2,omit,timeline,us-government,train,ukrainian-forces,key-slot,,000_alpha.txt,states,000_alpha.txt#1,PXM,several months,64,78,,,\r\n"
+  "r2,omit,timeline,us-government,train,ukrainian-forces,key-slot,,001_beta.txt,omits,,,,,,,,\r\n";
 
 static void
 test_csv (void **state)
@@ -1187,7 +1189,7 @@ test_csv_evil (void **state)
   assert_true (g_utf8_validate (out, -1, NULL));
   assert_int_equal (records->len, 1 + 4 * 2);
   for (guint i = 0; i < records->len; i++)
-    assert_int_equal (((GPtrArray *) g_ptr_array_index (records, i))->len, 15);
+    assert_int_equal (((GPtrArray *) g_ptr_array_index (records, i))->len, 18);
   /* formula guard on values, texts and rule ids */
   assert_string_equal (csv_field (records, 1, 11), "'=1+1");
   assert_string_equal (csv_field (records, 1, 12), "'=1+1");
@@ -1235,17 +1237,91 @@ test_html (void **state)
 {
   Fixture *f = *state;
   g_autofree char *out = render (f, XREF_FORMAT_HTML);
+  const char *csp, *hash, *script, *script_end;
+  g_autofree char *body = NULL;
+  g_autofree char *b64 = NULL;
+  GChecksum *sum;
+  guint8 digest[32];
+  gsize len = sizeof digest;
 
   assert_true (g_str_has_prefix (out, "<!DOCTYPE html>\n"));
   assert_true (g_str_has_suffix (out, "</body>\n</html>\n"));
-  assert_non_null (strstr (out, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                                "style-src 'unsafe-inline'\">"));
-  assert_null (strstr (out, "<script"));
+  csp = strstr (out, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                     "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; script-src 'sha256-");
+  assert_non_null (csp);
+  /* exactly one script, and the policy names its hash */
+  script = strstr (out, "<script>");
+  assert_non_null (script);
+  assert_null (strstr (script + 1, "<script"));
+  script += strlen ("<script>");
+  script_end = strstr (script, "</script>");
+  assert_non_null (script_end);
+  sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, (const guchar *) script, script_end - script);
+  g_checksum_get_digest (sum, digest, &len);
+  g_checksum_free (sum);
+  b64 = g_base64_encode (digest, len);
+  hash = strstr (csp, "'sha256-");
+  assert_true (strncmp (hash + 8, b64, strlen (b64)) == 0);
+  /* no outside resource */
+  assert_null (strstr (out, "src=\""));
+  assert_null (strstr (out, "href=\"http"));
   assert_non_null (strstr (out, "<th title=\"000_alpha.txt\">000</th><th title=\"001_beta.txt\">001</th>"));
-  assert_non_null (strstr (out, "<tr class=\"differ\"><td>r1</td><td class=\"verdict\">differ</td>"
+  assert_non_null (strstr (out, "<tr id=\"row-1\" class=\"differ\" data-verdict=\"differ\"><td data-key=\"1\">r1</td>"
+                                "<td class=\"verdict\" data-key=\"0\">differ</td>"
                                 "<td>location</td><td>us-government · train · ukrainian-forces</td>"
-                                "<td><span class=\"value\">third-country</span><br><q>a third country</q>"));
+                                "<td><span class=\"value\">third-country</span>"));
   assert_non_null (strstr (out, "<td class=\"omits\">omits</td>"));
+  /* the controls and the per-document view */
+  assert_non_null (strstr (out, "<input id=\"filter\" type=\"search\""));
+  assert_non_null (strstr (out, "<input type=\"checkbox\" class=\"show\" value=\"differ\" checked>"));
+  assert_non_null (strstr (out, "<section id=\"doc-000\">"));
+  assert_non_null (strstr (out, "<a href=\"#row-1\">r1</a>"));
+  body = g_strndup (out, (gsize) (strstr (out, "<script>") - out));
+  assert_non_null (strstr (body, "Leaves out 1 row: <a href=\"#row-2\">r2</a> (timeline)"));
+  /* the evidence sentence with actor, action, object and value marked */
+  assert_non_null (strstr (body, "<blockquote class=\"ev\"><mark class=\"actor\">The Pentagon</mark> will "
+                                 "<mark class=\"action\">train</mark> <mark class=\"object\">Ukrainian troops</mark> "
+                                 "in <mark class=\"value\">a third country</mark> for several months, officials "
+                                 "said.</blockquote>"));
+}
+
+static void
+test_html_voices (void **state)
+{
+  Fixture *f = *state;
+  XrefRow *r = g_ptr_array_index (f->rows, 0);
+  XrefSource v = g_array_index (r->sources, XrefSource, 1);
+  g_autofree char *out = NULL;
+  g_autofree char *md = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *json = NULL;
+
+  /* a second speaker of the first article, and a superseded qualifier */
+  v.doc = g_ptr_array_index (f->docs, 0);
+  v.speaker = xref_intern ("cnn");
+  v.value = xref_intern ("germany");
+  v.start = 0;
+  v.end = 12;
+  v.claim = g_ptr_array_index (((XrefDocument *) g_ptr_array_index (f->docs, 0))->claims, 0);
+  r->voices = g_array_new (FALSE, TRUE, sizeof (XrefSource));
+  g_array_append_val (r->voices, v);
+  r->qualifier = xref_intern ("superseded");
+  out = render (f, XREF_FORMAT_HTML);
+  assert_non_null (strstr (out, "<td class=\"verdict\" data-key=\"0\">differ (superseded)</td>"));
+  assert_non_null (strstr (out, "<div class=\"voice\">also <span class=\"value\">germany</span> "
+                                "<span class=\"who\">— cnn</span>"));
+  md = render (f, XREF_FORMAT_MARKDOWN);
+  assert_non_null (strstr (md, "| **differ (superseded)** |"));
+  assert_non_null (strstr (md, "; also cnn: germany “The Pentagon”"));
+  f->report.width = 120;
+  table = render (f, XREF_FORMAT_TABLE);
+  assert_non_null (strstr (table, "DIFFER  superseded · location"));
+  assert_non_null (strstr (table, "also    germany"));
+  json = render (f, XREF_FORMAT_JSON);
+  assert_non_null (strstr (json, "\"qualifier\":\"superseded\""));
+  assert_non_null (strstr (json, "\"voices\":[{\"doc\":\"000_alpha.txt\",\"status\":\"states\""));
+  assert_non_null (strstr (json, "\"speaker\":\"cnn\""));
 }
 
 static void
@@ -1265,6 +1341,34 @@ test_html_evil (void **state)
   assert_true (g_utf8_validate (ext, -1, NULL));
   assert_null (strchr (ext, '\033'));
   assert_non_null (strstr (ext, "<h1>xref extract</h1>"));
+}
+
+/* ---- --explain ------------------------------------------------------------ */
+
+static void
+test_explain (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  assert_true (xref_render_explain (&f->report, "r1", out, &error));
+  assert_no_error (error);
+  assert_true (g_str_has_prefix (out->str, "r1: differ on the location of “us-government · train · ukrainian-forces”"));
+  assert_non_null (strstr (out->str, "why: a third country excludes us"));
+  assert_non_null (strstr (out->str, "rule: exclusive-location"));
+  assert_non_null (strstr (out->str, "sources (2 of 2 state it):"));
+  assert_non_null (strstr (out->str, "states third-country — “a third country”"));
+  assert_non_null (strstr (out->str, "claim 000_alpha.txt#1"));
+
+  g_string_truncate (out, 0);
+  assert_true (xref_render_explain (&f->report, "r2", out, &error));
+  assert_non_null (strstr (out->str, "does not state it"));
+
+  g_string_truncate (out, 0);
+  assert_false (xref_render_explain (&f->report, "r9", out, &error));
+  assert_true (g_error_matches (error, XREF_ERROR, XREF_ERROR_USAGE));
+  assert_non_null (strstr (error->message, "no row 'r9'"));
 }
 
 int
@@ -1290,10 +1394,12 @@ main (void)
     cmocka_unit_test_setup_teardown (test_markdown, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_markdown_extract, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_markdown_evil, setup_evil, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_explain, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_csv, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_csv_evil, setup_evil, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_csv_extract, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_html, setup_clean, fixture_teardown),
+    cmocka_unit_test_setup_teardown (test_html_voices, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_html_evil, setup_evil, fixture_teardown),
   };
 
