@@ -20,6 +20,48 @@ static GMutex intern_lock;
 static GHashTable *intern_table;
 static GStringChunk *intern_chunk;
 
+/* Every token of every article is interned twice, by every worker thread,
+ * so the shared table would be a point of contention: each thread keeps a
+ * small direct-mapped cache of the strings it interned or found lately,
+ * keyed by an FNV-1a hash of the bytes; a hit costs one hash and one
+ * memcmp, without the lock.  Cached pointers are interned strings, which
+ * live until exit, so a stale slot is never dangling. */
+#define CACHE_BITS 12
+
+typedef struct {
+  const char *s;
+  gsize len;
+} CacheSlot;
+
+static _Thread_local CacheSlot intern_cache[1u << CACHE_BITS];
+/* Interned pointers this thread handed out lately, by address: lookups of
+ * a string that is already the interned copy (a token's norm looked up in
+ * a rule table) are answered without reading its bytes. */
+static _Thread_local const char *interned_seen[1u << CACHE_BITS];
+
+static inline const char **
+seen_slot (const char *p)
+{
+  guintptr a = (guintptr) p;
+  return &interned_seen[(a ^ (a >> CACHE_BITS) ^ (a >> (2 * CACHE_BITS))) & ((1u << CACHE_BITS) - 1)];
+}
+
+static inline guint32
+fnv1a (const char *s, gsize len)
+{
+  guint32 h = 2166136261u;
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) s[i]) * 16777619u;
+  return h;
+}
+
+static inline CacheSlot *
+cache_slot (const char *s, gsize len)
+{
+  guint32 h = fnv1a (s, len);
+  return &intern_cache[(h ^ (h >> CACHE_BITS)) & ((1u << CACHE_BITS) - 1)];
+}
+
 const char *
 xref_intern_len (const char *s, gsize len)
 {
@@ -27,9 +69,16 @@ xref_intern_len (const char *s, gsize len)
   g_autofree char *big = NULL;
   const char *key;
   const char *found;
+  CacheSlot *slot;
 
   if (s == NULL)
     return NULL;
+  slot = cache_slot (s, len);
+  if (slot->s != NULL && slot->len == len && memcmp (slot->s, s, len) == 0)
+    {
+      *seen_slot (slot->s) = slot->s;
+      return slot->s;
+    }
   if (len < sizeof small)
     {
       memcpy (small, s, len);
@@ -52,6 +101,9 @@ xref_intern_len (const char *s, gsize len)
       g_hash_table_add (intern_table, (gpointer) found);
     }
   g_mutex_unlock (&intern_lock);
+  slot->s = found;
+  slot->len = len;
+  *seen_slot (found) = found;
   return found;
 }
 
@@ -59,13 +111,26 @@ const char *
 xref_intern_try (const char *s)
 {
   const char *found = NULL;
+  gsize len;
+  CacheSlot *slot;
 
   if (s == NULL)
     return NULL;
+  if (*seen_slot (s) == s)
+    return s;
+  len = strlen (s);
+  slot = cache_slot (s, len);
+  if (slot->s != NULL && slot->len == len && memcmp (slot->s, s, len) == 0)
+    return slot->s;
   g_mutex_lock (&intern_lock);
   if (intern_table != NULL)
     found = g_hash_table_lookup (intern_table, s);
   g_mutex_unlock (&intern_lock);
+  if (found != NULL)
+    {
+      slot->s = found;
+      slot->len = len;
+    }
   return found;
 }
 
@@ -75,24 +140,44 @@ xref_intern (const char *s)
   return s != NULL ? xref_intern_len (s, strlen (s)) : NULL;
 }
 
+/* Makes text from an article or a file name safe for a terminal: valid
+ * UTF-8, with C0/C1 controls and the bidi controls (U+202A–U+202E,
+ * U+2066–U+2069, U+200E/F, U+061C) turned into '?'. */
+static char *
+printable (const char *s)
+{
+  g_autofree char *valid = g_utf8_make_valid (s, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+          || c == 0x200e || c == 0x200f || c == 0x061c)
+        g_string_append_c (out, '?');
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 void
 xref_warn (const char *file, const char *format, ...)
 {
   va_list ap;
+  g_autofree char *raw = NULL;
   g_autofree char *msg = NULL;
 
   va_start (ap, format);
-  msg = g_strdup_vprintf (format, ap);
+  raw = g_strdup_vprintf (format, ap);
   va_end (ap);
+  /* Messages may quote article or rule text: the same care as names. */
+  msg = printable (raw);
 
   g_mutex_lock (&warn_lock);
   if (file != NULL)
     {
-      /* File names may hold anything: show them valid and printable. */
-      g_autofree char *shown = g_utf8_make_valid (file, -1);
-      for (char *p = shown; *p; p++)
-        if ((guchar) *p < 0x20 || *p == 0x7f)
-          *p = '?';
+      g_autofree char *shown = printable (file);
       fprintf (stderr, "xref: warning: %s: %s\n", shown, msg);
     }
   else

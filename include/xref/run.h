@@ -17,11 +17,22 @@ typedef struct {
   guint jobs;              /* worker threads over documents; 0 (default) =
                               the number of processors */
   gboolean slim;           /* drop each document's tokens, sentences,
-                              timexes, regions and headings once its claims
-                              are extracted (the discrepancy report reads
-                              only claims and text); default FALSE */
+                              regions and headings once its claims are
+                              extracted (the discrepancy report reads only
+                              claims, timexes and text); default FALSE */
   gboolean progress;       /* a progress line on stderr when it is a
                               terminal and the run takes over a second */
+
+  guint shard;             /* with n_shards > 1, xref_run_extract keeps only
+                              the files whose index in corpus order is
+                              shard modulo n_shards (`--shard K/N`) */
+  guint n_shards;
+
+  /* Filled by xref_run_extract for xref_run_write_jsonl. */
+  GHashTable *manifest;    /* document id → XrefMeta*, a reference on the
+                              corpus's table, or NULL */
+  GHashTable *undated;     /* XrefDocument* set: documents that had no year
+                              before the corpus year pass */
 
   /* Figures of the last xref_run_extract (for `make bench`). */
   guint64 n_bytes;         /* bytes of the documents kept */
@@ -52,6 +63,25 @@ gboolean xref_run_load_rules (XrefRun *run, const char *const *dirs, GError **er
  * the corpus year pass (run before any document that pass can change is
  * extracted). */
 gboolean xref_run_extract (XrefRun *run, const char *const *paths, guint n_paths, GError **error);
+
+/* `xref extract --format jsonl`: appends to out one line per document of
+ * run (after xref_run_extract), handing finished lines to report->flush
+ * when it is set (report may be NULL): {"document":…,"claims":[…],
+ * "timexes":[…]} with the objects of the JSON report, and for a document that had no year before
+ * the corpus year pass ("undated") its file's bytes and manifest entry, so
+ * that xref_run_read_jsonl can redo that pass over the whole corpus.  FALSE
+ * with XREF_ERROR_INPUT when such a file can no longer be read. */
+gboolean xref_run_write_jsonl (XrefRun *run, const XrefReport *report, GString *out, GError **error);
+
+/* `xref match FILE.jsonl…`: reads the documents and claims of jsonl files
+ * (any order, any split: they are sorted by document id, as the corpus
+ * walk sorts them) into run->documents, redoes the corpus year pass and
+ * the extraction of the undated documents, so that xref_run_match and the
+ * reports give what one run over the whole corpus gives.  Each document's
+ * text holds only the spans its claims show (the rest is blanks).  FALSE
+ * with XREF_ERROR_INPUT (file:line: message) on a file that cannot be read
+ * or a line that is not such a record. */
+gboolean xref_run_read_jsonl (XrefRun *run, const char *const *files, guint n_files, GError **error);
 
 /* Matches the claims of every document into run->rows. */
 void xref_run_match (XrefRun *run);

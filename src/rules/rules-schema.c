@@ -746,7 +746,8 @@ read_entity (Ctx *c, const YNode *n)
   g_ptr_array_add (c->ld->entities, e);
 }
 
-static const char *const action_keys[] = { "id", "verbs", "nouns", "slots", "key", "antonyms", "related", "examples", NULL };
+static const char *const action_keys[] = { "id", "verbs", "nouns", "slots", "key", "antonyms", "related", "examples",
+                                           NULL };
 
 static void
 read_action (Ctx *c, const YNode *n)

@@ -2,6 +2,8 @@
  * ingest → text → temporal → extract, then match. */
 #include "xref/run.h"
 
+#include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 XrefRun *
@@ -9,6 +11,9 @@ xref_run_new (void)
 {
   XrefRun *run = g_new0 (XrefRun, 1);
   run->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_document_free);
+  run->progress = FALSE;
+  run->n_shards = 1;
+  run->undated = g_hash_table_new (g_direct_hash, g_direct_equal);
   return run;
 }
 
@@ -21,6 +26,8 @@ xref_run_free (XrefRun *run)
   g_clear_pointer (&run->rows, g_ptr_array_unref);
   g_clear_pointer (&run->documents, g_ptr_array_unref);
   g_clear_pointer (&run->rules, xref_rules_free);
+  g_clear_pointer (&run->manifest, g_hash_table_unref);
+  g_clear_pointer (&run->undated, g_hash_table_unref);
   g_free (run);
 }
 
@@ -66,51 +73,280 @@ xref_run_load_rules (XrefRun *run, const char *const *dirs, GError **error)
   return run->rules != NULL;
 }
 
+/* ---- the document pool ----------------------------------------------------
+ *
+ * Documents are independent until the corpus year pass: each one goes
+ * through ingest → text → temporal on its own.  Workers take the next file
+ * index from an atomic counter and put the document in that index's slot,
+ * so the merge is in corpus order whatever thread did the work.
+ *
+ * The corpus year pass (xref_temporal_resolve_corpus) changes only
+ * documents whose date has no year, so a document with a year is extracted
+ * (and slimmed) by its worker at once: its text, tokens and claims never
+ * wait for the rest of the corpus.  The documents without a year are
+ * extracted after the pass, again in parallel.  A document's claims depend
+ * only on it and the rules, so the output is byte-identical to one thread.
+ */
+
+typedef struct {
+  XrefDocument *doc;       /* NULL when skipped */
+  char *skip;              /* why it was skipped (warned at the merge) */
+  gboolean extracted;
+  guint64 n_words;
+} Slot;
+
+typedef struct {
+  XrefRun *run;
+  const XrefCorpus *corpus;
+  Slot *slots;
+  guint n;
+  gint next;               /* atomic: the next index to take */
+  gboolean late;           /* second round: extract documents without a year */
+  GPtrArray *late_docs;    /* second round: the documents to extract */
+
+  /* progress */
+  gint done;               /* atomic: documents finished */
+  gint64 done_bytes;       /* under progress_lock */
+  gint64 total_bytes;
+  gint64 t0;
+  gint64 last_print;
+  gboolean printed;
+  GMutex progress_lock;
+} Pool;
+
+static guint64
+count_words (const XrefDocument *doc)
+{
+  guint64 n = 0;
+
+  for (guint i = 0; doc->tokens != NULL && i < doc->tokens->len; i++)
+    {
+      XrefTokenKind k = g_array_index (doc->tokens, XrefToken, i).kind;
+      n += k == XREF_TOKEN_WORD || k == XREF_TOKEN_NUMBER;
+    }
+  return n;
+}
+
+/* What the discrepancy report does not read: once the claims are out, the
+ * text (the evidence spans point into it), the claims and the time
+ * expressions (match dates a statement by them) stay.  Tokens are most of
+ * a document's memory (about ten times its text). */
+static void
+slim (XrefDocument *doc)
+{
+  g_clear_pointer (&doc->tokens, g_array_unref);
+  g_clear_pointer (&doc->sentences, g_array_unref);
+  g_clear_pointer (&doc->regions, g_array_unref);
+  g_clear_pointer (&doc->headings, g_array_unref);
+}
+
+static void
+extract_one (Pool *pool, Slot *slot)
+{
+  xref_extract_claims (slot->doc, pool->run->rules);
+  slot->extracted = TRUE;
+  slot->n_words = count_words (slot->doc);
+  if (pool->run->slim)
+    slim (slot->doc);
+}
+
+/* A progress line on stderr: documents done, MB/s, ETA; only on a terminal
+ * (run->progress) and only once the run has taken a second, at most five
+ * times a second.  Called by whichever worker finishes a document, under a
+ * lock held for the arithmetic and, now and then, one fprintf. */
+static void
+progress (Pool *pool, gsize bytes)
+{
+  gint64 now;
+
+  if (!pool->run->progress)
+    return;
+  g_mutex_lock (&pool->progress_lock);
+  pool->done_bytes += (gint64) bytes;
+  now = g_get_monotonic_time ();
+  if (now - pool->t0 >= G_USEC_PER_SEC && now - pool->last_print >= G_USEC_PER_SEC / 5)
+    {
+      double secs = (double) (now - pool->t0) / G_USEC_PER_SEC;
+      double rate = (double) pool->done_bytes / secs;
+      double eta = rate > 0 ? (double) (pool->total_bytes - pool->done_bytes) / rate : 0;
+      guint done = (guint) g_atomic_int_get (&pool->done);
+
+      fprintf (stderr, "\rxref: %u/%u documents, %.1f MB/s, ETA %.0f s\033[K", done, pool->n, rate / 1e6,
+               eta > 0 ? eta : 0);
+      fflush (stderr);
+      pool->last_print = now;
+      pool->printed = TRUE;
+    }
+  g_mutex_unlock (&pool->progress_lock);
+}
+
+static void
+work_one (Pool *pool, guint i)
+{
+  const XrefCorpusFile *file = g_ptr_array_index (pool->corpus->files, i);
+  const XrefMeta *meta = g_hash_table_lookup (pool->corpus->manifest, file->id);
+  const XrefRules *rules = pool->run->rules;
+  Slot *slot = &pool->slots[i];
+  g_autoptr (GError) local = NULL;
+  XrefDocument *doc;
+
+  if (pool->run->n_shards > 1 && i % pool->run->n_shards != pool->run->shard)
+    return;   /* another shard's file: neither a document nor a skip */
+  doc = xref_ingest_file (file, meta, rules, &local);
+  if (doc == NULL)
+    {
+      slot->skip = g_strdup (local->message);
+      return;
+    }
+  xref_text_segment (doc, rules);
+  if (doc->sentences->len == 0)
+    {
+      /* Empty, white space only, or nothing but boilerplate: not an
+       * article, so not a source that "omits" every row. */
+      slot->skip = g_strdup ("no article text (empty, blank or only boilerplate); skipped");
+      xref_document_free (doc);
+      return;
+    }
+  xref_temporal_tag (doc, rules);
+  slot->doc = doc;
+  /* Only a document without a year can be changed by the corpus pass. */
+  if (doc->date.year > 0)
+    extract_one (pool, slot);
+}
+
+static gpointer
+worker (gpointer data)
+{
+  Pool *pool = data;
+
+  for (;;)
+    {
+      guint i = (guint) g_atomic_int_add (&pool->next, 1);
+      gsize bytes = 0;
+
+      if (!pool->late)
+        {
+          if (i >= pool->n)
+            break;
+          work_one (pool, i);
+          if (pool->slots[i].doc != NULL)
+            bytes = pool->slots[i].doc->len;
+        }
+      else
+        {
+          Slot *slot;
+
+          if (i >= pool->late_docs->len)
+            break;
+          slot = g_ptr_array_index (pool->late_docs, i);
+          extract_one (pool, slot);
+          continue;   /* counted in the first round */
+        }
+      g_atomic_int_inc (&pool->done);
+      progress (pool, bytes);
+    }
+  return NULL;
+}
+
+/* Runs worker on n_threads threads (the calling one among them). */
+static void
+pool_run (Pool *pool, guint n_threads, guint n_items)
+{
+  GThread *threads[64];
+  guint n_spawn;
+
+  pool->next = 0;
+  n_threads = MIN (n_threads, G_N_ELEMENTS (threads));
+  n_spawn = n_items > 1 && n_threads > 1 ? MIN (n_threads, n_items) - 1 : 0;
+  for (guint t = 0; t < n_spawn; t++)
+    threads[t] = g_thread_new ("xref-worker", worker, pool);
+  worker (pool);
+  for (guint t = 0; t < n_spawn; t++)
+    g_thread_join (threads[t]);
+}
+
 gboolean
 xref_run_extract (XrefRun *run, const char *const *paths, guint n_paths, GError **error)
 {
   g_autoptr (XrefCorpus) corpus = NULL;
+  Pool pool = { 0 };
+  guint jobs;
 
   g_return_val_if_fail (run->rules != NULL, FALSE);
 
   corpus = xref_corpus_open (paths, n_paths, error);
   if (corpus == NULL)
     return FALSE;
+  g_clear_pointer (&run->manifest, g_hash_table_unref);
+  if (corpus->manifest != NULL)
+    run->manifest = g_hash_table_ref (corpus->manifest);
 
-  for (guint i = 0; i < corpus->files->len; i++)
+  jobs = run->jobs > 0 ? run->jobs : g_get_num_processors ();
+  pool.run = run;
+  pool.corpus = corpus;
+  pool.n = corpus->files->len;
+  pool.slots = g_new0 (Slot, pool.n);
+  pool.t0 = g_get_monotonic_time ();
+  g_mutex_init (&pool.progress_lock);
+  if (run->progress)
+    for (guint i = 0; i < pool.n; i++)
+      {
+        const XrefCorpusFile *file = g_ptr_array_index (corpus->files, i);
+        GStatBuf st;
+        if (g_stat (file->path, &st) == 0)
+          pool.total_bytes += st.st_size;
+      }
+
+  pool_run (&pool, jobs, pool.n);
+
+  /* The merge, in corpus order; skips are warned about in that order. */
+  for (guint i = 0; i < pool.n; i++)
     {
-      const XrefCorpusFile *file = g_ptr_array_index (corpus->files, i);
-      const XrefMeta *meta = g_hash_table_lookup (corpus->manifest, file->id);
-      g_autoptr (GError) local = NULL;
-      XrefDocument *doc;
-
-      doc = xref_ingest_file (file, meta, run->rules, &local);
-      if (doc == NULL)
+      Slot *slot = &pool.slots[i];
+      if (slot->doc != NULL)
+        g_ptr_array_add (run->documents, slot->doc);
+      else if (slot->skip != NULL)
         {
-          xref_warn (file->path, "%s", local->message);
+          const XrefCorpusFile *file = g_ptr_array_index (corpus->files, i);
+          xref_warn (file->path, "%s", slot->skip);
           run->n_skipped++;
-          continue;
         }
-      xref_text_segment (doc, run->rules);
-      if (doc->sentences->len == 0)
-        {
-          /* Empty, white space only, or nothing but boilerplate: not an
-           * article, so not a source that "omits" every row. */
-          xref_warn (file->path, "no article text (empty, blank or only boilerplate); skipped");
-          xref_document_free (doc);
-          run->n_skipped++;
-          continue;
-        }
-      xref_temporal_tag (doc, run->rules);
-      g_ptr_array_add (run->documents, doc);
     }
 
   /* Dates that only the corpus as a whole can settle (a year-less
    * "December 28"), before claims take their dates from the timexes. */
   xref_temporal_resolve_corpus (run->documents, run->rules);
 
-  for (guint i = 0; i < run->documents->len; i++)
-    xref_extract_claims (g_ptr_array_index (run->documents, i), run->rules);
+  pool.late = TRUE;
+  pool.late_docs = g_ptr_array_new ();
+  for (guint i = 0; i < pool.n; i++)
+    if (pool.slots[i].doc != NULL && !pool.slots[i].extracted)
+      {
+        g_ptr_array_add (pool.late_docs, &pool.slots[i]);
+        g_hash_table_add (run->undated, pool.slots[i].doc);
+      }
+  if (pool.late_docs->len > 0)
+    pool_run (&pool, jobs, pool.late_docs->len);
+  g_ptr_array_unref (pool.late_docs);
+
+  run->n_bytes = 0;
+  run->n_words = 0;
+  for (guint i = 0; i < pool.n; i++)
+    if (pool.slots[i].doc != NULL)
+      {
+        run->n_bytes += pool.slots[i].doc->len;
+        run->n_words += pool.slots[i].n_words;
+      }
+
+  if (pool.printed)
+    {
+      fprintf (stderr, "\r\033[K");
+      fflush (stderr);
+    }
+  for (guint i = 0; i < pool.n; i++)
+    g_free (pool.slots[i].skip);
+  g_free (pool.slots);
+  g_mutex_clear (&pool.progress_lock);
   return TRUE;
 }
 

@@ -84,6 +84,10 @@ typedef struct {
   guint sentence;
   GHashTable *lists[TL_N]; /* the word lists, NULL when the rules give none */
   guint longest[TL_N];     /* words in the longest phrase of each list */
+  GHashTable *heads;       /* interned first word of a multi-word entry →
+                              guint64* bit set of the lists that have one;
+                              tl_phrase tries the longer keys only there
+                              (bench/README.md) */
 } Scan;
 
 static guint match_at (const Scan *s, guint i, XrefRawTimex *r);
@@ -158,8 +162,14 @@ tl_phrase (const Scan *s, guint i, TList l, const char **value)
 {
   char key[256];
 
+  const guint64 *heads = s->heads != NULL && i < s->n ? g_hash_table_lookup (s->heads, s->t[i].norm) : NULL;
+  G_STATIC_ASSERT (TL_N <= 64);
+
   for (guint len = MIN (s->longest[l], s->n > i ? s->n - i : 0); len >= 1; len--)
     {
+      /* no multi-word entry of l starts with this word */
+      if (len >= 2 && (heads == NULL || !(*heads & (G_GUINT64_CONSTANT (1) << l))))
+        continue;
       /* a one-word entry is the token's own (interned) norm */
       if (len == 1 ? (*value = tl_value (s, l, s->t[i].norm)) != NULL
                    : join_norms (s, i, len, key, sizeof key) && (*value = tl_value (s, l, key)) != NULL)
@@ -1773,10 +1783,11 @@ is_reported (const Scan *s, guint first, guint len)
 void
 xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws)
 {
-  Scan base = { rules, NULL, 0, 0, 0, { NULL }, { 0 } };
+  Scan base = { rules, NULL, 0, 0, 0, { NULL }, { 0 }, NULL };
 
   if (doc->tokens == NULL || doc->sentences == NULL)
     return;
+  base.heads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   for (gsize l = 0; l < TL_N && rules->temporal_words != NULL; l++)
     {
       GHashTableIter it;
@@ -1790,9 +1801,22 @@ xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raw
       while (g_hash_table_iter_next (&it, &key, NULL))
         {
           guint words = 1;
+          const char *space = strchr (key, ' ');
           for (const char *p = key; *p != '\0'; p++)
             words += *p == ' ';
           base.longest[l] = MAX (base.longest[l], words);
+          if (space != NULL)
+            {
+              /* interned, not looked up: a token may bring the word later */
+              const char *head = xref_intern_len (key, (gsize) (space - (const char *) key));
+              guint64 *bits = g_hash_table_lookup (base.heads, head);
+              if (bits == NULL)
+                {
+                  bits = g_new0 (guint64, 1);
+                  g_hash_table_insert (base.heads, (gpointer) head, bits);
+                }
+              *bits |= G_GUINT64_CONSTANT (1) << l;
+            }
         }
     }
   guint done = 0;   /* tokens before this index belong to an expression already */
@@ -1843,4 +1867,5 @@ xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raw
           done = s.base + i;
         }
     }
+  g_hash_table_unref (base.heads);
 }

@@ -1,0 +1,57 @@
+#!/bin/sh
+# xref — the whole-pipeline benchmark (`make bench`).
+#
+# For each size (MB) generates a corpus once (bench/gen-corpus.py, cached in
+# $BENCH_DIR/corpus-N; delete it to regenerate), then times
+#   xref --format json CORPUS > /dev/null
+# and prints MB/s, words/s, claims/s, rows, peak RSS (GNU time) and the
+# rule-loading time.  Then checks the targets of issue 9: >= 50 MB/s on the
+# largest corpus, time(largest)/time(previous) <= 11 for a tenfold size, peak
+# RSS <= 1 GB.  Exit status 0 whatever the figures (it is a measurement).
+#
+#   XREF=build/plain/xref BENCH_DIR=build/bench sh bench/run.sh 1 10 100
+set -eu
+
+XREF=${XREF:-build/plain/xref}
+BENCH_DIR=${BENCH_DIR:-build/bench}
+JOBS=${JOBS:-0}
+here=$(dirname "$0")
+[ $# -gt 0 ] || set -- 1 10 100
+mkdir -p "$BENCH_DIR"
+
+printf '%-7s %6s %8s %7s %10s %10s %8s %7s %9s %9s\n' size files seconds MB/s words/s claims/s rows RSS_MB rules_ms jobs
+prev_t=; prev_mb=
+for mb in "$@"; do
+  corpus=$BENCH_DIR/corpus-$mb
+  if [ ! -d "$corpus" ] || [ "$here/gen-corpus.py" -nt "$corpus" ]; then
+    python3 "$here/gen-corpus.py" --mb "$mb" --out "$corpus"
+  fi
+  files=$(find "$corpus" -name '*.txt' | wc -l)
+  log=$BENCH_DIR/time-$mb.log
+  # Warm the page cache so the first size does not pay for the disk.
+  cat $(find "$corpus" -name '*.txt') > /dev/null
+  /usr/bin/time -f 'wall %e rss %M' -o "$log.time" \
+    "$XREF" --stats --jobs "$JOBS" --format json "$corpus" > /dev/null 2> "$log"
+  wall=$(awk '/^wall/ { print $2 }' "$log.time")
+  rss=$(awk '/^wall/ { print $4 }' "$log.time")
+  stats=$(grep '^xref: stats:' "$log")
+  set -- $stats
+  # xref: stats: documents D claims C rows R words W bytes B rules_ms M total_ms T
+  claims=$6; rows=$8; words=${10}; bytes=${12}; rules_ms=${14}
+  awk -v mb="$mb" -v f="$files" -v t="$wall" -v b="$bytes" -v w="$words" -v c="$claims" -v r="$rows" \
+      -v rss="$rss" -v rl="$rules_ms" -v j="$JOBS" 'BEGIN {
+    if (t <= 0) t = 0.01;
+    printf "%-7s %6d %8.2f %7.1f %10.0f %10.0f %8d %7.0f %9.1f %9s\n", mb " MB", f, t, b / 1e6 / t, w / t, c / t, r,
+           rss / 1024, rl, (j == 0 ? "cores" : j) }'
+  if [ -n "$prev_t" ]; then
+    awk -v a="$prev_t" -v b="$wall" -v ma="$prev_mb" -v mbb="$mb" 'BEGIN {
+      if (a <= 0) a = 0.01;
+      printf "        time(%s MB) / time(%s MB) = %.2f (size x%.0f)\n", mbb, ma, b / a, mbb / ma }'
+  fi
+  prev_t=$wall; prev_mb=$mb
+  last_wall=$wall; last_rss=$rss; last_bytes=$bytes
+done
+awk -v t="$last_wall" -v b="$last_bytes" -v rss="$last_rss" 'BEGIN {
+  if (t <= 0) t = 0.01;
+  printf "targets on the largest corpus: %.1f MB/s (>= 50: %s), peak RSS %.0f MB (<= 1024: %s)\n",
+         b / 1e6 / t, (b / 1e6 / t >= 50 ? "met" : "NOT met"), rss / 1024, (rss / 1024 <= 1024 ? "met" : "NOT met") }'
