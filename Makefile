@@ -18,10 +18,10 @@ DESTDIR  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS      = glib-2.0 yaml-0.1 libpcre2-8
+PKGS      = glib-2.0 yaml-0.1 libpcre2-8 jansson libxml-2.0
 TEST_PKGS = cmocka jansson
 
-DEB_PACKAGES = pkg-config libglib2.0-dev libyaml-dev libpcre2-dev libcmocka-dev libjansson-dev
+DEB_PACKAGES = pkg-config libglib2.0-dev libyaml-dev libpcre2-dev libcmocka-dev libjansson-dev libxml2-dev parallel
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wwrite-strings -Wvla -Wno-unused-parameter
@@ -33,7 +33,10 @@ SAN     ?=
 
 ifneq ($(SAN),)
   BUILD  ?= build/san
-  SANFLAGS = -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+  # GCC leaves float-cast-overflow out of "undefined" (clang has it in):
+  # casting an out-of-range double to an integer is undefined all the same.
+  SANFLAGS = -fsanitize=$(SAN) $(if $(findstring undefined,$(SAN)),-fsanitize=float-cast-overflow) \
+             -fno-omit-frame-pointer -fno-sanitize-recover=all
   OPT     = -O1 -g
 else
   BUILD  ?= build/plain
@@ -107,7 +110,8 @@ run: deps
 
 # check builds in its own folder so that -Werror applies to every object.
 check: deps
-	$(MAKE) WERROR=-Werror BUILD=build/check$(if $(SAN),-san) unit cli-check story-check headers-check golden-check
+	$(MAKE) WERROR=-Werror BUILD=build/check$(if $(SAN),-san) unit cli-check story-check headers-check golden-check html-check shard-check \
+	  fuzz-regress hostile
 
 unit: $(UNIT_BIN) $(BUILD)/xref
 	@set -e; for t in $(UNIT_BIN); do \
@@ -149,6 +153,13 @@ valgrind: $(BUILD)/xref $(UNIT_BIN)
 	done
 	XREF_RULES=$(CURDIR)/rules $(VALGRIND) $(BUILD)/xref --format json corpus/ >/dev/null
 	XREF_RULES=$(CURDIR)/rules $(VALGRIND) $(BUILD)/xref corpus/ >/dev/null
+	@$(MAKE) --no-print-directory BUILD=$(BUILD) $(patsubst %,$(BUILD)/fuzz/fuzz-%,extract rules render)
+	@set -e; for n in extract rules render; do \
+	  echo "== valgrind fuzz-$$n over fuzz/corpus/$$n fuzz/regress/$$n"; \
+	  XREF_RULES=$(CURDIR)/rules $(VALGRIND) $(BUILD)/fuzz/fuzz-$$n fuzz/corpus/$$n fuzz/regress/$$n \
+	    >/dev/null 2>$(BUILD)/fuzz/valgrind-$$n.log \
+	    || { grep -v '^xref: warning:' $(BUILD)/fuzz/valgrind-$$n.log | head -60; exit 1; }; \
+	done
 
 install: xref
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules $(DESTDIR)$(MANDIR)/man1
@@ -172,3 +183,133 @@ bench-rules: $(BUILD)/bench/rules-load
 $(BUILD)/bench/rules-load: bench/rules-load.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+# Sentence boundary precision, recall and F1 on the ECB+ training documents
+# (one gold sentence per line, joined into running text).  Dev data only,
+# never part of `make check`.
+ECBPLUS_DOCS ?= $(CURDIR)/../shared/data/ecbplus-train/docs
+.PHONY: eval-sentences
+eval-sentences: $(BUILD)/tools/eval-sentences
+	XREF_RULES=$(CURDIR)/rules $(BUILD)/tools/eval-sentences $(ECBPLUS_DOCS)
+
+$(BUILD)/tools/eval-sentences: tools/eval-sentences.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+# ---- fuzzing and hostile inputs (issue 8; tests/README.md) -------------------
+#
+#   make deps-fuzz     install clang 14 and its libFuzzer runtime (Debian)
+#   make fuzz          run every libFuzzer harness of fuzz/ for FUZZ_TIME s
+#                      (default 600), in turn, growing build/fuzz/corpus/
+#   make fuzz-smoke    the same for 60 s each (CI)
+#   make fuzz-regress  replay fuzz/corpus/ and fuzz/regress/ through the
+#                      harnesses built without libFuzzer (part of check)
+#   make hostile       hostile articles, rules and output paths (part of check)
+#
+# Harness sources and their seed corpora live in fuzz/: fuzz-NAME.c with
+# fuzz/corpus/NAME/ and fuzz/regress/NAME/ (every crash ever found).
+FUZZ_NAMES     = extract rules render
+FUZZ_CC       ?= clang-14
+FUZZ_BUILD    ?= build/fuzz
+FUZZ_TIME     ?= 600
+FUZZ_SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_FLAGS    ?= -max_len=65536 -timeout=10 -rss_limit_mb=4096 -close_fd_mask=2
+FUZZ_DEB       = clang-14 libclang-rt-14-dev
+FUZZ_DRIVERS   = $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_NAMES))
+
+.PHONY: deps-fuzz fuzz fuzz-smoke fuzz-build fuzz-regress hostile
+
+deps-fuzz:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(FUZZ_DEB)"
+
+# The library again with clang, instrumented for libFuzzer, in its own folder.
+fuzz-build:
+	$(MAKE) CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) OPT="-O1 -g" SANFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	  $(FUZZ_BUILD)/libxref.a
+	@set -e; for n in $(FUZZ_NAMES); do \
+	  echo "$(FUZZ_CC) … -o $(FUZZ_BUILD)/fuzz-$$n fuzz/fuzz-$$n.c"; \
+	  $(FUZZ_CC) -std=c11 -D_GNU_SOURCE -O1 -g $(GLIB_VERSION) $(FUZZ_SAN) -fsanitize=fuzzer \
+	    -Iinclude -Ifuzz -DFUZZ_SRCDIR='"$(CURDIR)"' $(PKG_CFLAGS) $(TEST_CFLAGS) \
+	    -o $(FUZZ_BUILD)/fuzz-$$n fuzz/fuzz-$$n.c $(FUZZ_BUILD)/libxref.a $(PKG_LIBS) $(TEST_LIBS); \
+	done
+
+# Each harness in turn for FUZZ_TIME seconds; new inputs go to
+# build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.  Prints the
+# executions and coverage of each run and their sum.
+fuzz: fuzz-build
+	@total=0; crashed=""; for n in $(FUZZ_NAMES); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+	  echo "== fuzz-$$n for $(FUZZ_TIME) s"; \
+	  XREF_RULES=$(CURDIR)/rules $(FUZZ_BUILD)/fuzz-$$n $(FUZZ_FLAGS) -max_total_time=$(FUZZ_TIME) \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crash-$$n- \
+	    $(FUZZ_BUILD)/corpus/$$n fuzz/corpus/$$n fuzz/regress/$$n >$(FUZZ_BUILD)/fuzz-$$n.log 2>&1 \
+	    || { grep -E -A12 'ERROR|runtime error|invariant' $(FUZZ_BUILD)/fuzz-$$n.log | head -40; crashed="$$crashed $$n"; }; \
+	  execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_BUILD)/fuzz-$$n.log); \
+	  cov=$$(grep -E '^#[0-9]+.*cov:' $(FUZZ_BUILD)/fuzz-$$n.log | tail -1 | sed 's/.*\(cov: [0-9]* ft: [0-9]*\).*/\1/'); \
+	  echo "fuzz-$$n: $${execs:-0} executions, $$cov"; total=$$((total + $${execs:-0})); \
+	done; echo "fuzz: $$total executions in all"; \
+	if [ -n "$$crashed" ]; then echo "fuzz: crashes in$$crashed: see $(FUZZ_BUILD)/crash-*"; exit 1; fi
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=60
+
+# The harnesses built with the plain driver fuzz/fuzz-main.c and this
+# build's compiler and sanitizers; every seed and past crash must pass.
+$(BUILD)/fuzz/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz-main.c fuzz/fuzz.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -Ifuzz -DFUZZ_SRCDIR='"$(CURDIR)"' -o $@ $< fuzz/fuzz-main.c $(LIB) \
+	  $(LDFLAGS_ALL) $(PKG_LIBS) $(TEST_LIBS)
+
+fuzz-regress: $(FUZZ_DRIVERS)
+	@set -e; for n in $(FUZZ_NAMES); do \
+	  XREF_RULES=$(CURDIR)/rules $(BUILD)/fuzz/fuzz-$$n fuzz/corpus/$$n fuzz/regress/$$n \
+	    >$(BUILD)/fuzz/regress-$$n.log 2>&1 || { tail -40 $(BUILD)/fuzz/regress-$$n.log; exit 1; }; \
+	  sed -n "s/^fuzz\//fuzz-$$n: fuzz\//p" $(BUILD)/fuzz/regress-$$n.log; \
+	done
+
+hostile: $(BUILD)/xref
+	@XREF=$(BUILD)/xref XREF_RULES=$(CURDIR)/rules sh tests/hostile.sh
+
+# Claim extraction measured on ECB+ (dev data, never part of `make check`):
+# action precision and recall per topic and overall, claims mapped to the
+# gold action mentions of the annotated sentences by their action spans.
+ECBPLUS ?= ../shared/data/ecbplus-train
+.PHONY: eval-claims
+eval-claims: $(BUILD)/xref
+	XREF_RULES=$(CURDIR)/rules python3 tools/eval-claims.py --xref $(BUILD)/xref --data $(ECBPLUS) $(EVAL_ARGS)
+
+# Whole-pipeline benchmark (not a test): generated corpora of 1, 10 and
+# 100 MB under build/bench (bench/gen-corpus.py), xref --format json on
+# each: MB/s, words/s, claims/s, rows, peak RSS, rule-loading time.
+# BENCH_SIZES="1 10" for a quicker run; JOBS=N to pin the thread count.
+BENCH_SIZES ?= 1 10 100
+bench: $(BUILD)/xref
+	@XREF=$(BUILD)/xref BENCH_DIR=build/bench JOBS=$(or $(JOBS),0) XREF_RULES=$(CURDIR)/rules sh bench/run.sh $(BENCH_SIZES)
+
+# Time expressions against TimeML gold (dev data, not a test): TempEval-3
+# style span P/R/F1, type and value accuracy, the most frequent errors.
+TIMEML_DATA ?= ../shared/data/timeml-train
+.PHONY: eval-dates
+eval-dates: $(BUILD)/xref
+	python3 tools/eval-dates.py --xref $(BUILD)/xref --rules $(CURDIR)/rules --data $(TIMEML_DATA) \
+	  --work $(BUILD)/eval-dates
+
+# The HTML report in headless Chromium (tests/html/check.sh): part of
+# `make check` when chromium is installed, skipped otherwise.
+# `make deps-browser` installs the Debian packages it needs.
+BROWSER_PACKAGES = chromium chromium-driver
+.PHONY: deps-browser html-check
+deps-browser:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(BROWSER_PACKAGES)"
+
+html-check: $(BUILD)/xref
+	@if command -v $${CHROMIUM:-chromium} >/dev/null 2>&1; then \
+	  XREF=$(BUILD)/xref XREF_RULES=$(CURDIR)/rules sh tests/html/check.sh; \
+	else echo "html-check: skipped, chromium is not installed (make deps-browser)"; fi
+
+# Sharded extraction (xref extract --format jsonl --shard K/N under GNU
+# parallel) + xref match gives the output of one run, byte for byte; and
+# one thread gives what two give.
+.PHONY: shard-check
+shard-check: $(BUILD)/xref
+	@XREF=$(BUILD)/xref XREF_RULES=$(CURDIR)/rules sh tests/shard.sh

@@ -14,11 +14,13 @@ typedef struct {
   char **rules;
   gboolean no_default_rules;
   char *only;
+  char *explain;
   char *fail_on;
   char *color;
   gint width;
   gboolean version;
   gint jobs;
+  char *shard;
   gboolean stats;
   char **paths;
 } Options;
@@ -30,6 +32,8 @@ options_clear (Options *o)
   g_free (o->output);
   g_strfreev (o->rules);
   g_free (o->only);
+  g_free (o->explain);
+  g_free (o->shard);
   g_free (o->fail_on);
   g_free (o->color);
   g_strfreev (o->paths);
@@ -43,11 +47,13 @@ static const char summary[] =
   "Commands:\n"
   "  xref [OPTION…] PATH…          the discrepancy table of the articles in PATH\n"
   "  xref extract [OPTION…] PATH…  the claims of each article, without matching\n"
+  "  xref match [OPTION…] FILE…    the table from `xref extract --format jsonl` files\n"
   "  xref rules check [DIR…]        validate rule folders and summarise them\n"
   "  xref rules test [DIR…]         run the examples embedded in rule files";
 
 static const char description[] =
-  "Formats: table (default), json, md, csv, html.\n"
+  "Formats: table (default), json, md, csv, html; xref extract also jsonl\n"
+  "(one line per document; see README \"Sharded runs\").\n"
   "\n"
   "Rules are read from the default folder ($XREF_RULES, else rules/ beside\n"
   "the xref binary, else " XREF_DATADIR "/rules), then from PATH/.xref/rules\n"
@@ -94,6 +100,16 @@ want_color (const char *mode, const char *output, GError **error)
   return FALSE;
 }
 
+/* Streams finished output to stdout (XrefReport.flush). */
+static void
+flush_stdout (const char *data, gsize len, gpointer user_data)
+{
+  gboolean *failed = user_data;
+
+  if (!*failed && fwrite (data, 1, len, stdout) != len)
+    *failed = TRUE;
+}
+
 static int
 fail (const GError *error)
 {
@@ -110,12 +126,14 @@ main (int argc, char **argv)
   g_autoptr (XrefRun) run = NULL;
   g_autoptr (GString) out = NULL;
   g_auto (GStrv) rule_dirs = NULL;
-  gboolean extract = FALSE;
+  gboolean extract = FALSE, match = FALSE, jsonl = FALSE;
+  guint shard = 0, n_shards = 1;
   XrefFormat format = XREF_FORMAT_TABLE;
   guint only = 0, fail_on = 0;
   XrefReport report = { 0 };
   int status = XREF_EXIT_OK;
   gint64 t_start, t_rules = 0;
+  gboolean write_failed = FALSE;
 
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: table, json, md, csv, html", "FORMAT" },
@@ -125,9 +143,13 @@ main (int argc, char **argv)
     { "only", 0, 0, G_OPTION_ARG_STRING, &o.only, "Show only rows with these verdicts", "agree,differ,omit" },
     { "fail-on", 0, 0, G_OPTION_ARG_STRING, &o.fail_on, "Exit with status 1 if a row has one of these verdicts",
       "VERDICTS" },
+    { "explain", 0, 0, G_OPTION_ARG_STRING, &o.explain, "Explain one row in words: claims, rules, dates",
+      "ROW-ID" },
     { "color", 0, 0, G_OPTION_ARG_STRING, &o.color, "Colour the table: auto, always, never", "WHEN" },
     { "width", 'w', 0, G_OPTION_ARG_INT, &o.width, "Table width in columns (default: the terminal's)", "N" },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &o.jobs, "Worker threads (default: the number of processors)", "N" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &o.shard, "xref extract: only the files K, K+N, K+2N… of the corpus",
+      "K/N" },
     { "stats", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o.stats, "Print figures for the benchmark on stderr",
       NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &o.version, "Print the version and exit", NULL },
@@ -141,7 +163,7 @@ main (int argc, char **argv)
   if (argc > 1 && strcmp (argv[1], "rules") == 0)
     return xref_cmd_rules (argc - 2, argv + 2);
 
-  ctx = g_option_context_new ("[extract] PATH…");
+  ctx = g_option_context_new ("[extract|match] PATH…");
   g_option_context_set_summary (ctx, summary);
   g_option_context_set_description (ctx, description);
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -165,6 +187,34 @@ main (int argc, char **argv)
       extract = TRUE;
       g_strfreev (o.paths);
       o.paths = rest;
+    }
+  else if (o.paths != NULL && o.paths[0] != NULL && strcmp (o.paths[0], "match") == 0)
+    {
+      char **rest = g_strdupv (o.paths + 1);
+      match = TRUE;
+      g_strfreev (o.paths);
+      o.paths = rest;
+    }
+  /* jsonl: one line per document, the map step of a sharded run. */
+  if (extract && g_strcmp0 (o.format, "jsonl") == 0)
+    {
+      jsonl = TRUE;
+      g_clear_pointer (&o.format, g_free);
+    }
+  if (o.shard != NULL)
+    {
+      char *end = NULL;
+      guint64 k = g_ascii_strtoull (o.shard, &end, 10), n = 0;
+      if (end != NULL && *end == '/' && end != o.shard)
+        n = g_ascii_strtoull (end + 1, &end, 10);
+      if (!extract || end == NULL || *end != '\0' || n == 0 || n > G_MAXUINT || k >= n)
+        {
+          fprintf (stderr, "xref: error: --shard takes K/N with 0 <= K < N, with xref extract (see xref --help)\n");
+          options_clear (&o);
+          return XREF_EXIT_ERROR;
+        }
+      shard = (guint) k;
+      n_shards = (guint) n;
     }
   if (o.paths == NULL || o.paths[0] == NULL)
     {
@@ -203,13 +253,16 @@ main (int argc, char **argv)
   t_start = g_get_monotonic_time ();
   run = xref_run_new ();
   run->jobs = (guint) o.jobs;
-  run->slim = !extract;
+  run->slim = !extract || jsonl;
   run->progress = isatty (STDERR_FILENO);
+  run->shard = shard;
+  run->n_shards = n_shards;
   rule_dirs = xref_run_rule_dirs ((const char *const *) o.paths, (const char *const *) o.rules,
                                   o.no_default_rules, &error);
   if (rule_dirs == NULL || !xref_run_load_rules (run, (const char *const *) rule_dirs, &error)
       || !(t_rules = g_get_monotonic_time (), TRUE)
-      || !xref_run_extract (run, (const char *const *) o.paths, g_strv_length (o.paths), &error))
+      || !(match ? xref_run_read_jsonl (run, (const char *const *) o.paths, g_strv_length (o.paths), &error)
+                 : xref_run_extract (run, (const char *const *) o.paths, g_strv_length (o.paths), &error)))
     {
       status = fail (error);
       options_clear (&o);
@@ -236,9 +289,23 @@ main (int argc, char **argv)
   report.extract = extract;
   report.width = o.width > 20 ? (guint) o.width : terminal_width ();
 
+  /* A report to stdout is streamed: the JSON of a large corpus is several
+   * times its size.  -o FILE stays whole in memory, written atomically. */
+  if (o.output == NULL || strcmp (o.output, "-") == 0)
+    {
+      report.flush = flush_stdout;
+      report.flush_data = &write_failed;
+    }
   out = g_string_sized_new (65536);
-  if (!xref_render (&report, format, out, &error)
-      || !xref_write_file_atomic (o.output != NULL ? o.output : "-", out->str, out->len, &error))
+  if (jsonl ? !xref_run_write_jsonl (run, &report, out, &error)
+      : o.explain != NULL && !extract ? !xref_render_explain (&report, o.explain, out, &error)
+                                      : !xref_render (&report, format, out, &error))
+    {
+      status = fail (error);
+      options_clear (&o);
+      return status;
+    }
+  if (!xref_write_file_atomic (o.output != NULL ? o.output : "-", out->str, out->len, &error) || write_failed)
     {
       status = fail (error);
       options_clear (&o);
