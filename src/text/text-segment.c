@@ -22,6 +22,12 @@ at (const XrefDocument *doc, guint i)
 }
 
 static gboolean
+is_form (const XrefToken *t, const char *form)
+{
+  return strcmp (t->form, form) == 0;
+}
+
+static gboolean
 is_terminal (const XrefToken *t)
 {
   if (t->kind != XREF_TOKEN_PUNCT)
@@ -71,7 +77,14 @@ is_abbreviation (const XrefRules *rules, const XrefToken *word)
 static gboolean
 is_initial (const XrefToken *t)
 {
-  return t->kind == XREF_TOKEN_WORD && g_utf8_strlen (t->form, -1) == 1 && g_unichar_isalpha (g_utf8_get_char (t->form));
+  gsize n = strlen (t->form);
+
+  if (t->kind != XREF_TOKEN_WORD)
+    return FALSE;
+  /* "D-W." of "Rep. Ann Cole, D-W. Va.": an initial after a hyphen */
+  if (n >= 3 && t->form[n - 2] == '-' && g_ascii_isupper (t->form[n - 1]))
+    return TRUE;
+  return g_utf8_strlen (t->form, -1) == 1 && g_unichar_isalpha (g_utf8_get_char (t->form));
 }
 
 /* Token t (followed by after, or NULL) can start a sentence: a capital,
@@ -105,6 +118,7 @@ closed_class_start (const XrefRules *rules, const XrefToken *t)
 }
 
 static gint lookup_date_word (GHashTable *table, const XrefToken *t);
+static gboolean lower_elsewhere (const XrefDocument *doc, GHashTable **lower, const XrefToken *t);
 
 /* A time zone after a clock time: "ET", "EST", "PDT", "GMT", "UTC". */
 static gboolean
@@ -133,6 +147,90 @@ clock_suffix_at (const XrefDocument *doc, guint i)
   return k > 0 && at (doc, k - 1)->kind == XREF_TOKEN_NUMBER;
 }
 
+/* A colon ends a sentence when a new clause starts after it with a
+ * capitalised pronoun or determiner: "The results were clear: They had
+ * lost." (not "Update: Police say", nor "Reuters: the talks"), the colon
+ * coming after a lower-case word ("It's official: I'm …" stays one). */
+static guint
+colon_boundary (const XrefDocument *doc, const XrefRules *rules, guint i, guint last)
+{
+  const XrefToken *t = at (doc, i), *prev, *next, *after;
+
+  if (i == 0 || i + 2 >= last)
+    return 0;
+  prev = at (doc, i - 1);
+  next = at (doc, i + 1);
+  after = at (doc, i + 2);
+  /* a quotation of three sentences or more after the colon stands as
+   * sentences of its own: He said: "We came. We saw. We won." */
+  if (next->kind == XREF_TOKEN_QUOTE && (next->flags & XREF_TOKEN_OPEN_QUOTE) && next->start > t->end
+      && prev->kind == XREF_TOKEN_WORD && prev->end == t->start)
+    {
+      guint terms = 0;
+      for (guint k = i + 2; k < last && k < i + 400; k++)
+        {
+          const XrefToken *q = at (doc, k);
+          if (q->kind == XREF_TOKEN_QUOTE && (q->flags & XREF_TOKEN_CLOSE_QUOTE))
+            return terms + (k > 0 && is_terminal (at (doc, k - 1))) >= 3 ? i + 1 : 0;
+          if (q->kind == XREF_TOKEN_QUOTE)
+            return 0;
+          if (is_terminal (q) && k + 1 < last && at (doc, k + 1)->start > q->end)
+            terms++;
+        }
+      return 0;
+    }
+  /* after a lower-case word, or a label or place in capitals
+   * ("UPDATE: A suspect …", "MUMBAI: An Indian warship …") */
+  if (prev->kind != XREF_TOKEN_WORD || prev->end != t->start || (prev->flags & XREF_TOKEN_IN_QUOTE)
+      || !(g_unichar_islower (g_utf8_get_char (prev->form))
+           || ((prev->flags & XREF_TOKEN_ALLCAPS) && g_utf8_strlen (prev->form, -1) >= 3)))
+    return 0;
+  if (next->kind != XREF_TOKEN_WORD || next->start == t->end || !(next->flags & XREF_TOKEN_CAPITALISED)
+      || (next->flags & XREF_TOKEN_ALLCAPS) || strcmp (next->norm, "i") == 0)
+    return 0;
+  if (!(xref_rules_word_class (rules, next->norm)
+        & (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL
+           | XREF_WC_PRONOUN_NEUTER | XREF_WC_CONJUNCTION | XREF_WC_STOPWORD)))
+    return 0;
+  if ((after->kind != XREF_TOKEN_WORD && after->kind != XREF_TOKEN_NUMBER) || after->start == next->end)
+    return 0;
+  return i + 1;
+}
+
+/* A sentence that ends at token j may carry a source note in brackets,
+ * after a closing quote or not: `… closed. "(Wire article) The suspect …`,
+ * `… of the city. (News Article) While …`.  A few words in brackets with
+ * no full stop, followed by a capital, close the sentence before them;
+ * returns the token after the note, or j when there is none. */
+static guint
+source_note_end (const XrefDocument *doc, guint j, guint last)
+{
+  guint k = j, words = 0;
+
+  if (k < last && at (doc, k)->kind == XREF_TOKEN_QUOTE && k + 1 < last && at (doc, k + 1)->start == at (doc, k)->end)
+    k++;
+  if (k >= last || !is_form (at (doc, k), "("))
+    return j;
+  for (k++; k < last && words <= 6; k++)
+    {
+      const XrefToken *t = at (doc, k);
+      if (t->kind == XREF_TOKEN_WORD)
+        words++;
+      else if (is_form (t, ")"))
+        break;
+      else if (!(is_form (t, "!") && at (doc, k - 1)->end == t->start && at (doc, k - 1)->kind == XREF_TOKEN_WORD))
+        return j;   /* "Yahoo! News" only */
+    }
+  if (k + 1 >= last || words == 0 || words > 6 || !is_form (at (doc, k), ")"))
+    return j;
+  {
+    const XrefToken *n = at (doc, k + 1);
+    if (n->start == at (doc, k)->end || !(n->kind == XREF_TOKEN_WORD && (n->flags & XREF_TOKEN_CAPITALISED)))
+      return j;
+  }
+  return k + 1;
+}
+
 /* If a sentence can end after token i (of the region [first, last)),
  * returns the index one past its last token (closers included), else 0. */
 static guint
@@ -158,6 +256,8 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
     }
   else if (t->kind == XREF_TOKEN_WORD && g_str_has_suffix (t->form, "."))
     abbrev = TRUE;   /* an initialism with its dots: "U.S.", "a.m." */
+  else if (t->kind == XREF_TOKEN_PUNCT && strcmp (t->form, ":") == 0)
+    return colon_boundary (doc, rules, i, last);
   else
     return 0;
 
@@ -177,7 +277,8 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   if (j == i + 1 && strcmp (t->form, "!") == 0 && i > 0 && at (doc, i - 1)->end == t->start
       && at (doc, i - 1)->kind == XREF_TOKEN_WORD && (at (doc, i - 1)->flags & XREF_TOKEN_CAPITALISED)
       && !(at (doc, i - 1)->flags & XREF_TOKEN_IN_QUOTE) && next->kind == XREF_TOKEN_WORD
-      && (next->flags & XREF_TOKEN_CAPITALISED) && xref_rules_word_class (rules, next->norm) == 0)
+      && (next->flags & XREF_TOKEN_CAPITALISED) && xref_rules_word_class (rules, next->norm) == 0
+      && !(j + 1 < last && is_form (at (doc, j + 1), ",")))   /* "… Act Protections! Today, the …" */
     return 0;
   if (abbrev && clock_suffix_at (doc, i))
     {
@@ -203,9 +304,21 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
         return 0;
       return closed_class_start (rules, next) ? j : 0;
     }
+  /* "… the bid. … in case you wondered": an ellipsis opening a sentence */
+  if (!abbrev && (is_form (next, "\u2026") || is_form (next, "...")) && j + 1 < last
+      && at (doc, j + 1)->start > next->end && at (doc, j + 1)->kind == XREF_TOKEN_WORD)
+    return j;
   if (!starts_sentence (next, j + 1 < last ? at (doc, j + 1) : NULL))
     return 0;
-  return j;
+  /* the dot of a decimal written apart after a word: "hit . 308",
+   * "a limit of . 08 percent" (a sentence rarely opens with a bare
+   * three-digit number or a leading zero) */
+  if (j == i + 1 && strcmp (t->form, ".") == 0 && next->kind == XREF_TOKEN_NUMBER && i > 0
+      && at (doc, i - 1)->kind == XREF_TOKEN_WORD && g_unichar_islower (g_utf8_get_char (at (doc, i - 1)->form))
+      && strspn (next->form, "0123456789") == strlen (next->form)
+      && (strlen (next->form) == 3 || (next->form[0] == '0' && strlen (next->form) <= 3)))
+    return 0;
+  return source_note_end (doc, j, last);
 }
 
 static void
@@ -276,12 +389,6 @@ lookup_date_word (GHashTable *table, const XrefToken *t)
   buf[n + 1] = '\0';
   key = xref_intern_try (buf);
   return key != NULL ? GPOINTER_TO_INT (g_hash_table_lookup (table, key)) : 0;
-}
-
-static gboolean
-is_form (const XrefToken *t, const char *form)
-{
-  return strcmp (t->form, form) == 0;
 }
 
 /* A clock time: "7:35", "5:03pm", "05.51AM", "1:10PM". */
@@ -665,6 +772,10 @@ headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   if (next->kind == XREF_TOKEN_WORD && !(next->flags & XREF_TOKEN_CAPITALISED)
       && g_unichar_isalpha (g_utf8_get_char (next->form)))
     return TRUE;
+  /* "… hits the coast There's been …", "Here's": a contraction */
+  if (next->kind == XREF_TOKEN_WORD && next->start == t->end
+      && (xref_rules_word_class (rules, next->norm) & (XREF_WC_AUXILIARY | XREF_WC_MODAL)))
+    return TRUE;
   if (!(wc & XREF_WC_DETERMINER))
     return FALSE;
   /* "… Prison Van Near Houston A Texas inmate escaped", "A 27-year-old
@@ -686,7 +797,8 @@ headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
  * case; the body starts at the capitalised word before the first
  * lower-case content word.  Returns the token the body starts at, or 0. */
 static guint
-title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, const guint8 *brk)
+title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, const guint8 *brk,
+             GHashTable **lower)
 {
   gboolean cap_function = FALSE;
   guint words = 0;
@@ -725,15 +837,276 @@ title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint
       k--;
       /* "… Clinic Ana Ruiz has": where a name starts is unknown */
       if (k > first && (at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED) && !(at (doc, k)->flags & XREF_TOKEN_ALLCAPS)
-          && xref_rules_word_class (rules, at (doc, k)->norm) == 0 && xref_rules_word_class (rules, at (doc, k - 1)->norm) == 0)
+          && xref_rules_word_class (rules, at (doc, k)->norm) == 0 && xref_rules_word_class (rules, at (doc, k - 1)->norm) == 0
+          && !lower_elsewhere (doc, lower, at (doc, k)))
         return 0;
       return cap_function && words >= 4 && k >= first + 3 ? k : 0;
     }
   return 0;
 }
 
+/* How far into a document lower_elsewhere looks. */
+#define LOWER_WINDOW (128 * 1024)
+
+static gboolean
+word_byte (guchar c)
+{
+  return g_ascii_isalnum (c) || c >= 0x80 || c == '-' || c == '\'';
+}
+
+/* Does the capitalised word t occur in lower case elsewhere in the
+ * (first LOWER_WINDOW bytes of the) document?  Then it is a common word
+ * ("Authorities" … "the authorities"), not a name ("Reid"): the
+ * document-centred test for capitalised words.  *lower caches the set of
+ * the document's words that start with a lower-case letter. */
+static gboolean
+lower_elsewhere (const XrefDocument *doc, GHashTable **lower, const XrefToken *t)
+{
+  if (strcmp (t->norm, t->form) == 0 || strlen (t->norm) < 2)
+    return FALSE;
+  if (*lower == NULL)
+    {
+      gsize len = MIN (doc->len, LOWER_WINDOW), p = 0;
+
+      *lower = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      while (p < len)
+        {
+          gsize q = p;
+          while (q < len && word_byte ((guchar) doc->text[q]))
+            q++;
+          /* "pop-culture", "don't": trailing hyphens and apostrophes off */
+          gsize e = q;
+          while (e > p && (doc->text[e - 1] == '-' || doc->text[e - 1] == '\''))
+            e--;
+          while (p < e && (doc->text[p] == '-' || doc->text[p] == '\''))
+            p++;
+          if (e > p && g_ascii_islower (doc->text[p]))
+            g_hash_table_add (*lower, g_strndup (doc->text + p, e - p));
+          p = q + 1;
+        }
+    }
+  return g_hash_table_contains (*lower, t->norm);
+}
+
+/* A headline in sentence case run into its body at the start of a region:
+ * "Storm floods coastal towns Residents were told to leave …".  Inside a
+ * sentence a capitalised word after a lower-case content word is a name
+ * ("… hits Greece"), and a name goes on with a verb or a preposition; a
+ * second capitalised word that follows the name and is itself followed by
+ * a lower-case word starts the body.  The headline is recognised by its
+ * lower-case content words, no determiner (headlines drop articles), no
+ * terminal punctuation and no quotation.  Returns the token the body
+ * starts at, or 0. */
+static guint
+sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, const guint8 *brk,
+                     GHashTable **lower)
+{
+  gboolean lower_content = FALSE;
+
+  if (rules == NULL)
+    return 0;
+  for (guint i = first; i + 1 < last && i < first + 30; i++)
+    {
+      const XrefToken *t = at (doc, i), *prev, *next;
+      guint wc;
+
+      if (brk[i - first] != 0)
+        return 0;
+      if (t->kind == XREF_TOKEN_QUOTE || is_terminal (t))
+        return 0;
+      if (t->kind != XREF_TOKEN_WORD)
+        continue;
+      wc = xref_rules_word_class (rules, t->norm);
+      if (wc & XREF_WC_DETERMINER)
+        return 0;
+      if (!(t->flags & XREF_TOKEN_CAPITALISED))
+        {
+          if (wc == 0 && g_utf8_strlen (t->form, -1) >= 4 && g_unichar_isalpha (g_utf8_get_char (t->form)))
+            lower_content = TRUE;
+          continue;
+        }
+      if (!lower_content || i < first + 3 || (t->flags & XREF_TOKEN_ALLCAPS))
+        continue;
+      prev = at (doc, i - 1);
+      next = at (doc, i + 1);
+      if (prev->kind != XREF_TOKEN_WORD || prev->end == t->start || next->start == t->end
+          || xref_rules_word_class (rules, prev->norm) != 0 || (prev->flags & XREF_TOKEN_ALLCAPS))
+        continue;
+      if (lookup_date_word (rules->months, t) || lookup_date_word (rules->weekdays, t))
+        continue;
+      if (next->kind != XREF_TOKEN_WORD || (next->flags & XREF_TOKEN_CAPITALISED)
+          || !g_unichar_isalpha (g_utf8_get_char (next->form)))
+        continue;
+      if (!lower_elsewhere (doc, lower, t))
+        continue;
+      if (rules->speech_phrases != NULL)
+        {
+          gconstpointer v = NULL;
+          if (xref_phrase_table_match (rules->speech_phrases, (const XrefToken *) doc->tokens->data,
+                                       doc->tokens->len, i - 1, &v) > 0)
+            continue;
+        }
+      return i;
+    }
+  return 0;
+}
+
+/* A section title between two sentences: "… denied both motions. Long
+ * delay When the case …", "… the accused. 'Not guilty' The jury …",
+ * "… markets. SECOND STRIKE The unions …".  The tokens from s (a
+ * sentence start) up to a token k that can start a sentence form a title
+ * when they are a few words without punctuation and either stand in
+ * quotation marks, or are in capitals before a word that is not, or end
+ * in a lower-case word (or a capitalised one before "The", "It", "He")
+ * before a capitalised closed-class word.  Returns k, or 0. */
+static guint
+title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint last, GHashTable **lower)
+{
+  gboolean all_caps = TRUE, closed = FALSE, any_closed = FALSE;
+  guint words = 0, k = s;
+
+  if (rules == NULL || s >= last)
+    return 0;
+  if (at (doc, s)->kind == XREF_TOKEN_QUOTE)
+    {
+      /* 'Not guilty' The jury … */
+      const XrefToken *q, *n;
+      if (!(at (doc, s)->flags & XREF_TOKEN_OPEN_QUOTE))
+        return 0;
+      for (k = s + 1; k < last && words <= 6; k++)
+        if (at (doc, k)->kind == XREF_TOKEN_WORD)
+          words++;
+        else if (!(is_form (at (doc, k), ",") && words > 0))
+          break;
+      if (words == 0 || words > 6 || k + 1 >= last)
+        return 0;
+      q = at (doc, k);
+      n = at (doc, k + 1);
+      if (q->kind != XREF_TOKEN_QUOTE || !(q->flags & XREF_TOKEN_CLOSE_QUOTE) || q->start != at (doc, k - 1)->end
+          || at (doc, k - 1)->kind != XREF_TOKEN_WORD || n->start == q->end)
+        return 0;
+      if ((n->kind == XREF_TOKEN_WORD && (n->flags & XREF_TOKEN_CAPITALISED))
+          || (n->kind == XREF_TOKEN_QUOTE && (n->flags & XREF_TOKEN_OPEN_QUOTE)))
+        return k + 1;
+      return 0;
+    }
+  for (k = s; k + 1 < last && words <= 6; k++)
+    {
+      const XrefToken *n = at (doc, k), *p;
+      guint wc;
+
+      /* a quoted word inside the title: "Vote 'impossible' The …" */
+      if (n->kind == XREF_TOKEN_QUOTE && words > 0)
+        continue;
+      if (n->kind != XREF_TOKEN_WORD)
+        return 0;
+      if (words > 0 && !closed && n->start != at (doc, k - 1)->end && (n->flags & XREF_TOKEN_CAPITALISED))
+        {
+          p = at (doc, k - 1);
+          if (p->kind == XREF_TOKEN_QUOTE)
+            {
+              if (!(p->flags & XREF_TOKEN_CLOSE_QUOTE) || at (doc, k - 2)->kind != XREF_TOKEN_WORD)
+                return 0;
+              p = at (doc, k - 2);
+            }
+          wc = xref_rules_word_class (rules, n->norm);
+          /* "BIGGEST STRIKE YET Workers walked out" */
+          if (all_caps && words >= 2 && !(n->flags & XREF_TOKEN_ALLCAPS) && g_utf8_strlen (p->form, -1) >= 3
+              && at (doc, k + 1)->kind == XREF_TOKEN_WORD)
+            return k;
+          /* "… of the city. Seismic risk Scientists say …": a common
+           * word (written in lower case elsewhere) after a lower-case one */
+          if (!all_caps && !any_closed && words <= 3 && wc == 0 && !(n->flags & XREF_TOKEN_ALLCAPS)
+              && !(p->flags & XREF_TOKEN_CAPITALISED)
+              && xref_rules_word_class (rules, p->norm) == 0 && g_unichar_isalpha (g_utf8_get_char (p->form))
+              && lower_elsewhere (doc, lower, n))
+            return k;
+          if (!all_caps && !(n->flags & XREF_TOKEN_ALLCAPS) && strcmp (n->norm, "i") != 0 && wc != 0
+              && xref_rules_word_class (rules, p->norm) == 0
+              /* not "… told The Post that", "… directed The Golden Compass" */
+              && !((wc & XREF_WC_DETERMINER) && (at (doc, k + 1)->flags & XREF_TOKEN_CAPITALISED)
+                   && !(at (doc, k + 1)->flags & XREF_TOKEN_ALLCAPS))
+              && (!(p->flags & XREF_TOKEN_CAPITALISED)
+                  || (wc & (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE
+                            | XREF_WC_PRONOUN_PLURAL | XREF_WC_PRONOUN_NEUTER))))
+            return k;
+        }
+      words++;
+      if (xref_rules_word_class (rules, n->norm) != 0)
+        any_closed = TRUE;
+      if (!(n->flags & XREF_TOKEN_ALLCAPS))
+        all_caps = FALSE;
+      if (xref_rules_word_class (rules, n->norm) & (XREF_WC_AUXILIARY | XREF_WC_MODAL))
+        closed = TRUE;
+    }
+  return 0;
+}
+
+/* A list bullet opens an item of its own: "… agree • Experts to be …". */
+static gboolean
+is_bullet (const XrefToken *t)
+{
+  return (t->kind == XREF_TOKEN_PUNCT || t->kind == XREF_TOKEN_SYMBOL)
+         && (is_form (t, "\u2022") || is_form (t, "\u25aa") || is_form (t, "\u25cf") || is_form (t, "\u25e6"));
+}
+
+/* A win-loss record between two names ends a row of a results table run
+ * together: "Ann Lee 26-1 Bea Cruz 22-3 …".  Token i is the record. */
+static gboolean
+record_row_end (const XrefDocument *doc, const XrefRules *rules, guint i, guint first, guint last)
+{
+  const XrefToken *t = at (doc, i), *prev, *n1, *n2;
+  guint parts = 1, digits = 0;
+
+  if (t->kind != XREF_TOKEN_NUMBER || i == first || i + 2 >= last)
+    return FALSE;
+  for (const char *c = t->form; *c; c++)
+    if (*c == '-' && digits > 0)
+      {
+        parts++;
+        digits = 0;
+      }
+    else if (g_ascii_isdigit (*c) && digits < 3)
+      digits++;
+    else
+      return FALSE;
+  if (parts < 2 || parts > 3 || digits == 0 || is_numeric_date (t))
+    return FALSE;
+  prev = at (doc, i - 1);
+  n1 = at (doc, i + 1);
+  n2 = at (doc, i + 2);
+  return prev->kind == XREF_TOKEN_WORD && (prev->flags & XREF_TOKEN_CAPITALISED) && prev->end < t->start
+         && n1->kind == XREF_TOKEN_WORD && n2->kind == XREF_TOKEN_WORD && n1->start > t->end
+         && (n1->flags & XREF_TOKEN_CAPITALISED) && (n2->flags & XREF_TOKEN_CAPITALISED)
+         && !(n1->flags & XREF_TOKEN_ALLCAPS) && xref_rules_word_class (rules, n1->norm) == 0
+         && xref_rules_word_class (rules, n2->norm) == 0 && !lookup_date_word (rules->months, n1)
+         && !lookup_date_word (rules->weekdays, n1);
+}
+
+/* "… at an office party According to police, …": a capitalised
+ * attribution phrase of the rules that ends in a preposition ("according
+ * to") cannot go on a sentence, so a headline ended before it. */
+static gboolean
+attribution_start (const XrefDocument *doc, const XrefRules *rules, guint i, guint first)
+{
+  const XrefToken *t = at (doc, i), *prev;
+  gconstpointer v = NULL;
+  guint n;
+
+  if (i == first || rules == NULL || rules->speech_phrases == NULL || t->kind != XREF_TOKEN_WORD
+      || !(t->flags & XREF_TOKEN_CAPITALISED) || (t->flags & XREF_TOKEN_ALLCAPS))
+    return FALSE;
+  prev = at (doc, i - 1);
+  if ((prev->kind != XREF_TOKEN_WORD && prev->kind != XREF_TOKEN_NUMBER) || prev->end == t->start
+      || (prev->flags & XREF_TOKEN_IN_QUOTE))
+    return FALSE;
+  n = xref_phrase_table_match (rules->speech_phrases, (const XrefToken *) doc->tokens->data, doc->tokens->len, i, &v);
+  return n >= 2 && (xref_rules_word_class (rules, at (doc, i + n - 1)->norm) & XREF_WC_PREPOSITION)
+         && !(at (doc, i + n - 1)->flags & XREF_TOKEN_CAPITALISED);
+}
+
 static void
-segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r)
+segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, GHashTable **lower)
 {
   guint first = doc->tokens->len, last, start;
   guint flags = XREF_SENTENCE_PARA;
@@ -744,10 +1117,17 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r)
   brk = g_malloc0 (last - first + 1);
   mark_stamps (doc, rules, first, last, brk);
   for (guint i = first; i < last; i++)
-    if (headline_break (doc, rules, i, first, last))
-      brk[i - first] |= BRK_BEFORE;
+    {
+      if (headline_break (doc, rules, i, first, last) || (i > first && is_bullet (at (doc, i)))
+          || attribution_start (doc, rules, i, first))
+        brk[i - first] |= BRK_BEFORE;
+      if (rules != NULL && record_row_end (doc, rules, i, first, last))
+        brk[i + 1 - first] |= BRK_BEFORE;
+    }
   {
-    guint k = title_break (doc, rules, first, last, brk);
+    guint k = title_break (doc, rules, first, last, brk, lower);
+    if (k == 0)
+      k = sentence_case_break (doc, rules, first, last, brk, lower);
     if (k > first)
       brk[k - first] |= BRK_BEFORE;
   }
@@ -770,6 +1150,11 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r)
       flags = 0;
       start = end;
       i = end - 1;
+      {
+        guint k = title_after (doc, rules, start, last, lower);
+        if (k > start)
+          brk[k - first] |= BRK_BEFORE;
+      }
     }
   if (start < last)
     add_sentence (doc, start, last - start, flags);
@@ -779,6 +1164,7 @@ void
 xref_text_segment (XrefDocument *doc, const XrefRules *rules)
 {
   guint r = 0, h = 0;
+  g_autoptr (GHashTable) lower = NULL;
 
   g_array_set_size (doc->tokens, 0);
   g_array_set_size (doc->sentences, 0);
@@ -798,7 +1184,7 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
         }
       else
         {
-          segment_region (doc, rules, rs);
+          segment_region (doc, rules, rs, &lower);
           r++;
         }
     }
