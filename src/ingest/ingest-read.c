@@ -711,9 +711,9 @@ has_content (const char *text, gsize s, gsize e, GArray *scratch)
    * an ASCII space first (no token spans one, so the prefix's tokens are
    * the line's own) and the whole line only when it has none — a line is
    * otherwise tokenized twice, here and by the text stage (bench/README.md). */
-  if (e - s > 256)
+  if (e - s > 64)
     {
-      gsize cut = s + 128;
+      gsize cut = s + 32;
       while (cut < e && text[cut] != ' ')
         cut++;
       if (cut < e)

@@ -15,6 +15,16 @@
 
 #include <string.h>
 
+#define BLOCK_SIZE (64 * 1024)
+#define HEAD_BITS (1u << 14)
+
+/* The filter bit of an interned word: Fibonacci hashing of its address. */
+static inline guint
+head_bit (const char *norm)
+{
+  return (guint) (((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 50);
+}
+
 typedef struct {
   const char *norm;        /* interned */
   const char *form;        /* interned; non-NULL when the form must match */
@@ -41,9 +51,13 @@ struct _XrefPhraseTable {
   gboolean frozen;
   GPtrArray *blocks;       /* memory of xref_phrase_table_alloc (owned) */
   gsize block_used;        /* bytes used in the last block */
+  /* A filter over the first words, set at freeze: bit head_bit (norm) is
+   * set for every first word of a phrase.  Nearly every token of a text
+   * starts no phrase; a clear bit answers it without the hash table
+   * (bench/README.md). */
+  guint64 heads[HEAD_BITS / 64];
 };
 
-#define BLOCK_SIZE (64 * 1024)
 
 #define WILDCARD_CLASSES                                                                                          \
   (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL                    \
@@ -244,8 +258,10 @@ xref_phrase_table_freeze (XrefPhraseTable *t)
   for (guint i = 0; i < len; i++)
     {
       Phrase *p = order[i];
+      guint b = head_bit (p->words[0].norm);
       p->next = g_hash_table_lookup (t->buckets, p->words[0].norm);
       g_hash_table_insert (t->buckets, (gpointer) p->words[0].norm, p);
+      t->heads[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
     }
   g_clear_pointer (&t->by_words, g_hash_table_unref);
   t->frozen = TRUE;
@@ -300,6 +316,9 @@ xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guin
   if (t == NULL || i >= n || tokens[i].kind == XREF_TOKEN_QUOTE)
     return 0;
   g_return_val_if_fail (t->frozen, 0);
+  guint b = head_bit (tokens[i].norm);
+  if (!(t->heads[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
+    return 0;
   for (const Phrase *p = g_hash_table_lookup (t->buckets, tokens[i].norm); p != NULL; p = p->next)
     {
       guint k = i, w;

@@ -76,6 +76,32 @@ static const char *const tl_names[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (tl_names) == TL_N);
 
+/* Bits of the other rule tables the matchers read, after the lists. */
+enum {
+  TB_MONTHS = TL_N,
+  TB_WEEKDAYS,
+  TB_NUMBERS,
+  TB_UNITS,
+  TB_VAGUE,
+  TB_SEASONS,
+  TB_WORD_CLASSES,
+  TB_MONTHS_DOT,     /* the word with a "." after it is a key of months */
+  TB_WEEKDAYS_DOT,   /* … of weekdays */
+  TB_N
+};
+G_STATIC_ASSERT (TB_N <= 64);
+#define TB(b) (G_GUINT64_CONSTANT (1) << (b))
+
+/* What the rules know of one interned word or phrase: the tables (TL_*,
+ * TB_*) that have it as a key, and the lists that have a multi-word entry
+ * starting with it.  Built once per document from the tables, so that a
+ * token's question "is this word in list l?" is a bit test, and a miss
+ * (nearly every question) costs no string hash (bench/README.md). */
+typedef struct {
+  guint64 in;
+  guint64 heads;
+} WordBits;
+
 typedef struct {
   const XrefRules *rules;
   const XrefToken *t;      /* the tokens of one sentence */
@@ -84,10 +110,10 @@ typedef struct {
   guint sentence;
   GHashTable *lists[TL_N]; /* the word lists, NULL when the rules give none */
   guint longest[TL_N];     /* words in the longest phrase of each list */
-  GHashTable *heads;       /* interned first word of a multi-word entry →
-                              guint64* bit set of the lists that have one;
-                              tl_phrase tries the longer keys only there
-                              (bench/README.md) */
+  GHashTable *index;       /* interned key of any table → WordBits*;
+                              tl_phrase tries the longer keys only where
+                              heads says one can start */
+  const WordBits *tb;      /* WordBits of t[0 .. n), zero when unknown */
 } Scan;
 
 static guint match_at (const Scan *s, guint i, XrefRawTimex *r);
@@ -104,18 +130,39 @@ nm (const Scan *s, guint i)
 static gboolean
 is_word (const Scan *s, guint i, const char *w)
 {
-  return i < s->n && strcmp (s->t[i].norm, w) == 0;
+  /* the first byte decides nearly every call */
+  return i < s->n && s->t[i].norm[0] == w[0] && strcmp (s->t[i].norm, w) == 0;
+}
+
+/* The WordBits of any word or phrase, NULL when no table has it. */
+static const WordBits *
+word_bits (const Scan *s, const char *word)
+{
+  const char *key;
+
+  if (word == NULL || (key = xref_intern_try (word)) == NULL)
+    return NULL;
+  return g_hash_table_lookup (s->index, key);
 }
 
 /* The value of a lower-case word (or phrase) in list l, or NULL. */
 static const char *
 tl_value (const Scan *s, TList l, const char *word)
 {
-  const char *key;
+  const WordBits *b;
 
-  if (s->lists[l] == NULL || word == NULL || (key = xref_intern_try (word)) == NULL)
+  if (s->lists[l] == NULL || (b = word_bits (s, word)) == NULL || !(b->in & TB (l)))
     return NULL;
-  return g_hash_table_lookup (s->lists[l], key);
+  return g_hash_table_lookup (s->lists[l], xref_intern_try (word));
+}
+
+/* The value of token i's norm in list l, or NULL: a bit test first. */
+static const char *
+tl_tok (const Scan *s, TList l, guint i)
+{
+  if (i >= s->n || !(s->tb[i].in & TB (l)))
+    return NULL;
+  return g_hash_table_lookup (s->lists[l], s->t[i].norm);
 }
 
 static gboolean
@@ -128,7 +175,7 @@ in_tl (const Scan *s, TList l, const char *word)
 static gboolean
 is_in (const Scan *s, guint i, TList l)
 {
-  return i < s->n && in_tl (s, l, s->t[i].norm);
+  return tl_tok (s, l, i) != NULL;
 }
 
 /* The norms of tokens i … i+len-1 joined by single spaces into key (the
@@ -162,16 +209,15 @@ tl_phrase (const Scan *s, guint i, TList l, const char **value)
 {
   char key[256];
 
-  const guint64 *heads = s->heads != NULL && i < s->n ? g_hash_table_lookup (s->heads, s->t[i].norm) : NULL;
-  G_STATIC_ASSERT (TL_N <= 64);
+  guint64 heads = i < s->n ? s->tb[i].heads : 0;
 
   for (guint len = MIN (s->longest[l], s->n > i ? s->n - i : 0); len >= 1; len--)
     {
       /* no multi-word entry of l starts with this word */
-      if (len >= 2 && (heads == NULL || !(*heads & (G_GUINT64_CONSTANT (1) << l))))
+      if (len >= 2 && !(heads & TB (l)))
         continue;
       /* a one-word entry is the token's own (interned) norm */
-      if (len == 1 ? (*value = tl_value (s, l, s->t[i].norm)) != NULL
+      if (len == 1 ? (*value = tl_tok (s, l, i)) != NULL
                    : join_norms (s, i, len, key, sizeof key) && (*value = tl_value (s, l, key)) != NULL)
         return len;
     }
@@ -183,7 +229,7 @@ tl_phrase (const Scan *s, guint i, TList l, const char **value)
 static gboolean
 tl_int (const Scan *s, guint i, TList l, gint *out)
 {
-  const char *v = i < s->n ? tl_value (s, l, s->t[i].norm) : NULL;
+  const char *v = tl_tok (s, l, i);
   if (v == NULL)
     return FALSE;
   *out = (gint) g_ascii_strtoll (v, NULL, 10);
@@ -211,30 +257,57 @@ dot_follows (const Scan *s, guint i)
   return i + 1 < s->n && strcmp (s->t[i + 1].form, ".") == 0 && s->t[i + 1].start == s->t[i].end;
 }
 
-/* Looks key up in a rule table whose keys are interned strings (the
- * tables hash pointers, so the key must be the interned copy). */
-static gboolean
-table_get (GHashTable *table, const char *key, gpointer *value)
+/* The TB_* bit of one of the rules' word tables. */
+static guint64
+table_bit (const Scan *s, GHashTable *table)
 {
-  const char *interned;
+  const XrefRules *r = s->rules;
 
-  if (table == NULL || key == NULL || (interned = xref_intern_try (key)) == NULL)
-    return FALSE;
-  return g_hash_table_lookup_extended (table, interned, NULL, value);
+  return table == r->months             ? TB (TB_MONTHS)
+         : table == r->weekdays         ? TB (TB_WEEKDAYS)
+         : table == r->numbers          ? TB (TB_NUMBERS)
+         : table == r->units            ? TB (TB_UNITS)
+         : table == r->vague_quantities ? TB (TB_VAGUE)
+         : table == r->seasons          ? TB (TB_SEASONS)
+         : table == r->word_classes     ? TB (TB_WORD_CLASSES)
+                                        : 0;
 }
 
+/* Looks key up in a rule table whose keys are interned strings (the
+ * tables hash pointers, so the key must be the interned copy); the index
+ * answers the misses. */
+static gboolean
+table_get (const Scan *s, GHashTable *table, const char *key, gpointer *value)
+{
+  const WordBits *b;
+
+  if (table == NULL || (b = word_bits (s, key)) == NULL || !(b->in & table_bit (s, table)))
+    return FALSE;
+  return g_hash_table_lookup_extended (table, xref_intern_try (key), NULL, value);
+}
+
+/* table_get of token i's norm: a bit test first. */
+static gboolean
+table_tok (const Scan *s, GHashTable *table, guint i, gpointer *value)
+{
+  if (i >= s->n || table == NULL || !(s->tb[i].in & table_bit (s, table)))
+    return FALSE;
+  return g_hash_table_lookup_extended (table, s->t[i].norm, NULL, value);
+}
+
+/* Word-class bits of token i's norm. */
 static guint
-word_class (const Scan *s, const char *word)
+word_class_tok (const Scan *s, guint i)
 {
   gpointer v;
-  return table_get (s->rules->word_classes, word, &v) ? GPOINTER_TO_UINT (v) : 0;
+  return table_tok (s, s->rules->word_classes, i, &v) ? GPOINTER_TO_UINT (v) : 0;
 }
 
 /* A lower-case content word: not capitalised, not a closed-class word. */
 static gboolean
 content_word (const Scan *s, guint i)
 {
-  return is_kind (s, i, XREF_TOKEN_WORD) && !capitalised (s, i) && word_class (s, nm (s, i)) == 0;
+  return is_kind (s, i, XREF_TOKEN_WORD) && !capitalised (s, i) && word_class_tok (s, i) == 0;
 }
 
 /* Length of a speech verb ("said", "told", "according to") at i, or 0. */
@@ -253,7 +326,7 @@ speech_at (const Scan *s, guint i)
 static const char *
 part_at (const Scan *s, guint i)
 {
-  return i < s->n ? tl_value (s, TL_PARTS_OF_DAY, s->t[i].norm) : NULL;
+  return tl_tok (s, TL_PARTS_OF_DAY, i);
 }
 
 /* "this" 0, "last" -1, "this past" -1 at i: its length in tokens, 0 if none. */
@@ -361,7 +434,18 @@ static gboolean
 number_word (const Scan *s, const char *word, gdouble *v)
 {
   gpointer p;
-  if (!table_get (s->rules->numbers, word, &p) || p == NULL)
+  if (!table_get (s, s->rules->numbers, word, &p) || p == NULL)
+    return FALSE;
+  *v = *(const gdouble *) p;
+  return TRUE;
+}
+
+/* number_word of token i's norm. */
+static gboolean
+number_tok (const Scan *s, guint i, gdouble *v)
+{
+  gpointer p;
+  if (!table_tok (s, s->rules->numbers, i, &p) || p == NULL)
     return FALSE;
   *v = *(const gdouble *) p;
   return TRUE;
@@ -398,14 +482,17 @@ number_at (const Scan *s, guint i, Num *out)
     return 0;
   if (s->t[i].kind == XREF_TOKEN_NUMBER)
     return parse_number (s->t[i].form, out) ? 1 : 0;
-  if (s->t[i].kind != XREF_TOKEN_WORD || !number_string (s, nm (s, i), &a))
+  /* a word no table of numbers has, and no dash: no number (the usual case) */
+  if (s->t[i].kind != XREF_TOKEN_WORD
+      || (!(s->tb[i].in & TB (TB_NUMBERS)) && strchr (s->t[i].norm, '-') == NULL)
+      || !number_string (s, nm (s, i), &a))
     return 0;
   out->value = a;
   out->integer = fmod (a, 1) == 0;
   if (is_word (s, i, "a") || is_word (s, i, "an"))
     {
       /* "a hundred years" */
-      if (is_kind (s, i + 1, XREF_TOKEN_WORD) && number_word (s, nm (s, i + 1), &b) && b >= 100)
+      if (is_kind (s, i + 1, XREF_TOKEN_WORD) && number_tok (s, i + 1, &b) && b >= 100)
         {
           out->value = b;
           return 2;
@@ -418,7 +505,7 @@ number_at (const Scan *s, guint i, Num *out)
     return 2;
   /* "twenty four" */
   if (a >= 20 && a < 100 && fmod (a, 10) == 0 && i + 1 < s->n && s->t[i + 1].kind == XREF_TOKEN_WORD
-      && number_word (s, nm (s, i + 1), &b) && b >= 1 && b < 10 && fmod (b, 1) == 0)
+      && number_tok (s, i + 1, &b) && b >= 1 && b < 10 && fmod (b, 1) == 0)
     {
       out->value = a + b;
       return 2;
@@ -442,8 +529,10 @@ vague_at (const Scan *s, guint i)
 
       for (guint k = 0; ok && k < len; k++)
         ok = s->t[i + k].kind == XREF_TOKEN_WORD;
-      if (ok && table_get (s->rules->vague_quantities,
-                           len == 1 ? s->t[i].norm : join_norms (s, i, len, key, sizeof key) ? key : NULL, &v))
+      if (!ok || (len >= 2 && !(s->tb[i].heads & TB (TB_VAGUE))))
+        continue;
+      if (len == 1 ? table_tok (s, s->rules->vague_quantities, i, &v)
+                   : join_norms (s, i, len, key, sizeof key) && table_get (s, s->rules->vague_quantities, key, &v))
         return len;
     }
   return 0;
@@ -454,7 +543,7 @@ static const char *
 unit_of (const Scan *s, const char *word, gboolean *plural)
 {
   gpointer v;
-  if (!table_get (s->rules->units, word, &v) || v == NULL)
+  if (!table_get (s, s->rules->units, word, &v) || v == NULL)
     return NULL;
   if (plural != NULL)
     {
@@ -467,7 +556,7 @@ unit_of (const Scan *s, const char *word, gboolean *plural)
 static const char *
 unit_at (const Scan *s, guint i, gboolean *plural)
 {
-  if (!is_kind (s, i, XREF_TOKEN_WORD))
+  if (!is_kind (s, i, XREF_TOKEN_WORD) || !(s->tb[i].in & TB (TB_UNITS)))
     return NULL;
   return unit_of (s, nm (s, i), plural);
 }
@@ -486,17 +575,18 @@ name_at (const Scan *s, GHashTable *table, guint i, guint *len, gboolean *abbrev
   *abbrev = FALSE;
   if (!is_kind (s, i, XREF_TOKEN_WORD) || !capitalised (s, i) || strlen (nm (s, i)) + 2 > sizeof buf)
     return 0;
-  g_snprintf (buf, sizeof buf, "%s.", nm (s, i));
-  if (table_get (table, buf, &v))
+  /* "Feb." only where the index says the rules have it */
+  guint64 dot = TB (table == s->rules->months ? TB_MONTHS_DOT : TB_WEEKDAYS_DOT);
+  if ((s->tb[i].in & dot) && (g_snprintf (buf, sizeof buf, "%s.", nm (s, i)), table_get (s, table, buf, &v)))
     {
       *abbrev = TRUE;
       if (dot_follows (s, i))
         *len = 2;
-      else if (!table_get (table, nm (s, i), &v))
+      else if (!table_tok (s, table, i, &v))
         return 0;
       return GPOINTER_TO_INT (v);
     }
-  if (table_get (table, nm (s, i), &v))
+  if (table_tok (s, table, i, &v))
     return GPOINTER_TO_INT (v);
   return 0;
 }
@@ -660,12 +750,12 @@ month_alone_ok (const Scan *s, guint i, guint len)
 {
   if (i > 0 && is_in (s, i - 1, TL_SIGNALS))
     return TRUE;
-  if (word_class (s, nm (s, i)) != 0)
+  if (word_class_tok (s, i) != 0)
     return FALSE;
   if (is_kind (s, i + len, XREF_TOKEN_WORD) && capitalised (s, i + len))
     return FALSE;
   /* "the March for Life", "the March of the Mothers" */
-  if (is_kind (s, i + len, XREF_TOKEN_WORD) && (word_class (s, nm (s, i + len)) & XREF_WC_PREPOSITION) != 0
+  if (is_kind (s, i + len, XREF_TOKEN_WORD) && (word_class_tok (s, i + len) & XREF_WC_PREPOSITION) != 0
       && ((is_word (s, i + len + 1, "the") && capitalised (s, i + len + 2)) || capitalised (s, i + len + 1)))
     return FALSE;
   return TRUE;
@@ -794,7 +884,7 @@ m_weekday (const Scan *s, guint i, XrefRawTimex *r)
 static const char *
 am_pm (const Scan *s, guint i)
 {
-  const char *v = i < s->n ? tl_value (s, TL_CLOCK, s->t[i].norm) : NULL;
+  const char *v = tl_tok (s, TL_CLOCK, i);
   if (v != NULL && g_ascii_strcasecmp (v, "AM") == 0)
     return "am";
   if (v != NULL && g_ascii_strcasecmp (v, "PM") == 0)
@@ -1105,7 +1195,7 @@ m_relative (const Scan *s, guint i, XrefRawTimex *r)
         }
       return k + len - i;
     }
-  if (is_kind (s, k, XREF_TOKEN_WORD) && table_get (s->rules->seasons, nm (s, k), &season) && season != NULL)
+  if (is_kind (s, k, XREF_TOKEN_WORD) && table_tok (s, s->rules->seasons, k, &season) && season != NULL)
     {
       r->kind = XREF_RAW_CAL;
       r->season = xref_intern (season);
@@ -1169,7 +1259,7 @@ m_ref (const Scan *s, guint i, XrefRawTimex *r)
    * an unknown number of them (TimeBank: PXY); "recent" alone qualifies
    * anything */
   const char *unit;
-  if (i < s->n && (v = tl_value (s, TL_REFERENCE_ADJECTIVES, nm (s, i))) != NULL
+  if (i < s->n && (v = tl_tok (s, TL_REFERENCE_ADJECTIVES, i)) != NULL
       && (unit = unit_at (s, i + 1, &plural)) != NULL && plural)
     {
       if (strcmp (v, "PX") == 0)
@@ -1198,7 +1288,7 @@ m_set (const Scan *s, guint i, XrefRawTimex *r)
   gint w, m;
 
   /* "annual", "daily" ("Daily Mail" is a name) */
-  if (i < s->n && (unit = tl_value (s, TL_FREQUENCIES, nm (s, i))) != NULL
+  if (i < s->n && (unit = tl_tok (s, TL_FREQUENCIES, i)) != NULL
       && !(capitalised (s, i) && is_kind (s, i + 1, XREF_TOKEN_WORD) && capitalised (s, i + 1)))
     {
       r->kind = XREF_RAW_SET;
@@ -1277,9 +1367,8 @@ quarter_at (const Scan *s, guint i)
 }
 
 static gint
-ordinal_quarter (const Scan *s, const char *word)
+ordinal_value (const char *v)
 {
-  const char *v = tl_value (s, TL_ORDINALS, word);
   gint q = v != NULL ? (gint) g_ascii_strtoll (v, NULL, 10) : 0;
   return q >= 1 && q <= 4 ? q : 0;
 }
@@ -1297,7 +1386,7 @@ m_quarter (const Scan *s, guint i, XrefRawTimex *r)
       if (year_at (s, k, &year_first))
         k++;
     }
-  if (k >= s->n || (q = ordinal_quarter (s, nm (s, k))) == 0 || !quarter_at (s, k + 1))
+  if (k >= s->n || (q = ordinal_value (tl_tok (s, TL_ORDINALS, k))) == 0 || !quarter_at (s, k + 1))
     {
       /* "the 1988 quarter", "the 1989 period": the quarter reported on,
        * in that year */
@@ -1379,7 +1468,7 @@ m_season (const Scan *s, guint i, XrefRawTimex *r)
 
   if (is_word (s, k, "the"))
     k++;
-  if (!is_kind (s, k, XREF_TOKEN_WORD) || !table_get (s->rules->seasons, nm (s, k), &season) || season == NULL)
+  if (!is_kind (s, k, XREF_TOKEN_WORD) || !table_tok (s, s->rules->seasons, k, &season) || season == NULL)
     return 0;
   r->season = xref_intern (season);
   if (year_at (s, k + 1, &year))
@@ -1444,12 +1533,12 @@ m_hyphen_word (const Scan *s, guint i, XrefRawTimex *r)
   g_autofree char *prefix = g_strndup (w, dash - w + 1);
   if ((mod = tl_value (s, TL_PREFIXES, prefix)) != NULL)
     {
-      if (table_get (s->rules->months, rest, &v))
+      if (table_get (s, s->rules->months, rest, &v))
         {
           gint m = GPOINTER_TO_INT (v);
           char buf[64];
           g_snprintf (buf, sizeof buf, "%s.", rest);
-          if (m < 1 || m > 12 || table_get (s->rules->months, buf, &v))
+          if (m < 1 || m > 12 || table_get (s, s->rules->months, buf, &v))
             return 0;   /* "mid-Dec" is too odd to trust */
           r->month = m;
         }
@@ -1464,7 +1553,7 @@ m_hyphen_word (const Scan *s, guint i, XrefRawTimex *r)
 
   /* "third-quarter" */
   g_autofree char *left = g_strndup (w, dash - w);
-  gint q = ordinal_quarter (s, left);
+  gint q = ordinal_value (tl_value (s, TL_ORDINALS, left));
   gboolean q_plural;
   const char *q_unit = unit_of (s, rest, &q_plural);
   if (q > 0 && q_unit != NULL && !q_plural && strcmp (q_unit, "Q") == 0)
@@ -1519,7 +1608,7 @@ m_unit_ago (const Scan *s, guint i, XrefRawTimex *r)
   if ((unit = unit_of (s, left, &plural)) == NULL || plural)
     return 0;
   k++;
-  if (ordinal_quarter (s, nm (s, k)) > 0 && quarter_at (s, k + 1))
+  if (ordinal_value (tl_tok (s, TL_ORDINALS, k)) > 0 && quarter_at (s, k + 1))
     k += 2;
   else if (is_in (s, k, TL_PERIOD_NOUNS) || (unit_of (s, nm (s, k), &plural) != NULL && !plural
                                               && strcmp (unit_of (s, nm (s, k), &plural), "Q") == 0))
@@ -1682,7 +1771,7 @@ marker_at (const Scan *s, guint j)
     return XREF_TENSE_FUTURE;
   /* what is planned lies ahead: "scheduled to close Monday", "plans to
    * hold a conference on Tuesday", "expected to join in April" */
-  if (in_tl (s, TL_INTENT_MARKERS, w)
+  if (is_in (s, j, TL_INTENT_MARKERS)
       && (is_word (s, j + 1, "to") || (is_word (s, j + 1, "for") && !g_str_has_suffix (w, "s"))))
     {
       /* "had been scheduled to expire Friday" was planned in the past
@@ -1692,11 +1781,11 @@ marker_at (const Scan *s, guint j)
       return XREF_TENSE_FUTURE;
     }
   /* "has scheduled a news conference Thursday": no past of its own */
-  if (in_tl (s, TL_INTENT_MARKERS, w))
+  if (is_in (s, j, TL_INTENT_MARKERS))
     return XREF_TENSE_UNKNOWN;
   /* "could come Tuesday", "would be traveling Thursday": a modal looks
    * ahead from the time of speaking, unless it is "could have gone" */
-  if (s->t[j].kind == XREF_TOKEN_WORD && (word_class (s, w) & XREF_WC_MODAL) != 0)
+  if (s->t[j].kind == XREF_TOKEN_WORD && (word_class_tok (s, j) & XREF_WC_MODAL) != 0)
     return is_word (s, j + 1, "have") ? XREF_TENSE_PAST : XREF_TENSE_FUTURE;
   if (s->t[j].kind != XREF_TOKEN_WORD)
     return XREF_TENSE_UNKNOWN;
@@ -1704,7 +1793,7 @@ marker_at (const Scan *s, guint j)
    * be named", "would be paid") */
   if (j > 0 && is_in (s, j - 1, TL_PASSIVE_AUX))
     return XREF_TENSE_UNKNOWN;
-  if (in_tl (s, TL_PAST_MARKERS, w))
+  if (is_in (s, j, TL_PAST_MARKERS))
     return XREF_TENSE_PAST;
   const XrefPhraseTable *tables[] = { s->rules->speech_phrases, s->rules->action_phrases };
   for (gsize k = 0; k < G_N_ELEMENTS (tables); k++)
@@ -1715,7 +1804,7 @@ marker_at (const Scan *s, guint j)
           return XREF_TENSE_PAST;
       }
   /* a regular past, but not "succeed" or "need" */
-  if (len >= 5 && g_str_has_suffix (w, "ed") && !capitalised (s, j) && word_class (s, w) == 0
+  if (len >= 5 && g_str_has_suffix (w, "ed") && !capitalised (s, j) && word_class_tok (s, j) == 0
       && (!g_str_has_suffix (w, "eed") || g_str_has_suffix (w, "reed") || g_str_has_suffix (w, "teed")))
     return XREF_TENSE_PAST;
   return XREF_TENSE_UNKNOWN;
@@ -1780,44 +1869,162 @@ is_reported (const Scan *s, guint first, guint len)
   return FALSE;
 }
 
+static WordBits *
+word_entry (GHashTable *index, const char *key)
+{
+  WordBits *bits = g_hash_table_lookup (index, key);
+
+  if (bits == NULL)
+    {
+      bits = g_new0 (WordBits, 1);
+      g_hash_table_insert (index, (gpointer) key, bits);
+    }
+  return bits;
+}
+
+/* Adds every key of table (a rule word table or list) to index with bit b;
+ * the first word of a multi-word key gets b in its heads.  *longest, when
+ * given, becomes at least the words of the longest key.  Keys are
+ * re-interned: the index hashes pointers. */
+static void
+index_table (GHashTable *index, GHashTable *table, guint b, guint *longest)
+{
+  GHashTableIter it;
+  gpointer key;
+
+  g_hash_table_iter_init (&it, table);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      const char *space = strchr (key, ' ');
+      WordBits *bits;
+
+      if (longest != NULL)
+        {
+          guint words = 1;
+          for (const char *p = key; *p != '\0'; p++)
+            words += *p == ' ';
+          *longest = MAX (*longest, words);
+        }
+      bits = word_entry (index, xref_intern (key));
+      bits->in |= TB (b);
+      /* "Feb." names a month: its word "feb" gets the dot bit */
+      gsize len = strlen (key);
+      if ((b == TB_MONTHS || b == TB_WEEKDAYS) && len > 1 && ((const char *) key)[len - 1] == '.')
+        word_entry (index, xref_intern_len (key, len - 1))->in |= TB (b == TB_MONTHS ? TB_MONTHS_DOT : TB_WEEKDAYS_DOT);
+      /* interned, not looked up: a token may bring the word later */
+      if (space != NULL)
+        word_entry (index, xref_intern_len (key, (gsize) (space - (const char *) key)))->heads |= TB (b);
+    }
+}
+
+/* The index of one rule set.  Built at the first document and kept for
+ * the next ones: the rules are immutable once loaded, and the index holds
+ * a reference on every table it was built from, so while it lives no other
+ * rule set can have a table at the same address — equal pointers mean the
+ * same tables.  One index is kept (the last rule set seen); a scan holds a
+ * reference on the one it uses. */
+enum { WI_TABLES = 1 + TB_WORD_CLASSES - TL_N + 1 };
+
+typedef struct {
+  gint ref;
+  GHashTable *tables[WI_TABLES]; /* temporal_words, then the TB_* tables; referenced */
+  GHashTable *lists[TL_N];       /* borrowed from tables[0] */
+  guint longest[TL_N];
+  GHashTable *index;
+} WordIndex;
+
+static GMutex word_index_lock;
+static WordIndex *word_index_last;
+
+static void
+rule_tables (const XrefRules *rules, GHashTable **out)
+{
+  out[0] = rules->temporal_words;
+  out[1 + TB_MONTHS - TL_N] = rules->months;
+  out[1 + TB_WEEKDAYS - TL_N] = rules->weekdays;
+  out[1 + TB_NUMBERS - TL_N] = rules->numbers;
+  out[1 + TB_UNITS - TL_N] = rules->units;
+  out[1 + TB_VAGUE - TL_N] = rules->vague_quantities;
+  out[1 + TB_SEASONS - TL_N] = rules->seasons;
+  out[1 + TB_WORD_CLASSES - TL_N] = rules->word_classes;
+}
+
+static void
+word_index_unref (WordIndex *wi)
+{
+  if (wi == NULL || !g_atomic_int_dec_and_test (&wi->ref))
+    return;
+  g_hash_table_unref (wi->index);
+  for (guint k = 0; k < WI_TABLES; k++)
+    g_clear_pointer (&wi->tables[k], g_hash_table_unref);
+  g_free (wi);
+}
+
+static WordIndex *
+word_index_new (const XrefRules *rules)
+{
+  WordIndex *wi = g_new0 (WordIndex, 1);
+
+  wi->ref = 1;
+  rule_tables (rules, wi->tables);
+  for (guint k = 0; k < WI_TABLES; k++)
+    if (wi->tables[k] != NULL)
+      g_hash_table_ref (wi->tables[k]);
+  wi->index = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  for (guint l = 0; l < TL_N && rules->temporal_words != NULL; l++)
+    {
+      const char *name = xref_intern_try (tl_names[l]);
+
+      wi->lists[l] = name != NULL ? g_hash_table_lookup (rules->temporal_words, name) : NULL;
+      if (wi->lists[l] != NULL)
+        index_table (wi->index, wi->lists[l], l, &wi->longest[l]);
+    }
+  for (guint b = TL_N; b <= TB_WORD_CLASSES; b++)
+    if (wi->tables[1 + b - TL_N] != NULL)
+      index_table (wi->index, wi->tables[1 + b - TL_N], b, NULL);
+  return wi;
+}
+
+/* The index of rules, with a reference for the caller. */
+static WordIndex *
+word_index_get (const XrefRules *rules)
+{
+  GHashTable *tables[WI_TABLES];
+  WordIndex *wi;
+
+  rule_tables (rules, tables);
+  g_mutex_lock (&word_index_lock);
+  if (word_index_last == NULL || memcmp (word_index_last->tables, tables, sizeof tables) != 0)
+    {
+      word_index_unref (word_index_last);
+      word_index_last = word_index_new (rules);
+    }
+  wi = word_index_last;
+  g_atomic_int_inc (&wi->ref);
+  g_mutex_unlock (&word_index_lock);
+  return wi;
+}
+
 void
 xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws)
 {
-  Scan base = { rules, NULL, 0, 0, 0, { NULL }, { 0 }, NULL };
+  Scan base = { rules, NULL, 0, 0, 0, { NULL }, { 0 }, NULL, NULL };
+  WordIndex *wi;
 
   if (doc->tokens == NULL || doc->sentences == NULL)
     return;
-  base.heads = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  for (gsize l = 0; l < TL_N && rules->temporal_words != NULL; l++)
-    {
-      GHashTableIter it;
-      gpointer key;
-      const char *name = xref_intern_try (tl_names[l]);
+  wi = word_index_get (rules);
+  base.index = wi->index;
+  memcpy (base.lists, wi->lists, sizeof base.lists);
+  memcpy (base.longest, wi->longest, sizeof base.longest);
 
-      base.lists[l] = name != NULL ? g_hash_table_lookup (rules->temporal_words, name) : NULL;
-      if (base.lists[l] == NULL)
-        continue;
-      g_hash_table_iter_init (&it, base.lists[l]);
-      while (g_hash_table_iter_next (&it, &key, NULL))
-        {
-          guint words = 1;
-          const char *space = strchr (key, ' ');
-          for (const char *p = key; *p != '\0'; p++)
-            words += *p == ' ';
-          base.longest[l] = MAX (base.longest[l], words);
-          if (space != NULL)
-            {
-              /* interned, not looked up: a token may bring the word later */
-              const char *head = xref_intern_len (key, (gsize) (space - (const char *) key));
-              guint64 *bits = g_hash_table_lookup (base.heads, head);
-              if (bits == NULL)
-                {
-                  bits = g_new0 (guint64, 1);
-                  g_hash_table_insert (base.heads, (gpointer) head, bits);
-                }
-              *bits |= G_GUINT64_CONSTANT (1) << l;
-            }
-        }
+  /* one lookup per token; the matchers test bits */
+  g_autofree WordBits *tb = g_new0 (WordBits, doc->tokens->len + 1);
+  for (guint k = 0; k < doc->tokens->len; k++)
+    {
+      const WordBits *b = g_hash_table_lookup (base.index, g_array_index (doc->tokens, XrefToken, k).norm);
+      if (b != NULL)
+        tb[k] = *b;
     }
   guint done = 0;   /* tokens before this index belong to an expression already */
   for (guint si = 0; si < doc->sentences->len; si++)
@@ -1832,6 +2039,7 @@ xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raw
       if (sent->n_tokens == 0 || sent->first_token + sent->n_tokens > doc->tokens->len)
         continue;
       s.t = xref_sentence_tokens (doc, sent);
+      s.tb = tb + s.base;
       /* A sentence that ends with "p.m." may have been cut before the zone
        * or the day of its time ("at 5 p.m. EST Nov. 9"): the time may read
        * on into the next sentence, which then starts after it. */
@@ -1867,5 +2075,5 @@ xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raw
           done = s.base + i;
         }
     }
-  g_hash_table_unref (base.heads);
+  word_index_unref (wi);
 }

@@ -66,15 +66,22 @@ is_mark (gunichar c)
     }
 }
 
+/* The character tests answer ASCII without GLib's Unicode tables (the
+ * same answers: no ASCII character is a mark, another number, or a
+ * letter outside A-Z a-z); the tokenizer runs over every byte of a run. */
 static gboolean
 is_letter (gunichar c)
 {
+  if (c < 0x80)
+    return g_ascii_isalpha (c);
   return c != (gunichar) -1 && c != 0 && (g_unichar_isalpha (c) || is_mark (c));
 }
 
 static gboolean
 is_digit (gunichar c)
 {
+  if (c < 0x80)
+    return g_ascii_isdigit (c);
   return c != (gunichar) -1 && c != 0 && g_unichar_isdigit (c);
 }
 
@@ -82,6 +89,8 @@ is_digit (gunichar c)
 static gboolean
 is_other_number (gunichar c)
 {
+  if (c < 0x80)
+    return FALSE;
   return c != (gunichar) -1 && c != 0
          && (g_unichar_type (c) == G_UNICODE_OTHER_NUMBER || g_unichar_type (c) == G_UNICODE_LETTER_NUMBER);
 }
@@ -97,6 +106,8 @@ is_space (gunichar c)
 {
   if (c == (gunichar) -1)
     return TRUE;   /* an invalid byte separates like a space */
+  if (c < 0x80)
+    return c <= 0x20 || c == 0x7f;   /* space and the C0 controls, DEL */
   if (g_unichar_isspace (c))
     return TRUE;
   switch (g_unichar_type (c))

@@ -577,6 +577,47 @@ test_rule_word_lists (void **state)
   assert_non_null (strstr (error->message, "must be a number"));
 }
 
+/* The scan keeps an index of the last rule set's word lists: rule sets
+ * taken in turn, alive together or loaded again after a free (perhaps at
+ * the same addresses), each find their own words and no other's. */
+static void
+test_word_index_per_rules (void **state)
+{
+  static const char a_yaml[] = "temporal:\n  deictic: {heute: 0}\n";
+  static const char b_yaml[] = "temporal:\n  deictic: {morgen: 1}\n";
+  static const char text[] = "---\ndate: 2022-12-21\n---\nHeute he left, and morgen he comes.";
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (XrefRules) a = xref_rules_load_string ("a.yaml", a_yaml, sizeof a_yaml - 1, &error);
+      g_autoptr (XrefRules) b = xref_rules_load_string ("b.yaml", b_yaml, sizeof b_yaml - 1, &error);
+      const XrefRules *order[] = { a, b, a, round == 1 ? b : a };
+
+      assert_no_error (error);
+      for (guint k = 0; k < G_N_ELEMENTS (order); k++)
+        {
+          g_autoptr (XrefDocument) doc = xref_ingest_bytes ("index", text, sizeof text - 1, NULL, order[k], &error);
+          const XrefTimex *t;
+
+          assert_no_error (error);
+          xref_text_segment (doc, order[k]);
+          xref_temporal_tag (doc, order[k]);
+          assert_int_equal (doc->timexes->len, 1);
+          if (order[k] == a)
+            {
+              assert_non_null ((t = find_timex (doc, "Heute")));
+              assert_string_equal (t->value, "2022-12-21");
+            }
+          else
+            {
+              assert_non_null ((t = find_timex (doc, "morgen")));
+              assert_string_equal (t->value, "2022-12-22");
+            }
+        }
+    }
+}
+
 int
 main (void)
 {
@@ -591,6 +632,7 @@ main (void)
     cmocka_unit_test (test_empty),
     cmocka_unit_test (test_no_word_lists),
     cmocka_unit_test (test_rule_word_lists),
+    cmocka_unit_test (test_word_index_per_rules),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
