@@ -66,8 +66,18 @@ void xref_claim_free (XrefClaim *claim);
 /* The value of a slot of a claim, or NULL. */
 const XrefSlotValue *xref_claim_slot (const XrefClaim *claim, const char *slot);
 
-/* Extracts the claims of doc (after temporal tagging) into doc->claims.
- * Never fails; a document may have no claims. */
+/* The id of the action class of speech acts in the rules ("X said",
+ * "according to X"): such claims are listed with the
+ * others but never matched into rows.  A rule set without this class
+ * makes no claims of speech verbs. */
+#define XREF_SPEECH_ACTION "say"
+
+/* TRUE for a claim of a speech act: its action is XREF_SPEECH_ACTION. */
+gboolean xref_claim_is_speech (const XrefClaim *claim);
+
+/* Extracts the claims of doc (after temporal tagging) into doc->claims:
+ * the claims of actions in text order, then those of speech verbs in
+ * text order (so adding the latter renumbers none of the former).  Never fails; a document may have no claims. */
 void xref_extract_claims (XrefDocument *doc, const XrefRules *rules);
 
 G_END_DECLS

@@ -937,7 +937,9 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
       /* "a rehab program", "fire crews": a noun before a noun modifies
        * it; the head is what the phrase is about */
       if (alen > 0 && alen >= slen && ((const XrefActionMatch *) av)->form == XREF_FORM_NOUN && i + alen < b
-          && is_nominal (c, i + alen) && !ends_with (norm (c, i + alen), "ed"))
+          && is_nominal (c, i + alen) && !ends_with (norm (c, i + alen), "ed")
+          /* (not "an earthquake measuring 5.6": a participle follows) */
+          && !ends_with (norm (c, i + alen), "ing"))
         {
           /* (not "an earthquake struck": a verb follows) */
           gconstpointer next = NULL;
@@ -1174,6 +1176,27 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
             }
           i++;
           continue;
+        }
+
+      /* A bare subject of a speech verb: "…, police said", "state media
+       * reported", "investigators say". */
+      if (is_nominal (c, i)
+          && (i == a || tk (c, i - 1)->kind == XREF_TOKEN_PUNCT || is_quote (c, i - 1)
+              || ((wc (c, i - 1) & XREF_WC_CONJUNCTION) && !(wc (c, i - 1) & XREF_WC_DETERMINER))))
+        {
+          guint e = nominal_run (c, i, b, NP_MAX), v = e;
+          while (v < b && (is_adverb (c, v) || (wc (c, v) & XREF_WC_AUXILIARY)))
+            v++;
+          if (e > i && v < b && (c->used[v] & U_SPEECH) && !(c->used[e] & U_ENTITY))
+            {
+              const char *id = np_id (c, i, e);
+              if (id != NULL)
+                {
+                  push_mention (out, i, e, s, id, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+                  i = e;
+                  continue;
+                }
+            }
         }
 
       /* Bare nouns after a preposition, a possessive or a verb; after "to"
@@ -2992,6 +3015,119 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
   }
 }
 
+/* ---- speech acts --------------------------------------------------------- */
+
+gboolean
+xref_claim_is_speech (const XrefClaim *claim)
+{
+  return claim != NULL && g_strcmp0 (claim->action.id, XREF_SPEECH_ACTION) == 0;
+}
+
+/* The DATE right after a speech phrase or its speaker ("said on
+ * Wednesday", "said Thursday", "said X on Monday") or right before it
+ * ("on Tuesday said"), or -1. */
+static gint
+speech_date (const Ctx *c, guint s, guint a, const SpeechOcc *o)
+{
+  guint b = MIN (a + SENT (c, s)->n_tokens, c->ntok);
+  guint after[2] = { o->last, o->attr_last }, k;
+
+  for (guint n = 0; n < 2; n++)
+    {
+      k = after[n];
+      if (k < b && c->tmx[k] < 0 && (wc (c, k) & XREF_WC_PREPOSITION))
+        k++;
+      if (k < b && c->tmx[k] >= 0)
+        {
+          const XrefTimex *t = &g_array_index (c->doc->timexes, XrefTimex, c->tmx[k]);
+          if (t->type == XREF_TIMEX_DATE && date_value_ok (t->value))
+            return c->tmx[k];
+        }
+    }
+  k = o->first;
+  if (k > a && c->tmx[k - 1] >= 0)
+    {
+      const XrefTimex *t = &g_array_index (c->doc->timexes, XrefTimex, c->tmx[k - 1]);
+      if (t->type == XREF_TIMEX_DATE && date_value_ok (t->value))
+        return c->tmx[k - 1];
+    }
+  return -1;
+}
+
+/* A speech verb with a speaker is an event of its own ("the minister said",
+ * "according to the police"): a claim of the rules' speech class with
+ * the speaker as actor, which match lists but makes no rows of.
+ * Headings make none. */
+static void
+speech_claims (Ctx *c, const XrefAction *say)
+{
+  for (guint s = 0; s < c->doc->sentences->len; s++)
+    {
+      const XrefSentence *sent = SENT (c, s);
+      const SentInfo *si = INFO (c, s);
+      guint a = sent->first_token;
+
+      if (sent->flags & XREF_SENTENCE_HEADING)
+        continue;
+      for (guint n = si->s0; n < si->s0 + si->sn; n++)
+        {
+          const SpeechOcc *o = SPEECH (c, n);
+          XrefClaim *claim;
+          XrefArg who = o->who;
+          guint k = o->first;
+          gint tx;
+
+          if (who.id == NULL)
+            continue;
+          /* "it was explained that …": a passive names no speaker; "…,
+           * saying it was …": the speaker of a participle is the clause's
+           * subject, not the words after it */
+          while (k > a && is_adverb (c, k - 1))
+            k--;
+          if (k > a && is_be (c, k - 1))
+            continue;
+          if (o->m->form == XREF_FORM_GERUND && who.start >= tk (c, o->last - 1)->end)
+            continue;
+          k = o->first;
+          if (who.start < sent->start || who.end > sent->end)
+            who.start = who.end = sent->start;
+          claim = g_new0 (XrefClaim, 1);
+          claim->doc = c->doc;
+          claim->sentence = s;
+          claim->start = sent->start;
+          claim->end = sent->end;
+          claim->actor = who;
+          claim->action.id = say->id;
+          claim->action.start = tk (c, o->first)->start;
+          claim->action.end = tk (c, o->last - 1)->end;
+          claim->action.rule = o->m->rule;
+          claim->modality = XREF_MODALITY_ASSERTED;
+          /* "did not say", "never told" */
+          while (k > a && (is_adverb (c, k - 1) || (wc (c, k - 1) & XREF_WC_AUXILIARY)))
+            {
+              if (wc (c, k - 1) & XREF_WC_NEGATION)
+                break;
+              k--;
+            }
+          claim->polarity = k > a && (wc (c, k - 1) & XREF_WC_NEGATION) ? XREF_POLARITY_NEGATED
+                                                                         : XREF_POLARITY_AFFIRMED;
+          claim->slots = g_array_new (FALSE, TRUE, sizeof (XrefSlotValue));
+          claim->rules = g_ptr_array_new ();
+          add_rule (claim, o->m->rule);
+          add_rule (claim, who.rule);
+          /* the date of the saying, not of what is said: "said on
+           * Wednesday", "on Tuesday said", else the sentence's opening date */
+          tx = speech_date (c, s, a, o);
+          if (tx < 0)
+            tx = opening_date (c, s, a);
+          if (tx >= 0)
+            claim->date = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
+          claim->id = g_strdup_printf ("%s#%u", c->doc->id, ++c->n_claims);
+          g_ptr_array_add (c->doc->claims, claim);
+        }
+    }
+}
+
 /* ---- the stage ---------------------------------------------------------- */
 
 void
@@ -3088,6 +3224,13 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
       for (guint n = si->a0; n < si->a0 + si->an; n++)
         build_claim (c, s, n, &prev);
     }
+  /* the speech acts after the claims of actions, so that these keep
+   * their numbers */
+  {
+    const XrefAction *say = xref_rules_action (rules, XREF_SPEECH_ACTION);
+    if (say != NULL)
+      speech_claims (c, say);
+  }
 
   g_free (c->used);
   g_free (c->ment);

@@ -339,7 +339,8 @@ collect_items (Ctx *ctx)
           const XrefClaim *c = g_ptr_array_index (doc->claims, i);
           Item it = { 0 };
 
-          if (c == NULL || c->action.id == NULL)
+          /* speech acts are listed, never compared */
+          if (c == NULL || c->action.id == NULL || xref_claim_is_speech (c))
             continue;
           it.claim = c;
           it.action = xref_intern (c->action.id);

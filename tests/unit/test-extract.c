@@ -407,13 +407,14 @@ assert_inside (const XrefClaim *c, const XrefArg *a, const char *what)
 }
 
 /* Every claim of every seed: ids in order, the sentence span, the action
- * span that the rules' phrase for the action matches exactly, and every
- * other span inside the sentence. */
+ * span that the rules' phrase for the action (for a speech act, the speech
+ * verb's) matches exactly, and every other span inside the sentence; the
+ * speech acts follow the claims of actions. */
 static void
 test_seed_spans (void **state)
 {
   g_autoptr (GPtrArray) docs = extract_seeds ();
-  guint total = 0;
+  guint total = 0, speech = 0;
 
   for (guint d = 0; d < docs->len; d++)
     {
@@ -425,9 +426,12 @@ test_seed_spans (void **state)
           g_autofree char *id = g_strdup_printf ("%s#%u", doc->id, i + 1);
           guint k = token_at (doc, c->action.start);
           gconstpointer value = NULL;
+          gboolean is_speech = xref_claim_is_speech (c);
           guint len;
 
           assert_string_equal (c->id, id);
+          if (i > 0 && !is_speech)
+            assert_false (xref_claim_is_speech (g_ptr_array_index (doc->claims, i - 1)));
           assert_ptr_equal (c->doc, doc);
           assert_int_equal (c->start, s->start);
           assert_int_equal (c->end, s->end);
@@ -450,11 +454,21 @@ test_seed_spans (void **state)
           /* the action's words are a phrase of that action */
           assert_true (k != G_MAXUINT);
           assert_true (k >= s->first_token && k < s->first_token + s->n_tokens);
-          len = xref_phrase_table_match (story_rules->action_phrases, xref_sentence_tokens (doc, s),
-                                         s->n_tokens, k - s->first_token, &value);
+          len = xref_phrase_table_match (is_speech ? story_rules->speech_phrases : story_rules->action_phrases,
+                                         xref_sentence_tokens (doc, s), s->n_tokens, k - s->first_token, &value);
           assert_true (len > 0);
           assert_non_null (value);
-          assert_string_equal (((const XrefActionMatch *) value)->action->id, c->action.id);
+          if (is_speech)
+            {
+              /* a speech act: its speaker acts, nobody reports it */
+              assert_null (((const XrefActionMatch *) value)->action);
+              assert_non_null (c->actor.id);
+              assert_null (c->speaker.id);
+              assert_null (c->object.id);
+              speech++;
+            }
+          else
+            assert_string_equal (((const XrefActionMatch *) value)->action->id, c->action.id);
           assert_int_equal (g_array_index (doc->tokens, XrefToken, k + len - 1).end, c->action.end);
 
           /* provenance: the action's rule fired first, no duplicates */
@@ -467,6 +481,7 @@ test_seed_spans (void **state)
         }
     }
   assert_true (total >= 40);
+  assert_true (speech >= 20);
 }
 
 static const XrefDocument *
@@ -618,9 +633,10 @@ test_claim_slot (void **state)
   xref_claim_free (NULL);
 }
 
-/* No sentences or only speech: no claims; a heading makes none (issue 4:
- * headings are shown as headings, never as claims);
- * extracting twice gives the same claims, not twice as many. */
+/* No sentences: no claims; only speech: speech acts only; a heading makes
+ * none (issue 4: headings are shown as headings, never as claims, not
+ * even their speech verbs); extracting twice gives the same claims, not
+ * twice as many. */
 static void
 test_empty_and_again (void **state)
 {
@@ -629,19 +645,36 @@ test_empty_and_again (void **state)
                                                    default_rules);
   g_autoptr (XrefDocument) speech = extract_text ("speech.txt", "Officials said so. She told reporters.\n", NULL,
                                                   default_rules);
+  g_autoptr (XrefDocument) said_heading = extract_text ("said.txt", "Lawyer says actress checks into rehab\n\nNothing.\n",
+                                                        NULL, default_rules);
   g_autoptr (XrefDocument) doc =
     extract_text ("again.txt", "Russia attacked Ukraine on February 24, 2022. Officials said so.\n", NULL,
                   default_rules);
   guint n = doc->claims->len;
+  const XrefClaim *c;
 
   assert_int_equal (empty->claims->len, 0);
-  assert_int_equal (speech->claims->len, 0);
+  /* "She" is the last speaker */
+  assert_int_equal (speech->claims->len, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      c = g_ptr_array_index (speech->claims, i);
+      assert_true (xref_claim_is_speech (c));
+      assert_string_equal (c->action.id, XREF_SPEECH_ACTION);
+      assert_string_equal (c->actor.id, "np:officials");
+    }
   assert_int_equal (heading->claims->len, 0);
+  assert_int_equal (said_heading->claims->len, 0);
+  assert_true (g_array_index (said_heading->sentences, XrefSentence, 0).flags & XREF_SENTENCE_HEADING);
   assert_true (g_array_index (heading->sentences, XrefSentence, 0).flags & XREF_SENTENCE_HEADING);
-  assert_int_equal (n, 1);
+  assert_int_equal (n, 2);
+  assert_false (xref_claim_is_speech (g_ptr_array_index (doc->claims, 0)));
+  assert_true (xref_claim_is_speech (g_ptr_array_index (doc->claims, 1)));
+  assert_false (xref_claim_is_speech (NULL));
   xref_extract_claims (doc, default_rules);
   assert_int_equal (doc->claims->len, n);
   assert_string_equal (((XrefClaim *) g_ptr_array_index (doc->claims, 0))->id, "again.txt#1");
+  assert_string_equal (((XrefClaim *) g_ptr_array_index (doc->claims, 1))->id, "again.txt#2");
 }
 
 int
