@@ -106,7 +106,9 @@ flush_stdout (const char *data, gsize len, gpointer user_data)
 {
   gboolean *failed = user_data;
 
-  if (!*failed && fwrite (data, 1, len, stdout) != len)
+  /* The rest of the report goes out with write(2) (xref_write_file_atomic
+   * on "-"), so nothing may stay in stdio's buffer. */
+  if (!*failed && (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0))
     *failed = TRUE;
 }
 

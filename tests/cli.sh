@@ -230,5 +230,23 @@ run extract --format json "$tmp/mixed"
 if [ "$status" -eq 0 ] && grep -Eq '"doc": *"a\.txt"' "$tmp/out"; then ok "claims still come from the good articles"
 else bad "claims still come from the good articles (exit $status)"; fi
 
+# A report larger than the 1 MiB stdout streaming chunk comes out the same
+# streamed to stdout as built whole for -o (nothing lost at a chunk edge).
+mkdir -p "$tmp/big"
+i=0
+while [ $i -lt 60 ]; do
+  for f in "$corpus"/*.txt; do cp "$f" "$tmp/big/$i-$(basename "$f")"; done
+  i=$((i + 1))
+done
+run extract --format json "$tmp/big"
+cp "$tmp/out" "$tmp/big-stdout.json"
+run extract --format json -o "$tmp/big-file.json" "$tmp/big"
+size=$(wc -c <"$tmp/big-file.json")
+if [ "$status" -eq 0 ] && [ "$size" -gt 1048576 ] && cmp -s "$tmp/big-stdout.json" "$tmp/big-file.json"; then
+  ok "a streamed report over 1 MiB ($size bytes) equals the one written with -o"
+else
+  bad "a streamed report over 1 MiB equals the one written with -o (exit $status, $size bytes)"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
