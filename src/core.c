@@ -213,10 +213,21 @@ xref_date_to_iso (const XrefDate *d)
   return xref_intern (buf);
 }
 
+/* One field of n digits, or (x_ok) n X's for "unknown" (0). */
 static gboolean
-parse_digits (const char *s, int n, gint *out)
+parse_digits (const char *s, int n, gboolean x_ok, gint *out)
 {
   gint v = 0;
+  gboolean all_x = x_ok;
+
+  for (int i = 0; i < n; i++)
+    if (s[i] != 'X')
+      all_x = FALSE;
+  if (all_x)
+    {
+      *out = 0;
+      return TRUE;
+    }
   for (int i = 0; i < n; i++)
     {
       if (!g_ascii_isdigit (s[i]))
@@ -227,8 +238,8 @@ parse_digits (const char *s, int n, gint *out)
   return TRUE;
 }
 
-gboolean
-xref_date_parse_iso (const char *s, XrefDate *out)
+static gboolean
+parse_date (const char *s, gboolean x_ok, XrefDate *out)
 {
   XrefDate d = { 0, 0, 0 };
   gsize len;
@@ -238,28 +249,61 @@ xref_date_parse_iso (const char *s, XrefDate *out)
   len = strlen (s);
   if (len != 4 && len != 7 && len != 10)
     return FALSE;
-  if (!parse_digits (s, 4, &d.year) || d.year == 0)
+  if (!parse_digits (s, 4, x_ok, &d.year) || (!x_ok && d.year == 0))
     return FALSE;
-  if (len >= 7 && (s[4] != '-' || !parse_digits (s + 5, 2, &d.month) || d.month < 1 || d.month > 12))
+  if (len >= 7
+      && (s[4] != '-' || !parse_digits (s + 5, 2, x_ok, &d.month) || d.month > 12 || (!x_ok && d.month < 1)))
     return FALSE;
   if (len == 10
-      && (s[7] != '-' || !parse_digits (s + 8, 2, &d.day) || d.day < 1
-          || d.day > g_date_get_days_in_month ((GDateMonth) d.month, (GDateYear) d.year)))
+      && (s[7] != '-' || !parse_digits (s + 8, 2, x_ok, &d.day) || d.day > 31 || (!x_ok && d.day < 1)
+          || (d.year > 0 && d.month > 0 && d.day > g_date_get_days_in_month ((GDateMonth) d.month, (GDateYear) d.year))))
+    return FALSE;
+  if (d.year == 0 && d.month == 0 && d.day == 0)
     return FALSE;
   *out = d;
+  return TRUE;
+}
+
+gboolean
+xref_date_parse_iso (const char *s, XrefDate *out)
+{
+  return parse_date (s, FALSE, out);
+}
+
+gboolean
+xref_date_parse_timeml (const char *s, XrefDate *out)
+{
+  return parse_date (s, TRUE, out);
+}
+
+/* A GDate of a complete, valid date. */
+static gboolean
+to_gdate (const XrefDate *d, GDate *g)
+{
+  if (!xref_date_is_complete (d) || d->year > G_MAXUINT16 || d->month > 12
+      || !g_date_valid_dmy ((GDateDay) d->day, (GDateMonth) d->month, (GDateYear) d->year))
+    return FALSE;
+  g_date_clear (g, 1);
+  g_date_set_dmy (g, (GDateDay) d->day, (GDateMonth) d->month, (GDateYear) d->year);
   return TRUE;
 }
 
 gint
 xref_date_weekday (const XrefDate *d)
 {
-  if (!xref_date_is_complete (d) || d->year > 65535 || d->month > 12
-      || !g_date_valid_dmy ((GDateDay) d->day, (GDateMonth) d->month, (GDateYear) d->year))
-    return 0;
   GDate g;
-  g_date_clear (&g, 1);
-  g_date_set_dmy (&g, (GDateDay) d->day, (GDateMonth) d->month, (GDateYear) d->year);
-  return (gint) g_date_get_weekday (&g);
+  return to_gdate (d, &g) ? (gint) g_date_get_weekday (&g) : 0;
+}
+
+gboolean
+xref_date_to_days (const XrefDate *d, gint64 *days)
+{
+  GDate g;
+
+  if (!to_gdate (d, &g))
+    return FALSE;
+  *days = (gint64) g_date_get_julian (&g);
+  return TRUE;
 }
 
 gboolean

@@ -58,6 +58,12 @@ gboolean xref_date_is_complete (const XrefDate *d);
 const char *xref_date_to_iso (const XrefDate *d);
 /* Parses "YYYY-MM-DD", "YYYY-MM" or "YYYY"; FALSE on anything else. */
 gboolean xref_date_parse_iso (const char *s, XrefDate *out);
+/* The same shapes with TimeML's X's for unknown fields ("XXXX-12-28",
+ * "2022-XX"): an unknown field is 0.  FALSE when nothing is known. */
+gboolean xref_date_parse_timeml (const char *s, XrefDate *out);
+/* Days since 1 January of year 1 (Julian day number) of a complete, valid
+ * date; FALSE otherwise. */
+gboolean xref_date_to_days (const XrefDate *d, gint64 *days);
 /* ISO weekday 1 (Monday) .. 7 (Sunday) of a complete date, 0 if invalid. */
 gint xref_date_weekday (const XrefDate *d);
 

@@ -224,68 +224,6 @@ compare_numeric (const XrefMatchComparer *c, const char *a, const char *b)
   return XREF_MATCH_DIFFERS;
 }
 
-/* One field of a TimeML date: n digits, or n X's for unknown (0). */
-static gboolean
-date_field (const char *s, guint n, gint *out)
-{
-  gboolean all_x = TRUE;
-  gint v = 0;
-
-  for (guint i = 0; i < n; i++)
-    if (s[i] != 'X')
-      all_x = FALSE;
-  if (all_x)
-    {
-      *out = 0;
-      return TRUE;
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      if (!g_ascii_isdigit (s[i]))
-        return FALSE;
-      v = v * 10 + (s[i] - '0');
-    }
-  *out = v;
-  return TRUE;
-}
-
-gboolean
-xref_match_parse_date (const char *value, XrefDate *out)
-{
-  XrefDate d = { 0, 0, 0 };
-  gsize len;
-
-  if (value == NULL)
-    return FALSE;
-  len = strlen (value);
-  if (len != 4 && len != 7 && len != 10)
-    return FALSE;
-  if (!date_field (value, 4, &d.year))
-    return FALSE;
-  if (len >= 7 && (value[4] != '-' || !date_field (value + 5, 2, &d.month) || d.month > 12))
-    return FALSE;
-  if (len == 10 && (value[7] != '-' || !date_field (value + 8, 2, &d.day) || d.day > 31))
-    return FALSE;
-  if (d.year == 0 && d.month == 0 && d.day == 0)
-    return FALSE;
-  *out = d;
-  return TRUE;
-}
-
-gboolean
-xref_match_date_days (const XrefDate *d, gint64 *days)
-{
-  GDate g;
-
-  if (!xref_date_is_complete (d) || d->year > G_MAXUINT16
-      || !g_date_valid_dmy ((GDateDay) d->day, (GDateMonth) d->month, (GDateYear) d->year))
-    return FALSE;
-  g_date_clear (&g, 1);
-  g_date_set_dmy (&g, (GDateDay) d->day, (GDateMonth) d->month, (GDateYear) d->year);
-  *days = (gint64) g_date_get_julian (&g);
-  return TRUE;
-}
-
 static XrefMatchRelation
 compare_date (const XrefMatchComparer *c, const char *a, const char *b)
 {
@@ -294,9 +232,9 @@ compare_date (const XrefMatchComparer *c, const char *a, const char *b)
 
   if (strcmp (a, b) == 0)
     return XREF_MATCH_EQUAL;
-  if (!xref_match_parse_date (a, &da) || !xref_match_parse_date (b, &db))
+  if (!xref_date_parse_timeml (a, &da) || !xref_date_parse_timeml (b, &db))
     return XREF_MATCH_DIFFERS;
-  if (xref_match_date_days (&da, &x) && xref_match_date_days (&db, &y))
+  if (xref_date_to_days (&da, &x) && xref_date_to_days (&db, &y))
     {
       gint64 diff = x > y ? x - y : y - x;
       if (diff == 0)

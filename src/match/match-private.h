@@ -33,13 +33,4 @@ XrefMatchRelation xref_match_compare_values (const XrefMatchComparer *c, const c
  * no free functions).  Returns an interned string; NULL for NULL. */
 const char *xref_match_entity_root (const XrefRules *rules, GHashTable *cache, const char *id);
 
-/* Parses a TimeML date value: "2022-12-28", "2022-12", "2022",
- * "XXXX-12-28" (any all-X field unknown, left 0).  FALSE for anything else
- * (durations, "PRESENT_REF", week or season values). */
-gboolean xref_match_parse_date (const char *value, XrefDate *out);
-
-/* Day number of a complete, valid date (consecutive days differ by one);
- * FALSE when the date is not complete or not a real day. */
-gboolean xref_match_date_days (const XrefDate *d, gint64 *days);
-
 G_END_DECLS

@@ -571,7 +571,7 @@ item_days (const Item *it, gint64 *days)
 {
   XrefDate d;
 
-  return it->date != NULL && xref_match_parse_date (it->date, &d) && xref_match_date_days (&d, days);
+  return it->date != NULL && xref_date_parse_timeml (it->date, &d) && xref_date_to_days (&d, days);
 }
 
 static void
@@ -719,7 +719,7 @@ complete_date (const char *value)
 {
   XrefDate d;
 
-  if (value == NULL || !xref_match_parse_date (value, &d) || !xref_date_is_complete (&d))
+  if (value == NULL || !xref_date_parse_timeml (value, &d) || !xref_date_is_complete (&d))
     return NULL;
   return xref_date_to_iso (&d);
 }
