@@ -19,14 +19,7 @@ static XrefRules *rules;
 static int
 setup_rules (void **state)
 {
-  g_autoptr (GError) error = NULL;
-  const char *env = g_getenv ("XREF_RULES");
-  g_autofree char *dir = env != NULL ? g_strdup (env) : test_path ("rules");
-  const char *dirs[1] = { dir };
-
-  rules = xref_rules_load (dirs, 1, &error);
-  assert_no_error (error);
-  assert_non_null (rules);
+  rules = test_load_default_rules ();
   return 0;
 }
 

@@ -23,10 +23,9 @@ setup_rules (void **state)
   g_autoptr (GError) error = NULL;
   g_autofree char *defaults = NULL;
   g_autofree char *file = NULL;
-  const char *env = g_getenv ("XREF_RULES");
   const char *dirs[2];
 
-  defaults = env != NULL ? g_strdup (env) : test_path ("rules");
+  defaults = test_rules_dir ();
   rules_tmpdir = g_dir_make_tmp ("xref-test-match-XXXXXX", &error);
   assert_no_error (error);
   file = g_build_filename (rules_tmpdir, "test.yaml", NULL);

@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "xref/rules.h"
+
 /* The source tree (set by `make unit`), for rules/ corpus/ tests/cases/. */
 static inline const char *
 test_srcdir (void)
@@ -39,3 +41,26 @@ test_path (const char *rel)
     if (g_strcmp0 (a_, b_) != 0) \
       fail_msg ("\"%s\" != \"%s\"", a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
   } while (0)
+
+/* The default rules folder: $XREF_RULES (set by `make unit`), else rules/
+ * of the source tree.  Free with g_free. */
+static inline char *
+test_rules_dir (void)
+{
+  const char *env = g_getenv ("XREF_RULES");
+  return env != NULL ? g_strdup (env) : test_path ("rules");
+}
+
+/* Loads the default rules, failing the test on any error. */
+static inline XrefRules *
+test_load_default_rules (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = test_rules_dir ();
+  const char *dirs[1] = { dir };
+  XrefRules *rules = xref_rules_load (dirs, 1, &error);
+
+  assert_no_error (error);
+  assert_non_null (rules);
+  return rules;
+}
