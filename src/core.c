@@ -140,9 +140,14 @@ xref_intern (const char *s)
   return s != NULL ? xref_intern_len (s, strlen (s)) : NULL;
 }
 
-/* Makes text from an article or a file name safe for a terminal: valid
- * UTF-8, with C0/C1 controls and the bidi controls (U+202A–U+202E,
- * U+2066–U+2069, U+200E/F, U+061C) turned into '?'. */
+gboolean
+xref_unichar_unsafe (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Text from an article or a file name made safe for a terminal: valid
+ * UTF-8, unsafe characters turned into '?'. */
 static char *
 printable (const char *s)
 {
@@ -151,9 +156,7 @@ printable (const char *s)
 
   for (const char *p = valid; *p; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
-      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
-          || c == 0x200e || c == 0x200f || c == 0x061c)
+      if (xref_unichar_unsafe (g_utf8_get_char (p)))
         g_string_append_c (out, '?');
       else
         g_string_append_len (out, p, g_utf8_next_char (p) - p);

@@ -137,6 +137,12 @@ const char *xref_intern_len (const char *s, gsize len);
  * nothing (for lookups of words built on the fly). */
 const char *xref_intern_try (const char *s);
 
+/* TRUE for characters never shown raw from article or rule text: C0
+ * controls, DEL, C1 controls, and the bidirectional embeddings, overrides
+ * and isolates (U+202A–202E, U+2066–2069) that let quoted text reorder what
+ * is shown around it ("Trojan Source", CVE-2021-42574). */
+gboolean xref_unichar_unsafe (gunichar c);
+
 /* Prints "xref: warning: FILE: MESSAGE" on stderr (FILE may be NULL).
  * Thread safe.  Warnings never stop a run. */
 void xref_warn (const char *file, const char *format, ...) G_GNUC_PRINTF (2, 3);

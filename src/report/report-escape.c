@@ -67,15 +67,6 @@ length_of (const char *s, gssize len)
   return len < 0 ? strlen (s) : (gsize) len;
 }
 
-/* Bidirectional embeddings, overrides and isolates (U+202A–202E,
- * U+2066–2069): the "Trojan Source" characters (CVE-2021-42574) that let
- * quoted text reorder what is shown around it. */
-static gboolean
-is_bidi_control (gunichar c)
-{
-  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
-}
-
 /* C0 controls, DEL and C1 controls. */
 static gboolean
 is_control (gunichar c)
@@ -161,7 +152,7 @@ xref_escape_terminal (GString *out, const char *s, gssize len)
       gunichar c = next_char (&p, end);
       if (is_line_space (c))
         g_string_append_c (out, ' ');
-      else if (is_control (c) || is_bidi_control (c))
+      else if (xref_unichar_unsafe (c))
         g_string_append_unichar (out, REPLACEMENT);
       else
         g_string_append_unichar (out, c);
@@ -276,7 +267,7 @@ xref_escape_markdown (GString *out, const char *s, gssize len)
         }
       else if (is_line_space (c))
         g_string_append_c (out, ' ');
-      else if (is_control (c) || is_bidi_control (c))
+      else if (xref_unichar_unsafe (c))
         g_string_append_unichar (out, REPLACEMENT);
       else
         g_string_append_unichar (out, c);
@@ -309,7 +300,7 @@ xref_escape_html (GString *out, const char *s, gssize len)
         default:
           if (c == '\r' || c == 0x2028 || c == 0x2029)
             g_string_append_c (out, ' ');
-          else if (is_control (c) || is_bidi_control (c))
+          else if (xref_unichar_unsafe (c))
             g_string_append_unichar (out, REPLACEMENT);
           else
             g_string_append_unichar (out, c);
