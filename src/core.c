@@ -387,65 +387,121 @@ write_all (int fd, const char *p, gsize len)
   return TRUE;
 }
 
-gboolean
-xref_write_file_atomic (const char *path, const char *contents, gsize len, GError **error)
+/* An output being written: to stdout, or to a temporary file beside the
+ * target that xref_output_commit renames over it. */
+struct _XrefOutput {
+  int fd;
+  char *path;              /* as given, for messages */
+  char *target;            /* the file replaced on commit (a symlink's target) */
+  char *tmp;               /* the temporary file, NULL for stdout */
+  int err;                 /* errno of the first failed write, 0 if none */
+};
+
+XrefOutput *
+xref_output_open (const char *path, GError **error)
 {
+  XrefOutput *out = g_new0 (XrefOutput, 1);
   g_autofree char *dir = NULL;
   g_autofree char *base = NULL;
-  g_autofree char *tmpl = NULL;
-  g_autofree char *target = NULL;
-  int fd;
 
+  out->path = g_strdup (path);
   if (g_strcmp0 (path, "-") == 0)
     {
-      if (!write_all (STDOUT_FILENO, contents, len))
-        {
-          int saved = errno;
-          g_set_error (error, XREF_ERROR, XREF_ERROR_IO, "cannot write to standard output: %s", g_strerror (saved));
-          return FALSE;
-        }
-      return TRUE;
+      out->fd = STDOUT_FILENO;
+      return out;
     }
 
   /* A symlinked output path is written through: the report replaces the
    * link's target, and the link itself stays.  (Documented in xref(1).) */
-  target = g_file_read_link (path, NULL);
-  if (target != NULL && !g_path_is_absolute (target))
+  out->target = g_file_read_link (path, NULL);
+  if (out->target != NULL && !g_path_is_absolute (out->target))
     {
       g_autofree char *linkdir = g_path_get_dirname (path);
-      char *joined = g_build_filename (linkdir, target, NULL);
-      g_free (target);
-      target = joined;
+      char *joined = g_build_filename (linkdir, out->target, NULL);
+      g_free (out->target);
+      out->target = joined;
     }
-  if (target == NULL)
-    target = g_strdup (path);
+  if (out->target == NULL)
+    out->target = g_strdup (path);
 
-  dir = g_path_get_dirname (target);
-  base = g_path_get_basename (target);
-  tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
+  dir = g_path_get_dirname (out->target);
+  base = g_path_get_basename (out->target);
+  out->tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  out->fd = g_mkstemp_full (out->tmp, O_WRONLY | O_CLOEXEC, 0644);
+  if (out->fd < 0)
     {
       int saved = errno;
       g_set_error (error, XREF_ERROR, XREF_ERROR_IO, "cannot create a temporary file beside '%s': %s", path,
                    g_strerror (saved));
-      return FALSE;
+      g_clear_pointer (&out->tmp, g_free);
+      xref_output_abort (out);
+      return NULL;
     }
-  if (!write_all (fd, contents, len) || fsync (fd) != 0)
+  return out;
+}
+
+gboolean
+xref_output_write (XrefOutput *out, const char *data, gsize len)
+{
+  if (out->err == 0 && !write_all (out->fd, data, len))
+    out->err = errno != 0 ? errno : EIO;
+  return out->err == 0;
+}
+
+gboolean
+xref_output_commit (XrefOutput *out, GError **error)
+{
+  int saved = out->err;
+
+  if (out->tmp == NULL)
     {
-      int saved = errno;
-      close (fd);
-      unlink (tmpl);
-      g_set_error (error, XREF_ERROR, XREF_ERROR_IO, "cannot write '%s': %s", path, g_strerror (saved));
-      return FALSE;
+      if (saved != 0)
+        g_set_error (error, XREF_ERROR, XREF_ERROR_IO, "cannot write to standard output: %s", g_strerror (saved));
+      xref_output_abort (out);
+      return saved == 0;
     }
-  close (fd);
-  if (rename (tmpl, target) != 0)
+  if (saved == 0 && fsync (out->fd) != 0)
+    saved = errno;
+  if (close (out->fd) != 0 && saved == 0)
+    saved = errno;
+  out->fd = -1;
+  if (saved == 0 && rename (out->tmp, out->target) != 0)
+    saved = errno;
+  if (saved != 0)
     {
-      int saved = errno;
-      unlink (tmpl);
-      g_set_error (error, XREF_ERROR, XREF_ERROR_IO, "cannot replace '%s': %s", path, g_strerror (saved));
+      g_set_error (error, XREF_ERROR, XREF_ERROR_IO, "cannot write '%s': %s", out->path, g_strerror (saved));
+      xref_output_abort (out);
       return FALSE;
     }
+  g_clear_pointer (&out->tmp, g_free);   /* renamed: nothing to remove */
+  xref_output_abort (out);
   return TRUE;
+}
+
+void
+xref_output_abort (XrefOutput *out)
+{
+  if (out == NULL)
+    return;
+  if (out->tmp != NULL)
+    {
+      if (out->fd >= 0)
+        close (out->fd);
+      unlink (out->tmp);
+    }
+  g_free (out->tmp);
+  g_free (out->target);
+  g_free (out->path);
+  g_free (out);
+}
+
+gboolean
+xref_write_file_atomic (const char *path, const char *contents, gsize len, GError **error)
+{
+  XrefOutput *out = xref_output_open (path, error);
+
+  if (out == NULL)
+    return FALSE;
+  xref_output_write (out, contents, len);
+  return xref_output_commit (out, error);
 }

@@ -67,6 +67,19 @@ static const char description[] =
   "\n"
   "See xref(1) and rules/README.md.";
 
+/* The peak resident set so far (VmHWM) in MB, for --stats; 0 where
+ * /proc is not there. */
+static double
+peak_rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *hwm;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || (hwm = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+  return g_ascii_strtod (hwm + 6, NULL) / 1024.0;
+}
+
 static guint
 terminal_width (void)
 {
@@ -100,16 +113,11 @@ want_color (const char *mode, const char *output, GError **error)
   return FALSE;
 }
 
-/* Streams finished output to stdout (XrefReport.flush). */
+/* Streams finished output to the output file (XrefReport.flush). */
 static void
-flush_stdout (const char *data, gsize len, gpointer user_data)
+flush_output (const char *data, gsize len, gpointer user_data)
 {
-  gboolean *failed = user_data;
-
-  /* The rest of the report goes out with write(2) (xref_write_file_atomic
-   * on "-"), so nothing may stay in stdio's buffer. */
-  if (!*failed && (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0))
-    *failed = TRUE;
+  xref_output_write (user_data, data, len);
 }
 
 static int
@@ -134,8 +142,9 @@ main (int argc, char **argv)
   guint only = 0, fail_on = 0;
   XrefReport report = { 0 };
   int status = XREF_EXIT_OK;
-  gint64 t_start, t_rules = 0;
-  gboolean write_failed = FALSE;
+  gint64 t_start, t_rules = 0, t_extract = 0, t_match = 0, t_render = 0;
+  double hwm_extract = 0, hwm_match = 0;
+  XrefOutput *output = NULL;
 
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &o.format, "Output format: table, json, md, csv, html", "FORMAT" },
@@ -271,6 +280,9 @@ main (int argc, char **argv)
       return status;
     }
 
+  t_extract = g_get_monotonic_time ();
+  if (o.stats)
+    hwm_extract = peak_rss_mb ();
   if (!extract)
     {
       xref_run_match (run);
@@ -285,40 +297,54 @@ main (int argc, char **argv)
         xref_run_filter (run, only);
     }
 
+  t_match = g_get_monotonic_time ();
+  if (o.stats)
+    hwm_match = peak_rss_mb ();
   report.rules = run->rules;
   report.documents = run->documents;
   report.rows = run->rows;
   report.extract = extract;
   report.width = o.width > 20 ? (guint) o.width : terminal_width ();
 
-  /* A report to stdout is streamed: the JSON of a large corpus is several
-   * times its size.  -o FILE stays whole in memory, written atomically. */
-  if (o.output == NULL || strcmp (o.output, "-") == 0)
+  /* The report is streamed to its file (a temporary file beside it,
+   * renamed over it at the end, or stdout): the JSON of a large corpus is
+   * several times its size. */
+  output = xref_output_open (o.output != NULL ? o.output : "-", &error);
+  if (output == NULL)
     {
-      report.flush = flush_stdout;
-      report.flush_data = &write_failed;
+      status = fail (error);
+      options_clear (&o);
+      return status;
     }
+  report.flush = flush_output;
+  report.flush_data = output;
   out = g_string_sized_new (65536);
   if (jsonl ? !xref_run_write_jsonl (run, &report, out, &error)
       : o.explain != NULL && !extract ? !xref_render_explain (&report, o.explain, out, &error)
                                       : !xref_render (&report, format, out, &error))
     {
+      xref_output_abort (output);
       status = fail (error);
       options_clear (&o);
       return status;
     }
-  if (!xref_write_file_atomic (o.output != NULL ? o.output : "-", out->str, out->len, &error) || write_failed)
+  xref_output_write (output, out->str, out->len);
+  if (!xref_output_commit (output, &error))
     {
       status = fail (error);
       options_clear (&o);
       return status;
     }
+  t_render = g_get_monotonic_time ();
 
   if (o.stats)
     fprintf (stderr, "xref: stats: documents %u claims %u rows %u words %" G_GUINT64_FORMAT " bytes %" G_GUINT64_FORMAT
-             " rules_ms %.1f total_ms %.1f\n", run->documents->len, xref_run_n_claims (run),
-             run->rows != NULL ? run->rows->len : 0, run->n_words, run->n_bytes, (t_rules - t_start) / 1e3,
-             (g_get_monotonic_time () - t_start) / 1e3);
+             " rules_ms %.1f total_ms %.1f extract_ms %.1f match_ms %.1f render_ms %.1f"
+             " peak_mb_extract %.0f peak_mb_match %.0f peak_mb %.0f\n",
+             run->documents->len, xref_run_n_claims (run), run->rows != NULL ? run->rows->len : 0, run->n_words,
+             run->n_bytes, (t_rules - t_start) / 1e3, (g_get_monotonic_time () - t_start) / 1e3,
+             (t_extract - t_rules) / 1e3, (t_match - t_extract) / 1e3, (t_render - t_match) / 1e3,
+             hwm_extract, hwm_match, peak_rss_mb ());
   options_clear (&o);
   return status;
 }

@@ -363,6 +363,17 @@ run --rules "$tmp/absent" "$tmp/crlf";          check "exit 2: missing rules fol
 run --rules "$tmp/dup-keys" "$tmp/crlf";        check "exit 2: invalid rules" '[ "$status" -eq 2 ]'
 run -o "$tmp" "$tmp/crlf";                      check "exit 2: -o names a folder" '[ "$status" -eq 2 ] && grep -q "^xref: error:" "$tmp/err"'
 run -o "$tmp/absent/r.txt" "$tmp/crlf";         check "exit 2: -o in a missing folder" '[ "$status" -eq 2 ]'
+# A full disk: the report cannot be written, so exit 2 with a message
+# (stdout streamed with write(2) to /dev/full fails at the first write).
+if [ -w /dev/full ]; then
+  timeout -k 5 "$limit" "$xref" --format json "$tmp/large" >/dev/full 2>"$tmp/err"; status=$?
+  check "exit 2: stdout on a full disk" '[ "$status" -eq 2 ] && grep -q "^xref: error: cannot write to standard output" "$tmp/err"'
+fi
+# -o: the report is streamed to a temporary file beside the target and
+# renamed over it only when whole; nothing of it is left behind.
+run --format json -o "$tmp/reports/streamed.json" "$tmp/large"
+check "-o: the streamed report is whole and no temporary file is left" \
+  '[ "$status" -eq 0 ] && "$xref" --format json "$tmp/large" 2>/dev/null | cmp -s - "$tmp/reports/streamed.json" && [ -z "$(ls -A "$tmp/reports" | grep "^\.streamed")" ]'
 run --fail-on differ --rules "$tmp/dup-keys" "$tmp/crlf"
 check "exit 2 wins over --fail-on" '[ "$status" -eq 2 ]'
 

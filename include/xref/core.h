@@ -158,4 +158,17 @@ gboolean xref_read_file (const char *path, gsize max_size, char **contents, gsiz
  * XREF_ERROR_IO on failure. */
 gboolean xref_write_file_atomic (const char *path, const char *contents, gsize len, GError **error);
 
+/* The same, streamed: a report too large to hold in memory is written
+ * piece by piece to a temporary file beside path, which commit fsyncs and
+ * renames over path; abort (or a failed commit) removes it, leaving path
+ * as it was.  "-" writes straight to stdout.  open fails with
+ * XREF_ERROR_IO when the temporary file cannot be created; write returns
+ * FALSE once a write has failed (the error is kept for commit, which then
+ * fails with XREF_ERROR_IO).  commit and abort free out. */
+typedef struct _XrefOutput XrefOutput;
+XrefOutput *xref_output_open (const char *path, GError **error);
+gboolean xref_output_write (XrefOutput *out, const char *data, gsize len);
+gboolean xref_output_commit (XrefOutput *out, GError **error);
+void xref_output_abort (XrefOutput *out);
+
 G_END_DECLS
