@@ -14,19 +14,31 @@ G_DEFINE_QUARK (xref-error-quark, xref_error)
 
 static GMutex warn_lock;
 
-/* The intern table: a set of strings whose bytes live in a string chunk.
- * Both are reachable from these statics until exit, so nothing leaks. */
+/* The intern table: an open-addressing set of strings whose bytes live in
+ * a string chunk.  Each slot keeps the string's hash and length, so the
+ * hash computed once for the per-thread cache below also finds the slot,
+ * and a probe compares bytes only when hash and length agree.  Both the
+ * slots and the chunk are reachable from these statics until exit, so
+ * nothing leaks. */
+typedef struct {
+  const char *s;
+  guint32 hash;
+  guint32 len;
+} InternEntry;
+
 static GMutex intern_lock;
-static GHashTable *intern_table;
+static InternEntry *intern_slots;
+static gsize intern_mask;     /* number of slots - 1 (a power of two minus one) */
+static gsize intern_count;
 static GStringChunk *intern_chunk;
 
 /* Every token of every article is interned twice, by every worker thread,
  * so the shared table would be a point of contention: each thread keeps a
  * small direct-mapped cache of the strings it interned or found lately,
- * keyed by an FNV-1a hash of the bytes; a hit costs one hash and one
- * memcmp, without the lock.  Cached pointers are interned strings, which
- * live until exit, so a stale slot is never dangling. */
-#define CACHE_BITS 12
+ * keyed by a hash of the bytes (hash_bytes); a hit costs one hash and one memcmp,
+ * without the lock.  Cached pointers are interned strings, which live
+ * until exit, so a stale slot is never dangling. */
+#define CACHE_BITS 14
 
 typedef struct {
   const char *s;
@@ -46,61 +58,138 @@ seen_slot (const char *p)
   return &interned_seen[(a ^ (a >> CACHE_BITS) ^ (a >> (2 * CACHE_BITS))) & ((1u << CACHE_BITS) - 1)];
 }
 
+/* A hash of s[0..len) that reads eight bytes at a time (most strings are
+ * words of a few letters: one or two loads, not a step per byte).  The
+ * last 1..7 bytes are read as two overlapping 4-byte loads, or first,
+ * middle and last byte, as wyhash does; the length is in the seed. */
 static inline guint32
-fnv1a (const char *s, gsize len)
+hash_bytes (const char *s, gsize len)
 {
-  guint32 h = 2166136261u;
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ (guchar) s[i]) * 16777619u;
-  return h;
+  const guint64 k = G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  guint64 h = G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) ^ len, w = 0;
+
+  while (len >= 8)
+    {
+      memcpy (&w, s, 8);
+      h = (h ^ w) * k;
+      h ^= h >> 32;
+      s += 8;
+      len -= 8;
+    }
+  if (len >= 4)
+    {
+      guint32 a, b;
+      memcpy (&a, s, 4);
+      memcpy (&b, s + len - 4, 4);
+      w = ((guint64) a << 32) | b;
+    }
+  else if (len > 0)
+    w = ((guint64) (guchar) s[0] << 16) | ((guint64) (guchar) s[len >> 1] << 8) | (guchar) s[len - 1];
+  else
+    w = 0;
+  h = (h ^ w) * k;
+  h ^= h >> 32;
+  h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+  h ^= h >> 29;
+  return (guint32) h;
 }
 
 static inline CacheSlot *
-cache_slot (const char *s, gsize len)
+cache_slot (guint32 h)
 {
-  guint32 h = fnv1a (s, len);
   return &intern_cache[(h ^ (h >> CACHE_BITS)) & ((1u << CACHE_BITS) - 1)];
+}
+
+/* The table's slot for s[0..len) with hash h: the entry holding it, or
+ * the empty slot where it belongs.  Called with intern_lock held and the
+ * table allocated.  The slot index mixes the high bits in (the cache
+ * uses the low ones). */
+static InternEntry *
+table_find (const char *s, gsize len, guint32 h)
+{
+  gsize i = (gsize) (h * 0x9E3779B1u) & intern_mask;
+
+  for (;;)
+    {
+      InternEntry *e = &intern_slots[i];
+      if (e->s == NULL || (e->hash == h && e->len == len && memcmp (e->s, s, len) == 0))
+        return e;
+      i = (i + 1) & intern_mask;
+    }
+}
+
+/* Doubles the table (with intern_lock held), keeping it at most half full. */
+static void
+table_grow (void)
+{
+  InternEntry *old = intern_slots;
+  gsize old_n = intern_mask + 1;
+
+  intern_mask = old_n * 2 - 1;
+  intern_slots = g_new0 (InternEntry, intern_mask + 1);
+  for (gsize k = 0; k < old_n; k++)
+    if (old[k].s != NULL)
+      *table_find (old[k].s, old[k].len, old[k].hash) = old[k];
+  g_free (old);
+}
+
+/* Looks s[0..len) (hash h) up in the shared table; when add, interns it
+ * if missing.  Returns the interned copy or NULL. */
+static const char *
+table_lookup (const char *s, gsize len, guint32 h, gboolean add)
+{
+  const char *found = NULL;
+  InternEntry *e;
+
+  g_mutex_lock (&intern_lock);
+  if (intern_slots == NULL)
+    {
+      if (!add)
+        {
+          g_mutex_unlock (&intern_lock);
+          return NULL;
+        }
+      intern_mask = (1u << 14) - 1;
+      intern_slots = g_new0 (InternEntry, intern_mask + 1);
+      intern_chunk = g_string_chunk_new (1 << 16);
+    }
+  e = table_find (s, len, h);
+  if (e->s != NULL)
+    found = e->s;
+  else if (add)
+    {
+      /* g_string_chunk_insert_len copies len bytes and adds the NUL */
+      found = g_string_chunk_insert_len (intern_chunk, s, (gssize) len);
+      e->s = found;
+      e->hash = h;
+      e->len = (guint32) len;
+      if (++intern_count * 2 > intern_mask + 1)
+        table_grow ();
+    }
+  g_mutex_unlock (&intern_lock);
+  return found;
 }
 
 const char *
 xref_intern_len (const char *s, gsize len)
 {
-  char small[256];
-  g_autofree char *big = NULL;
-  const char *key;
   const char *found;
   CacheSlot *slot;
+  guint32 h;
 
   if (s == NULL)
     return NULL;
-  slot = cache_slot (s, len);
+  /* lengths are kept in 32 bits; nothing interned comes near 4 GiB
+   * (articles are capped at 64 MiB) */
+  g_assert (len < G_MAXUINT32);
+  h = hash_bytes (s, len);
+  slot = cache_slot (h);
   if (slot->s != NULL && slot->len == len && memcmp (slot->s, s, len) == 0)
     {
       *seen_slot (slot->s) = slot->s;
       return slot->s;
     }
-  if (len < sizeof small)
-    {
-      memcpy (small, s, len);
-      small[len] = '\0';
-      key = small;
-    }
-  else
-    key = big = g_strndup (s, len);
-
-  g_mutex_lock (&intern_lock);
-  if (intern_table == NULL)
-    {
-      intern_table = g_hash_table_new (g_str_hash, g_str_equal);
-      intern_chunk = g_string_chunk_new (1 << 16);
-    }
-  found = g_hash_table_lookup (intern_table, key);
-  if (found == NULL)
-    {
-      found = g_string_chunk_insert_len (intern_chunk, key, (gssize) len);
-      g_hash_table_add (intern_table, (gpointer) found);
-    }
-  g_mutex_unlock (&intern_lock);
+  found = table_lookup (s, len, h, TRUE);
   slot->s = found;
   slot->len = len;
   *seen_slot (found) = found;
@@ -110,8 +199,9 @@ xref_intern_len (const char *s, gsize len)
 const char *
 xref_intern_try (const char *s)
 {
-  const char *found = NULL;
+  const char *found;
   gsize len;
+  guint32 h;
   CacheSlot *slot;
 
   if (s == NULL)
@@ -119,13 +209,13 @@ xref_intern_try (const char *s)
   if (*seen_slot (s) == s)
     return s;
   len = strlen (s);
-  slot = cache_slot (s, len);
+  h = hash_bytes (s, len);
+  slot = cache_slot (h);
   if (slot->s != NULL && slot->len == len && memcmp (slot->s, s, len) == 0)
     return slot->s;
-  g_mutex_lock (&intern_lock);
-  if (intern_table != NULL)
-    found = g_hash_table_lookup (intern_table, s);
-  g_mutex_unlock (&intern_lock);
+  if (len >= G_MAXUINT32)
+    return NULL;
+  found = table_lookup (s, len, h, FALSE);
   if (found != NULL)
     {
       slot->s = found;

@@ -11,6 +11,50 @@
 
 /* ---- bytes ---------------------------------------------------------------- */
 
+/* The length of the longest prefix of s[0..len) that g_utf8_validate_len
+ * accepts (so also stopping at a NUL byte): the offset of the first
+ * invalid character, or len.  Runs of ASCII, most of an article, are
+ * passed eight bytes at a time; any other character is checked alone by
+ * g_utf8_validate_len (validity of a UTF-8 character does not depend on
+ * the bytes after it), so the answer is the same as one call over the
+ * whole text, at a fraction of the cost per byte. */
+static gsize
+utf8_valid_prefix (const char *s, gsize len)
+{
+  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080), ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  gsize i = 0;
+
+  while (i < len)
+    {
+      guchar c;
+
+      for (; i + 8 <= len; i += 8)
+        {
+          guint64 w;
+          memcpy (&w, s + i, 8);
+          /* a byte >= 0x80, or a zero byte (exact when none is >= 0x80) */
+          if ((w & high) != 0 || ((w - ones) & ~w & high) != 0)
+            break;
+        }
+      if (i >= len)
+        break;
+      c = (guchar) s[i];
+      if (c == 0)
+        return i;
+      if (c < 0x80)
+        i++;
+      else
+        {
+          gsize n = MIN ((gsize) g_utf8_skip[c], len - i);
+          const char *stop;
+          if (!g_utf8_validate_len (s + i, n, &stop))
+            return (gsize) (stop - s);
+          i += n;
+        }
+    }
+  return len;
+}
+
 /* How much of the start of a file the binary test looks at. */
 #define SNIFF_LEN 8192
 
@@ -77,10 +121,10 @@ binary_reason (const char *data, gsize len)
   gsize bad = 0;
   for (gsize i = 0; i < n;)
     {
-      const char *stop;
-      if (g_utf8_validate_len (data + i, n - i, &stop))
+      gsize stop = i + utf8_valid_prefix (data + i, n - i);
+      if (stop == n)
         break;
-      i = (gsize) (stop - data) + 1;
+      i = stop + 1;
       bad++;
     }
   if (n >= 32 && (ctrl + bad) * 100 > n * 30)
@@ -98,12 +142,10 @@ repair_utf8 (XrefDocument *doc, const char *shown)
 
   while (i < n)
     {
-      const char *stop;
-      gsize j;
+      gsize j = i + utf8_valid_prefix (t + i, n - i);
 
-      if (g_utf8_validate_len (t + i, n - i, &stop))
+      if (j == n)
         break;
-      j = (gsize) (stop - t);
       if (bad == 0)
         first = j;
       bad++;
@@ -686,6 +728,32 @@ heading_like (const char *text, gsize s, gsize e, GArray *scratch)
 
   if (ends_final (text, s, e) || ends_continuation (text, s, e))
     return FALSE;
+  /* A long line is no heading, and most lines are long: no token spans
+   * white space, so each chunk between ASCII white space that holds an
+   * ASCII letter or digit holds a WORD or NUMBER token of its own; with
+   * thirteen such chunks the count below would pass twelve. */
+  {
+    guint chunks = 0;
+    gboolean in_chunk = FALSE, counted = FALSE;
+    for (gsize p = s; p < e; p++)
+      {
+        guchar c = (guchar) text[p];
+        if (c <= 0x20)
+          in_chunk = FALSE;
+        else
+          {
+            if (!in_chunk)
+              counted = FALSE;
+            in_chunk = TRUE;
+            if (!counted && g_ascii_isalnum (c))
+              {
+                counted = TRUE;
+                if (++chunks > 12)
+                  return FALSE;
+              }
+          }
+      }
+  }
   g_array_set_size (scratch, 0);
   xref_tokenize (text, s, e, scratch);
   for (guint i = 0; i < scratch->len; i++)
@@ -707,26 +775,17 @@ heading_like (const char *text, gsize s, gsize e, GArray *scratch)
 static gboolean
 has_content (const char *text, gsize s, gsize e, GArray *scratch)
 {
-  /* Most lines show a word in their first bytes: tokenize a prefix cut at
-   * an ASCII space first (no token spans one, so the prefix's tokens are
-   * the line's own) and the whole line only when it has none — a line is
-   * otherwise tokenized twice, here and by the text stage (bench/README.md). */
-  if (e - s > 64)
+  /* Without tokenizing, for nearly every line: an ASCII digit always lies
+   * in a NUMBER token or in a WORD of two characters or more, and two
+   * ASCII letters side by side always lie in one WORD or NUMBER token of
+   * two characters or more (the tokenizer splits a run of letters only
+   * before "n't", itself a word of three), so either settles it.  Other
+   * lines are tokenized. */
+  for (gsize p = s; p < e; p++)
     {
-      gsize cut = s + 32;
-      while (cut < e && text[cut] != ' ')
-        cut++;
-      if (cut < e)
-        {
-          g_array_set_size (scratch, 0);
-          xref_tokenize (text, s, cut, scratch);
-          for (guint i = 0; i < scratch->len; i++)
-            {
-              const XrefToken *t = &g_array_index (scratch, XrefToken, i);
-              if (t->kind == XREF_TOKEN_NUMBER || (t->kind == XREF_TOKEN_WORD && g_utf8_strlen (t->form, -1) >= 2))
-                return TRUE;
-            }
-        }
+      guchar c = (guchar) text[p];
+      if (g_ascii_isdigit (c) || (g_ascii_isalpha (c) && p + 1 < e && g_ascii_isalpha (text[p + 1])))
+        return TRUE;
     }
   g_array_set_size (scratch, 0);
   xref_tokenize (text, s, e, scratch);

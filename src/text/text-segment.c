@@ -15,16 +15,38 @@
  * list, a hostile file) is cut there so later stages stay linear. */
 #define MAX_SENTENCE_TOKENS 1000
 
+/* What lower_elsewhere keeps for one document. */
+typedef struct {
+  GHashTable *set;         /* words starting in lower case, once built */
+  guint scans;             /* questions answered by searching the text */
+} Lower;
+
 static const XrefToken *
 at (const XrefDocument *doc, guint i)
 {
   return &g_array_index (doc->tokens, XrefToken, i);
 }
 
-static gboolean
+/* strcmp (s, lit) == 0 for a literal lit: the first byte, a constant
+ * once inlined, settles nearly every call without strcmp (these tests
+ * run at every token). */
+static inline gboolean
+str_is (const char *s, const char *lit)
+{
+  return s[0] == lit[0] && (lit[0] == '\0' || strcmp (s + 1, lit + 1) == 0);
+}
+
+static inline gboolean
 is_form (const XrefToken *t, const char *form)
 {
-  return strcmp (t->form, form) == 0;
+  return str_is (t->form, form);
+}
+
+/* The length of a token's form: the form is exactly the bytes of its span. */
+static inline gsize
+form_len (const XrefToken *t)
+{
+  return t->end - t->start;
 }
 
 static gboolean
@@ -32,8 +54,8 @@ is_terminal (const XrefToken *t)
 {
   if (t->kind != XREF_TOKEN_PUNCT)
     return FALSE;
-  return strcmp (t->form, ".") == 0 || strcmp (t->form, "!") == 0 || strcmp (t->form, "?") == 0
-         || strcmp (t->form, "\u2026") == 0 || strcmp (t->form, "...") == 0 || t->form[0] == '.';
+  /* ".", "...", "...." all start with a dot */
+  return t->form[0] == '.' || str_is (t->form, "!") || str_is (t->form, "?") || str_is (t->form, "\u2026");
 }
 
 static gboolean
@@ -41,35 +63,238 @@ is_closer (const XrefToken *t)
 {
   if (t->kind == XREF_TOKEN_QUOTE)
     return (t->flags & XREF_TOKEN_CLOSE_QUOTE) != 0;
-  return t->kind == XREF_TOKEN_PUNCT && (strcmp (t->form, ")") == 0 || strcmp (t->form, "]") == 0);
+  return t->kind == XREF_TOKEN_PUNCT && (str_is (t->form, ")") || str_is (t->form, "]"));
 }
 
-/* Looks up "<word>." in the abbreviation table, as written and lower-cased.
- * The keys are interned, so a string never interned cannot be one. */
+/* ---- per-word answers ----------------------------------------------------
+ *
+ * The month and weekday tables, the word classes and the abbreviations are
+ * asked about the same words again and again (every test below looks at
+ * its neighbours), each time a string hash, with "word." built and looked
+ * up on top for dotted month names and abbreviations.  The answers depend
+ * only on the rule set and the interned string, and only the keys of
+ * those tables (and the keys without their final dot) can have an answer
+ * other than "none".  So a word index, built at the first document of a
+ * rule set, maps each of them (interned: equal strings are one pointer)
+ * to all its answers, and a token's answers are one pointer lookup.
+ *
+ * As in temporal-scan.c, the index holds a reference on each table it
+ * was built from: while it lives no other rule set can have a table at
+ * the same address, so equal table pointers mean the same (immutable)
+ * tables and the index can be kept for the next document. */
+
+static gint lookup_date_word (GHashTable *table, const char *norm);
+static gboolean abbreviation_of (GHashTable *abbreviations, const char *form);
+
+typedef struct {
+  const char *key;         /* interned; NULL for an empty slot */
+  gint month;              /* lookup_date_word (months, key) */
+  gint weekday;            /* lookup_date_word (weekdays, key) */
+  guint wc;                /* xref_rules_word_class (rules, key) */
+  gboolean abbrev;         /* abbreviation_of (abbreviations, key) */
+} TextWord;
+
+enum { TI_MONTHS, TI_WEEKDAYS, TI_WORD_CLASSES, TI_ABBREVIATIONS, TI_TABLES };
+
+typedef struct {
+  gint ref;
+  GHashTable *tables[TI_TABLES];   /* a reference on each (NULL allowed) */
+  TextWord *slots;
+  gsize mask;                      /* number of slots - 1 */
+} TextIndex;
+
+static const TextWord no_word = { NULL, 0, 0, 0, FALSE };
+
+static inline gsize
+index_hash (const char *key, gsize mask)
+{
+  guint64 a = (guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  return (gsize) (a >> 32) & mask;
+}
+
+/* The answers for an interned string: its entry, or no_word. */
+static inline const TextWord *
+index_find (const TextIndex *ti, const char *key)
+{
+  for (gsize i = index_hash (key, ti->mask);; i = (i + 1) & ti->mask)
+    {
+      const TextWord *w = &ti->slots[i];
+      if (w->key == key)
+        return w;
+      if (w->key == NULL)
+        return &no_word;
+    }
+}
+
+static void
+index_add (TextIndex *ti, const XrefRules *rules, const char *key)
+{
+  gsize i = index_hash (key, ti->mask);
+  TextWord *w;
+
+  while (ti->slots[i].key != NULL && ti->slots[i].key != key)
+    i = (i + 1) & ti->mask;
+  w = &ti->slots[i];
+  if (w->key != NULL)
+    return;
+  w->key = key;
+  w->month = lookup_date_word (rules->months, key);
+  w->weekday = lookup_date_word (rules->weekdays, key);
+  w->wc = xref_rules_word_class (rules, key);
+  w->abbrev = abbreviation_of (rules->abbreviations, key);
+}
+
+/* Adds each key of table, and each key ending in '.' without its dot. */
+static void
+index_add_keys (TextIndex *ti, const XrefRules *rules, GHashTable *table)
+{
+  GHashTableIter it;
+  gpointer k;
+
+  if (table == NULL)
+    return;
+  g_hash_table_iter_init (&it, table);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    {
+      const char *key = k;
+      gsize n = strlen (key);
+      index_add (ti, rules, xref_intern (key));
+      if (n >= 2 && key[n - 1] == '.')
+        index_add (ti, rules, xref_intern_len (key, n - 1));
+    }
+}
+
+static void
+rule_tables (const XrefRules *rules, GHashTable **tables)
+{
+  tables[TI_MONTHS] = rules->months;
+  tables[TI_WEEKDAYS] = rules->weekdays;
+  tables[TI_WORD_CLASSES] = rules->word_classes;
+  tables[TI_ABBREVIATIONS] = rules->abbreviations;
+}
+
+static TextIndex *
+text_index_new (const XrefRules *rules)
+{
+  TextIndex *ti = g_new0 (TextIndex, 1);
+  gsize n = 0, size = 64;
+
+  ti->ref = 1;
+  rule_tables (rules, ti->tables);
+  for (guint k = 0; k < TI_TABLES; k++)
+    if (ti->tables[k] != NULL)
+      {
+        g_hash_table_ref (ti->tables[k]);
+        n += g_hash_table_size (ti->tables[k]);
+      }
+  /* at most two entries per key (the key, and the key without its dot),
+   * at most half full */
+  while (size < 4 * n)
+    size *= 2;
+  ti->slots = g_new0 (TextWord, size);
+  ti->mask = size - 1;
+  for (guint k = 0; k < TI_TABLES; k++)
+    index_add_keys (ti, rules, ti->tables[k]);
+  return ti;
+}
+
+static void
+text_index_unref (TextIndex *ti)
+{
+  if (ti == NULL || !g_atomic_int_dec_and_test (&ti->ref))
+    return;
+  for (guint k = 0; k < TI_TABLES; k++)
+    g_clear_pointer (&ti->tables[k], g_hash_table_unref);
+  g_free (ti->slots);
+  g_free (ti);
+}
+
+static GMutex text_index_lock;
+static TextIndex *text_index_last;
+
+/* The index of rules, with a reference for the caller. */
+static TextIndex *
+text_index_get (const XrefRules *rules)
+{
+  GHashTable *tables[TI_TABLES];
+  TextIndex *ti;
+
+  rule_tables (rules, tables);
+  g_mutex_lock (&text_index_lock);
+  if (text_index_last == NULL || memcmp (text_index_last->tables, tables, sizeof tables) != 0)
+    {
+      text_index_unref (text_index_last);
+      text_index_last = text_index_new (rules);
+    }
+  ti = text_index_last;
+  g_atomic_int_inc (&ti->ref);
+  g_mutex_unlock (&text_index_lock);
+  return ti;
+}
+
+/* The index of the document being segmented by this thread (set by
+ * xref_text_segment for the length of the call, NULL without rules), so
+ * that the tests below keep their (doc, rules) signatures. */
+static _Thread_local const TextIndex *cur_index;
+
+static inline const TextWord *
+word_of (const char *key)
+{
+  return cur_index != NULL ? index_find (cur_index, key) : &no_word;
+}
+
+/* xref_rules_word_class of an interned norm. */
+static inline guint
+wc_of (const XrefRules *rules, const char *norm)
+{
+  return rules != NULL && norm != NULL ? word_of (norm)->wc : 0;
+}
+
+/* The month (1..12) or weekday (1..7) a capitalised word names, or 0;
+ * the rules may list only the dotted form ("Thu" for "Thu."). */
+static gint
+month_of (const XrefRules *rules, const XrefToken *t)
+{
+  if (rules == NULL || t->kind != XREF_TOKEN_WORD || !(t->flags & XREF_TOKEN_CAPITALISED))
+    return 0;
+  return word_of (t->norm)->month;
+}
+
+static gint
+weekday_of (const XrefRules *rules, const XrefToken *t)
+{
+  if (rules == NULL || t->kind != XREF_TOKEN_WORD || !(t->flags & XREF_TOKEN_CAPITALISED))
+    return 0;
+  return word_of (t->norm)->weekday;
+}
+
+/* "<form>." (or form itself when it ends in a dot) is in the abbreviation
+ * table.  The keys are interned, so a string never interned cannot be
+ * one. */
+static gboolean
+abbreviation_of (GHashTable *abbreviations, const char *form)
+{
+  char buf[64];
+  gsize n = strlen (form);
+  const char *key;
+
+  if (abbreviations == NULL || n + 2 > sizeof buf)
+    return FALSE;
+  memcpy (buf, form, n);
+  if (n == 0 || buf[n - 1] != '.')
+    buf[n++] = '.';
+  buf[n] = '\0';
+  key = xref_intern_try (buf);
+  return key != NULL && g_hash_table_contains (abbreviations, key);
+}
+
+/* Looks up "<word>." in the abbreviation table, as written and lower-cased. */
 static gboolean
 is_abbreviation (const XrefRules *rules, const XrefToken *word)
 {
-  char buf[64];
-  const char *forms[2] = { word->form, word->norm };
-
   if (rules == NULL || rules->abbreviations == NULL)
     return FALSE;
-  for (int k = 0; k < 2; k++)
-    {
-      gsize n = strlen (forms[k]);
-      const char *key;
-
-      if (n + 2 > sizeof buf)
-        continue;
-      memcpy (buf, forms[k], n);
-      if (n == 0 || buf[n - 1] != '.')
-        buf[n++] = '.';
-      buf[n] = '\0';
-      key = xref_intern_try (buf);
-      if (key != NULL && g_hash_table_contains (rules->abbreviations, key))
-        return TRUE;
-    }
-  return FALSE;
+  return word_of (word->form)->abbrev || word_of (word->norm)->abbrev;
 }
 
 /* A single letter used as an initial: "J" before "."; also the letters of
@@ -98,7 +323,7 @@ starts_sentence (const XrefToken *t, const XrefToken *after)
     return TRUE;
   if (t->kind == XREF_TOKEN_QUOTE)
     return (t->flags & XREF_TOKEN_OPEN_QUOTE) != 0;
-  if (t->kind == XREF_TOKEN_PUNCT && (strcmp (t->form, "(") == 0 || strcmp (t->form, "[") == 0))
+  if (t->kind == XREF_TOKEN_PUNCT && (str_is (t->form, "(") || str_is (t->form, "[")))
     return after != NULL && after->start == t->end && after->kind != XREF_TOKEN_PUNCT
            && starts_sentence (after, NULL);
   c = g_utf8_get_char (t->form);
@@ -114,11 +339,10 @@ closed_class_start (const XrefRules *rules, const XrefToken *t)
     return FALSE;
   if (!(t->flags & XREF_TOKEN_CAPITALISED) || (t->flags & XREF_TOKEN_ALLCAPS))
     return FALSE;
-  return xref_rules_word_class (rules, t->norm) != 0;
+  return wc_of (rules, t->norm) != 0;
 }
 
-static gint lookup_date_word (GHashTable *table, const XrefToken *t);
-static gboolean lower_elsewhere (const XrefDocument *doc, GHashTable **lower, const XrefToken *t);
+static gboolean lower_elsewhere (const XrefDocument *doc, Lower *lower, const XrefToken *t);
 
 /* A time zone after a clock time: "ET", "EST", "PDT", "GMT", "UTC". */
 static gboolean
@@ -126,7 +350,7 @@ is_zone (const XrefToken *t)
 {
   gsize n = strlen (t->form);
   return t->kind == XREF_TOKEN_WORD && (t->flags & XREF_TOKEN_ALLCAPS) && n >= 2 && n <= 4
-         && (t->form[n - 1] == 'T' || strcmp (t->form, "UTC") == 0);
+         && (t->form[n - 1] == 'T' || str_is (t->form, "UTC"));
 }
 
 /* Token i ends "a.m." or "p.m." (also written "a. m.") after a number. */
@@ -136,11 +360,11 @@ clock_suffix_at (const XrefDocument *doc, guint i)
   const XrefToken *t = at (doc, i);
   guint k = i;
 
-  if (t->kind == XREF_TOKEN_WORD && (strcmp (t->norm, "a.m.") == 0 || strcmp (t->norm, "p.m.") == 0))
+  if (t->kind == XREF_TOKEN_WORD && (str_is (t->norm, "a.m.") || str_is (t->norm, "p.m.")))
     k = i;
-  else if (strcmp (t->form, ".") == 0 && i >= 3 && strcmp (at (doc, i - 1)->norm, "m") == 0
-           && strcmp (at (doc, i - 2)->form, ".") == 0
-           && (strcmp (at (doc, i - 3)->norm, "a") == 0 || strcmp (at (doc, i - 3)->norm, "p") == 0))
+  else if (str_is (t->form, ".") && i >= 3 && str_is (at (doc, i - 1)->norm, "m")
+           && str_is (at (doc, i - 2)->form, ".")
+           && (str_is (at (doc, i - 3)->norm, "a") || str_is (at (doc, i - 3)->norm, "p")))
     k = i - 3;
   else
     return FALSE;
@@ -186,9 +410,9 @@ colon_boundary (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
            || ((prev->flags & XREF_TOKEN_ALLCAPS) && g_utf8_strlen (prev->form, -1) >= 3)))
     return 0;
   if (next->kind != XREF_TOKEN_WORD || next->start == t->end || !(next->flags & XREF_TOKEN_CAPITALISED)
-      || (next->flags & XREF_TOKEN_ALLCAPS) || strcmp (next->norm, "i") == 0)
+      || (next->flags & XREF_TOKEN_ALLCAPS) || str_is (next->norm, "i"))
     return 0;
-  if (!(xref_rules_word_class (rules, next->norm)
+  if (!(wc_of (rules, next->norm)
         & (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL
            | XREF_WC_PRONOUN_NEUTER | XREF_WC_CONJUNCTION | XREF_WC_STOPWORD)))
     return 0;
@@ -243,7 +467,7 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   if (is_terminal (t))
     {
       /* "Feb." "Mr." "J." — the word right before the dot */
-      if (strcmp (t->form, ".") == 0 && i > 0)
+      if (str_is (t->form, ".") && i > 0)
         {
           const XrefToken *w = at (doc, i - 1);
           if (w->end == t->start && w->kind == XREF_TOKEN_WORD && (is_abbreviation (rules, w) || is_initial (w)))
@@ -254,9 +478,9 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
             return 0;
         }
     }
-  else if (t->kind == XREF_TOKEN_WORD && g_str_has_suffix (t->form, "."))
+  else if (t->kind == XREF_TOKEN_WORD && t->end > t->start && t->form[form_len (t) - 1] == '.')
     abbrev = TRUE;   /* an initialism with its dots: "U.S.", "a.m." */
-  else if (t->kind == XREF_TOKEN_PUNCT && strcmp (t->form, ":") == 0)
+  else if (t->kind == XREF_TOKEN_PUNCT && str_is (t->form, ":"))
     return colon_boundary (doc, rules, i, last);
   else
     return 0;
@@ -274,18 +498,18 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   if (next->start == at (doc, j - 1)->end)
     return 0;   /* no space: "U.S.-led", "…”he" */
   /* "Yahoo! News", "E! Online": a "!" that is part of a name */
-  if (j == i + 1 && strcmp (t->form, "!") == 0 && i > 0 && at (doc, i - 1)->end == t->start
+  if (j == i + 1 && str_is (t->form, "!") && i > 0 && at (doc, i - 1)->end == t->start
       && at (doc, i - 1)->kind == XREF_TOKEN_WORD && (at (doc, i - 1)->flags & XREF_TOKEN_CAPITALISED)
       && !(at (doc, i - 1)->flags & XREF_TOKEN_IN_QUOTE) && next->kind == XREF_TOKEN_WORD
-      && (next->flags & XREF_TOKEN_CAPITALISED) && xref_rules_word_class (rules, next->norm) == 0
+      && (next->flags & XREF_TOKEN_CAPITALISED) && wc_of (rules, next->norm) == 0
       && !(j + 1 < last && is_form (at (doc, j + 1), ",")))   /* "… Act Protections! Today, the …" */
     return 0;
   if (abbrev && clock_suffix_at (doc, i))
     {
       /* "at 3:33 a.m. Palmer Fire and Rescue …": a clock time ends a
        * sentence unless a day or month goes on with it */
-      if (lookup_date_word (rules != NULL ? rules->months : NULL, next)
-          || lookup_date_word (rules != NULL ? rules->weekdays : NULL, next) || !starts_sentence (next, NULL)
+      if (month_of (rules, next)
+          || weekday_of (rules, next) || !starts_sentence (next, NULL)
           || is_initial (next) || is_zone (next))
         return 0;
       return j;
@@ -298,7 +522,7 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
           && starts_sentence (at (doc, j + 1), NULL))
         return j;
       /* "L. A.", "D. A. Will": the next letter of the initialism */
-      if (is_initial (next) && j + 1 < last && strcmp (at (doc, j + 1)->form, ".") == 0)
+      if (is_initial (next) && j + 1 < last && str_is (at (doc, j + 1)->form, "."))
         return 0;
       if (is_initial (next) && i > 0 && is_initial (at (doc, i - 1)))
         return 0;
@@ -313,7 +537,7 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   /* the dot of a decimal written apart after a word: "hit . 308",
    * "a limit of . 08 percent" (a sentence rarely opens with a bare
    * three-digit number or a leading zero) */
-  if (j == i + 1 && strcmp (t->form, ".") == 0 && next->kind == XREF_TOKEN_NUMBER && i > 0
+  if (j == i + 1 && str_is (t->form, ".") && next->kind == XREF_TOKEN_NUMBER && i > 0
       && at (doc, i - 1)->kind == XREF_TOKEN_WORD && g_unichar_islower (g_utf8_get_char (at (doc, i - 1)->form))
       && strspn (next->form, "0123456789") == strlen (next->form)
       && (strlen (next->form) == 3 || (next->form[0] == '0' && strlen (next->form) <= 3)))
@@ -368,23 +592,24 @@ enum {
   BRK_INSIDE = 1 << 1,    /* no sentence ends after this token */
 };
 
+/* The value of norm in a month or weekday table, or of "norm." when only
+ * the dotted form is listed ("Thu" for "Thu."). */
 static gint
-lookup_date_word (GHashTable *table, const XrefToken *t)
+lookup_date_word (GHashTable *table, const char *norm)
 {
   gpointer v;
   char buf[32];
   gsize n;
   const char *key;
 
-  if (table == NULL || t->kind != XREF_TOKEN_WORD || !(t->flags & XREF_TOKEN_CAPITALISED))
+  if (table == NULL)
     return 0;
-  if ((v = g_hash_table_lookup (table, t->norm)) != NULL)
+  if ((v = g_hash_table_lookup (table, norm)) != NULL)
     return GPOINTER_TO_INT (v);
-  /* "Thu" for "Thu.": the rules may list only the dotted form */
-  n = strlen (t->norm);
+  n = strlen (norm);
   if (n + 2 > sizeof buf)
     return 0;
-  memcpy (buf, t->norm, n);
+  memcpy (buf, norm, n);
   buf[n] = '.';
   buf[n + 1] = '\0';
   key = xref_intern_try (buf);
@@ -468,7 +693,7 @@ is_glue (const XrefToken *t)
            || is_form (t, "(") || is_form (t, ")") || is_form (t, "+") || is_form (t, "/");
   /* "May 3, 2013 at 7:31", "MAY 3, 2013 AT 1:10PM"; a capitalised "On"
    * starts the next sentence instead */
-  return t->kind == XREF_TOKEN_WORD && (strcmp (t->norm, "at") == 0 || strcmp (t->norm, "on") == 0)
+  return t->kind == XREF_TOKEN_WORD && (str_is (t->norm, "at") || str_is (t->norm, "on"))
          && (!(t->flags & XREF_TOKEN_CAPITALISED) || (t->flags & XREF_TOKEN_ALLCAPS));
 }
 
@@ -487,9 +712,9 @@ scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last
       const XrefToken *t = at (doc, j);
       const XrefToken *prev = j > i ? at (doc, j - 1) : NULL;
 
-      if (lookup_date_word (rules->months, t) || lookup_date_word (rules->weekdays, t))
+      if (month_of (rules, t) || weekday_of (rules, t))
         {
-          month = month || lookup_date_word (rules->months, t) != 0;
+          month = month || month_of (rules, t) != 0;
           after_clock = 0;
         }
       else if (t->kind == XREF_TOKEN_NUMBER)
@@ -497,11 +722,11 @@ scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last
           /* a number that is no part of a date or time ends the stamp:
            * "… 1:30 PM 5 Thoughts on …", "… 09:11 GMT 5.9 Earthquake" */
           if (prev != NULL && !is_clock (t) && !is_numeric_date (t) && !is_year (t)
-              && !(lookup_date_word (rules->months, prev) || lookup_date_word (rules->weekdays, prev))
+              && !(month_of (rules, prev) || weekday_of (rules, prev))
               && !(is_form (prev, ".") && j >= i + 2
-                   && (lookup_date_word (rules->months, at (doc, j - 2))
-                       || lookup_date_word (rules->weekdays, at (doc, j - 2))))
-              && !(j + 1 < last && (lookup_date_word (rules->months, at (doc, j + 1)) || is_form (at (doc, j + 1), ","))))
+                   && (month_of (rules, at (doc, j - 2))
+                       || weekday_of (rules, at (doc, j - 2))))
+              && !(j + 1 < last && (month_of (rules, at (doc, j + 1)) || is_form (at (doc, j + 1), ","))))
             break;
           number = TRUE;
           date = date || is_numeric_date (t) || (is_year (t) && month);
@@ -552,7 +777,7 @@ scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last
             }
           else if (is_form (t, ".")
                    && (prev == NULL || prev->end != t->start || g_utf8_strlen (prev->form, -1) > 4
-                       || !(lookup_date_word (rules->months, prev) || lookup_date_word (rules->weekdays, prev)
+                       || !(month_of (rules, prev) || weekday_of (rules, prev)
                             || g_utf8_strlen (prev->form, -1) == 1)))
             break;   /* only the dot of "Fri.", "Dec.", "p. m." */
           continue;
@@ -588,8 +813,8 @@ stamp_prefix (const XrefDocument *doc, const XrefRules *rules, guint first, guin
 
   if (k > first && is_form (at (doc, k - 1), ":"))
     k--;
-  if (k > first && (xref_rules_word_class (rules, at (doc, k - 1)->norm) & XREF_WC_PREPOSITION)
-      && (strcmp (at (doc, k - 1)->norm, "on") == 0 || strcmp (at (doc, k - 1)->norm, "at") == 0))
+  if (k > first && (wc_of (rules, at (doc, k - 1)->norm) & XREF_WC_PREPOSITION)
+      && (str_is (at (doc, k - 1)->norm, "on") || str_is (at (doc, k - 1)->norm, "at")))
     k--;
   if (k == first)
     return s;
@@ -628,14 +853,14 @@ inner_prefix (const XrefDocument *doc, const XrefRules *rules, guint j, guint la
   if (t->kind != XREF_TOKEN_WORD || strlen (t->norm) < 5 || !g_str_has_suffix (t->norm, "ed"))
     return 0;
   k++;
-  if (k < last && (strcmp (at (doc, k)->norm, "on") == 0 || strcmp (at (doc, k)->norm, "at") == 0))
+  if (k < last && (str_is (at (doc, k)->norm, "on") || str_is (at (doc, k)->norm, "at")))
     k++;
   if (k < last && is_form (at (doc, k), ":"))
     k++;
   if (k >= last)
     return 0;
   t = at (doc, k);
-  if (lookup_date_word (rules->months, t) || lookup_date_word (rules->weekdays, t) || t->kind == XREF_TOKEN_NUMBER
+  if (month_of (rules, t) || weekday_of (rules, t) || t->kind == XREF_TOKEN_NUMBER
       || is_clock (t))
     return k - j;
   return 0;
@@ -647,7 +872,7 @@ static gboolean
 leads_into (const XrefRules *rules, const XrefToken *t)
 {
   if (t->kind == XREF_TOKEN_WORD)
-    return xref_rules_word_class (rules, t->norm) != 0;
+    return wc_of (rules, t->norm) != 0;
   if (t->kind == XREF_TOKEN_QUOTE)
     return (t->flags & XREF_TOKEN_OPEN_QUOTE) != 0;
   if (t->kind == XREF_TOKEN_PUNCT)
@@ -671,10 +896,10 @@ mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint
       /* a stamp starts with a day or month name, a numeric date, a clock
        * time, or a day of the month before a month name ("14 June 2013";
        * not the "91" of "dies at 91 June 6") */
-      if (!(lookup_date_word (rules->months, t) || lookup_date_word (rules->weekdays, t) || is_numeric_date (t)
+      if (!(month_of (rules, t) || weekday_of (rules, t) || is_numeric_date (t)
             || is_clock (t)
             || (t->kind == XREF_TOKEN_NUMBER && strlen (t->form) <= 2 && atoi (t->form) >= 1 && atoi (t->form) <= 31
-                && i + 1 < last && lookup_date_word (rules->months, at (doc, i + 1)))))
+                && i + 1 < last && month_of (rules, at (doc, i + 1)))))
         continue;
       if (!scan_stamp (doc, rules, i, last, &end, &date_stamp))
         continue;
@@ -683,13 +908,13 @@ mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint
        * headline's, not a "Published" */
       if (s < i && s > first && leads_into (rules, at (doc, s - 1))
           && (at (doc, s - 1)->kind != XREF_TOKEN_WORD
-              || (xref_rules_word_class (rules, at (doc, s - 1)->norm)
+              || (wc_of (rules, at (doc, s - 1)->norm)
                   & (XREF_WC_PREPOSITION | XREF_WC_CONJUNCTION | XREF_WC_DETERMINER | XREF_WC_AUXILIARY
                      | XREF_WC_MODAL))))
         s = i;
       /* "… office shooting guilty on April 30, 2008 at 4:31 AM": a dated
        * stamp opened by "on" right after a headline word */
-      if (s == i && date_stamp && s >= first + 2 && strcmp (at (doc, s - 1)->form, "on") == 0
+      if (s == i && date_stamp && s >= first + 2 && str_is (at (doc, s - 1)->form, "on")
           && !leads_into (rules, at (doc, s - 2)) && at (doc, s - 2)->kind == XREF_TOKEN_WORD)
         s--;
       /* "8:24am: According to …" */
@@ -705,7 +930,7 @@ mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint
           guint p = s - 1;
           while (p > first && p + 5 > s
                  && ((at (doc, p - 1)->kind == XREF_TOKEN_WORD && (at (doc, p - 1)->flags & XREF_TOKEN_CAPITALISED)
-                      && xref_rules_word_class (rules, at (doc, p - 1)->norm) == 0)
+                      && wc_of (rules, at (doc, p - 1)->norm) == 0)
                      || (is_form (at (doc, p - 1), ",") && p - 1 > first)))
             p--;
           if (p < s - 1 && p > first && at (doc, p)->kind == XREF_TOKEN_WORD && !leads_into (rules, at (doc, p - 1))
@@ -758,23 +983,23 @@ headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   guint wc;
 
   if (i == first || i + 1 >= last || t->kind != XREF_TOKEN_WORD || !(t->flags & XREF_TOKEN_CAPITALISED)
-      || (t->flags & XREF_TOKEN_ALLCAPS) || strcmp (t->norm, "i") == 0)
+      || (t->flags & XREF_TOKEN_ALLCAPS) || str_is (t->norm, "i"))
     return FALSE;
-  wc = xref_rules_word_class (rules, t->norm);
+  wc = wc_of (rules, t->norm);
   if (!(wc & (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL
               | XREF_WC_PRONOUN_NEUTER | XREF_WC_STOPWORD | XREF_WC_CONJUNCTION | XREF_WC_PREPOSITION)))
     return FALSE;
   prev = at (doc, i - 1);
   next = at (doc, i + 1);
   if ((prev->kind != XREF_TOKEN_WORD && prev->kind != XREF_TOKEN_NUMBER) || prev->end == t->start
-      || xref_rules_word_class (rules, prev->norm) != 0 || (prev->flags & XREF_TOKEN_IN_QUOTE))
+      || wc_of (rules, prev->norm) != 0 || (prev->flags & XREF_TOKEN_IN_QUOTE))
     return FALSE;
   if (next->kind == XREF_TOKEN_WORD && !(next->flags & XREF_TOKEN_CAPITALISED)
       && g_unichar_isalpha (g_utf8_get_char (next->form)))
     return TRUE;
   /* "… hits the coast There's been …", "Here's": a contraction */
   if (next->kind == XREF_TOKEN_WORD && next->start == t->end
-      && (xref_rules_word_class (rules, next->norm) & (XREF_WC_AUXILIARY | XREF_WC_MODAL)))
+      && (wc_of (rules, next->norm) & (XREF_WC_AUXILIARY | XREF_WC_MODAL)))
     return TRUE;
   if (!(wc & XREF_WC_DETERMINER))
     return FALSE;
@@ -783,10 +1008,10 @@ headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
    * word) before a capitalised word and a lower-case one */
   if (next->kind == XREF_TOKEN_NUMBER || g_unichar_isdigit (g_utf8_get_char (next->form)))
     return TRUE;
-  return ((prev->flags & XREF_TOKEN_CAPITALISED) || strcmp (t->norm, "a") == 0 || strcmp (t->norm, "an") == 0)
+  return ((prev->flags & XREF_TOKEN_CAPITALISED) || str_is (t->norm, "a") || str_is (t->norm, "an"))
          && (next->flags & XREF_TOKEN_CAPITALISED) && i + 2 < last
          && at (doc, i + 2)->kind == XREF_TOKEN_WORD && !(at (doc, i + 2)->flags & XREF_TOKEN_CAPITALISED)
-         && xref_rules_word_class (rules, at (doc, i + 2)->norm) == 0
+         && wc_of (rules, at (doc, i + 2)->norm) == 0
          && g_unichar_isalpha (g_utf8_get_char (at (doc, i + 2)->form));
 }
 
@@ -798,7 +1023,7 @@ headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
  * lower-case content word.  Returns the token the body starts at, or 0. */
 static guint
 title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, const guint8 *brk,
-             GHashTable **lower)
+             Lower *lower)
 {
   gboolean cap_function = FALSE;
   guint words = 0;
@@ -816,7 +1041,7 @@ title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint
             return 0;
           continue;
         }
-      wc = xref_rules_word_class (rules, t->norm);
+      wc = wc_of (rules, t->norm);
       if (t->flags & XREF_TOKEN_CAPITALISED)
         {
           if (wc != 0 && i > first && !(t->flags & XREF_TOKEN_ALLCAPS))
@@ -830,14 +1055,14 @@ title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint
        * capitalised word right before it (function words between) */
       guint k = i;
       while (k > first && !(at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED)
-             && at (doc, k - 1)->kind == XREF_TOKEN_WORD && xref_rules_word_class (rules, at (doc, k - 1)->norm) != 0)
+             && at (doc, k - 1)->kind == XREF_TOKEN_WORD && wc_of (rules, at (doc, k - 1)->norm) != 0)
         k--;
       if (k == first || !(at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED) || at (doc, k - 1)->kind != XREF_TOKEN_WORD)
         return 0;
       k--;
       /* "… Clinic Ana Ruiz has": where a name starts is unknown */
       if (k > first && (at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED) && !(at (doc, k)->flags & XREF_TOKEN_ALLCAPS)
-          && xref_rules_word_class (rules, at (doc, k)->norm) == 0 && xref_rules_word_class (rules, at (doc, k - 1)->norm) == 0
+          && wc_of (rules, at (doc, k)->norm) == 0 && wc_of (rules, at (doc, k - 1)->norm) == 0
           && !lower_elsewhere (doc, lower, at (doc, k)))
         return 0;
       return cap_function && words >= 4 && k >= first + 3 ? k : 0;
@@ -854,21 +1079,66 @@ word_byte (guchar c)
   return g_ascii_isalnum (c) || c >= 0x80 || c == '-' || c == '\'';
 }
 
+/* The words of a document's window that start with a lower-case letter,
+ * after trimming hyphens and apostrophes at both ends ("pop-culture",
+ * "don't"), are the set lower_elsewhere asks about. */
+
+/* TRUE when w[0..n) occurs in text[0..wlen) as one of those words: an
+ * occurrence with only hyphens and apostrophes between it and the
+ * non-word bytes (or window edges) around it.  w must start with a
+ * lower-case ASCII letter, hold only word bytes and not end in a hyphen
+ * or apostrophe (else no word of the set can equal it). */
+static gboolean
+lower_occurs (const char *text, gsize wlen, const char *w, gsize n)
+{
+  const char *hay = text, *end = text + wlen, *x;
+
+  while (hay < end && (x = memmem (hay, (gsize) (end - hay), w, n)) != NULL)
+    {
+      const char *y = x, *z = x + n;
+      while (y > text && (y[-1] == '-' || y[-1] == '\''))
+        y--;
+      while (z < end && (*z == '-' || *z == '\''))
+        z++;
+      if ((y == text || !word_byte ((guchar) y[-1])) && (z == end || !word_byte ((guchar) *z)))
+        return TRUE;
+      hay = x + 1;
+    }
+  return FALSE;
+}
+
 /* Does the capitalised word t occur in lower case elsewhere in the
  * (first LOWER_WINDOW bytes of the) document?  Then it is a common word
  * ("Authorities" … "the authorities"), not a name ("Reid"): the
- * document-centred test for capitalised words.  *lower caches the set of
- * the document's words that start with a lower-case letter. */
-static gboolean
-lower_elsewhere (const XrefDocument *doc, GHashTable **lower, const XrefToken *t)
-{
-  if (strcmp (t->norm, t->form) == 0 || strlen (t->norm) < 2)
-    return FALSE;
-  if (*lower == NULL)
-    {
-      gsize len = MIN (doc->len, LOWER_WINDOW), p = 0;
+ * document-centred test for capitalised words.  A document asks a few
+ * times: the first LOWER_SCANS questions search the text (memmem); after
+ * that lower->set caches the whole set of words, so that a long document
+ * asking at every sentence stays linear. */
+#define LOWER_SCANS 16
 
-      *lower = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+static gboolean
+lower_elsewhere (const XrefDocument *doc, Lower *lower, const XrefToken *t)
+{
+  gsize len = MIN (doc->len, LOWER_WINDOW), n;
+
+  /* both interned: equal strings are the same pointer */
+  if (t->norm == t->form || (n = strlen (t->norm)) < 2)
+    return FALSE;
+  if (lower->set == NULL && lower->scans < LOWER_SCANS)
+    {
+      lower->scans++;
+      if (!g_ascii_islower (t->norm[0]) || t->norm[n - 1] == '-' || t->norm[n - 1] == '\'')
+        return FALSE;
+      for (gsize k = 0; k < n; k++)
+        if (!word_byte ((guchar) t->norm[k]))
+          return FALSE;
+      return lower_occurs (doc->text, len, t->norm, n);
+    }
+  if (lower->set == NULL)
+    {
+      gsize p = 0;
+
+      lower->set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       while (p < len)
         {
           gsize q = p;
@@ -881,11 +1151,11 @@ lower_elsewhere (const XrefDocument *doc, GHashTable **lower, const XrefToken *t
           while (p < e && (doc->text[p] == '-' || doc->text[p] == '\''))
             p++;
           if (e > p && g_ascii_islower (doc->text[p]))
-            g_hash_table_add (*lower, g_strndup (doc->text + p, e - p));
+            g_hash_table_add (lower->set, g_strndup (doc->text + p, e - p));
           p = q + 1;
         }
     }
-  return g_hash_table_contains (*lower, t->norm);
+  return g_hash_table_contains (lower->set, t->norm);
 }
 
 /* A headline in sentence case run into its body at the start of a region:
@@ -899,7 +1169,7 @@ lower_elsewhere (const XrefDocument *doc, GHashTable **lower, const XrefToken *t
  * starts at, or 0. */
 static guint
 sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, const guint8 *brk,
-                     GHashTable **lower)
+                     Lower *lower)
 {
   gboolean lower_content = FALSE;
 
@@ -916,7 +1186,7 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
         return 0;
       if (t->kind != XREF_TOKEN_WORD)
         continue;
-      wc = xref_rules_word_class (rules, t->norm);
+      wc = wc_of (rules, t->norm);
       if (wc & XREF_WC_DETERMINER)
         return 0;
       if (!(t->flags & XREF_TOKEN_CAPITALISED))
@@ -930,9 +1200,9 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
       prev = at (doc, i - 1);
       next = at (doc, i + 1);
       if (prev->kind != XREF_TOKEN_WORD || prev->end == t->start || next->start == t->end
-          || xref_rules_word_class (rules, prev->norm) != 0 || (prev->flags & XREF_TOKEN_ALLCAPS))
+          || wc_of (rules, prev->norm) != 0 || (prev->flags & XREF_TOKEN_ALLCAPS))
         continue;
-      if (lookup_date_word (rules->months, t) || lookup_date_word (rules->weekdays, t))
+      if (month_of (rules, t) || weekday_of (rules, t))
         continue;
       if (next->kind != XREF_TOKEN_WORD || (next->flags & XREF_TOKEN_CAPITALISED)
           || !g_unichar_isalpha (g_utf8_get_char (next->form)))
@@ -960,7 +1230,7 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
  * in a lower-case word (or a capitalised one before "The", "It", "He")
  * before a capitalised closed-class word.  Returns k, or 0. */
 static guint
-title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint last, GHashTable **lower)
+title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint last, Lower *lower)
 {
   gboolean all_caps = TRUE, closed = FALSE, any_closed = FALSE;
   guint words = 0, k = s;
@@ -1009,7 +1279,7 @@ title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint las
                 return 0;
               p = at (doc, k - 2);
             }
-          wc = xref_rules_word_class (rules, n->norm);
+          wc = wc_of (rules, n->norm);
           /* "BIGGEST STRIKE YET Workers walked out" */
           if (all_caps && words >= 2 && !(n->flags & XREF_TOKEN_ALLCAPS) && g_utf8_strlen (p->form, -1) >= 3
               && at (doc, k + 1)->kind == XREF_TOKEN_WORD)
@@ -1018,11 +1288,11 @@ title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint las
            * word (written in lower case elsewhere) after a lower-case one */
           if (!all_caps && !any_closed && words <= 3 && wc == 0 && !(n->flags & XREF_TOKEN_ALLCAPS)
               && !(p->flags & XREF_TOKEN_CAPITALISED)
-              && xref_rules_word_class (rules, p->norm) == 0 && g_unichar_isalpha (g_utf8_get_char (p->form))
+              && wc_of (rules, p->norm) == 0 && g_unichar_isalpha (g_utf8_get_char (p->form))
               && lower_elsewhere (doc, lower, n))
             return k;
-          if (!all_caps && !(n->flags & XREF_TOKEN_ALLCAPS) && strcmp (n->norm, "i") != 0 && wc != 0
-              && xref_rules_word_class (rules, p->norm) == 0
+          if (!all_caps && !(n->flags & XREF_TOKEN_ALLCAPS) && !str_is (n->norm, "i") && wc != 0
+              && wc_of (rules, p->norm) == 0
               /* not "… told The Post that", "… directed The Golden Compass" */
               && !((wc & XREF_WC_DETERMINER) && (at (doc, k + 1)->flags & XREF_TOKEN_CAPITALISED)
                    && !(at (doc, k + 1)->flags & XREF_TOKEN_ALLCAPS))
@@ -1032,11 +1302,11 @@ title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint las
             return k;
         }
       words++;
-      if (xref_rules_word_class (rules, n->norm) != 0)
+      if (wc_of (rules, n->norm) != 0)
         any_closed = TRUE;
       if (!(n->flags & XREF_TOKEN_ALLCAPS))
         all_caps = FALSE;
-      if (xref_rules_word_class (rules, n->norm) & (XREF_WC_AUXILIARY | XREF_WC_MODAL))
+      if (wc_of (rules, n->norm) & (XREF_WC_AUXILIARY | XREF_WC_MODAL))
         closed = TRUE;
     }
   return 0;
@@ -1078,9 +1348,9 @@ record_row_end (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   return prev->kind == XREF_TOKEN_WORD && (prev->flags & XREF_TOKEN_CAPITALISED) && prev->end < t->start
          && n1->kind == XREF_TOKEN_WORD && n2->kind == XREF_TOKEN_WORD && n1->start > t->end
          && (n1->flags & XREF_TOKEN_CAPITALISED) && (n2->flags & XREF_TOKEN_CAPITALISED)
-         && !(n1->flags & XREF_TOKEN_ALLCAPS) && xref_rules_word_class (rules, n1->norm) == 0
-         && xref_rules_word_class (rules, n2->norm) == 0 && !lookup_date_word (rules->months, n1)
-         && !lookup_date_word (rules->weekdays, n1);
+         && !(n1->flags & XREF_TOKEN_ALLCAPS) && wc_of (rules, n1->norm) == 0
+         && wc_of (rules, n2->norm) == 0 && !month_of (rules, n1)
+         && !weekday_of (rules, n1);
 }
 
 /* "… at an office party According to police, …": a capitalised
@@ -1101,12 +1371,12 @@ attribution_start (const XrefDocument *doc, const XrefRules *rules, guint i, gui
       || (prev->flags & XREF_TOKEN_IN_QUOTE))
     return FALSE;
   n = xref_phrase_table_match (rules->speech_phrases, (const XrefToken *) doc->tokens->data, doc->tokens->len, i, &v);
-  return n >= 2 && (xref_rules_word_class (rules, at (doc, i + n - 1)->norm) & XREF_WC_PREPOSITION)
+  return n >= 2 && (wc_of (rules, at (doc, i + n - 1)->norm) & XREF_WC_PREPOSITION)
          && !(at (doc, i + n - 1)->flags & XREF_TOKEN_CAPITALISED);
 }
 
 static void
-segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, GHashTable **lower)
+segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lower *lower)
 {
   guint first = doc->tokens->len, last, start;
   guint flags = XREF_SENTENCE_PARA;
@@ -1164,10 +1434,24 @@ void
 xref_text_segment (XrefDocument *doc, const XrefRules *rules)
 {
   guint r = 0, h = 0;
-  g_autoptr (GHashTable) lower = NULL;
+  Lower lower = { NULL, 0 };
 
+  /* Sized from the text so that appending never reallocates: about one
+   * token per five bytes of prose (the arrays live only until the
+   * document's claims are extracted). */
+  if (doc->tokens->len == 0)
+    {
+      g_array_unref (doc->tokens);
+      doc->tokens = g_array_sized_new (FALSE, TRUE, sizeof (XrefToken), (guint) MIN (doc->len / 4 + 16, G_MAXUINT / 2));
+    }
+  if (doc->sentences->len == 0)
+    {
+      g_array_unref (doc->sentences);
+      doc->sentences = g_array_sized_new (FALSE, TRUE, sizeof (XrefSentence), (guint) MIN (doc->len / 64 + 4, G_MAXUINT / 2));
+    }
   g_array_set_size (doc->tokens, 0);
   g_array_set_size (doc->sentences, 0);
+  cur_index = rules != NULL ? text_index_get (rules) : NULL;
 
   /* regions and headings in text order */
   while (r < doc->regions->len || h < doc->headings->len)
@@ -1188,4 +1472,7 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
           r++;
         }
     }
+  g_clear_pointer (&lower.set, g_hash_table_unref);
+  text_index_unref ((TextIndex *) cur_index);
+  cur_index = NULL;
 }

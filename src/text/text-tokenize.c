@@ -44,6 +44,9 @@ prev_char (const char *lo, const char *p)
 
   if (p <= lo)
     return 0;
+  /* an ASCII byte is a whole character (what the search below finds) */
+  if ((guchar) p[-1] < 0x80)
+    return (guchar) p[-1];
   q = g_utf8_find_prev_char (lo, p);
   if (q == NULL)
     return 0;
@@ -254,6 +257,10 @@ scan_initialism (const char *p, const char *end)
   guint letters = 0;
   gsize len, nlen;
 
+  /* The common case, an ASCII letter not followed by a dot, is no
+   * initialism (the loop below would stop at once with no letter). */
+  if ((guchar) *p < 0x80 && (p + 1 >= end || p[1] != '.'))
+    return NULL;
   for (;;)
     {
       gunichar c = get_char (q, end, &len);
@@ -288,7 +295,36 @@ scan_word (const char *lo, const char *p, const char *end, gboolean *number)
 
   for (;;)
     {
-      gunichar c = get_char (q, end, &len);
+      gunichar c;
+
+      /* ASCII fast paths, the same answers as the tests below: a letter
+       * that can be neither an ordinal suffix nor the n of "n't" goes
+       * on the word; any other byte that is not a digit, '-' or '\''
+       * ends it. */
+      if (q >= end)
+        break;
+      /* inside a word (no longer a number), a run of ASCII letters other
+       * than n and N goes on the word whole */
+      if (!all_number)
+        {
+          while (q < end && g_ascii_isalpha (*q) && *q != 'n' && *q != 'N')
+            q++;
+          if (q >= end)
+            break;
+        }
+      if ((guchar) *q < 0x80)
+        {
+          guchar b = (guchar) *q;
+          if (g_ascii_isalpha (b) && !(q > p && (all_number || b == 'n' || b == 'N')))
+            {
+              all_number = FALSE;
+              q++;
+              continue;
+            }
+          if (!g_ascii_isalnum (b) && b != '-' && b != '\'')
+            break;
+        }
+      c = get_char (q, end, &len);
       if (is_digit (c))
         {
           q = scan_number (q, end);
@@ -336,8 +372,46 @@ scan_word (const char *lo, const char *p, const char *end, gboolean *number)
   return q;
 }
 
+/* Tokens are gathered in a small buffer and appended to the caller's
+ * array a block at a time: one g_array_append_vals per block instead of
+ * one per token. */
+#define OUT_BLOCK 128
+
+typedef struct {
+  GArray *tokens;
+  guint n;
+  XrefToken buf[OUT_BLOCK];
+} Out;
+
 static void
-emit (GArray *tokens, GString *scratch, const char *text, const char *s, const char *e, XrefTokenKind kind,
+out_flush (Out *o)
+{
+  if (o->n > 0)
+    g_array_append_vals (o->tokens, o->buf, o->n);
+  o->n = 0;
+}
+
+static inline void
+out_push (Out *o, const XrefToken *t)
+{
+  if (o->n == OUT_BLOCK)
+    out_flush (o);
+  o->buf[o->n++] = *t;
+}
+
+/* The last token emitted so far (also by earlier calls), or NULL. */
+static const XrefToken *
+out_last (const Out *o)
+{
+  if (o->n > 0)
+    return &o->buf[o->n - 1];
+  if (o->tokens->len > 0)
+    return &g_array_index (o->tokens, XrefToken, o->tokens->len - 1);
+  return NULL;
+}
+
+static void
+emit (Out *out, GString *scratch, const char *text, const char *s, const char *e, XrefTokenKind kind,
       guint flags)
 {
   XrefToken t = { 0 };
@@ -383,7 +457,7 @@ emit (GArray *tokens, GString *scratch, const char *text, const char *s, const c
           t.form = xref_intern_len (s, n);
           t.norm = upper == 0 ? t.form : xref_intern_len (low, n);
           t.flags |= flags;
-          g_array_append_val (tokens, t);
+          out_push (out, &t);
           return;
         }
       t.flags = 0;
@@ -435,7 +509,7 @@ emit (GArray *tokens, GString *scratch, const char *text, const char *s, const c
     t.flags |= XREF_TOKEN_ALLCAPS;
   t.norm = xref_intern (scratch->str);
   t.flags |= flags;
-  g_array_append_val (tokens, t);
+  out_push (out, &t);
 }
 
 /* Space-like for the purpose of deciding whether a straight quote opens
@@ -513,6 +587,10 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
   const char *p = lo;
   GString *scratch = g_string_sized_new (64);
   QuoteStack qs = { { 0 }, 0 };
+  Out out;
+
+  out.tokens = tokens;
+  out.n = 0;
 
   while (p < hi)
     {
@@ -529,15 +607,15 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
         }
 
       /* clitics split off the word before them: "’s", "n't"; also after
-       * the dot of an initialism: "the U.S.’s plan" */
-      if (p > lo
+       * the dot of an initialism: "the U.S.’s plan" (clitic_len is 0
+       * unless c is n, N or an apostrophe: test that first) */
+      if ((c == 'n' || c == 'N' || is_apostrophe (c)) && p > lo
           && (is_letter (prev_char (lo, p))
-              || (prev_char (lo, p) == '.' && p - 1 > lo && is_letter (prev_char (lo, p - 1)) && tokens->len > 0
-                  && g_array_index (tokens, XrefToken, tokens->len - 1).end == (gsize) (p - text)
-                  && g_array_index (tokens, XrefToken, tokens->len - 1).kind == XREF_TOKEN_WORD))
+              || (prev_char (lo, p) == '.' && p - 1 > lo && is_letter (prev_char (lo, p - 1)) && out_last (&out) != NULL
+                  && out_last (&out)->end == (gsize) (p - text) && out_last (&out)->kind == XREF_TOKEN_WORD))
           && (cl = clitic_len (p, hi)) > 0)
         {
-          emit (tokens, scratch, text, p, p + cl, XREF_TOKEN_WORD, in_q);
+          emit (&out, scratch, text, p, p + cl, XREF_TOKEN_WORD, in_q);
           p += cl;
           continue;
         }
@@ -545,14 +623,14 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
       if (is_alnum (c))
         {
           gboolean number = FALSE;
-          if (g_unichar_isalpha (c) && (e = scan_initialism (p, hi)) != NULL)
+          if ((c < 0x80 ? g_ascii_isalpha (c) : g_unichar_isalpha (c)) && (e = scan_initialism (p, hi)) != NULL)
             {
-              emit (tokens, scratch, text, p, e, XREF_TOKEN_WORD, in_q);
+              emit (&out, scratch, text, p, e, XREF_TOKEN_WORD, in_q);
               p = e;
               continue;
             }
           e = scan_word (lo, p, hi, &number);
-          emit (tokens, scratch, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q);
+          emit (&out, scratch, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q);
           p = e;
           continue;
         }
@@ -582,7 +660,7 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
               if (!quote_open_in (&qs, Q_SINGLE) && !left && (before == 's' || before == 'S') && after != 0
                   && is_space (after))
                 {
-                  emit (tokens, scratch, text, p, p + len, XREF_TOKEN_WORD, in_q);
+                  emit (&out, scratch, text, p, p + len, XREF_TOKEN_WORD, in_q);
                   p += len;
                   continue;
                 }
@@ -610,13 +688,13 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
 
           if (open)
             {
-              emit (tokens, scratch, text, p, p + len, XREF_TOKEN_QUOTE, XREF_TOKEN_OPEN_QUOTE | in_q);
+              emit (&out, scratch, text, p, p + len, XREF_TOKEN_QUOTE, XREF_TOKEN_OPEN_QUOTE | in_q);
               quote_push (&qs, fam);
             }
           else
             {
               quote_pop (&qs, fam);
-              emit (tokens, scratch, text, p, p + len, XREF_TOKEN_QUOTE,
+              emit (&out, scratch, text, p, p + len, XREF_TOKEN_QUOTE,
                     XREF_TOKEN_CLOSE_QUOTE | (qs.depth > 0 ? XREF_TOKEN_IN_QUOTE : 0));
             }
           p += len;
@@ -629,14 +707,15 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
           e = p;
           while (e < hi && *e == '.')
             e++;
-          emit (tokens, scratch, text, p, e, XREF_TOKEN_PUNCT, in_q);
+          emit (&out, scratch, text, p, e, XREF_TOKEN_PUNCT, in_q);
           p = e;
           continue;
         }
 
-      emit (tokens, scratch, text, p, p + len, is_symbol (c) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT, in_q);
+      emit (&out, scratch, text, p, p + len, is_symbol (c) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT, in_q);
       p += len;
     }
 
+  out_flush (&out);
   g_string_free (scratch, TRUE);
 }

@@ -701,6 +701,55 @@ test_invalid_utf8 (void **state)
   assert_int_equal (memcmp (doc->text + 40, "Truncated ??.", 13), 0);
 }
 
+/* The repair walks ASCII eight bytes at a time and checks other characters
+ * one by one: the same bytes must be replaced as by one g_utf8_validate_len
+ * walk over the whole text (the reference below), wherever a bad byte
+ * falls against the eight-byte steps. */
+static void
+test_invalid_utf8_positions (void **state)
+{
+  static const char *const bad[] = { "\xff", "\xc3", "\xe2\x80", "\xf0\x9f\x98", "\xed\xa0\x80", "\xc0\xaf", "\x80" };
+  static const char *const good[] = { "a", "\xc3\xa9", "\xe2\x80\x94", "\xf0\x9f\x98\x80" };
+
+  for (guint b = 0; b < G_N_ELEMENTS (bad) + 1; b++)
+    for (guint lead = 0; lead < 20; lead++)
+      for (guint g = 0; g < G_N_ELEMENTS (good); g++)
+        {
+          GString *in = g_string_new (NULL);
+          g_autofree char *w = NULL;
+          char *expect;
+          gsize n, i = 0;
+
+          for (guint k = 0; k < lead; k++)
+            g_string_append_c (in, (char) ('a' + k % 26));
+          if (b < G_N_ELEMENTS (bad))
+            g_string_append (in, bad[b]);
+          else
+            g_string_append_c (in, '\0');
+          g_string_append (in, good[g]);
+          g_string_append (in, " words follow here.\n");
+          n = in->len;
+          /* the reference repair */
+          expect = g_memdup2 (in->str, n);
+          while (i < n)
+            {
+              const char *stop;
+              if (g_utf8_validate_len (expect + i, n - i, &stop))
+                break;
+              i = (gsize) (stop - expect);
+              expect[i] = expect[i] == '\0' ? ' ' : '?';
+              i++;
+            }
+          {
+            g_autoptr (XrefDocument) doc = ingest_string ("pos.txt", in->str, n, &w);
+            assert_int_equal (doc->len, n);
+            assert_memory_equal (doc->text, expect, n);
+          }
+          g_free (expect);
+          g_string_free (in, TRUE);
+        }
+}
+
 static void
 test_binary (void **state)
 {
@@ -1212,6 +1261,7 @@ main (void)
     cmocka_unit_test (test_front_matter_bad),
     cmocka_unit_test (test_manifest_fills),
     cmocka_unit_test (test_invalid_utf8),
+    cmocka_unit_test (test_invalid_utf8_positions),
     cmocka_unit_test (test_binary),
     cmocka_unit_test (test_crlf_bom),
     cmocka_unit_test (test_datelines),

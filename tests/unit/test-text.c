@@ -479,6 +479,108 @@ test_seed_corpus (void **state)
       fail_msg ("not one sentence: %s", whole[w]);
 }
 
+/* ---- interning and the per-rule-set word index ----------------------------- */
+
+/* The intern table (core.c): one pointer per distinct byte string, through
+ * the per-thread cache and the shared table, across the table's growth. */
+static void
+test_intern (void **state)
+{
+  enum { N = 40000 };
+  const char **first = g_new (const char *, N);
+  char buf[32];
+
+  for (guint i = 0; i < N; i++)
+    {
+      g_snprintf (buf, sizeof buf, "intern-test-%u", i);
+      assert_null (xref_intern_try (buf));
+      first[i] = xref_intern (buf);
+      assert_string_equal (first[i], buf);
+      assert_true (xref_intern_try (buf) == first[i]);
+    }
+  for (guint i = 0; i < N; i++)
+    {
+      g_snprintf (buf, sizeof buf, "intern-test-%u", i);
+      assert_true (xref_intern (buf) == first[i]);
+      assert_true (xref_intern_try (buf) == first[i]);
+      /* a prefix is another string */
+      assert_true (xref_intern_len (buf, strlen (buf) - 1) != first[i] || i < 10);
+    }
+  /* lengths that end on and beside the hash's eight-byte steps */
+  for (gsize n = 0; n <= 20; n++)
+    {
+      const char *s = "abcdefghijklmnopqrstuvwxyz";
+      const char *a = xref_intern_len (s, n), *b = xref_intern_len (s, n);
+      assert_true (a == b);
+      assert_int_equal (strlen (a), n);
+      assert_true (n == 0 || xref_intern_len (s, n - 1) != a);
+    }
+  assert_null (xref_intern (NULL));
+  assert_null (xref_intern_try (NULL));
+  g_free (first);
+}
+
+/* The word index of the text stage is kept from one document to the next
+ * while the rule set is the same, and rebuilt for another one: alternate
+ * two rule sets, loaded and freed each time, that differ in an
+ * abbreviation and a month name. */
+static void
+test_word_index_per_rules (void **state)
+{
+  static const char with[] = "abbreviations: [Gov.]\n";
+  static const char without[] = "abbreviations: [Rep.]\n";
+  const char *text = "They met Gov. Ann Cole there. Then they left.\n";
+
+  for (int round = 0; round < 4; round++)
+    {
+      gboolean has = round % 2 == 0;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (XrefRules) r = xref_rules_load_string ("r.yaml", has ? with : without,
+                                                        strlen (has ? with : without), &error);
+      assert_no_error (error);
+      for (int twice = 0; twice < 2; twice++)
+        {
+          g_autoptr (XrefDocument) doc = xref_ingest_bytes ("t.txt", text, strlen (text), NULL, r, &error);
+          assert_no_error (error);
+          xref_text_segment (doc, r);
+          assert_int_equal (doc->sentences->len, has ? 2 : 3);
+        }
+    }
+}
+
+/* A capitalised word written in lower case elsewhere in the document is a
+ * common word: "Seismic risk" below is a section title only because
+ * "engineers" occurs in lower case.  The first questions of a
+ * document search the text, later ones a set of its words: a document
+ * that asks many times must get the same answers as one that asks once. */
+static void
+test_lower_elsewhere (void **state)
+{
+  const char *para = "The ground shook for a minute. Seismic risk Engineers say the towers are safe. Several engineers "
+                     "disagree.\n\n";
+  GString *s = g_string_new (NULL);
+  guint with_title = 0;
+
+  {
+    g_autoptr (XrefDocument) one = segment_string (para);
+    assert_int_equal (one->sentences->len, 4);
+  }
+  for (int i = 0; i < 40; i++)
+    g_string_append (s, para);
+  {
+    g_autoptr (XrefDocument) doc = segment_string (s->str);
+    for (guint k = 0; k < doc->sentences->len; k++)
+      {
+        const XrefSentence *st = &g_array_index (doc->sentences, XrefSentence, k);
+        if (st->end - st->start == strlen ("Seismic risk") && memcmp (doc->text + st->start, "Seismic risk", 12) == 0)
+          with_title++;
+      }
+    assert_int_equal (doc->sentences->len, 40 * 4);
+  }
+  assert_int_equal (with_title, 40);
+  g_string_free (s, TRUE);
+}
+
 int
 main (void)
 {
@@ -491,6 +593,9 @@ main (void)
     cmocka_unit_test (test_sentence_flags),
     cmocka_unit_test (test_sentence_limit),
     cmocka_unit_test (test_seed_corpus),
+    cmocka_unit_test (test_intern),
+    cmocka_unit_test (test_word_index_per_rules),
+    cmocka_unit_test (test_lower_elsewhere),
   };
   return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
 }
