@@ -37,12 +37,16 @@ for mb in "$@"; do
   stats=$(grep '^xref: stats:' "$log")
   set -- $stats
   # xref: stats: documents D claims C rows R words W bytes B rules_ms M total_ms T
+  #              extract_ms E match_ms X render_ms R peak_mb_extract P peak_mb_match Q peak_mb Z
   claims=$6; rows=$8; words=${10}; bytes=${12}; rules_ms=${14}
+  phases=$(printf '        phases: extract %s ms, match %s ms, render+write %s ms; peak RSS after extract %s MB, after match %s MB' \
+           "${18}" "${20}" "${22}" "${24}" "${26}")
   awk -v mb="$mb" -v f="$files" -v t="$wall" -v b="$bytes" -v w="$words" -v c="$claims" -v r="$rows" \
       -v rss="$rss" -v rl="$rules_ms" -v j="$JOBS" 'BEGIN {
     if (t <= 0) t = 0.01;
     printf "%-7s %6d %8.2f %7.1f %10.0f %10.0f %8d %7.0f %9.1f %9s\n", mb " MB", f, t, b / 1e6 / t, w / t, c / t, r,
            rss / 1024, rl, (j == 0 ? "cores" : j) }'
+  echo "$phases"
   if [ -n "$prev_t" ]; then
     awk -v a="$prev_t" -v b="$wall" -v ma="$prev_mb" -v mbb="$mb" 'BEGIN {
       if (a <= 0) a = 0.01;
