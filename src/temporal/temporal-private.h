@@ -78,4 +78,8 @@ typedef struct {
  * to raws.  Word lists come from rules; any of them may be missing. */
 void xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws);
 
+/* The same, trying every matcher at every token instead of only those
+ * that can start there: the reference the fast scan must equal (tests). */
+void xref_temporal_scan_every (const XrefDocument *doc, const XrefRules *rules, GArray *raws);
+
 G_END_DECLS

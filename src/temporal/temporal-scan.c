@@ -92,14 +92,32 @@ enum {
 G_STATIC_ASSERT (TB_N <= 64);
 #define TB(b) (G_GUINT64_CONSTANT (1) << (b))
 
+/* A multi-word entry of a list or table, as the interned words a run of
+ * token norms must equal (the key is those norms joined by spaces). */
+typedef struct {
+  guint table;             /* TL_* or TB_VAGUE */
+  guint n;                 /* words, at least 2 */
+  gsize len;               /* bytes of the key */
+  const char **words;      /* n interned words */
+  gconstpointer value;     /* the entry's value in its table */
+} Phrase;
+
 /* What the rules know of one interned word or phrase: the tables (TL_*,
  * TB_*) that have it as a key, and the lists that have a multi-word entry
- * starting with it.  Built once per document from the tables, so that a
+ * starting with it.  Built once per rule set from the tables, so that a
  * token's question "is this word in list l?" is a bit test, and a miss
  * (nearly every question) costs no string hash (bench/README.md). */
 typedef struct {
   guint64 in;
   guint64 heads;
+  /* the multi-word entries starting with this word, longest first: a
+   * phrase is matched by comparing token norms with their interned words,
+   * never by building the key */
+  const Phrase *phrases;
+  guint n_phrases;
+  /* the matchers the word's bits let start at a token of it that is not
+   * a WORD, a lower-case WORD, a capitalised one (start_set) */
+  guint32 starts[3];
 } WordBits;
 
 typedef struct {
@@ -108,12 +126,12 @@ typedef struct {
   guint n;
   guint base;              /* index of t[0] in doc->tokens */
   guint sentence;
-  GHashTable *lists[TL_N]; /* the word lists, NULL when the rules give none */
-  guint longest[TL_N];     /* words in the longest phrase of each list */
-  GHashTable *index;       /* interned key of any table → WordBits*;
-                              tl_phrase tries the longer keys only where
-                              heads says one can start */
-  const WordBits *tb;      /* WordBits of t[0 .. n), zero when unknown */
+  GHashTable *const *lists; /* the TL_N word lists, NULL when the rules give none */
+  GHashTable *index;       /* interned key of any table → WordBits*, for
+                              words built on the fly ("feb.", "mid-") */
+  const WordBits *const *tb; /* WordBits of t[0 .. n), all zero when unknown */
+  const guint32 *starts;   /* matchers that can start at t[0 .. n) (MB bits) */
+  gboolean every;          /* try every matcher at every token (the reference) */
 } Scan;
 
 static guint match_at (const Scan *s, guint i, XrefRawTimex *r);
@@ -160,7 +178,7 @@ tl_value (const Scan *s, TList l, const char *word)
 static const char *
 tl_tok (const Scan *s, TList l, guint i)
 {
-  if (i >= s->n || !(s->tb[i].in & TB (l)))
+  if (i >= s->n || !(s->tb[i]->in & TB (l)))
     return NULL;
   return g_hash_table_lookup (s->lists[l], s->t[i].norm);
 }
@@ -178,51 +196,44 @@ is_in (const Scan *s, guint i, TList l)
   return tl_tok (s, l, i) != NULL;
 }
 
-/* The norms of tokens i … i+len-1 joined by single spaces into key (the
- * form of multi-word list entries); FALSE when they do not fit.  memcpy
- * rather than g_strlcat, which measures the whole key again per word: this
- * runs at every token (bench/README.md). */
+/* The multi-word entry p is written at token i: the norms of its tokens
+ * are its interned words (and fit the sentence). */
 static gboolean
-join_norms (const Scan *s, guint i, guint len, char *key, gsize size)
+phrase_at (const Scan *s, guint i, const Phrase *p)
 {
-  gsize pos = 0;
-
-  for (guint k = 0; k < len; k++)
-    {
-      const char *w = s->t[i + k].norm;
-      gsize n = strlen (w);
-      if (pos + (k > 0) + n >= size)
-        return FALSE;
-      if (k > 0)
-        key[pos++] = ' ';
-      memcpy (key + pos, w, n);
-      pos += n;
-    }
-  key[pos] = '\0';
+  if (i + p->n > s->n)
+    return FALSE;
+  for (guint k = 0; k < p->n; k++)
+    if (s->t[i + k].norm != p->words[k])
+      return FALSE;
   return TRUE;
 }
 
 /* The longest phrase of list l starting at token i: its length in tokens
- * (0 when none) and its value. */
+ * (0 when none) and its value.  Multi-word entries only where the bits say
+ * one starts here, compared word by word (this runs at every token that
+ * can start an expression: bench/README.md). */
 static guint
 tl_phrase (const Scan *s, guint i, TList l, const char **value)
 {
-  char key[256];
+  const WordBits *b;
 
-  guint64 heads = i < s->n ? s->tb[i].heads : 0;
-
-  for (guint len = MIN (s->longest[l], s->n > i ? s->n - i : 0); len >= 1; len--)
-    {
-      /* no multi-word entry of l starts with this word */
-      if (len >= 2 && !(heads & TB (l)))
-        continue;
-      /* a one-word entry is the token's own (interned) norm */
-      if (len == 1 ? (*value = tl_tok (s, l, i)) != NULL
-                   : join_norms (s, i, len, key, sizeof key) && (*value = tl_value (s, l, key)) != NULL)
-        return len;
-    }
   *value = NULL;
-  return 0;
+  if (i >= s->n)
+    return 0;
+  b = s->tb[i];
+  if (b->heads & TB (l))
+    for (guint k = 0; k < b->n_phrases; k++)
+      {
+        const Phrase *p = &b->phrases[k];
+        if (p->table == (guint) l && p->value != NULL && phrase_at (s, i, p))
+          {
+            *value = p->value;
+            return p->n;
+          }
+      }
+  /* a one-word entry is the token's own (interned) norm */
+  return (*value = tl_tok (s, l, i)) != NULL ? 1 : 0;
 }
 
 /* The value of list l at token i as an integer (lists of numbers). */
@@ -290,7 +301,7 @@ table_get (const Scan *s, GHashTable *table, const char *key, gpointer *value)
 static gboolean
 table_tok (const Scan *s, GHashTable *table, guint i, gpointer *value)
 {
-  if (i >= s->n || table == NULL || !(s->tb[i].in & table_bit (s, table)))
+  if (i >= s->n || table == NULL || !(s->tb[i]->in & table_bit (s, table)))
     return FALSE;
   return g_hash_table_lookup_extended (table, s->t[i].norm, NULL, value);
 }
@@ -483,9 +494,10 @@ number_at (const Scan *s, guint i, Num *out)
   if (s->t[i].kind == XREF_TOKEN_NUMBER)
     return parse_number (s->t[i].form, out) ? 1 : 0;
   /* a word no table of numbers has, and no dash: no number (the usual case) */
-  if (s->t[i].kind != XREF_TOKEN_WORD
-      || (!(s->tb[i].in & TB (TB_NUMBERS)) && strchr (s->t[i].norm, '-') == NULL)
-      || !number_string (s, nm (s, i), &a))
+  if (s->t[i].kind != XREF_TOKEN_WORD)
+    return 0;
+  /* a word with no dash is a number word or none: its bits say which */
+  if (strchr (s->t[i].norm, '-') == NULL ? !number_tok (s, i, &a) : !number_string (s, nm (s, i), &a))
     return 0;
   out->value = a;
   out->integer = fmod (a, 1) == 0;
@@ -519,23 +531,25 @@ static guint
 vague_at (const Scan *s, guint i)
 {
   gpointer v;
-  char key[128];
+  const WordBits *b;
 
   if (!is_kind (s, i, XREF_TOKEN_WORD) || s->rules->vague_quantities == NULL)
     return 0;
-  for (guint len = 3; len >= 1; len--)
-    {
-      gboolean ok = i + len <= s->n;
+  b = s->tb[i];
+  /* phrases of two or three words, longest first, every token a WORD;
+   * keys longer than 127 bytes were never looked up */
+  if (b->heads & TB (TB_VAGUE))
+    for (guint k = 0; k < b->n_phrases; k++)
+      {
+        const Phrase *p = &b->phrases[k];
+        gboolean ok = p->table == TB_VAGUE && p->n <= 3 && p->len < 128 && phrase_at (s, i, p);
 
-      for (guint k = 0; ok && k < len; k++)
-        ok = s->t[i + k].kind == XREF_TOKEN_WORD;
-      if (!ok || (len >= 2 && !(s->tb[i].heads & TB (TB_VAGUE))))
-        continue;
-      if (len == 1 ? table_tok (s, s->rules->vague_quantities, i, &v)
-                   : join_norms (s, i, len, key, sizeof key) && table_get (s, s->rules->vague_quantities, key, &v))
-        return len;
-    }
-  return 0;
+        for (guint j = 1; ok && j < p->n; j++)
+          ok = s->t[i + j].kind == XREF_TOKEN_WORD;
+        if (ok)
+          return p->n;
+      }
+  return table_tok (s, s->rules->vague_quantities, i, &v) ? 1 : 0;
 }
 
 /* A unit word of the rules at i ("months" → "M"); *plural when it ends in -s. */
@@ -556,7 +570,7 @@ unit_of (const Scan *s, const char *word, gboolean *plural)
 static const char *
 unit_at (const Scan *s, guint i, gboolean *plural)
 {
-  if (!is_kind (s, i, XREF_TOKEN_WORD) || !(s->tb[i].in & TB (TB_UNITS)))
+  if (!is_kind (s, i, XREF_TOKEN_WORD) || !(s->tb[i]->in & TB (TB_UNITS)))
     return NULL;
   return unit_of (s, nm (s, i), plural);
 }
@@ -577,7 +591,7 @@ name_at (const Scan *s, GHashTable *table, guint i, guint *len, gboolean *abbrev
     return 0;
   /* "Feb." only where the index says the rules have it */
   guint64 dot = TB (table == s->rules->months ? TB_MONTHS_DOT : TB_WEEKDAYS_DOT);
-  if ((s->tb[i].in & dot) && (g_snprintf (buf, sizeof buf, "%s.", nm (s, i)), table_get (s, table, buf, &v)))
+  if ((s->tb[i]->in & dot) && (g_snprintf (buf, sizeof buf, "%s.", nm (s, i)), table_get (s, table, buf, &v)))
     {
       *abbrev = TRUE;
       if (dot_follows (s, i))
@@ -1718,26 +1732,188 @@ m_dur_mod (const Scan *s, guint i, XrefRawTimex *r)
 
 /* ---- dispatch ----------------------------------------------------------- */
 
+typedef guint (*Matcher) (const Scan *, guint, XrefRawTimex *);
+
+/* The matchers of match_core, in the order they are tried.  Order matters
+ * where readings overlap: a weekday leading a date before the date, "the
+ * past three months" before "the past", "a year ago" before "a year", a
+ * year last of the number readings. */
+static const Matcher core_matchers[] = {
+  m_numeric_date, m_time, m_weekday, m_month, m_day_first, m_unit_ago, m_quarter, m_duration, m_anchored,
+  m_relative, m_deictic, m_set, m_ref, m_hyphen_word, m_century, m_decade, m_season, m_year, m_bare_unit,
+};
+
+/* One bit per matcher (MB): the same order, then the two modifiers that
+ * match_at tries first. */
+enum {
+  M_NUMERIC_DATE, M_TIME, M_WEEKDAY, M_MONTH, M_DAY_FIRST, M_UNIT_AGO, M_QUARTER, M_DURATION, M_ANCHORED,
+  M_RELATIVE, M_DEICTIC, M_SET, M_REF, M_HYPHEN_WORD, M_CENTURY, M_DECADE, M_SEASON, M_YEAR, M_BARE_UNIT,
+  M_CORE_N,
+  M_CAL_MOD = M_CORE_N,
+  M_DUR_MOD,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (core_matchers) == M_CORE_N);
+#define MB(m) (1u << (m))
+
+/* Which matchers can read an expression starting at a token.  For each
+ * matcher, a condition that every expression it accepts meets: the first
+ * tests the matcher itself makes on the token (and on the word after
+ * "the"), read from the token's WordBits, kind and capitals.  A matcher
+ * let in that then fails costs only time; one left out that could succeed
+ * would be a missed expression, so each condition must stay a consequence
+ * of its matcher's code (test_dispatch compares with trying every matcher
+ * everywhere).  Most tokens of news text can start none, and the scan
+ * skips them with one test instead of trying 21 matchers
+ * (bench/README.md). */
+
+/* The matchers that start with a list entry or a phrase: their bits for
+ * the tables in (the word is a one-word entry, or a phrase of the table
+ * starts at it). */
+static guint32
+entry_start_set (guint64 in)
+{
+  guint32 m = 0;
+
+  /* rel_at */
+  if (in & TB (TL_RELATIVE))
+    m |= MB (M_RELATIVE);
+  if (in & (TB (TL_REFERENCES) | TB (TL_REFERENCES_AFTER_AT)))
+    m |= MB (M_REF);
+  if (in & (TB (TL_MODIFIERS) | TB (TL_RELATIVE_MODIFIERS)))
+    m |= MB (M_CAL_MOD);
+  if (in & TB (TL_DURATION_MODIFIERS))
+    m |= MB (M_DUR_MOD);
+  return m;
+}
+
+/* The part that depends on the word's bits only (with its kind and
+ * capitals), kept in its WordBits: word_start_set (b, word, cap).  Its
+ * phrases are the token's part: they need the next word. */
+static guint32
+word_start_set (const WordBits *b, gboolean word, gboolean cap)
+{
+  const guint64 in = b->in;
+  guint32 m = entry_start_set (in);
+
+  if (in & TB (TL_CLOCK_WORDS))
+    m |= MB (M_TIME);
+  /* name_at: a capitalised word, a key of the table or "word." one */
+  if (word && cap && (in & (TB (TB_WEEKDAYS) | TB (TB_WEEKDAYS_DOT))))
+    m |= MB (M_WEEKDAY);
+  if (word && cap && (in & (TB (TB_MONTHS) | TB (TB_MONTHS_DOT))))
+    m |= MB (M_MONTH);
+  if (in & TB (TL_ORDINALS))
+    m |= MB (M_QUARTER);
+  /* (an anchored day, "that day": start_set) */
+  if (in & TB (TL_DEICTIC))
+    m |= MB (M_DEICTIC);
+  /* (a number before "times": start_set) */
+  if (in & (TB (TL_FREQUENCIES) | TB (TL_SET_WORDS) | TB (TL_REPEATS)))
+    m |= MB (M_SET);
+  if (in & TB (TL_REFERENCE_ADJECTIVES))
+    m |= MB (M_REF);
+  if (word && (in & TB (TB_SEASONS)))
+    m |= MB (M_SEASON);
+  if (word && (in & TB (TB_UNITS)))
+    m |= MB (M_BARE_UNIT);
+  return m;
+}
+
+static gboolean
+norm_is (const XrefToken *t, const char *w)
+{
+  return t->norm[0] == w[0] && strcmp (t->norm, w) == 0;
+}
+
+/* The matchers that can start at token t, whose bits are b (next: the
+ * token after it in the document and its bits, or NULL).  units: bit j
+ * set when token t+1+j is a unit word ("days"), for j < 4. */
+static guint32
+start_set (const XrefToken *t, const WordBits *b, const XrefToken *next, const WordBits *nb, guint units)
+{
+  const gboolean word = t->kind == XREF_TOKEN_WORD, number = t->kind == XREF_TOKEN_NUMBER;
+  const gboolean cap = (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) != 0;
+  const gboolean dash = word && strchr (t->norm, '-') != NULL;
+  guint32 m = b->starts[word ? 1 + cap : 0];
+  guint64 heads = 0;
+
+  /* digits: dates, times, days, years, centuries */
+  if (number)
+    m |= MB (M_NUMERIC_DATE) | MB (M_TIME) | MB (M_DAY_FIRST) | MB (M_CENTURY) | MB (M_YEAR);
+  /* a hyphenated word: "mid-2023", "year-ago", "five-year" */
+  if (dash)
+    m |= MB (M_UNIT_AGO) | MB (M_HYPHEN_WORD);
+  /* decade_word: "1990s", "2010s" */
+  if (t->norm[0] == '1' || t->norm[0] == '2')
+    m |= MB (M_DECADE);
+  if (norm_is (t, "per"))
+    m |= MB (M_SET);
+  /* the first word of phrases ("the end of", "at this time", "a few"):
+   * only those whose second word follows ("the" starts a dozen phrases
+   * and is every twentieth word) */
+  if (b->n_phrases > 0 && next != NULL)
+    {
+      for (guint k = 0; k < b->n_phrases; k++)
+        if (b->phrases[k].words[1] == next->norm)
+          heads |= TB (b->phrases[k].table);
+      m |= entry_start_set (heads);
+    }
+  /* A quantity: number_at reads digits, a number word or a hyphenated
+   * one, vague_at a vague word or phrase ("several", "a few").  A
+   * duration has its unit right after the quantity (at most three words:
+   * "a couple of days"); "three times a year" (m_set) has it two words
+   * after a number of one or two.  "a", "one", "two" are frequent and
+   * mostly no quantity of time. */
+  const gboolean numeric = number || dash || (word && (b->in & TB (TB_NUMBERS)));
+  const gboolean vague = word && ((b->in | heads) & TB (TB_VAGUE));
+  if ((numeric || vague) && (units & 0x7))
+    m |= MB (M_DURATION);
+  if (numeric && (units & 0xC))
+    m |= MB (M_SET);
+  /* "that day", "next day": the unit follows ("that" is frequent) */
+  if ((b->in & TB (TL_ANCHORED_DAYS)) && (units & 0x1))
+    m |= MB (M_ANCHORED);
+
+  /* "the" leads several readings; what they need of the next word */
+  if (next != NULL && norm_is (t, "the"))
+    {
+      const guint64 nin = nb->in;
+      const gboolean nword = next->kind == XREF_TOKEN_WORD, nnumber = next->kind == XREF_TOKEN_NUMBER;
+
+      if ((nin & TB (TL_PERIOD_WHICH)) || (nword && strchr (next->norm, '-') != NULL))
+        m |= MB (M_UNIT_AGO);                 /* "the (comparable) year-ago …" */
+      if (nnumber || (nin & TB (TL_ORDINALS)))
+        m |= MB (M_QUARTER);                  /* "the third quarter", "the 1988 quarter" */
+      if (nin & TB (TL_SPAN_SIGNALS))
+        m |= MB (M_DURATION);                 /* "the past three months" */
+      if (nin & (TB (TL_LATEST) | TB (TB_UNITS) | TB (TL_ANCHORED_DAYS) | TB (TL_ANCHORED)))
+        m |= MB (M_ANCHORED);                 /* "the latest quarter", "the next day" */
+      if (nnumber)
+        m |= MB (M_CENTURY);                  /* "the 20th century" */
+      if (next->norm[0] == '1' || next->norm[0] == '2')
+        m |= MB (M_DECADE);                   /* "the 1990s" */
+      if (nword && (nin & TB (TB_SEASONS)))
+        m |= MB (M_SEASON);                   /* "the summer of 2023" */
+    }
+  return m;
+}
+
+/* The first matcher that reads an expression at i, among those that can
+ * start there. */
 static guint
 match_core (const Scan *s, guint i, XrefRawTimex *r)
 {
-  typedef guint (*Matcher) (const Scan *, guint, XrefRawTimex *);
-  /* Order matters where readings overlap: a weekday leading a date before
-   * the date, "the past three months" before "the past", "a year ago"
-   * before "a year", a year last of the number readings. */
-  static const Matcher matchers[] = {
-    m_numeric_date, m_time, m_weekday, m_month, m_day_first, m_unit_ago, m_quarter, m_duration, m_anchored,
-    m_relative, m_deictic, m_set, m_ref, m_hyphen_word, m_century, m_decade, m_season, m_year, m_bare_unit,
-  };
   const XrefRawTimex init = *r;
+  guint32 set = i >= s->n ? 0 : s->every ? MB (M_CORE_N) - 1 : s->starts[i] & (MB (M_CORE_N) - 1);
 
-  for (gsize k = 0; k < G_N_ELEMENTS (matchers); k++)
-    {
-      guint len = matchers[k] (s, i, r);
-      if (len > 0)
-        return len;
-      *r = init;
-    }
+  for (guint k = 0; set != 0; k++, set >>= 1)
+    if (set & 1)
+      {
+        guint len = core_matchers[k] (s, i, r);
+        if (len > 0)
+          return len;
+        *r = init;
+      }
   return 0;
 }
 
@@ -1747,10 +1923,10 @@ match_at (const Scan *s, guint i, XrefRawTimex *r)
   const XrefRawTimex init = *r;
   guint len;
 
-  if ((len = m_cal_mod (s, i, r)) > 0)
+  if ((s->every || (s->starts[i] & MB (M_CAL_MOD))) && (len = m_cal_mod (s, i, r)) > 0)
     return len;
   *r = init;
-  if ((len = m_dur_mod (s, i, r)) > 0)
+  if ((s->every || (s->starts[i] & MB (M_DUR_MOD))) && (len = m_dur_mod (s, i, r)) > 0)
     return len;
   *r = init;
   return match_core (s, i, r);
@@ -1810,33 +1986,28 @@ marker_at (const Scan *s, guint j)
   return XREF_TENSE_UNKNOWN;
 }
 
+/* The tense of the nearest marker to the expression at first (len
+ * tokens).  A marker before it counts at its distance; the verb an
+ * expression modifies mostly comes before it, so a marker after it counts
+ * from twice as far; on a tie the one before wins (a report verb usually
+ * leads).  Searched outward from the expression, nearest first, so that
+ * the first marker found decides and the rest of the sentence is not
+ * read. */
 static gint
 clause_tense (const Scan *s, guint first, guint len)
 {
-  guint best = G_MAXUINT;
-  gint tense = XREF_TENSE_UNKNOWN;
+  const guint last = first + len - 1;
 
-  for (guint j = 0; j < s->n; j++)
+  for (guint d = 1; d <= first || last + d / 2 < s->n; d++)
     {
-      guint dist;
       gint m;
-      if (j >= first && j < first + len)
-        continue;
-      /* the verb an expression modifies mostly comes before it: a marker
-       * after it counts from twice as far */
-      dist = j < first ? first - j : 2 * (j - (first + len - 1));
-      if (dist > best)
-        continue;
-      if ((m = marker_at (s, j)) == XREF_TENSE_UNKNOWN)
-        continue;
-      /* the earlier marker wins a tie: a report verb usually leads */
-      if (dist < best || (dist == best && j < first))
-        {
-          best = dist;
-          tense = m;
-        }
+
+      if (d <= first && (m = marker_at (s, first - d)) != XREF_TENSE_UNKNOWN)
+        return m;
+      if (d % 2 == 0 && last + d / 2 < s->n && (m = marker_at (s, last + d / 2)) != XREF_TENSE_UNKNOWN)
+        return m;
     }
-  return tense;
+  return XREF_TENSE_UNKNOWN;
 }
 
 /* A date that says when something was reported: "said on Wednesday,
@@ -1882,29 +2053,64 @@ word_entry (GHashTable *index, const char *key)
   return bits;
 }
 
-/* Adds every key of table (a rule word table or list) to index with bit b;
- * the first word of a multi-word key gets b in its heads.  *longest, when
- * given, becomes at least the words of the longest key.  Keys are
- * re-interned: the index hashes pointers. */
 static void
-index_table (GHashTable *index, GHashTable *table, guint b, guint *longest)
+phrase_clear (gpointer data)
+{
+  g_free (((Phrase *) data)->words);
+}
+
+/* Records the multi-word key of table b (a list or the vague quantities)
+ * in phrases (first word → GArray of Phrase) as its interned words.  A key
+ * with an empty word or of 256 bytes or more could never equal norms
+ * joined by spaces in the 256-byte key tl_phrase built: left out. */
+static void
+add_phrase (GHashTable *phrases, const char *key, gpointer value, guint b)
+{
+  g_auto (GStrv) words = g_strsplit (key, " ", -1);
+  Phrase p = { b, g_strv_length (words), strlen (key), NULL, value };
+  GArray *list;
+
+  if (p.len >= 256)
+    return;
+  for (guint k = 0; k < p.n; k++)
+    if (words[k][0] == '\0')
+      return;
+  p.words = g_new (const char *, p.n);
+  for (guint k = 0; k < p.n; k++)
+    p.words[k] = xref_intern (words[k]);
+  if ((list = g_hash_table_lookup (phrases, p.words[0])) == NULL)
+    {
+      list = g_array_new (FALSE, FALSE, sizeof (Phrase));
+      g_array_set_clear_func (list, phrase_clear);
+      g_hash_table_insert (phrases, (gpointer) p.words[0], list);
+    }
+  g_array_append_val (list, p);
+}
+
+/* Longest first: tl_phrase takes the first that matches. */
+static gint
+phrase_cmp (gconstpointer a, gconstpointer b)
+{
+  const Phrase *pa = a, *pb = b;
+  return pa->n > pb->n ? -1 : pa->n < pb->n ? 1 : 0;
+}
+
+/* Adds every key of table (a rule word table or list) to index with bit b;
+ * the first word of a multi-word key gets b in its heads, and the key goes
+ * to phrases (lists and vague quantities).  Keys are re-interned: the index
+ * hashes pointers. */
+static void
+index_table (GHashTable *index, GHashTable *phrases, GHashTable *table, guint b)
 {
   GHashTableIter it;
-  gpointer key;
+  gpointer key, value;
 
   g_hash_table_iter_init (&it, table);
-  while (g_hash_table_iter_next (&it, &key, NULL))
+  while (g_hash_table_iter_next (&it, &key, &value))
     {
       const char *space = strchr (key, ' ');
       WordBits *bits;
 
-      if (longest != NULL)
-        {
-          guint words = 1;
-          for (const char *p = key; *p != '\0'; p++)
-            words += *p == ' ';
-          *longest = MAX (*longest, words);
-        }
       bits = word_entry (index, xref_intern (key));
       bits->in |= TB (b);
       /* "Feb." names a month: its word "feb" gets the dot bit */
@@ -1914,6 +2120,8 @@ index_table (GHashTable *index, GHashTable *table, guint b, guint *longest)
       /* interned, not looked up: a token may bring the word later */
       if (space != NULL)
         word_entry (index, xref_intern_len (key, (gsize) (space - (const char *) key)))->heads |= TB (b);
+      if (space != NULL && (b < TL_N || b == TB_VAGUE))
+        add_phrase (phrases, key, value, b);
     }
 }
 
@@ -1929,12 +2137,39 @@ typedef struct {
   gint ref;
   GHashTable *tables[WI_TABLES]; /* temporal_words, then the TB_* tables; referenced */
   GHashTable *lists[TL_N];       /* borrowed from tables[0] */
-  guint longest[TL_N];
   GHashTable *index;
+  GHashTable *phrases;           /* first word → GArray of Phrase, read through index */
+  /* the index again as an open-addressing table of interned pointers
+   * (linear probing, at most half full): the one lookup of every token,
+   * a multiplication and a compare or two instead of GLib's call chain */
+  struct { const char *key; const WordBits *bits; } *slots;
+  guint shift;                   /* 64 - log2 (number of slots) */
 } WordIndex;
 
 static GMutex word_index_lock;
 static WordIndex *word_index_last;
+
+/* The home slot of an interned pointer: Fibonacci hashing. */
+static gsize
+slot_of (const WordIndex *wi, const char *key)
+{
+  return (gsize) (((guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> wi->shift);
+}
+
+/* The WordBits of an interned word, or none. */
+static const WordBits *
+index_lookup (const WordIndex *wi, const char *key, const WordBits *none)
+{
+  const gsize mask = ((gsize) 1 << (64 - wi->shift)) - 1;
+
+  for (gsize h = slot_of (wi, key);; h = (h + 1) & mask)
+    {
+      if (wi->slots[h].key == key)
+        return wi->slots[h].bits;
+      if (wi->slots[h].key == NULL)
+        return none;
+    }
+}
 
 static void
 rule_tables (const XrefRules *rules, GHashTable **out)
@@ -1955,6 +2190,8 @@ word_index_unref (WordIndex *wi)
   if (wi == NULL || !g_atomic_int_dec_and_test (&wi->ref))
     return;
   g_hash_table_unref (wi->index);
+  g_hash_table_unref (wi->phrases);
+  g_free (wi->slots);
   for (guint k = 0; k < WI_TABLES; k++)
     g_clear_pointer (&wi->tables[k], g_hash_table_unref);
   g_free (wi);
@@ -1971,17 +2208,54 @@ word_index_new (const XrefRules *rules)
     if (wi->tables[k] != NULL)
       g_hash_table_ref (wi->tables[k]);
   wi->index = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  wi->phrases = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
   for (guint l = 0; l < TL_N && rules->temporal_words != NULL; l++)
     {
       const char *name = xref_intern_try (tl_names[l]);
 
       wi->lists[l] = name != NULL ? g_hash_table_lookup (rules->temporal_words, name) : NULL;
       if (wi->lists[l] != NULL)
-        index_table (wi->index, wi->lists[l], l, &wi->longest[l]);
+        index_table (wi->index, wi->phrases, wi->lists[l], l);
     }
   for (guint b = TL_N; b <= TB_WORD_CLASSES; b++)
     if (wi->tables[1 + b - TL_N] != NULL)
-      index_table (wi->index, wi->tables[1 + b - TL_N], b, NULL);
+      index_table (wi->index, wi->phrases, wi->tables[1 + b - TL_N], b);
+
+  /* every word's phrases, longest first, and its start sets */
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      WordBits *bits = value;
+      GArray *list = g_hash_table_lookup (wi->phrases, key);
+
+      if (list != NULL)
+        {
+          g_array_sort (list, phrase_cmp);
+          bits->phrases = (const Phrase *) (gpointer) list->data;
+          bits->n_phrases = list->len;
+        }
+      bits->starts[0] = word_start_set (bits, FALSE, FALSE);
+      bits->starts[1] = word_start_set (bits, TRUE, FALSE);
+      bits->starts[2] = word_start_set (bits, TRUE, TRUE);
+    }
+
+  /* the slots: a power of two, at least twice the words */
+  guint order = 4;
+  while ((1u << order) < 2 * g_hash_table_size (wi->index))
+    order++;
+  wi->shift = 64 - order;
+  wi->slots = g_malloc0 (sizeof *wi->slots << order);
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      gsize h = slot_of (wi, key);
+      while (wi->slots[h].key != NULL)
+        h = (h + 1) & (((gsize) 1 << order) - 1);
+      wi->slots[h].key = key;
+      wi->slots[h].bits = value;
+    }
   return wi;
 }
 
@@ -2005,26 +2279,48 @@ word_index_get (const XrefRules *rules)
   return wi;
 }
 
-void
-xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws)
+/* The scan; every: try every matcher at every token. */
+static void
+scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws, gboolean every)
 {
-  Scan base = { rules, NULL, 0, 0, 0, { NULL }, { 0 }, NULL, NULL };
+  Scan base = { rules, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, every };
   WordIndex *wi;
 
   if (doc->tokens == NULL || doc->sentences == NULL)
     return;
   wi = word_index_get (rules);
   base.index = wi->index;
-  memcpy (base.lists, wi->lists, sizeof base.lists);
-  memcpy (base.longest, wi->longest, sizeof base.longest);
+  base.lists = wi->lists;
 
-  /* one lookup per token; the matchers test bits */
-  g_autofree WordBits *tb = g_new0 (WordBits, doc->tokens->len + 1);
-  for (guint k = 0; k < doc->tokens->len; k++)
+  /* one lookup per token; the matchers test bits.  Then the set of
+   * matchers that can start at each token, from its bits and the next
+   * token's: the scan below runs only those. */
+  static const WordBits none;
+  const guint nt = doc->tokens->len;
+  const XrefToken *toks = (const XrefToken *) (gpointer) doc->tokens->data;
+  /* on the stack for an article of the usual size (about 800 tokens),
+   * which spares two large mallocs per document */
+  enum { STACK_TOKENS = 2048 };
+  const WordBits *tb_stack[STACK_TOKENS];
+  guint32 starts_stack[STACK_TOKENS];
+  g_autofree const WordBits **tb_heap = NULL;
+  g_autofree guint32 *starts_heap = NULL;
+  const WordBits **tb = tb_stack;
+  guint32 *starts = starts_stack;
+  if (nt + 1 > STACK_TOKENS)
     {
-      const WordBits *b = g_hash_table_lookup (base.index, g_array_index (doc->tokens, XrefToken, k).norm);
-      if (b != NULL)
-        tb[k] = *b;
+      tb = tb_heap = g_new (const WordBits *, nt + 1);
+      starts = starts_heap = g_new (guint32, nt + 1);
+    }
+  for (guint k = 0; k < nt; k++)
+    tb[k] = index_lookup (wi, toks[k].norm, &none);
+  tb[nt] = &none;
+  /* backwards, carrying which of the next four tokens are unit words */
+  starts[nt] = 0;
+  for (guint k = nt, units = 0; k-- > 0;)
+    {
+      starts[k] = start_set (&toks[k], tb[k], k + 1 < nt ? &toks[k + 1] : NULL, tb[k + 1], units);
+      units = ((units << 1) | (toks[k].kind == XREF_TOKEN_WORD && (tb[k]->in & TB (TB_UNITS)))) & 0xF;
     }
   guint done = 0;   /* tokens before this index belong to an expression already */
   for (guint si = 0; si < doc->sentences->len; si++)
@@ -2040,6 +2336,7 @@ xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raw
         continue;
       s.t = xref_sentence_tokens (doc, sent);
       s.tb = tb + s.base;
+      s.starts = starts + s.base;
       /* A sentence that ends with "p.m." may have been cut before the zone
        * or the day of its time ("at 5 p.m. EST Nov. 9"): the time may read
        * on into the next sentence, which then starts after it. */
@@ -2052,6 +2349,12 @@ xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raw
         }
       for (guint i = done > s.base ? done - s.base : 0; i < sent->n_tokens;)
         {
+          /* no expression can start here (most tokens) */
+          if (s.starts[i] == 0 && !every)
+            {
+              i++;
+              continue;
+            }
           XrefRawTimex r = { 0 };
           guint len;
 
@@ -2076,4 +2379,16 @@ xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raw
         }
     }
   word_index_unref (wi);
+}
+
+void
+xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws)
+{
+  scan (doc, rules, raws, FALSE);
+}
+
+void
+xref_temporal_scan_every (const XrefDocument *doc, const XrefRules *rules, GArray *raws)
+{
+  scan (doc, rules, raws, TRUE);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "xref/temporal.h"
+#include "../../src/temporal/temporal-private.h"
 
 static XrefRules *rules;
 
@@ -618,6 +619,119 @@ test_word_index_per_rules (void **state)
     }
 }
 
+/* ---- the dispatch ------------------------------------------------------- */
+
+/* The scan runs at each token only the matchers its bits say can start
+ * there; trying every matcher at every token must find the same raw
+ * expressions, field for field. */
+static void
+assert_same_scan (const XrefDocument *doc, const XrefRules *r, GString *failures)
+{
+  g_autoptr (GArray) fast = g_array_new (FALSE, TRUE, sizeof (XrefRawTimex));
+  g_autoptr (GArray) every = g_array_new (FALSE, TRUE, sizeof (XrefRawTimex));
+
+  xref_temporal_scan (doc, r, fast);
+  xref_temporal_scan_every (doc, r, every);
+  if (fast->len != every->len)
+    {
+      g_string_append_printf (failures, "%s: %u expressions, %u when every matcher is tried\n", doc->id, fast->len,
+                              every->len);
+      return;
+    }
+  for (guint k = 0; k < fast->len; k++)
+    {
+      const XrefRawTimex *a = &g_array_index (fast, XrefRawTimex, k), *b = &g_array_index (every, XrefRawTimex, k);
+
+      if (a->kind != b->kind || a->first != b->first || a->n != b->n || a->sentence != b->sentence
+          || a->year != b->year || a->month != b->month || a->day != b->day || a->weekday != b->weekday
+          || a->decade != b->decade || a->century != b->century || a->quarter != b->quarter
+          || a->has_year_rel != b->has_year_rel || a->year_rel != b->year_rel || a->season != b->season
+          || a->has_rel != b->has_rel || a->rel != b->rel || a->unit != b->unit || a->amount != b->amount
+          || a->vague != b->vague || a->hour != b->hour || a->minute != b->minute || a->part != b->part
+          || a->value != b->value || a->mod != b->mod || a->tense != b->tense || a->reported != b->reported)
+        g_string_append_printf (failures, "%s: expression %u differs from trying every matcher\n", doc->id, k);
+    }
+}
+
+static void
+test_dispatch (void **state)
+{
+  /* readings the case file may not hold, one per line */
+  static const char *const extra[] = {
+    "The comparable year-ago third quarter was weak, and the year-earlier period too.",
+    "In the 1990s and the early 1980s, and in the 20th century, and 1970s.",
+    "A twenty-four-hour strike, a five-year plan, mid-2023, pre-2014 and mid-November.",
+    "A hundred years, half an hour, twenty four days, a few months, a couple of weeks.",
+    "Twice a year, three times a week, once per month, per day, every Thursday, each May.",
+    "At 5 p.m. EST Nov. 9, noon Thursday, 10 p.m. Wednesday, at 18:30, 06:44 PM ET.",
+    "At this time, now, recently, in recent years, the future, the past year, the next day.",
+    "No more than two years, about 7:15 p.m., nearly four years ago, more than a decade.",
+    "The end of the year, the beginning of the month, earlier this month, late last year.",
+    "The latest quarter, the quarter, the 1988 third quarter, the 1989 period, first-quarter.",
+    "Over the weekend, that day, the same day, the following week, two days later.",
+    "Summer 2023, the summer of 2023, in the spring, this summer, last night, this morning.",
+    "June last year, January this year, the March for Life, May Day, Sun. Feb. 5, Wed",
+    "2022-12-21, 12/21/2022, 21.12.2022, Dec. 21, 2022, 21st of December, Wednesday, December 28.",
+    "Yesterday morning, tonight, tomorrow, 14 years, 2½ hours, $2014, 2000 troops, the 2014 coup.",
+    "He said he will go on Friday; she had been scheduled to expire Friday and was planning to drive Monday.",
+    "the", "a", "The", "2022", "Feb", "Feb.", "at this", "the next", "no more",
+  };
+  g_autofree char *path = test_path ("tests/cases/timex.txt");
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) failures = g_string_new (NULL);
+  g_autoptr (GString) all = g_string_new ("---\ndate: 2022-12-21\n---\n");
+  g_auto (GStrv) lines = NULL;
+  guint n = 0;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  assert_no_error (error);
+  lines = g_strsplit (contents, "\n", 0);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "> "))
+      {
+        g_autofree char *id = g_strdup_printf ("timex.txt:%u", i + 1);
+        g_autoptr (XrefDocument) doc = make_doc (id, lines[i] + 2);
+        assert_same_scan (doc, rules, failures);
+        g_string_append_printf (all, "%s\n\n", lines[i] + 2);
+        n++;
+      }
+  for (gsize k = 0; k < G_N_ELEMENTS (extra); k++)
+    {
+      g_autofree char *id = g_strdup_printf ("extra %" G_GSIZE_FORMAT, k);
+      g_autoptr (XrefDocument) doc = make_doc (id, extra[k]);
+      assert_same_scan (doc, rules, failures);
+      g_string_append_printf (all, "%s\n", extra[k]);
+      n++;
+    }
+  /* the seed articles, and everything above as one document */
+  for (guint k = 0; k < 5; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("corpus/%03u_", k);
+      g_autofree char *dir = test_path ("corpus");
+      g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
+      const char *f;
+
+      assert_no_error (error);
+      while ((f = g_dir_read_name (d)) != NULL)
+        if (g_str_has_prefix (f, name + 7))
+          {
+            g_autofree char *file = g_build_filename (dir, f, NULL);
+            g_autofree char *text = NULL;
+            g_file_get_contents (file, &text, NULL, &error);
+            assert_no_error (error);
+            g_autoptr (XrefDocument) doc = make_doc (f, text);
+            assert_same_scan (doc, rules, failures);
+            n++;
+          }
+    }
+  g_autoptr (XrefDocument) doc = make_doc ("all", all->str);
+  assert_same_scan (doc, rules, failures);
+  if (failures->len > 0)
+    fail_msg ("%s", failures->str);
+  assert_true (n > 100);
+}
+
 int
 main (void)
 {
@@ -633,6 +747,7 @@ main (void)
     cmocka_unit_test (test_no_word_lists),
     cmocka_unit_test (test_rule_word_lists),
     cmocka_unit_test (test_word_index_per_rules),
+    cmocka_unit_test (test_dispatch),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
