@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 typedef struct _XrefRules XrefRules;
 typedef struct _XrefPhraseTable XrefPhraseTable;
 typedef struct _XrefRegex XrefRegex;
+typedef struct _XrefWordIndex XrefWordIndex;
 
 /* Where a rule came from, for provenance and error messages. */
 typedef struct {
@@ -291,6 +292,12 @@ struct _XrefRules {
   GPtrArray *examples;         /* XrefExample*, owned, of the definitions in
                                   force, by file (load order) and line */
   XrefRulesCounts counts;      /* sizes of the whole set */
+
+  /* Built once at load (immutable after), read by xref_rules_word_bits:
+   * every interned key of word_classes, vague_quantities and numbers and
+   * every first word of a phrase table, with its bits, in an
+   * open-addressing table keyed by the interned pointer. */
+  XrefWordIndex *word_index;
 };
 
 /* Loads every *.yaml file (sorted by name) of each folder in dirs, in order;
@@ -322,8 +329,33 @@ guint xref_phrase_table_match (const XrefPhraseTable *table, const XrefToken *to
 /* Number of phrases in the table. */
 guint xref_phrase_table_size (const XrefPhraseTable *table);
 
-/* Word-class bits (XREF_WC_*) of an interned lower-case word, 0 if none. */
+/* Word-class bits (XREF_WC_*) of an interned lower-case word, 0 if none.
+ * (Any string gives the right answer; an interned one is found by its
+ * pointer, without hashing its bytes.) */
 guint xref_rules_word_class (const XrefRules *rules, const char *norm);
+
+/* What the rule set knows about one word: the XREF_WC_* bits (the low 16
+ * bits, XREF_WB_CLASSES) and the bits below.  One pointer probe, for the
+ * stages that ask about every token (compute it once per token). */
+enum {
+  XREF_WB_CLASSES     = 0xffff,    /* mask of the XREF_WC_* bits */
+  XREF_WB_VAGUE       = 1 << 16,   /* a key of vague_quantities */
+  XREF_WB_NUMBER      = 1 << 17,   /* a key of numbers */
+  XREF_WB_ENTITY_HEAD = 1 << 18,   /* the first word of an entity_phrases phrase */
+  XREF_WB_ACTION_HEAD = 1 << 19,   /* … of an action_phrases phrase */
+  XREF_WB_SPEECH_HEAD = 1 << 20,   /* … of a speech_phrases phrase */
+  XREF_WB_MODAL_HEAD  = 1 << 21,   /* … of a modal_phrases phrase */
+};
+
+/* The XREF_WB_* bits of norm, which must be interned (a token's norm):
+ * a string that is not the interned copy gives 0.  A phrase can start at
+ * a token only if its norm has the table's HEAD bit, so a clear bit
+ * answers xref_phrase_table_match without calling it. */
+guint xref_rules_word_bits (const XrefRules *rules, const char *norm);
+
+/* Appends to out the interned first word (norm) of each of the table's
+ * phrases, in insertion order (a word comes once per phrase it starts). */
+void xref_phrase_table_heads (const XrefPhraseTable *table, GPtrArray *out);
 
 /* Convenience lookups; NULL when unknown. */
 const XrefEntity *xref_rules_entity (const XrefRules *rules, const char *id);

@@ -219,33 +219,97 @@ typedef struct {
 typedef struct {
   const char *to, *of, *by, *that, *which, *who, *whom, *whose, *where, *and_, *or_, *if_, *unless;
   const char *poss, *comma, *semicolon, *colon, *period, *dash, *ndash, *hyphen, *lparen, *dquote;
-  const char *according, *the, *this_;
+  const char *according, *the, *this_, *for_, *de, *than;
+  const char *subordinators[7];
   const char *be[10];
   const char *copula[8];
   const char *recipient, *location;
   const char *t_person, *t_org, *t_country, *t_weapon, *t_group, *t_event;
   const char *g_male, *g_female;
   const char *million, *billion, *thousand;
+  /* the forms of "be" and the copulas by pointer (GRAM_*): a small open
+   * addressing set, asked for many tokens */
+  const char *gram[64];
+  guint8 gram_bits[64];
 } Words;
+
+enum {
+  GRAM_BE = 1 << 0,
+  GRAM_COPULA = 1 << 1,
+};
+
+/* Bits of a token the stage computes once, above the XREF_WB_* bits of
+ * xref_rules_word_bits (which end at bit 21). */
+enum {
+  TB_ADVERB = 1u << 28,         /* is_adverb */
+  TB_NOMINAL = 1u << 29,        /* is_nominal, before what the token is used for */
+};
+
+/* A growable array of records, like a GArray (the same data and len
+ * fields, so g_array_index reads it) with an inline append: the stage
+ * appends a record for every mention, action and speech verb, and
+ * g_array_append_val is a call and a memcpy each. */
+typedef struct {
+  gchar *data;
+  guint len;
+  guint cap;
+} Vec;
+
+#define VEC_PUSH(v, T, x) (*(T *) vec_push ((v), sizeof (T)) = (x))
+
+static inline gpointer
+vec_push (Vec *v, gsize size)
+{
+  if (v->len == v->cap)
+    {
+      v->cap = v->cap > 0 ? 2 * v->cap : 16;
+      v->data = g_realloc_n (v->data, v->cap, size);
+    }
+  return v->data + (gsize) v->len++ * size;
+}
+
+static void
+vec_free (Vec *v)
+{
+  g_free (v->data);
+  g_free (v);
+}
+
+/* A slot of the rules as build_claim uses it. */
+typedef struct {
+  const char *sid;              /* interned slot id */
+  const char *rule;             /* "slot:<id>", interned */
+  const XrefSlotDef *def;       /* NULL when the rules define no such slot */
+} SlotInfo;
 
 typedef struct {
   XrefDocument *doc;
   const XrefRules *rules;
   const XrefToken *tok;
   guint ntok;
+  /* token → what the rules know of its norm (XREF_WB_*; the word classes
+   * only for WORD tokens) and TB_* bits: the predicates below ask about
+   * the same token many times, so each token is looked up once */
+  guint *wb;
+  GString *scratch;             /* np_id's buffer */
+  Vec *local;                   /* a sentence's mentions (reused) */
   guint8 *used;
   gint *ment;                   /* token → mention index, -1 */
   gint *tmx;                    /* token → timex index, -1 */
   gint *spx;                    /* token → speech verb index, -1 */
   guint *tx0, *txn;             /* sentence → its timexes (first, count) */
-  GArray *mentions;             /* Mention */
-  GArray *actions;              /* ActionOcc */
-  GArray *speeches;             /* SpeechOcc */
-  GArray *modals;               /* ModalOcc */
+  Vec *mentions;                /* Mention */
+  Vec *actions;                 /* ActionOcc */
+  Vec *speeches;                /* SpeechOcc */
+  Vec *modals;                  /* ModalOcc */
   GArray *sents;                /* SentInfo */
-  GArray *quotes;               /* Quote */
-  GArray *speakers;             /* SpeakerHist */
+  Vec *quotes;                  /* Quote */
+  Vec *speakers;                /* SpeakerHist */
   GHashTable *names;            /* last word of a name → np id */
+  GPtrArray *fired;             /* build_claim's modal rules (reused) */
+  SlotInfo slots[8];            /* the slots asked for lately (slot_info) */
+  guint n_slots;
+  SlotInfo slot_spare;
   Words w;
   guint n_claims;
 } Ctx;
@@ -263,6 +327,39 @@ typedef struct {
 /* Longest noun phrase the light tagger builds, in words. */
 #define NP_MAX 5
 
+static inline guint
+gram_slot (const Words *w, const char *word)
+{
+  return (guint) (((guint64) (guintptr) word * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 58)
+         & (G_N_ELEMENTS (w->gram) - 1);
+}
+
+static void
+gram_add (Words *w, const char *word, guint bits)
+{
+  guint h = gram_slot (w, word);
+
+  while (w->gram[h] != NULL && w->gram[h] != word)
+    h = (h + 1) & (G_N_ELEMENTS (w->gram) - 1);
+  w->gram[h] = word;
+  w->gram_bits[h] |= bits;
+}
+
+/* The GRAM_* bits of an interned word. */
+static guint
+gram_of (const Words *w, const char *word)
+{
+  for (guint h = gram_slot (w, word);; h = (h + 1) & (G_N_ELEMENTS (w->gram) - 1))
+    {
+      if (w->gram[h] == word)
+        return w->gram_bits[h];
+      if (w->gram[h] == NULL)
+        return 0;
+    }
+}
+
+/* The words, interned once for the process (interned strings live as
+ * long as it does). */
 static void
 words_init (Words *w)
 {
@@ -295,10 +392,23 @@ words_init (Words *w)
   w->according = xref_intern ("according");
   w->the = xref_intern ("the");
   w->this_ = xref_intern ("this");
+  w->for_ = xref_intern ("for");
+  w->de = xref_intern ("de");
+  w->than = xref_intern ("than");
+  {
+    static const char *const sub[] = { "after", "before", "since", "until", "once", "although", "though" };
+    G_STATIC_ASSERT (G_N_ELEMENTS (sub) == G_N_ELEMENTS (w->subordinators));
+    for (guint i = 0; i < G_N_ELEMENTS (sub); i++)
+      w->subordinators[i] = xref_intern (sub[i]);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (w->be); i++)
     w->be[i] = i < G_N_ELEMENTS (be) ? xref_intern (be[i]) : NULL;
   for (guint i = 0; i < G_N_ELEMENTS (w->copula); i++)
     w->copula[i] = i < G_N_ELEMENTS (copula) ? xref_intern (copula[i]) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (w->be) && w->be[i] != NULL; i++)
+    gram_add (w, w->be[i], GRAM_BE);
+  for (guint i = 0; i < G_N_ELEMENTS (w->copula) && w->copula[i] != NULL; i++)
+    gram_add (w, w->copula[i], GRAM_COPULA);
   w->recipient = xref_intern ("recipient");
   w->location = xref_intern ("location");
   w->t_person = xref_intern ("person");
@@ -312,6 +422,20 @@ words_init (Words *w)
   w->million = xref_intern ("million");
   w->billion = xref_intern ("billion");
   w->thousand = xref_intern ("thousand");
+}
+
+static const Words *
+words (void)
+{
+  static Words w;
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      words_init (&w);
+      g_once_init_leave (&done, 1);
+    }
+  return &w;
 }
 
 /* ---- token predicates --------------------------------------------------- */
@@ -331,9 +455,7 @@ norm (const Ctx *c, guint i)
 static guint
 wc (const Ctx *c, guint i)
 {
-  if (c->tok[i].kind != XREF_TOKEN_WORD)
-    return 0;
-  return xref_rules_word_class (c->rules, c->tok[i].norm);
+  return c->wb[i] & XREF_WB_CLASSES;
 }
 
 static gboolean
@@ -361,44 +483,39 @@ ends_with (const char *s, const char *suffix)
   return n >= m && memcmp (s + n - m, suffix, m) == 0;
 }
 
+/* A form of "be" (w.be). */
 static gboolean
 is_be (const Ctx *c, guint i)
 {
-  const char *n = norm (c, i);
-  for (guint k = 0; k < G_N_ELEMENTS (c->w.be) && c->w.be[k] != NULL; k++)
-    if (n == c->w.be[k])
-      return TRUE;
-  return FALSE;
+  return (gram_of (&c->w, norm (c, i)) & GRAM_BE) != 0;
 }
 
+/* A form of "be" or another copula (w.copula). */
 static gboolean
 is_copula (const Ctx *c, guint i)
 {
-  const char *n = norm (c, i);
-  if (is_be (c, i))
-    return TRUE;
-  for (guint k = 0; k < G_N_ELEMENTS (c->w.copula) && c->w.copula[k] != NULL; k++)
-    if (n == c->w.copula[k])
-      return TRUE;
-  return FALSE;
+  return (gram_of (&c->w, norm (c, i)) & (GRAM_BE | GRAM_COPULA)) != 0;
 }
 
-/* An adverb: a closed-class stop word, or an open-class word in -ly. */
+/* An adverb: a closed-class stop word, or an open-class word in -ly.
+ * (Computed once per token into TB_ADVERB by token_bits.) */
 static gboolean
-is_adverb (const Ctx *c, guint i)
+adverb_word (const XrefToken *t, guint k)
 {
-  const XrefToken *t = tk (c, i);
-  guint k;
-
   if (t->kind != XREF_TOKEN_WORD)
     return FALSE;
-  k = wc (c, i);
   if (k & XREF_WC_STOPWORD)
     return TRUE;
   if (k != 0 || (t->flags & XREF_TOKEN_CAPITALISED))
     return FALSE;
   return strlen (t->norm) >= 5 && ends_with (t->norm, "ly") && !ends_with (t->norm, "ply")
          && !ends_with (t->norm, "ily") && !ends_with (t->norm, "bly");
+}
+
+static gboolean
+is_adverb (const Ctx *c, guint i)
+{
+  return (c->wb[i] & TB_ADVERB) != 0;
 }
 
 static gboolean
@@ -419,11 +536,10 @@ is_relative (const Ctx *c, guint i)
 static gboolean
 is_subordinator (const Ctx *c, guint i)
 {
-  static const char *const words[] = { "after", "before", "since", "until", "once", "although", "though" };
   const char *n = norm (c, i);
 
-  for (guint k = 0; k < G_N_ELEMENTS (words); k++)
-    if (strcmp (n, words[k]) == 0)
+  for (guint k = 0; k < G_N_ELEMENTS (c->w.subordinators); k++)
+    if (n == c->w.subordinators[k])
       return TRUE;
   return FALSE;
 }
@@ -431,11 +547,23 @@ is_subordinator (const Ctx *c, guint i)
 /* A word the light tagger may put in a noun phrase: an open-class word
  * that no rule phrase claims. */
 static gboolean
+nominal_word (const XrefToken *t, guint k, gboolean adverb)
+{
+  if (t->kind != XREF_TOKEN_WORD)
+    return FALSE;
+  if (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS))
+    return FALSE;
+  if (k != 0 || adverb)
+    return FALSE;
+  /* two characters or more (norms are valid UTF-8) */
+  return t->norm[0] != '\0' && *g_utf8_next_char (t->norm) != '\0';
+}
+
+static gboolean
 is_nominal (const Ctx *c, guint i)
 {
-  const XrefToken *t = tk (c, i);
-
-  if (t->kind != XREF_TOKEN_WORD)
+  /* what the word is (TB_NOMINAL, once per token), then what it is used for */
+  if (!(c->wb[i] & TB_NOMINAL))
     return FALSE;
   if (c->used[i] == U_TIMEX)
     {
@@ -446,11 +574,31 @@ is_nominal (const Ctx *c, guint i)
     }
   else if (c->used[i] != 0)
     return FALSE;
-  if (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS))
-    return FALSE;
-  if (wc (c, i) != 0 || is_adverb (c, i))
-    return FALSE;
-  return g_utf8_strlen (t->norm, -1) >= 2;
+  return TRUE;
+}
+
+/* The bits of every token of the document (Ctx.wb): one lookup per token
+ * in the rules' word index instead of a string hash per question. */
+static void
+token_bits (Ctx *c)
+{
+  for (guint i = 0; i < c->ntok; i++)
+    {
+      const XrefToken *t = &c->tok[i];
+      guint b = xref_rules_word_bits (c->rules, t->norm);
+      guint k;
+      gboolean adverb;
+
+      if (t->kind != XREF_TOKEN_WORD)
+        b &= ~(guint) XREF_WB_CLASSES;
+      k = b & XREF_WB_CLASSES;
+      adverb = adverb_word (t, k);
+      if (adverb)
+        b |= TB_ADVERB;
+      if (nominal_word (t, k, adverb))
+        b |= TB_NOMINAL;
+      c->wb[i] = b;
+    }
 }
 
 static gboolean
@@ -515,10 +663,13 @@ sentence_of (const Ctx *c, guint i)
 
 /* ---- phrase tables ------------------------------------------------------ */
 
+/* head is the table's XREF_WB_*_HEAD bit: no phrase starts at a token
+ * without it, which is most tokens. */
 static guint
-match_table (const Ctx *c, const XrefPhraseTable *table, guint a, guint b, guint i, gconstpointer *value)
+match_table (const Ctx *c, const XrefPhraseTable *table, guint head, guint a, guint b, guint i,
+             gconstpointer *value)
 {
-  if (table == NULL)
+  if (table == NULL || i >= b || !(c->wb[i] & head))
     {
       *value = NULL;
       return 0;
@@ -532,14 +683,14 @@ static guint
 match_entity (const Ctx *c, guint a, guint b, guint i, const XrefEntityMatch **em)
 {
   gconstpointer v = NULL, v2 = NULL;
-  guint len = match_table (c, c->rules->entity_phrases, a, b, i, &v);
+  guint len = match_table (c, c->rules->entity_phrases, XREF_WB_ENTITY_HEAD, a, b, i, &v);
 
   if (i + 1 < b && (wc (c, i) & XREF_WC_DETERMINER) && !(wc (c, i) & XREF_WC_CONJUNCTION))
     {
       guint j = i + 1, len2;
       while (j < b && is_quote (c, j))
         j++;
-      len2 = match_table (c, c->rules->entity_phrases, a, b, j, &v2);
+      len2 = match_table (c, c->rules->entity_phrases, XREF_WB_ENTITY_HEAD, a, b, j, &v2);
       if (len2 > 0 && len2 + (j - i) > len)
         {
           *em = v2;
@@ -582,13 +733,60 @@ entity_cat (const Ctx *c, const XrefEntity *e, gboolean plural)
   return cat;
 }
 
+/* g_string_append_len without a call when the bytes fit, as they nearly
+ * always do (np_id appends a word per token). */
+static inline void
+scratch_append (GString *s, const char *p, gsize n)
+{
+  if (s->len + n < s->allocated_len)
+    {
+      memcpy (s->str + s->len, p, n);
+      s->len += n;
+      s->str[s->len] = '\0';
+    }
+  else
+    g_string_append_len (s, p, n);
+}
+
+/* Noun phrase ids recur, across documents too ("np:officials"): each
+ * thread keeps the ids it interned lately in a direct-mapped cache keyed
+ * by an FNV-1a hash of the bytes, so most cost a hash and a memcmp, not a
+ * lookup in the shared intern table (whose own per-thread cache every
+ * token of the text stage goes through).  Cached pointers are interned
+ * strings, which live until exit. */
+#define NP_CACHE_BITS 12
+
+static _Thread_local struct {
+  const char *s;
+  gsize len;
+} np_cache[1u << NP_CACHE_BITS];
+
+static const char *
+np_intern (const char *s, gsize len)
+{
+  guint32 h = 2166136261u;
+  guint slot;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) s[i]) * 16777619u;
+  slot = (h ^ (h >> NP_CACHE_BITS)) & ((1u << NP_CACHE_BITS) - 1);
+  if (np_cache[slot].s == NULL || np_cache[slot].len != len || memcmp (np_cache[slot].s, s, len) != 0)
+    {
+      np_cache[slot].s = xref_intern_len (s, len);
+      np_cache[slot].len = len;
+    }
+  return np_cache[slot].s;
+}
+
 /* "np:" and the words [from, to) lower-cased, interned. */
 static const char *
 np_id (const Ctx *c, guint from, guint to)
 {
-  g_autoptr (GString) s = g_string_new ("np:");
+  GString *s = c->scratch;
   gboolean any = FALSE;
 
+  g_string_truncate (s, 0);
+  scratch_append (s, "np:", 3);
   for (guint k = from; k < to; k++)
     {
       const XrefToken *t = tk (c, k);
@@ -596,17 +794,16 @@ np_id (const Ctx *c, guint from, guint to)
         continue;
       if (t->kind == XREF_TOKEN_WORD && (wc (c, k) & XREF_WC_DETERMINER) && !any)
         continue;
-      if (t->kind == XREF_TOKEN_WORD && !any && c->rules->vague_quantities != NULL
-          && g_hash_table_contains (c->rules->vague_quantities, t->norm))
+      if (t->kind == XREF_TOKEN_WORD && !any && (c->wb[k] & XREF_WB_VAGUE))
         continue;
       if (any && t->kind == XREF_TOKEN_WORD)
-        g_string_append_c (s, ' ');
-      g_string_append (s, t->norm);
+        scratch_append (s, " ", 1);
+      scratch_append (s, t->norm, strlen (t->norm));
       any = TRUE;
     }
   if (!any)
     return NULL;
-  return xref_intern (s->str);
+  return np_intern (s->str, s->len);
 }
 
 /* The end of a run of nominal words from i (at most max words); a final
@@ -638,8 +835,8 @@ caps_run (const Ctx *c, guint i, guint b)
           continue;
         }
       if (j > i && j + 1 < b && tk (c, j)->kind == XREF_TOKEN_WORD
-          && (norm (c, j) == c->w.of || norm (c, j) == c->w.and_ || strcmp (norm (c, j), "for") == 0
-              || strcmp (norm (c, j), "de") == 0)
+          && (norm (c, j) == c->w.of || norm (c, j) == c->w.and_ || norm (c, j) == c->w.for_
+              || norm (c, j) == c->w.de)
           && is_capital_word (c, j + 1) && c->used[j + 1] == 0)
         {
           j++;
@@ -661,7 +858,7 @@ at_start (const Ctx *c, guint a, guint i)
 }
 
 static void
-push_mention (GArray *out, guint first, guint last, guint sent, const char *id, MentionKind kind, guint cat)
+push_mention (Vec *out, guint first, guint last, guint sent, const char *id, MentionKind kind, guint cat)
 {
   Mention m = { 0 };
 
@@ -671,14 +868,28 @@ push_mention (GArray *out, guint first, guint last, guint sent, const char *id, 
   m.id = id;
   m.kind = kind;
   m.cat = cat;
-  g_array_append_val (out, m);
+  VEC_PUSH (out, Mention, m);
 }
 
-static gint
-cmp_mention (gconstpointer a, gconstpointer b)
+/* By first token, stably (as g_array_sort did): an insertion sort, since
+ * a sentence's mentions come nearly in order (its entities, then the
+ * others, each in text order). */
+static void
+sort_mentions (Vec *out)
 {
-  const Mention *x = a, *y = b;
-  return x->first < y->first ? -1 : x->first > y->first;
+  Mention *m = (Mention *) (gpointer) out->data;
+
+  for (guint i = 1; i < out->len; i++)
+    {
+      Mention x = m[i];
+      guint j = i;
+      while (j > 0 && m[j - 1].first > x.first)
+        {
+          m[j] = m[j - 1];
+          j--;
+        }
+      m[j] = x;
+    }
 }
 
 /* Pronoun resolution: the most salient compatible mention of the last
@@ -770,14 +981,15 @@ entity_rule (const XrefEntityMatch *em)
 }
 
 static void
-find_entities (Ctx *c, guint s, guint a, guint b, GArray *out)
+find_entities (Ctx *c, guint s, guint a, guint b, Vec *out)
 {
   for (guint i = a; i < b;)
     {
       const XrefEntityMatch *em = NULL;
       guint len;
 
-      if (c->tmx[i] >= 0 || is_quote (c, i))
+      /* no entity phrase starts here, nor after a determiner here */
+      if (c->tmx[i] >= 0 || is_quote (c, i) || !(c->wb[i] & (XREF_WB_ENTITY_HEAD | XREF_WC_DETERMINER)))
         {
           i++;
           continue;
@@ -813,7 +1025,7 @@ find_entities (Ctx *c, guint s, guint a, guint b, GArray *out)
         m.kind = MK_ENTITY;
         m.ekind = em->kind;
         m.cat = entity_cat (c, em->entity, plural);
-        g_array_append_val (out, m);
+        VEC_PUSH (out, Mention, m);
         for (guint k = i; k < e; k++)
           c->used[k] |= U_ENTITY;
         i = e;
@@ -830,12 +1042,13 @@ find_modals (Ctx *c, guint a, guint b)
       guint len;
       gboolean free_span = TRUE;
 
-      if (c->used[i] != 0 || is_quote (c, i) || (is_capital_word (c, i) && !at_start (c, a, i)))
+      if (c->used[i] != 0 || is_quote (c, i) || !(c->wb[i] & XREF_WB_MODAL_HEAD)
+          || (is_capital_word (c, i) && !at_start (c, a, i)))
         {
           i++;
           continue;
         }
-      len = match_table (c, c->rules->modal_phrases, a, b, i, &v);
+      len = match_table (c, c->rules->modal_phrases, XREF_WB_MODAL_HEAD, a, b, i, &v);
       for (guint k = i; k < i + len; k++)
         if (c->used[k] & (U_ENTITY | U_TIMEX))
           free_span = FALSE;
@@ -846,7 +1059,7 @@ find_modals (Ctx *c, guint a, guint b)
         }
       {
         ModalOcc o = { i, i + len, v };
-        g_array_append_val (c->modals, o);
+        VEC_PUSH (c->modals, ModalOcc, o);
         for (guint k = i; k < i + len; k++)
           c->used[k] |= U_MODAL;
         i += len;
@@ -904,19 +1117,19 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
     {
       gconstpointer av = NULL, sv = NULL;
       guint alen, slen, len;
-      gboolean ok = TRUE;
+      gboolean ok = TRUE, name;
 
-      /* a capitalised word inside a sentence is a name ("Promises
-       * Treatment Center"), not a verb, except in a title-case headline */
-      gboolean name = is_capital_word (c, i) && !at_start (c, a, i) && !title;
-
-      if (c->used[i] != 0 || is_quote (c, i))
+      /* (no action nor speech phrase starts here: nothing to do) */
+      if (c->used[i] != 0 || is_quote (c, i) || !(c->wb[i] & (XREF_WB_ACTION_HEAD | XREF_WB_SPEECH_HEAD)))
         {
           i++;
           continue;
         }
-      alen = match_table (c, c->rules->action_phrases, a, b, i, &av);
-      slen = match_table (c, c->rules->speech_phrases, a, b, i, &sv);
+      /* a capitalised word inside a sentence is a name ("Promises
+       * Treatment Center"), not a verb, except in a title-case headline */
+      name = is_capital_word (c, i) && !at_start (c, a, i) && !title;
+      alen = match_table (c, c->rules->action_phrases, XREF_WB_ACTION_HEAD, a, b, i, &av);
+      slen = match_table (c, c->rules->speech_phrases, XREF_WB_SPEECH_HEAD, a, b, i, &sv);
       if (av == NULL || ((const XrefActionMatch *) av)->action == NULL)
         alen = 0;
       /* a capitalised word inside a sentence is a name, unless the rules
@@ -943,7 +1156,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
         {
           /* (not "an earthquake struck": a verb follows) */
           gconstpointer next = NULL;
-          guint nlen = match_table (c, c->rules->action_phrases, a, b, i + alen, &next);
+          guint nlen = match_table (c, c->rules->action_phrases, XREF_WB_ACTION_HEAD, a, b, i + alen, &next);
           if (nlen == 0 || ((const XrefActionMatch *) next)->form == XREF_FORM_NOUN)
             ok = FALSE;
         }
@@ -966,7 +1179,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
            * and an action noun describes it */
           else if ((f == XREF_FORM_PAST || f == XREF_FORM_PARTICIPLE) && (wc (c, i - 1) & XREF_WC_DETERMINER)
                    && !(wc (c, i - 1) & XREF_WC_CONJUNCTION) && c->ment[i - 1] < 0
-                   && match_table (c, c->rules->action_phrases, a, b, i + alen, &next) > 0)
+                   && match_table (c, c->rules->action_phrases, XREF_WB_ACTION_HEAD, a, b, i + alen, &next) > 0)
             ok = FALSE;
         }
       if (len == 0 || !ok)
@@ -985,13 +1198,13 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
               c->used[k] |= U_SPEECH;
               c->spx[k] = (gint) c->speeches->len;
             }
-          g_array_append_val (c->speeches, o);
+          VEC_PUSH (c->speeches, SpeechOcc, o);
           i += slen;
         }
       else if (alen > 0)
         {
           ActionOcc o = { i, i + alen, s, av };
-          g_array_append_val (c->actions, o);
+          VEC_PUSH (c->actions, ActionOcc, o);
           for (guint k = i; k < i + alen; k++)
             c->used[k] |= U_ACTION;
           i += alen;
@@ -1028,7 +1241,7 @@ after_verb (const Ctx *c, const SentInfo *si, guint i)
 }
 
 static void
-find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
+find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
 {
   SentInfo *si = INFO (c, s);
 
@@ -1097,7 +1310,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
             m.sent = s;
             m.kind = MK_PRONOUN;
             m.pclass = k;
-            g_array_append_val (out, m);
+            VEC_PUSH (out, Mention, m);
           }
           i++;
           continue;
@@ -1113,7 +1326,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
             skip = k != 0 || ends_with (t->norm, "ed") || ends_with (t->norm, "ing") || ends_with (t->norm, "ly")
                    || (e < b && is_punct (c, e, c->w.comma))
                    /* "Three inmates escaped": a number word, below */
-                   || (c->rules->numbers != NULL && g_hash_table_contains (c->rules->numbers, t->norm));
+                   || (c->wb[i] & XREF_WB_NUMBER);
           else if (at_start (c, a, i))
             skip = k != 0;
           if (!skip && e > i)
@@ -1139,10 +1352,9 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
       /* Determiner or number + nouns: "the decision", "two days"; not
        * "that" before another determiner ("… that our embassy has"). */
       if (((k & XREF_WC_DETERMINER) || t->kind == XREF_TOKEN_NUMBER
-           || (t->kind == XREF_TOKEN_WORD && c->rules->vague_quantities != NULL
-               && g_hash_table_contains (c->rules->vague_quantities, t->norm))
+           || (t->kind == XREF_TOKEN_WORD && (c->wb[i] & XREF_WB_VAGUE))
            || (t->kind == XREF_TOKEN_WORD && (!is_capital_word (c, i) || at_start (c, a, i))
-               && c->rules->numbers != NULL && g_hash_table_contains (c->rules->numbers, t->norm)))
+               && (c->wb[i] & XREF_WB_NUMBER)))
           && !((k & XREF_WC_CONJUNCTION)
                && ((i + 1 < b && (wc (c, i + 1) & XREF_WC_DETERMINER))
                    || !(i == a || (wc (c, i - 1) & XREF_WC_PREPOSITION) || after_verb (c, si, i)))))
@@ -1221,7 +1433,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
       i++;
     }
 
-  g_array_sort (out, cmp_mention);
+  sort_mentions (out);
 
   /* A title before a person: "President Joe Biden". */
   for (guint k = 0; k + 1 < out->len; k++)
@@ -1230,7 +1442,8 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
       if (m->kind == MK_NAME && n->kind == MK_ENTITY && (n->cat & CAT_PERSON) && m->last == n->first)
         {
           n->first = m->first;
-          g_array_remove_index (out, k);
+          memmove (m, m + 1, (out->len - k - 1) * sizeof (Mention));
+          out->len--;
           k--;
         }
     }
@@ -1285,7 +1498,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, GArray *out)
           c->ment[j] = (gint) c->mentions->len;
           c->used[j] |= U_MENTION;
         }
-      g_array_append_val (c->mentions, m);
+      VEC_PUSH (c->mentions, Mention, m);
     }
   si->mn = c->mentions->len - si->m0;
 }
@@ -1504,7 +1717,7 @@ find_speakers (Ctx *c, guint s, guint a, guint b)
       if (o->who.id != NULL)
         {
           SpeakerHist h = { o->who, o->cat, s };
-          g_array_append_val (c->speakers, h);
+          VEC_PUSH (c->speakers, SpeakerHist, h);
         }
     }
 }
@@ -1534,7 +1747,7 @@ find_quotes (Ctx *c)
       if (open >= 0 && s > 0 && (sent->flags & (XREF_SENTENCE_PARA | XREF_SENTENCE_HEADING)))
         {
           Quote q = { (guint) open, sent->first_token, sentence_of (c, (guint) open), { 0 }, NULL };
-          g_array_append_val (c->quotes, q);
+          VEC_PUSH (c->quotes, Quote, q);
           open = -1;
         }
       for (guint i = sent->first_token; i < sent->first_token + sent->n_tokens; i++)
@@ -1546,7 +1759,7 @@ find_quotes (Ctx *c)
           else if (is_close_quote (c, i) && open >= 0)
             {
               Quote q = { (guint) open, i, sentence_of (c, (guint) open), { 0 }, NULL };
-              g_array_append_val (c->quotes, q);
+              VEC_PUSH (c->quotes, Quote, q);
               open = -1;
             }
         }
@@ -1554,7 +1767,7 @@ find_quotes (Ctx *c)
   if (open >= 0)
     {
       Quote q = { (guint) open, c->ntok, sentence_of (c, (guint) open), { 0 }, NULL };
-      g_array_append_val (c->quotes, q);
+      VEC_PUSH (c->quotes, Quote, q);
     }
 
   /* Who says each quotation. */
@@ -1821,7 +2034,7 @@ find_object (const Ctx *c, guint b, guint pos)
   guint k = pos;
   while (k < b
          && (is_quote (c, k) || is_adverb (c, k) || c->tmx[k] >= 0
-             || (k > pos && is_adverb (c, k - 1) && strcmp (norm (c, k), "than") == 0)))
+             || (k > pos && is_adverb (c, k - 1) && norm (c, k) == c->w.than)))
     k++;
   if (k < b && c->ment[k] >= 0 && MENTION (c, c->ment[k])->first == k && MENTION (c, c->ment[k])->id != NULL)
     {
@@ -2259,12 +2472,56 @@ slot_value (const Ctx *c, const XrefSlotDef *def, gsize start, gsize end)
 
 /* ---- claims ------------------------------------------------------------- */
 
+/* The definition and the rule id ("slot:<id>", interned) of an interned
+ * slot id.  A claim asks for each slot of its action: the few slots of a
+ * rule set are remembered, not looked up and formatted for every claim. */
+static const SlotInfo *
+slot_info (Ctx *c, const char *sid)
+{
+  g_autofree char *rule_s = NULL;
+  SlotInfo *si;
+
+  for (guint i = 0; i < c->n_slots; i++)
+    if (c->slots[i].sid == sid)
+      return &c->slots[i];
+  si = c->n_slots < G_N_ELEMENTS (c->slots) ? &c->slots[c->n_slots++] : &c->slot_spare;
+  rule_s = g_strconcat ("slot:", sid, NULL);
+  si->sid = sid;
+  si->rule = xref_intern (rule_s);
+  si->def = xref_rules_slot (c->rules, sid);
+  return si;
+}
+
+/* "<doc id>#<n>", as g_strdup_printf ("%s#%u") makes it, without printf. */
+static char *
+claim_id (const char *doc_id, guint n)
+{
+  char digits[16];
+  gsize nd = 0, len = strlen (doc_id);
+  char *id;
+
+  do
+    {
+      digits[nd++] = (char) ('0' + n % 10);
+      n /= 10;
+    }
+  while (n > 0);
+  id = g_malloc (len + 1 + nd + 1);
+  memcpy (id, doc_id, len);
+  id[len] = '#';
+  for (gsize k = 0; k < nd; k++)
+    id[len + 1 + k] = digits[nd - 1 - k];
+  id[len + 1 + nd] = '\0';
+  return id;
+}
+
+/* rule is interned: every rule id comes from the rule set (rules.h) or
+ * from slot_rule. */
 static void
 add_rule (XrefClaim *claim, const char *rule)
 {
   if (rule == NULL)
     return;
-  rule = xref_intern (rule);
   for (guint i = 0; i < claim->rules->len; i++)
     if (g_ptr_array_index (claim->rules, i) == rule)
       return;
@@ -2480,6 +2737,8 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
   const XrefAction *action = o->m->action;
   guint a = sent->first_token, b = a + sent->n_tokens;
   gboolean noun = is_nounlike (c, o, a, b);
+
+  g_ptr_array_set_size (c->fired, 0);
   Voice voice = noun ? VOICE_ACTIVE : voice_of (c, o, a, b);
   const Mention *prep_m = NULL;
   gboolean coordinated = FALSE, copula = FALSE, inherit_object = FALSE;
@@ -2491,7 +2750,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
   XrefPolarity polarity = XREF_POLARITY_AFFIRMED;
   XrefModality modality = XREF_MODALITY_ASSERTED;
   const ModalOcc *refusal = NULL;
-  g_autoptr (GPtrArray) fired = g_ptr_array_new ();
+  GPtrArray *fired = c->fired;
   XrefClaim *claim;
   const char *speech_rule = NULL;
 
@@ -2852,32 +3111,31 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
             gboolean to = p == c->w.to || strcmp (p, "for") == 0 || strcmp (p, "towards") == 0
                           || strcmp (p, "toward") == 0;
             const char *slot = to && lists_slot (action, c->w.recipient) ? c->w.recipient : c->w.location;
-            const XrefSlotDef *def = xref_rules_slot (c->rules, slot);
+            const XrefSlotDef *def = slot_info (c, slot)->def;
             gsize vs = tk (c, m->first)->start, ve = tk (c, m->last - 1)->end;
-            g_autofree char *rule = g_strconcat ("slot:", slot, NULL);
-            add_slot (claim, slot, slot_value (c, def, vs, ve), vs, ve, xref_intern (rule));
+            add_slot (claim, slot, slot_value (c, def, vs, ve), vs, ve, slot_info (c, slot)->rule);
           }
       }
 
     if (indirect_arg.id != NULL)
       {
-        const XrefSlotDef *def = xref_rules_slot (c->rules, c->w.recipient);
+        const XrefSlotDef *def = slot_info (c, c->w.recipient)->def;
         /* a pronoun's value is its antecedent */
         const char *value = MENTION (c, indirect)->kind == MK_PRONOUN
                               ? indirect_arg.id
                               : slot_value (c, def, indirect_arg.start, indirect_arg.end);
         if (def != NULL)
           add_slot (claim, c->w.recipient, value, indirect_arg.start, indirect_arg.end,
-                    xref_intern ("slot:recipient"));
+                    slot_info (c, c->w.recipient)->rule);
       }
 
     /* The slots of the action. */
     for (guint k = 0; action->slots != NULL && k < action->slots->len; k++)
       {
         const char *sid = g_ptr_array_index (action->slots, k);
-        const XrefSlotDef *def = xref_rules_slot (c->rules, sid);
-        g_autofree char *rule_s = g_strconcat ("slot:", sid, NULL);
-        const char *rule = xref_intern (rule_s);
+        const SlotInfo *info = slot_info (c, sid);
+        const XrefSlotDef *def = info->def;
+        const char *rule = info->rule;
 
         if (def == NULL || xref_claim_slot (claim, sid) != NULL)
           continue;
@@ -3010,7 +3268,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
         xref_claim_free (claim);
         return;
       }
-    claim->id = g_strdup_printf ("%s#%u", c->doc->id, ++c->n_claims);
+    claim->id = claim_id (c->doc->id, ++c->n_claims);
     g_ptr_array_add (c->doc->claims, claim);
   }
 }
@@ -3122,7 +3380,7 @@ speech_claims (Ctx *c, const XrefAction *say)
             tx = opening_date (c, s, a);
           if (tx >= 0)
             claim->date = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
-          claim->id = g_strdup_printf ("%s#%u", c->doc->id, ++c->n_claims);
+          claim->id = claim_id (c->doc->id, ++c->n_claims);
           g_ptr_array_add (c->doc->claims, claim);
         }
     }
@@ -3148,6 +3406,10 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
   c->rules = rules;
   c->tok = (const XrefToken *) doc->tokens->data;
   c->ntok = doc->tokens->len;
+  c->wb = g_new (guint, c->ntok);
+  token_bits (c);
+  c->scratch = g_string_sized_new (64);
+  c->local = g_new0 (Vec, 1);
   c->used = g_new0 (guint8, c->ntok);
   c->ment = g_new (gint, c->ntok);
   c->tmx = g_new (gint, c->ntok);
@@ -3163,15 +3425,16 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
           c->used[i] |= U_TIMEX;
         }
     }
-  c->mentions = g_array_new (FALSE, TRUE, sizeof (Mention));
-  c->actions = g_array_new (FALSE, TRUE, sizeof (ActionOcc));
-  c->speeches = g_array_new (FALSE, TRUE, sizeof (SpeechOcc));
-  c->modals = g_array_new (FALSE, TRUE, sizeof (ModalOcc));
+  c->mentions = g_new0 (Vec, 1);
+  c->actions = g_new0 (Vec, 1);
+  c->speeches = g_new0 (Vec, 1);
+  c->modals = g_new0 (Vec, 1);
   c->sents = g_array_new (FALSE, TRUE, sizeof (SentInfo));
-  c->quotes = g_array_new (FALSE, TRUE, sizeof (Quote));
-  c->speakers = g_array_new (FALSE, TRUE, sizeof (SpeakerHist));
+  c->quotes = g_new0 (Vec, 1);
+  c->speakers = g_new0 (Vec, 1);
   c->names = g_hash_table_new (g_direct_hash, g_direct_equal);
-  words_init (&c->w);
+  c->fired = g_ptr_array_new ();
+  c->w = *words ();
 
   nsent = doc->sentences->len;
   g_array_set_size (c->sents, nsent);
@@ -3192,7 +3455,7 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
       const XrefSentence *sent = SENT (c, s);
       SentInfo *si = INFO (c, s);
       guint a = sent->first_token, b = MIN (a + sent->n_tokens, c->ntok);
-      g_autoptr (GArray) local = g_array_new (FALSE, TRUE, sizeof (Mention));
+      Vec *local = c->local;
 
       si->m0 = c->mentions->len;
       si->a0 = c->actions->len;
@@ -3201,6 +3464,7 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
       if (a >= b)
         continue;
 
+      local->len = 0;
       find_entities (c, s, a, b, local);
       find_modals (c, a, b);
       si->on = c->modals->len - si->o0;
@@ -3208,7 +3472,7 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
       /* Headings and section titles are shown as such, never as claims
        * ("No flashy transactions"); their names still feed coreference. */
       if (sent->flags & XREF_SENTENCE_HEADING)
-        g_array_set_size (c->actions, si->a0);
+        c->actions->len = si->a0;
       si->an = c->actions->len - si->a0;
       si->sn = c->speeches->len - si->s0;
       find_mentions (c, s, a, b, local);
@@ -3232,18 +3496,22 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
       speech_claims (c, say);
   }
 
+  g_free (c->wb);
+  g_string_free (c->scratch, TRUE);
+  vec_free (c->local);
   g_free (c->used);
   g_free (c->ment);
   g_free (c->tmx);
   g_free (c->spx);
   g_free (c->tx0);
   g_free (c->txn);
-  g_array_unref (c->mentions);
-  g_array_unref (c->actions);
-  g_array_unref (c->speeches);
-  g_array_unref (c->modals);
+  vec_free (c->mentions);
+  vec_free (c->actions);
+  vec_free (c->speeches);
+  vec_free (c->modals);
   g_array_unref (c->sents);
-  g_array_unref (c->quotes);
-  g_array_unref (c->speakers);
+  vec_free (c->quotes);
+  vec_free (c->speakers);
   g_hash_table_unref (c->names);
+  g_ptr_array_unref (c->fired);
 }

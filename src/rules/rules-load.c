@@ -203,6 +203,8 @@ rules_new (void)
   return r;
 }
 
+static void word_index_free (XrefWordIndex *x);
+
 void
 xref_rules_free (XrefRules *r)
 {
@@ -213,6 +215,7 @@ xref_rules_free (XrefRules *r)
   g_clear_pointer (&r->action_phrases, xref_phrase_table_free);
   g_clear_pointer (&r->speech_phrases, xref_phrase_table_free);
   g_clear_pointer (&r->modal_phrases, xref_phrase_table_free);
+  g_clear_pointer (&r->word_index, word_index_free);
   g_hash_table_unref (r->entities);
   g_hash_table_unref (r->actions);
   g_hash_table_unref (r->slots);
@@ -718,6 +721,132 @@ count (RulesLoader *ld)
   n->examples = r->examples->len;
 }
 
+/* ---- the word index ---------------------------------------------------- */
+
+/* The text, temporal and extract stages ask the rule set about every token,
+ * several times: its word class, whether it is a number word, whether a
+ * phrase can start there.  The words of a rule set are interned and so are
+ * the tokens' norms, so one table keyed by the pointer (open addressing,
+ * linear probing, Fibonacci hashing of the address) answers all of these
+ * with a multiply and a compare or two, without hashing the word's bytes
+ * as the GHashTables of the rule set do (bench/README.md).  Built once at
+ * load; immutable after, so threads share it. */
+typedef struct {
+  const char *key;             /* interned; NULL for an empty slot */
+  guint bits;                  /* XREF_WB_* */
+} WordSlot;
+
+#define SHAPE_BITS 4096u
+
+struct _XrefWordIndex {
+  guint shift;                 /* 64 - log2 (number of slots) */
+  guint mask;                  /* number of slots - 1 */
+  WordSlot *slots;
+  /* For xref_rules_word_class given a string that is not the interned copy
+   * of a key (a copy, or an interned word of no class): one bit per
+   * (length, first byte, last byte) of the word_classes keys, so that
+   * nearly all such strings are answered without the string table. */
+  guint64 shape[SHAPE_BITS / 64];
+};
+
+static inline guint
+word_hash (const XrefWordIndex *x, const char *key)
+{
+  return (guint) (((guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> x->shift);
+}
+
+static inline guint
+shape_bit (const char *s, gsize len)
+{
+  guint last = len > 0 ? (guchar) s[len - 1] : 0;
+  return ((guint) len * 0x9E37u ^ (guint) (guchar) s[0] * 0x85EBu ^ last * 0xC2B3u) % SHAPE_BITS;
+}
+
+static const WordSlot *
+word_find (const XrefWordIndex *x, const char *key)
+{
+  for (guint h = word_hash (x, key);; h = (h + 1) & x->mask)
+    {
+      const WordSlot *w = &x->slots[h];
+      if (w->key == key)
+        return w;
+      if (w->key == NULL)
+        return NULL;
+    }
+}
+
+static void
+word_add (XrefWordIndex *x, const char *key, guint bits)
+{
+  for (guint h = word_hash (x, key);; h = (h + 1) & x->mask)
+    {
+      WordSlot *w = &x->slots[h];
+      if (w->key == NULL)
+        w->key = key;
+      if (w->key == key)
+        {
+          w->bits |= bits;
+          return;
+        }
+    }
+}
+
+static void
+word_index_free (XrefWordIndex *x)
+{
+  if (x == NULL)
+    return;
+  g_free (x->slots);
+  g_free (x);
+}
+
+static XrefWordIndex *
+word_index_build (const XrefRules *r)
+{
+  const XrefPhraseTable *tables[] = { r->entity_phrases, r->action_phrases, r->speech_phrases, r->modal_phrases };
+  const guint head_bits[] = { XREF_WB_ENTITY_HEAD, XREF_WB_ACTION_HEAD, XREF_WB_SPEECH_HEAD, XREF_WB_MODAL_HEAD };
+  GPtrArray *heads[G_N_ELEMENTS (tables)];
+  XrefWordIndex *x = g_new0 (XrefWordIndex, 1);
+  GHashTableIter it;
+  gpointer k, v;
+  guint n, log2 = 4;
+
+  n = g_hash_table_size (r->word_classes) + g_hash_table_size (r->vague_quantities) + g_hash_table_size (r->numbers);
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      heads[t] = g_ptr_array_new ();
+      xref_phrase_table_heads (tables[t], heads[t]);
+      n += heads[t]->len;
+    }
+  /* at most half full */
+  while ((1u << log2) < 2 * n)
+    log2++;
+  x->shift = 64 - log2;
+  x->mask = (1u << log2) - 1;
+  x->slots = g_new0 (WordSlot, (gsize) x->mask + 1);
+
+  g_hash_table_iter_init (&it, r->word_classes);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      gsize len = strlen (k);
+      guint b = shape_bit (k, len);
+      word_add (x, k, GPOINTER_TO_UINT (v) & XREF_WB_CLASSES);
+      x->shape[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
+    }
+  g_hash_table_iter_init (&it, r->vague_quantities);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    word_add (x, k, XREF_WB_VAGUE);
+  g_hash_table_iter_init (&it, r->numbers);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    word_add (x, k, XREF_WB_NUMBER);
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint i = 0; i < heads[t]->len; i++)
+      word_add (x, g_ptr_array_index (heads[t], i), head_bits[t]);
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    g_ptr_array_unref (heads[t]);
+  return x;
+}
+
 /* ---- public API -------------------------------------------------------- */
 
 static XrefRules *
@@ -734,6 +863,7 @@ finish (RulesLoader *ld, GError **error)
     }
   collect_examples (ld);
   count (ld);
+  ld->rules->word_index = word_index_build (ld->rules);
   return g_steal_pointer (&ld->rules);
 }
 
@@ -799,7 +929,35 @@ xref_rules_word_class (const XrefRules *rules, const char *norm)
 {
   if (rules == NULL || norm == NULL)
     return 0;
+  if (rules->word_index != NULL)
+    {
+      const XrefWordIndex *x = rules->word_index;
+      const WordSlot *w = word_find (x, norm);
+      gsize len;
+      guint b;
+
+      /* found by its pointer: the interned copy, whose bits these are */
+      if (w != NULL)
+        return w->bits & XREF_WB_CLASSES;
+      /* else an interned word that is no key, or a copy of a word: only
+       * a string of a key's shape can be the latter */
+      len = strlen (norm);
+      b = shape_bit (norm, len);
+      if (!(x->shape[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
+        return 0;
+    }
   return GPOINTER_TO_UINT (g_hash_table_lookup (rules->word_classes, norm));
+}
+
+guint
+xref_rules_word_bits (const XrefRules *rules, const char *norm)
+{
+  const WordSlot *w;
+
+  if (rules == NULL || norm == NULL || rules->word_index == NULL)
+    return 0;
+  w = word_find (rules->word_index, norm);
+  return w != NULL ? w->bits : 0;
 }
 
 const XrefEntity *

@@ -10,13 +10,21 @@
  *  - QUOTE tokens in the text are transparent: "become legitimate targets"
  *    matches "become “legitimate targets”".
  *  - The word "*" matches one token that is a determiner or a pronoun
- *    ("send * troops" matches "sending its troops"). */
+ *    ("send * troops" matches "sending its troops").
+ *
+ * Matching runs at nearly every token of every article, so the frozen
+ * table answers the common cases without walking a chain: a filter of
+ * first words, buckets found by the interned pointer, and a filter of
+ * (first word, second word) pairs that sends a token whose next word
+ * starts no longer phrase straight to the one-word phrases of its bucket
+ * ("the" heads a dozen entity phrases; "the army" matches none of them). */
 #include "rules-private.h"
 
 #include <string.h>
 
 #define BLOCK_SIZE (64 * 1024)
 #define HEAD_BITS (1u << 14)
+#define PAIR_BITS (1u << 15)
 
 /* The filter bit of an interned word: Fibonacci hashing of its address. */
 static inline guint
@@ -41,8 +49,28 @@ struct _Phrase {
   PWord words[];
 };
 
+/* The phrases that start with one word. */
+typedef struct {
+  const char *head;        /* interned first norm; NULL for an empty slot */
+  Phrase *chain;           /* all of them, longest first */
+  Phrase *singles;         /* the tail of chain of one-word phrases, or NULL */
+  gboolean wild2;          /* one of them has "*" for its second word */
+} Bucket;
+
+/* The pair filter's bit of a first and a second word (interned). */
+static inline guint
+pair_bit (const char *first, const char *second)
+{
+  guint64 h = ((guint64) (guintptr) first * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+              ^ ((guint64) (guintptr) second * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F));
+  return (guint) (h >> 49);
+}
+
 struct _XrefPhraseTable {
-  GHashTable *buckets;     /* interned first norm → Phrase* (a chain) */
+  Bucket *buckets;         /* set at freeze: open addressing by the interned
+                              first norm (Fibonacci hash, linear probing) */
+  guint bucket_shift;      /* 64 - log2 (number of slots) */
+  guint bucket_mask;       /* number of slots - 1 */
   GHashTable *by_words;    /* while building: Phrase* → itself, to find the
                               same phrase given twice */
   GPtrArray *phrases;      /* owns the Phrase*, in insertion order */
@@ -56,6 +84,9 @@ struct _XrefPhraseTable {
    * starts no phrase; a clear bit answers it without the hash table
    * (bench/README.md). */
   guint64 heads[HEAD_BITS / 64];
+  /* Bit pair_bit (first, second) is set for every phrase of two words or
+   * more whose second word is not "*". */
+  guint64 pairs[PAIR_BITS / 64];
 };
 
 
@@ -106,7 +137,6 @@ xref_phrase_table_new (GHashTable *word_classes, GDestroyNotify value_free)
 {
   XrefPhraseTable *t = g_new0 (XrefPhraseTable, 1);
 
-  t->buckets = g_hash_table_new (g_direct_hash, g_direct_equal);
   t->by_words = g_hash_table_new (phrase_hash, phrase_equal);
   t->phrases = g_ptr_array_new ();
   t->word_classes = word_classes;
@@ -122,7 +152,7 @@ xref_phrase_table_free (XrefPhraseTable *t)
   for (guint i = 0; i < t->phrases->len; i++)
     phrase_free (t, g_ptr_array_index (t->phrases, i));
   g_ptr_array_unref (t->phrases);
-  g_hash_table_unref (t->buckets);
+  g_free (t->buckets);
   g_clear_pointer (&t->by_words, g_hash_table_unref);
   g_clear_pointer (&t->blocks, g_ptr_array_unref);
   g_free (t);
@@ -229,6 +259,27 @@ xref_phrase_table_add (XrefPhraseTable *t, const XrefToken *tokens, guint n, gpo
   return TRUE;
 }
 
+/* The bucket of an interned first word; with add, a new one if none. */
+static Bucket *
+bucket_find (const XrefPhraseTable *t, const char *head, gboolean add)
+{
+  guint h = (guint) (((guint64) (guintptr) head * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> t->bucket_shift);
+
+  for (;; h = (h + 1) & t->bucket_mask)
+    {
+      Bucket *bk = &t->buckets[h];
+      if (bk->head == head)
+        return bk;
+      if (bk->head == NULL)
+        {
+          if (!add)
+            return NULL;
+          bk->head = head;
+          return bk;
+        }
+    }
+}
+
 void
 xref_phrase_table_freeze (XrefPhraseTable *t)
 {
@@ -255,16 +306,42 @@ xref_phrase_table_freeze (XrefPhraseTable *t)
       Phrase *p = g_ptr_array_index (t->phrases, i - 1);
       order[start[p->n]++] = p;
     }
+  {
+    guint log2 = 4;
+    while ((1u << log2) < 2 * len)
+      log2++;
+    t->bucket_shift = 64 - log2;
+    t->bucket_mask = (1u << log2) - 1;
+    t->buckets = g_new0 (Bucket, (gsize) t->bucket_mask + 1);
+  }
   for (guint i = 0; i < len; i++)
     {
       Phrase *p = order[i];
       guint b = head_bit (p->words[0].norm);
-      p->next = g_hash_table_lookup (t->buckets, p->words[0].norm);
-      g_hash_table_insert (t->buckets, (gpointer) p->words[0].norm, p);
+      Bucket *bk = bucket_find (t, p->words[0].norm, TRUE);
+
+      p->next = bk->chain;
+      bk->chain = p;
+      if (p->n == 1)
+        bk->singles = p;
+      else if (p->words[1].any)
+        bk->wild2 = TRUE;
+      else
+        {
+          guint pb = pair_bit (p->words[0].norm, p->words[1].norm);
+          t->pairs[pb / 64] |= G_GUINT64_CONSTANT (1) << (pb % 64);
+        }
       t->heads[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
     }
   g_clear_pointer (&t->by_words, g_hash_table_unref);
   t->frozen = TRUE;
+}
+
+void
+xref_phrase_table_heads (const XrefPhraseTable *t, GPtrArray *out)
+{
+  for (guint i = 0; t != NULL && i < t->phrases->len; i++)
+    g_ptr_array_add (out, (gpointer) ((const Phrase *) g_ptr_array_index (t->phrases, i))->words[0].norm);
 }
 
 guint
@@ -319,7 +396,23 @@ xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guin
   guint b = head_bit (tokens[i].norm);
   if (!(t->heads[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
     return 0;
-  for (const Phrase *p = g_hash_table_lookup (t->buckets, tokens[i].norm); p != NULL; p = p->next)
+  const Bucket *bk = bucket_find (t, tokens[i].norm, FALSE);
+  if (bk == NULL)
+    return 0;
+  /* A longer phrase needs its second word at the next token (quotation
+   * marks are transparent): when the pair filter says no phrase of this
+   * bucket has it, only the one-word phrases can match. */
+  const Phrase *first = bk->singles;
+  guint k2 = i + 1;
+  while (k2 < n && tokens[k2].kind == XREF_TOKEN_QUOTE)
+    k2++;
+  if (k2 < n)
+    {
+      guint pb = pair_bit (tokens[i].norm, tokens[k2].norm);
+      if (bk->wild2 || (t->pairs[pb / 64] & (G_GUINT64_CONSTANT (1) << (pb % 64))))
+        first = bk->chain;
+    }
+  for (const Phrase *p = first; p != NULL; p = p->next)
     {
       guint k = i, w;
 

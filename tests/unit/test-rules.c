@@ -555,6 +555,120 @@ test_phrase_rules (void **state)
   assert_int_equal (xref_phrase_table_size (r->entity_phrases), 4);
 }
 
+/* The word index (xref_rules_word_bits) answers what the rule tables say,
+ * for every key; xref_rules_word_class gives the same bits for an
+ * interned word and for a copy of it. */
+static void
+test_word_index (void **state)
+{
+  g_autoptr (XrefRules) r = load_default ();
+  const XrefPhraseTable *tables[] = { r->entity_phrases, r->action_phrases, r->speech_phrases, r->modal_phrases };
+  const guint heads[] = { XREF_WB_ENTITY_HEAD, XREF_WB_ACTION_HEAD, XREF_WB_SPEECH_HEAD, XREF_WB_MODAL_HEAD };
+  const char *text = "The U.S. military said on Tuesday that it will send “its” Patriot batteries to Poland, "
+                     "according to officials who plan to deliver several thousand more rounds.";
+  g_autoptr (GArray) toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  GHashTableIter it;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&it, r->word_classes);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      g_autofree char *copy = g_strdup (k);
+      assert_int_equal (xref_rules_word_bits (r, k) & XREF_WB_CLASSES, GPOINTER_TO_UINT (v));
+      assert_int_equal (xref_rules_word_class (r, k), GPOINTER_TO_UINT (v));
+      assert_int_equal (xref_rules_word_class (r, copy), GPOINTER_TO_UINT (v));
+    }
+  g_hash_table_iter_init (&it, r->numbers);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    assert_true (xref_rules_word_bits (r, k) & XREF_WB_NUMBER);
+  g_hash_table_iter_init (&it, r->vague_quantities);
+  while (g_hash_table_iter_next (&it, &k, NULL))
+    assert_true (xref_rules_word_bits (r, k) & XREF_WB_VAGUE);
+  assert_int_equal (xref_rules_word_bits (r, xref_intern ("patriot")) & XREF_WB_CLASSES, 0);
+  assert_false (xref_rules_word_bits (r, xref_intern ("patriot")) & (XREF_WB_NUMBER | XREF_WB_VAGUE));
+  assert_int_equal (xref_rules_word_class (r, xref_intern ("patriot")), 0);
+  assert_true (xref_rules_word_bits (r, xref_intern ("three")) & XREF_WB_NUMBER);
+  assert_true (xref_rules_word_bits (r, xref_intern ("several")) & XREF_WB_VAGUE);
+  /* a word that is not the interned copy is not found by its pointer */
+  {
+    char the[] = "the";
+    assert_int_equal (xref_rules_word_bits (r, the), 0);
+    assert_int_equal (xref_rules_word_class (r, the), XREF_WC_DETERMINER);
+  }
+  assert_int_equal (xref_rules_word_bits (NULL, "the"), 0);
+  assert_int_equal (xref_rules_word_bits (r, NULL), 0);
+
+  /* every first word has its table's bit, and a token without it starts
+   * no phrase of the table */
+  xref_tokenize (text, 0, strlen (text), toks);
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autoptr (GPtrArray) h = g_ptr_array_new ();
+      guint starts = 0;
+
+      xref_phrase_table_heads (tables[t], h);
+      assert_true (h->len >= xref_phrase_table_size (tables[t]));
+      for (guint i = 0; i < h->len; i++)
+        assert_true (xref_rules_word_bits (r, g_ptr_array_index (h, i)) & heads[t]);
+      for (guint i = 0; i < toks->len; i++)
+        {
+          gconstpointer val = NULL;
+          guint n = xref_phrase_table_match (tables[t], (const XrefToken *) toks->data, toks->len, i, &val);
+          if (!(xref_rules_word_bits (r, g_array_index (toks, XrefToken, i).norm) & heads[t]))
+            assert_int_equal (n, 0);
+          starts += n > 0;
+        }
+      assert_true (starts > 0);
+    }
+}
+
+/* The first word's bucket and the pair filter: a longer phrase is tried
+ * only when its second word follows (quotation marks between are
+ * transparent, "*" is any determiner or pronoun), else the one-word
+ * phrases of the bucket answer. */
+static void
+test_phrase_pairs (void **state)
+{
+  g_autoptr (XrefRules) r = load_yaml ("lexicon:\n"
+                                       "  determiners: [the, its]\n"
+                                       "entities:\n"
+                                       "  - id: a\n"
+                                       "    type: other\n"
+                                       "    aliases: [Army, army of the north]\n"
+                                       "  - id: b\n"
+                                       "    type: other\n"
+                                       "    aliases: [army]\n"
+                                       "    roles: [army chief]\n"
+                                       "actions:\n"
+                                       "  - {id: x, verbs: [send * troops, send]}\n");
+  const XrefEntityMatch *m;
+  const XrefActionMatch *am;
+
+  m = entity_match (r, "army of the north", 4);
+  assert_string_equal (m->entity->id, "a");
+  m = entity_match (r, "army “of the north”", 5);
+  assert_string_equal (m->entity->id, "a");
+  m = entity_match (r, "army of the south", 1);
+  assert_string_equal (m->entity->id, "b");
+  m = entity_match (r, "Army of the south", 1);
+  assert_string_equal (m->entity->id, "a");
+  m = entity_match (r, "army chief", 2);
+  assert_string_equal (m->entity->id, "b");
+  m = entity_match (r, "army", 1);
+  assert_string_equal (m->entity->id, "b");
+  m = entity_match (r, "army “", 1);
+  assert_string_equal (m->entity->id, "b");
+  entity_match (r, "navy of the north", 0);
+
+  am = action_match (r->action_phrases, "sending its troops", 3);
+  assert_string_equal (am->lemma, "send * troops");
+  am = action_match (r->action_phrases, "sending troops", 1);
+  assert_string_equal (am->lemma, "send");
+  am = action_match (r->action_phrases, "sends its", 1);
+  assert_string_equal (am->lemma, "send");
+  action_match (r->action_phrases, "sends", 1);
+}
+
 /* Quotation marks in the text are transparent to phrases, and counted in
  * the length matched. */
 static void
@@ -1009,6 +1123,8 @@ main (void)
     cmocka_unit_test (test_wildcard),
     cmocka_unit_test (test_quotes),
     cmocka_unit_test (test_phrase_rules),
+    cmocka_unit_test (test_phrase_pairs),
+    cmocka_unit_test (test_word_index),
     cmocka_unit_test (test_morphology),
     cmocka_unit_test (test_morphology_rules),
     cmocka_unit_test (test_regex),
