@@ -3,8 +3,8 @@
  * Rule regexes come from YAML that anyone may edit, so every match runs
  * under PCRE2's match and depth limits and on a bounded subject: a
  * catastrophic pattern costs a bounded amount of time and reports
- * XREF_ERROR_REGEX instead of hanging the run.  Match data is made per
- * call, so one compiled regex serves every thread. */
+ * XREF_ERROR_REGEX instead of hanging the run.  Match data is per
+ * thread, so one compiled regex serves every thread. */
 #include "rules-private.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -69,28 +69,86 @@ xref_regex_free (XrefRegex *re)
   g_free (re);
 }
 
-/* TRUE when s[0..len) is valid UTF-8.  PCRE2 checks the whole subject on
- * every call unless told it is valid, which for the boilerplate patterns
- * tried on every line of every article cost more than the matching; this
- * check skips ASCII eight bytes at a time and hands only the rest to GLib,
- * and an invalid subject is still passed to PCRE2 unchecked by us, so it
- * reports the error as before. */
+/* TRUE when s[0..len) is valid UTF-8 (NUL bytes allowed, as PCRE2 allows
+ * them).  PCRE2 checks the whole subject on every call unless told it is
+ * valid, which for the boilerplate patterns tried on every line and the
+ * slot patterns tried on every claim cost more than the matching.  This
+ * check skips ASCII eight bytes at a time and decodes the rest by hand
+ * (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF); an
+ * invalid subject goes to PCRE2 unflagged, which reports it as before. */
 static gboolean
-valid_utf8 (const char *s, gsize len)
+valid_utf8 (const char *str, gsize len)
 {
+  const guchar *s = (const guchar *) str;
   gsize i = 0;
 
-  for (; i + 8 <= len; i += 8)
+  while (i < len)
     {
       guint64 w;
-      memcpy (&w, s + i, 8);
-      if (w & G_GUINT64_CONSTANT (0x8080808080808080))
-        break;
+      guchar c;
+      gsize n;
+
+      if (i + 8 <= len)
+        {
+          memcpy (&w, s + i, 8);
+          if (!(w & G_GUINT64_CONSTANT (0x8080808080808080)))
+            {
+              i += 8;
+              continue;
+            }
+        }
+      c = s[i];
+      if (c < 0x80)
+        {
+          i++;
+          continue;
+        }
+      if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+      else if (c >= 0xE0 && c <= 0xEF)
+        n = 3;
+      else if (c >= 0xF0 && c <= 0xF4)
+        n = 4;
+      else
+        return FALSE;
+      if (len - i < n)
+        return FALSE;
+      for (gsize k = 1; k < n; k++)
+        if ((s[i + k] & 0xC0) != 0x80)
+          return FALSE;
+      if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) || (c == 0xF0 && s[i + 1] < 0x90)
+          || (c == 0xF4 && s[i + 1] > 0x8F))
+        return FALSE;
+      i += n;
     }
-  for (; i < len; i++)
-    if ((guchar) s[i] >= 0x80)
-      return g_utf8_validate_len (s + i, len - i, NULL);
   return TRUE;
+}
+
+/* One match-data block per thread, grown to the largest pattern seen:
+ * PCRE2 needs one per concurrent match, and making one per call was a
+ * malloc and a free for every line and every claim.  Worker threads free
+ * theirs when they end (GPrivate); the main thread's lives to exit. */
+static void
+match_data_free (gpointer md)
+{
+  pcre2_match_data_free (md);
+}
+
+static GPrivate match_data_key = G_PRIVATE_INIT (match_data_free);
+
+static pcre2_match_data *
+match_data_for (const pcre2_code *code)
+{
+  pcre2_match_data *md = g_private_get (&match_data_key);
+  guint32 need = 1;
+
+  if (pcre2_pattern_info (code, PCRE2_INFO_CAPTURECOUNT, &need) == 0)
+    need += 1;
+  if (md != NULL && pcre2_get_ovector_count (md) >= need)
+    return md;
+  md = pcre2_match_data_create (MAX (need, 16u), NULL);
+  g_private_replace (&match_data_key, md);
+  return md;
 }
 
 const char *
@@ -118,20 +176,16 @@ xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize off
   if (offset > len)
     return FALSE;
 
-  md = pcre2_match_data_create_from_pattern (re->code, NULL);
+  md = match_data_for (re->code);
   rc = pcre2_match (re->code, (PCRE2_SPTR) subject, len, offset, valid_utf8 (subject, len) ? PCRE2_NO_UTF_CHECK : 0, md,
                     re->mctx);
   if (rc == PCRE2_ERROR_NOMATCH)
-    {
-      pcre2_match_data_free (md);
-      return FALSE;
-    }
+    return FALSE;
   if (rc < 0)
     {
       PCRE2_UCHAR buf[256];
       if (pcre2_get_error_message (rc, buf, sizeof buf) < 0)
         g_strlcpy ((char *) buf, "match failed", sizeof buf);
-      pcre2_match_data_free (md);
       g_set_error (error, XREF_ERROR, XREF_ERROR_REGEX, "regex '%s': %s", re->pattern, (const char *) buf);
       return FALSE;
     }
@@ -150,7 +204,6 @@ xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize off
     whole.start = whole.end;
   if (val.start > val.end)
     val.start = val.end;
-  pcre2_match_data_free (md);
   if (match != NULL)
     *match = whole;
   if (value != NULL)

@@ -908,7 +908,29 @@ test_regex (void **state)
     g_string_append_c (subject, 'x');
   assert_false (xref_regex_match (plain, subject->str, subject->len, 0, &m, &v, &error));
   assert_true (g_error_matches (error, XREF_ERROR, XREF_ERROR_REGEX));
+  g_clear_error (&error);
   g_string_free (subject, TRUE);
+
+  /* Multi-byte text (checked by xref, not by PCRE2) matches with the same
+   * byte offsets, past 8-byte steps and at the very end. */
+  const char *curly = "\xe2\x80\x9cWe will send 300 troops,\xe2\x80\x9d he said \xf0\x9f\x98\x80 b";
+  assert_true (xref_regex_match (num, curly, strlen (curly), 0, &m, &v, &error));
+  assert_int_equal (v.start, 16);
+  assert_int_equal (v.end, 19);
+  assert_true (xref_regex_match (plain, curly, strlen (curly), 20, &m, &v, &error));
+  assert_int_equal (v.start, strlen (curly) - 1);
+  assert_no_error (error);
+  /* Invalid UTF-8 (a stray continuation byte, an overlong, a surrogate, a
+   * truncated sequence, a byte above F4) is still refused with an error,
+   * never matched as if valid. */
+  const char *bad[] = { "300 troops \x80", "\xc0\xaf 300 troops", "300 troops \xed\xa0\x80",
+                        "300 troops and \xe2\x80", "\xf5\x80\x80\x80 300 troops" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      assert_false (xref_regex_match (num, bad[i], strlen (bad[i]), 0, &m, &v, &error));
+      assert_true (g_error_matches (error, XREF_ERROR, XREF_ERROR_REGEX));
+      g_clear_error (&error);
+    }
 }
 
 static void
