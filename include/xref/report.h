@@ -31,6 +31,10 @@ typedef struct {
                               empties out, so that a large report is never
                               whole in memory; NULL: all stays in out */
   gpointer flush_data;
+  guint jobs;              /* threads rendering the JSON report (in parts,
+                              written strictly in order, so the output is
+                              the same for any number): 0 = one per
+                              processor, 1 = none besides the caller */
 } XrefReport;
 
 /* Parses a format name ("table", "json", "md"/"markdown", "csv", "html");

@@ -93,6 +93,10 @@
  * address matters, and no interned id has it. */
 static const char any_id[] = "*";
 
+/* Stands for "no complete date" in Ctx.complete (NULL means "not known
+ * yet"). */
+static const char no_date[] = "";
+
 typedef struct {
   const char *action;      /* interned */
   const char *actor;       /* interned root, NULL when absent, or any_id */
@@ -105,6 +109,8 @@ typedef struct {
   const char *action;      /* interned action id */
   guint doc;               /* index of its document in the corpus */
   guint seq;               /* index of the claim in its document */
+  gsize start;             /* the claim's start (a copy, for sorting
+                              without reading the claim) */
   const char *actor;       /* interned root id, or NULL */
   const char *object;
   const char *speaker;     /* interned own id (persons are not rolled up) */
@@ -114,6 +120,16 @@ typedef struct {
   gboolean weak_actor;     /* the actor / object is a bare noun phrase
                               ("np:…"): it names no entity, so the claim */
   gboolean weak_object;    /* may join a topic as if it were absent */
+  gboolean strong_actor;   /* is_strong of actor / object, kept so that */
+  gboolean strong_object;  /* grouping reads no id's bytes */
+  /* Copies of what the rows read of the claim, so that a row reads the
+   * items (in one array) rather than claims scattered over the heap: */
+  gsize action_start;
+  gsize action_end;
+  XrefPolarity polarity;
+  const char *doc_date;    /* doc_date of the claim's document */
+  gint status;             /* index of its item_status in Ctx.statuses,
+                              -1 when it gives none */
 } Item;
 
 typedef struct {
@@ -169,6 +185,16 @@ typedef struct {
                               actions (union-find parent), interned */
   GHashTable *shared;      /* "group\nslot" (interned) → the duration slots
                               compared across a group of related actions */
+  /* Memos, so that what depends only on an interned value or a document
+   * is worked out once, not once per claim and row: */
+  const char **doc_iso;    /* [d]: xref_date_to_iso of document d's date */
+  GHashTable *names;       /* np_names: Key {np, id, NULL} → result + 1 */
+  GHashTable *complete;    /* complete_date: TimeML value → ISO or no_date */
+  const char *id_date, *id_event, *id_polarity, *id_status;   /* interned */
+  const char *polarity_ids[2];   /* interned xref_polarity_name, by polarity */
+  GArray *values;          /* Value: scratch of collect, one per item of
+                              the topic at hand */
+  GArray *statuses;        /* Value: the statuses items give (Item.status) */
 } Ctx;
 
 const char *
@@ -304,7 +330,10 @@ claim_slot (const XrefClaim *claim, const char *slot)
   for (guint i = 0; i < claim->slots->len; i++)
     {
       const XrefSlotValue *v = &g_array_index (claim->slots, XrefSlotValue, i);
-      if (v->slot == slot || g_strcmp0 (v->slot, slot) == 0)
+      /* slot ids are interned, so == decides; the string compare (only
+       * when the first bytes agree) keeps a stray copy working */
+      if (v->slot == slot
+          || (v->slot != NULL && slot != NULL && v->slot[0] == slot[0] && strcmp (v->slot, slot) == 0))
         return v->value != NULL ? v : NULL;
     }
   return NULL;
@@ -314,7 +343,7 @@ claim_slot (const XrefClaim *claim, const char *slot)
 static gboolean
 is_weak (const char *id)
 {
-  return id != NULL && g_str_has_prefix (id, "np:");
+  return id != NULL && id[0] == 'n' && id[1] == 'p' && id[2] == ':';
 }
 
 static gboolean
@@ -322,6 +351,51 @@ is_strong (const char *id)
 {
   return id != NULL && !is_weak (id);
 }
+
+/* A claim's complete date as ISO, else NULL.  Memoised by the interned
+ * value. */
+static const char *
+complete_date (const Ctx *ctx, const char *value)
+{
+  const char *iso;
+  XrefDate d;
+
+  if (value == NULL)
+    return NULL;
+  iso = g_hash_table_lookup (ctx->complete, value);
+  if (iso == NULL)
+    {
+      if (!xref_date_parse_timeml (value, &d) || !xref_date_is_complete (&d))
+        iso = no_date;
+      else
+        iso = xref_date_to_iso (&d);
+      g_hash_table_insert (ctx->complete, (gpointer) value, (gpointer) iso);
+    }
+  return iso != no_date ? iso : NULL;
+}
+
+/* The ISO date of doc, the d-th document of the corpus (memoised). */
+static const char *
+doc_date (const Ctx *ctx, const XrefDocument *doc, guint d)
+{
+  if (doc == NULL)
+    return NULL;
+  if (d < ctx->n_docs && g_ptr_array_index (ctx->documents, d) == doc)
+    return ctx->doc_iso[d];
+  return xref_date_to_iso (&doc->date);
+}
+
+/* A claim's value for a field, with the statement it comes from: the
+ * claim shown as evidence (the announcing claim for a status) and the
+ * statement's date. */
+typedef struct {
+  const char *value;
+  gsize start, end;
+  const XrefClaim *claim;
+  const char *date;
+} Value;
+
+static gboolean item_status (const Ctx *ctx, const Item *it, Value *out);
 
 static void
 collect_items (Ctx *ctx)
@@ -339,21 +413,35 @@ collect_items (Ctx *ctx)
           const XrefClaim *c = g_ptr_array_index (doc->claims, i);
           Item it = { 0 };
 
+          /* the claims are scattered over the heap: ask for the next ones
+           * while this one is read (a hint only) */
+          if (i + 2 < doc->claims->len)
+            __builtin_prefetch (g_ptr_array_index (doc->claims, i + 2));
+
           /* speech acts are listed, never compared */
           if (c == NULL || c->action.id == NULL || xref_claim_is_speech (c))
             continue;
+          /* the ids of a claim are interned (XrefArg), so they are used as
+           * they are */
           it.claim = c;
-          it.action = xref_intern (c->action.id);
+          it.action = c->action.id;
           it.doc = d;
           it.seq = i;
+          it.start = c->start;
           it.actor = xref_match_entity_root (ctx->rules, ctx->roots, c->actor.id);
           it.object = xref_match_entity_root (ctx->rules, ctx->roots, c->object.id);
-          it.speaker = c->speaker.id != NULL ? xref_intern (c->speaker.id) : NULL;
+          it.speaker = c->speaker.id;
           it.weak_actor = is_weak (it.actor);
           it.weak_object = is_weak (it.object);
+          it.strong_actor = it.actor != NULL && !it.weak_actor;
+          it.strong_object = it.object != NULL && !it.weak_object;
+          it.action_start = c->action.start;
+          it.action_end = c->action.end;
+          it.polarity = c->polarity;
+          it.doc_date = doc_date (ctx, c->doc, d);
           if (c->date.id != NULL)
             {
-              it.date = xref_intern (c->date.id);
+              it.date = c->date.id;
               it.date_start = c->date.start;
               it.date_end = c->date.end;
             }
@@ -362,11 +450,22 @@ collect_items (Ctx *ctx)
               const XrefSlotValue *v = claim_slot (c, date_slot);
               if (v != NULL)
                 {
-                  it.date = xref_intern (v->value);
+                  it.date = v->value;
                   it.date_start = v->start;
                   it.date_end = v->end;
                 }
             }
+          /* The status a claim gives does not depend on its topic, and
+           * the claims around it in its sentence are at hand now. */
+          {
+            Value sv;
+            it.status = -1;
+            if (item_status (ctx, &it, &sv))
+              {
+                it.status = (gint) ctx->statuses->len;
+                g_array_append_val (ctx->statuses, sv);
+              }
+          }
           g_array_append_val (ctx->items, it);
         }
     }
@@ -398,7 +497,7 @@ names_entity (const Ctx *ctx, const char *text, gsize len, const XrefEntity *e)
  * Polish armed forces, while "the infrastructure" never joins the topic
  * of a weapon. */
 static gboolean
-np_names (const Ctx *ctx, const char *np, const char *id)
+np_names_uncached (const Ctx *ctx, const char *np, const char *id)
 {
   const XrefEntity *e;
   const char *head;
@@ -425,6 +524,26 @@ np_names (const Ctx *ctx, const char *np, const char *id)
   return FALSE;
 }
 
+/* np_names_uncached, memoised: it tokenizes and looks phrases up, and the
+ * same (phrase, entity) pairs come back for every claim of a topic.  Both
+ * are interned ids, so the pair of pointers is the key. */
+static gboolean
+np_names (const Ctx *ctx, const char *np, const char *id)
+{
+  Key k = { np, id, NULL };
+  gpointer hit = g_hash_table_lookup (ctx->names, &k);
+  gboolean r;
+  Key *nk;
+
+  if (hit != NULL)
+    return GPOINTER_TO_INT (hit) - 1;
+  r = np_names_uncached (ctx, np, id);
+  nk = g_new (Key, 1);
+  *nk = k;
+  g_hash_table_insert (ctx->names, nk, GINT_TO_POINTER (r + 1));
+  return r;
+}
+
 /* TRUE when a claim whose actor or object is a bare noun phrase may join
  * topic t: the phrase names the actor (object) of one of t's claims.  A
  * claim whose elements are absent, not bare phrases, always may. */
@@ -432,13 +551,19 @@ static gboolean
 weak_fits (const Ctx *ctx, const Item *it, const Topic *t)
 {
   gboolean actor_ok = !it->weak_actor, object_ok = !it->weak_object;
+  const char *last_actor = NULL, *last_object = NULL;
 
-  /* the first claims are enough: a topic's claims name the same entities */
+  /* the first claims are enough: a topic's claims name the same entities
+   * (mostly the very same ids, asked about once) */
   for (guint i = 0; i < t->items->len && i < 32 && !(actor_ok && object_ok); i++)
     {
       const XrefClaim *c = g_array_index (ctx->items, Item, g_array_index (t->items, guint, i)).claim;
-      actor_ok = actor_ok || np_names (ctx, it->claim->actor.id, c->actor.id);
-      object_ok = object_ok || np_names (ctx, it->claim->object.id, c->object.id);
+      if (!actor_ok && (i == 0 || c->actor.id != last_actor))
+        actor_ok = np_names (ctx, it->claim->actor.id, c->actor.id);
+      if (!object_ok && (i == 0 || c->object.id != last_object))
+        object_ok = np_names (ctx, it->claim->object.id, c->object.id);
+      last_actor = c->actor.id;
+      last_object = c->object.id;
     }
   return actor_ok && object_ok;
 }
@@ -456,7 +581,7 @@ group_items (Ctx *ctx)
       gboolean created;
       Topic *t;
 
-      if (!is_strong (it->actor) || !is_strong (it->object))
+      if (!it->strong_actor || !it->strong_object)
         continue;
       t = topic_get (ctx, &k, &created);
       topic_add (t, i);
@@ -472,12 +597,12 @@ group_items (Ctx *ctx)
     {
       const Item *it = &g_array_index (ctx->items, Item, i);
       const char *action = it->action;
-      Key wk = { action, is_strong (it->actor) ? it->actor : any_id, is_strong (it->object) ? it->object : any_id };
+      Key wk = { action, it->strong_actor ? it->actor : any_id, it->strong_object ? it->object : any_id };
       Key k = { action, it->actor, it->object };
       const Compat *c;
       gboolean created;
 
-      if (is_strong (it->actor) && is_strong (it->object))
+      if (it->strong_actor && it->strong_object)
         continue;
       c = g_hash_table_lookup (ctx->compat, &wk);
       if (c != NULL && c->n == 1 && weak_fits (ctx, it, c->topic))
@@ -652,15 +777,15 @@ cmp_topic_items (gconstpointer a, gconstpointer b, gpointer data)
 
   if (x->doc != y->doc)
     return x->doc < y->doc ? -1 : 1;
-  if (x->claim->start != y->claim->start)
-    return x->claim->start < y->claim->start ? -1 : 1;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
   if (x->seq != y->seq)
     return x->seq < y->seq ? -1 : 1;
   return 0;
 }
 
 static const char *
-item_value (const Item *it, Field field, const char *slot, gsize *start, gsize *end)
+item_value (const Ctx *ctx, const Item *it, Field field, const char *slot, gsize *start, gsize *end)
 {
   const XrefClaim *c = it->claim;
   const XrefSlotValue *v;
@@ -668,13 +793,15 @@ item_value (const Item *it, Field field, const char *slot, gsize *start, gsize *
   switch (field)
     {
     case FIELD_EVENT:
-      *start = c->action.start;
-      *end = c->action.end;
+      *start = it->action_start;
+      *end = it->action_end;
       return it->action;
     case FIELD_POLARITY:
-      *start = c->action.start;
-      *end = c->action.end;
-      return xref_intern (xref_polarity_name (c->polarity));
+      *start = it->action_start;
+      *end = it->action_end;
+      if ((guint) it->polarity < G_N_ELEMENTS (ctx->polarity_ids))
+        return ctx->polarity_ids[it->polarity];
+      return xref_intern (xref_polarity_name (it->polarity));
     case FIELD_DATE:
       *start = it->date_start;
       *end = it->date_end;
@@ -686,7 +813,7 @@ item_value (const Item *it, Field field, const char *slot, gsize *start, gsize *
         return NULL;
       *start = v->start;
       *end = v->end;
-      return xref_intern (v->value);
+      return v->value;   /* interned (XrefSlotValue) */
     }
 }
 
@@ -704,24 +831,15 @@ cmp_stating (gconstpointer a, gconstpointer b)
 {
   const XrefSource *x = *(XrefSource *const *) a;
   const XrefSource *y = *(XrefSource *const *) b;
-  int r = strcmp (x->value, y->value);
+  int r;
 
-  if (r != 0)
+  /* values and speakers are interned and a document has one id, so equal
+   * pointers need no string compare (most pairs of an event row) */
+  if (x->value != y->value && (r = strcmp (x->value, y->value)) != 0)
     return r;
-  if ((r = g_strcmp0 (x->doc->id, y->doc->id)) != 0)
+  if (x->doc != y->doc && (r = g_strcmp0 (x->doc->id, y->doc->id)) != 0)
     return r;
-  return g_strcmp0 (x->speaker, y->speaker);
-}
-
-/* A claim's complete date as ISO, else NULL. */
-static const char *
-complete_date (const char *value)
-{
-  XrefDate d;
-
-  if (value == NULL || !xref_date_parse_timeml (value, &d) || !xref_date_is_complete (&d))
-    return NULL;
-  return xref_date_to_iso (&d);
+  return x->speaker == y->speaker ? 0 : g_strcmp0 (x->speaker, y->speaker);
 }
 
 /* The date of a statement: a complete DATE in the claim's sentence (the
@@ -729,7 +847,7 @@ complete_date (const char *value)
  * from another claim of the sentence dated in full — else the document's
  * date; NULL when neither is known.  Interned. */
 static const char *
-sentence_date (const XrefClaim *c, guint seq)
+sentence_date (const Ctx *ctx, const XrefClaim *c, guint seq, guint d)
 {
   const XrefDocument *doc = c->doc;
   guint lo = 0, hi;
@@ -744,8 +862,8 @@ sentence_date (const XrefClaim *c, guint seq)
           const XrefClaim *o = g_ptr_array_index (doc->claims, i);
           if (o->sentence != c->sentence)
             break;
-          if (o != c && complete_date (o->date.id) != NULL)
-            return complete_date (o->date.id);
+          if (o != c && complete_date (ctx, o->date.id) != NULL)
+            return complete_date (ctx, o->date.id);
         }
     }
   /* timexes are in text order: the first at or after the sentence's start */
@@ -763,33 +881,27 @@ sentence_date (const XrefClaim *c, guint seq)
       const XrefTimex *x = &g_array_index (doc->timexes, XrefTimex, i);
       if (x->start >= c->end)
         break;
-      if (x->start >= c->start && x->type == XREF_TIMEX_DATE && complete_date (x->value) != NULL)
-        return complete_date (x->value);
+      if (x->start >= c->start && x->type == XREF_TIMEX_DATE && complete_date (ctx, x->value) != NULL)
+        return complete_date (ctx, x->value);
     }
-  return doc != NULL ? xref_date_to_iso (&doc->date) : NULL;
+  return doc_date (ctx, doc, d);
 }
 
-/* A claim's value for a field, with the statement it comes from: the
- * claim shown as evidence (the announcing claim for a status) and the
- * statement's date. */
-typedef struct {
-  const char *value;
-  gsize start, end;
-  const XrefClaim *claim;
-  const char *date;
-} Value;
-
-static gboolean item_status (const Ctx *ctx, const Item *it, Value *out);
 
 static gboolean
 item_field (const Ctx *ctx, const Item *it, Field field, const char *slot, Value *out)
 {
   memset (out, 0, sizeof *out);
   if (field == FIELD_STATUS)
-    return item_status (ctx, it, out);
-  out->value = item_value (it, field, slot, &out->start, &out->end);
+    {
+      if (it->status < 0)
+        return FALSE;
+      *out = g_array_index (ctx->statuses, Value, it->status);
+      return TRUE;
+    }
+  out->value = item_value (ctx, it, field, slot, &out->start, &out->end);
   out->claim = it->claim;
-  out->date = it->claim->doc != NULL ? xref_date_to_iso (&it->claim->doc->date) : NULL;
+  out->date = it->doc_date;
   return out->value != NULL;
 }
 
@@ -810,12 +922,58 @@ set_source (XrefSource *src, const Item *it, const Value *v)
  * differs and whose value differs from every value given so far becomes a
  * voice of the row, so that two speakers quoted in one article are compared
  * too; any other further value is only counted (n_multi). */
+static gboolean value_is_negative (const char *v);
+
+/* The value of every item of t for a field into ctx->values (t->items
+ * order; value NULL when the item gives none), and whether a row can come
+ * of them: some item gives a value, and for the polarity and status rows
+ * the values hold what those rows need (a negation; a negative and a
+ * positive status), which the rows check again on the sources.  Most
+ * (topic, field) pairs give no row, so this spares them the row's
+ * allocation. */
+static gboolean
+topic_values (Ctx *ctx, const Topic *t, Field field, const char *slot)
+{
+  gboolean any = FALSE, neg = FALSE, pos = FALSE;
+
+  g_array_set_size (ctx->values, t->items->len);
+  for (guint i = 0; i < t->items->len; i++)
+    {
+      const Item *it = &g_array_index (ctx->items, Item, g_array_index (t->items, guint, i));
+      Value *v = &g_array_index (ctx->values, Value, i);
+
+      if (!item_field (ctx, it, field, slot, v))
+        {
+          v->value = NULL;
+          continue;
+        }
+      any = TRUE;
+      if (field == FIELD_POLARITY)
+        neg = neg || v->value == ctx->polarity_ids[XREF_POLARITY_NEGATED];
+      else if (field == FIELD_STATUS)
+        {
+          if (value_is_negative (v->value))
+            neg = TRUE;
+          else
+            pos = TRUE;
+        }
+    }
+  if (field == FIELD_POLARITY)
+    return neg;
+  if (field == FIELD_STATUS)
+    return neg && pos;
+  return any;
+}
+
 static gboolean
 collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *slot, Collected *out)
 {
-  XrefRow *row = g_new0 (XrefRow, 1);
+  XrefRow *row;
 
   memset (out, 0, sizeof *out);
+  if (!topic_values (ctx, t, field, slot))
+    return FALSE;
+  row = g_new0 (XrefRow, 1);
   row->actor = t->key.actor;
   row->action = t->key.action;
   row->object = t->key.object;
@@ -843,22 +1001,22 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
       for (guint k = 0; k < run->n; k++)
         {
           const Item *it = &g_array_index (ctx->items, Item, g_array_index (t->items, guint, run->first + k));
+          const Value *v = &g_array_index (ctx->values, Value, run->first + k);
           gboolean known = FALSE, same_speaker = FALSE;
-          Value v;
 
-          if (!item_field (ctx, it, field, slot, &v))
+          if (v->value == NULL)
             continue;
           if (!src->states)
             {
-              set_source (src, it, &v);
+              set_source (src, it, v);
               continue;
             }
-          known = v.value == src->value;
+          known = v->value == src->value;
           same_speaker = it->speaker == src->speaker;
           for (guint j = first_voice; row->voices != NULL && j < row->voices->len && !known; j++)
             {
               const XrefSource *o = &g_array_index (row->voices, XrefSource, j);
-              known = o->value == v.value;
+              known = o->value == v->value;
               same_speaker = same_speaker || o->speaker == it->speaker;
             }
           if (known)
@@ -869,7 +1027,7 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
             {
               XrefSource voice = { 0 };
               voice.doc = src->doc;
-              set_source (&voice, it, &v);
+              set_source (&voice, it, v);
               if (row->voices == NULL)
                 row->voices = g_array_new (FALSE, TRUE, sizeof (XrefSource));
               g_array_append_val (row->voices, voice);
@@ -1070,7 +1228,7 @@ event_row (Ctx *ctx, const Topic *t, const GArray *runs)
   GString *note;
   guint n;
 
-  if (!collect (ctx, t, runs, FIELD_EVENT, xref_intern ("event"), &col))
+  if (!collect (ctx, t, runs, FIELD_EVENT, ctx->id_event, &col))
     return;
   n = col.row->n_states;
   note = g_string_new (NULL);
@@ -1090,7 +1248,7 @@ event_row (Ctx *ctx, const Topic *t, const GArray *runs)
 static void
 polarity_row (Ctx *ctx, const Topic *t, const GArray *runs)
 {
-  const char *negated = xref_intern (xref_polarity_name (XREF_POLARITY_NEGATED));
+  const char *negated = ctx->polarity_ids[XREF_POLARITY_NEGATED];
   XrefMatchComparer cmp;
   const char *rule;
   Collected col;
@@ -1101,7 +1259,7 @@ polarity_row (Ctx *ctx, const Topic *t, const GArray *runs)
    * towards the border" and "no move" are too vague to oppose. */
   if (!is_strong (t->key.actor))
     return;
-  if (!collect (ctx, t, runs, FIELD_POLARITY, xref_intern ("polarity"), &col))
+  if (!collect (ctx, t, runs, FIELD_POLARITY, ctx->id_polarity, &col))
     return;
   for (guint i = 0; i < col.stating->len; i++)
     if (((const XrefSource *) g_ptr_array_index (col.stating, i))->value == negated)
@@ -1176,9 +1334,9 @@ item_status (const Ctx *ctx, const Item *it, Value *out)
       out->start = m->action.start;
       out->end = m->action.end;
       out->claim = m;
-      out->date = complete_date (m->date.id);
+      out->date = complete_date (ctx, m->date.id);
       if (out->date == NULL)
-        out->date = sentence_date (m, k - 1);
+        out->date = sentence_date (ctx, m, k - 1, it->doc);
       return TRUE;
     }
   if (c->modality == XREF_MODALITY_REFUSED || c->modality == XREF_MODALITY_UNCONFIRMED)
@@ -1187,7 +1345,7 @@ item_status (const Ctx *ctx, const Item *it, Value *out)
       out->start = c->action.start;
       out->end = c->action.end;
       out->claim = c;
-      out->date = sentence_date (c, it->seq);
+      out->date = sentence_date (ctx, c, it->seq, it->doc);
       return TRUE;
     }
   return FALSE;
@@ -1216,7 +1374,7 @@ status_row (Ctx *ctx, const Topic *t, const GArray *runs)
   Collected col;
   GString *note;
 
-  if (!collect (ctx, t, runs, FIELD_STATUS, xref_intern ("status"), &col))
+  if (!collect (ctx, t, runs, FIELD_STATUS, ctx->id_status, &col))
     return;
   for (guint i = 0; i < col.stating->len; i++)
     {
@@ -1558,7 +1716,14 @@ topic_rows (Ctx *ctx, Topic *t)
   const XrefAction *action;
   g_autoptr (GArray) runs = g_array_new (FALSE, FALSE, sizeof (Run));
 
-  g_array_sort_with_data (t->items, cmp_topic_items, ctx);
+  /* Items join topics in corpus order, so most topics are in order
+   * already: check in one pass before sorting. */
+  for (guint i = 1; i < t->items->len; i++)
+    if (cmp_topic_items (&g_array_index (t->items, guint, i - 1), &g_array_index (t->items, guint, i), ctx) > 0)
+      {
+        g_array_sort_with_data (t->items, cmp_topic_items, ctx);
+        break;
+      }
   for (guint i = 0; i < t->items->len; i++)
     {
       const Item *it = &g_array_index (ctx->items, Item, g_array_index (t->items, guint, i));
@@ -1651,8 +1816,24 @@ xref_match (GPtrArray *documents, const XrefRules *rules)
   ctx.compat = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);
   ctx.topic_list = g_ptr_array_new_with_free_func ((GDestroyNotify) topic_free);
   ctx.drafts = g_array_new (FALSE, FALSE, sizeof (Draft));
+  ctx.values = g_array_new (FALSE, FALSE, sizeof (Value));
+  ctx.statuses = g_array_new (FALSE, FALSE, sizeof (Value));
   ctx.links = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.shared = g_hash_table_new (g_direct_hash, g_direct_equal);
+  ctx.names = g_hash_table_new_full (key_hash, key_equal, g_free, NULL);
+  ctx.complete = g_hash_table_new (g_direct_hash, g_direct_equal);
+  ctx.doc_iso = g_new0 (const char *, ctx.n_docs + 1);
+  for (guint d = 0; d < ctx.n_docs; d++)
+    {
+      const XrefDocument *doc = g_ptr_array_index (documents, d);
+      ctx.doc_iso[d] = doc != NULL ? xref_date_to_iso (&doc->date) : NULL;
+    }
+  ctx.id_date = xref_intern ("date");
+  ctx.id_event = xref_intern ("event");
+  ctx.id_polarity = xref_intern ("polarity");
+  ctx.id_status = xref_intern ("status");
+  for (guint p = 0; p < G_N_ELEMENTS (ctx.polarity_ids); p++)
+    ctx.polarity_ids[p] = xref_intern (xref_polarity_name ((XrefPolarity) p));
 
   build_links (&ctx);
   collect_items (&ctx);
@@ -1671,6 +1852,11 @@ xref_match (GPtrArray *documents, const XrefRules *rules)
     }
 
   g_array_unref (ctx.drafts);
+  g_array_unref (ctx.values);
+  g_array_unref (ctx.statuses);
+  g_free (ctx.doc_iso);
+  g_hash_table_unref (ctx.complete);
+  g_hash_table_unref (ctx.names);
   g_hash_table_unref (ctx.shared);
   g_hash_table_unref (ctx.links);
   g_ptr_array_unref (ctx.topic_list);

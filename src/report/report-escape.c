@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define REPLACEMENT 0xFFFD
 
 /* Decodes one character at p (n > 0 bytes available) under RFC 3629: no
@@ -82,52 +86,209 @@ is_line_space (gunichar c)
          || c == 0x2029;
 }
 
+/* Room for n more bytes at the end of out, returned as the place to write
+ * them; the caller writes there and sets out->len (json_done).  One
+ * capacity check per string instead of one per piece appended. */
+static inline guchar *
+json_room (GString *out, gsize n)
+{
+  if (G_UNLIKELY (out->allocated_len - out->len <= n))
+    {
+      gsize len = out->len;
+
+      g_string_set_size (out, len + n);
+      out->len = len;
+    }
+  return (guchar *) out->str + out->len;
+}
+
+static inline void
+json_done (GString *out, guchar *w)
+{
+  out->len = (gsize) ((char *) w - out->str);
+  out->str[out->len] = '\0';
+}
+
+/* 1 for the bytes a JSON string holds as they are: printable ASCII but
+ * the quote (22) and the backslash (5C).  A table: one load per byte in the
+ * byte loops instead of four compares. */
+static const guchar json_plain_table[256] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 00 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 10 */
+  1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 20 */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 30 */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 40 */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,   /* 50 */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 60 */
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,   /* 70 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 80 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 90 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* A0 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* B0 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* C0 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* D0 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* E0 */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* F0 */
+};
+
+static inline gboolean
+json_plain (guchar b)
+{
+  return json_plain_table[b];
+}
+
+/* Length of the run of plain bytes at the start of p[0..n), copying it to
+ * w.  Most article text needs no escape at all, so this is the hot loop of
+ * the JSON report: with SSE2 it tests and copies 16 bytes at a time (the
+ * store may write up to 16 bytes past the run, which the caller's room
+ * covers: see xref_escape_json). */
+static inline gsize
+json_plain_run (const guchar *p, gsize n, guchar *w)
+{
+  gsize i = 0;
+
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8 (0x20), del = _mm_set1_epi8 (0x7F);
+  const __m128i quote = _mm_set1_epi8 ('"'), backslash = _mm_set1_epi8 ('\\');
+
+  while (n - i >= 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (p + i));
+      /* signed compare: bytes 0x80–0xFF are negative, so "< 0x20" also
+       * catches every non-ASCII byte */
+      __m128i bad = _mm_or_si128 (_mm_or_si128 (_mm_cmplt_epi8 (v, space), _mm_cmpeq_epi8 (v, del)),
+                                  _mm_or_si128 (_mm_cmpeq_epi8 (v, quote), _mm_cmpeq_epi8 (v, backslash)));
+      guint mask = (guint) _mm_movemask_epi8 (bad);
+
+      _mm_storeu_si128 ((__m128i *) (w + i), v);
+      if (mask != 0)
+        return i + (gsize) __builtin_ctz (mask);
+      i += 16;
+    }
+#endif
+  for (; i < n && json_plain (p[i]); i++)
+    w[i] = p[i];
+  return i;
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* \u00XX or \u20XX for the code point c (below U+10000). */
+static inline guchar *
+json_u_escape (guchar *w, gunichar c)
+{
+  w[0] = '\\';
+  w[1] = 'u';
+  w[2] = (guchar) hex_digits[(c >> 12) & 0xF];
+  w[3] = (guchar) hex_digits[(c >> 8) & 0xF];
+  w[4] = (guchar) hex_digits[(c >> 4) & 0xF];
+  w[5] = (guchar) hex_digits[c & 0xF];
+  return w + 6;
+}
+
+/* Writes p[i..n) escaped, then the closing quote (the opening one is
+ * written). */
+static void
+json_body (GString *out, const guchar *p, gsize i, gsize n)
+{
+  /* Every input byte gives at most 6 output bytes (a control byte becomes
+   * \u00XX, an invalid one the 3 bytes of U+FFFD, a 2-byte C1 control 6,
+   * U+2028 6 for its 3), plus the quote; the 16-byte stores of
+   * json_plain_run stay inside that as long as 16 input bytes remain, and
+   * the 16 more cover a short string. */
+  guchar *w = json_room (out, 6 * (n - i) + 1 + 16);
+
+  while (i < n)
+    {
+      gsize run = json_plain_run (p + i, n - i, w);
+      gunichar c;
+      guint k;
+
+      w += run;
+      i += run;
+      if (i >= n)
+        break;
+
+      switch (p[i])
+        {
+        case '"': *w++ = '\\'; *w++ = '"'; i++; continue;
+        case '\\': *w++ = '\\'; *w++ = '\\'; i++; continue;
+        case '\n': *w++ = '\\'; *w++ = 'n'; i++; continue;
+        case '\r': *w++ = '\\'; *w++ = 'r'; i++; continue;
+        case '\t': *w++ = '\\'; *w++ = 't'; i++; continue;
+        case '\b': *w++ = '\\'; *w++ = 'b'; i++; continue;
+        case '\f': *w++ = '\\'; *w++ = 'f'; i++; continue;
+        default: break;
+        }
+      k = utf8_decode (p + i, n - i, &c);
+      if (k == 0)
+        {
+          /* one U+FFFD per invalid byte */
+          *w++ = 0xEF;
+          *w++ = 0xBF;
+          *w++ = 0xBD;
+          i++;
+        }
+      /* RFC 8259 requires escaping U+0000–001F; DEL and C1 are escaped
+       * for readability, and U+2028/2029 because JavaScript (before
+       * ES2019) does not accept them raw inside a string literal. */
+      else if (is_control (c) || c == 0x2028 || c == 0x2029)
+        {
+          w = json_u_escape (w, c);
+          i += k;
+        }
+      else
+        {
+          /* a valid character is its own bytes */
+          memcpy (w, p + i, k);
+          w += k;
+          i += k;
+        }
+    }
+  *w++ = '"';
+  json_done (out, w);
+}
+
+/* A NUL-terminated string shorter than this that needs no escape (ids,
+ * names, values: most strings of a report but the quoted text) is copied
+ * in one pass, without strlen first. */
+#define JSON_SHORT 64
+
 void
 xref_escape_json (GString *out, const char *s, gssize len)
 {
-  const guchar *p, *end;
+  const guchar *p = (const guchar *) s;
+  guchar *w;
+  gsize k = 0;
 
   if (s == NULL)
     {
-      g_string_append (out, "null");
+      g_string_append_len (out, "null", 4);
       return;
     }
-  p = (const guchar *) s;
-  end = p + length_of (s, len);
-  g_string_append_c (out, '"');
-  while (p < end)
+  if (len >= 0)
     {
-      /* Fast path: a run of plain ASCII that needs no escape. */
-      const guchar *run = p;
-      while (p < end && *p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\')
-        p++;
-      if (p > run)
-        g_string_append_len (out, (const char *) run, p - run);
-      if (p >= end)
-        break;
-
-      gunichar c = next_char (&p, end);
-      switch (c)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          /* RFC 8259 requires escaping U+0000–001F; DEL and C1 are escaped
-           * for readability, and U+2028/2029 because JavaScript (before
-           * ES2019) does not accept them raw inside a string literal. */
-          if (is_control (c) || c == 0x2028 || c == 0x2029)
-            g_string_append_printf (out, "\\u%04x", (guint) c);
-          else
-            g_string_append_unichar (out, c);
-          break;
-        }
+      json_room (out, 1)[0] = '"';
+      out->len++;
+      json_body (out, p, 0, (gsize) len);
+      return;
     }
-  g_string_append_c (out, '"');
+  w = json_room (out, JSON_SHORT + 2);
+  *w++ = '"';
+  while (k < JSON_SHORT && json_plain (p[k]))
+    {
+      w[k] = p[k];
+      k++;
+    }
+  if (k < JSON_SHORT && p[k] == '\0')
+    {
+      w[k] = '"';
+      json_done (out, w + k + 1);
+      return;
+    }
+  /* something to escape, or a long string: the rest the general way */
+  out->len += 1 + k;
+  json_body (out, p, k, k + strlen (s + k));
 }
 
 void

@@ -3,34 +3,174 @@
  * Written by hand into the GString: keys always in the same order, one
  * record per line, integers as integers, every string through
  * xref_escape_json so the output is valid UTF-8 JSON (RFC 8259) whatever
- * the articles hold. */
+ * the articles hold.
+ *
+ * Speed.  The report is about nine bytes per byte of corpus (most of it
+ * the claims, each quoting its sentence) and is written after the parallel
+ * stages, so it bounds the run.  Two things keep it cheap:
+ *  - pieces are written into room reserved once (room/done below), keys
+ *    are literals of known length, integers are formatted by hand, and the
+ *    escaper copies runs of plain bytes at once (report-escape.c);
+ *  - the report is cut into parts of a few hundred KB (runs of documents,
+ *    of documents' claims, of rows) that worker threads render at once
+ *    while the calling thread hands them out (XrefReport.flush, or appends
+ *    them to out) strictly in order.  A part's bytes depend only on the
+ *    records in it (and on whether any claim comes before it), so the
+ *    output is the same for any number of threads; only a few parts are in
+ *    flight at a time, so memory stays bounded whatever the corpus. */
 #include "report/report-private.h"
 
-static void
-key (GString *out, const char *name)
+#include <string.h>
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* Room for n more bytes at the end of out, returned as the place to write
+ * them; the caller writes there and ends with done.  One capacity check per
+ * field instead of one per piece. */
+static inline char *
+room (GString *out, gsize n)
 {
-  g_string_append_c (out, '"');
-  g_string_append (out, name);
-  g_string_append (out, "\":");
+  if (G_UNLIKELY (out->allocated_len - out->len <= n))
+    {
+      gsize len = out->len;
+
+      g_string_set_size (out, len + n);
+      out->len = len;
+    }
+  return out->str + out->len;
 }
 
-/* ,"name":"s" (or null) */
-static void
-field_str (GString *out, const char *name, const char *s)
+static inline void
+done (GString *out, char *w)
 {
-  g_string_append_c (out, ',');
-  key (out, name);
+  out->len = (gsize) (w - out->str);
+  out->str[out->len] = '\0';
+}
+
+static inline void
+put (GString *out, const char *s, gsize n)
+{
+  char *w = room (out, n);
+
+  memcpy (w, s, n);
+  done (out, w + n);
+}
+
+/* A string literal, its length known at compile time. */
+#define PUT(out, lit) put ((out), "" lit, sizeof (lit) - 1)
+
+/* The decimal digits of v at w; returns the end.  Two digits per division
+ * (offsets have four or five). */
+static inline char *
+write_uint (char *w, guint64 v)
+{
+  static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+  char tmp[20];
+  guint k = sizeof tmp;
+
+  while (v >= 100)
+    {
+      guint d = (guint) (v % 100) * 2;
+      v /= 100;
+      tmp[--k] = pairs[d + 1];
+      tmp[--k] = pairs[d];
+    }
+  if (v >= 10)
+    {
+      guint d = (guint) v * 2;
+      tmp[--k] = pairs[d + 1];
+      tmp[--k] = pairs[d];
+    }
+  else
+    tmp[--k] = (char) ('0' + v);
+  memcpy (w, tmp + k, sizeof tmp - k);
+  return w + (sizeof tmp - k);
+}
+
+/* A key literal (",\"start\":") then the integer n. */
+static inline void
+put_size (GString *out, const char *key, gsize key_len, guint64 n)
+{
+  char *w = room (out, key_len + 20);
+
+  memcpy (w, key, key_len);
+  done (out, write_uint (w + key_len, n));
+}
+
+#define FIELD_SIZE(out, key, n) put_size ((out), "" key, sizeof (key) - 1, (n))
+
+/* A key literal then s as a JSON string (null when NULL). */
+#define FIELD_STR(out, key, s) (PUT (out, key), xref_escape_json ((out), (s), -1))
+
+/* Ids.  A claim's strings are mostly ids from a small set (actions,
+ * entities, slots, rules, the document's id, "affirmed"), each escaped
+ * again for every claim and source.  A memo keyed by the string's address
+ * keeps their escaped form: a hit is one pointer compare and a copy, and
+ * reads none of the string's bytes (which are scattered over the heap).
+ * Keying by address is sound because nothing a report shows changes or is
+ * freed while it is rendered; a memo lives for one xref_render_json call,
+ * one per thread.  Direct-mapped: a collision only costs a miss. */
+#define MEMO_BITS 11
+#define MEMO_SLOTS (1u << MEMO_BITS)
+#define MEMO_LONG 54              /* longer escaped forms are not kept */
+
+typedef struct {
+  const char *key;
+  guint8 len;
+  char bytes[MEMO_LONG + 1];      /* the escaped form, quotes included */
+} MemoSlot;                       /* 64 bytes: one cache line */
+
+typedef struct {
+  MemoSlot slot[MEMO_SLOTS];
+} Memo;
+
+static Memo *
+memo_new (void)
+{
+  return g_new0 (Memo, 1);
+}
+
+static void
+memo_free (Memo *m)
+{
+  g_free (m);
+}
+
+/* s (NUL-terminated, or NULL) as a JSON string, through memo m when not
+ * NULL. */
+static void
+put_id (GString *out, Memo *m, const char *s)
+{
+  MemoSlot *slot;
+  gsize start, len;
+
+  if (m == NULL || s == NULL)
+    {
+      xref_escape_json (out, s, -1);
+      return;
+    }
+  /* Fibonacci hashing of the address */
+  slot = &m->slot[((guint64) (guintptr) s * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEMO_BITS)];
+  if (slot->key == s)
+    {
+      put (out, slot->bytes, slot->len);
+      return;
+    }
+  start = out->len;
   xref_escape_json (out, s, -1);
+  len = out->len - start;
+  if (len <= MEMO_LONG)
+    {
+      slot->key = s;
+      slot->len = (guint8) len;
+      memcpy (slot->bytes, out->str + start, len);
+    }
 }
 
-/* ,"name":n */
-static void
-field_size (GString *out, const char *name, gsize n)
-{
-  g_string_append_c (out, ',');
-  key (out, name);
-  g_string_append_printf (out, "%" G_GSIZE_FORMAT, n);
-}
+/* A key literal then the id s. */
+#define FIELD_ID(out, m, key, s) (PUT (out, key), put_id ((out), (m), (s)))
 
 /* The text of doc's span [start, end) as a JSON string ("" when empty). */
 static void
@@ -42,29 +182,64 @@ span_text (GString *out, const XrefDocument *doc, gsize start, gsize end)
   xref_escape_json (out, s != NULL ? s : "", (gssize) len);
 }
 
-/* ,"name":{"<id_key>":…,"text":…,"start":…,"end":…[,"rule":…]} or null */
+/* KEY{"<id_key>":…,"text":…,"start":…,"end":…[,"rule":…]} or KEYnull,
+ * where KEY is the literal ",\"name\":" and ID_KEY "{\"id\":". */
 static void
-field_arg (GString *out, const char *name, const char *id_key, const XrefDocument *doc, const XrefArg *arg)
+put_arg (GString *out, Memo *m, const char *key, gsize key_len, const char *id_key, gsize id_key_len,
+         const XrefDocument *doc, const XrefArg *arg)
 {
-  g_string_append_c (out, ',');
-  key (out, name);
+  put (out, key, key_len);
   if (arg->id == NULL)
     {
-      g_string_append (out, "null");
+      PUT (out, "null");
       return;
     }
-  g_string_append_c (out, '{');
-  key (out, id_key);
-  xref_escape_json (out, arg->id, -1);
-  g_string_append_c (out, ',');
-  key (out, "text");
+  put (out, id_key, id_key_len);
+  put_id (out, m, arg->id);
+  PUT (out, ",\"text\":");
   span_text (out, doc, arg->start, arg->end);
-  field_size (out, "start", arg->start);
-  field_size (out, "end", arg->end);
+  FIELD_SIZE (out, ",\"start\":", arg->start);
+  FIELD_SIZE (out, ",\"end\":", arg->end);
   if (arg->rule != NULL)
-    field_str (out, "rule", arg->rule);
-  g_string_append_c (out, '}');
+    FIELD_ID (out, m, ",\"rule\":", arg->rule);
+  PUT (out, "}");
 }
+
+#define FIELD_ARG(out, m, key, id_key, doc, arg) \
+  put_arg ((out), (m), "" key, sizeof (key) - 1, "" id_key, sizeof (id_key) - 1, (doc), (arg))
+
+/* ---- records ------------------------------------------------------------ */
+
+/* Prefetching.  The records a part shows are scattered over the heap (a
+ * claim, its id, its slots and rules arrays, its document's text; a row's
+ * sources point to claims anywhere in the corpus), so rendering is bound by
+ * cache misses rather than by writing.  Asking for the next records'
+ * memory while the current one is written overlaps those misses: the
+ * record two ahead, then the blocks it points to one ahead (by then its
+ * own bytes have arrived).  A hint only: it never changes what is read. */
+#define PREFETCH(p) __builtin_prefetch (p)
+
+static inline void
+prefetch_claim_blocks (const XrefClaim *c)
+{
+  PREFETCH (c->id);
+  if (c->slots != NULL)
+    PREFETCH (c->slots->data);
+  if (c->rules != NULL)
+    PREFETCH (c->rules->pdata);
+  if (c->doc != NULL && c->doc->text != NULL && c->start < c->doc->len)
+    PREFETCH (c->doc->text + c->start);
+}
+
+static inline void
+prefetch_source_blocks (const XrefSource *s)
+{
+  if (s->claim != NULL)
+    PREFETCH (s->claim->id);
+  if (s->states && s->doc != NULL && s->doc->text != NULL && s->start < s->doc->len)
+    PREFETCH (s->doc->text + s->start);
+}
+
 
 static void
 document (GString *out, const XrefDocument *doc, gboolean extract)
@@ -72,267 +247,482 @@ document (GString *out, const XrefDocument *doc, gboolean extract)
   const char *iso = xref_date_to_iso (&doc->date);
   gboolean complete = xref_date_is_complete (&doc->date);
 
-  g_string_append_c (out, '{');
-  key (out, "id");
-  xref_escape_json (out, doc->id, -1);
-  field_str (out, "outlet", doc->outlet);
+  FIELD_STR (out, "{\"id\":", doc->id);
+  FIELD_STR (out, ",\"outlet\":", doc->outlet);
   /* The contract allows only "YYYY-MM-DD" or null; a partial date (only
    * "December 28" was found) is kept in an added field. */
-  field_str (out, "date", complete ? iso : NULL);
+  FIELD_STR (out, ",\"date\":", complete ? iso : NULL);
   if (!complete && iso != NULL)
-    field_str (out, "date_partial", iso);
-  field_str (out, "date_basis", xref_date_basis_name (doc->date_basis));
+    FIELD_STR (out, ",\"date_partial\":", iso);
+  FIELD_STR (out, ",\"date_basis\":", xref_date_basis_name (doc->date_basis));
   if (doc->title != NULL)
-    field_str (out, "title", doc->title);
+    FIELD_STR (out, ",\"title\":", doc->title);
   if (doc->place != NULL)
-    field_str (out, "place", doc->place);
+    FIELD_STR (out, ",\"place\":", doc->place);
   if (doc->url != NULL)
-    field_str (out, "url", doc->url);
+    FIELD_STR (out, ",\"url\":", doc->url);
   if (doc->author != NULL)
-    field_str (out, "author", doc->author);
-  field_size (out, "length", doc->len);
+    FIELD_STR (out, ",\"author\":", doc->author);
+  FIELD_SIZE (out, ",\"length\":", doc->len);
 
   if (extract)
     {
-      g_string_append_c (out, ',');
-      key (out, "sentences");
-      g_string_append_c (out, '[');
+      PUT (out, ",\"sentences\":[");
       for (guint i = 0; doc->sentences != NULL && i < doc->sentences->len; i++)
         {
           const XrefSentence *s = &g_array_index (doc->sentences, XrefSentence, i);
-          g_string_append (out, i > 0 ? ",{" : "{");
-          key (out, "start");
-          g_string_append_printf (out, "%" G_GSIZE_FORMAT, s->start);
-          field_size (out, "end", s->end);
+          if (i > 0)
+            PUT (out, ",");
+          FIELD_SIZE (out, "{\"start\":", s->start);
+          FIELD_SIZE (out, ",\"end\":", s->end);
           if (s->flags & XREF_SENTENCE_HEADING)
-            g_string_append (out, ",\"heading\":true");
-          g_string_append_c (out, '}');
+            PUT (out, ",\"heading\":true");
+          PUT (out, "}");
         }
-      g_string_append_c (out, ']');
-
-      g_string_append_c (out, ',');
-      key (out, "timexes");
-      g_string_append_c (out, '[');
+      PUT (out, "],\"timexes\":[");
       for (guint i = 0; doc->timexes != NULL && i < doc->timexes->len; i++)
         {
           const XrefTimex *t = &g_array_index (doc->timexes, XrefTimex, i);
-          g_string_append (out, i > 0 ? ",{" : "{");
-          key (out, "start");
-          g_string_append_printf (out, "%" G_GSIZE_FORMAT, t->start);
-          field_size (out, "end", t->end);
-          g_string_append_c (out, ',');
-          key (out, "text");
+          if (i > 0)
+            PUT (out, ",");
+          FIELD_SIZE (out, "{\"start\":", t->start);
+          FIELD_SIZE (out, ",\"end\":", t->end);
+          PUT (out, ",\"text\":");
           span_text (out, doc, t->start, t->end);
-          field_str (out, "type", xref_timex_type_name (t->type));
-          field_str (out, "value", t->value);
+          FIELD_STR (out, ",\"type\":", xref_timex_type_name (t->type));
+          FIELD_STR (out, ",\"value\":", t->value);
           if (t->mod != NULL)
-            field_str (out, "mod", t->mod);
-          field_size (out, "sentence", t->sentence);
-          g_string_append_c (out, '}');
+            FIELD_STR (out, ",\"mod\":", t->mod);
+          FIELD_SIZE (out, ",\"sentence\":", t->sentence);
+          PUT (out, "}");
         }
-      g_string_append_c (out, ']');
+      PUT (out, "]");
     }
-  g_string_append_c (out, '}');
+  PUT (out, "}");
 }
 
 static void
-claim (GString *out, const XrefClaim *c)
+claim (GString *out, Memo *m, const XrefClaim *c)
 {
   const XrefDocument *doc = c->doc;
 
-  g_string_append_c (out, '{');
-  key (out, "id");
-  xref_escape_json (out, c->id, -1);
-  field_str (out, "doc", doc != NULL ? doc->id : NULL);
-  field_size (out, "start", c->start);
-  field_size (out, "end", c->end);
-  g_string_append_c (out, ',');
-  key (out, "sentence");
+  FIELD_STR (out, "{\"id\":", c->id);
+  FIELD_ID (out, m, ",\"doc\":", doc != NULL ? doc->id : NULL);
+  FIELD_SIZE (out, ",\"start\":", c->start);
+  FIELD_SIZE (out, ",\"end\":", c->end);
+  PUT (out, ",\"sentence\":");
   span_text (out, doc, c->start, c->end);
-  field_size (out, "sentence_index", c->sentence);
+  FIELD_SIZE (out, ",\"sentence_index\":", c->sentence);
 
-  field_arg (out, "actor", "id", doc, &c->actor);
-  field_arg (out, "action", "id", doc, &c->action);
-  field_arg (out, "object", "id", doc, &c->object);
-  field_arg (out, "date", "value", doc, &c->date);
+  FIELD_ARG (out, m, ",\"actor\":", "{\"id\":", doc, &c->actor);
+  FIELD_ARG (out, m, ",\"action\":", "{\"id\":", doc, &c->action);
+  FIELD_ARG (out, m, ",\"object\":", "{\"id\":", doc, &c->object);
+  FIELD_ARG (out, m, ",\"date\":", "{\"value\":", doc, &c->date);
 
-  g_string_append_c (out, ',');
-  key (out, "slots");
-  g_string_append_c (out, '{');
+  PUT (out, ",\"slots\":{");
   for (guint i = 0; c->slots != NULL && i < c->slots->len; i++)
     {
       const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, i);
       if (i > 0)
-        g_string_append_c (out, ',');
-      xref_escape_json (out, v->slot != NULL ? v->slot : "", -1);
-      g_string_append (out, ":{");
-      key (out, "value");
-      xref_escape_json (out, v->value, -1);
-      g_string_append_c (out, ',');
-      key (out, "text");
+        PUT (out, ",");
+      put_id (out, m, v->slot != NULL ? v->slot : "");
+      FIELD_ID (out, m, ":{\"value\":", v->value);
+      PUT (out, ",\"text\":");
       span_text (out, doc, v->start, v->end);
-      field_size (out, "start", v->start);
-      field_size (out, "end", v->end);
+      FIELD_SIZE (out, ",\"start\":", v->start);
+      FIELD_SIZE (out, ",\"end\":", v->end);
       if (v->rule != NULL)
-        field_str (out, "rule", v->rule);
-      g_string_append_c (out, '}');
+        FIELD_ID (out, m, ",\"rule\":", v->rule);
+      PUT (out, "}");
     }
-  g_string_append_c (out, '}');
+  PUT (out, "}");
 
-  field_str (out, "polarity", xref_polarity_name (c->polarity));
-  field_str (out, "modality", xref_modality_name (c->modality));
-  field_arg (out, "speaker", "id", doc, &c->speaker);
-  field_arg (out, "source", "id", doc, &c->source);
+  FIELD_ID (out, m, ",\"polarity\":", xref_polarity_name (c->polarity));
+  FIELD_ID (out, m, ",\"modality\":", xref_modality_name (c->modality));
+  FIELD_ARG (out, m, ",\"speaker\":", "{\"id\":", doc, &c->speaker);
+  FIELD_ARG (out, m, ",\"source\":", "{\"id\":", doc, &c->source);
 
-  g_string_append_c (out, ',');
-  key (out, "rules");
-  g_string_append_c (out, '[');
+  PUT (out, ",\"rules\":[");
   for (guint i = 0; c->rules != NULL && i < c->rules->len; i++)
     {
       if (i > 0)
-        g_string_append_c (out, ',');
-      xref_escape_json (out, g_ptr_array_index (c->rules, i), -1);
+        PUT (out, ",");
+      put_id (out, m, g_ptr_array_index (c->rules, i));
     }
-  g_string_append (out, "]}");
+  PUT (out, "]}");
 }
 
 static void
-json_source (GString *out, const XrefSource *s)
+json_source (GString *out, Memo *m, const XrefSource *s)
 {
   gsize len;
   const char *text = s->states ? xref_report_span (s->doc, s->start, s->end, &len) : NULL;
 
-  g_string_append_c (out, '{');
-  key (out, "doc");
-  xref_escape_json (out, s->doc != NULL ? s->doc->id : NULL, -1);
-  field_str (out, "status", s->states ? "states" : "omits");
-  field_str (out, "claim", s->claim != NULL ? s->claim->id : NULL);
-  field_str (out, "value", s->states ? s->value : NULL);
-  g_string_append_c (out, ',');
-  key (out, "text");
+  FIELD_ID (out, m, "{\"doc\":", s->doc != NULL ? s->doc->id : NULL);
+  if (s->states)
+    PUT (out, ",\"status\":\"states\"");
+  else
+    PUT (out, ",\"status\":\"omits\"");
+  FIELD_STR (out, ",\"claim\":", s->claim != NULL ? s->claim->id : NULL);
+  FIELD_ID (out, m, ",\"value\":", s->states ? s->value : NULL);
+  PUT (out, ",\"text\":");
   if (text != NULL)
     xref_escape_json (out, text, (gssize) len);
   else
-    g_string_append (out, "null");
+    PUT (out, "null");
   if (s->states)
     {
-      field_size (out, "start", s->start);
-      field_size (out, "end", s->end);
-      field_str (out, "speaker", s->speaker);
-      field_str (out, "date", s->date);
+      FIELD_SIZE (out, ",\"start\":", s->start);
+      FIELD_SIZE (out, ",\"end\":", s->end);
+      FIELD_ID (out, m, ",\"speaker\":", s->speaker);
+      FIELD_ID (out, m, ",\"date\":", s->date);
     }
-  g_string_append_c (out, '}');
+  PUT (out, "}");
 }
 
 static void
-row (GString *out, const XrefRow *r)
+row (GString *out, Memo *m, const XrefRow *r)
 {
-  g_string_append_c (out, '{');
-  key (out, "id");
-  xref_escape_json (out, r->id, -1);
-  g_string_append_c (out, ',');
-  key (out, "topic");
-  g_string_append_c (out, '{');
-  key (out, "actor");
-  xref_escape_json (out, r->actor, -1);
-  field_str (out, "action", r->action);
-  field_str (out, "object", r->object);
+  FIELD_STR (out, "{\"id\":", r->id);
+  FIELD_ID (out, m, ",\"topic\":{\"actor\":", r->actor);
+  FIELD_ID (out, m, ",\"action\":", r->action);
+  FIELD_ID (out, m, ",\"object\":", r->object);
   if (r->actions != NULL)
     {
-      g_string_append_c (out, ',');
-      key (out, "actions");
-      g_string_append_c (out, '[');
+      PUT (out, ",\"actions\":[");
       for (guint i = 0; i < r->actions->len; i++)
         {
           if (i > 0)
-            g_string_append_c (out, ',');
-          xref_escape_json (out, g_ptr_array_index (r->actions, i), -1);
+            PUT (out, ",");
+          put_id (out, m, g_ptr_array_index (r->actions, i));
         }
-      g_string_append_c (out, ']');
+      PUT (out, "]");
     }
-  g_string_append_c (out, '}');
-  field_str (out, "slot", r->slot);
-  field_str (out, "verdict", xref_verdict_name (r->verdict));
-  field_str (out, "qualifier", r->qualifier);
-  field_str (out, "rule", r->rule);
-  field_str (out, "note", r->note);
-  field_size (out, "n_states", r->n_states);
+  PUT (out, "}");
+  FIELD_ID (out, m, ",\"slot\":", r->slot);
+  FIELD_ID (out, m, ",\"verdict\":", xref_verdict_name (r->verdict));
+  FIELD_ID (out, m, ",\"qualifier\":", r->qualifier);
+  FIELD_ID (out, m, ",\"rule\":", r->rule);
+  FIELD_STR (out, ",\"note\":", r->note);
+  FIELD_SIZE (out, ",\"n_states\":", r->n_states);
 
-  g_string_append_c (out, ',');
-  key (out, "sources");
-  g_string_append_c (out, '[');
+  PUT (out, ",\"sources\":[");
   for (guint i = 0; r->sources != NULL && i < r->sources->len; i++)
     {
+      if (i + 2 < r->sources->len)
+        {
+          PREFETCH (g_array_index (r->sources, XrefSource, i + 2).claim);
+          PREFETCH (g_array_index (r->sources, XrefSource, i + 2).doc);
+        }
+      if (i + 1 < r->sources->len)
+        prefetch_source_blocks (&g_array_index (r->sources, XrefSource, i + 1));
       if (i > 0)
-        g_string_append_c (out, ',');
-      json_source (out, &g_array_index (r->sources, XrefSource, i));
+        PUT (out, ",");
+      json_source (out, m, &g_array_index (r->sources, XrefSource, i));
     }
-  g_string_append (out, "],");
   /* further values of other speakers in the same documents */
-  key (out, "voices");
-  g_string_append_c (out, '[');
+  PUT (out, "],\"voices\":[");
   for (guint i = 0; r->voices != NULL && i < r->voices->len; i++)
     {
       if (i > 0)
-        g_string_append_c (out, ',');
-      json_source (out, &g_array_index (r->voices, XrefSource, i));
+        PUT (out, ",");
+      json_source (out, m, &g_array_index (r->voices, XrefSource, i));
     }
-  g_string_append (out, "]}");
+  PUT (out, "]}");
 }
 
-/* Hands out what is written when it is large (XrefReport.flush). */
-static void
-maybe_flush (const XrefReport *report, GString *out)
+/* ---- parts -------------------------------------------------------------- */
+
+typedef enum {
+  PART_DOCUMENTS,          /* documents [begin, end) */
+  PART_CLAIMS,             /* the claims of documents [begin, end) */
+  PART_ROWS,               /* rows [begin, end) */
+} PartKind;
+
+/* A run of records rendered as one piece, with the report's punctuation
+ * around it. */
+typedef struct {
+  PartKind kind;
+  guint begin, end;
+  gboolean first;          /* claims: no claim comes before the part */
+  const char *head;        /* written before its records, or NULL */
+  const char *tail;        /* written after them, or NULL */
+} Part;
+
+/* About this many bytes of JSON per part: large enough that handing parts
+ * out costs nothing, small enough that a few in flight per thread are
+ * little memory. */
+#define PART_BYTES (256u * 1024u)
+
+/* A rough size in bytes of record i of a part of kind (only for cutting
+ * parts: the cuts never change the output). */
+static gsize
+weight (const XrefReport *report, PartKind kind, guint i)
 {
-  if (report->flush != NULL && out->len >= (1u << 20))
+  const XrefDocument *doc;
+  const XrefRow *r;
+
+  switch (kind)
+    {
+    case PART_DOCUMENTS:
+      doc = g_ptr_array_index (report->documents, i);
+      if (!report->extract)
+        return 128;
+      return 128 + 32 * (doc->sentences != NULL ? doc->sentences->len : 0)
+             + 128 * (doc->timexes != NULL ? doc->timexes->len : 0);
+    case PART_CLAIMS:
+      doc = g_ptr_array_index (report->documents, i);
+      return doc->claims != NULL ? 800 * doc->claims->len : 0;
+    case PART_ROWS:
+    default:
+      r = g_ptr_array_index (report->rows, i);
+      return 256 + 256 * ((r->sources != NULL ? r->sources->len : 0) + (r->voices != NULL ? r->voices->len : 0));
+    }
+}
+
+/* Cuts the n records of a section into parts of about PART_BYTES; the
+ * first part gets head and the last tail (there is always one part, empty
+ * when n is 0, so that the punctuation is written). */
+static void
+cut (GArray *parts, const XrefReport *report, PartKind kind, guint n, const char *head, const char *tail)
+{
+  Part p = { kind, 0, 0, TRUE, head, NULL };
+  gsize bytes = 0;
+  gboolean any = FALSE;   /* claims: some document before the cut has one */
+
+  for (guint i = 0; i < n; i++)
+    {
+      gsize w = weight (report, kind, i);
+
+      bytes += w;
+      any = any || (kind == PART_CLAIMS && w > 0);
+      if (bytes >= PART_BYTES && i + 1 < n)
+        {
+          p.end = i + 1;
+          g_array_append_val (parts, p);
+          p.begin = i + 1;
+          p.first = !any;
+          p.head = NULL;
+          bytes = 0;
+        }
+    }
+  p.end = n;
+  p.tail = tail;
+  g_array_append_val (parts, p);
+}
+
+static GArray *
+plan (const XrefReport *report)
+{
+  GArray *parts = g_array_new (FALSE, FALSE, sizeof (Part));
+  guint n_docs = report->documents != NULL ? report->documents->len : 0;
+  guint n_rows = !report->extract && report->rows != NULL ? report->rows->len : 0;
+  gboolean any_claims = xref_report_n_claims (report) > 0;
+  const char *claims_tail;
+
+  cut (parts, report, PART_DOCUMENTS, n_docs, "{\"version\":1,\n\"documents\":[",
+       n_docs > 0 ? "\n],\n\"claims\":[" : "],\n\"claims\":[");
+  /* `xref extract` has no rows; the comparison always has the key. */
+  if (report->extract)
+    claims_tail = any_claims ? "\n]}\n" : "]}\n";
+  else
+    claims_tail = any_claims ? "\n]" : "]";
+  cut (parts, report, PART_CLAIMS, n_docs, NULL, claims_tail);
+  if (!report->extract)
+    cut (parts, report, PART_ROWS, n_rows, ",\n\"rows\":[", n_rows > 0 ? "\n]}\n" : "]}\n");
+  return parts;
+}
+
+static void
+render_part (const XrefReport *report, const Part *p, Memo *m, GString *out)
+{
+  gboolean first = p->first;
+
+  if (p->head != NULL)
+    g_string_append (out, p->head);
+  for (guint i = p->begin; i < p->end; i++)
+    switch (p->kind)
+      {
+      case PART_DOCUMENTS:
+        if (i > 0)
+          PUT (out, ",\n  ");
+        else
+          PUT (out, "\n  ");
+        document (out, g_ptr_array_index (report->documents, i), report->extract);
+        break;
+      case PART_CLAIMS:
+        {
+          /* Every document's claims, in corpus order then text order. */
+          const XrefDocument *doc = g_ptr_array_index (report->documents, i);
+          for (guint j = 0; doc->claims != NULL && j < doc->claims->len; j++)
+            {
+              if (j + 2 < doc->claims->len)
+                PREFETCH (g_ptr_array_index (doc->claims, j + 2));
+              if (j + 1 < doc->claims->len)
+                prefetch_claim_blocks (g_ptr_array_index (doc->claims, j + 1));
+              if (first)
+                PUT (out, "\n  ");
+              else
+                PUT (out, ",\n  ");
+              first = FALSE;
+              claim (out, m, g_ptr_array_index (doc->claims, j));
+            }
+        }
+        break;
+      case PART_ROWS:
+      default:
+        if (i > 0)
+          PUT (out, ",\n  ");
+        else
+          PUT (out, "\n  ");
+        row (out, m, g_ptr_array_index (report->rows, i));
+        break;
+      }
+  if (p->tail != NULL)
+    g_string_append (out, p->tail);
+}
+
+/* ---- rendering parts on several threads --------------------------------- */
+
+typedef struct {
+  const XrefReport *report;
+  const Part *parts;
+  guint n_parts;
+  guint n_slots;           /* parts in flight at most */
+  GMutex lock;
+  GCond cond;              /* a part is ready, or a slot was freed */
+  guint next;              /* the next part to render */
+  guint emitted;           /* parts handed out so far */
+  GString **slot;          /* part i is rendered into slot[i % n_slots] */
+  gboolean *ready;
+} Pool;
+
+/* Takes the next part whose slot is free, renders it, marks it ready. */
+static gpointer
+worker (gpointer data)
+{
+  Pool *pool = data;
+  Memo *memo = memo_new ();
+
+  g_mutex_lock (&pool->lock);
+  for (;;)
+    {
+      guint i;
+
+      while (pool->next < pool->n_parts && pool->next >= pool->emitted + pool->n_slots)
+        g_cond_wait (&pool->cond, &pool->lock);
+      if (pool->next >= pool->n_parts)
+        break;
+      i = pool->next++;
+      g_mutex_unlock (&pool->lock);
+
+      /* part i - n_slots was handed out, so the slot is this worker's */
+      render_part (pool->report, &pool->parts[i], memo, pool->slot[i % pool->n_slots]);
+
+      g_mutex_lock (&pool->lock);
+      pool->ready[i % pool->n_slots] = TRUE;
+      g_cond_broadcast (&pool->cond);
+    }
+  g_mutex_unlock (&pool->lock);
+  memo_free (memo);
+  return NULL;
+}
+
+/* Hands buf out after what out holds: to report->flush when set, else
+ * appended to out. */
+static void
+emit (const XrefReport *report, GString *out, const GString *buf)
+{
+  if (report->flush == NULL)
+    {
+      g_string_append_len (out, buf->str, (gssize) buf->len);
+      return;
+    }
+  if (out->len > 0)
     {
       report->flush (out->str, out->len, report->flush_data);
       g_string_truncate (out, 0);
     }
+  if (buf->len > 0)
+    report->flush (buf->str, buf->len, report->flush_data);
+}
+
+static void
+render_parallel (const XrefReport *report, const GArray *parts, guint n_threads, GString *out)
+{
+  Pool pool = { 0 };
+  GThread **threads = g_new0 (GThread *, n_threads);
+
+  pool.report = report;
+  pool.parts = (const Part *) (gconstpointer) parts->data;
+  pool.n_parts = parts->len;
+  pool.n_slots = 2 * n_threads + 2;
+  pool.slot = g_new0 (GString *, pool.n_slots);
+  pool.ready = g_new0 (gboolean, pool.n_slots);
+  for (guint s = 0; s < pool.n_slots; s++)
+    pool.slot[s] = g_string_sized_new (PART_BYTES + PART_BYTES / 4);
+  g_mutex_init (&pool.lock);
+  g_cond_init (&pool.cond);
+
+  for (guint t = 0; t < n_threads; t++)
+    threads[t] = g_thread_new ("xref-json", worker, &pool);
+
+  /* This thread hands the parts out in order as they become ready. */
+  for (guint i = 0; i < pool.n_parts; i++)
+    {
+      GString *buf = pool.slot[i % pool.n_slots];
+
+      g_mutex_lock (&pool.lock);
+      while (!pool.ready[i % pool.n_slots])
+        g_cond_wait (&pool.cond, &pool.lock);
+      g_mutex_unlock (&pool.lock);
+
+      emit (report, out, buf);
+      g_string_truncate (buf, 0);
+
+      g_mutex_lock (&pool.lock);
+      pool.ready[i % pool.n_slots] = FALSE;
+      pool.emitted++;
+      g_cond_broadcast (&pool.cond);
+      g_mutex_unlock (&pool.lock);
+    }
+
+  for (guint t = 0; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  g_free (threads);
+  for (guint s = 0; s < pool.n_slots; s++)
+    g_string_free (pool.slot[s], TRUE);
+  g_free (pool.slot);
+  g_free (pool.ready);
+  g_mutex_clear (&pool.lock);
+  g_cond_clear (&pool.cond);
 }
 
 void
 xref_render_json (const XrefReport *report, GString *out)
 {
-  guint n_docs = report->documents != NULL ? report->documents->len : 0;
-  gboolean first = TRUE;
+  g_autoptr (GArray) parts = plan (report);
+  Memo *memo;
+  guint n_threads = report->jobs > 0 ? report->jobs : g_get_num_processors ();
 
-  g_string_append (out, "{\"version\":1,\n\"documents\":[");
-  for (guint i = 0; i < n_docs; i++)
+  n_threads = MIN (n_threads, parts->len);
+  if (n_threads > 1)
     {
-      g_string_append (out, i > 0 ? ",\n  " : "\n  ");
-      document (out, g_ptr_array_index (report->documents, i), report->extract);
+      render_parallel (report, parts, n_threads, out);
+      return;
     }
-  g_string_append (out, n_docs > 0 ? "\n],\n\"claims\":[" : "],\n\"claims\":[");
-
-  /* Every document's claims, in corpus order then text order. */
-  for (guint i = 0; i < n_docs; i++)
+  memo = memo_new ();
+  for (guint i = 0; i < parts->len; i++)
     {
-      const XrefDocument *doc = g_ptr_array_index (report->documents, i);
-      for (guint j = 0; doc->claims != NULL && j < doc->claims->len; j++)
+      render_part (report, &g_array_index (parts, Part, i), memo, out);
+      /* Hands out what is written when it is large (XrefReport.flush). */
+      if (report->flush != NULL && out->len >= (1u << 20))
         {
-          g_string_append (out, first ? "\n  " : ",\n  ");
-          first = FALSE;
-          claim (out, g_ptr_array_index (doc->claims, j));
+          report->flush (out->str, out->len, report->flush_data);
+          g_string_truncate (out, 0);
         }
-      maybe_flush (report, out);
     }
-  g_string_append (out, first ? "]" : "\n]");
-
-  /* `xref extract` has no rows; the comparison always has the key. */
-  if (!report->extract)
-    {
-      guint n_rows = report->rows != NULL ? report->rows->len : 0;
-      g_string_append (out, ",\n\"rows\":[");
-      for (guint i = 0; i < n_rows; i++)
-        {
-          g_string_append (out, i > 0 ? ",\n  " : "\n  ");
-          row (out, g_ptr_array_index (report->rows, i));
-          maybe_flush (report, out);
-        }
-      g_string_append (out, n_rows > 0 ? "\n]" : "]");
-    }
-  g_string_append (out, "}\n");
+  memo_free (memo);
 }
 
 /* One document / one claim as in the report, for `xref extract --format
@@ -346,5 +736,5 @@ xref_render_json_document (GString *out, const XrefDocument *doc, gboolean extra
 void
 xref_render_json_claim (GString *out, const XrefClaim *claim_)
 {
-  claim (out, claim_);
+  claim (out, NULL, claim_);
 }

@@ -733,6 +733,36 @@ test_bare_phrase_joins_only_what_it_names (void **state)
   assert_int_equal (rows->len, 0);
 }
 
+/* The answer to "does this bare phrase name that entity" is kept per
+ * (phrase, entity) pair: asked again and again by many documents, and
+ * about two entities for one phrase, it stays what it is when asked once
+ * ("their military" names the armed forces, not a Patriot). */
+static void
+test_bare_phrase_answers_kept_per_pair (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (8, "0.txt", "1.txt", "2.txt", "3.txt", "4.txt", "5.txt", "6.txt", "7.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  for (guint d = 0; d < 2; d++)
+    {
+      add_claim (doc_at (docs, d), "pentagon", "train", "ukrainian-armed-forces", NULL, AFF, NULL);
+      add_claim (doc_at (docs, d), "russia", "target", "patriot", NULL, AFF, NULL);
+    }
+  for (guint d = 2; d < 8; d++)
+    {
+      add_claim (doc_at (docs, d), NULL, "train", "np:military", NULL, AFF, NULL);
+      add_claim (doc_at (docs, d), NULL, "target", "np:military", NULL, AFF, NULL);
+      add_claim (doc_at (docs, d), NULL, "target", "np:infrastructure", NULL, AFF, NULL);
+    }
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "us", "train", "ukraine", "event");
+  assert_int_equal (r->n_states, 8);
+  r = must_find (rows, "russia", "target", "patriot", "event");
+  assert_int_equal (r->n_states, 2);
+}
+
 static void
 test_related_actions_share_timeline (void **state)
 {
@@ -1114,6 +1144,7 @@ main (void)
     cmocka_unit_test (test_voices_within_one_article),
     cmocka_unit_test (test_voice_agreeing_is_not_listed),
     cmocka_unit_test (test_bare_phrase_joins_only_what_it_names),
+    cmocka_unit_test (test_bare_phrase_answers_kept_per_pair),
     cmocka_unit_test (test_related_actions_share_timeline),
     cmocka_unit_test (test_related_timelines_differ),
     cmocka_unit_test (test_status_superseded),

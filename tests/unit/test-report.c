@@ -488,6 +488,84 @@ test_escape_random (void **state)
     }
 }
 
+/* The JSON escaper as first written, one character at a time: the fast
+ * one (runs of plain bytes, 16 at a time) must give the same bytes. */
+static void
+reference_escape_json (GString *out, const char *s, gsize len)
+{
+  const char *p = s, *end = s + len;
+
+  g_string_append_c (out, '"');
+  while (p < end)
+    {
+      const char *next;
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2 || (c >= 0xD800 && c <= 0xDFFF))
+        {
+          g_string_append (out, "\xef\xbf\xbd");
+          p++;
+          continue;
+        }
+      next = g_utf8_next_char (p);
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029)
+            g_string_append_printf (out, "\\u%04x", (guint) c);
+          else
+            g_string_append_len (out, p, next - p);
+          break;
+        }
+      p = next;
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Lengths around the 16-byte blocks and the 64-byte short-string path,
+ * mostly plain text with a few bytes to escape: the same bytes as the
+ * reference, with a length and NUL-terminated, appended to a GString
+ * that already holds text. */
+static void
+test_escape_json_reference (void **state)
+{
+  static const char pool[] = "\x01\x1f\x7f\"\\\n\xc2\x85\xc2\xa0\xe2\x80\xa8\xe2\x80\xae\xed\xa0\x80\xf0\x9f\x98\x80\xff\xc0";
+  g_autoptr (GRand) rand = g_rand_new_with_seed (8259);
+
+  for (int iter = 0; iter < 4000; iter++)
+    {
+      char buf[160];
+      gsize len = (gsize) g_rand_int_range (rand, 0, sizeof buf);
+      gboolean plain = g_rand_int_range (rand, 0, 3) == 0;
+      g_autoptr (GString) got = g_string_new ("x");
+      g_autoptr (GString) want = g_string_new ("x");
+
+      for (gsize i = 0; i < len; i++)
+        buf[i] = (char) (plain || g_rand_int_range (rand, 0, 8) != 0 ? 'a' + g_rand_int_range (rand, 0, 26)
+                                                                      : pool[g_rand_int_range (rand, 0, sizeof pool - 1)]);
+      reference_escape_json (want, buf, len);
+      xref_escape_json (got, buf, (gssize) len);
+      assert_int_equal (got->len, want->len);
+      assert_memory_equal (got->str, want->str, want->len);
+      assert_int_equal (got->str[got->len], '\0');
+
+      /* NUL-terminated: up to the first NUL */
+      buf[len] = '\0';
+      g_string_assign (got, "x");
+      g_string_assign (want, "x");
+      reference_escape_json (want, buf, strlen (buf));
+      xref_escape_json (got, buf, -1);
+      assert_string_equal (got->str, want->str);
+    }
+}
+
 /* ---- format names and dispatch ----------------------------------------- */
 
 static void
@@ -768,6 +846,101 @@ test_json_empty (void **state)
   xref_render_json (&report, out);
   assert_string_equal (out->str, "{\"version\":1,\n\"documents\":[],\n\"claims\":[],\n\"rows\":[]}\n");
   json_decref (parse_json (out->str));
+}
+
+/* What a flush callback was handed, in order. */
+static void
+collect_flush (const char *data, gsize len, gpointer user_data)
+{
+  g_string_append_len (user_data, data, (gssize) len);
+}
+
+/* A corpus large enough to be rendered in many parts (more than the parts
+ * in flight for any thread count below), with thousands of distinct ids
+ * (the id memo collides), ids too long for it, and hostile bytes: the
+ * JSON is byte for byte the same for any number of threads, streamed or
+ * not, and its claims are those of xref_render_json_claim, which renders
+ * without the memo. */
+static void
+test_json_parallel (void **state)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GString) serial = g_string_new (NULL);
+  g_autoptr (GString) claims = g_string_new (NULL);
+  const char *rule = xref_intern ("action:a-rule-id-long-enough-that-its-escaped-form-is-not-memoised");
+  guint n_claims = 0;
+  json_t *root;
+
+  for (guint d = 0; d < 1600; d++)
+    {
+      g_autofree char *id = g_strdup_printf ("%03u/%06u.txt", d / 1000, d);
+      g_autofree char *text = g_strdup_printf ("Officials in Place%u said \"%u\" troops\x01 moved \xff%s.\nMore text.\n",
+                                               d, d * 7, d % 3 == 0 ? " \xe2\x80\xa8 beyond the border" : "");
+      XrefDocument *doc = doc_add (f, id, text, -1, d % 5 == 0 ? NULL : "Outlet", 2022, 1 + d % 12, 1 + d % 28,
+                                   XREF_DATE_BASIS_METADATA);
+
+      for (guint k = 0; k < 4; k++)
+        {
+          XrefClaim *c = claim_add (doc);
+          g_autofree char *actor = g_strdup_printf ("np:place%u", (d * 4 + k) % 5000);
+
+          c->actor = arg (doc, actor, "Place", NULL);
+          c->action = arg (doc, k % 2 ? "say" : "move", k % 2 ? "said" : "moved", "action:move");
+          if (k == 3)
+            c->object = arg (doc, "troops", "troops", NULL);
+          slot_add (c, "quantity", "7\"q", "troops");
+          g_ptr_array_add (c->rules, (gpointer) rule);
+          g_ptr_array_add (c->rules, (gpointer) xref_intern ("speech:say"));
+          c->polarity = k == 2 ? XREF_POLARITY_NEGATED : XREF_POLARITY_AFFIRMED;
+          n_claims++;
+        }
+      if (d % 4 == 0)
+        {
+          XrefRow *r = row_add (f, "np:place1", "move", NULL, "quantity", XREF_VERDICT_DIFFER, "r", "a note");
+          for (guint k = 0; k < 40 && k <= d; k++)
+            {
+              const XrefDocument *o = g_ptr_array_index (f->docs, d - k);
+              source_add (r, o, g_ptr_array_index (o->claims, 0), k % 3 ? "7\"q" : NULL, "troops");
+            }
+        }
+    }
+
+  f->report.jobs = 1;
+  xref_render_json (&f->report, serial);
+  for (guint jobs = 2; jobs <= 5; jobs += 3)
+    for (int streamed = 0; streamed < 2; streamed++)
+      {
+        g_autoptr (GString) out = g_string_new (NULL);
+        g_autoptr (GString) flushed = g_string_new (NULL);
+
+        f->report.jobs = jobs;
+        f->report.flush = streamed ? collect_flush : NULL;
+        f->report.flush_data = flushed;
+        xref_render_json (&f->report, out);
+        g_string_append_len (flushed, out->str, (gssize) out->len);
+        assert_int_equal (flushed->len, serial->len);
+        assert_memory_equal (flushed->str, serial->str, serial->len);
+      }
+  f->report.flush = NULL;
+
+  for (guint d = 0; d < f->docs->len; d++)
+    {
+      const XrefDocument *doc = g_ptr_array_index (f->docs, d);
+      for (guint k = 0; k < doc->claims->len; k++)
+        {
+          g_string_append (claims, claims->len > 0 ? ",\n  " : "\n\"claims\":[\n  ");
+          xref_render_json_claim (claims, g_ptr_array_index (doc->claims, k));
+        }
+    }
+  g_string_append (claims, "\n],\n\"rows\":[");
+  assert_non_null (strstr (serial->str, claims->str));
+
+  root = parse_json (serial->str);
+  assert_int_equal (json_array_size (json_object_get (root, "claims")), n_claims);
+  assert_int_equal (json_array_size (json_object_get (root, "rows")), f->rows->len);
+  assert_string_equal (jstr (json_array_get (json_object_get (root, "claims"), 4), "doc"), "000/000001.txt");
+  json_decref (root);
+  fixture_teardown ((void **) &f);
 }
 
 /* ---- table ------------------------------------------------------------- */
@@ -1378,6 +1551,8 @@ main (void)
     cmocka_unit_test (test_escape_cases),
     cmocka_unit_test (test_escape_null_and_len),
     cmocka_unit_test (test_escape_random),
+    cmocka_unit_test (test_escape_json_reference),
+    cmocka_unit_test (test_json_parallel),
     cmocka_unit_test (test_format_parse),
     cmocka_unit_test (test_labels),
     cmocka_unit_test (test_json_empty),
