@@ -300,6 +300,7 @@ main (int argc, char **argv)
   t_match = g_get_monotonic_time ();
   if (o.stats)
     hwm_match = peak_rss_mb ();
+  report.jobs = (guint) o.jobs;
   report.rules = run->rules;
   report.documents = run->documents;
   report.rows = run->rows;
