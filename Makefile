@@ -143,7 +143,7 @@ golden-check: $(BUILD)/xref
 golden: $(BUILD)/xref
 	@XREF=$(BUILD)/xref sh tests/golden.sh update
 
-VALGRIND = XREF_NO_JIT=1 G_SLICE=always-malloc G_DEBUG=gc-friendly valgrind -q --error-exitcode=1 \
+VALGRIND = XREF_NO_JIT=1 XREF_FREE_AT_EXIT=1 G_SLICE=always-malloc G_DEBUG=gc-friendly valgrind -q --error-exitcode=1 \
   --leak-check=full --errors-for-leak-kinds=definite \
   --suppressions=/usr/share/glib-2.0/valgrind/glib.supp --suppressions=tests/valgrind.supp
 
