@@ -67,6 +67,56 @@ static const char description[] =
   "\n"
   "See xref(1) and rules/README.md.";
 
+static double peak_rss_mb (void);
+
+/* Match, then --fail-on and --only: on the main thread, or on a thread
+ * of its own while the JSON's documents and claims are written. */
+typedef struct {
+  XrefRun *run;
+  guint fail_on;
+  guint only;
+  gboolean stats;
+  GThread *thread;         /* NULL when not started or joined */
+  gboolean differ;         /* a row has a --fail-on verdict */
+  gint64 t_end;            /* when match ended (for --stats) */
+  double hwm;              /* peak RSS then (for --stats) */
+} MatchJob;
+
+static void
+match_step (MatchJob *job)
+{
+  xref_run_match (job->run);
+  for (guint i = 0; job->fail_on != 0 && i < job->run->rows->len; i++)
+    {
+      const XrefRow *row = g_ptr_array_index (job->run->rows, i);
+      if (job->fail_on & (1u << row->verdict))
+        job->differ = TRUE;
+    }
+  if (job->only != 0)
+    xref_run_filter (job->run, job->only);
+  job->t_end = g_get_monotonic_time ();
+  if (job->stats)
+    job->hwm = peak_rss_mb ();
+}
+
+static gpointer
+match_thread (gpointer data)
+{
+  match_step (data);
+  return NULL;
+}
+
+/* XrefReport.rows_later: waits for the match thread (if any) to end. */
+static GPtrArray *
+match_wait (gpointer data)
+{
+  MatchJob *job = data;
+
+  if (job->thread != NULL)
+    g_thread_join (g_steal_pointer (&job->thread));
+  return job->run->rows;
+}
+
 /* The run of a successful invocation, not freed at exit (see main). */
 static XrefRun *volatile finished_run;   /* volatile: the store must stay */
 
@@ -145,8 +195,9 @@ main (int argc, char **argv)
   guint only = 0, fail_on = 0;
   XrefReport report = { 0 };
   int status = XREF_EXIT_OK;
-  gint64 t_start, t_rules = 0, t_extract = 0, t_match = 0, t_render = 0;
-  double hwm_extract = 0, hwm_match = 0;
+  gint64 t_start, t_rules = 0, t_extract = 0, t_render = 0;
+  double hwm_extract = 0;
+  MatchJob match_job = { 0 };
   XrefOutput *output = NULL;
 
   GOptionEntry entries[] = {
@@ -286,27 +337,13 @@ main (int argc, char **argv)
   t_extract = g_get_monotonic_time ();
   if (o.stats)
     hwm_extract = peak_rss_mb ();
-  if (!extract)
-    {
-      xref_run_match (run);
-      if (fail_on != 0)
-        for (guint i = 0; i < run->rows->len; i++)
-          {
-            const XrefRow *row = g_ptr_array_index (run->rows, i);
-            if (fail_on & (1u << row->verdict))
-              status = XREF_EXIT_DIFFER;
-          }
-      if (only != 0)
-        xref_run_filter (run, only);
-    }
-
-  t_match = g_get_monotonic_time ();
-  if (o.stats)
-    hwm_match = peak_rss_mb ();
+  match_job.run = run;
+  match_job.fail_on = fail_on;
+  match_job.only = only;
+  match_job.stats = o.stats;
   report.jobs = (guint) o.jobs;
   report.rules = run->rules;
   report.documents = run->documents;
-  report.rows = run->rows;
   report.extract = extract;
   report.width = o.width > 20 ? (guint) o.width : terminal_width ();
 
@@ -320,6 +357,20 @@ main (int argc, char **argv)
       options_clear (&o);
       return status;
     }
+  if (!extract && format == XREF_FORMAT_JSON && o.explain == NULL && o.jobs != 1)
+    {
+      /* The JSON's documents and claims do not depend on the rows: they
+       * are written while match runs on a thread of its own. */
+      match_job.thread = g_thread_new ("xref-match", match_thread, &match_job);
+      report.rows_later = match_wait;
+      report.rows_later_data = &match_job;
+    }
+  else
+    {
+      if (!extract)
+        match_step (&match_job);
+      report.rows = run->rows;
+    }
   report.flush = flush_output;
   report.flush_data = output;
   out = g_string_sized_new (65536);
@@ -327,11 +378,13 @@ main (int argc, char **argv)
       : o.explain != NULL && !extract ? !xref_render_explain (&report, o.explain, out, &error)
                                       : !xref_render (&report, format, out, &error))
     {
+      match_wait (&match_job);
       xref_output_abort (output);
       status = fail (error);
       options_clear (&o);
       return status;
     }
+  match_wait (&match_job);   /* (when the renderer did not ask) */
   xref_output_write (output, out->str, out->len);
   if (!xref_output_commit (output, &error))
     {
@@ -340,6 +393,8 @@ main (int argc, char **argv)
       return status;
     }
   t_render = g_get_monotonic_time ();
+  if (match_job.differ)
+    status = XREF_EXIT_DIFFER;
 
   if (o.stats)
     fprintf (stderr, "xref: stats: documents %u claims %u rows %u words %" G_GUINT64_FORMAT " bytes %" G_GUINT64_FORMAT
@@ -347,8 +402,8 @@ main (int argc, char **argv)
              " peak_mb_extract %.0f peak_mb_match %.0f peak_mb %.0f\n",
              run->documents->len, xref_run_n_claims (run), run->rows != NULL ? run->rows->len : 0, run->n_words,
              run->n_bytes, (t_rules - t_start) / 1e3, (g_get_monotonic_time () - t_start) / 1e3,
-             (t_extract - t_rules) / 1e3, (t_match - t_extract) / 1e3, (t_render - t_match) / 1e3,
-             hwm_extract, hwm_match, peak_rss_mb ());
+             (t_extract - t_rules) / 1e3, (match_job.t_end - t_extract) / 1e3, (t_render - match_job.t_end) / 1e3,
+             hwm_extract, match_job.hwm, peak_rss_mb ());
   /* The report is out.  Freeing a large run claim by claim costs as much
    * as rendering it (0.4 s for a 100 MB corpus), and the system takes the
    * memory back at once, so the run is kept, still reachable, in

@@ -17,6 +17,8 @@ typedef enum {
 /* What a renderer reads.  Everything is borrowed. */
 /* Takes len bytes of finished output (see XrefReport.flush). */
 typedef void (*XrefFlushFunc) (const char *data, gsize len, gpointer user_data);
+/* Returns the rows once they exist (see XrefReport.rows_later). */
+typedef GPtrArray *(*XrefRowsFunc) (gpointer user_data);
 
 typedef struct {
   const XrefRules *rules;
@@ -35,6 +37,12 @@ typedef struct {
                               written strictly in order, so the output is
                               the same for any number): 0 = one per
                               processor, 1 = none besides the caller */
+  XrefRowsFunc rows_later; /* JSON only: when set, rows is not read; the
+                              renderer writes the documents and claims
+                              (on jobs - 1 threads) while the caller is
+                              still matching, then calls rows_later, which
+                              waits for the rows and returns them */
+  gpointer rows_later_data;
 } XrefReport;
 
 /* Parses a format name ("table", "json", "md"/"markdown", "csv", "html");

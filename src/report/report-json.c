@@ -511,8 +511,10 @@ cut (GArray *parts, const XrefReport *report, PartKind kind, guint n, const char
   g_array_append_val (parts, p);
 }
 
+/* The parts of the report: with head, "{" through the claims; with rows,
+ * the rows and the closing "}" (never for `xref extract`). */
 static GArray *
-plan (const XrefReport *report)
+plan (const XrefReport *report, gboolean head, gboolean rows)
 {
   GArray *parts = g_array_new (FALSE, FALSE, sizeof (Part));
   guint n_docs = report->documents != NULL ? report->documents->len : 0;
@@ -520,15 +522,18 @@ plan (const XrefReport *report)
   gboolean any_claims = xref_report_n_claims (report) > 0;
   const char *claims_tail;
 
-  cut (parts, report, PART_DOCUMENTS, n_docs, "{\"version\":1,\n\"documents\":[",
-       n_docs > 0 ? "\n],\n\"claims\":[" : "],\n\"claims\":[");
-  /* `xref extract` has no rows; the comparison always has the key. */
-  if (report->extract)
-    claims_tail = any_claims ? "\n]}\n" : "]}\n";
-  else
-    claims_tail = any_claims ? "\n]" : "]";
-  cut (parts, report, PART_CLAIMS, n_docs, NULL, claims_tail);
-  if (!report->extract)
+  if (head)
+    {
+      cut (parts, report, PART_DOCUMENTS, n_docs, "{\"version\":1,\n\"documents\":[",
+           n_docs > 0 ? "\n],\n\"claims\":[" : "],\n\"claims\":[");
+      /* `xref extract` has no rows; the comparison always has the key. */
+      if (report->extract)
+        claims_tail = any_claims ? "\n]}\n" : "]}\n";
+      else
+        claims_tail = any_claims ? "\n]" : "]";
+      cut (parts, report, PART_CLAIMS, n_docs, NULL, claims_tail);
+    }
+  if (rows && !report->extract)
     cut (parts, report, PART_ROWS, n_rows, ",\n\"rows\":[", n_rows > 0 ? "\n]}\n" : "]}\n");
   return parts;
 }
@@ -698,12 +703,12 @@ render_parallel (const XrefReport *report, const GArray *parts, guint n_threads,
   g_cond_clear (&pool.cond);
 }
 
-void
-xref_render_json (const XrefReport *report, GString *out)
+/* Renders parts in order on n_threads threads (the caller only hands
+ * them out) or, for one, on the calling thread. */
+static void
+render_parts (const XrefReport *report, const GArray *parts, guint n_threads, GString *out)
 {
-  g_autoptr (GArray) parts = plan (report);
   Memo *memo;
-  guint n_threads = report->jobs > 0 ? report->jobs : g_get_num_processors ();
 
   n_threads = MIN (n_threads, parts->len);
   if (n_threads > 1)
@@ -723,6 +728,31 @@ xref_render_json (const XrefReport *report, GString *out)
         }
     }
   memo_free (memo);
+}
+
+void
+xref_render_json (const XrefReport *report, GString *out)
+{
+  guint n_threads = report->jobs > 0 ? report->jobs : g_get_num_processors ();
+
+  if (report->rows_later != NULL && !report->extract)
+    {
+      /* The documents and claims do not depend on the rows: they are
+       * rendered while the caller's match runs on one thread, on the
+       * others, then the rows once rows_later has them. */
+      XrefReport with_rows = *report;
+      g_autoptr (GArray) head = plan (report, TRUE, FALSE);
+      g_autoptr (GArray) tail = NULL;
+
+      render_parts (report, head, MAX (n_threads, 2u) - 1, out);
+      with_rows.rows = report->rows_later (report->rows_later_data);
+      with_rows.rows_later = NULL;
+      tail = plan (&with_rows, FALSE, TRUE);
+      render_parts (&with_rows, tail, n_threads, out);
+      return;
+    }
+  g_autoptr (GArray) parts = plan (report, TRUE, TRUE);
+  render_parts (report, parts, n_threads, out);
 }
 
 /* One document / one claim as in the report, for `xref extract --format

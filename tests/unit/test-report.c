@@ -861,6 +861,20 @@ collect_flush (const char *data, gsize len, gpointer user_data)
  * JSON is byte for byte the same for any number of threads, streamed or
  * not, and its claims are those of xref_render_json_claim, which renders
  * without the memo. */
+typedef struct {
+  GPtrArray *rows;
+  guint calls;
+} LateRows;
+
+static GPtrArray *
+late_rows (gpointer data)
+{
+  LateRows *late = data;
+
+  late->calls++;
+  return late->rows;
+}
+
 static void
 test_json_parallel (void **state)
 {
@@ -922,6 +936,26 @@ test_json_parallel (void **state)
         assert_memory_equal (flushed->str, serial->str, serial->len);
       }
   f->report.flush = NULL;
+
+  /* Rows handed over late (while match runs): the same bytes, and the
+   * renderer asks for them once, after the claims. */
+  for (guint jobs = 1; jobs <= 3; jobs++)
+    {
+      g_autoptr (GString) out = g_string_new (NULL);
+      LateRows late = { f->report.rows, 0 };
+
+      f->report.jobs = jobs;
+      f->report.rows = NULL;
+      f->report.rows_later = late_rows;
+      f->report.rows_later_data = &late;
+      xref_render_json (&f->report, out);
+      f->report.rows = late.rows;
+      f->report.rows_later = NULL;
+      assert_int_equal (late.calls, 1);
+      assert_int_equal (out->len, serial->len);
+      assert_memory_equal (out->str, serial->str, serial->len);
+      assert_non_null (strstr (out->str, "\"rows\":[\n  {"));
+    }
 
   for (guint d = 0; d < f->docs->len; d++)
     {
