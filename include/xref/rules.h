@@ -373,6 +373,16 @@ gboolean xref_rules_entity_within (const XrefRules *rules, const char *a, const 
 gboolean xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize offset,
                            XrefSpan *match, XrefSpan *value, GError **error);
 
+/* TRUE only when xref_regex_match (re, subject, len, 0, …) would surely
+ * return FALSE with no error, decided without running the pattern: the
+ * subject is shorter than any match, or the pattern is anchored and no
+ * match can start with the subject's first byte (both found at compile
+ * time).  FALSE means "maybe": run the match.  subject must be valid
+ * UTF-8 (an invalid one makes xref_regex_match report an error).  For
+ * callers that try many patterns on many short subjects (boilerplate
+ * lines), to skip most PCRE2 calls.  Thread safe. */
+gboolean xref_regex_cannot_match (const XrefRegex *re, const char *subject, gsize len);
+
 /* The pattern text and id of a rule regex, for messages. */
 const char *xref_regex_pattern (const XrefRegex *re);
 

@@ -69,8 +69,18 @@ has_prefix_len (const char *data, gsize len, const char *magic, gsize mlen)
  * more than 30% control bytes and bytes that are not UTF-8 (a Latin-1
  * article has a few percent).  UTF-16 text (a BOM, or NULs between
  * ASCII letters) counts as binary: xref reads UTF-8 only. */
+/* TRUE when one of the eight bytes of w is below 0x20 (exact as a
+ * whole, though not as to which byte). */
+static gboolean
+has_control (guint64 w)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101), high = G_GUINT64_CONSTANT (0x8080808080808080);
+  return ((w - ones * 0x20) & ~w & high) != 0;
+}
+
+/* valid is utf8_valid_prefix (data, len), which the caller needs too. */
 static const char *
-binary_reason (const char *data, gsize len)
+binary_reason (const char *data, gsize len, gsize valid)
 {
   static const struct {
     const char *magic;
@@ -108,7 +118,20 @@ binary_reason (const char *data, gsize len)
 
   for (gsize i = 0; i < n; i++)
     {
-      guchar c = (guchar) data[i];
+      guchar c;
+      guint64 w;
+
+      /* eight bytes at a time while none is a control byte or NUL */
+      if (i + 8 <= n)
+        {
+          memcpy (&w, data + i, 8);
+          if (!has_control (w))
+            {
+              i += 7;
+              continue;
+            }
+        }
+      c = (guchar) data[i];
       if (c == 0)
         nul++;
       else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b)
@@ -117,9 +140,19 @@ binary_reason (const char *data, gsize len)
   if (nul >= 4 && nul * 100 > n * 3)
     return "NUL bytes";
 
-  /* bytes that are not UTF-8 */
-  gsize bad = 0;
-  for (gsize i = 0; i < n;)
+  /* bytes that are not UTF-8, counted as a scan of data[0..n) alone finds
+   * them.  When the whole file is valid that far, data[0..n) is whole
+   * valid characters but for the last, which n may cut: the scan is
+   * started at that character, where a scan from 0 would arrive. */
+  gsize bad = 0, from = 0;
+  if (valid >= n)
+    {
+      from = n;
+      if (valid > n)
+        while (from > 0 && ((guchar) data[from] & 0xc0) == 0x80)
+          from--;
+    }
+  for (gsize i = from; i < n;)
     {
       gsize stop = i + utf8_valid_prefix (data + i, n - i);
       if (stop == n)
@@ -135,22 +168,22 @@ binary_reason (const char *data, gsize len)
 /* Replaces each invalid UTF-8 byte by '?' and each NUL by ' ', one for one,
  * with one warning for the file. */
 static void
-repair_utf8 (XrefDocument *doc, const char *shown)
+repair_utf8 (XrefDocument *doc, const char *shown, gsize valid)
 {
   char *t = doc->text;
-  gsize n = doc->len, i = 0, bad = 0, first = 0;
+  gsize n = doc->len, bad = 0, first = 0;
+  gsize j = valid;   /* utf8_valid_prefix (t, n), from the caller */
 
-  while (i < n)
+  while (j < n)
     {
-      gsize j = i + utf8_valid_prefix (t + i, n - i);
+      gsize i;
 
-      if (j == n)
-        break;
       if (bad == 0)
         first = j;
       bad++;
       t[j] = t[j] == '\0' ? ' ' : '?';
       i = j + 1;
+      j = i + utf8_valid_prefix (t + i, n - i);
     }
   if (bad > 0)
     {
@@ -181,17 +214,26 @@ typedef struct {
 static GArray *
 split_lines (const char *text, gsize from, gsize len)
 {
-  GArray *lines = g_array_new (FALSE, TRUE, sizeof (Line));
-  gsize p = from;
+  GArray *lines;
+  guint n = 0, k = 0;
+  gsize p;
 
-  while (p < len)
+  /* counted first, so the array is allocated once */
+  for (p = from; p < len; n++)
+    {
+      const char *nl = memchr (text + p, '\n', len - p);
+      p = nl != NULL ? (gsize) (nl - text) + 1 : len;
+    }
+  lines = g_array_sized_new (FALSE, FALSE, sizeof (Line), n);
+  g_array_set_size (lines, n);
+  for (p = from; p < len; k++)
     {
       const char *nl = memchr (text + p, '\n', len - p);
       gsize e = nl != NULL ? (gsize) (nl - text) : len;
-      Line l = { p, e, p, LINE_TEXT };
-      if (e > p && text[e - 1] == '\r')
-        l.end = e - 1;
-      g_array_append_val (lines, l);
+      Line *l = &g_array_index (lines, Line, k);
+      l->start = l->body = p;
+      l->end = (e > p && text[e - 1] == '\r') ? e - 1 : e;
+      l->kind = LINE_TEXT;
       p = nl != NULL ? e + 1 : len;
     }
   return lines;
@@ -271,6 +313,107 @@ yaml_value_text (yaml_document_t *ydoc, yaml_node_t *v)
   return NULL;
 }
 
+/* One key and value of the front matter: only our keys are read (front
+ * matter of static site generators holds many others: layout, tags);
+ * value is owned and may be changed.  line and col (from 1) locate the
+ * value in the file for a warning. */
+static void
+front_matter_pair (XrefDocument *doc, XrefMeta *fm, const char *shown, const char *key, char *value, gint line,
+                   gint col)
+{
+  g_autofree char *why = NULL;
+
+  if (strcmp (key, "outlet") != 0 && strcmp (key, "date") != 0 && strcmp (key, "title") != 0
+      && strcmp (key, "place") != 0 && strcmp (key, "url") != 0 && strcmp (key, "author") != 0)
+    return;
+  if (value == NULL || *value == '\0')
+    return;
+  /* "2022-12-21T10:00:00Z" and "2022-12-21 10:00" give their day */
+  if (strcmp (key, "date") == 0 && strlen (value) > 10 && (value[10] == 'T' || value[10] == ' '))
+    value[10] = '\0';
+  if (!xref_ingest_meta_set (fm, key, value, &why))
+    {
+      /* the place as xref_ingest_yaml_where gives it */
+      xref_warn (NULL, "%s:%d:%d: %s", shown, line, col, why);
+      doc->n_warnings++;
+    }
+}
+
+/* The most front matter can hold for the fast path below. */
+#define SIMPLE_MAX_PAIRS 16
+#define SIMPLE_MAX_KEY 32
+
+typedef struct {
+  gsize key, key_len, value, value_len;   /* offsets into the YAML */
+  guint line;                             /* from 0 */
+} SimplePair;
+
+/* A byte that may stand inside a simple value (see simple_front_matter). */
+static gboolean
+simple_value_char (guchar c)
+{
+  return g_ascii_isalnum (c) || c == ' ' || c == '.' || c == ',' || c == '-' || c == '/' || c == '\'' || c == '('
+         || c == ')' || c == '&' || c == '+' || c == '_';
+}
+
+/* Front matter is nearly always a few lines "key: value" ("outlet: AP",
+ * "date: 2022-12-21"), and libyaml spends more on loading such a block
+ * than ingest on the rest of the article.  This reads y[0..len) when
+ * every line (ended by \n) is exactly
+ *   KEY ": " VALUE
+ * with KEY of ASCII lower-case letters and '_', at the start of the line,
+ * and VALUE a plain scalar of ASCII: it starts with a letter or digit,
+ * holds only letters, digits, single spaces and . , - / ' ( ) & + _, and
+ * does not end with a space.  Such a line has no YAML indicator (no ':',
+ * '#', quote, bracket or tab; an indicator character after the first is
+ * plain text in block context), no line break but \n and no folding, so
+ * libyaml loads the block as a mapping of these scalar keys to these
+ * scalar values, in this order, each value at this line and column.  Any
+ * other block (comments, quotes, sequences, blank lines, \r, non-ASCII,
+ * more than SIMPLE_MAX_PAIRS lines) returns FALSE and goes to libyaml. */
+static gboolean
+simple_front_matter (const char *y, gsize len, SimplePair *pairs, guint *n_pairs)
+{
+  gsize p = 0;
+  guint n = 0;
+
+  if (len == 0)
+    return FALSE;
+  while (p < len)
+    {
+      SimplePair *pr;
+      gsize q = p;
+
+      if (n == SIMPLE_MAX_PAIRS)
+        return FALSE;
+      pr = &pairs[n];
+      while (q < len && ((y[q] >= 'a' && y[q] <= 'z') || y[q] == '_'))
+        q++;
+      if (q == p || q - p > SIMPLE_MAX_KEY || q + 2 >= len || y[q] != ':' || y[q + 1] != ' ')
+        return FALSE;
+      pr->key = p;
+      pr->key_len = q - p;
+      pr->line = n;
+      q += 2;
+      if (!g_ascii_isalnum (y[q]))
+        return FALSE;
+      pr->value = q;
+      while (q < len && y[q] != '\n')
+        {
+          if (!simple_value_char ((guchar) y[q]) || (y[q] == ' ' && (y[q - 1] == ' ' || q + 1 >= len || y[q + 1] == '\n')))
+            return FALSE;
+          q++;
+        }
+      if (q >= len)
+        return FALSE;   /* the last line ends with \n: the closing fence follows */
+      pr->value_len = q - pr->value;
+      n++;
+      p = q + 1;
+    }
+  *n_pairs = n;
+  return TRUE;
+}
+
 /* Reads YAML front matter when the body (at byte from) starts with a "---"
  * line closed by a "---" or "..." line.  Fills fm and returns where the
  * body continues, or from when there is no front matter. */
@@ -305,6 +448,24 @@ read_front_matter (XrefDocument *doc, gsize from, const char *shown, XrefMeta *f
       if (is_fence (text, p, ce, TRUE))
         {
           gboolean is_meta = TRUE;
+          SimplePair pairs[SIMPLE_MAX_PAIRS];
+          guint n_pairs = 0;
+
+          if (simple_front_matter (text + yaml_start, p - yaml_start, pairs, &n_pairs))
+            {
+              for (guint i = 0; i < n_pairs; i++)
+                {
+                  const SimplePair *pr = &pairs[i];
+                  char key[SIMPLE_MAX_KEY + 1];
+                  g_autofree char *value = g_strndup (text + yaml_start + pr->value, pr->value_len);
+
+                  memcpy (key, text + yaml_start + pr->key, pr->key_len);
+                  key[pr->key_len] = '\0';
+                  front_matter_pair (doc, fm, shown, key, value, (gint) pr->line + line_no,
+                                     (gint) (pr->value - pr->key) + 1);
+                }
+              return next;
+            }
 
           if (!xref_ingest_yaml_load (shown, line_no, text + yaml_start, p - yaml_start, &ydoc, &problem))
             {
@@ -323,30 +484,13 @@ read_front_matter (XrefDocument *doc, gsize from, const char *shown, XrefMeta *f
                 {
                   yaml_node_t *k = yaml_document_get_node (&ydoc, pr->key);
                   yaml_node_t *v = yaml_document_get_node (&ydoc, pr->value);
-                  const char *key;
                   g_autofree char *value = NULL;
-                  g_autofree char *why = NULL;
 
                   if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
                     continue;
-                  key = (const char *) k->data.scalar.value;
-                  /* front matter of static site generators holds many
-                   * other keys (layout, tags): only ours are read */
-                  if (strcmp (key, "outlet") != 0 && strcmp (key, "date") != 0 && strcmp (key, "title") != 0
-                      && strcmp (key, "place") != 0 && strcmp (key, "url") != 0 && strcmp (key, "author") != 0)
-                    continue;
                   value = yaml_value_text (&ydoc, v);
-                  if (value == NULL || *value == '\0')
-                    continue;
-                  /* "2022-12-21T10:00:00Z" and "2022-12-21 10:00" give their day */
-                  if (strcmp (key, "date") == 0 && strlen (value) > 10 && (value[10] == 'T' || value[10] == ' '))
-                    value[10] = '\0';
-                  if (!xref_ingest_meta_set (fm, key, value, &why))
-                    {
-                      g_autofree char *where = xref_ingest_yaml_where (shown, line_no, v);
-                      xref_warn (NULL, "%s: %s", where, why);
-                      doc->n_warnings++;
-                    }
+                  front_matter_pair (doc, fm, shown, (const char *) k->data.scalar.value, value,
+                                     (gint) v->start_mark.line + line_no, (gint) v->start_mark.column + 1);
                 }
             }
           yaml_document_delete (&ydoc);
@@ -374,7 +518,13 @@ outlet_at (const XrefRules *rules, const char *text, gsize pos, gsize limit, gsi
       for (guint j = 0; o->patterns != NULL && j < o->patterns->len; j++)
         {
           const char *pat = g_ptr_array_index (o->patterns, j);
-          gsize n = strlen (pat);
+          gsize n;
+          /* most patterns differ at the first byte; text[pos] can be
+           * read (pos <= limit <= the text's length, and a NUL ends the
+           * text), and an empty pattern was never taken (n > best_len) */
+          if (pat[0] != text[pos])
+            continue;
+          n = strlen (pat);
           if (n > best_len && n <= limit - pos && memcmp (text + pos, pat, n) == 0)
             {
               best = o;
@@ -515,6 +665,22 @@ read_dateline (XrefDocument *doc, const XrefRules *rules, gsize s, gsize e)
   gboolean have_full = FALSE, have_md = FALSE;
   const XrefOutlet *outlet = NULL;
   gsize place_s = 0, place_e = 0;
+
+  /* Most lines start with a word like "The" or "said": two ASCII
+   * letters, the second lower case, are one word token (the tokenizer
+   * splits a run of letters only before "n't"), which is not in capitals
+   * (no place), not "date" or "dated" unless the line starts so, and
+   * starts where the line does; with no outlet pattern there either, the
+   * steps below find no dateline and change nothing.  Those lines are
+   * answered without tokenizing them. */
+  if (e - s >= 2 && g_ascii_isalpha (text[s]) && g_ascii_islower (text[s + 1])
+      && !(text[s + 1] == 'n' && s + 2 < e && (text[s + 2] == '\'' || (guchar) text[s + 2] == 0xe2))
+      && !(e - s >= 4 && g_ascii_strncasecmp (text + s, "date", 4) == 0))
+    {
+      gsize n;
+      if (outlet_at (rules, text, s, e, &n) == NULL)
+        return s;
+    }
 
   /* the dateline is short: tokenize the start of the line only */
   xref_tokenize (text, s, MIN (e, s + 300), toks);
@@ -859,8 +1025,11 @@ add_span (GArray *a, const char *text, gsize s, gsize e)
  * long subjects). */
 #define BOILERPLATE_MAX_LINE 4096
 
+/* text_valid: the text is valid UTF-8, so xref_regex_cannot_match may
+ * skip the patterns that cannot match a line (most lines, most patterns)
+ * without running them. */
 static void
-mark_boilerplate (XrefDocument *doc, GArray *lines, const XrefRules *rules, const char *shown,
+mark_boilerplate (XrefDocument *doc, GArray *lines, const XrefRules *rules, const char *shown, gboolean text_valid,
                   const XrefOutlet **footer_outlet)
 {
   gboolean cut = FALSE, warned = FALSE;
@@ -884,6 +1053,8 @@ mark_boilerplate (XrefDocument *doc, GArray *lines, const XrefRules *rules, cons
           XrefSpan m, v;
 
           if (bp->line == NULL)
+            continue;
+          if (text_valid && xref_regex_cannot_match (bp->line, doc->text + l->start, l->end - l->start))
             continue;
           if (xref_regex_match (bp->line, doc->text + l->start, l->end - l->start, 0, &m, &v, &err))
             {
@@ -1049,11 +1220,12 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
   g_autoptr (GArray) lines = NULL;
   XrefMeta fm = { 0 };
   const char *why;
-  gsize body = 0;
+  gsize body = 0, valid;
   const XrefOutlet *footer_outlet = NULL;
   g_autoptr (GArray) html_heads = NULL;
 
-  why = binary_reason (data, len);
+  valid = utf8_valid_prefix (data, len);
+  why = binary_reason (data, len, valid);
   if (why != NULL)
     {
       g_free (data);
@@ -1064,7 +1236,7 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
   doc = xref_document_new (id, path);
   doc->text = data;
   doc->len = len;
-  repair_utf8 (doc, shown);
+  repair_utf8 (doc, shown, valid);
 
   /* a UTF-8 BOM stays in the text, out of every region */
   if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
@@ -1133,7 +1305,10 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
         }
     }
 
-  mark_boilerplate (doc, lines, rules, shown, &footer_outlet);
+  /* repair_utf8 left a valid text; an HTML page's decoded references
+   * were written after it, so its text is checked again */
+  gboolean text_valid = !is_html (id) || utf8_valid_prefix (doc->text, doc->len) == doc->len;
+  mark_boilerplate (doc, lines, rules, shown, text_valid, &footer_outlet);
 
   /* the dateline opens the first body line (after a title or two) */
   for (guint i = 0, tried = 0; i < lines->len && tried < 3; i++)

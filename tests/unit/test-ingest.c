@@ -661,6 +661,129 @@ test_front_matter_bad (void **state)
   assert_non_null (strstr (all, "Just a rule, then prose."));
 }
 
+/* The metadata of a document, for comparing two readings. */
+static char *
+meta_summary (const XrefDocument *doc, const char *warnings, gsize from)
+{
+  g_autoptr (GString) regions = g_string_new (NULL);
+  /* regions from byte from on, counted from there */
+  for (guint i = 0; i < doc->regions->len; i++)
+    {
+      const XrefSpan *r = &g_array_index (doc->regions, XrefSpan, i);
+      if (r->start >= from)
+        g_string_append_printf (regions, " %" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT, r->start - from, r->end - from);
+    }
+  return g_strdup_printf ("outlet=%s title=%s place=%s url=%s author=%s date=%d-%d-%d basis=%d warnings=%u [%s] regions%s",
+                          doc->outlet, doc->title, doc->place, doc->url, doc->author, doc->date.year, doc->date.month,
+                          doc->date.day, doc->date_basis, doc->n_warnings, warnings, regions->str);
+}
+
+/* Simple front matter ("key: value" lines of plain ASCII) is read without
+ * libyaml: it must give what libyaml gives.  A comment line added at the
+ * end sends the same block to libyaml without changing its mapping or
+ * where its values are; odd YAML (comments, quotes, folding, spaces,
+ * non-ASCII, no space after the colon) goes to libyaml anyway. */
+static void
+test_front_matter_simple (void **state)
+{
+  static const char *const blocks[] = {
+    "outlet: AP\ndate: 2022-12-21\n",
+    "outlet: AP\noutlet: BBC\n",
+    "title: O'Brien & Sons (U.K.), part 2/3 - final_cut + more\n",
+    "date: 2022-12-21 10\nurl: example.org/a-b\n",
+    "date: yesterday\n",
+    "outlet: X\ndate: 20x\nplace: Kyiv\n",
+    "layout: post\ntags: news\nauthor: Jane Doe\n",
+    "outlet: AP # a comment\n",
+    "outlet: 'A: B'\n",
+    "title: Two  spaces\n",
+    "title: Line one\n  continued\n",
+    "outlet: Caf\xc3\xa9\n",
+    "outlet:AP\n",
+    "outlet: AP \n",
+    "date: 2022-12-21T10:00:00Z\n",
+    "outlet: AP\r\n",
+    "outlet: AP\n\ndate: 2022-12-21\n",
+    "outlet: -AP\n",
+    "outlet: 2022\n",
+    "Outlet: AP\n",
+    "outlet: \"AP\"\n",
+    "outlet: AP\n...x: y\n",
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (blocks); i++)
+    {
+      g_autofree char *fast = g_strdup_printf ("---\n%s---\nBody text here.\n", blocks[i]);
+      g_autofree char *slow = g_strdup_printf ("---\n%s# end\n---\nBody text here.\n", blocks[i]);
+      g_autofree char *w1 = NULL;
+      g_autofree char *w2 = NULL;
+      g_autoptr (XrefDocument) d1 = ingest_string ("fm.md", fast, strlen (fast), &w1);
+      g_autoptr (XrefDocument) d2 = ingest_string ("fm.md", slow, strlen (slow), &w2);
+      /* the bodies start after the closing fences */
+      gsize body = strlen (blocks[i]) + 8;
+      g_autofree char *s1 = meta_summary (d1, w1, body);
+      g_autofree char *s2 = meta_summary (d2, w2, body + 6);
+
+      if (strcmp (s1, s2) != 0)
+        fail_msg ("block %u:\n%s\n%s", i, s1, s2);
+    }
+
+  /* and what libyaml gives, for a few */
+  {
+    static const char t[] = "---\noutlet: X\ndate: 20x\nplace: Kyiv\n---\nBody.\n";
+    g_autofree char *w = NULL;
+    g_autoptr (XrefDocument) doc = ingest_string ("fm.md", t, sizeof t - 1, &w);
+    assert_non_null (strstr (w, "fm.md:3:7: date '20x' is not YYYY-MM-DD"));
+    assert_string_equal (doc->outlet, "X");
+    assert_string_equal (doc->place, "Kyiv");
+  }
+  {
+    static const char t[] = "---\ntitle: O'Brien & Sons\ndate: 2022-12-21 10\n---\nBody.\n";
+    g_autofree char *w = NULL;
+    g_autoptr (XrefDocument) doc = ingest_string ("fm.md", t, sizeof t - 1, &w);
+    assert_string_equal (w, "");
+    assert_string_equal (doc->title, "O'Brien & Sons");
+    assert_string_equal (xref_date_to_iso (&doc->date), "2022-12-21");
+  }
+}
+
+/* The binary test counts bytes that are not UTF-8 in the first 8 KiB
+ * alone: a character cut at 8 KiB counts, although the file is valid. */
+static void
+test_binary_window (void **state)
+{
+  g_autoptr (GString) t = g_string_new (NULL);
+  g_autofree char *w = NULL;
+  g_autoptr (GError) error = NULL;
+  XrefDocument *doc;
+
+  (void) state;
+  while (t->len < 8191)
+    g_string_append (t, t->len % 64 == 63 ? "\n" : "a");
+  g_string_append (t, "\xe2\x80\x94 more text.\n");   /* an em dash across byte 8192 */
+  doc = ingest_string ("w.txt", t->str, t->len, &w);
+  assert_string_equal (w, "");
+  xref_document_free (doc);
+
+  /* ASCII control bytes past eight at a time: 40% of the window */
+  g_string_truncate (t, 0);
+  while (t->len < 4000)
+    g_string_append (t, "ab\x01\x02\x03");
+  doc = xref_ingest_bytes ("c.txt", t->str, t->len, NULL, rules, &error);
+  assert_null (doc);
+  assert_true (g_str_has_prefix (error->message, "binary file skipped (not text)"));
+  g_clear_error (&error);
+  /* 20%: text */
+  g_string_truncate (t, 0);
+  while (t->len < 4000)
+    g_string_append (t, "abcd\x01");
+  g_clear_pointer (&w, g_free);
+  doc = ingest_string ("c.txt", t->str, t->len, &w);
+  xref_document_free (doc);
+}
+
+
 static void
 test_manifest_fills (void **state)
 {
@@ -1259,6 +1382,8 @@ main (void)
     cmocka_unit_test (test_manifest_invalid),
     cmocka_unit_test (test_front_matter),
     cmocka_unit_test (test_front_matter_bad),
+    cmocka_unit_test (test_front_matter_simple),
+    cmocka_unit_test (test_binary_window),
     cmocka_unit_test (test_manifest_fills),
     cmocka_unit_test (test_invalid_utf8),
     cmocka_unit_test (test_invalid_utf8_positions),

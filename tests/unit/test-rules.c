@@ -1129,6 +1129,127 @@ test_regex_columns (void **state)
   assert_string_equal (m3, "test.yaml:3:21: invalid regex in 'line': unmatched closing parenthesis");
 }
 
+/* Every line of the files under dir (recursively) that is valid UTF-8. */
+static void
+collect_lines (const char *dir, GPtrArray *lines)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *text = NULL;
+      gsize len = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          collect_lines (path, lines);
+          continue;
+        }
+      if (!g_file_get_contents (path, &text, &len, NULL))
+        continue;
+      g_auto (GStrv) parts = g_strsplit (text, "\n", -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          gsize n = strlen (parts[i]);
+          if (n > 0 && parts[i][n - 1] == '\r')
+            parts[i][--n] = '\0';
+          if (n <= 4096 && g_utf8_validate (parts[i], (gssize) n, NULL))
+            g_ptr_array_add (lines, g_strdup (parts[i]));
+        }
+    }
+}
+
+/* xref_regex_cannot_match never says "cannot" where xref_regex_match
+ * matches or reports an error: the default boilerplate patterns and
+ * patterns with lookarounds, end assertions, newline conventions and
+ * alternatives, on every line of the repository's corpus and test files
+ * (and of $XREF_TEST_CORPUS when set), on every one-byte subject and on
+ * the two-character subjects of a small alphabet. */
+static void
+test_regex_cannot_match (void **state)
+{
+  static const char *const patterns[] = {
+    "^a(?!b)", "^(?!b)", "^(?=a)b?", "^$", "^a$", "^a\\b", "^\\b", "^\\B", "^a\\z", "^\\Z", "(*CRLF)^.$",
+    "(*ANYCRLF)^$", "^(?<=a)", "^\\s*x", "(?i)^ab", "^(a+)+$", "^\\d{3}", "^é", "^.", "\\Ax", "^(?:a|)$",
+    "^a|^b", "x", "(?m)^x", "^\\X", "^\\R", "^\\N", "^[[:alpha:]]", "^\\p{Lu}", "^(?:)*+b", "^(?(?=a)a|b)",
+    "^(*COMMIT)a", "^a(*ACCEPT)", "^(a)\\1", "\\Gab", "^(?|a|b)c", "^a\\Kb", "^\\s+$",
+  };
+  static const char alphabet[] = " \tabxAB0!.\r";
+  g_autoptr (XrefRules) def = test_load_default_rules ();
+  g_autoptr (GPtrArray) regexes = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_regex_free);
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *corpus = test_path ("corpus");
+  g_autofree char *tests = test_path ("tests");
+  const char *extra = g_getenv ("XREF_TEST_CORPUS");
+  guint cannot = 0, checked = 0;
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_autofree char *message = NULL;
+      gsize offset = 0;
+      XrefRegex *re = xref_regex_new (patterns[i], strlen (patterns[i]), &message, &offset);
+      if (re == NULL)
+        fail_msg ("%s: %s", patterns[i], message);
+      g_ptr_array_add (regexes, re);
+    }
+
+  collect_lines (corpus, lines);
+  collect_lines (tests, lines);
+  if (extra != NULL)
+    collect_lines (extra, lines);
+  for (guint b = 0; b < 0x80; b++)
+    g_ptr_array_add (lines, g_strndup ((const char *) &b, 1));
+  g_ptr_array_add (lines, g_strdup ("é"));
+  g_ptr_array_add (lines, g_strdup ("\u2003x"));
+  for (guint i = 0; alphabet[i] != '\0'; i++)
+    for (guint j = 0; alphabet[j] != '\0'; j++)
+      g_ptr_array_add (lines, g_strdup_printf ("%c%c", alphabet[i], alphabet[j]));
+  assert_true (lines->len > 1000);
+
+  for (guint r = 0; r < regexes->len + def->boilerplate->len; r++)
+    {
+      const XrefRegex *re;
+      if (r < regexes->len)
+        re = g_ptr_array_index (regexes, r);
+      else
+        re = ((const XrefBoilerplate *) g_ptr_array_index (def->boilerplate, r - regexes->len))->line;
+      for (guint i = 0; i < lines->len; i++)
+        {
+          const char *line = g_ptr_array_index (lines, i);
+          gsize len = strlen (line) + (line[0] == '\0');   /* the subject "\0" */
+          g_autoptr (GError) error = NULL;
+          XrefSpan m, v;
+          gboolean matched;
+
+          if (!xref_regex_cannot_match (re, line, len))
+            continue;
+          cannot++;
+          matched = xref_regex_match (re, line, len, 0, &m, &v, &error);
+          if (matched || error != NULL)
+            fail_msg ("'%s' on \"%s\": said cannot match", xref_regex_pattern (re), line);
+          checked++;
+        }
+    }
+  /* the filter rules out most lines for most boilerplate patterns */
+  assert_true (cannot > lines->len);
+
+  /* the minimum length alone, and the bound on the subject */
+  const XrefRegex *x3 = g_ptr_array_index (regexes, 16);   /* ^\d{3} */
+  assert_true (xref_regex_cannot_match (x3, "12", 2));
+  assert_false (xref_regex_cannot_match (x3, "123", 3));
+  assert_true (xref_regex_cannot_match (x3, "a23", 3));
+  const XrefRegex *any = g_ptr_array_index (regexes, 22);   /* x, not anchored */
+  assert_false (xref_regex_cannot_match (any, "abc", 3));
+  assert_true (xref_regex_cannot_match (any, "", 0));
+  (void) checked;
+}
+
+
 int
 main (void)
 {
@@ -1157,6 +1278,7 @@ main (void)
     cmocka_unit_test (test_too_large),
     cmocka_unit_test (test_default_dir),
     cmocka_unit_test (test_regex_columns),
+    cmocka_unit_test (test_regex_cannot_match),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
