@@ -404,7 +404,8 @@ xref_read_file (const char *path, gsize max_size, char **contents, gsize *len, G
 {
   struct stat st;
   int fd;
-  GString *buf;
+  char *buf;
+  gsize cap, got = 0;
 
   /* O_NONBLOCK so that a FIFO named like an article cannot hang the run;
    * non-regular files are refused right after the open. */
@@ -429,35 +430,64 @@ xref_read_file (const char *path, gsize max_size, char **contents, gsize *len, G
       return FALSE;
     }
 
-  buf = g_string_sized_new ((gsize) st.st_size + 1);
+  /* Read straight into a buffer of the file's size (a GString would round
+   * it up to a power of two: nearly twice the corpus held in memory).  A
+   * file that grows while it is read gets more room; one that shrinks is
+   * cut to what was read. */
+  cap = (gsize) st.st_size + 1;
+  buf = g_malloc (cap);
   for (;;)
     {
-      char chunk[65536];
-      ssize_t n = read (fd, chunk, sizeof chunk);
+      ssize_t n;
+
+      if (got + 1 == cap)
+        {
+          /* Full: the usual case is the end of the file, so ask for one
+           * byte before growing the buffer. */
+          char probe;
+          ssize_t m;
+          while ((m = read (fd, &probe, 1)) < 0 && errno == EINTR)
+            ;
+          if (m == 0)
+            break;
+          if (m < 0 || got >= max_size)
+            {
+              int saved = errno;
+              close (fd);
+              g_free (buf);
+              if (m < 0)
+                g_set_error (error, XREF_ERROR, XREF_ERROR_INPUT, "cannot read: %s", g_strerror (saved));
+              else
+                g_set_error (error, XREF_ERROR, XREF_ERROR_INPUT, "file too large (limit %" G_GSIZE_FORMAT " bytes)",
+                             max_size);
+              return FALSE;
+            }
+          cap = MIN (MAX (cap * 2, (gsize) 65536), max_size + 1);
+          buf = g_realloc (buf, cap);
+          buf[got++] = probe;
+          continue;
+        }
+      n = read (fd, buf + got, cap - 1 - got);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         {
           int saved = errno;
           close (fd);
-          g_string_free (buf, TRUE);
+          g_free (buf);
           g_set_error (error, XREF_ERROR, XREF_ERROR_INPUT, "cannot read: %s", g_strerror (saved));
           return FALSE;
         }
       if (n == 0)
         break;
-      if (buf->len + (gsize) n > max_size)
-        {
-          close (fd);
-          g_string_free (buf, TRUE);
-          g_set_error (error, XREF_ERROR, XREF_ERROR_INPUT, "file too large (limit %" G_GSIZE_FORMAT " bytes)", max_size);
-          return FALSE;
-        }
-      g_string_append_len (buf, chunk, n);
+      got += (gsize) n;
     }
   close (fd);
-  *len = buf->len;
-  *contents = g_string_free (buf, FALSE);
+  if (got + 1 < cap)
+    buf = g_realloc (buf, got + 1);
+  buf[got] = '\0';
+  *len = got;
+  *contents = buf;
   return TRUE;
 }
 

@@ -1810,7 +1810,17 @@ xref_match (GPtrArray *documents, const XrefRules *rules)
   ctx.documents = documents;
   ctx.rules = rules;
   ctx.n_docs = documents->len;
-  ctx.items = g_array_new (FALSE, FALSE, sizeof (Item));
+  /* Every claim makes at most one item: room for all of them at once, so
+   * the array is never copied to grow (twice its size at the peak). */
+  {
+    guint n_claims = 0;
+    for (guint d = 0; d < documents->len; d++)
+      {
+        const XrefDocument *doc = g_ptr_array_index (documents, d);
+        n_claims += doc != NULL && doc->claims != NULL ? doc->claims->len : 0;
+      }
+    ctx.items = g_array_sized_new (FALSE, FALSE, sizeof (Item), n_claims);
+  }
   ctx.roots = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.topics = g_hash_table_new (key_hash, key_equal);
   ctx.compat = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);

@@ -1365,6 +1365,61 @@ test_bad_input (void **state)
   assert_true (checked >= 8);
 }
 
+/* xref_read_file reads exactly the file's bytes, NUL-terminated, whatever
+ * its size against the buffer it starts with, and refuses what passes the
+ * limit. */
+static void
+test_read_file_sizes (void **state)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xref-read-XXXXXX", NULL);
+  const gsize sizes[] = { 0, 1, 4095, 4096, 65535, 65536, 200001 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, "f.txt", NULL);
+      g_autofree char *data = g_malloc (sizes[i] + 1);
+      g_autofree char *got = NULL;
+      g_autoptr (GError) error = NULL;
+      gsize len = 12345;
+
+      for (gsize k = 0; k < sizes[i]; k++)
+        data[k] = (char) ('a' + (k * 7 + i) % 26);
+      assert_true (g_file_set_contents (path, data, (gssize) sizes[i], NULL));
+      assert_true (xref_read_file (path, sizes[i] + 10, &got, &len, &error));
+      assert_int_equal (len, sizes[i]);
+      assert_memory_equal (got, data, sizes[i]);
+      assert_int_equal (got[len], '\0');
+      g_clear_pointer (&got, g_free);
+
+      /* Exactly at the limit is fine; one byte over is not. */
+      assert_true (xref_read_file (path, sizes[i], &got, &len, &error));
+      assert_int_equal (len, sizes[i]);
+      g_clear_pointer (&got, g_free);
+      if (sizes[i] > 0)
+        {
+          assert_false (xref_read_file (path, sizes[i] - 1, &got, &len, &error));
+          assert_true (g_error_matches (error, XREF_ERROR, XREF_ERROR_INPUT));
+          assert_null (got);
+        }
+      g_unlink (path);
+    }
+
+  /* A file whose size stat cannot tell (st_size 0, content all the same). */
+  {
+    g_autofree char *got = NULL;
+    gsize len = 0;
+    g_autoptr (GError) error = NULL;
+    if (g_file_test ("/proc/self/status", G_FILE_TEST_EXISTS))
+      {
+        assert_true (xref_read_file ("/proc/self/status", 1 << 20, &got, &len, &error));
+        assert_true (len > 0);
+        assert_int_equal (strlen (got), len);
+        assert_non_null (strstr (got, "Name:"));
+      }
+  }
+  g_rmdir (dir);
+}
+
 int
 main (void)
 {
@@ -1400,6 +1455,7 @@ main (void)
     cmocka_unit_test (test_seed_all),
     cmocka_unit_test (test_bad_input),
     cmocka_unit_test (test_bad_beside_good),
+    cmocka_unit_test (test_read_file_sizes),
   };
   return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
 }
