@@ -124,6 +124,10 @@ typedef struct {
  *  - SYMBOL: $ € £ % & + = @ # and other symbols.
  * norm is the form lower-cased, with ’ ‘ turned into ' and “ ” « » into ". */
 void xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens);
+/* xref_tokenize without its fast paths and caches: the general code
+ * alone, one character at a time.  The same tokens; for tests that pin
+ * the fast paths to it. */
+void xref_tokenize_reference (const char *text, gsize start, gsize end, GArray *tokens);
 
 /* Interns a string: returns the one canonical copy of its bytes, which
  * lives until the process exits, so interned strings compare with ==.

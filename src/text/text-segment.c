@@ -268,6 +268,18 @@ weekday_of (const XrefRules *rules, const XrefToken *t)
   return word_of (t->norm)->weekday;
 }
 
+/* month_of (rules, t) || weekday_of (rules, t), with one lookup */
+static gboolean
+date_word_of (const XrefRules *rules, const XrefToken *t)
+{
+  const TextWord *w;
+
+  if (rules == NULL || t->kind != XREF_TOKEN_WORD || !(t->flags & XREF_TOKEN_CAPITALISED))
+    return FALSE;
+  w = word_of (t->norm);
+  return w->month != 0 || w->weekday != 0;
+}
+
 /* "<form>." (or form itself when it ends in a dot) is in the abbreviation
  * table.  The keys are interned, so a string never interned cannot be
  * one. */
@@ -545,8 +557,117 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   return source_note_end (doc, j, last);
 }
 
+/* ---- token bits ------------------------------------------------------------
+ *
+ * The passes over a region's tokens below ask each token a chain of
+ * questions, but most tokens (lower-case words, commas) can answer yes to
+ * none of them.  One pass stores a few bits per token saying which
+ * questions it can answer yes to, so each pass skips the other tokens
+ * with one byte test.  Each bit is implied by the first tests of the
+ * functions it stands for (named below), so the answers are the same. */
+enum {
+  TB_CAP_WORD = 1 << 0,   /* a capitalised WORD: headline_break, attribution_start
+                             (XREF_TOKEN_CAPITALISED: the flag's bit) */
+  TB_NUMBER   = 1 << 1,   /* a NUMBER: record_row_end */
+  TB_STAMP    = 1 << 2,   /* can open a date stamp in mark_stamps: a month or
+                             weekday name (date_word_of), a NUMBER, or a WORD
+                             starting with a digit (is_clock: "5:03pm") */
+  TB_MAY_END  = 1 << 3,   /* boundary_after may find a boundary after it: a
+                             terminal, a colon, a WORD ending in a dot */
+  TB_IN_QUOTE = 1 << 4,   /* flagged IN_QUOTE (add_sentence; the flag's bit) */
+  TB_QUOTE    = 1 << 5,   /* a QUOTE (add_sentence) */
+  TB_BULLET   = 1 << 6,   /* a PUNCT or SYMBOL outside ASCII (is_bullet) */
+};
+
+G_STATIC_ASSERT ((guint) TB_CAP_WORD == (guint) XREF_TOKEN_CAPITALISED);
+G_STATIC_ASSERT ((guint) TB_IN_QUOTE == (guint) XREF_TOKEN_IN_QUOTE);
+
+#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
+
+/* Eight bytes of a (padded) bit array as one word, a[0] lowest. */
+static inline guint64
+load8 (const guint8 *a)
+{
+  guint64 w;
+  memcpy (&w, a, 8);
+  return GUINT64_FROM_LE (w);
+}
+
+/* The index of the lowest non-zero byte of w (w != 0). */
+static inline guint
+first_byte (guint64 w)
+{
+#if defined(__GNUC__) || defined(__clang__)
+  return (guint) __builtin_ctzll (w) >> 3;
+#else
+  guint i = 0;
+  while (!(w & 0xff))
+    {
+      w >>= 8;
+      i++;
+    }
+  return i;
+#endif
+}
+
+/* The first j in [i, n) with a[j] & bits, or n; a holds 8 readable bytes
+ * past n.  Eight tokens per step: most tokens have none of the bits. */
+static inline guint
+next_with (const guint8 *a, guint i, guint n, guint8 bits)
+{
+  for (; i < n; i += 8)
+    {
+      guint64 w = load8 (a + i) & (bits * ONES);
+      if (w != 0)
+        return MIN (i + first_byte (w), n);
+    }
+  return n;
+}
+
+/* The bits of a token other than a WORD (token_bits does the words). */
+static guint8
+kind_bits (const XrefToken *t)
+{
+  guchar f0 = (guchar) t->form[0];
+
+  switch (t->kind)
+    {
+    case XREF_TOKEN_NUMBER:
+      return TB_NUMBER | TB_STAMP;
+    case XREF_TOKEN_PUNCT:
+      return (is_terminal (t) || str_is (t->form, ":") ? TB_MAY_END : 0) | (f0 >= 0x80 ? TB_BULLET : 0);
+    case XREF_TOKEN_SYMBOL:
+      return f0 >= 0x80 ? TB_BULLET : 0;
+    case XREF_TOKEN_QUOTE:
+      return TB_QUOTE;
+    default:
+      return 0;
+    }
+}
+
+static inline guint8
+token_bits (const XrefRules *rules, const XrefToken *t)
+{
+  guint8 b = (guint8) (t->flags & XREF_TOKEN_IN_QUOTE);
+
+  /* most tokens are words: their bits here, inline (one word index
+   * lookup, for capitalised words only) */
+  if (G_LIKELY (t->kind == XREF_TOKEN_WORD))
+    {
+      b |= (guint8) (t->flags & XREF_TOKEN_CAPITALISED);
+      if ((t->flags & XREF_TOKEN_CAPITALISED) && date_word_of (rules, t))
+        b |= TB_STAMP;
+      if ((guchar) (t->form[0] - '0') < 10)
+        b |= TB_STAMP;
+      if (t->end > t->start && t->form[form_len (t) - 1] == '.')
+        b |= TB_MAY_END;
+      return b;
+    }
+  return b | kind_bits (t);
+}
+
 static void
-add_sentence (XrefDocument *doc, guint first, guint n, guint flags)
+add_sentence (XrefDocument *doc, guint first, guint n, guint flags, const guint8 *tb)
 {
   XrefSentence s = { 0 };
   gboolean quoted = FALSE, all_quoted = TRUE;
@@ -557,16 +678,34 @@ add_sentence (XrefDocument *doc, guint first, guint n, guint flags)
   s.end = at (doc, first + n - 1)->end;
   s.first_token = first;
   s.n_tokens = n;
-  for (guint k = first; k < first + n; k++)
+  if (tb != NULL)
     {
-      const XrefToken *t = at (doc, k);
-      if (t->kind == XREF_TOKEN_QUOTE)
-        continue;
-      if (t->flags & XREF_TOKEN_IN_QUOTE)
-        quoted = TRUE;
-      else
-        all_quoted = FALSE;
+      /* the same test on the bits of the tokens (tb[0..n), padded),
+       * eight at a time: IN_QUOTE of the tokens that are no QUOTE */
+      guint64 in = 0, out = 0;
+      for (guint k = 0; k < n; k += 8)
+        {
+          guint64 w = load8 (tb + k);
+          guint64 counted = (~w & (TB_QUOTE * ONES)) >> 1;   /* at the IN_QUOTE bit */
+          if (n - k < 8)
+            counted &= (G_GUINT64_CONSTANT (1) << (8 * (n - k))) - 1;
+          in |= w & counted;
+          out |= ~w & counted;
+        }
+      quoted = in != 0;
+      all_quoted = out == 0;
     }
+  else
+    for (guint k = first; k < first + n; k++)
+      {
+        const XrefToken *t = at (doc, k);
+        if (t->kind == XREF_TOKEN_QUOTE)
+          continue;
+        if (t->flags & XREF_TOKEN_IN_QUOTE)
+          quoted = TRUE;
+        else
+          all_quoted = FALSE;
+      }
   s.flags = flags | (quoted && all_quoted ? XREF_SENTENCE_QUOTE : 0);
   g_array_append_val (doc->sentences, s);
 }
@@ -634,28 +773,34 @@ static gboolean
 is_numeric_date (const XrefToken *t)
 {
   guint seps = 0;
+  gsize at[2] = { 0, 0 }, n = form_len (t), n0, n1, n2;
+  const char *f = t->form;
+
   if (t->kind != XREF_TOKEN_NUMBER)
     return FALSE;
-  g_auto (GStrv) parts = NULL;
-  gsize n0, n2;
-
-  for (const char *p = t->form; *p; p++)
-    if (*p == '/' || *p == '-')
-      seps++;
-    else if (!g_ascii_isdigit (*p))
+  for (gsize k = 0; k < n; k++)
+    if (f[k] == '/' || f[k] == '-')
+      {
+        if (seps < 2)
+          at[seps] = k;
+        seps++;
+      }
+    else if (!g_ascii_isdigit (f[k]))
       return FALSE;
   if (seps != 2)
     return FALSE;
+  /* the three parts between the separators: digits only; atoi stops at
+   * the separator after its part, and an empty part is 0 */
+  n0 = at[0];
+  n1 = at[1] - at[0] - 1;
+  n2 = n - at[1] - 1;
+#define PART(off, len) ((len) > 0 ? atoi (f + (off)) : 0)
   /* a year of two or four digits at one end, day and month at most 31
    * (not a boxing record "15-2-1") */
-  parts = g_regex_split_simple ("[-/]", t->form, 0, 0);
-  if (g_strv_length (parts) != 3)
-    return FALSE;
-  n0 = strlen (parts[0]);
-  n2 = strlen (parts[2]);
   if (n0 == 4)
-    return atoi (parts[1]) <= 12 && atoi (parts[2]) <= 31 && n2 <= 2;
-  return n0 <= 2 && atoi (parts[0]) <= 31 && atoi (parts[1]) <= 31 && (n2 == 2 || n2 == 4);
+    return PART (at[0] + 1, n1) <= 12 && PART (at[1] + 1, n2) <= 31 && n2 <= 2;
+  return n0 <= 2 && PART (0, n0) <= 31 && PART (at[0] + 1, n1) <= 31 && (n2 == 2 || n2 == 4);
+#undef PART
 }
 
 static gboolean
@@ -883,20 +1028,25 @@ leads_into (const XrefRules *rules, const XrefToken *t)
 }
 
 static void
-mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, guint8 *brk)
+mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, guint8 *brk, const guint8 *tb)
 {
   if (rules == NULL || rules->months == NULL)
     return;
   for (guint i = first; i < last; i++)
     {
-      const XrefToken *t = at (doc, i);
+      const XrefToken *t;
       guint end, s;
       gboolean date_stamp = FALSE;
+
+      i = first + next_with (tb, i - first, last - first, TB_STAMP);
+      if (i >= last)
+        break;
+      t = at (doc, i);
 
       /* a stamp starts with a day or month name, a numeric date, a clock
        * time, or a day of the month before a month name ("14 June 2013";
        * not the "91" of "dies at 91 June 6") */
-      if (!(month_of (rules, t) || weekday_of (rules, t) || is_numeric_date (t)
+      if (!(date_word_of (rules, t) || is_numeric_date (t)
             || is_clock (t)
             || (t->kind == XREF_TOKEN_NUMBER && strlen (t->form) <= 2 && atoi (t->form) >= 1 && atoi (t->form) <= 31
                 && i + 1 < last && month_of (rules, at (doc, i + 1)))))
@@ -1060,6 +1210,10 @@ title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint
       if (k == first || !(at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED) || at (doc, k - 1)->kind != XREF_TOKEN_WORD)
         return 0;
       k--;
+      /* (no title without these: then lower_elsewhere need not be asked,
+       * and its answers do not depend on which questions came before) */
+      if (!(cap_function && words >= 4 && k >= first + 3))
+        return 0;
       /* "… Clinic Ana Ruiz has": where a name starts is unknown */
       if (k > first && (at (doc, k - 1)->flags & XREF_TOKEN_CAPITALISED) && !(at (doc, k)->flags & XREF_TOKEN_ALLCAPS)
           && wc_of (rules, at (doc, k)->norm) == 0 && wc_of (rules, at (doc, k - 1)->norm) == 0
@@ -1381,19 +1535,39 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
   guint first = doc->tokens->len, last, start;
   guint flags = XREF_SENTENCE_PARA;
   g_autofree guint8 *brk = NULL;
+  guint8 *tb;
 
   xref_tokenize (doc->text, r->start, r->end, doc->tokens);
   last = doc->tokens->len;
-  brk = g_malloc0 (last - first + 1);
-  mark_stamps (doc, rules, first, last, brk);
+  /* brk[0..n] and tb[0..n) in one block, each with eight zero bytes
+   * after it for next_with */
+  brk = g_malloc0 (2 * (last - first) + 17);
+  tb = brk + (last - first) + 9;
+  /* Marks that depend on the tokens alone: run-in headlines, bullets,
+   * attributions, result rows, then date stamps (mark_stamps reads no
+   * mark either, so the order does not matter). */
+  {
+    const XrefToken *toks = (const XrefToken *) doc->tokens->data;
+    guint n = last - first;
+    for (guint k = 0; k < n; k++)
+      tb[k] = token_bits (rules, &toks[first + k]);
+  }
   for (guint i = first; i < last; i++)
     {
-      if (headline_break (doc, rules, i, first, last) || (i > first && is_bullet (at (doc, i)))
-          || attribution_start (doc, rules, i, first))
+      guint8 b;
+
+      i = first + next_with (tb, i - first, last - first, TB_CAP_WORD | TB_NUMBER | TB_BULLET);
+      if (i >= last)
+        break;
+      b = tb[i - first];
+      if (((b & TB_CAP_WORD) && headline_break (doc, rules, i, first, last))
+          || ((b & TB_BULLET) && i > first && is_bullet (at (doc, i)))
+          || ((b & TB_CAP_WORD) && attribution_start (doc, rules, i, first)))
         brk[i - first] |= BRK_BEFORE;
-      if (rules != NULL && record_row_end (doc, rules, i, first, last))
+      if ((b & TB_NUMBER) && rules != NULL && record_row_end (doc, rules, i, first, last))
         brk[i + 1 - first] |= BRK_BEFORE;
     }
+  mark_stamps (doc, rules, first, last, brk, tb);
   {
     guint k = title_break (doc, rules, first, last, brk, lower);
     if (k == 0)
@@ -1406,17 +1580,39 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
   for (guint i = first; i < last; i++)
     {
       guint end;
+
+      /* Skip to the next token after which a sentence can end: one with
+       * a mark before the token after it, one boundary_after may accept,
+       * or the last one a sentence may have; after the others end is 0
+       * below.  (The marks are read as they are now: title_after adds
+       * some ahead of i.) */
+      {
+        guint lim = MIN (last, start + MAX_SENTENCE_TOKENS - 1) - first, k = i - first;
+        for (; k < lim; k += 8)
+          {
+            guint64 w = (load8 (brk + k + 1) & (BRK_BEFORE * ONES)) | (load8 (tb + k) & (TB_MAY_END * ONES));
+            if (w != 0)
+              break;
+          }
+        if (k < lim)
+          k += first_byte ((load8 (brk + k + 1) & (BRK_BEFORE * ONES)) | (load8 (tb + k) & (TB_MAY_END * ONES)));
+        i = first + MIN (k, lim);
+        if (i >= last)
+          break;
+      }
       if (brk[i - first] & BRK_INSIDE)
         end = 0;
       else if (i + 1 < last && (brk[i + 1 - first] & BRK_BEFORE))
         end = i + 1;
-      else
+      else if (tb[i - first] & TB_MAY_END)
         end = boundary_after (doc, rules, i, last);
+      else
+        end = 0;   /* boundary_after would say 0 */
       if (end == 0 && i + 1 - start >= MAX_SENTENCE_TOKENS)
         end = i + 1;
       if (end == 0)
         continue;
-      add_sentence (doc, start, end - start, flags);
+      add_sentence (doc, start, end - start, flags, tb + (start - first));
       flags = 0;
       start = end;
       i = end - 1;
@@ -1427,7 +1623,7 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
       }
     }
   if (start < last)
-    add_sentence (doc, start, last - start, flags);
+    add_sentence (doc, start, last - start, flags, tb + (start - first));
 }
 
 void
@@ -1463,7 +1659,7 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
         {
           guint first = doc->tokens->len;
           xref_tokenize (doc->text, hs->start, hs->end, doc->tokens);
-          add_sentence (doc, first, doc->tokens->len - first, XREF_SENTENCE_HEADING);
+          add_sentence (doc, first, doc->tokens->len - first, XREF_SENTENCE_HEADING, NULL);
           h++;
         }
       else

@@ -285,12 +285,12 @@ scan_initialism (const char *p, const char *end)
   return letters >= 2 ? q : NULL;
 }
 
-/* A word or number starting at p.  Sets *number when it is a number. */
+/* A word or number starting at p.  Sets *number when it is a number.
+ * The scan may start later, at q (p <= q), with all_number its state
+ * there: scan_ascii_word hands the unusual part of a word over to it. */
 static const char *
-scan_word (const char *lo, const char *p, const char *end, gboolean *number)
+scan_word (const char *lo, const char *p, const char *q, const char *end, gboolean all_number, gboolean *number)
 {
-  const char *q = p;
-  gboolean all_number = TRUE;
   gsize len, nlen;
 
   for (;;)
@@ -372,63 +372,35 @@ scan_word (const char *lo, const char *p, const char *end, gboolean *number)
   return q;
 }
 
-/* Tokens are gathered in a small buffer and appended to the caller's
- * array a block at a time: one g_array_append_vals per block instead of
- * one per token. */
-#define OUT_BLOCK 128
+/* ---- a token's form, norm and case flags ------------------------------------
+ *
+ * A token's form, norm and its CAPITALISED and ALLCAPS flags depend only
+ * on its bytes.  describe computes them (two interns and a lower-casing);
+ * the fast tokenizer asks a small per-thread cache first, keyed by the
+ * bytes, so that a word met before (most words of a text: they follow
+ * Zipf's law) costs one hash of a few eight-byte loads and one compare
+ * instead of two interns and a pass over its letters. */
 
 typedef struct {
-  GArray *tokens;
-  guint n;
-  XrefToken buf[OUT_BLOCK];
-} Out;
+  const char *form;
+  const char *norm;
+  guint flags;             /* XREF_TOKEN_CAPITALISED, XREF_TOKEN_ALLCAPS */
+} Described;
 
 static void
-out_flush (Out *o)
+describe (const char *s, gsize n, Described *d)
 {
-  if (o->n > 0)
-    g_array_append_vals (o->tokens, o->buf, o->n);
-  o->n = 0;
-}
-
-static inline void
-out_push (Out *o, const XrefToken *t)
-{
-  if (o->n == OUT_BLOCK)
-    out_flush (o);
-  o->buf[o->n++] = *t;
-}
-
-/* The last token emitted so far (also by earlier calls), or NULL. */
-static const XrefToken *
-out_last (const Out *o)
-{
-  if (o->n > 0)
-    return &o->buf[o->n - 1];
-  if (o->tokens->len > 0)
-    return &g_array_index (o->tokens, XrefToken, o->tokens->len - 1);
-  return NULL;
-}
-
-static void
-emit (Out *out, GString *scratch, const char *text, const char *s, const char *e, XrefTokenKind kind,
-      guint flags)
-{
-  XrefToken t = { 0 };
   guint letters = 0, upper = 0;
   gboolean first_letter = TRUE;
+  const char *e = s + n;
+  GString *scratch;
 
-  t.start = (gsize) (s - text);
-  t.end = (gsize) (e - text);
-  t.kind = kind;
-
+  d->flags = 0;
   /* Most tokens are short ASCII: the same flags and lower-casing as the
-   * Unicode path below, without a GLib call per character (the tokenizer
-   * is the hottest loop of a run; see bench/README.md). */
-  if (e - s < 128)
+   * Unicode path below, without a GLib call per character. */
+  if (n < 128)
     {
       char low[128];
-      gsize n = (gsize) (e - s);
       gboolean ascii = TRUE;
 
       for (gsize k = 0; k < n && ascii; k++)
@@ -439,7 +411,7 @@ emit (Out *out, GString *scratch, const char *text, const char *s, const char *e
           else if (c >= 'A' && c <= 'Z')
             {
               if (letters == 0)
-                t.flags |= XREF_TOKEN_CAPITALISED;
+                d->flags |= XREF_TOKEN_CAPITALISED;
               letters++;
               upper++;
               low[k] = (char) (c + ('a' - 'A'));
@@ -453,22 +425,18 @@ emit (Out *out, GString *scratch, const char *text, const char *s, const char *e
       if (ascii)
         {
           if (letters >= 2 && upper == letters)
-            t.flags |= XREF_TOKEN_ALLCAPS;
-          t.form = xref_intern_len (s, n);
-          t.norm = upper == 0 ? t.form : xref_intern_len (low, n);
-          t.flags |= flags;
-          out_push (out, &t);
+            d->flags |= XREF_TOKEN_ALLCAPS;
+          d->form = xref_intern_len (s, n);
+          d->norm = upper == 0 ? d->form : xref_intern_len (low, n);
           return;
         }
-      t.flags = 0;
+      d->flags = 0;
       letters = upper = 0;
     }
 
-  g_string_truncate (scratch, 0);
-  g_string_append_len (scratch, s, e - s);
-  t.form = xref_intern (scratch->str);
-
-  g_string_truncate (scratch, 0);
+  /* the span holds no NUL (a NUL separates tokens like a space) */
+  d->form = xref_intern_len (s, n);
+  scratch = g_string_sized_new (n + 8);
   for (const char *p = s; p < e;)
     {
       gsize len;
@@ -485,7 +453,7 @@ emit (Out *out, GString *scratch, const char *text, const char *s, const char *e
         {
           gboolean up = g_unichar_isupper (c) || g_unichar_istitle (c);
           if (first_letter && up)
-            t.flags |= XREF_TOKEN_CAPITALISED;
+            d->flags |= XREF_TOKEN_CAPITALISED;
           first_letter = FALSE;
           letters++;
           if (up)
@@ -506,10 +474,189 @@ emit (Out *out, GString *scratch, const char *text, const char *s, const char *e
       p += len;
     }
   if (letters >= 2 && upper == letters)
-    t.flags |= XREF_TOKEN_ALLCAPS;
-  t.norm = xref_intern (scratch->str);
-  t.flags |= flags;
-  out_push (out, &t);
+    d->flags |= XREF_TOKEN_ALLCAPS;
+  d->norm = xref_intern_len (scratch->str, scratch->len);
+  g_string_free (scratch, TRUE);
+}
+
+/* 2^14 slots of 32 bytes, in pairs of one 64-byte line (two-way: a pair
+ * keeps the last two words that hashed to it): 512 KiB per thread, fixed
+ * (a smaller cache misses more and was slower on the bench corpus).  A
+ * slot holds interned strings, which live until exit, so a stale slot is
+ * never dangling. */
+#define FORM_CACHE_BITS 14
+
+typedef struct {
+  const char *form;        /* interned; NULL for an empty slot */
+  const char *norm;        /* interned */
+  guint64 head;            /* head_word of the form */
+  guint32 len;
+  guint32 flags;
+} FormSlot;
+
+static _Thread_local _Alignas (64) FormSlot form_cache[1u << FORM_CACHE_BITS];
+
+static inline guint64
+load8 (const char *s)
+{
+  guint64 w;
+  memcpy (&w, s, 8);
+  return GUINT64_FROM_LE (w);
+}
+
+static inline guint64
+load4 (const char *s)
+{
+  guint32 w;
+  memcpy (&w, s, 4);
+  return GUINT32_FROM_LE (w);
+}
+
+/* The first min (n, 8) bytes of s as a little-endian word, zero padded,
+ * reading only s[0..n) (n >= 1): the bytes after a token may lie past
+ * the caller's buffer.  Short spans are read as two overlapping loads,
+ * or first, middle and last byte. */
+static inline guint64
+head_word (const char *s, gsize n)
+{
+  if (n >= 8)
+    return load8 (s);
+  if (n >= 4)
+    return load4 (s) | (load4 (s + n - 4) << ((n - 4) * 8));
+  return (guint64) (guchar) s[0] | ((guint64) (guchar) s[n >> 1] << ((n >> 1) * 8))
+         | ((guint64) (guchar) s[n - 1] << ((n - 1) * 8));
+}
+
+/* s[8..n) == f[8..n) for n > 8, eight bytes at a time (the last load
+ * overlaps the one before). */
+static inline gboolean
+tail_equal (const char *f, const char *s, gsize n)
+{
+  for (gsize k = 8; k < n; k += 8)
+    {
+      gsize at = MIN (k, n - 8);
+      if (load8 (f + at) != load8 (s + at))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static inline FormSlot *
+form_pair (const char *s, gsize n, guint64 head)
+{
+  guint64 h = (head ^ (n << 56)) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+
+  for (gsize k = 8; k < n; k += 8)
+    h = (h ^ (h >> 29) ^ load8 (s + MIN (k, n - 8))) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  return &form_cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
+}
+
+/* (an empty slot has len 0, and n >= 1) */
+static inline gboolean
+slot_holds (const FormSlot *fs, const char *s, gsize n, guint64 head)
+{
+  return fs->len == n && fs->head == head && (n <= 8 || tail_equal (fs->form, s, n));
+}
+
+/* A miss: describes s[0..n) into the pair's first slot, the word there
+ * moving to the second (the pair keeps the two words used last). */
+G_NO_INLINE static const FormSlot *
+form_miss (FormSlot *pair, const char *s, gsize n, guint64 head)
+{
+  Described d;
+
+  describe (s, n, &d);
+  pair[1] = pair[0];
+  pair[0].form = d.form;
+  pair[0].norm = d.norm;
+  pair[0].head = head;
+  pair[0].len = (guint32) n;   /* xref_intern refuses 4 GiB strings */
+  pair[0].flags = d.flags;
+  return &pair[0];
+}
+
+/* The cached description of s[0..n), n >= 1, described on a miss;
+ * head is its head_word, or 0 when the caller does not have it.  The
+ * cache is two-way: a pair of slots (one 64-byte line) per hash. */
+G_ALWAYS_INLINE static inline const FormSlot *
+form_of (const char *s, gsize n, guint64 head)
+{
+  FormSlot *pair;
+
+  if (head == 0)
+    head = head_word (s, n);
+  pair = form_pair (s, n, head);
+  if (G_LIKELY (slot_holds (&pair[0], s, n, head)))
+    return &pair[0];
+  if (slot_holds (&pair[1], s, n, head))
+    return &pair[1];
+  return form_miss (pair, s, n, head);
+}
+
+/* Tokens are gathered in a small buffer and appended to the caller's
+ * array a block at a time: one g_array_append_vals per block instead of
+ * one per token. */
+#define OUT_BLOCK 128
+
+typedef struct {
+  GArray *tokens;
+  gboolean fast;           /* use the form cache (not in xref_tokenize_reference) */
+  guint n;
+  XrefToken buf[OUT_BLOCK];
+} Out;
+
+static void
+out_flush (Out *o)
+{
+  if (o->n > 0)
+    g_array_append_vals (o->tokens, o->buf, o->n);
+  o->n = 0;
+}
+
+/* The last token emitted so far (also by earlier calls), or NULL. */
+static const XrefToken *
+out_last (const Out *o)
+{
+  if (o->n > 0)
+    return &o->buf[o->n - 1];
+  if (o->tokens->len > 0)
+    return &g_array_index (o->tokens, XrefToken, o->tokens->len - 1);
+  return NULL;
+}
+
+/* emit with the head_word of the span when the caller has it (0 if not) */
+G_ALWAYS_INLINE static inline void
+emit_head (Out *out, const char *text, const char *s, const char *e, XrefTokenKind kind, guint flags, guint64 head)
+{
+  XrefToken *t;
+
+  if (out->n == OUT_BLOCK)
+    out_flush (out);
+  t = &out->buf[out->n++];
+  t->start = (gsize) (s - text);
+  t->end = (gsize) (e - text);
+  t->kind = kind;
+  if (G_LIKELY (out->fast))
+    {
+      const FormSlot *fs = form_of (s, (gsize) (e - s), head);
+      t->form = fs->form;
+      t->norm = fs->norm;
+      t->flags = fs->flags | flags;
+    }
+  else
+    {
+      Described d;
+      describe (s, (gsize) (e - s), &d);
+      t->form = d.form;
+      t->norm = d.norm;
+      t->flags = d.flags | flags;
+    }
+}
+
+static inline void
+emit (Out *out, const char *text, const char *s, const char *e, XrefTokenKind kind, guint flags)
+{
+  emit_head (out, text, s, e, kind, flags, 0);
 }
 
 /* Space-like for the purpose of deciding whether a straight quote opens
@@ -579,27 +726,242 @@ quote_pop (QuoteStack *qs, int fam)
       }
 }
 
-void
-xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
+/* ---- the fast paths -----------------------------------------------------
+ *
+ * Most bytes of an article are ASCII letters, spaces and plain
+ * punctuation, for which the general step below (decode a character, ask
+ * a dozen predicates, then scan) is far more than needed.  A table of
+ * byte classes, built once from the same predicates, lets the loop skip
+ * spaces, emit plain punctuation and scan plain words directly; any byte
+ * that could need the general rules (quotes, n before an apostrophe, a
+ * dot after a letter, digits, hyphens and apostrophes inside a word,
+ * non-ASCII bytes) goes to the general code, at the same place and in
+ * the same state, so the tokens are the same (xref_tokenize_reference
+ * keeps the general code alone; the unit tests compare the two). */
+enum {
+  BC_SPACE  = 1 << 0,      /* is_space */
+  BC_LETTER = 1 << 1,      /* an ASCII letter */
+  BC_DIGIT  = 1 << 2,      /* an ASCII digit */
+  BC_PLAIN  = 1 << 3,      /* punctuation or a symbol of one byte: not a
+                              letter, digit, space or quotation mark */
+  BC_SYMBOL = 1 << 4,      /* is_symbol (with BC_PLAIN) */
+  BC_ENDS   = 1 << 5,      /* ends a word: ASCII, not alphanumeric, not - or ' */
+};
+
+static guint8 byte_class[256];   /* 0 for bytes >= 0x80 */
+
+static void
+byte_class_init (void)
+{
+  static gsize done = 0;
+
+  if (!g_once_init_enter (&done))
+    return;
+  for (guint c = 0; c < 0x80; c++)
+    {
+      guint8 k = 0;
+      if (is_space (c))
+        k = BC_SPACE;
+      else if (g_ascii_isalpha (c))
+        k = BC_LETTER;
+      else if (g_ascii_isdigit (c))
+        k = BC_DIGIT;
+      else if (quote_family (c) == Q_NONE)
+        k = BC_PLAIN | (is_symbol (c) ? BC_SYMBOL : 0);
+      if (!g_ascii_isalnum (c) && c != '-' && c != '\'')
+        k |= BC_ENDS;
+      byte_class[c] = k;
+    }
+  g_once_init_leave (&done, 1);
+}
+
+#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS (0x80 * ONES)
+
+/* The ASCII letters among the eight bytes of w, as the high bit of each
+ * byte (SWAR: no carry crosses a byte).  y lower-cases the letters to
+ * a..z and puts no other byte there ('@' becomes '`', "[\\]^_" become
+ * "{|}~DEL"); bytes >= 0x80 are masked out by ~w. */
+static inline guint64
+letter_bytes (guint64 w)
+{
+  guint64 y = (w & (0x7f * ONES)) | (0x20 * ONES);
+  guint64 ge_a = y + (0x80 - 'a') * ONES;        /* high bit set: y >= 'a' */
+  guint64 gt_z = y + (0x80 - 'z' - 1) * ONES;    /* high bit set: y > 'z' */
+
+  return ge_a & ~gt_z & ~w & HIGHS;
+}
+
+/* The index of the first byte whose high bit is set in m (m != 0). */
+static inline guint
+first_byte (guint64 m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+  return (guint) __builtin_ctzll (m) >> 3;
+#else
+  guint i = 0;
+  while (!(m & 0x80))
+    {
+      m >>= 8;
+      i++;
+    }
+  return i;
+#endif
+}
+
+/* A word starting with an ASCII letter at p (not an initialism: no dot
+ * after it).  Takes the run of ASCII letters after it, as scan_word does
+ * (eight bytes at a time), and returns when a byte that ends a word
+ * follows (a space, punctuation).  At any other byte (a digit, hyphen,
+ * apostrophe or non-ASCII byte) it hands over to scan_word, in the state
+ * scan_word would have there (no longer a number); if that byte follows
+ * an n or N (not the first letter), it hands over at the n, which may
+ * start "n't".  Inside the run every n goes on the word in scan_word
+ * too: "n't" needs an apostrophe right after the n.
+ *
+ * When the word is a run of at most seven letters that ends inside the
+ * first eight bytes, *head is set to its head_word (read with the scan),
+ * else to 0. */
+static const char *
+scan_ascii_word (const char *lo, const char *p, const char *end, gboolean *number, guint64 *head)
+{
+  const char *q;
+
+  *head = 0;
+  if (p + 8 <= end)
+    {
+      guint64 w = load8 (p);
+      guint64 stop = ~letter_bytes (w) & HIGHS & ~(guint64) 0x80;   /* the first byte is the word's */
+
+      if (stop != 0)
+        {
+          guint n = first_byte (stop);
+          q = p + n;
+          if (byte_class[(guchar) *q] & BC_ENDS)
+            {
+              *number = FALSE;
+              *head = w & ((G_GUINT64_CONSTANT (1) << (8 * n)) - 1);
+              return q;
+            }
+          goto hand_over;
+        }
+      q = p + 8;
+      while (q + 8 <= end)
+        {
+          stop = ~letter_bytes (load8 (q)) & HIGHS;
+          if (stop != 0)
+            {
+              q += first_byte (stop);
+              goto stopped;
+            }
+          q += 8;
+        }
+    }
+  else
+    q = p + 1;
+  while (q < end && (byte_class[(guchar) *q] & BC_LETTER))
+    q++;
+  if (q >= end)
+    {
+      *number = FALSE;
+      return q;
+    }
+stopped:
+  if (byte_class[(guchar) *q] & BC_ENDS)
+    {
+      *number = FALSE;
+      return q;
+    }
+hand_over:
+  if (q - 1 > p && (q[-1] | 0x20) == 'n')
+    q--;
+  return scan_word (lo, p, q, end, FALSE, number);
+}
+
+/* Emits the tokens from p on while the fast paths apply, and returns
+ * where the general step must take over (or hi): at a quotation mark (the
+ * only tokens that change in_q), a non-ASCII byte, "...", an n or N that
+ * may be a clitic, or a letter before a dot (an initialism or not). */
+static inline const char *
+fast_run (Out *out, const char *text, const char *lo, const char *p, const char *hi, guint in_q)
+{
+  while (p < hi)
+    {
+      guchar b = (guchar) *p;
+      guint8 k = byte_class[b];
+      const char *e;
+      gboolean number;
+
+      if (k & BC_SPACE)
+        {
+          p++;
+          continue;
+        }
+      if (k & BC_LETTER)
+        {
+          guint64 head;
+
+          /* not an initialism ("U.S.": a dot after the letter), nor "n't"
+           * split off a word (an n or N after a letter or a dot) */
+          if ((p + 1 < hi && p[1] == '.')
+              || ((b | 0x20) == 'n' && p > lo
+                  && ((guchar) p[-1] >= 0x80 || (byte_class[(guchar) p[-1]] & BC_LETTER) || p[-1] == '.')))
+            return p;
+          e = scan_ascii_word (lo, p, hi, &number, &head);
+          emit_head (out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q, head);
+          p = e;
+          continue;
+        }
+      if (k & BC_DIGIT)
+        {
+          e = scan_word (lo, p, p, hi, TRUE, &number);
+          emit (out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q);
+          p = e;
+          continue;
+        }
+      /* punctuation of one byte; "..." is one token */
+      if ((k & BC_PLAIN) && !(b == '.' && p + 1 < hi && p[1] == '.'))
+        {
+          emit (out, text, p, p + 1, (k & BC_SYMBOL) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT, in_q);
+          p++;
+          continue;
+        }
+      return p;
+    }
+  return p;
+}
+
+static void
+tokenize (const char *text, gsize start, gsize end, GArray *tokens, gboolean fast)
 {
   const char *lo = text + start;
   const char *hi = text + end;
   const char *p = lo;
-  GString *scratch = g_string_sized_new (64);
   QuoteStack qs = { { 0 }, 0 };
   Out out;
 
+  byte_class_init ();
   out.tokens = tokens;
+  out.fast = fast;
   out.n = 0;
 
   while (p < hi)
     {
       gsize len;
-      gunichar c = get_char (p, hi, &len);
+      gunichar c;
       guint in_q = qs.depth > 0 ? XREF_TOKEN_IN_QUOTE : 0;
       const char *e;
       gsize cl;
 
+      if (fast)
+        {
+          p = fast_run (&out, text, lo, p, hi, in_q);
+          if (p >= hi)
+            break;
+        }
+
+      /* the general step */
+      c = get_char (p, hi, &len);
       if (is_space (c))
         {
           p += len;
@@ -615,7 +977,7 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
                   && out_last (&out)->end == (gsize) (p - text) && out_last (&out)->kind == XREF_TOKEN_WORD))
           && (cl = clitic_len (p, hi)) > 0)
         {
-          emit (&out, scratch, text, p, p + cl, XREF_TOKEN_WORD, in_q);
+          emit (&out, text, p, p + cl, XREF_TOKEN_WORD, in_q);
           p += cl;
           continue;
         }
@@ -625,12 +987,12 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
           gboolean number = FALSE;
           if ((c < 0x80 ? g_ascii_isalpha (c) : g_unichar_isalpha (c)) && (e = scan_initialism (p, hi)) != NULL)
             {
-              emit (&out, scratch, text, p, e, XREF_TOKEN_WORD, in_q);
+              emit (&out, text, p, e, XREF_TOKEN_WORD, in_q);
               p = e;
               continue;
             }
-          e = scan_word (lo, p, hi, &number);
-          emit (&out, scratch, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q);
+          e = scan_word (lo, p, p, hi, TRUE, &number);
+          emit (&out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q);
           p = e;
           continue;
         }
@@ -660,7 +1022,7 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
               if (!quote_open_in (&qs, Q_SINGLE) && !left && (before == 's' || before == 'S') && after != 0
                   && is_space (after))
                 {
-                  emit (&out, scratch, text, p, p + len, XREF_TOKEN_WORD, in_q);
+                  emit (&out, text, p, p + len, XREF_TOKEN_WORD, in_q);
                   p += len;
                   continue;
                 }
@@ -688,13 +1050,13 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
 
           if (open)
             {
-              emit (&out, scratch, text, p, p + len, XREF_TOKEN_QUOTE, XREF_TOKEN_OPEN_QUOTE | in_q);
+              emit (&out, text, p, p + len, XREF_TOKEN_QUOTE, XREF_TOKEN_OPEN_QUOTE | in_q);
               quote_push (&qs, fam);
             }
           else
             {
               quote_pop (&qs, fam);
-              emit (&out, scratch, text, p, p + len, XREF_TOKEN_QUOTE,
+              emit (&out, text, p, p + len, XREF_TOKEN_QUOTE,
                     XREF_TOKEN_CLOSE_QUOTE | (qs.depth > 0 ? XREF_TOKEN_IN_QUOTE : 0));
             }
           p += len;
@@ -707,15 +1069,26 @@ xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
           e = p;
           while (e < hi && *e == '.')
             e++;
-          emit (&out, scratch, text, p, e, XREF_TOKEN_PUNCT, in_q);
+          emit (&out, text, p, e, XREF_TOKEN_PUNCT, in_q);
           p = e;
           continue;
         }
 
-      emit (&out, scratch, text, p, p + len, is_symbol (c) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT, in_q);
+      emit (&out, text, p, p + len, is_symbol (c) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT, in_q);
       p += len;
     }
 
   out_flush (&out);
-  g_string_free (scratch, TRUE);
+}
+
+void
+xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
+{
+  tokenize (text, start, end, tokens, TRUE);
+}
+
+void
+xref_tokenize_reference (const char *text, gsize start, gsize end, GArray *tokens)
+{
+  tokenize (text, start, end, tokens, FALSE);
 }

@@ -219,6 +219,88 @@ test_tokenize_hostile (void **state)
   g_string_free (big, TRUE);
 }
 
+/* The fast paths of xref_tokenize (byte classes, eight-byte word scans,
+ * the per-thread cache of forms) must give exactly the tokens of the
+ * general code alone, xref_tokenize_reference: texts made of pieces that
+ * each hit one of the hand-over points (n't, apostrophes, hyphens,
+ * digits inside words, initialisms, "...", quotes, non-ASCII letters and
+ * spaces, invalid bytes), cut at every start and end, tokenized twice
+ * (the second time from the cache). */
+static void
+assert_same_tokens (const char *text, gsize start, gsize end)
+{
+  g_autoptr (GArray) a = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  g_autoptr (GArray) b = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+
+  xref_tokenize (text, start, end, a);
+  xref_tokenize_reference (text, start, end, b);
+  if (a->len != b->len)
+    fail_msg ("tokenize [%zu, %zu) of \"%.200s\": %u tokens, reference %u", start, end, text, a->len, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const XrefToken *x = &g_array_index (a, XrefToken, i), *y = &g_array_index (b, XrefToken, i);
+      if (x->start != y->start || x->end != y->end || x->form != y->form || x->norm != y->norm
+          || x->kind != y->kind || x->flags != y->flags)
+        fail_msg ("tokenize [%zu, %zu) of \"%.200s\": token %u '%s' (%zu-%zu kind %d flags %#x) vs reference '%s' "
+                  "(%zu-%zu kind %d flags %#x)", start, end, text, i, x->form, x->start, x->end, x->kind,
+                  x->flags, y->form, y->start, y->end, y->kind, y->flags);
+    }
+}
+
+static void
+test_tokenize_fast_paths (void **state)
+{
+  static const char *const pieces[] = {
+    "the", "The", "THE", "a", "I", "n", "N", "no", "nN", "Annan", "doesn't", "DOESN'T", "can’t", "won't",
+    "Russia's", "Russia’s", "Jones'", "O'Brien", "d’état", "rock'n'roll", "anti-aircraft", "-", "--",
+    "F-16", "16-year-old", "1990s", "21st", "3rd", "4th", "2022-12-21", "6,755", "6.5", "7:35", "2½", "½",
+    "U.S.", "U.S", "a.m.", "p. m.", "J.", "Feb.", "Mr.", "e.g.", "x.", "...", "…", ".", ",", ";", ":",
+    "!", "?", "(", ")", "[", "]", "$", "€", "%", "&", "+", "=", "@", "#", "|", "~", "^", "`", "<", ">",
+    "\"", "'", "“", "”", "‘", "’", "«", "»", "—", "–", "•", "École", "ÉCOLE", "Україна", "на", "Ünïcödé",
+    "naïve", "café's", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq",
+    "internationalisation", "internationalization", "INTERNATIONALISATION", "Supercalifragilistic",
+    "\xff", "\xe2\x80", "\xc3", "don\xe2\x80\x99t", "n\xe2\x80\x99t",
+  };
+  static const char *const seps[] = { " ", " ", " ", "", "  ", "\n", "\t", "\u00a0", "\u200b", "\x01" };
+  GRand *rnd = g_rand_new_with_seed (20261121);
+
+  for (int round = 0; round < 600; round++)
+    {
+      GString *s = g_string_new (NULL);
+      guint n = (guint) g_rand_int_range (rnd, 1, 24);
+
+      for (guint k = 0; k < n; k++)
+        {
+          g_string_append (s, pieces[g_rand_int_range (rnd, 0, G_N_ELEMENTS (pieces))]);
+          g_string_append (s, seps[g_rand_int_range (rnd, 0, G_N_ELEMENTS (seps))]);
+        }
+      for (int twice = 0; twice < 2; twice++)
+        assert_same_tokens (s->str, 0, s->len);
+      /* every start and end: the eight-byte loads stop at end */
+      for (gsize a = 0; a <= s->len; a += 1 + (gsize) g_rand_int_range (rnd, 0, 3))
+        for (gsize b = a; b <= s->len; b += 1 + (gsize) g_rand_int_range (rnd, 0, 5))
+          assert_same_tokens (s->str, a, b);
+      g_string_free (s, TRUE);
+    }
+
+  /* more words than the form cache holds, of many lengths, some sharing
+   * their first eight bytes: evictions, and the compare past the head */
+  {
+    GString *s = g_string_new (NULL);
+    for (guint i = 0; i < 60000; i++)
+      {
+        g_string_append_printf (s, "%s%c%s%u ", i % 3 ? "Internationalisation" : "w", 'a' + i % 26,
+                                i % 5 ? "" : "zzzz", i % 7919);
+        g_string_append_len (s, "abcdefghijklmnopqrstuvwxyz", 1 + i % 26);
+        g_string_append (s, i % 11 ? " " : ", ");
+      }
+    for (int twice = 0; twice < 2; twice++)
+      assert_same_tokens (s->str, 0, s->len);
+    g_string_free (s, TRUE);
+  }
+  g_rand_free (rnd);
+}
+
 /* ---- sentences from tests/cases/sentences.txt ------------------------------ */
 
 /* The case file: "### name" starts a case; the lines up to the first
@@ -589,6 +671,7 @@ main (void)
     cmocka_unit_test (test_tokenize_norm_flags),
     cmocka_unit_test (test_tokenize_quotes),
     cmocka_unit_test (test_tokenize_hostile),
+    cmocka_unit_test (test_tokenize_fast_paths),
     cmocka_unit_test (test_sentence_cases),
     cmocka_unit_test (test_sentence_flags),
     cmocka_unit_test (test_sentence_limit),
