@@ -49,7 +49,9 @@ typedef struct {
   XrefArg action;
   XrefArg object;
   XrefArg date;            /* id is the TimeML value, e.g. "2022-02-24" */
-  GArray *slots;           /* XrefSlotValue, sorted by slot id */
+  GArray *slots;           /* XrefSlotValue, sorted by slot id; NULL
+                              when the claim has none (xref_claim_slot
+                              and every reader allow for it) */
 
   XrefPolarity polarity;
   XrefModality modality;
@@ -58,7 +60,9 @@ typedef struct {
   XrefArg source;          /* who the speaker cites, "Washington explained
                               that…", id NULL when none */
   GPtrArray *rules;        /* interned rule ids that fired, in order, no
-                              duplicates (provenance) */
+                              duplicates (provenance); read only: claims
+                              with the same list may share one array
+                              (reference counted) */
 } XrefClaim;
 
 void xref_claim_free (XrefClaim *claim);

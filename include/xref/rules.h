@@ -383,6 +383,18 @@ gboolean xref_regex_match (const XrefRegex *re, const char *subject, gsize len, 
  * lines), to skip most PCRE2 calls.  Thread safe. */
 gboolean xref_regex_cannot_match (const XrefRegex *re, const char *subject, gsize len);
 
+/* FALSE when xref_regex_match (re, subject, len, offset, …) cannot
+ * match: a cheap necessary condition read from the pattern at compile
+ * time (the strings, classes and word boundaries every match consumes,
+ * PCRE2's minimum length), checked with a byte scan.  TRUE means "maybe":
+ * call xref_regex_match.  subject must be valid UTF-8 (document text
+ * always is): for invalid UTF-8 a FALSE hides the error xref_regex_match
+ * would report.  TRUE for a subject too long or an offset inside a
+ * character, which xref_regex_match reports.  A pattern that would hit
+ * the match limit on a subject this rules out is not run, so that error
+ * is not reported either.  Thread safe. */
+gboolean xref_regex_may_match (const XrefRegex *re, const char *subject, gsize len, gsize offset);
+
 /* The pattern text and id of a rule regex, for messages. */
 const char *xref_regex_pattern (const XrefRegex *re);
 

@@ -284,4 +284,14 @@ void xref_rules_inflect (const char *verb, const char *past, const char *partici
  * UTF-8.  Newly allocated. */
 char *xref_rules_fold (const char *s);
 
+/* A necessary condition for a rule regex to match (rules-prefilter.c):
+ * the strings, classes and word boundaries every match of pattern
+ * consumes, and PCRE2's minimum match length in characters.  new returns
+ * NULL when the pattern says nothing useful; may_match is FALSE only when
+ * subject[offset..len) (valid UTF-8, offset at a character) cannot match. */
+typedef struct _XrefRegexPrefilter XrefRegexPrefilter;
+XrefRegexPrefilter *xref_prefilter_new (const char *pattern, gsize len, guint32 minlength);
+void xref_prefilter_free (XrefRegexPrefilter *pf);
+gboolean xref_prefilter_may_match (const XrefRegexPrefilter *pf, const char *subject, gsize len, gsize offset);
+
 G_END_DECLS

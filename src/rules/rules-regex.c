@@ -23,7 +23,10 @@ struct _XrefRegex {
   guint32 min_length;      /* PCRE2's lower bound on a match, in characters */
   guint8 first_ok[32];     /* bit b: a subject whose first byte is b may
                               match (see first_bytes) */
+  XrefRegexPrefilter *prefilter; /* what every match consumes (rules-prefilter.c),
+                                    or NULL */
 };
+
 
 /* The probe's match limit: far below MATCH_LIMIT, so that a first byte
  * the probe rules out fails the real match long before its limit too. */
@@ -112,6 +115,7 @@ xref_regex_new (const char *pattern, gsize len, char **message, gsize *offset)
   if (pcre2_pattern_info (code, PCRE2_INFO_MINLENGTH, &re->min_length) != 0)
     re->min_length = 0;
   first_bytes (re);
+  re->prefilter = xref_prefilter_new (pattern, len, re->min_length);
   return re;
 }
 
@@ -120,6 +124,7 @@ xref_regex_free (XrefRegex *re)
 {
   if (re == NULL)
     return;
+  xref_prefilter_free (re->prefilter);
   pcre2_match_context_free (re->mctx);
   pcre2_code_free (re->code);
   g_free (re->pattern);
@@ -284,4 +289,23 @@ xref_regex_cannot_match (const XrefRegex *re, const char *subject, gsize len)
     return FALSE;
   b = (guchar) subject[0];
   return (re->first_ok[b >> 3] & (1u << (b & 7))) == 0;
+}
+
+gboolean
+xref_regex_may_match (const XrefRegex *re, const char *subject, gsize len, gsize offset)
+{
+  const XrefRegexPrefilter *pf;
+
+  g_return_val_if_fail (re != NULL && subject != NULL, TRUE);
+
+  pf = re->prefilter;
+  if (pf == NULL || offset > len)
+    return TRUE;
+  /* what xref_regex_match reports as an error is left to it (but for
+   * invalid UTF-8: see rules.h) */
+  if (len > MAX_SUBJECT)
+    return TRUE;
+  if (offset < len && ((guchar) subject[offset] & 0xC0) == 0x80)
+    return TRUE;
+  return xref_prefilter_may_match (pf, subject, len, offset);
 }

@@ -5,6 +5,7 @@
 #include "test-util.h"
 
 #include "xref/extract.h"
+#include "../../src/rules/rules-private.h"   /* xref_regex_new */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,7 @@ show_claim (const XrefClaim *c)
       }
   g_string_append_printf (s, " polarity=%s modality=%s", xref_polarity_name (c->polarity),
                           xref_modality_name (c->modality));
-  for (guint i = 0; i < c->slots->len; i++)
+  for (guint i = 0; c->slots != NULL && i < c->slots->len; i++)
     {
       const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, i);
       g_string_append_printf (s, " slot.%s=%s[%.*s]", v->slot, v->value, (int) (v->end - v->start),
@@ -442,7 +443,9 @@ test_seed_spans (void **state)
           assert_inside (c, &c->date, "date");
           assert_inside (c, &c->speaker, "speaker");
           assert_inside (c, &c->source, "source");
-          for (guint j = 0; j < c->slots->len; j++)
+          /* slots: NULL when none, never empty */
+          assert_true (c->slots == NULL || c->slots->len > 0);
+          for (guint j = 0; c->slots != NULL && j < c->slots->len; j++)
             {
               const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, j);
               XrefArg a = { v->value, v->start, v->end, v->rule };
@@ -677,6 +680,164 @@ test_empty_and_again (void **state)
   assert_string_equal (((XrefClaim *) g_ptr_array_index (doc->claims, 1))->id, "again.txt#2");
 }
 
+/* Claims with the same rule list share one array (reference counted):
+ * it outlives the document that made it. */
+static void
+test_shared_rules (void **state)
+{
+  const char *text = "Russia attacked Kyiv on Monday.\n";
+  XrefDocument *first = extract_text ("one.txt", text, NULL, default_rules);
+  g_autoptr (XrefDocument) second = extract_text ("two.txt", text, NULL, default_rules);
+  const XrefClaim *a, *b;
+  g_autoptr (GPtrArray) want = g_ptr_array_new ();
+
+  assert_int_equal (first->claims->len, 1);
+  assert_int_equal (second->claims->len, 1);
+  a = g_ptr_array_index (first->claims, 0);
+  b = g_ptr_array_index (second->claims, 0);
+  assert_ptr_equal (a->rules, b->rules);
+  for (guint i = 0; i < a->rules->len; i++)
+    g_ptr_array_add (want, g_ptr_array_index (a->rules, i));
+  assert_true (want->len >= 2);
+  xref_document_free (first);
+  assert_int_equal (b->rules->len, want->len);
+  for (guint i = 0; i < want->len; i++)
+    assert_ptr_equal (g_ptr_array_index (b->rules, i), g_ptr_array_index (want, i));
+  assert_null (b->slots);
+}
+
+/* A noun phrase id longer than np_id's buffer is built whole. */
+static void
+test_long_np_id (void **state)
+{
+  g_autoptr (GString) word = g_string_new ("b");
+  g_autoptr (GString) text = g_string_new ("The ");
+  g_autoptr (XrefDocument) doc = NULL;
+  g_autofree char *want = NULL;
+  const XrefClaim *c;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_c (word, 'a');
+  g_string_append (word, "rs");
+  g_string_append_printf (text, "%s attacked Kyiv on Monday.\n", word->str);
+  doc = extract_text ("long.txt", text->str, NULL, default_rules);
+  assert_int_equal (doc->claims->len, 1);
+  c = g_ptr_array_index (doc->claims, 0);
+  want = g_strconcat ("np:", word->str, NULL);
+  assert_string_equal (c->actor.id, want);
+  assert_ptr_equal (c->actor.id, xref_intern (want));
+}
+
+/* xref_regex_may_match is a necessary condition: wherever a pattern
+ * matches, it says "maybe".  Checked for the slot patterns of the rules
+ * and for patterns that exercise what the reading of a pattern knows
+ * (alternation, classes, word boundaries, quantifiers, lookarounds,
+ * non-ASCII literals) and what makes it give up, on random texts built
+ * from the pieces these patterns look for; and it does rule out texts. */
+static void
+check_prefilter (const XrefRegex *re, GRand *rnd, guint *ruled_out)
+{
+  static const char *const pieces[] = {
+    "in ", "at ", "on ", "the ", "to ", "for ", "of ", "and ", "Kyiv", "U.S.", "Germany", "inspect", "defend",
+    "defence", "self-defense", "air defense", "’s", "territory ", "territories ", "a third country",
+    "a military base in ", "more than ", "1", "14", "2,5", "million", " ", " ", " ", ", ", ". ", ";", "’", "é",
+    "within", "that", "Search", "Close this search box", "<p>", "</b>", "Comments", "3 Replies", "x", "A", "_",
+    "Élysée", "-", "'", "(", ")", "tanks", "say", "bar", "foo", "\t", "\n",
+  };
+
+  for (guint n = 0; n < 400; n++)
+    {
+      g_autoptr (GString) s = g_string_new (NULL);
+      guint parts = (guint) g_rand_int_range (rnd, 0, 12);
+      for (guint k = 0; k < parts; k++)
+        g_string_append (s, pieces[g_rand_int_range (rnd, 0, G_N_ELEMENTS (pieces))]);
+      for (gsize off = 0; off <= s->len; off = off < s->len ? (gsize) (g_utf8_next_char (s->str + off) - s->str) : off + 1)
+        {
+          XrefSpan whole, value;
+          gboolean may = xref_regex_may_match (re, s->str, s->len, off);
+          if (xref_regex_match (re, s->str, s->len, off, &whole, &value, NULL) && !may)
+            fail_msg ("prefilter of /%s/ rules out \"%s\" from %" G_GSIZE_FORMAT ", where it matches",
+                      xref_regex_pattern (re), s->str, off);
+          if (!may)
+            (*ruled_out)++;
+        }
+    }
+}
+
+static void
+test_regex_prefilter (void **state)
+{
+  static const char *const patterns[] = {
+    "\\b(?:in|at) (?<value>(?:the )?[A-Z][\\w’-]*)",
+    "^(?:[^.;]{0,80}?)\\bto (?<value>(?:the )?(?:(?:[A-Z]\\.){2,}|[A-Z]\\w*))",
+    "(?<value>(?:more than |about )?\\d[\\d,.]*(?: (?:million|thousand))?)",
+    "\\bfor (?<value>(?:the )?[\\w’]+(?:’s)? (?:air defen[cs]e|self[- ]defen[cs]e|defen[cs]e))",
+    "territor(?:y|ies) of",
+    "a|b|",
+    "(?:ab)+c",
+    "x*y?z{2,3}",
+    "[^a]b",
+    "[a-c][.-]\\.",
+    "(?=in )\\w+",
+    "(?<!at) in\\b",
+    "(?<=’)s\\b",
+    "é+[é’]",
+    "(?i)in the",
+    "(in|at)\\1",
+    "\\x41B",
+    "a{,3}b",
+    "[[:upper:]]x",
+    "\\Qa.b\\E",
+    "(?>in|at) \\S",
+    "\\s*Search\\s*$",
+    "^\\s*</?[a-z]{1,10}>?\\s*$",
+    "\\d+\\s+(Responses?|Comments?|Replies)",
+    "_\\b",
+    "\\b_",
+    "\\Bn",
+  };
+  g_autoptr (GRand) rnd = g_rand_new_with_seed (9);
+  GHashTableIter it;
+  gpointer v;
+  guint ruled_out = 0, ruled_out_slots = 0;
+
+  g_hash_table_iter_init (&it, story_rules->slots);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const XrefSlotDef *def = v;
+      for (guint p = 0; def->patterns != NULL && p < def->patterns->len; p++)
+        check_prefilter (g_ptr_array_index (def->patterns, p), rnd, &ruled_out_slots);
+    }
+  assert_true (ruled_out_slots > 0);
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_autofree char *msg = NULL;
+      gsize off = 0;
+      XrefRegex *re = xref_regex_new (patterns[i], strlen (patterns[i]), &msg, &off);
+      if (re == NULL)
+        fail_msg ("/%s/: %s", patterns[i], msg);
+      check_prefilter (re, rnd, &ruled_out);
+      xref_regex_free (re);
+    }
+  assert_true (ruled_out > 0);
+
+  /* what the patterns need, by hand */
+  {
+    const char *p = "\\b(?:in|at) (?:the )?[A-Z]";
+    g_autofree char *msg = NULL;
+    gsize off = 0;
+    XrefRegex *re = xref_regex_new (p, strlen (p), &msg, &off);
+    assert_non_null (re);
+    assert_true (xref_regex_may_match (re, "troops in Germany", 17, 0));
+    assert_true (xref_regex_may_match (re, "at the Kremlin", 14, 0));
+    assert_false (xref_regex_may_match (re, "troops in 2022", 14, 0));
+    assert_false (xref_regex_may_match (re, "within Germany", 14, 0));  /* \b */
+    assert_false (xref_regex_may_match (re, "troops in Germany", 17, 8)); /* after the offset */
+    assert_true (xref_regex_may_match (re, "é in Kyiv", 10, 0));
+    xref_regex_free (re);
+  }
+}
+
 int
 main (void)
 {
@@ -687,6 +848,9 @@ main (void)
     cmocka_unit_test (test_cases),
     cmocka_unit_test (test_seed_spans),
     cmocka_unit_test (test_seed_claims),
+    cmocka_unit_test (test_regex_prefilter),
+    cmocka_unit_test (test_long_np_id),
+    cmocka_unit_test (test_shared_rules),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
