@@ -61,6 +61,13 @@ if "$XREF" match $story "$tmp/all.jsonl" "$tmp/bad.jsonl" > /dev/null 2> "$tmp/e
 else
   grep -q "bad.jsonl:1: " "$tmp/err" || { echo "shard: FAIL no file:line in: $(cat "$tmp/err")"; fails=$((fails + 1)); }
 fi
+# A hostile document length (the text is rebuilt at that length) is an
+# error, not an attempt to allocate it.
+printf '{"document":{"id":"x.txt","length":99999999999},"claims":[]}\n' > "$tmp/huge.jsonl"
+n=$((n + 1))
+st=0; "$XREF" match $story "$tmp/huge.jsonl" > /dev/null 2> "$tmp/err" || st=$?
+[ $st -eq 2 ] && grep -q "huge.jsonl:1: document length exceeds" "$tmp/err" \
+  || { echo "shard: FAIL a huge document length gave exit $st: $(cat "$tmp/err")"; fails=$((fails + 1)); }
 n=$((n + 1))
 if "$XREF" extract --shard 3/3 "$tmp/corpus" > /dev/null 2>&1; then
   echo "shard: FAIL --shard 3/3 was accepted"; fails=$((fails + 1))

@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* Largest article read, in bytes; larger files are refused (and so every
+ * byte offset into a document fits in 32 bits). */
+#define XREF_INGEST_MAX_FILE (64u * 1024u * 1024u)
+
 typedef enum {
   XREF_DATE_BASIS_NONE,        /* no date known */
   XREF_DATE_BASIS_METADATA,    /* front matter or corpus manifest */

@@ -75,4 +75,9 @@ void xref_row_free (XrefRow *row);
  * sources), ids assigned.  Cost is near-linear in the number of claims. */
 GPtrArray *xref_match (GPtrArray *documents, const XrefRules *rules);
 
+/* The same on n_threads threads (0: the number of processors, which is
+ * what xref_match uses): the claims are read and the topics' rows made in
+ * parallel.  The rows are the same for any number of threads. */
+GPtrArray *xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_threads);
+
 G_END_DECLS

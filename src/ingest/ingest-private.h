@@ -7,9 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* Largest article read, in bytes; larger files are refused. */
-#define XREF_INGEST_MAX_FILE (64u * 1024u * 1024u)
-
 /* Frees a manifest entry (fields and the struct). */
 void xref_ingest_meta_free (XrefMeta *meta);
 

@@ -86,6 +86,9 @@
 
 #include <string.h>
 
+/* More threads than this would only wait on memory. */
+#define MAX_THREADS 64
+
 #define NO_DATE_KEY G_MININT64   /* topic not split by date */
 #define UNDATED_KEY G_MAXINT64   /* the claims of a split topic with no complete date */
 
@@ -103,33 +106,40 @@ typedef struct {
   const char *object;
 } Key;
 
-/* One claim, with the canonical keys match works with. */
+/* One claim, with the canonical keys match works with.  Ctx.items has a
+ * slot for every claim of the corpus (document by document), so that
+ * threads fill parts of it at known places; a claim that makes no item (a
+ * speech act, a claim without action) leaves its slot empty (claim NULL).
+ * Text offsets are kept in 32 bits (a document is at most 64 MiB,
+ * XREF_INGEST_MAX_FILE): 96 bytes an item, not 144, as there are a million
+ * of them in a 100 MB corpus. */
 typedef struct {
-  const XrefClaim *claim;
+  const XrefClaim *claim;  /* NULL: an empty slot */
   const char *action;      /* interned action id */
-  guint doc;               /* index of its document in the corpus */
-  guint seq;               /* index of the claim in its document */
-  gsize start;             /* the claim's start (a copy, for sorting
-                              without reading the claim) */
   const char *actor;       /* interned root id, or NULL */
   const char *object;
   const char *speaker;     /* interned own id (persons are not rolled up) */
   const char *date;        /* interned TimeML value, or NULL */
-  gsize date_start;
-  gsize date_end;
-  gboolean weak_actor;     /* the actor / object is a bare noun phrase
-                              ("np:…"): it names no entity, so the claim */
-  gboolean weak_object;    /* may join a topic as if it were absent */
-  gboolean strong_actor;   /* is_strong of actor / object, kept so that */
-  gboolean strong_object;  /* grouping reads no id's bytes */
+  const char *doc_date;    /* doc_date of the claim's document */
+  guint doc;               /* index of its document in the corpus */
+  guint seq;               /* index of the claim in its document */
+  guint32 start;           /* the claim's start (a copy, for sorting
+                              without reading the claim) */
+  guint32 date_start;
+  guint32 date_end;
   /* Copies of what the rows read of the claim, so that a row reads the
    * items (in one array) rather than claims scattered over the heap: */
-  gsize action_start;
-  gsize action_end;
-  XrefPolarity polarity;
-  const char *doc_date;    /* doc_date of the claim's document */
-  gint status;             /* index of its item_status in Ctx.statuses,
-                              -1 when it gives none */
+  guint32 action_start;
+  guint32 action_end;
+  gint status;             /* index of its item_status among those of its
+                              document (Ctx.status_base), -1 when it gives
+                              none */
+  guint8 polarity;         /* XrefPolarity */
+  guint8 weak_actor;       /* the actor / object is a bare noun phrase
+                              ("np:…"): it names no entity, so the claim */
+  guint8 weak_object;      /* may join a topic as if it were absent */
+  guint8 strong_actor;     /* is_strong of actor / object, kept so that */
+  guint8 strong_object;    /* grouping reads no id's bytes */
 } Item;
 
 typedef struct {
@@ -194,7 +204,15 @@ typedef struct {
   const char *polarity_ids[2];   /* interned xref_polarity_name, by polarity */
   GArray *values;          /* Value: scratch of collect, one per item of
                               the topic at hand */
-  GArray *statuses;        /* Value: the statuses items give (Item.status) */
+  GArray *statuses;        /* Value: the statuses items give, document by
+                              document */
+  guint *status_base;      /* [d]: index in statuses of document d's first */
+  const char *id_say;      /* interned XREF_SPEECH_ACTION */
+  guint *doc_rank;         /* [d]: rank of document d's id among the ids
+                              (equal ids, equal ranks) */
+  GArray *sorting;         /* Stating: scratch of collect */
+  GArray *voice_docs;      /* guint: scratch of collect, the document of
+                              each voice of the row at hand */
 } Ctx;
 
 const char *
@@ -397,78 +415,220 @@ typedef struct {
 
 static gboolean item_status (const Ctx *ctx, const Item *it, Value *out);
 
-static void
-collect_items (Ctx *ctx)
-{
-  const char *date_slot = xref_intern ("date");
+/* ---- threads ------------------------------------------------------------ */
 
-  for (guint d = 0; d < ctx->n_docs; d++)
+/* Work split into parts [0, n_parts), done by workers that each take the
+ * next part from a shared counter.  Each worker has its own copy of the
+ * context, with its own scratch and memos (values, sorting, voice_docs,
+ * roots, complete); everything else they read is not written while they
+ * run (the intern table is thread safe).  A
+ * part writes its results to places of its own (its slots of Ctx.items,
+ * its array of drafts), merged in part order after, so the result does not
+ * depend on which worker did which part, nor on the number of workers. */
+typedef void (*PartFunc) (Ctx *w, guint part, gpointer data);
+
+typedef struct {
+  Ctx *workers;            /* [n_workers]; workers[0] is the calling thread */
+  guint n_workers;
+  guint n_parts;
+  gint next;               /* atomic: the next part to take */
+  PartFunc fn;
+  gpointer data;
+} Parallel;
+
+typedef struct {
+  Parallel *p;
+  guint w;
+} WorkerArg;
+
+static gpointer
+parallel_worker (gpointer data)
+{
+  const WorkerArg *a = data;
+  Parallel *p = a->p;
+  gint part;
+
+  while ((part = g_atomic_int_add (&p->next, 1)) < (gint) p->n_parts)
+    p->fn (&p->workers[a->w], (guint) part, p->data);
+  return NULL;
+}
+
+/* Runs fn over n_parts parts on up to n_workers threads (the calling
+ * thread one of them), and returns when all are done. */
+static void
+parallel_run (Ctx *workers, guint n_workers, guint n_parts, PartFunc fn, gpointer data)
+{
+  Parallel p = { workers, n_workers, n_parts, 0, fn, data };
+  guint n = MIN (n_workers, n_parts);
+  GThread **threads;
+  WorkerArg *args;
+
+  if (n <= 1)
+    {
+      for (guint i = 0; i < n_parts; i++)
+        fn (&workers[0], i, data);
+      return;
+    }
+  threads = g_new0 (GThread *, n);
+  args = g_new0 (WorkerArg, n);
+  for (guint w = 0; w < n; w++)
+    {
+      args[w].p = &p;
+      args[w].w = w;
+    }
+  for (guint w = 1; w < n; w++)
+    threads[w] = g_thread_new ("xref-match", parallel_worker, &args[w]);
+  parallel_worker (&args[0]);
+  for (guint w = 1; w < n; w++)
+    g_thread_join (threads[w]);
+  g_free (args);
+  g_free (threads);
+}
+
+/* ---- items -------------------------------------------------------------- */
+
+/* collect_items: the documents [first_doc[p], first_doc[p + 1]) are part
+ * p; its statuses go to statuses[p], counted by document in n_status. */
+typedef struct {
+  guint *first_doc;        /* [n_parts + 1] */
+  guint *claim_base;       /* [n_docs + 1]: slot in Ctx.items of each
+                              document's first claim */
+  guint *n_status;         /* [n_docs] */
+  GArray **statuses;       /* [n_parts] */
+} CollectJob;
+
+static void
+collect_part (Ctx *ctx, guint part, gpointer data)
+{
+  const CollectJob *job = data;
+  const char *date_slot = ctx->id_date;
+  GArray *statuses = job->statuses[part];
+
+  for (guint d = job->first_doc[part]; d < job->first_doc[part + 1]; d++)
     {
       const XrefDocument *doc = g_ptr_array_index (ctx->documents, d);
+      Item *slots = &g_array_index (ctx->items, Item, job->claim_base[d]);
+      gint n_status = 0;
 
       if (doc == NULL || doc->claims == NULL)
         continue;
+      /* the spans fit Item's 32-bit offsets (see Item) */
+      g_assert (doc->len < G_MAXUINT32);
       for (guint i = 0; i < doc->claims->len; i++)
         {
           const XrefClaim *c = g_ptr_array_index (doc->claims, i);
-          Item it = { 0 };
+          Item *it = &slots[i];
 
           /* the claims are scattered over the heap: ask for the next ones
            * while this one is read (a hint only) */
           if (i + 2 < doc->claims->len)
             __builtin_prefetch (g_ptr_array_index (doc->claims, i + 2));
 
-          /* speech acts are listed, never compared */
-          if (c == NULL || c->action.id == NULL || xref_claim_is_speech (c))
+          memset (it, 0, sizeof *it);
+          /* speech acts are listed, never compared (action ids are
+           * interned: xref_claim_is_speech by pointer) */
+          if (c == NULL || c->action.id == NULL || c->action.id == ctx->id_say)
             continue;
           /* the ids of a claim are interned (XrefArg), so they are used as
            * they are */
-          it.claim = c;
-          it.action = c->action.id;
-          it.doc = d;
-          it.seq = i;
-          it.start = c->start;
-          it.actor = xref_match_entity_root (ctx->rules, ctx->roots, c->actor.id);
-          it.object = xref_match_entity_root (ctx->rules, ctx->roots, c->object.id);
-          it.speaker = c->speaker.id;
-          it.weak_actor = is_weak (it.actor);
-          it.weak_object = is_weak (it.object);
-          it.strong_actor = it.actor != NULL && !it.weak_actor;
-          it.strong_object = it.object != NULL && !it.weak_object;
-          it.action_start = c->action.start;
-          it.action_end = c->action.end;
-          it.polarity = c->polarity;
-          it.doc_date = doc_date (ctx, c->doc, d);
+          it->claim = c;
+          it->action = c->action.id;
+          it->doc = d;
+          it->seq = i;
+          it->start = (guint32) c->start;
+          it->actor = xref_match_entity_root (ctx->rules, ctx->roots, c->actor.id);
+          it->object = xref_match_entity_root (ctx->rules, ctx->roots, c->object.id);
+          it->speaker = c->speaker.id;
+          it->weak_actor = is_weak (it->actor);
+          it->weak_object = is_weak (it->object);
+          it->strong_actor = it->actor != NULL && !it->weak_actor;
+          it->strong_object = it->object != NULL && !it->weak_object;
+          it->action_start = (guint32) c->action.start;
+          it->action_end = (guint32) c->action.end;
+          it->polarity = (guint8) c->polarity;
+          it->doc_date = doc_date (ctx, c->doc, d);
           if (c->date.id != NULL)
             {
-              it.date = c->date.id;
-              it.date_start = c->date.start;
-              it.date_end = c->date.end;
+              it->date = c->date.id;
+              it->date_start = (guint32) c->date.start;
+              it->date_end = (guint32) c->date.end;
             }
           else
             {
               const XrefSlotValue *v = claim_slot (c, date_slot);
               if (v != NULL)
                 {
-                  it.date = v->value;
-                  it.date_start = v->start;
-                  it.date_end = v->end;
+                  it->date = v->value;
+                  it->date_start = (guint32) v->start;
+                  it->date_end = (guint32) v->end;
                 }
             }
           /* The status a claim gives does not depend on its topic, and
            * the claims around it in its sentence are at hand now. */
           {
             Value sv;
-            it.status = -1;
-            if (item_status (ctx, &it, &sv))
+            it->status = -1;
+            if (item_status (ctx, it, &sv))
               {
-                it.status = (gint) ctx->statuses->len;
-                g_array_append_val (ctx->statuses, sv);
+                it->status = n_status++;
+                g_array_append_val (statuses, sv);
               }
           }
-          g_array_append_val (ctx->items, it);
         }
+      job->n_status[d] = (guint) n_status;
     }
+}
+
+/* Fills Ctx.items (a slot per claim) and Ctx.statuses, over parts of the
+ * corpus of about the same number of claims. */
+static void
+collect_items (Ctx *ctx, Ctx *workers, guint n_workers)
+{
+  CollectJob job = { 0 };
+  guint n_claims, n_parts;
+
+  job.claim_base = g_new0 (guint, ctx->n_docs + 1);
+  for (guint d = 0; d < ctx->n_docs; d++)
+    {
+      const XrefDocument *doc = g_ptr_array_index (ctx->documents, d);
+      job.claim_base[d + 1] = job.claim_base[d] + (doc != NULL && doc->claims != NULL ? doc->claims->len : 0);
+    }
+  n_claims = job.claim_base[ctx->n_docs];
+  /* Every slot is written by a part: no clearing, and pages are touched
+   * by the thread that fills them. */
+  g_array_set_size (ctx->items, n_claims);
+
+  /* a few parts per worker, so that one slowed down (the other core
+   * renders the report meanwhile) holds the others up little */
+  n_parts = n_workers > 1 && n_claims >= 256 ? MIN (ctx->n_docs, n_workers * 8) : 1;
+  job.first_doc = g_new0 (guint, n_parts + 1);
+  for (guint p = 1, d = 0; p < n_parts; p++)
+    {
+      guint64 target = (guint64) n_claims * p / n_parts;
+      while (d < ctx->n_docs && job.claim_base[d] < target)
+        d++;
+      job.first_doc[p] = d;
+    }
+  job.first_doc[n_parts] = ctx->n_docs;
+  job.n_status = g_new0 (guint, ctx->n_docs);
+  job.statuses = g_new0 (GArray *, n_parts);
+  for (guint p = 0; p < n_parts; p++)
+    job.statuses[p] = g_array_new (FALSE, FALSE, sizeof (Value));
+
+  parallel_run (workers, n_workers, n_parts, collect_part, &job);
+
+  ctx->status_base = g_new0 (guint, ctx->n_docs + 1);
+  for (guint d = 0; d < ctx->n_docs; d++)
+    ctx->status_base[d + 1] = ctx->status_base[d] + job.n_status[d];
+  for (guint p = 0; p < n_parts; p++)
+    {
+      g_array_append_vals (ctx->statuses, job.statuses[p]->data, job.statuses[p]->len);
+      g_array_unref (job.statuses[p]);
+    }
+  g_free (job.statuses);
+  g_free (job.n_status);
+  g_free (job.first_doc);
+  g_free (job.claim_base);
 }
 
 /* TRUE when the phrase text is exactly an alias of e or of an entity
@@ -569,7 +729,9 @@ weak_fits (const Ctx *ctx, const Item *it, const Topic *t)
 }
 
 /* Full keys first, so that the compatibility counts are final before any
- * wildcard claim looks at them. */
+ * wildcard claim looks at them.  (One thread: a wildcard joins a topic
+ * after looking at the wildcards that joined it before, and items of a
+ * part spread over the array cost more misses than one pass in order.) */
 static void
 group_items (Ctx *ctx)
 {
@@ -581,7 +743,7 @@ group_items (Ctx *ctx)
       gboolean created;
       Topic *t;
 
-      if (!it->strong_actor || !it->strong_object)
+      if (it->claim == NULL || !it->strong_actor || !it->strong_object)
         continue;
       t = topic_get (ctx, &k, &created);
       topic_add (t, i);
@@ -602,7 +764,7 @@ group_items (Ctx *ctx)
       const Compat *c;
       gboolean created;
 
-      if (it->strong_actor && it->strong_object)
+      if (it->claim == NULL || (it->strong_actor && it->strong_object))
         continue;
       c = g_hash_table_lookup (ctx->compat, &wk);
       if (c != NULL && c->n == 1 && weak_fits (ctx, it, c->topic))
@@ -826,19 +988,28 @@ typedef struct {
   guint n_reporting;       /* documents that report the topic */
 } Collected;
 
+/* A stating source with its sort key: the order of stating is by value,
+ * then document id, then speaker.  The document's rank stands for its id,
+ * so sorting compares no ids' bytes. */
+typedef struct {
+  const char *value;
+  const char *speaker;
+  guint rank;              /* Ctx.doc_rank of its document */
+  XrefSource *src;
+} Stating;
+
 static gint
 cmp_stating (gconstpointer a, gconstpointer b)
 {
-  const XrefSource *x = *(XrefSource *const *) a;
-  const XrefSource *y = *(XrefSource *const *) b;
+  const Stating *x = a, *y = b;
   int r;
 
-  /* values and speakers are interned and a document has one id, so equal
-   * pointers need no string compare (most pairs of an event row) */
+  /* values and speakers are interned, so equal pointers need no string
+   * compare (most pairs of an event row) */
   if (x->value != y->value && (r = strcmp (x->value, y->value)) != 0)
     return r;
-  if (x->doc != y->doc && (r = g_strcmp0 (x->doc->id, y->doc->id)) != 0)
-    return r;
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
   return x->speaker == y->speaker ? 0 : g_strcmp0 (x->speaker, y->speaker);
 }
 
@@ -896,7 +1067,7 @@ item_field (const Ctx *ctx, const Item *it, Field field, const char *slot, Value
     {
       if (it->status < 0)
         return FALSE;
-      *out = g_array_index (ctx->statuses, Value, it->status);
+      *out = g_array_index (ctx->statuses, Value, ctx->status_base[it->doc] + (guint) it->status);
       return TRUE;
     }
   out->value = item_value (ctx, it, field, slot, &out->start, &out->end);
@@ -1029,8 +1200,12 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
               voice.doc = src->doc;
               set_source (&voice, it, v);
               if (row->voices == NULL)
-                row->voices = g_array_new (FALSE, TRUE, sizeof (XrefSource));
+                {
+                  row->voices = g_array_new (FALSE, TRUE, sizeof (XrefSource));
+                  g_array_set_size (ctx->voice_docs, 0);
+                }
               g_array_append_val (row->voices, voice);
+              g_array_append_val (ctx->voice_docs, run->doc);
             }
         }
       if (src->states)
@@ -1044,13 +1219,27 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
       memset (out, 0, sizeof *out);
       return FALSE;
     }
-  out->stating = g_ptr_array_new ();
+  /* the stating sources, then the voices, sorted (a stable sort) */
+  g_array_set_size (ctx->sorting, 0);
   for (guint d = 0; d < row->sources->len; d++)
-    if (g_array_index (row->sources, XrefSource, d).states)
-      g_ptr_array_add (out->stating, &g_array_index (row->sources, XrefSource, d));
+    {
+      XrefSource *src = &g_array_index (row->sources, XrefSource, d);
+      if (src->states)
+        {
+          Stating st = { src->value, src->speaker, ctx->doc_rank[dense ? d : g_array_index (runs, Run, d).doc], src };
+          g_array_append_val (ctx->sorting, st);
+        }
+    }
   for (guint j = 0; row->voices != NULL && j < row->voices->len; j++)
-    g_ptr_array_add (out->stating, &g_array_index (row->voices, XrefSource, j));
-  g_ptr_array_sort (out->stating, cmp_stating);
+    {
+      XrefSource *src = &g_array_index (row->voices, XrefSource, j);
+      Stating st = { src->value, src->speaker, ctx->doc_rank[g_array_index (ctx->voice_docs, guint, j)], src };
+      g_array_append_val (ctx->sorting, st);
+    }
+  g_array_sort (ctx->sorting, cmp_stating);
+  out->stating = g_ptr_array_sized_new (ctx->sorting->len);
+  for (guint i = 0; i < ctx->sorting->len; i++)
+    g_ptr_array_add (out->stating, g_array_index (ctx->sorting, Stating, i).src);
   return TRUE;
 }
 
@@ -1799,34 +1988,132 @@ cmp_drafts (gconstpointer a, gconstpointer b)
   return g_strcmp0 (x->row->slot, y->row->slot);
 }
 
+/* topic_rows over the topics [part * chunk, (part + 1) * chunk), their
+ * drafts into drafts[part]. */
+typedef struct {
+  guint chunk;
+  GArray **drafts;         /* [n_parts] */
+} RowsJob;
+
+static void
+rows_part (Ctx *w, guint part, gpointer data)
+{
+  const RowsJob *job = data;
+  guint end = MIN ((part + 1) * job->chunk, w->topic_list->len);
+
+  w->drafts = job->drafts[part];
+  for (guint i = part * job->chunk; i < end; i++)
+    topic_rows (w, g_ptr_array_index (w->topic_list, i));
+}
+
+/* The rows of every topic, in topic order (as one thread would make
+ * them), made by the workers a chunk of topics at a time. */
+static void
+all_topic_rows (Ctx *ctx, Ctx *workers, guint n_workers)
+{
+  guint n_topics = ctx->topic_list->len;
+  RowsJob job = { 0 };
+  guint n_parts;
+
+  /* Chunks small enough that a worker slowed down, or a chunk of big
+   * topics, holds the others up little; big enough that taking one costs
+   * nothing. */
+  job.chunk = n_workers > 1 ? CLAMP (n_topics / (n_workers * 32), 1, 256) : MAX (n_topics, 1);
+  n_parts = (n_topics + job.chunk - 1) / job.chunk;
+  job.drafts = g_new0 (GArray *, n_parts);
+  for (guint p = 0; p < n_parts; p++)
+    job.drafts[p] = g_array_new (FALSE, FALSE, sizeof (Draft));
+  parallel_run (workers, n_workers, n_parts, rows_part, &job);
+  for (guint p = 0; p < n_parts; p++)
+    {
+      g_array_append_vals (ctx->drafts, job.drafts[p]->data, job.drafts[p]->len);
+      g_array_unref (job.drafts[p]);
+    }
+  g_free (job.drafts);
+}
+
+static gint
+cmp_doc_ids (gconstpointer a, gconstpointer b, gpointer data)
+{
+  GPtrArray *documents = data;
+  const XrefDocument *x = g_ptr_array_index (documents, *(const guint *) a);
+  const XrefDocument *y = g_ptr_array_index (documents, *(const guint *) b);
+
+  return g_strcmp0 (x != NULL ? x->id : NULL, y != NULL ? y->id : NULL);
+}
+
+/* The rank of each document's id among the ids, for cmp_stating. */
+static guint *
+doc_ranks (GPtrArray *documents)
+{
+  g_autofree guint *order = g_new (guint, documents->len + 1);
+  guint *rank = g_new0 (guint, documents->len + 1);
+
+  for (guint d = 0; d < documents->len; d++)
+    order[d] = d;
+  g_qsort_with_data (order, (gint) documents->len, sizeof (guint), cmp_doc_ids, documents);
+  for (guint i = 1; i < documents->len; i++)
+    rank[order[i]] = rank[order[i - 1]] + (cmp_doc_ids (&order[i - 1], &order[i], documents) != 0);
+  return rank;
+}
+
+/* A worker's copy of ctx: the same shared state, its own scratch and
+ * memos (the memos give the same interned answers in any thread).  The
+ * names memo is not copied: group_items, its only user, runs on the
+ * calling thread. */
+static void
+worker_init (Ctx *w, const Ctx *ctx)
+{
+  *w = *ctx;
+  w->roots = g_hash_table_new (g_direct_hash, g_direct_equal);
+  w->complete = g_hash_table_new (g_direct_hash, g_direct_equal);
+  w->values = g_array_new (FALSE, FALSE, sizeof (Value));
+  w->sorting = g_array_new (FALSE, FALSE, sizeof (Stating));
+  w->voice_docs = g_array_new (FALSE, FALSE, sizeof (guint));
+}
+
+static void
+worker_clear (Ctx *w)
+{
+  g_hash_table_unref (w->roots);
+  g_hash_table_unref (w->complete);
+  g_array_unref (w->values);
+  g_array_unref (w->sorting);
+  g_array_unref (w->voice_docs);
+}
+
 GPtrArray *
 xref_match (GPtrArray *documents, const XrefRules *rules)
 {
+  return xref_match_threads (documents, rules, 0);
+}
+
+GPtrArray *
+xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_threads)
+{
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_row_free);
   Ctx ctx = { 0 };
+  Ctx *workers;
 
   g_return_val_if_fail (documents != NULL, rows);
+
+  if (n_threads == 0)
+    n_threads = (guint) g_get_num_processors ();
+  n_threads = CLAMP (n_threads, 1, MAX_THREADS);
 
   ctx.documents = documents;
   ctx.rules = rules;
   ctx.n_docs = documents->len;
-  /* Every claim makes at most one item: room for all of them at once, so
-   * the array is never copied to grow (twice its size at the peak). */
-  {
-    guint n_claims = 0;
-    for (guint d = 0; d < documents->len; d++)
-      {
-        const XrefDocument *doc = g_ptr_array_index (documents, d);
-        n_claims += doc != NULL && doc->claims != NULL ? doc->claims->len : 0;
-      }
-    ctx.items = g_array_sized_new (FALSE, FALSE, sizeof (Item), n_claims);
-  }
+  ctx.items = g_array_new (FALSE, FALSE, sizeof (Item));
   ctx.roots = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.topics = g_hash_table_new (key_hash, key_equal);
   ctx.compat = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);
   ctx.topic_list = g_ptr_array_new_with_free_func ((GDestroyNotify) topic_free);
   ctx.drafts = g_array_new (FALSE, FALSE, sizeof (Draft));
   ctx.values = g_array_new (FALSE, FALSE, sizeof (Value));
+  ctx.sorting = g_array_new (FALSE, FALSE, sizeof (Stating));
+  ctx.voice_docs = g_array_new (FALSE, FALSE, sizeof (guint));
+  ctx.doc_rank = doc_ranks (documents);
   ctx.statuses = g_array_new (FALSE, FALSE, sizeof (Value));
   ctx.links = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.shared = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -1842,15 +2129,28 @@ xref_match (GPtrArray *documents, const XrefRules *rules)
   ctx.id_event = xref_intern ("event");
   ctx.id_polarity = xref_intern ("polarity");
   ctx.id_status = xref_intern ("status");
+  ctx.id_say = xref_intern (XREF_SPEECH_ACTION);
   for (guint p = 0; p < G_N_ELEMENTS (ctx.polarity_ids); p++)
     ctx.polarity_ids[p] = xref_intern (xref_polarity_name ((XrefPolarity) p));
 
   build_links (&ctx);
-  collect_items (&ctx);
+  /* workers[0] is the calling thread: it shares ctx's own memos */
+  workers = g_new0 (Ctx, n_threads);
+  workers[0] = ctx;
+  for (guint w = 1; w < n_threads; w++)
+    worker_init (&workers[w], &ctx);
+
+  collect_items (&ctx, workers, n_threads);
   group_items (&ctx);
   split_topics (&ctx);
-  for (guint i = 0; i < ctx.topic_list->len; i++)
-    topic_rows (&ctx, g_ptr_array_index (ctx.topic_list, i));
+  /* the workers' copies see the items, statuses and topics as they are
+   * now (read only from here on) */
+  for (guint w = 0; w < n_threads; w++)
+    {
+      workers[w].statuses = ctx.statuses;
+      workers[w].status_base = ctx.status_base;
+    }
+  all_topic_rows (&ctx, workers, n_threads);
   shared_rows (&ctx);
 
   g_array_sort (ctx.drafts, cmp_drafts);
@@ -1861,9 +2161,16 @@ xref_match (GPtrArray *documents, const XrefRules *rules)
       g_ptr_array_add (rows, row);
     }
 
+  for (guint w = 1; w < n_threads; w++)
+    worker_clear (&workers[w]);
+  g_free (workers);
   g_array_unref (ctx.drafts);
   g_array_unref (ctx.values);
+  g_array_unref (ctx.sorting);
+  g_array_unref (ctx.voice_docs);
+  g_free (ctx.doc_rank);
   g_array_unref (ctx.statuses);
+  g_free (ctx.status_base);
   g_free (ctx.doc_iso);
   g_hash_table_unref (ctx.complete);
   g_hash_table_unref (ctx.names);

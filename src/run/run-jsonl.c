@@ -347,6 +347,10 @@ read_record (XrefRun *run, json_t *rec, GPtrArray *docs, GHashTable *undated, co
 
   if (!json_is_object (d) || id == NULL || !json_is_array (claims))
     return bad (w, "not a document record of xref extract --format jsonl");
+  /* The blank text is allocated at this length: no larger than any file
+   * xref reads (a hostile length would exhaust memory). */
+  if (size_of (d, "length") > XREF_INGEST_MAX_FILE)
+    return bad (w, "document length exceeds the limit of an article file");
 
   if (json_is_object (und))
     {

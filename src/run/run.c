@@ -354,7 +354,7 @@ void
 xref_run_match (XrefRun *run)
 {
   g_clear_pointer (&run->rows, g_ptr_array_unref);
-  run->rows = xref_match (run->documents, run->rules);
+  run->rows = xref_match_threads (run->documents, run->rules, run->jobs);
 }
 
 gboolean

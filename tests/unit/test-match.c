@@ -1125,6 +1125,161 @@ test_cost (void **state)
   assert_int_equal (((const XrefRow *) rows->pdata[0])->verdict, XREF_VERDICT_DIFFER);
 }
 
+
+/* ---- threads ------------------------------------------------------------ */
+
+/* A corpus like a real one: speech acts, bare phrases and missing actors
+ * or objects (wildcards), speakers, complete and partial dates, events
+ * dated by identity (begin), related timelines, announcements and refusals
+ * (status rows), negations; a fixed seed. */
+static GPtrArray *
+corpus_like (guint n_docs, guint per_doc, guint32 seed)
+{
+  static const char *const actions[] = { "send", "train", "attack", "deploy", "begin", "kill", "say" };
+  static const char *const actors[] = { "us", "russia", "germany", "pentagon", "ukraine", NULL, "np:the troops" };
+  static const char *const objects[] = { "patriot", "np:troops", "np:military", "ukraine", NULL, "us" };
+  static const char *const dates[] = { NULL, NULL, "2022-12-21", "2022-12-22", "2023-01-15", "2022-12", "XXXX-12-28" };
+  static const char *const speakers[] = { NULL, NULL, "kirby", "lavrov", "politico" };
+  static const char *const slots[] = { NULL, "location=germany", "location=poland", "quantity=3", "quantity=5",
+                                       "timeline=PXM", "recipient=ukraine" };
+  GPtrArray *docs = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_document_free);
+  g_autoptr (GRand) rnd = g_rand_new_with_seed (seed);
+
+#define PICK(a) a[g_rand_int_range (rnd, 0, G_N_ELEMENTS (a))]
+  for (guint d = 0; d < n_docs; d++)
+    {
+      g_autofree char *id = g_strdup_printf ("%03u/doc%05u.txt", d % 7, d);
+      XrefDocument *doc = xref_document_new (id, id);
+
+      g_ptr_array_set_free_func (doc->claims, (GDestroyNotify) xref_claim_free);
+      g_ptr_array_add (docs, doc);
+      doc->date.year = 2022;
+      doc->date.month = 12;
+      doc->date.day = 1 + d % 28;
+      for (guint k = 0; k < per_doc; k++)
+        {
+          const char *slot = PICK (slots);
+          XrefClaim *c = add_claim (doc, PICK (actors), PICK (actions), PICK (objects), PICK (dates),
+                                    g_rand_int_range (rnd, 0, 6) == 0 ? NEG : AFF, slot, NULL);
+
+          c->sentence = k / 3;
+          if (g_rand_int_range (rnd, 0, 12) == 0)
+            c->modality = g_rand_boolean (rnd) ? XREF_MODALITY_REFUSED : XREF_MODALITY_UNCONFIRMED;
+          if (g_rand_int_range (rnd, 0, 10) == 0)
+            {
+              /* an announcement of the next claim, in its sentence */
+              XrefClaim *a = add_claim (doc, "us", "announce", NULL, PICK (dates), g_rand_int_range (rnd, 0, 4) == 0 ? NEG : AFF,
+                                        NULL);
+              a->sentence = c->sentence + 1;
+              c = add_claim (doc, "us", "send", "patriot", NULL, AFF, NULL);
+              c->sentence = a->sentence;
+            }
+          if (PICK (speakers) != NULL)
+            set_speaker (c, PICK (speakers));
+        }
+    }
+#undef PICK
+  return docs;
+}
+
+static void
+assert_sources_equal (const GArray *x, const GArray *y)
+{
+  if (x == NULL || y == NULL)
+    {
+      assert_true (x == y);
+      return;
+    }
+  assert_int_equal (x->len, y->len);
+  for (guint i = 0; i < x->len; i++)
+    {
+      const XrefSource *a = &g_array_index (x, XrefSource, i);
+      const XrefSource *b = &g_array_index (y, XrefSource, i);
+      assert_ptr_equal (a->doc, b->doc);
+      assert_int_equal (a->states, b->states);
+      assert_ptr_equal (a->claim, b->claim);
+      assert_ptr_equal (a->value, b->value);
+      assert_int_equal (a->start, b->start);
+      assert_int_equal (a->end, b->end);
+      assert_ptr_equal (a->speaker, b->speaker);
+      assert_ptr_equal (a->date, b->date);
+    }
+}
+
+static void
+assert_rows_equal (GPtrArray *x, GPtrArray *y)
+{
+  assert_int_equal (x->len, y->len);
+  for (guint i = 0; i < x->len; i++)
+    {
+      const XrefRow *a = g_ptr_array_index (x, i);
+      const XrefRow *b = g_ptr_array_index (y, i);
+      assert_string_equal (a->id, b->id);
+      assert_ptr_equal (a->actor, b->actor);
+      assert_ptr_equal (a->action, b->action);
+      assert_ptr_equal (a->object, b->object);
+      assert_ptr_equal (a->slot, b->slot);
+      assert_int_equal (a->verdict, b->verdict);
+      assert_ptr_equal (a->rule, b->rule);
+      assert_string_equal (a->note, b->note);
+      assert_int_equal (a->n_states, b->n_states);
+      assert_ptr_equal (a->qualifier, b->qualifier);
+      assert_sources_equal (a->sources, b->sources);
+      assert_sources_equal (a->voices, b->voices);
+      assert_true ((a->actions == NULL) == (b->actions == NULL));
+      for (guint j = 0; a->actions != NULL && j < a->actions->len; j++)
+        {
+          assert_int_equal (a->actions->len, b->actions->len);
+          assert_ptr_equal (g_ptr_array_index (a->actions, j), g_ptr_array_index (b->actions, j));
+        }
+    }
+}
+
+/* The rows do not depend on the number of threads match runs on: a dense
+ * corpus (a source per document) and a sparse one, on 1, 2 and 5. */
+static void
+test_threads_same_rows (void **state)
+{
+  static const guint sizes[][2] = { { 60, 12 }, { 700, 14 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr (GPtrArray) docs = corpus_like (sizes[s][0], sizes[s][1], 7 + s);
+      g_autoptr (GPtrArray) one = xref_match_threads (docs, rules, 1);
+      guint n_verdict[3] = { 0 }, n_voices = 0, n_qualified = 0, n_split = 0, n_status = 0, n_shared = 0;
+
+      check_invariants (docs, one);
+      for (guint i = 0; i < one->len; i++)
+        {
+          const XrefRow *r = g_ptr_array_index (one, i);
+          n_verdict[r->verdict]++;
+          n_voices += r->voices != NULL;
+          n_qualified += r->qualifier != NULL;
+          n_split += r->note != NULL && strstr (r->note, "(the event of ") != NULL;
+          n_status += strcmp (r->slot, "status") == 0;
+          n_shared += r->actions != NULL;
+        }
+      /* the corpus exercises what it should */
+      assert_true (n_verdict[XREF_VERDICT_AGREE] > 0);
+      assert_true (n_verdict[XREF_VERDICT_DIFFER] > 0);
+      assert_true (n_verdict[XREF_VERDICT_OMIT] > 0);
+      assert_true (n_voices > 0);
+      assert_true (n_qualified > 0);
+      assert_true (n_split > 0);
+      assert_true (n_status > 0);
+      assert_true (n_shared > 0);
+      for (guint n = 2; n <= 5; n += 3)
+        {
+          g_autoptr (GPtrArray) many = xref_match_threads (docs, rules, n);
+          assert_rows_equal (one, many);
+        }
+      {
+        g_autoptr (GPtrArray) dflt = xref_match (docs, rules);
+        assert_rows_equal (one, dflt);
+      }
+    }
+}
+
 int
 main (void)
 {
@@ -1160,6 +1315,7 @@ main (void)
     cmocka_unit_test (test_no_rules),
     cmocka_unit_test (test_empty_corpus),
     cmocka_unit_test (test_cost),
+    cmocka_unit_test (test_threads_same_rows),
   };
 
   return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
