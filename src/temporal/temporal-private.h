@@ -82,4 +82,15 @@ void xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray
  * that can start there: the reference the fast scan must equal (tests). */
 void xref_temporal_scan_every (const XrefDocument *doc, const XrefRules *rules, GArray *raws);
 
+/* The calendar arithmetic and values of temporal.c, for the tests: d plus
+ * days (a date without a year is counted in a stand-in year and comes back
+ * without one; FALSE when d is no valid date), the ISO weekday of a valid
+ * date (0 for an invalid one), a date's TimeML value (as
+ * xref_date_to_iso, "XXXX-XX-XX" for none) and a duration's ("P3M",
+ * "PT2.5H", "PXY"). */
+gboolean xref_temporal_add_days (const XrefDate *d, gint days, XrefDate *out);
+gint xref_temporal_weekday (const XrefDate *d);
+const char *xref_temporal_date_value (const XrefDate *d);
+const char *xref_temporal_duration_value (const char *unit, gdouble amount, gboolean vague);
+
 G_END_DECLS

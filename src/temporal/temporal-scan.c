@@ -92,6 +92,13 @@ enum {
 G_STATIC_ASSERT (TB_N <= 64);
 #define TB(b) (G_GUINT64_CONSTANT (1) << (b))
 
+/* The value of a word in the table of one bit (TL_*, TB_*; for the
+ * TB_*_DOT bits, the value of the word with a dot). */
+struct WordValue {
+  guint bit;
+  gconstpointer value;
+};
+
 /* A multi-word entry of a list or table, as the interned words a run of
  * token norms must equal (the key is those norms joined by spaces). */
 typedef struct {
@@ -102,11 +109,46 @@ typedef struct {
   gconstpointer value;     /* the entry's value in its table */
 } Phrase;
 
+/* Token slots: what kind of token a word is written as (its kind, and
+ * for a WORD its capitals) changes which matchers can start at it.  The
+ * slot of a token is its kind times two, plus one when it has a capital
+ * (token_slot); the capitals matter to WORDs only. */
+enum { SLOT_N = 2 * (XREF_TOKEN_SYMBOL + 1) };
+G_STATIC_ASSERT (XREF_TOKEN_WORD < XREF_TOKEN_SYMBOL && XREF_TOKEN_NUMBER < XREF_TOKEN_SYMBOL
+                 && XREF_TOKEN_PUNCT < XREF_TOKEN_SYMBOL && XREF_TOKEN_QUOTE < XREF_TOKEN_SYMBOL);
+
+/* Bits of a start set (a WordBits' starts) above the matchers' (MB):
+ * more matchers can start depending on the tokens that follow (start_ctx
+ * adds them), the token is a unit word ("days"), the token is "the" (what
+ * can start at it depends on the next word: its after_the). */
+#define ST_CTX (1u << 31)
+#define ST_UNIT (1u << 30)
+#define ST_THE (1u << 29)
+#define ST_NEXT (1u << 28)
+#define ST_MORE (ST_CTX | ST_THE | ST_NEXT)
+
+/* What a word's letters say (WF_*), for the start sets and the tense. */
+enum {
+  WF_DECADE = 1 << 0,      /* a decade: "1990s" (decade_word) */
+  WF_ED = 1 << 1,          /* the shape of a regular past: "-ed", five letters or more, not "-eed" ("agreed" is) */
+  /* hyphenated words ("mid-2023", "year-ago", "twenty-four", "five-year"),
+   * by what their parts are in the rules */
+  WF_HYPHEN = 1 << 2,      /* the part up to its last dash is a prefix, or the rest a unit: m_hyphen_word */
+  WF_AGO_WORD = 1 << 3,    /* the rest after its last dash is an ago or shift word: m_unit_ago */
+  WF_DASH_NUMBER = 1 << 4, /* one dash between two number words: number_string */
+  WF_UNKNOWN = (1 << 5) - 1, /* the flags above, which tell apart the words no table has */
+  WF_THE = 1 << 5,         /* "the" */
+  WF_PER = 1 << 6,         /* "per" */
+  WF_TENSE = 1 << 7,       /* marker_at may find a tense marker here without the phrase tables */
+  WF_PHRASE_HEAD = 1 << 8, /* a speech or action phrase starts with it: marker_at */
+};
+
 /* What the rules know of one interned word or phrase: the tables (TL_*,
  * TB_*) that have it as a key, and the lists that have a multi-word entry
  * starting with it.  Built once per rule set from the tables, so that a
  * token's question "is this word in list l?" is a bit test, and a miss
- * (nearly every question) costs no string hash (bench/README.md). */
+ * (nearly every question) costs no string hash (bench/README.md).  The
+ * words no table has share a record for each set of WF_UNKNOWN flags. */
 typedef struct {
   guint64 in;
   guint64 heads;
@@ -115,9 +157,25 @@ typedef struct {
    * never by building the key */
   const Phrase *phrases;
   guint n_phrases;
-  /* the matchers the word's bits let start at a token of it that is not
-   * a WORD, a lower-case WORD, a capitalised one (start_set) */
-  guint32 starts[3];
+  guint64 seconds;         /* second_bit of each phrase's second word */
+  /* matchers that can start at the word only before a word with one of
+   * the bits next_in (ST_NEXT) */
+  guint64 next_in;
+  guint32 next_starts;
+  /* the word's values in the tables of in (a bit and its value each, by
+   * bit), so that reading one costs no hash: tl_tok, table_tok */
+  const struct WordValue *values;
+  guint n_values;
+  const char *unit;        /* interned: its unit code, when a key of units with one */
+  gboolean unit_plural;    /* … written with an -s */
+  guint wclass;            /* the word's XREF_WC_* bits (its value in word_classes) */
+  /* by token slot: the matchers that can start at a token of this word
+   * whatever follows it (MB bits), with the ST_* bits */
+  guint32 starts[SLOT_N];
+  /* by token slot: the matchers that can start at a "the" before a token
+   * of this word (start_ctx) */
+  guint32 after_the[SLOT_N];
+  guint16 flags;           /* WF_* */
 } WordBits;
 
 typedef struct {
@@ -126,11 +184,10 @@ typedef struct {
   guint n;
   guint base;              /* index of t[0] in doc->tokens */
   guint sentence;
-  GHashTable *const *lists; /* the TL_N word lists, NULL when the rules give none */
   GHashTable *index;       /* interned key of any table → WordBits*, for
                               words built on the fly ("feb.", "mid-") */
-  const WordBits *const *tb; /* WordBits of t[0 .. n), all zero when unknown */
-  const guint32 *starts;   /* matchers that can start at t[0 .. n) (MB bits) */
+  const WordBits *const *tb; /* the records of t[0 .. n) (word_record_of) */
+  const guint32 *starts;   /* matchers that can start at t[0 .. n) (MB bits, and ST_UNIT) */
   gboolean every;          /* try every matcher at every token (the reference) */
 } Scan;
 
@@ -163,15 +220,25 @@ word_bits (const Scan *s, const char *word)
   return g_hash_table_lookup (s->index, key);
 }
 
+/* The value of the word of b in the table of bit (which b->in has). */
+static gconstpointer
+word_value (const WordBits *b, guint bit)
+{
+  for (guint k = 0; k < b->n_values; k++)
+    if (b->values[k].bit == bit)
+      return b->values[k].value;
+  return NULL;
+}
+
 /* The value of a lower-case word (or phrase) in list l, or NULL. */
 static const char *
 tl_value (const Scan *s, TList l, const char *word)
 {
   const WordBits *b;
 
-  if (s->lists[l] == NULL || (b = word_bits (s, word)) == NULL || !(b->in & TB (l)))
+  if ((b = word_bits (s, word)) == NULL || !(b->in & TB (l)))
     return NULL;
-  return g_hash_table_lookup (s->lists[l], xref_intern_try (word));
+  return word_value (b, l);
 }
 
 /* The value of token i's norm in list l, or NULL: a bit test first. */
@@ -180,7 +247,7 @@ tl_tok (const Scan *s, TList l, guint i)
 {
   if (i >= s->n || !(s->tb[i]->in & TB (l)))
     return NULL;
-  return g_hash_table_lookup (s->lists[l], s->t[i].norm);
+  return word_value (s->tb[i], l);
 }
 
 static gboolean
@@ -268,50 +335,34 @@ dot_follows (const Scan *s, guint i)
   return i + 1 < s->n && strcmp (s->t[i + 1].form, ".") == 0 && s->t[i + 1].start == s->t[i].end;
 }
 
-/* The TB_* bit of one of the rules' word tables. */
-static guint64
-table_bit (const Scan *s, GHashTable *table)
-{
-  const XrefRules *r = s->rules;
-
-  return table == r->months             ? TB (TB_MONTHS)
-         : table == r->weekdays         ? TB (TB_WEEKDAYS)
-         : table == r->numbers          ? TB (TB_NUMBERS)
-         : table == r->units            ? TB (TB_UNITS)
-         : table == r->vague_quantities ? TB (TB_VAGUE)
-         : table == r->seasons          ? TB (TB_SEASONS)
-         : table == r->word_classes     ? TB (TB_WORD_CLASSES)
-                                        : 0;
-}
-
-/* Looks key up in a rule table whose keys are interned strings (the
- * tables hash pointers, so the key must be the interned copy); the index
- * answers the misses. */
+/* Looks key up in the rule table of bit b (TB_*): TRUE when the table
+ * has it, with its value. */
 static gboolean
-table_get (const Scan *s, GHashTable *table, const char *key, gpointer *value)
+table_get (const Scan *s, guint b, const char *key, gpointer *value)
 {
-  const WordBits *b;
+  const WordBits *w;
 
-  if (table == NULL || (b = word_bits (s, key)) == NULL || !(b->in & table_bit (s, table)))
+  if ((w = word_bits (s, key)) == NULL || !(w->in & TB (b)))
     return FALSE;
-  return g_hash_table_lookup_extended (table, xref_intern_try (key), NULL, value);
+  *value = (gpointer) word_value (w, b);
+  return TRUE;
 }
 
 /* table_get of token i's norm: a bit test first. */
 static gboolean
-table_tok (const Scan *s, GHashTable *table, guint i, gpointer *value)
+table_tok (const Scan *s, guint b, guint i, gpointer *value)
 {
-  if (i >= s->n || table == NULL || !(s->tb[i]->in & table_bit (s, table)))
+  if (i >= s->n || !(s->tb[i]->in & TB (b)))
     return FALSE;
-  return g_hash_table_lookup_extended (table, s->t[i].norm, NULL, value);
+  *value = (gpointer) word_value (s->tb[i], b);
+  return TRUE;
 }
 
-/* Word-class bits of token i's norm. */
+/* Word-class bits of token i's norm (kept in its WordBits). */
 static guint
 word_class_tok (const Scan *s, guint i)
 {
-  gpointer v;
-  return table_tok (s, s->rules->word_classes, i, &v) ? GPOINTER_TO_UINT (v) : 0;
+  return i < s->n ? s->tb[i]->wclass : 0;
 }
 
 /* A lower-case content word: not capitalised, not a closed-class word. */
@@ -445,7 +496,7 @@ static gboolean
 number_word (const Scan *s, const char *word, gdouble *v)
 {
   gpointer p;
-  if (!table_get (s, s->rules->numbers, word, &p) || p == NULL)
+  if (!table_get (s, TB_NUMBERS, word, &p) || p == NULL)
     return FALSE;
   *v = *(const gdouble *) p;
   return TRUE;
@@ -456,7 +507,7 @@ static gboolean
 number_tok (const Scan *s, guint i, gdouble *v)
 {
   gpointer p;
-  if (!table_tok (s, s->rules->numbers, i, &p) || p == NULL)
+  if (!table_tok (s, TB_NUMBERS, i, &p) || p == NULL)
     return FALSE;
   *v = *(const gdouble *) p;
   return TRUE;
@@ -533,7 +584,7 @@ vague_at (const Scan *s, guint i)
   gpointer v;
   const WordBits *b;
 
-  if (!is_kind (s, i, XREF_TOKEN_WORD) || s->rules->vague_quantities == NULL)
+  if (!is_kind (s, i, XREF_TOKEN_WORD))
     return 0;
   b = s->tb[i];
   /* phrases of two or three words, longest first, every token a WORD;
@@ -549,30 +600,32 @@ vague_at (const Scan *s, guint i)
         if (ok)
           return p->n;
       }
-  return table_tok (s, s->rules->vague_quantities, i, &v) ? 1 : 0;
+  return table_tok (s, TB_VAGUE, i, &v) ? 1 : 0;
 }
 
 /* A unit word of the rules at i ("months" → "M"); *plural when it ends in -s. */
 static const char *
 unit_of (const Scan *s, const char *word, gboolean *plural)
 {
-  gpointer v;
-  if (!table_get (s, s->rules->units, word, &v) || v == NULL)
+  const WordBits *b = word_bits (s, word);
+
+  if (b == NULL || b->unit == NULL)
     return NULL;
   if (plural != NULL)
-    {
-      gsize len = strlen (word);
-      *plural = len > 1 && word[len - 1] == 's';
-    }
-  return xref_intern (v);
+    *plural = b->unit_plural;
+  return b->unit;
 }
 
 static const char *
 unit_at (const Scan *s, guint i, gboolean *plural)
 {
-  if (!is_kind (s, i, XREF_TOKEN_WORD) || !(s->tb[i]->in & TB (TB_UNITS)))
+  const WordBits *b;
+
+  if (!is_kind (s, i, XREF_TOKEN_WORD) || (b = s->tb[i])->unit == NULL)
     return NULL;
-  return unit_of (s, nm (s, i), plural);
+  if (plural != NULL)
+    *plural = b->unit_plural;
+  return b->unit;
 }
 
 /* ---- calendar words ------------------------------------------------------ */
@@ -580,19 +633,21 @@ unit_at (const Scan *s, guint i, gboolean *plural)
 /* A month or weekday name at i from table, capitalised as names are.  An
  * abbreviation takes its dot ("Feb" "." → 2 tokens) and sets *abbrev. */
 static gint
-name_at (const Scan *s, GHashTable *table, guint i, guint *len, gboolean *abbrev)
+name_at (const Scan *s, guint table, guint i, guint *len, gboolean *abbrev)
 {
   gpointer v;
-  char buf[64];
 
   *len = 1;
   *abbrev = FALSE;
-  if (!is_kind (s, i, XREF_TOKEN_WORD) || !capitalised (s, i) || strlen (nm (s, i)) + 2 > sizeof buf)
+  /* (a word of more than 62 bytes never had its "word." looked up) */
+  if (!is_kind (s, i, XREF_TOKEN_WORD) || !capitalised (s, i) || strlen (nm (s, i)) + 2 > 64)
     return 0;
-  /* "Feb." only where the index says the rules have it */
-  guint64 dot = TB (table == s->rules->months ? TB_MONTHS_DOT : TB_WEEKDAYS_DOT);
-  if ((s->tb[i]->in & dot) && (g_snprintf (buf, sizeof buf, "%s.", nm (s, i)), table_get (s, table, buf, &v)))
+  /* "Feb." where the index says the rules have it: the value of "feb."
+   * is kept with "feb" */
+  const guint dot = table == TB_MONTHS ? TB_MONTHS_DOT : TB_WEEKDAYS_DOT;
+  if (s->tb[i]->in & TB (dot))
     {
+      v = (gpointer) word_value (s->tb[i], dot);
       *abbrev = TRUE;
       if (dot_follows (s, i))
         *len = 2;
@@ -608,14 +663,14 @@ name_at (const Scan *s, GHashTable *table, guint i, guint *len, gboolean *abbrev
 static gint
 month_at (const Scan *s, guint i, guint *len, gboolean *abbrev)
 {
-  return name_at (s, s->rules->months, i, len, abbrev);
+  return name_at (s, TB_MONTHS, i, len, abbrev);
 }
 
 static gint
 weekday_at (const Scan *s, guint i, guint *len)
 {
   gboolean abbrev;
-  gint w = name_at (s, s->rules->weekdays, i, len, &abbrev);
+  gint w = name_at (s, TB_WEEKDAYS, i, len, &abbrev);
   /* "Sun", "Sat", "Wed" without their dot are other words */
   if (abbrev && *len == 1)
     return 0;
@@ -1209,7 +1264,7 @@ m_relative (const Scan *s, guint i, XrefRawTimex *r)
         }
       return k + len - i;
     }
-  if (is_kind (s, k, XREF_TOKEN_WORD) && table_tok (s, s->rules->seasons, k, &season) && season != NULL)
+  if (is_kind (s, k, XREF_TOKEN_WORD) && table_tok (s, TB_SEASONS, k, &season) && season != NULL)
     {
       r->kind = XREF_RAW_CAL;
       r->season = xref_intern (season);
@@ -1482,7 +1537,7 @@ m_season (const Scan *s, guint i, XrefRawTimex *r)
 
   if (is_word (s, k, "the"))
     k++;
-  if (!is_kind (s, k, XREF_TOKEN_WORD) || !table_tok (s, s->rules->seasons, k, &season) || season == NULL)
+  if (!is_kind (s, k, XREF_TOKEN_WORD) || !table_tok (s, TB_SEASONS, k, &season) || season == NULL)
     return 0;
   r->season = xref_intern (season);
   if (year_at (s, k + 1, &year))
@@ -1547,12 +1602,12 @@ m_hyphen_word (const Scan *s, guint i, XrefRawTimex *r)
   g_autofree char *prefix = g_strndup (w, dash - w + 1);
   if ((mod = tl_value (s, TL_PREFIXES, prefix)) != NULL)
     {
-      if (table_get (s, s->rules->months, rest, &v))
+      if (table_get (s, TB_MONTHS, rest, &v))
         {
           gint m = GPOINTER_TO_INT (v);
           char buf[64];
           g_snprintf (buf, sizeof buf, "%s.", rest);
-          if (m < 1 || m > 12 || table_get (s, s->rules->months, buf, &v))
+          if (m < 1 || m > 12 || table_get (s, TB_MONTHS, buf, &v))
             return 0;   /* "mid-Dec" is too odd to trust */
           r->month = m;
         }
@@ -1754,6 +1809,7 @@ enum {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (core_matchers) == M_CORE_N);
 #define MB(m) (1u << (m))
+G_STATIC_ASSERT (MB (M_DUR_MOD) < ST_NEXT);
 
 /* Which matchers can read an expression starting at a token.  For each
  * matcher, a condition that every expression it accepts meets: the first
@@ -1787,13 +1843,13 @@ entry_start_set (guint64 in)
 }
 
 /* The part that depends on the word's bits only (with its kind and
- * capitals), kept in its WordBits: word_start_set (b, word, cap).  Its
- * phrases are the token's part: they need the next word. */
+ * capitals).  Its phrases are the token's part: they need the next word. */
 static guint32
 word_start_set (const WordBits *b, gboolean word, gboolean cap)
 {
   const guint64 in = b->in;
-  guint32 m = entry_start_set (in);
+  /* (a relative word, "this", before the word it qualifies: next_starts) */
+  guint32 m = entry_start_set (in) & ~MB (M_RELATIVE);
 
   if (in & TB (TL_CLOCK_WORDS))
     m |= MB (M_TIME);
@@ -1802,12 +1858,11 @@ word_start_set (const WordBits *b, gboolean word, gboolean cap)
     m |= MB (M_WEEKDAY);
   if (word && cap && (in & (TB (TB_MONTHS) | TB (TB_MONTHS_DOT))))
     m |= MB (M_MONTH);
-  if (in & TB (TL_ORDINALS))
-    m |= MB (M_QUARTER);
-  /* (an anchored day, "that day": start_set) */
+  /* (an ordinal before its quarter, "third quarter": next_starts) */
+  /* (an anchored day, "that day": start_ctx) */
   if (in & TB (TL_DEICTIC))
     m |= MB (M_DEICTIC);
-  /* (a number before "times": start_set) */
+  /* (a number before "times": start_ctx) */
   if (in & (TB (TL_FREQUENCIES) | TB (TL_SET_WORDS) | TB (TL_REPEATS)))
     m |= MB (M_SET);
   if (in & TB (TL_REFERENCE_ADJECTIVES))
@@ -1819,39 +1874,173 @@ word_start_set (const WordBits *b, gboolean word, gboolean cap)
   return m;
 }
 
+/* A quantity: number_at reads digits, a number word or a hyphenated one
+ * (the token's part: vague_at a vague word or phrase). */
+static gboolean
+numeric_word (const WordBits *b, gboolean word, gboolean number)
+{
+  return number || (word && (b->flags & WF_DASH_NUMBER)) || (word && (b->in & TB (TB_NUMBERS)));
+}
+
+/* The slot of a token: its kind and whether it has a capital. */
+static guint
+token_slot (const XrefToken *t)
+{
+  return ((guint) t->kind << 1) | ((t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) != 0);
+}
+
+/* "the" leads several readings: those a token of kind kind with the bits
+ * b allows after it. */
+static guint32
+the_start_set (const WordBits *b, XrefTokenKind kind)
+{
+  const guint64 nin = b->in;
+  const gboolean nword = kind == XREF_TOKEN_WORD, nnumber = kind == XREF_TOKEN_NUMBER;
+  guint32 m = 0;
+
+  if ((nin & TB (TL_PERIOD_WHICH)) || (nword && (b->flags & WF_AGO_WORD)))
+    m |= MB (M_UNIT_AGO);                 /* "the (comparable) year-ago …" */
+  if (nnumber || (nin & TB (TL_ORDINALS)))
+    m |= MB (M_QUARTER);                  /* "the third quarter", "the 1988 quarter" */
+  if (nin & TB (TL_SPAN_SIGNALS))
+    m |= MB (M_DURATION);                 /* "the past three months" */
+  if (nin & (TB (TL_LATEST) | TB (TB_UNITS) | TB (TL_ANCHORED_DAYS) | TB (TL_ANCHORED)))
+    m |= MB (M_ANCHORED);                 /* "the latest quarter", "the next day" */
+  if (nnumber)
+    m |= MB (M_CENTURY);                  /* "the 20th century" */
+  if (b->flags & WF_DECADE)
+    m |= MB (M_DECADE);                   /* "the 1990s" */
+  if (nword && (nin & TB (TB_SEASONS)))
+    m |= MB (M_SEASON);                   /* "the summer of 2023" */
+  return m;
+}
+
+/* The start sets of a word, by token slot: what its bits, kind, capitals
+ * and letters allow whatever follows, and the ST_* bits that say where
+ * the tokens that follow can allow more (start_more adds those).  Worked out once per word
+ * and rule set, so that at most tokens the scan reads its set from the
+ * word's record. */
+static void
+word_start_sets (WordBits *b)
+{
+  /* m_relative: "this" and a unit, a month, a weekday, a season or a part
+   * of the day ("this fiscal year", "last November", "this morning") */
+  if (b->in & TB (TL_RELATIVE))
+    {
+      b->next_in |= TB (TL_UNIT_ADJECTIVES) | TB (TB_UNITS) | TB (TB_MONTHS) | TB (TB_MONTHS_DOT) | TB (TB_WEEKDAYS)
+                    | TB (TB_WEEKDAYS_DOT) | TB (TB_SEASONS) | TB (TL_PARTS_OF_DAY);
+      b->next_starts |= MB (M_RELATIVE);
+    }
+  /* m_quarter: "third quarter" */
+  if (b->in & TB (TL_ORDINALS))
+    {
+      b->next_in |= TB (TB_UNITS);
+      b->next_starts |= MB (M_QUARTER);
+    }
+
+  const guint32 of_word[] = { word_start_set (b, TRUE, FALSE), word_start_set (b, TRUE, TRUE) };
+  const guint32 of_other = word_start_set (b, FALSE, FALSE);
+
+  for (guint slot = 0; slot < SLOT_N; slot++)
+    {
+      const gboolean word = slot >> 1 == XREF_TOKEN_WORD;
+      const gboolean number = slot >> 1 == XREF_TOKEN_NUMBER;
+      guint32 m = word ? of_word[slot & 1] : of_other;
+
+      /* (digits: dates, times, days, years, centuries by the token's
+       * form: start_ctx) */
+      /* a hyphenated word: "mid-2023", "five-year"; "year-ago" */
+      if (word && (b->flags & WF_HYPHEN))
+        m |= MB (M_HYPHEN_WORD);
+      if (word && (b->flags & WF_AGO_WORD))
+        m |= MB (M_UNIT_AGO);
+      /* decade_word: "1990s", "2010s" */
+      if (b->flags & WF_DECADE)
+        m |= MB (M_DECADE);
+      if (b->flags & WF_PER)
+        m |= MB (M_SET);
+      /* what start_ctx reads: phrases, a quantity or a vague word before
+       * a unit, an anchored day */
+      if (b->n_phrases > 0 || numeric_word (b, word, number) || (word && ((b->in | b->heads) & TB (TB_VAGUE)))
+          || (b->in & TB (TL_ANCHORED_DAYS)))
+        m |= ST_CTX;
+      if (b->flags & WF_THE)
+        m |= ST_THE;
+      if (b->next_starts != 0)
+        m |= ST_NEXT;
+      if (word && (b->in & TB (TB_UNITS)))
+        m |= ST_UNIT;
+      b->starts[slot] = m;
+      b->after_the[slot] = the_start_set (b, (XrefTokenKind) (slot >> 1));
+    }
+}
+
 static gboolean
 norm_is (const XrefToken *t, const char *w)
 {
   return t->norm[0] == w[0] && strcmp (t->norm, w) == 0;
 }
 
-/* The matchers that can start at token t, whose bits are b (next: the
- * token after it in the document and its bits, or NULL).  units: bit j
- * set when token t+1+j is a unit word ("days"), for j < 4. */
+/* The matchers of digits that can read a NUMBER token: the first tests
+ * each makes of its form, and of the next token (next, its bits nb, or
+ * NULL). */
 static guint32
-start_set (const XrefToken *t, const WordBits *b, const XrefToken *next, const WordBits *nb, guint units)
+number_start_set (const XrefToken *t, const XrefToken *next, const WordBits *nb)
+{
+  const char *f = t->form;
+  guint32 m = 0;
+  Num num;
+
+  /* m_numeric_date: groups of digits between "-", "/" or "." */
+  if (strpbrk (f, "-/.") != NULL)
+    m |= MB (M_NUMERIC_DATE);
+  /* m_time: "7:35", or an hour before "am" */
+  if (strchr (f, ':') != NULL)
+    m |= MB (M_TIME);
+  if (parse_number (f, &num))
+    {
+      /* before "am" */
+      if (num.integer && num.value >= 1 && num.value <= 12 && next != NULL && (nb->in & TB (TL_CLOCK)))
+        m |= MB (M_TIME);
+      /* day_at, before a month or "of" */
+      if ((num.integer || num.ordinal) && num.ndigits <= 2 && num.value >= 1 && num.value <= 31 && next != NULL
+          && ((nb->in & (TB (TB_MONTHS) | TB (TB_MONTHS_DOT))) || norm_is (next, "of")))
+        m |= MB (M_DAY_FIRST);
+      if (num.ordinal && num.value >= 1 && num.value <= 30)
+        m |= MB (M_CENTURY);
+      /* year_at, as m_year reads it */
+      if (num.integer && !num.ordinal && num.ndigits == 4 && num.value >= 1600 && num.value <= 2199)
+        m |= MB (M_YEAR);
+    }
+  return m;
+}
+
+/* A bit for an interned word, of 64: a phrase can start where the next
+ * token's bit is in its first word's seconds. */
+static guint64
+second_bit (const char *word)
+{
+  return G_GUINT64_CONSTANT (1) << (((guint64) (guintptr) word * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 58);
+}
+
+/* What the tokens after token t (its bits b) let start there beyond its
+ * record's start set; next: the token after it in the document and its
+ * bits, or NULL.  after: the start sets of the four tokens after t, with
+ * their ST_UNIT bits (0 past the last token). */
+G_GNUC_NO_INLINE static guint32
+start_ctx (const XrefToken *t, const WordBits *b, const XrefToken *next, const WordBits *nb, const guint32 *after)
 {
   const gboolean word = t->kind == XREF_TOKEN_WORD, number = t->kind == XREF_TOKEN_NUMBER;
-  const gboolean cap = (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) != 0;
-  const gboolean dash = word && strchr (t->norm, '-') != NULL;
-  guint32 m = b->starts[word ? 1 + cap : 0];
+  guint32 m = number ? number_start_set (t, next, nb) : 0;
   guint64 heads = 0;
+  G_STATIC_ASSERT (ST_UNIT == 1u << 30);
+  /* bit j: token t+1+j is a unit word ("days") */
+  const guint units = ((after[0] >> 30) & 1) | ((after[1] >> 29) & 2) | ((after[2] >> 28) & 4) | ((after[3] >> 27) & 8);
 
-  /* digits: dates, times, days, years, centuries */
-  if (number)
-    m |= MB (M_NUMERIC_DATE) | MB (M_TIME) | MB (M_DAY_FIRST) | MB (M_CENTURY) | MB (M_YEAR);
-  /* a hyphenated word: "mid-2023", "year-ago", "five-year" */
-  if (dash)
-    m |= MB (M_UNIT_AGO) | MB (M_HYPHEN_WORD);
-  /* decade_word: "1990s", "2010s" */
-  if (t->norm[0] == '1' || t->norm[0] == '2')
-    m |= MB (M_DECADE);
-  if (norm_is (t, "per"))
-    m |= MB (M_SET);
   /* the first word of phrases ("the end of", "at this time", "a few"):
    * only those whose second word follows ("the" starts a dozen phrases
    * and is every twentieth word) */
-  if (b->n_phrases > 0 && next != NULL)
+  if (b->n_phrases > 0 && next != NULL && (b->seconds & second_bit (next->norm)))
     {
       for (guint k = 0; k < b->n_phrases; k++)
         if (b->phrases[k].words[1] == next->norm)
@@ -1864,7 +2053,7 @@ start_set (const XrefToken *t, const WordBits *b, const XrefToken *next, const W
    * "a couple of days"); "three times a year" (m_set) has it two words
    * after a number of one or two.  "a", "one", "two" are frequent and
    * mostly no quantity of time. */
-  const gboolean numeric = number || dash || (word && (b->in & TB (TB_NUMBERS)));
+  const gboolean numeric = numeric_word (b, word, number);
   const gboolean vague = word && ((b->in | heads) & TB (TB_VAGUE));
   if ((numeric || vague) && (units & 0x7))
     m |= MB (M_DURATION);
@@ -1874,59 +2063,49 @@ start_set (const XrefToken *t, const WordBits *b, const XrefToken *next, const W
   if ((b->in & TB (TL_ANCHORED_DAYS)) && (units & 0x1))
     m |= MB (M_ANCHORED);
 
-  /* "the" leads several readings; what they need of the next word */
-  if (next != NULL && norm_is (t, "the"))
-    {
-      const guint64 nin = nb->in;
-      const gboolean nword = next->kind == XREF_TOKEN_WORD, nnumber = next->kind == XREF_TOKEN_NUMBER;
-
-      if ((nin & TB (TL_PERIOD_WHICH)) || (nword && strchr (next->norm, '-') != NULL))
-        m |= MB (M_UNIT_AGO);                 /* "the (comparable) year-ago …" */
-      if (nnumber || (nin & TB (TL_ORDINALS)))
-        m |= MB (M_QUARTER);                  /* "the third quarter", "the 1988 quarter" */
-      if (nin & TB (TL_SPAN_SIGNALS))
-        m |= MB (M_DURATION);                 /* "the past three months" */
-      if (nin & (TB (TL_LATEST) | TB (TB_UNITS) | TB (TL_ANCHORED_DAYS) | TB (TL_ANCHORED)))
-        m |= MB (M_ANCHORED);                 /* "the latest quarter", "the next day" */
-      if (nnumber)
-        m |= MB (M_CENTURY);                  /* "the 20th century" */
-      if (next->norm[0] == '1' || next->norm[0] == '2')
-        m |= MB (M_DECADE);                   /* "the 1990s" */
-      if (nword && (nin & TB (TB_SEASONS)))
-        m |= MB (M_SEASON);                   /* "the summer of 2023" */
-    }
   return m;
 }
 
 /* The first matcher that reads an expression at i, among those that can
- * start there. */
+ * start there.  *r is left as it was for each matcher tried; when none
+ * reads one (0), its fields are unspecified (the callers drop it).  Only
+ * where several matchers are tried is *r kept to start each from. */
 static guint
 match_core (const Scan *s, guint i, XrefRawTimex *r)
 {
-  const XrefRawTimex init = *r;
   guint32 set = i >= s->n ? 0 : s->every ? MB (M_CORE_N) - 1 : s->starts[i] & (MB (M_CORE_N) - 1);
+  XrefRawTimex init;
 
-  for (guint k = 0; set != 0; k++, set >>= 1)
-    if (set & 1)
-      {
-        guint len = core_matchers[k] (s, i, r);
-        if (len > 0)
-          return len;
-        *r = init;
-      }
-  return 0;
+  if ((set & (set - 1)) == 0)
+    return set != 0 ? core_matchers[__builtin_ctz (set)] (s, i, r) : 0;
+  init = *r;
+  for (;;)
+    {
+      guint len = core_matchers[__builtin_ctz (set)] (s, i, r);
+      if (len > 0)
+        return len;
+      set &= set - 1;
+      if (set == 0)
+        return 0;
+      *r = init;
+    }
 }
 
+/* The modifiers, then match_core; *r as match_core leaves it. */
 static guint
 match_at (const Scan *s, guint i, XrefRawTimex *r)
 {
-  const XrefRawTimex init = *r;
+  const guint32 mods = s->every ? MB (M_CAL_MOD) | MB (M_DUR_MOD) : s->starts[i] & (MB (M_CAL_MOD) | MB (M_DUR_MOD));
+  XrefRawTimex init;
   guint len;
 
-  if ((s->every || (s->starts[i] & MB (M_CAL_MOD))) && (len = m_cal_mod (s, i, r)) > 0)
+  if (mods == 0)
+    return match_core (s, i, r);
+  init = *r;
+  if ((mods & MB (M_CAL_MOD)) && (len = m_cal_mod (s, i, r)) > 0)
     return len;
   *r = init;
-  if ((s->every || (s->starts[i] & MB (M_DUR_MOD))) && (len = m_dur_mod (s, i, r)) > 0)
+  if ((mods & MB (M_DUR_MOD)) && (len = m_dur_mod (s, i, r)) > 0)
     return len;
   *r = init;
   return match_core (s, i, r);
@@ -1934,14 +2113,30 @@ match_at (const Scan *s, guint i, XrefRawTimex *r)
 
 /* ---- context: tense and reporting ----------------------------------------- */
 
-/* Past and future markers of English clauses.  The nearest marker to the
- * expression decides ("said on Tuesday that he will go on Friday"). */
-static gint
-marker_at (const Scan *s, guint j)
+/* The last test of marker_slow: a speech or action verb in the past at j
+ * ("said", "met"). */
+G_GNUC_NO_INLINE static gint
+marker_phrase (const Scan *s, guint j)
 {
   gconstpointer v;
+  const XrefPhraseTable *tables[] = { s->rules->speech_phrases, s->rules->action_phrases };
+
+  for (gsize k = 0; k < G_N_ELEMENTS (tables); k++)
+    if (tables[k] != NULL && xref_phrase_table_match (tables[k], s->t, s->n, j, &v) > 0 && v != NULL)
+      {
+        const XrefActionMatch *am = v;
+        if (am->form == XREF_FORM_PAST)
+          return XREF_TENSE_PAST;
+      }
+  return XREF_TENSE_UNKNOWN;
+}
+
+/* Past and future markers of English clauses.  The nearest marker to the
+ * expression decides ("said on Tuesday that he will go on Friday"). */
+G_GNUC_NO_INLINE static gint
+marker_slow (const Scan *s, guint j)
+{
   const char *w = nm (s, j), *fv;
-  gsize len = strlen (w);
 
   if (tl_phrase (s, j, TL_FUTURE_MARKERS, &fv) > 0)
     return XREF_TENSE_FUTURE;
@@ -1971,19 +2166,32 @@ marker_at (const Scan *s, guint j)
     return XREF_TENSE_UNKNOWN;
   if (is_in (s, j, TL_PAST_MARKERS))
     return XREF_TENSE_PAST;
-  const XrefPhraseTable *tables[] = { s->rules->speech_phrases, s->rules->action_phrases };
-  for (gsize k = 0; k < G_N_ELEMENTS (tables); k++)
-    if (tables[k] != NULL && xref_phrase_table_match (tables[k], s->t, s->n, j, &v) > 0 && v != NULL)
-      {
-        const XrefActionMatch *am = v;
-        if (am->form == XREF_FORM_PAST)
-          return XREF_TENSE_PAST;
-      }
-  /* a regular past, but not "succeed" or "need" */
-  if (len >= 5 && g_str_has_suffix (w, "ed") && !capitalised (s, j) && word_class_tok (s, j) == 0
-      && (!g_str_has_suffix (w, "eed") || g_str_has_suffix (w, "reed") || g_str_has_suffix (w, "teed")))
+  /* a regular past, but not "succeed" or "need" (the word's letters:
+   * word_letters); tested before the phrase tables, which can only say
+   * the same */
+  if ((s->tb[j]->flags & WF_ED) && !capitalised (s, j) && word_class_tok (s, j) == 0)
     return XREF_TENSE_PAST;
-  return XREF_TENSE_UNKNOWN;
+  return marker_phrase (s, j);
+}
+
+/* marker_slow, answering at once where the word's record says no marker
+ * can be read (most words): no future, intent or past word, no modal, no
+ * regular past, and no speech or action phrase starts with it.  The tense
+ * search asks this of every word outward from each expression. */
+G_ALWAYS_INLINE static inline gint
+marker_at (const Scan *s, guint j)
+{
+  const guint flags = s->tb[j]->flags;
+
+  if (!s->every && !(flags & WF_TENSE))
+    {
+      /* marker_slow's tests in its order, those that can pass here: a
+       * word, no passive auxiliary before it, the phrase tables */
+      if (!(flags & WF_PHRASE_HEAD) || s->t[j].kind != XREF_TOKEN_WORD || (j > 0 && is_in (s, j - 1, TL_PASSIVE_AUX)))
+        return XREF_TENSE_UNKNOWN;
+      return marker_phrase (s, j);
+    }
+  return marker_slow (s, j);
 }
 
 /* The tense of the nearest marker to the expression at first (len
@@ -2113,6 +2321,8 @@ index_table (GHashTable *index, GHashTable *phrases, GHashTable *table, guint b)
 
       bits = word_entry (index, xref_intern (key));
       bits->in |= TB (b);
+      if (b == TB_WORD_CLASSES)
+        bits->wclass = GPOINTER_TO_UINT (value);
       /* "Feb." names a month: its word "feb" gets the dot bit */
       gsize len = strlen (key);
       if ((b == TB_MONTHS || b == TB_WEEKDAYS) && len > 1 && ((const char *) key)[len - 1] == '.')
@@ -2135,19 +2345,24 @@ enum { WI_TABLES = 1 + TB_WORD_CLASSES - TL_N + 1 };
 
 typedef struct {
   gint ref;
+  guint gen;                     /* a number of its own: tells a thread's word cache whose it is */
+  const XrefPhraseTable *speech, *action; /* the rule set's, not referenced */
   GHashTable *tables[WI_TABLES]; /* temporal_words, then the TB_* tables; referenced */
   GHashTable *lists[TL_N];       /* borrowed from tables[0] */
   GHashTable *index;
   GHashTable *phrases;           /* first word → GArray of Phrase, read through index */
   /* the index again as an open-addressing table of interned pointers
-   * (linear probing, at most half full): the one lookup of every token,
-   * a multiplication and a compare or two instead of GLib's call chain */
+   * (linear probing, at most half full): a multiplication and a compare
+   * or two instead of GLib's call chain */
   struct { const char *key; const WordBits *bits; } *slots;
   guint shift;                   /* 64 - log2 (number of slots) */
+  WordBits unknown[WF_UNKNOWN + 1]; /* the records of words no table has, by word_letters */
+  struct WordValue *values;      /* the values of every record */
 } WordIndex;
 
 static GMutex word_index_lock;
 static WordIndex *word_index_last;
+static guint word_index_gens;
 
 /* The home slot of an interned pointer: Fibonacci hashing. */
 static gsize
@@ -2171,6 +2386,102 @@ index_lookup (const WordIndex *wi, const char *key, const WordBits *none)
     }
 }
 
+/* The record of s[0 .. len) (a part of a word), or NULL when no table has it. */
+static const WordBits *
+part_bits (const WordIndex *wi, const char *s, gsize len)
+{
+  char buf[64];
+  g_autofree char *heap = NULL;
+  char *w = len < sizeof buf ? buf : (heap = g_malloc (len + 1));
+  const char *key;
+
+  memcpy (w, s, len);
+  w[len] = '\0';
+  key = xref_intern_try (w);
+  return key != NULL ? index_lookup (wi, key, NULL) : NULL;
+}
+
+static gboolean
+part_in (const WordIndex *wi, const char *s, gsize len, guint64 tables)
+{
+  const WordBits *b = part_bits (wi, s, len);
+  return b != NULL && (b->in & tables) != 0;
+}
+
+/* What a word's letters say: its WF_UNKNOWN flags.  A hyphenated word's
+ * parts are looked up in the index (the slots must be filled). */
+static guint
+word_letters (const WordIndex *wi, const char *w)
+{
+  guint f = 0;
+  gsize len = strlen (w);
+  const char *dash = memchr (w, '-', len);
+
+  gint decade;
+  if (decade_word (w, &decade))
+    f |= WF_DECADE;
+  /* marker_slow's regular past: not "succeed" or "need" */
+  if (len >= 5 && w[len - 2] == 'e' && w[len - 1] == 'd'
+      && (w[len - 3] != 'e' || w[len - 4] == 'r' || w[len - 4] == 't'))
+    f |= WF_ED;
+  if (dash != NULL)
+    {
+      const char *last = strrchr (w, '-'), *rest = last + 1;
+      const gsize rest_len = len - (gsize) (rest - w);
+
+      /* m_hyphen_word: "mid-" + anything, or anything + a unit */
+      if (part_in (wi, w, (gsize) (rest - w), TB (TL_PREFIXES)) || part_in (wi, rest, rest_len, TB (TB_UNITS)))
+        f |= WF_HYPHEN;
+      /* m_unit_ago: "year-ago", "year-earlier" */
+      if (part_in (wi, rest, rest_len, TB (TL_AGO) | TB (TL_SHIFT)))
+        f |= WF_AGO_WORD;
+      /* number_string: "twenty-four" */
+      if (dash == last && part_in (wi, w, (gsize) (dash - w), TB (TB_NUMBERS))
+          && part_in (wi, rest, rest_len, TB (TB_NUMBERS)))
+        f |= WF_DASH_NUMBER;
+    }
+  return f;
+}
+
+/* The flags and start sets of a word's record (b->in, heads, phrases and
+ * wclass set); letters: its word_letters. */
+static void
+word_record (WordBits *b, guint letters, gboolean the, gboolean per)
+{
+  b->flags |= letters | (the ? WF_THE : 0) | (per ? WF_PER : 0);
+  /* marker_slow can read a marker without the phrase tables */
+  if ((b->in & (TB (TL_FUTURE_MARKERS) | TB (TL_INTENT_MARKERS) | TB (TL_PAST_MARKERS)))
+      || (b->heads & TB (TL_FUTURE_MARKERS)) || (b->wclass & XREF_WC_MODAL) || ((letters & WF_ED) && b->wclass == 0))
+    b->flags |= WF_TENSE;
+  word_start_sets (b);
+}
+
+/* The record of any interned word: its own, or the one of the words no
+ * table has with its letters. */
+static const WordBits *
+word_record_of (const WordIndex *wi, const char *norm)
+{
+  const WordBits *b = index_lookup (wi, norm, NULL);
+  return b != NULL ? b : &wi->unknown[word_letters (wi, norm)];
+}
+
+/* Each thread's cache of word records, direct-mapped by the interned
+ * pointer of a token's norm: a token's record is one probe that nearly
+ * always hits, and a word no table has (most words) has its letters read
+ * once per thread, not at every token.  It belongs to
+ * the index numbered word_cache_gen; a scan with another index clears it
+ * first.  Interned pointers live until exit, so a key is never reused for
+ * another word. */
+#define WORD_CACHE_BITS 14
+
+typedef struct {
+  const char *key;
+  const WordBits *bits;
+} WordCacheSlot;
+
+static _Thread_local WordCacheSlot word_cache[1u << WORD_CACHE_BITS];
+static _Thread_local guint word_cache_gen;
+
 static void
 rule_tables (const XrefRules *rules, GHashTable **out)
 {
@@ -2192,17 +2503,36 @@ word_index_unref (WordIndex *wi)
   g_hash_table_unref (wi->index);
   g_hash_table_unref (wi->phrases);
   g_free (wi->slots);
+  g_free (wi->values);
   for (guint k = 0; k < WI_TABLES; k++)
     g_clear_pointer (&wi->tables[k], g_hash_table_unref);
   g_free (wi);
+}
+
+/* The value of word in the table of bit b (with a dot after it, for the
+ * TB_*_DOT bits), from the tables themselves. */
+static gconstpointer
+word_table_value (const WordIndex *wi, guint b, const char *word)
+{
+  if (b == TB_MONTHS_DOT || b == TB_WEEKDAYS_DOT)
+    {
+      g_autofree char *dot = g_strconcat (word, ".", NULL);
+      GHashTable *table = wi->tables[1 + (b == TB_MONTHS_DOT ? TB_MONTHS : TB_WEEKDAYS) - TL_N];
+      return table != NULL ? g_hash_table_lookup (table, dot) : NULL;
+    }
+  GHashTable *table = b < TL_N ? wi->lists[b] : wi->tables[1 + b - TL_N];
+  return table != NULL ? g_hash_table_lookup (table, word) : NULL;
 }
 
 static WordIndex *
 word_index_new (const XrefRules *rules)
 {
   WordIndex *wi = g_new0 (WordIndex, 1);
+  const char *the = xref_intern ("the"), *per = xref_intern ("per");
 
   wi->ref = 1;
+  wi->speech = rules->speech_phrases;
+  wi->action = rules->action_phrases;
   rule_tables (rules, wi->tables);
   for (guint k = 0; k < WI_TABLES; k++)
     if (wi->tables[k] != NULL)
@@ -2220,28 +2550,20 @@ word_index_new (const XrefRules *rules)
   for (guint b = TL_N; b <= TB_WORD_CLASSES; b++)
     if (wi->tables[1 + b - TL_N] != NULL)
       index_table (wi->index, wi->phrases, wi->tables[1 + b - TL_N], b);
-
-  /* every word's phrases, longest first, and its start sets */
-  GHashTableIter it;
-  gpointer key, value;
-  g_hash_table_iter_init (&it, wi->index);
-  while (g_hash_table_iter_next (&it, &key, &value))
-    {
-      WordBits *bits = value;
-      GArray *list = g_hash_table_lookup (wi->phrases, key);
-
-      if (list != NULL)
-        {
-          g_array_sort (list, phrase_cmp);
-          bits->phrases = (const Phrase *) (gpointer) list->data;
-          bits->n_phrases = list->len;
-        }
-      bits->starts[0] = word_start_set (bits, FALSE, FALSE);
-      bits->starts[1] = word_start_set (bits, TRUE, FALSE);
-      bits->starts[2] = word_start_set (bits, TRUE, TRUE);
-    }
+  /* the two words the start sets know by name have records of their own */
+  word_entry (wi->index, the);
+  word_entry (wi->index, per);
+  /* and so have the first words of speech and action phrases, which
+   * marker_at asks about (the rule set's phrase tables: see word_index_get) */
+  g_autoptr (GPtrArray) heads = g_ptr_array_new ();
+  xref_phrase_table_heads (rules->speech_phrases, heads);
+  xref_phrase_table_heads (rules->action_phrases, heads);
+  for (guint k = 0; k < heads->len; k++)
+    word_entry (wi->index, g_ptr_array_index (heads, k))->flags |= WF_PHRASE_HEAD;
 
   /* the slots: a power of two, at least twice the words */
+  GHashTableIter it;
+  gpointer key, value;
   guint order = 4;
   while ((1u << order) < 2 * g_hash_table_size (wi->index))
     order++;
@@ -2256,6 +2578,55 @@ word_index_new (const XrefRules *rules)
       wi->slots[h].key = key;
       wi->slots[h].bits = value;
     }
+
+  /* every word's values in its tables */
+  gsize n_values = 0;
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    for (guint b = 0; b < TB_N; b++)
+      n_values += (((WordBits *) value)->in & TB (b)) != 0;
+  wi->values = g_new (struct WordValue, MAX (n_values, 1));
+  n_values = 0;
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      WordBits *bits = value;
+
+      bits->values = &wi->values[n_values];
+      for (guint b = 0; b < TB_N; b++)
+        if (bits->in & TB (b))
+          wi->values[n_values++] = (struct WordValue) { b, word_table_value (wi, b, key) };
+      bits->n_values = (guint) (&wi->values[n_values] - bits->values);
+      if (bits->in & TB (TB_UNITS))
+        {
+          const char *unit = word_table_value (wi, TB_UNITS, key);
+          gsize len = strlen (key);
+
+          bits->unit = unit != NULL ? xref_intern (unit) : NULL;
+          bits->unit_plural = len > 1 && ((const char *) key)[len - 1] == 's';
+        }
+    }
+
+  /* every word's phrases, longest first, and its flags and start sets
+   * (which read the slots); then those of the words no table has */
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      WordBits *bits = value;
+      GArray *list = g_hash_table_lookup (wi->phrases, key);
+
+      if (list != NULL)
+        {
+          g_array_sort (list, phrase_cmp);
+          bits->phrases = (const Phrase *) (gpointer) list->data;
+          bits->n_phrases = list->len;
+          for (guint k = 0; k < list->len; k++)
+            bits->seconds |= second_bit (bits->phrases[k].words[1]);
+        }
+      word_record (bits, word_letters (wi, key), key == the, key == per);
+    }
+  for (guint f = 0; f <= WF_UNKNOWN; f++)
+    word_record (&wi->unknown[f], f, FALSE, FALSE);
   return wi;
 }
 
@@ -2268,10 +2639,18 @@ word_index_get (const XrefRules *rules)
 
   rule_tables (rules, tables);
   g_mutex_lock (&word_index_lock);
-  if (word_index_last == NULL || memcmp (word_index_last->tables, tables, sizeof tables) != 0)
+  gboolean any = FALSE;
+  for (guint k = 0; k < WI_TABLES; k++)
+    any |= tables[k] != NULL;
+  /* the phrase tables (read for WF_PHRASE_HEAD) are not referenced: equal
+   * tables, not all NULL, tell the same rule set, whose they are */
+  if (word_index_last == NULL || memcmp (word_index_last->tables, tables, sizeof tables) != 0 || !any
+      || word_index_last->speech != rules->speech_phrases || word_index_last->action != rules->action_phrases)
     {
       word_index_unref (word_index_last);
       word_index_last = word_index_new (rules);
+      /* never 0, the number of a thread's cache that was never filled */
+      word_index_last->gen = ++word_index_gens != 0 ? word_index_gens : ++word_index_gens;
     }
   wi = word_index_last;
   g_atomic_int_inc (&wi->ref);
@@ -2279,61 +2658,178 @@ word_index_get (const XrefRules *rules)
   return wi;
 }
 
-/* The scan; every: try every matcher at every token. */
+/* What the tokens after token t (its record b, its start set in the
+ * record st) let start there: after "the", what the next word allows;
+ * before the word it qualifies, a relative word or an ordinal; and
+ * start_ctx, called only where a few tests say it can add something (most
+ * tokens with ST_CTX, "a", "one", "that", "at", have no unit word after
+ * them and start none of their phrases). */
+G_ALWAYS_INLINE static inline guint32
+start_more (const XrefToken *t, const WordBits *b, guint32 st, const XrefToken *next, const WordBits *nb,
+            const guint32 *after)
+{
+  guint32 m = 0;
+
+  /* "the" leads several readings: what the next word allows (the_start_set) */
+  if ((st & ST_THE) && next != NULL)
+    m |= nb->after_the[token_slot (next)];
+  if ((st & ST_NEXT) && next != NULL && (nb->in & b->next_in))
+    m |= b->next_starts;
+  if ((st & ST_CTX)
+      && (t->kind == XREF_TOKEN_NUMBER || ((after[0] | after[1] | after[2] | after[3]) & ST_UNIT)
+          || (b->n_phrases > 0 && next != NULL && (b->seconds & second_bit (next->norm)))))
+    m |= start_ctx (t, b, next, nb, after);
+  return m;
+}
+
+/* The start set of token t whose record is b, with its ST_UNIT bit (next,
+ * nb, after: as start_more reads them). */
+G_ALWAYS_INLINE static inline guint32
+token_start_set (const XrefToken *t, const WordBits *b, const XrefToken *next, const WordBits *nb,
+                 const guint32 *after)
+{
+  const guint32 st = b->starts[token_slot (t)];
+  guint32 m = st & ~ST_MORE;
+
+  if (G_UNLIKELY (st & ST_MORE))
+    m |= start_more (t, b, st, next, nb, after);
+  return m;
+}
+
+/* The pass over the tokens of a document before the scan (see scan):
+ * fills tb and starts for toks[0 .. nt] (nt, after the last token, gets
+ * the bits of no word, and starts[nt .. nt + 3] are 0) and lists in
+ * cand, from the last down, the tokens where some matcher can start;
+ * returns how many.  Backwards, so that a token's start set can read the
+ * tokens after it.  A token's record is one probe of this thread's word
+ * cache, which nearly always hits. */
+G_GNUC_NO_INLINE static guint
+records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const WordBits **tb, guint32 *starts,
+              guint *cand)
+{
+  WordCacheSlot *const cache = word_cache;
+  guint n_cand = 0;
+
+  if (word_cache_gen != wi->gen)
+    {
+      memset (cache, 0, sizeof word_cache);
+      word_cache_gen = wi->gen;
+    }
+  tb[nt] = &wi->unknown[0];
+  memset (&starts[nt], 0, 4 * sizeof *starts);
+  /* token t, its record *tp and start set *sp, from the last token down */
+  const XrefToken *t = toks + nt;
+  const WordBits **tp = tb + nt;
+  guint32 *sp = starts + nt;
+  while (t > toks)
+    {
+      t--, tp--, sp--;
+      const char *norm = t->norm;
+      WordCacheSlot *c = &cache[((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+                                >> (64 - WORD_CACHE_BITS)];
+      const WordBits *b = c->bits;
+
+      if (G_UNLIKELY (c->key != norm))
+        {
+          b = word_record_of (wi, norm);
+          c->key = norm;
+          c->bits = b;
+        }
+      *tp = b;
+      const guint32 st = b->starts[token_slot (t)];
+      guint32 m = st & ~ST_MORE;
+      if (G_UNLIKELY (st & ST_MORE))
+        m |= start_more (t, b, st, t + 1 < toks + nt ? t + 1 : NULL, tp[1], sp + 1);
+      *sp = m;
+      if (m & ~ST_UNIT)
+        cand[n_cand++] = (guint) (t - toks);
+    }
+  return n_cand;
+}
+
+/* records_pass the slow way, the reference of the tests: no cache, every
+ * token listed. */
+static guint
+records_pass_every (const WordIndex *wi, const XrefToken *toks, guint nt, const WordBits **tb, guint32 *starts,
+                    guint *cand)
+{
+  guint n_cand = 0;
+
+  tb[nt] = &wi->unknown[0];
+  memset (&starts[nt], 0, 4 * sizeof *starts);
+  for (guint k = nt; k-- > 0;)
+    {
+      tb[k] = word_record_of (wi, toks[k].norm);
+      starts[k] = token_start_set (&toks[k], tb[k], k + 1 < nt ? &toks[k + 1] : NULL, tb[k + 1], &starts[k + 1]);
+      cand[n_cand++] = k;
+    }
+  return n_cand;
+}
+
+/* The scan; every: try every matcher at every token (and find every
+ * word's record and tense the slow way: the reference of the tests). */
 static void
 scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws, gboolean every)
 {
-  Scan base = { rules, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, every };
+  Scan base = { rules, NULL, 0, 0, 0, NULL, NULL, NULL, every };
   WordIndex *wi;
 
   if (doc->tokens == NULL || doc->sentences == NULL)
     return;
   wi = word_index_get (rules);
   base.index = wi->index;
-  base.lists = wi->lists;
 
-  /* one lookup per token; the matchers test bits.  Then the set of
-   * matchers that can start at each token, from its bits and the next
-   * token's: the scan below runs only those. */
-  static const WordBits none;
+  /* One pass over the tokens, backwards: each token's record (one probe
+   * of this thread's cache) and its start set (the record's, and where
+   * the record says the tokens after it matter, start_more).  The tokens
+   * where some matcher can start (a few in a hundred) are listed: the
+   * sentence loop below visits only those. */
   const guint nt = doc->tokens->len;
   const XrefToken *toks = (const XrefToken *) (gpointer) doc->tokens->data;
   /* on the stack for an article of the usual size (about 800 tokens),
-   * which spares two large mallocs per document */
+   * which spares three large mallocs per document */
   enum { STACK_TOKENS = 2048 };
   const WordBits *tb_stack[STACK_TOKENS];
-  guint32 starts_stack[STACK_TOKENS];
+  guint32 starts_stack[STACK_TOKENS + 4];
+  guint cand_stack[STACK_TOKENS];
   g_autofree const WordBits **tb_heap = NULL;
   g_autofree guint32 *starts_heap = NULL;
+  g_autofree guint *cand_heap = NULL;
   const WordBits **tb = tb_stack;
   guint32 *starts = starts_stack;
+  guint *cand = cand_stack, n_cand = 0;
   if (nt + 1 > STACK_TOKENS)
     {
       tb = tb_heap = g_new (const WordBits *, nt + 1);
-      starts = starts_heap = g_new (guint32, nt + 1);
+      starts = starts_heap = g_new (guint32, nt + 4);
+      cand = cand_heap = g_new (guint, nt + 1);
     }
-  for (guint k = 0; k < nt; k++)
-    tb[k] = index_lookup (wi, toks[k].norm, &none);
-  tb[nt] = &none;
-  /* backwards, carrying which of the next four tokens are unit words */
-  starts[nt] = 0;
-  for (guint k = nt, units = 0; k-- > 0;)
-    {
-      starts[k] = start_set (&toks[k], tb[k], k + 1 < nt ? &toks[k + 1] : NULL, tb[k + 1], units);
-      units = ((units << 1) | (toks[k].kind == XREF_TOKEN_WORD && (tb[k]->in & TB (TB_UNITS)))) & 0xF;
-    }
+  n_cand = every ? records_pass_every (wi, toks, nt, tb, starts, cand) : records_pass (wi, toks, nt, tb, starts, cand);
+
   guint done = 0;   /* tokens before this index belong to an expression already */
+  /* cand holds the candidates from the last token down: read from its end
+   * (sentences come in text order; should one start before the one
+   * before it, the list is read again) */
+  const guint all_cand = n_cand;
+  guint prev_first = 0;
   for (guint si = 0; si < doc->sentences->len; si++)
     {
       const XrefSentence *sent = &g_array_index (doc->sentences, XrefSentence, si);
-      Scan s = base;
+      const guint lo = MAX (done, sent->first_token), hi = sent->first_token + sent->n_tokens;
 
+      if (sent->first_token < prev_first)
+        n_cand = all_cand;
+      prev_first = sent->first_token;
+      /* the candidates this sentence cannot read */
+      while (n_cand > 0 && cand[n_cand - 1] < lo)
+        n_cand--;
+      if (sent->n_tokens == 0 || hi > nt || n_cand == 0 || cand[n_cand - 1] >= hi)
+        continue;
+
+      Scan s = base;
       s.n = sent->n_tokens;
       s.base = sent->first_token;
       s.sentence = si;
-
-      if (sent->n_tokens == 0 || sent->first_token + sent->n_tokens > doc->tokens->len)
-        continue;
       s.t = xref_sentence_tokens (doc, sent);
       s.tb = tb + s.base;
       s.starts = starts + s.base;
@@ -2347,24 +2843,19 @@ scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws, gboolean ev
               && next->first_token + next->n_tokens <= doc->tokens->len)
             s.n += next->n_tokens;
         }
-      for (guint i = done > s.base ? done - s.base : 0; i < sent->n_tokens;)
+      while (n_cand > 0 && cand[n_cand - 1] < hi)
         {
-          /* no expression can start here (most tokens) */
-          if (s.starts[i] == 0 && !every)
-            {
-              i++;
-              continue;
-            }
+          const guint i = cand[--n_cand] - s.base;
           XrefRawTimex r = { 0 };
           guint len;
 
+          /* inside the expression just read */
+          if (s.base + i < done)
+            continue;
           r.hour = r.minute = -1;
           len = match_at (&s, i, &r);
           if (len == 0)
-            {
-              i++;
-              continue;
-            }
+            continue;
           r.first = s.base + i;
           r.n = len;
           r.sentence = si;
@@ -2374,8 +2865,7 @@ scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws, gboolean ev
                                                                                : clause_tense (&s, i, len);
           r.reported = r.kind == XREF_RAW_CAL && r.month > 0 && r.day > 0 && is_reported (&s, i, len);
           g_array_append_val (raws, r);
-          i += len;
-          done = s.base + i;
+          done = s.base + i + len;
         }
     }
   word_index_unref (wi);

@@ -18,6 +18,7 @@
  */
 #include "temporal-private.h"
 
+#include <math.h>
 #include <string.h>
 
 const char *
@@ -43,9 +44,57 @@ xref_timex_type_name (XrefTimexType type)
 static gboolean
 date_valid (gint year, gint month, gint day)
 {
-  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1
-         && g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  static const guint8 days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+  /* g_date_valid_dmy's answer for these years, without the call */
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1)
+    return FALSE;
+  return day <= days[month - 1] + (month == 2 && (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)));
 }
+
+/* Days from 1970-01-01 to a valid date of the proleptic Gregorian
+ * calendar, and back (H. Hinnant's civil-date algorithms): the arithmetic
+ * of add_days and weekday_date without a GDate, which cost more than the
+ * rest of resolving an expression. */
+static gint64
+days_from_civil (gint y, gint m, gint d)
+{
+  y -= m <= 2;
+  const gint64 era = (y >= 0 ? y : y - 399) / 400;
+  const gint64 yoe = y - era * 400;
+  const gint64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const gint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static XrefDate
+civil_from_days (gint64 z)
+{
+  z += 719468;
+  const gint64 era = (z >= 0 ? z : z - 146096) / 146097;
+  const gint64 doe = z - era * 146097;
+  const gint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const gint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const gint64 mp = (5 * doy + 2) / 153;
+  const gint d = (gint) (doy - (153 * mp + 2) / 5 + 1);
+  const gint m = (gint) (mp < 10 ? mp + 3 : mp - 9);
+  XrefDate out = { (gint) (yoe + era * 400 + (m <= 2)), m, d };
+  return out;
+}
+
+/* The ISO weekday (Monday 1 … Sunday 7) of a day count: 1970-01-01 was a
+ * Thursday. */
+static gint
+weekday_of_days (gint64 z)
+{
+  gint64 w = (z + 3) % 7;
+  return (gint) (w < 0 ? w + 7 : w) + 1;
+}
+
+/* The day counts of 0001-01-01 and 9999-12-31: within them the arithmetic
+ * above gives what GDate does. */
+#define CIVIL_FIRST G_GINT64_CONSTANT (-719162)
+#define CIVIL_LAST G_GINT64_CONSTANT (2932896)
 
 static gboolean
 to_gdate (const XrefDate *d, GDate *g)
@@ -75,8 +124,18 @@ add_days (const XrefDate *d, gint days, XrefDate *out)
 
   if (yearless)
     x.year = x.month == 2 && x.day == 29 ? 2000 : 2001;
-  if (!to_gdate (&x, &g))
+  if (!date_valid (x.year, x.month, x.day))
     return FALSE;
+  const gint64 z = days_from_civil (x.year, x.month, x.day) + days;
+  if (z >= CIVIL_FIRST && z <= CIVIL_LAST)
+    {
+      *out = civil_from_days (z);
+      if (yearless)
+        out->year = 0;
+      return TRUE;
+    }
+  /* GDate's own answer (or complaint) out of those years */
+  to_gdate (&x, &g);
   if (days >= 0)
     g_date_add_days (&g, (guint) days);
   else
@@ -113,8 +172,7 @@ week_value (const XrefDate *d, const char *suffix, XrefDate *year_out)
 static gint
 weekday_of (gint year, gint month, gint day)
 {
-  XrefDate d = { year, month, day };
-  return date_valid (year, month, day) ? xref_date_weekday (&d) : 0;
+  return date_valid (year, month, day) ? weekday_of_days (days_from_civil (year, month, day)) : 0;
 }
 
 /* The year in which month/day falls on weekday: the one nearest to prefer
@@ -238,12 +296,11 @@ season_year (const XrefDate *doc, const char *season, const XrefRawTimex *r)
 static gboolean
 weekday_date (const XrefDate *doc, const XrefRawTimex *r, XrefDate *out)
 {
-  GDate g;
   gint dw, back, fwd, delta;
 
-  if (!to_gdate (doc, &g))
+  if (!date_valid (doc->year, doc->month, doc->day))
     return FALSE;
-  dw = g_date_get_weekday (&g);
+  dw = weekday_of_days (days_from_civil (doc->year, doc->month, doc->day));
   back = (dw - r->weekday + 7) % 7;
   fwd = (r->weekday - dw + 7) % 7;
   if (r->has_rel && r->rel < 0)
@@ -274,6 +331,83 @@ add_months (gint year, gint month, gint n)
 
 /* ---- values ------------------------------------------------------------ */
 
+/* Writes v (0 ≤ v ≤ 9999) at p as printf's "%0*d" with width digits, and
+ * returns the end: values are written for every expression of every
+ * document, and snprintf's format parsing cost more than the rest of the
+ * resolving. */
+static char *
+put_digits (char *p, gint v, gint width)
+{
+  char d[4];
+  gint n = 0;
+
+  /* months and days, years */
+  if (width == 2 && v < 100)
+    {
+      p[0] = (char) ('0' + v / 10);
+      p[1] = (char) ('0' + v % 10);
+      return p + 2;
+    }
+  if (width == 4 && v >= 1000)
+    {
+      p[0] = (char) ('0' + v / 1000);
+      p[1] = (char) ('0' + v / 100 % 10);
+      p[2] = (char) ('0' + v / 10 % 10);
+      p[3] = (char) ('0' + v % 10);
+      return p + 4;
+    }
+
+  do
+    {
+      d[n++] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v > 0);
+  for (; width > n; width--)
+    *p++ = '0';
+  while (n > 0)
+    *p++ = d[--n];
+  return p;
+}
+
+/* xref_date_to_iso, written by hand where its fields have at most four
+ * digits (always, but for absurd ones): the same string. */
+static const char *
+iso_value (const XrefDate *d)
+{
+  char buf[16], *p = buf;
+
+  if (d->year > 9999 || d->month > 9999 || d->day > 9999)
+    return xref_date_to_iso (d);
+  if (d->year > 0)
+    {
+      p = put_digits (p, d->year, 4);
+      if (d->month > 0)
+        {
+          *p++ = '-';
+          p = put_digits (p, d->month, 2);
+          if (d->day > 0)
+            {
+              *p++ = '-';
+              p = put_digits (p, d->day, 2);
+            }
+        }
+    }
+  else if (d->month > 0)
+    {
+      memcpy (p, "XXXX-", 5);
+      p = put_digits (p + 5, d->month, 2);
+      if (d->day > 0)
+        {
+          *p++ = '-';
+          p = put_digits (p, d->day, 2);
+        }
+    }
+  else
+    return NULL;
+  return xref_intern_len (buf, (gsize) (p - buf));
+}
+
 static const char *
 duration_value (const char *unit, gdouble amount, gboolean vague)
 {
@@ -284,10 +418,24 @@ duration_value (const char *unit, gdouble amount, gboolean vague)
 
   if (vague)
     g_strlcpy (num, "X", sizeof num);
+  else if (amount >= 0 && amount <= 9999 && amount == floor (amount) && !signbit (amount))
+    *put_digits (num, (gint) amount, 1) = '\0';   /* what "%.6g" writes of a whole number */
   else
     g_ascii_formatd (num, sizeof num, "%.6g", amount);
-  g_snprintf (buf, sizeof buf, "P%s%s%s", time ? "T" : "", num, code);
-  return xref_intern (buf);
+  gsize n_num = strlen (num), n_code = strlen (code);
+  if (2 + n_num + n_code >= sizeof buf)
+    {
+      g_snprintf (buf, sizeof buf, "P%s%s%s", time ? "T" : "", num, code);
+      return xref_intern (buf);
+    }
+  /* "P" ["T"] num code */
+  gsize n = 0;
+  buf[n++] = 'P';
+  if (time)
+    buf[n++] = 'T';
+  memcpy (buf + n, num, n_num);
+  memcpy (buf + n + n_num, code, n_code);
+  return xref_intern_len (buf, n + n_num + n_code);
 }
 
 typedef struct {
@@ -307,7 +455,7 @@ typedef struct {
 static const char *
 date_value (const XrefDate *d)
 {
-  const char *v = xref_date_to_iso (d);
+  const char *v = iso_value (d);
   return v != NULL ? v : xref_intern ("XXXX-XX-XX");
 }
 
@@ -690,7 +838,7 @@ resolve_time (const XrefRawTimex *r, const XrefDocument *doc, guint index, XrefT
     }
   if (day == NULL && xref_date_is_complete (&doc->date))
     day = &doc->date;
-  g_snprintf (buf, sizeof buf, "%sT%02d:%02d", day != NULL ? xref_date_to_iso (day) : "XXXX-XX-XX", r->hour,
+  g_snprintf (buf, sizeof buf, "%sT%02d:%02d", day != NULL ? iso_value (day) : "XXXX-XX-XX", r->hour,
               r->minute < 0 ? 0 : r->minute);
   t->value = xref_intern (buf);
 }
@@ -701,7 +849,9 @@ resolve_all (XrefDocument *doc, const GArray *raws, const GArray *known)
   Ctx c = { doc->date, { 0, 0, 0 }, FALSE, { 0, 0, 0 }, 0, 0, known };
   const XrefToken *tokens = (const XrefToken *) (gpointer) doc->tokens->data;
 
+  /* one allocation, then each filled in place */
   g_array_set_size (doc->timexes, 0);
+  g_array_set_size (doc->timexes, raws->len);
   for (guint k = 0; k < raws->len; k++)
     {
       const XrefRawTimex *r = &g_array_index (raws, XrefRawTimex, k);
@@ -713,7 +863,7 @@ resolve_all (XrefDocument *doc, const GArray *raws, const GArray *known)
       t.start = tokens[r->first].start;
       t.end = tokens[r->first + r->n - 1].end;
       resolve (r, &c, &t);
-      g_array_append_val (doc->timexes, t);
+      g_array_index (doc->timexes, XrefTimex, k) = t;
     }
   for (guint k = 0; k < raws->len; k++)
     {
@@ -790,23 +940,55 @@ scan_doc (const XrefDocument *doc, const XrefRules *rules, GArray *raws, GArray 
     }
 }
 
+/* The arrays xref_temporal_tag fills for each document, kept by each
+ * thread from one document to the next instead of allocated and grown for
+ * each; freed when the thread ends (the main thread's at exit). */
+typedef struct {
+  GArray *raws;            /* XrefRawTimex */
+  GArray *known;           /* gint */
+} TagScratch;
+
+static void
+tag_scratch_free (gpointer data)
+{
+  TagScratch *sc = data;
+
+  g_array_unref (sc->raws);
+  g_array_unref (sc->known);
+  g_free (sc);
+}
+
+static GPrivate tag_scratch_key = G_PRIVATE_INIT (tag_scratch_free);
+
 void
 xref_temporal_tag (XrefDocument *doc, const XrefRules *rules)
 {
-  g_autoptr (GArray) raws = g_array_new (FALSE, TRUE, sizeof (XrefRawTimex));
-  g_autoptr (GArray) known = g_array_new (FALSE, FALSE, sizeof (gint));
+  TagScratch *sc = g_private_get (&tag_scratch_key);
 
   g_return_if_fail (doc != NULL && rules != NULL);
-  if (doc->timexes == NULL)
-    doc->timexes = g_array_new (FALSE, TRUE, sizeof (XrefTimex));
-  g_assert (g_array_get_element_size (doc->timexes) == sizeof (XrefTimex));
+  if (sc == NULL)
+    {
+      sc = g_new (TagScratch, 1);
+      sc->raws = g_array_sized_new (FALSE, FALSE, sizeof (XrefRawTimex), 64);
+      sc->known = g_array_sized_new (FALSE, FALSE, sizeof (gint), 64);
+      g_private_set (&tag_scratch_key, sc);
+    }
+  GArray *raws = sc->raws, *known = sc->known;
+  g_array_set_size (raws, 0);
+  g_array_set_size (known, 0);
+  if (doc->timexes != NULL)
+    g_assert (g_array_get_element_size (doc->timexes) == sizeof (XrefTimex));
   if (doc->tokens == NULL || doc->sentences == NULL)
     {
+      if (doc->timexes == NULL)
+        doc->timexes = g_array_new (FALSE, TRUE, sizeof (XrefTimex));
       g_array_set_size (doc->timexes, 0);
       return;
     }
 
   scan_doc (doc, rules, raws, known);
+  if (doc->timexes == NULL)
+    doc->timexes = g_array_new (FALSE, TRUE, sizeof (XrefTimex));
   if (doc->date_basis == XREF_DATE_BASIS_NONE)
     infer_doc_date (doc, raws, known);
   resolve_all (doc, raws, known);
@@ -877,6 +1059,30 @@ xref_temporal_resolve_corpus (GPtrArray *documents, const XrefRules *rules)
         doc->date_basis = XREF_DATE_BASIS_INFERRED;
       xref_temporal_tag (doc, rules);
     }
+}
+
+gboolean
+xref_temporal_add_days (const XrefDate *d, gint days, XrefDate *out)
+{
+  return add_days (d, days, out);
+}
+
+gint
+xref_temporal_weekday (const XrefDate *d)
+{
+  return weekday_of (d->year, d->month, d->day);
+}
+
+const char *
+xref_temporal_date_value (const XrefDate *d)
+{
+  return date_value (d);
+}
+
+const char *
+xref_temporal_duration_value (const char *unit, gdouble amount, gboolean vague)
+{
+  return duration_value (unit, amount, vague);
 }
 
 const XrefTimex *

@@ -619,6 +619,118 @@ test_word_index_per_rules (void **state)
     }
 }
 
+/* ---- calendar arithmetic and values ---------------------------------------- */
+
+/* What GDate says of d + days, as add_days answered before it counted
+ * days itself. */
+static gboolean
+gdate_add_days (const XrefDate *d, gint days, XrefDate *out)
+{
+  XrefDate x = *d;
+  gboolean yearless = x.year <= 0;
+  GDate g;
+
+  if (yearless)
+    x.year = x.month == 2 && x.day == 29 ? 2000 : 2001;
+  if (x.year > 9999 || x.month < 1 || x.month > 12 || x.day < 1
+      || !g_date_valid_dmy ((GDateDay) x.day, (GDateMonth) x.month, (GDateYear) x.year))
+    return FALSE;
+  g_date_clear (&g, 1);
+  g_date_set_dmy (&g, (GDateDay) x.day, (GDateMonth) x.month, (GDateYear) x.year);
+  if (days >= 0)
+    g_date_add_days (&g, (guint) days);
+  else
+    g_date_subtract_days (&g, (guint) -days);
+  out->year = yearless ? 0 : g_date_get_year (&g);
+  out->month = g_date_get_month (&g);
+  out->day = g_date_get_day (&g);
+  return TRUE;
+}
+
+/* The day counting of temporal.c (civil-date arithmetic) gives GDate's
+ * dates and weekdays, across leap years, centuries and the year's ends,
+ * and refuses what GDate finds invalid. */
+static void
+test_calendar (void **state)
+{
+  static const gint years[] = { 1, 4, 99, 100, 400, 1600, 1899, 1900, 1970, 1999, 2000, 2001, 2020, 2022, 2023, 2024,
+                                2100, 2400, 9998, 9999, 0 };
+  static const gint deltas[] = { 0, 1, -1, 6, -6, 7, -7, 28, 29, 30, 31, -31, 59, 60, 365, 366, -365, -366, 1461,
+                                 -1461, 36524, -36524, 146097, -146097 };
+
+  for (gsize y = 0; y < G_N_ELEMENTS (years); y++)
+    for (gint m = 0; m <= 13; m++)
+      for (gint d = 0; d <= 32; d++)
+        {
+          XrefDate date = { years[y], m, d };
+          gboolean valid = years[y] > 0 && m >= 1 && m <= 12 && d >= 1
+                           && g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) years[y]);
+          gint want_wd = 0;
+
+          if (valid)
+            {
+              GDate g;
+              g_date_clear (&g, 1);
+              g_date_set_dmy (&g, (GDateDay) d, (GDateMonth) m, (GDateYear) years[y]);
+              want_wd = g_date_get_weekday (&g);
+            }
+          assert_int_equal (xref_temporal_weekday (&date), want_wd);
+          for (gsize k = 0; k < G_N_ELEMENTS (deltas); k++)
+            {
+              XrefDate got = { -1, -1, -1 }, want = { -1, -1, -1 };
+              gboolean ok_want, ok_got;
+
+              /* GDate cannot count before 0001-01-01 (it complains) */
+              if (years[y] > 0 && years[y] < 500 && deltas[k] < 0)
+                continue;
+              ok_want = gdate_add_days (&date, deltas[k], &want);
+              ok_got = xref_temporal_add_days (&date, deltas[k], &got);
+              assert_int_equal (ok_got, ok_want);
+              if (ok_want)
+                {
+                  assert_int_equal (got.year, want.year);
+                  assert_int_equal (got.month, want.month);
+                  assert_int_equal (got.day, want.day);
+                }
+            }
+        }
+}
+
+/* The hand-written values equal what printf wrote: dates as
+ * xref_date_to_iso, durations as "P%s%s%s" with "%.6g". */
+static void
+test_values (void **state)
+{
+  static const gint fields[] = { -1, 0, 1, 9, 10, 12, 28, 31, 99, 100, 999, 1000, 2022, 9999, 10000, 123456 };
+  static const gdouble amounts[] = { 0, 1, 2, 2.5, 0.5, 1.0 / 3, 10, 24, 100, 9999, 10000, 123456, 1234567, 1e12,
+                                     -1, -2.5 };
+  static const char *const units[] = { "D", "W", "M", "Y", "Q", "H", "MIN", "S", "DE", "CE", "WE" };
+
+  for (gsize y = 0; y < G_N_ELEMENTS (fields); y++)
+    for (gsize m = 0; m < G_N_ELEMENTS (fields); m++)
+      for (gsize d = 0; d < G_N_ELEMENTS (fields); d++)
+        {
+          XrefDate date = { fields[y], fields[m], fields[d] };
+          const char *want = xref_date_to_iso (&date);
+          assert_string_equal (xref_temporal_date_value (&date), want != NULL ? want : "XXXX-XX-XX");
+        }
+  for (gsize u = 0; u < G_N_ELEMENTS (units); u++)
+    for (gsize a = 0; a < G_N_ELEMENTS (amounts); a++)
+      for (guint vague = 0; vague < 2; vague++)
+        {
+          const char *unit = units[u];
+          gboolean time = strcmp (unit, "H") == 0 || strcmp (unit, "MIN") == 0 || strcmp (unit, "S") == 0;
+          char num[G_ASCII_DTOSTR_BUF_SIZE], want[64];
+
+          if (vague)
+            g_strlcpy (num, "X", sizeof num);
+          else
+            g_ascii_formatd (num, sizeof num, "%.6g", amounts[a]);
+          g_snprintf (want, sizeof want, "P%s%s%s", time ? "T" : "", num, strcmp (unit, "MIN") == 0 ? "M" : unit);
+          assert_string_equal (xref_temporal_duration_value (xref_intern (unit), amounts[a], vague), want);
+        }
+}
+
 /* ---- the dispatch ------------------------------------------------------- */
 
 /* The scan runs at each token only the matchers its bits say can start
@@ -675,6 +787,16 @@ test_dispatch (void **state)
     "Yesterday morning, tonight, tomorrow, 14 years, 2½ hours, $2014, 2000 troops, the 2014 coup.",
     "He said he will go on Friday; she had been scheduled to expire Friday and was planning to drive Monday.",
     "the", "a", "The", "2022", "Feb", "Feb.", "at this", "the next", "no more",
+    /* what the start sets read of the next word */
+    "Last November, this fiscal year, last Tuesday night, next spring, this morning, the last of them.",
+    "The third quarter, third quarter of 1989, the first quarter, first place, the third time.",
+    "On 21 of December, 5 December, 21st December 2022, 5 p.m. Friday, 10 am, 3 of them, 12 PM.",
+    "At 10:30 a year-ago loss, the year-earlier quarter, a well-known twenty-four-year-old, mid-1990s.",
+    "In the 1990s, 1990s music, the 2000s, the 1990 s, the 20th century, a few days, a couple of weeks.",
+    "That day, that was, the next day, the same day, the following week, three times a year, 3 times.",
+    /* the tense: futures, intents, modals, passives, phrases and regular pasts */
+    "She announced on Monday that he will leave Friday; they had planned to meet Tuesday, which was agreed.",
+    "The talks, which would be held Thursday, were scheduled for Monday; he said Friday he needed Saturday.",
   };
   g_autofree char *path = test_path ("tests/cases/timex.txt");
   g_autofree char *contents = NULL;
@@ -747,6 +869,8 @@ main (void)
     cmocka_unit_test (test_no_word_lists),
     cmocka_unit_test (test_rule_word_lists),
     cmocka_unit_test (test_word_index_per_rules),
+    cmocka_unit_test (test_calendar),
+    cmocka_unit_test (test_values),
     cmocka_unit_test (test_dispatch),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
