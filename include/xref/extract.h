@@ -39,7 +39,11 @@ typedef struct {
 } XrefSlotValue;
 
 typedef struct {
-  char *id;                /* "<doc id>#<n>", n counting from 1 in text order */
+  char *id;                /* "<doc id>#<n>", n counting from 1 in text order;
+                              owned: a claim made by xref_extract_claims
+                              holds it in the claim's own block, right
+                              after the struct (one allocation), any other
+                              one (g_strdup) is freed by xref_claim_free */
   XrefDocument *doc;       /* borrowed: the document owns its claims */
   guint sentence;          /* index into doc->sentences */
   gsize start;             /* the sentence's byte span (the evidence) */

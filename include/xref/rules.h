@@ -298,6 +298,11 @@ struct _XrefRules {
    * every first word of a phrase table, with its bits, in an
    * open-addressing table keyed by the interned pointer. */
   XrefWordIndex *word_index;
+  /* A number no other rule set of the process has (set with word_index,
+   * from 1; 0 for a set built by hand): a per-thread cache of what the
+   * rules say of a word is valid while the serial it was filled for is
+   * the serial of the rules asked about. */
+  guint serial;
 };
 
 /* Loads every *.yaml file (sorted by name) of each folder in dirs, in order;

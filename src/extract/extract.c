@@ -89,7 +89,10 @@ xref_claim_free (XrefClaim *claim)
 {
   if (claim == NULL)
     return;
-  g_free (claim->id);
+  /* a claim of this stage holds its id in the same block (keep_claim);
+   * one made elsewhere (run-jsonl.c) has an id of its own */
+  if (claim->id != (char *) (claim + 1))
+    g_free (claim->id);
   if (claim->slots != NULL)
     g_array_unref (claim->slots);
   if (claim->rules != NULL)
@@ -244,6 +247,7 @@ enum {
 enum {
   TB_ADVERB = 1u << 28,         /* is_adverb */
   TB_NOMINAL = 1u << 29,        /* is_nominal, before what the token is used for */
+  TB_MSTART = 1u << 27,         /* find_mentions may start a mention here */
 };
 
 /* A growable array of records, like a GArray (the same data and len
@@ -333,6 +337,8 @@ typedef struct {
   SlotInfo slot_spare;
   Words w;
   guint n_claims;
+  gpointer rules_cache;         /* the thread's RulesCache (shared_rules) */
+  struct NpIdCache_ *np_ids;    /* the thread's np_id cache, or NULL */
 } Ctx;
 
 #define MENTION(c, i) (&g_array_index ((c)->mentions, Mention, (i)))
@@ -518,25 +524,8 @@ is_copula (const Ctx *c, guint i)
   return (gram_of (&c->w, norm (c, i)) & (GRAM_BE | GRAM_COPULA)) != 0;
 }
 
-/* An adverb: a closed-class stop word, or an open-class word in -ly.
- * (Computed once per token into TB_ADVERB by token_bits.) */
-static gboolean
-adverb_word (const XrefToken *t, guint k)
-{
-  if (t->kind != XREF_TOKEN_WORD)
-    return FALSE;
-  if (k & XREF_WC_STOPWORD)
-    return TRUE;
-  if (k != 0 || (t->flags & XREF_TOKEN_CAPITALISED))
-    return FALSE;
-  {
-    /* in -ly, not -ply, -ily, -bly (one strlen for all four) */
-    gsize n = strlen (t->norm);
-    const char *e = t->norm + n;
-    return n >= 5 && e[-2] == 'l' && e[-1] == 'y' && e[-3] != 'p' && e[-3] != 'i' && e[-3] != 'b';
-  }
-}
-
+/* An adverb: a closed-class stop word, or an open-class word in -ly
+ * (TB_ADVERB, computed once per token by token_bits). */
 static gboolean
 is_adverb (const Ctx *c, guint i)
 {
@@ -570,20 +559,8 @@ is_subordinator (const Ctx *c, guint i)
 }
 
 /* A word the light tagger may put in a noun phrase: an open-class word
- * that no rule phrase claims. */
-static gboolean
-nominal_word (const XrefToken *t, guint k, gboolean adverb)
-{
-  if (t->kind != XREF_TOKEN_WORD)
-    return FALSE;
-  if (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS))
-    return FALSE;
-  if (k != 0 || adverb)
-    return FALSE;
-  /* two characters or more (norms are valid UTF-8) */
-  return t->norm[0] != '\0' && *g_utf8_next_char (t->norm) != '\0';
-}
-
+ * that no rule phrase claims (TB_NOMINAL, once per token by token_bits),
+ * and that nothing else uses. */
 static gboolean
 is_nominal (const Ctx *c, guint i)
 {
@@ -602,26 +579,117 @@ is_nominal (const Ctx *c, guint i)
   return TRUE;
 }
 
-/* The bits of every token of the document (Ctx.wb): one lookup per token
- * in the rules' word index instead of a string hash per question. */
+/* The bits of a token (Ctx.wb): what the rules know of its norm
+ * (xref_rules_word_bits; the word classes only for WORD tokens) and the
+ * TB_* bits, which follow from these, the norm's spelling, the token's
+ * kind and its capitalisation flags.  The reference; token_bits goes
+ * through a cache. */
+static guint
+token_bits_of (const XrefRules *rules, const XrefToken *t)
+{
+  guint b = xref_rules_word_bits (rules, t->norm);
+
+  if (t->kind != XREF_TOKEN_WORD)
+    b &= ~(guint) XREF_WB_CLASSES;
+  else
+    {
+      guint k = b & XREF_WB_CLASSES;
+      gboolean adverb = FALSE;
+      gsize n = t->norm != NULL ? strlen (t->norm) : 0;
+
+      /* an adverb: a closed-class stop word, or an open-class word in
+       * -ly (not -ply, -ily, -bly) that is not capitalised */
+      if (k & XREF_WC_STOPWORD)
+        adverb = TRUE;
+      else if (k == 0 && !(t->flags & XREF_TOKEN_CAPITALISED) && n >= 5)
+        {
+          const char *e = t->norm + n;
+          adverb = e[-2] == 'l' && e[-1] == 'y' && e[-3] != 'p' && e[-3] != 'i' && e[-3] != 'b';
+        }
+      if (adverb)
+        b |= TB_ADVERB;
+      /* nominal: an open-class word, not capitalised, not an adverb, of
+       * two characters or more (norms are valid UTF-8) */
+      if (!(t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) && k == 0 && !adverb && n > 0
+          && *g_utf8_next_char (t->norm) != '\0')
+        b |= TB_NOMINAL;
+    }
+  /* Every kind of mention find_mentions makes starts at a pronoun or
+   * determiner, a capitalised word, a number (digits, a number word or
+   * a vague quantity) or a nominal word: elsewhere it moves on. */
+  if ((b & (XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL | XREF_WC_PRONOUN_NEUTER
+            | XREF_WC_DETERMINER | TB_NOMINAL))
+      || t->kind == XREF_TOKEN_NUMBER
+      || (t->kind == XREF_TOKEN_WORD
+          && ((t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) || (b & (XREF_WB_VAGUE | XREF_WB_NUMBER)))))
+    b |= TB_MSTART;
+  return b;
+}
+
+/* token_bits_of depends on the norm, the kind and two flags of a token,
+ * and the rules.  Each thread keeps the answers for the tokens seen
+ * lately, direct-mapped by the interned norm, for the rules whose serial
+ * it holds: most tokens are common words, and one probe here replaces
+ * the word index probe, a strlen and the tests of the spelling. */
+#define TB_CACHE_BITS 12
+
+typedef struct {
+  guint serial;                 /* XrefRules.serial; 0: empty */
+  struct {
+    const char *norm;
+    guint tag;                  /* TB_TAG */
+    guint bits;
+  } e[1u << TB_CACHE_BITS];
+} TokenBitsCache;
+
+#define TB_TAG(t) (((guint) (t)->kind << 8) | ((t)->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)))
+
+static _Thread_local TokenBitsCache tb_cache;
+
+/* The thread's cache for rules (emptied when it held another rule set's
+ * answers), or NULL for rules without a serial. */
+static TokenBitsCache *
+tb_cache_for (const XrefRules *rules)
+{
+  TokenBitsCache *tc = &tb_cache;
+
+  if (rules->serial == 0)
+    return NULL;
+  if (tc->serial != rules->serial)
+    {
+      memset (tc, 0, sizeof *tc);
+      tc->serial = rules->serial;
+    }
+  return tc;
+}
+
+/* The bits of every token of the document (Ctx.wb), and the candidates
+ * of the phrase finders. */
 static void
 token_bits (Ctx *c)
 {
+  TokenBitsCache *tc = tb_cache_for (c->rules);
+
   for (guint i = 0; i < c->ntok; i++)
     {
       const XrefToken *t = &c->tok[i];
-      guint b = xref_rules_word_bits (c->rules, t->norm);
-      guint k;
-      gboolean adverb;
+      guint b;
 
-      if (t->kind != XREF_TOKEN_WORD)
-        b &= ~(guint) XREF_WB_CLASSES;
-      k = b & XREF_WB_CLASSES;
-      adverb = adverb_word (t, k);
-      if (adverb)
-        b |= TB_ADVERB;
-      if (nominal_word (t, k, adverb))
-        b |= TB_NOMINAL;
+      if (tc != NULL && t->norm != NULL)
+        {
+          guint tag = TB_TAG (t);
+          guint h = (guint) ((((guint64) (guintptr) t->norm ^ tag) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+                             >> (64 - TB_CACHE_BITS));
+          if (tc->e[h].norm != t->norm || tc->e[h].tag != tag)
+            {
+              tc->e[h].norm = t->norm;
+              tc->e[h].tag = tag;
+              tc->e[h].bits = token_bits_of (c->rules, t);
+            }
+          b = tc->e[h].bits;
+        }
+      else
+        b = token_bits_of (c->rules, t);
       c->wb[i] = b;
       if (b & (XREF_WB_ENTITY_HEAD | XREF_WC_DETERMINER))
         c->cand_entity.at[c->cand_entity.n++] = i;
@@ -854,9 +922,85 @@ np_skip (const Ctx *c, guint k, gboolean any)
   return t->kind == XREF_TOKEN_WORD && !any && ((wc (c, k) & XREF_WC_DETERMINER) || (c->wb[k] & XREF_WB_VAGUE));
 }
 
-/* "np:" and the words [from, to) lower-cased, interned. */
+/* "np:" and the words [from, to) lower-cased, interned: np_id_build,
+ * through a per-thread cache keyed by the tokens' interned norms and
+ * kinds.  These and the rules (the classes np_skip asks about) make the
+ * id, so a phrase seen before ("the city", "local officials") costs a
+ * probe instead of copying, hashing and comparing its bytes.  The cache
+ * holds the answers for the rules of its serial (XrefRules.serial). */
+#define NPK_MAX 6               /* tokens in a key; longer phrases go around */
+#define NPK_BITS 12
+
+typedef struct {
+  const char *norm[NPK_MAX];
+  guint8 kind[NPK_MAX];
+  guint8 n;                     /* 0: an empty entry */
+  const char *id;
+} NpIdEntry;
+
+typedef struct NpIdCache_ {
+  guint serial;                 /* 0: empty */
+  NpIdEntry e[1u << NPK_BITS];
+} NpIdCache;
+
+static _Thread_local NpIdCache np_ids;
+
+/* The thread's cache for rules (emptied when it held another rule set's
+ * answers), or NULL. */
+static NpIdCache *
+np_ids_for (const XrefRules *rules)
+{
+  NpIdCache *nc = &np_ids;
+
+  if (rules->serial == 0)
+    return NULL;
+  if (nc->serial != rules->serial)
+    {
+      memset (nc, 0, sizeof *nc);
+      nc->serial = rules->serial;
+    }
+  return nc;
+}
+
+static const char *np_id_build (const Ctx *c, guint from, guint to);
+
 static const char *
 np_id (const Ctx *c, guint from, guint to)
+{
+  NpIdCache *nc = c->np_ids;
+  guint64 h = to - from;
+  guint n = to - from;
+
+  if (nc == NULL || n == 0 || n > NPK_MAX)
+    return np_id_build (c, from, to);
+  for (guint k = from; k < to; k++)
+    {
+      h = (h ^ (guint64) (guintptr) c->tok[k].norm ^ ((guint64) c->tok[k].kind << 56))
+          * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+      h ^= h >> 31;
+    }
+  h = (h * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - NPK_BITS);
+  {
+    NpIdEntry *e = &nc->e[h];
+    gboolean hit = e->n == n;
+    for (guint k = 0; hit && k < n; k++)
+      hit = e->norm[k] == c->tok[from + k].norm && e->kind[k] == (guint8) c->tok[from + k].kind;
+    if (hit)
+      return e->id;
+    e->id = np_id_build (c, from, to);
+    e->n = (guint8) n;
+    for (guint k = 0; k < n; k++)
+      {
+        e->norm[k] = c->tok[from + k].norm;
+        e->kind[k] = (guint8) c->tok[from + k].kind;
+      }
+    return e->id;
+  }
+}
+
+/* np_id without the cache. */
+static const char *
+np_id_build (const Ctx *c, guint from, guint to)
 {
   char buf[NP_BUF + NP_PAD];
   gsize n = 3;
@@ -1376,7 +1520,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
       guint k = wc (c, i);
       const XrefToken *t = tk (c, i);
 
-      if (c->used[i] != 0 || c->tmx[i] >= 0 || t->kind == XREF_TOKEN_QUOTE)
+      if (!(c->wb[i] & TB_MSTART) || c->used[i] != 0 || c->tmx[i] >= 0 || t->kind == XREF_TOKEN_QUOTE)
         {
           i++;
           continue;
@@ -2598,12 +2742,15 @@ slot_info (Ctx *c, const char *sid)
   return si;
 }
 
-/* "<doc id>#<n>", as g_strdup_printf ("%s#%u") makes it, without printf. */
-static char *
-claim_id (const char *doc_id, gsize len, guint n)
+/* A new claim with room for its id after it, "<doc id>#<n>" as
+ * g_strdup_printf ("%s#%u") makes it, without printf: one allocation
+ * instead of two for every claim (xref_claim_free knows the layout). */
+static XrefClaim *
+claim_new (const char *doc_id, gsize len, guint n)
 {
   char digits[16];
   gsize nd = 0;
+  XrefClaim *claim;
   char *id;
 
   do
@@ -2612,13 +2759,15 @@ claim_id (const char *doc_id, gsize len, guint n)
       n /= 10;
     }
   while (n > 0);
-  id = g_malloc (len + 1 + nd + 1);
+  claim = g_malloc (sizeof (XrefClaim) + len + 1 + nd + 1);
+  id = (char *) (claim + 1);
   memcpy (id, doc_id, len);
   id[len] = '#';
   for (gsize k = 0; k < nd; k++)
     id[len + 1 + k] = digits[nd - 1 - k];
   id[len + 1 + nd] = '\0';
-  return id;
+  claim->id = id;
+  return claim;
 }
 
 /* rule is interned: every rule id comes from the rule set (rules.h) or
@@ -2693,16 +2842,22 @@ static GPrivate rules_cache_key = G_PRIVATE_INIT (rules_cache_free);
 
 /* An array of the n rules r (a new reference). */
 static GPtrArray *
-shared_rules (const char *const *r, guint n)
+shared_rules (Ctx *c, const char *const *r, guint n)
 {
-  RulesCache *rc = g_private_get (&rules_cache_key);
+  RulesCache *rc = c->rules_cache;
   guint64 h = n;
   GPtrArray **slot, *list;
 
+  /* (looked up once per document, not per claim) */
   if (rc == NULL)
     {
-      rc = g_new0 (RulesCache, 1);
-      g_private_set (&rules_cache_key, rc);
+      rc = g_private_get (&rules_cache_key);
+      if (rc == NULL)
+        {
+          rc = g_new0 (RulesCache, 1);
+          g_private_set (&rules_cache_key, rc);
+        }
+      c->rules_cache = rc;
     }
   for (guint i = 0; i < n; i++)
     {
@@ -2726,12 +2881,14 @@ shared_rules (const char *const *r, guint n)
 static void
 keep_claim (Ctx *c, const XrefClaim *draft)
 {
-  XrefClaim *claim = g_new (XrefClaim, 1);
+  XrefClaim *claim = claim_new (c->doc->id, c->doc_id_len, ++c->n_claims);
+  char *id = claim->id;
   XrefSlotValue *v = (XrefSlotValue *) (gpointer) c->draft_slots->data;
   const char **r = (const char **) (gpointer) c->draft_rules->data;
   guint n = c->draft_slots->len;
 
   *claim = *draft;
+  claim->id = id;
   claim->slots = NULL;
   if (n > 0)
     {
@@ -2750,8 +2907,7 @@ keep_claim (Ctx *c, const XrefClaim *draft)
       claim->slots = g_array_sized_new (FALSE, TRUE, sizeof (XrefSlotValue), n);
       g_array_append_vals (claim->slots, v, n);
     }
-  claim->rules = shared_rules (r, c->draft_rules->len);
-  claim->id = claim_id (c->doc->id, c->doc_id_len, ++c->n_claims);
+  claim->rules = shared_rules (c, r, c->draft_rules->len);
   g_ptr_array_add (c->doc->claims, claim);
 }
 
@@ -3626,6 +3782,7 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
   c->cand_dquote.at = g_new (guint, c->ntok);
   c->w = *words ();
   token_bits (c);
+  c->np_ids = np_ids_for (rules);
   c->scratch = g_string_sized_new (64);
   c->local = g_new0 (Vec, 1);
   c->ids = g_new0 (Vec, 1);

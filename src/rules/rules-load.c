@@ -849,6 +849,9 @@ word_index_build (const XrefRules *r)
 
 /* ---- public API -------------------------------------------------------- */
 
+/* The last XrefRules.serial given (rules.h). */
+static gint rules_serial;
+
 static XrefRules *
 finish (RulesLoader *ld, GError **error)
 {
@@ -864,6 +867,7 @@ finish (RulesLoader *ld, GError **error)
   collect_examples (ld);
   count (ld);
   ld->rules->word_index = word_index_build (ld->rules);
+  ld->rules->serial = (guint) g_atomic_int_add (&rules_serial, 1) + 1;
   return g_steal_pointer (&ld->rules);
 }
 

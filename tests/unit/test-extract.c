@@ -706,6 +706,68 @@ test_shared_rules (void **state)
   assert_null (b->slots);
 }
 
+/* A claim of the stage holds its id in its own block; xref_claim_free
+ * frees that and a claim made elsewhere (run-jsonl.c: an id of its own)
+ * alike (valgrind checks the frees). */
+static void
+test_claim_free_layouts (void **state)
+{
+  g_autoptr (XrefDocument) doc = extract_text ("ids.txt", "Russia attacked Kyiv on Monday.\n", NULL, default_rules);
+  XrefClaim *c, *other = g_new0 (XrefClaim, 1);
+
+  assert_int_equal (doc->claims->len, 1);
+  c = g_ptr_array_index (doc->claims, 0);
+  assert_string_equal (c->id, "ids.txt#1");
+  other->id = g_strdup (c->id);
+  xref_claim_free (other);
+  xref_claim_free (NULL);
+}
+
+/* The claims of every seed document, one string. */
+static char *
+seed_claims (GPtrArray *docs, const XrefRules *rules)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  for (guint d = 0; d < docs->len; d++)
+    {
+      XrefDocument *doc = g_ptr_array_index (docs, d);
+      g_autofree char *one = NULL;
+      if (rules != NULL)
+        xref_extract_claims (doc, rules);
+      one = show_claims (doc);
+      g_string_append (s, one);
+    }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* The per-thread caches of the stage (a token's bits, the ids of noun
+ * phrases) answer for the rule set of their serial: the
+ * claims are the same whether the caches are cold (after the other rule
+ * set), warm, or not used at all (a rule set without a serial). */
+static void
+test_caches_follow_rules (void **state)
+{
+  g_autoptr (GPtrArray) docs = extract_seeds ();
+  g_autofree char *first = seed_claims (docs, NULL);
+  g_autofree char *other = NULL, *cold = NULL, *warm = NULL, *plain = NULL;
+  XrefRules copy = *story_rules;
+
+  assert_true (story_rules->serial != 0 && default_rules->serial != 0);
+  assert_true (story_rules->serial != default_rules->serial);
+  other = seed_claims (docs, default_rules);
+  cold = seed_claims (docs, story_rules);
+  warm = seed_claims (docs, story_rules);
+  copy.serial = 0;
+  plain = seed_claims (docs, &copy);
+  assert_true (strstr (first, "#1:") != NULL);
+  assert_string_equal (cold, first);
+  assert_string_equal (warm, first);
+  assert_string_equal (plain, first);
+  /* (the rule sets differ: the story names more entities) */
+  assert_string_not_equal (other, first);
+}
+
 /* A noun phrase id longer than np_id's buffer is built whole. */
 static void
 test_long_np_id (void **state)
@@ -851,6 +913,8 @@ main (void)
     cmocka_unit_test (test_regex_prefilter),
     cmocka_unit_test (test_long_np_id),
     cmocka_unit_test (test_shared_rules),
+    cmocka_unit_test (test_claim_free_layouts),
+    cmocka_unit_test (test_caches_follow_rules),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
