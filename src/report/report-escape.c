@@ -2,6 +2,7 @@
  * terminal, CSV, Markdown, HTML), over one strict UTF-8 decoder so that
  * every format replaces the same bytes the same way. */
 #include "xref/report.h"
+#include "report/report-private.h"
 
 #include <string.h>
 
@@ -86,27 +87,17 @@ is_line_space (gunichar c)
          || c == 0x2029;
 }
 
-/* Room for n more bytes at the end of out, returned as the place to write
- * them; the caller writes there and sets out->len (json_done).  One
- * capacity check per string instead of one per piece appended. */
+/* xref_report_room / xref_report_done (report-private.h) in bytes. */
 static inline guchar *
 json_room (GString *out, gsize n)
 {
-  if (G_UNLIKELY (out->allocated_len - out->len <= n))
-    {
-      gsize len = out->len;
-
-      g_string_set_size (out, len + n);
-      out->len = len;
-    }
-  return (guchar *) out->str + out->len;
+  return (guchar *) xref_report_room (out, n);
 }
 
 static inline void
 json_done (GString *out, guchar *w)
 {
-  out->len = (gsize) ((char *) w - out->str);
-  out->str[out->len] = '\0';
+  xref_report_done (out, (char *) w);
 }
 
 /* 1 for the bytes a JSON string holds as they are: printable ASCII but

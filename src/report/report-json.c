@@ -24,28 +24,8 @@
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* Room for n more bytes at the end of out, returned as the place to write
- * them; the caller writes there and ends with done.  One capacity check per
- * field instead of one per piece. */
-static inline char *
-room (GString *out, gsize n)
-{
-  if (G_UNLIKELY (out->allocated_len - out->len <= n))
-    {
-      gsize len = out->len;
-
-      g_string_set_size (out, len + n);
-      out->len = len;
-    }
-  return out->str + out->len;
-}
-
-static inline void
-done (GString *out, char *w)
-{
-  out->len = (gsize) (w - out->str);
-  out->str[out->len] = '\0';
-}
+#define room xref_report_room
+#define done xref_report_done
 
 static inline void
 put (GString *out, const char *s, gsize n)

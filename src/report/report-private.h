@@ -6,6 +6,30 @@
 
 G_BEGIN_DECLS
 
+/* Writing into a GString without a capacity check per piece: room makes
+ * space for n more bytes and returns where they go; the caller writes
+ * there and ends with done at the first byte not written.  Used by the
+ * JSON writer and the escapers, the hot loops of a large report. */
+static inline char *
+xref_report_room (GString *out, gsize n)
+{
+  if (G_UNLIKELY (out->allocated_len - out->len <= n))
+    {
+      gsize len = out->len;
+
+      g_string_set_size (out, len + n);
+      out->len = len;
+    }
+  return out->str + out->len;
+}
+
+static inline void
+xref_report_done (GString *out, char *w)
+{
+  out->len = (gsize) (w - out->str);
+  out->str[out->len] = '\0';
+}
+
 /* The bytes of doc's span [start, end), clamped to its text, and their
  * length in *len.  Borrowed from doc; NULL (and *len 0) when doc or its
  * text is NULL or the span is empty. */
