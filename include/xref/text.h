@@ -25,6 +25,27 @@ typedef struct {
  * Never fails. */
 void xref_text_segment (XrefDocument *doc, const XrefRules *rules);
 
+/* What the text stage asks of every token of a region while it segments
+ * it, one byte per token: the bits below that follow from the token alone
+ * (its kind, bytes and flags).  XREF_TEXT_BIT_STAMP is set for numbers and
+ * words starting with a digit; xref_text_segment adds it for month and
+ * weekday names, which depend on the rules. */
+enum {
+  XREF_TEXT_BIT_CAP_WORD = 1 << 0,   /* a WORD flagged CAPITALISED */
+  XREF_TEXT_BIT_NUMBER   = 1 << 1,   /* a NUMBER */
+  XREF_TEXT_BIT_STAMP    = 1 << 2,   /* a NUMBER, or a WORD starting with an ASCII digit */
+  XREF_TEXT_BIT_MAY_END  = 1 << 3,   /* a PUNCT that is ":" or a terminal (".", "...", "!",
+                                        "?", "\u2026"), or a WORD ending in "." */
+  XREF_TEXT_BIT_IN_QUOTE = 1 << 4,   /* flagged IN_QUOTE */
+  XREF_TEXT_BIT_QUOTE    = 1 << 5,   /* a QUOTE */
+  XREF_TEXT_BIT_BULLET   = 1 << 6,   /* a PUNCT or SYMBOL whose first byte is not ASCII */
+};
+
+/* xref_tokenize, also storing the XREF_TEXT_BIT_* of the k-th token
+ * appended at bits[k]; bits must have room for end - start bytes (a token
+ * holds at least one byte). */
+void xref_text_tokenize_bits (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits);
+
 /* The tokens of sentence s of doc. */
 static inline const XrefToken *
 xref_sentence_tokens (const XrefDocument *doc, const XrefSentence *s)

@@ -49,6 +49,35 @@ form_len (const XrefToken *t)
   return t->end - t->start;
 }
 
+/* g_utf8_strlen (t->form, -1) without the call: the form is valid UTF-8
+ * (form_len bytes), one character per byte that is not a continuation
+ * byte. */
+static inline glong
+n_chars (const XrefToken *t)
+{
+  gsize n = form_len (t);
+  glong c = 0;
+
+  for (gsize k = 0; k < n; k++)
+    c += ((guchar) t->form[k] & 0xc0) != 0x80;
+  return c;
+}
+
+/* n_chars (t) >= k, reading no further than the k-th character. */
+static inline gboolean
+chars_at_least (const XrefToken *t, glong k)
+{
+  gsize n = form_len (t);
+  glong c = 0;
+
+  if (k <= 0)
+    return TRUE;
+  for (gsize i = 0; i < n; i++)
+    if (((guchar) t->form[i] & 0xc0) != 0x80 && ++c >= k)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 is_terminal (const XrefToken *t)
 {
@@ -268,18 +297,6 @@ weekday_of (const XrefRules *rules, const XrefToken *t)
   return word_of (t->norm)->weekday;
 }
 
-/* month_of (rules, t) || weekday_of (rules, t), with one lookup */
-static gboolean
-date_word_of (const XrefRules *rules, const XrefToken *t)
-{
-  const TextWord *w;
-
-  if (rules == NULL || t->kind != XREF_TOKEN_WORD || !(t->flags & XREF_TOKEN_CAPITALISED))
-    return FALSE;
-  w = word_of (t->norm);
-  return w->month != 0 || w->weekday != 0;
-}
-
 /* "<form>." (or form itself when it ends in a dot) is in the abbreviation
  * table.  The keys are interned, so a string never interned cannot be
  * one. */
@@ -314,14 +331,16 @@ is_abbreviation (const XrefRules *rules, const XrefToken *word)
 static gboolean
 is_initial (const XrefToken *t)
 {
-  gsize n = strlen (t->form);
+  gsize n;
 
   if (t->kind != XREF_TOKEN_WORD)
     return FALSE;
+  n = form_len (t);
   /* "D-W." of "Rep. Ann Cole, D-W. Va.": an initial after a hyphen */
   if (n >= 3 && t->form[n - 2] == '-' && g_ascii_isupper (t->form[n - 1]))
     return TRUE;
-  return g_utf8_strlen (t->form, -1) == 1 && g_unichar_isalpha (g_utf8_get_char (t->form));
+  /* one character: at most four bytes */
+  return n <= 4 && n_chars (t) == 1 && g_unichar_isalpha (g_utf8_get_char (t->form));
 }
 
 /* Token t (followed by after, or NULL) can start a sentence: a capital,
@@ -338,6 +357,9 @@ starts_sentence (const XrefToken *t, const XrefToken *after)
   if (t->kind == XREF_TOKEN_PUNCT && (str_is (t->form, "(") || str_is (t->form, "[")))
     return after != NULL && after->start == t->end && after->kind != XREF_TOKEN_PUNCT
            && starts_sentence (after, NULL);
+  /* an ASCII first byte: only A-Z are upper or title case */
+  if ((guchar) t->form[0] < 0x80)
+    return g_ascii_isupper (t->form[0]);
   c = g_utf8_get_char (t->form);
   return g_unichar_isupper (c) || g_unichar_istitle (c);
 }
@@ -419,7 +441,7 @@ colon_boundary (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
    * ("UPDATE: A suspect …", "MUMBAI: An Indian warship …") */
   if (prev->kind != XREF_TOKEN_WORD || prev->end != t->start || (prev->flags & XREF_TOKEN_IN_QUOTE)
       || !(g_unichar_islower (g_utf8_get_char (prev->form))
-           || ((prev->flags & XREF_TOKEN_ALLCAPS) && g_utf8_strlen (prev->form, -1) >= 3)))
+           || ((prev->flags & XREF_TOKEN_ALLCAPS) && chars_at_least (prev, 3))))
     return 0;
   if (next->kind != XREF_TOKEN_WORD || next->start == t->end || !(next->flags & XREF_TOKEN_CAPITALISED)
       || (next->flags & XREF_TOKEN_ALLCAPS) || str_is (next->norm, "i"))
@@ -561,26 +583,28 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
  *
  * The passes over a region's tokens below ask each token a chain of
  * questions, but most tokens (lower-case words, commas) can answer yes to
- * none of them.  One pass stores a few bits per token saying which
- * questions it can answer yes to, so each pass skips the other tokens
- * with one byte test.  Each bit is implied by the first tests of the
- * functions it stands for (named below), so the answers are the same. */
+ * none of them.  A byte per token says which questions it can answer yes
+ * to, so each pass skips the other tokens with one byte test.  Each bit
+ * is implied by the first tests of the functions it stands for (named
+ * below), so the answers are the same.  The tokenizer stores them
+ * (xref_text_tokenize_bits: its form cache keeps the bits of each
+ * form), all but the month and weekday names of TB_STAMP, which depend
+ * on the rules and are added by segment_region. */
 enum {
-  TB_CAP_WORD = 1 << 0,   /* a capitalised WORD: headline_break, attribution_start
-                             (XREF_TOKEN_CAPITALISED: the flag's bit) */
-  TB_NUMBER   = 1 << 1,   /* a NUMBER: record_row_end */
-  TB_STAMP    = 1 << 2,   /* can open a date stamp in mark_stamps: a month or
-                             weekday name (date_word_of), a NUMBER, or a WORD
-                             starting with a digit (is_clock: "5:03pm") */
-  TB_MAY_END  = 1 << 3,   /* boundary_after may find a boundary after it: a
-                             terminal, a colon, a WORD ending in a dot */
-  TB_IN_QUOTE = 1 << 4,   /* flagged IN_QUOTE (add_sentence; the flag's bit) */
-  TB_QUOTE    = 1 << 5,   /* a QUOTE (add_sentence) */
-  TB_BULLET   = 1 << 6,   /* a PUNCT or SYMBOL outside ASCII (is_bullet) */
+  TB_CAP_WORD = XREF_TEXT_BIT_CAP_WORD,   /* a capitalised WORD: headline_break,
+                                             attribution_start */
+  TB_NUMBER   = XREF_TEXT_BIT_NUMBER,     /* a NUMBER: record_row_end */
+  TB_STAMP    = XREF_TEXT_BIT_STAMP,      /* can open a date stamp in mark_stamps: a
+                                             month or weekday name (WB_DATE), a NUMBER,
+                                             or a WORD starting with a digit (is_clock:
+                                             "5:03pm") */
+  TB_MAY_END  = XREF_TEXT_BIT_MAY_END,    /* boundary_after may find a boundary after
+                                             it: a terminal, a colon, a WORD ending
+                                             in a dot */
+  TB_IN_QUOTE = XREF_TEXT_BIT_IN_QUOTE,   /* flagged IN_QUOTE (add_sentence) */
+  TB_QUOTE    = XREF_TEXT_BIT_QUOTE,      /* a QUOTE (add_sentence) */
+  TB_BULLET   = XREF_TEXT_BIT_BULLET,     /* a PUNCT or SYMBOL outside ASCII (is_bullet) */
 };
-
-G_STATIC_ASSERT ((guint) TB_CAP_WORD == (guint) XREF_TOKEN_CAPITALISED);
-G_STATIC_ASSERT ((guint) TB_IN_QUOTE == (guint) XREF_TOKEN_IN_QUOTE);
 
 #define ONES G_GUINT64_CONSTANT (0x0101010101010101)
 
@@ -622,48 +646,6 @@ next_with (const guint8 *a, guint i, guint n, guint8 bits)
         return MIN (i + first_byte (w), n);
     }
   return n;
-}
-
-/* The bits of a token other than a WORD (token_bits does the words). */
-static guint8
-kind_bits (const XrefToken *t)
-{
-  guchar f0 = (guchar) t->form[0];
-
-  switch (t->kind)
-    {
-    case XREF_TOKEN_NUMBER:
-      return TB_NUMBER | TB_STAMP;
-    case XREF_TOKEN_PUNCT:
-      return (is_terminal (t) || str_is (t->form, ":") ? TB_MAY_END : 0) | (f0 >= 0x80 ? TB_BULLET : 0);
-    case XREF_TOKEN_SYMBOL:
-      return f0 >= 0x80 ? TB_BULLET : 0;
-    case XREF_TOKEN_QUOTE:
-      return TB_QUOTE;
-    default:
-      return 0;
-    }
-}
-
-static inline guint8
-token_bits (const XrefRules *rules, const XrefToken *t)
-{
-  guint8 b = (guint8) (t->flags & XREF_TOKEN_IN_QUOTE);
-
-  /* most tokens are words: their bits here, inline (one word index
-   * lookup, for capitalised words only) */
-  if (G_LIKELY (t->kind == XREF_TOKEN_WORD))
-    {
-      b |= (guint8) (t->flags & XREF_TOKEN_CAPITALISED);
-      if ((t->flags & XREF_TOKEN_CAPITALISED) && date_word_of (rules, t))
-        b |= TB_STAMP;
-      if ((guchar) (t->form[0] - '0') < 10)
-        b |= TB_STAMP;
-      if (t->end > t->start && t->form[form_len (t) - 1] == '.')
-        b |= TB_MAY_END;
-      return b;
-    }
-  return b | kind_bits (t);
 }
 
 static void
@@ -725,6 +707,19 @@ add_sentence (XrefDocument *doc, guint first, guint n, guint flags, const guint8
  * outside any sentence: at the start of a region, or right after a
  * word that cannot lead into a date (not a preposition, determiner,
  * conjunction or comma), and before a capitalised word. */
+
+/* What the word index says of a capitalised word of the region (its
+ * answers are looked up once, when the month and weekday names are
+ * marked, and kept in a byte per token for the passes that need them). */
+enum {
+  WB_DATE     = 1 << 0,   /* month_of || weekday_of */
+  WB_HEADLINE = 1 << 1,   /* a word class headline_break needs */
+};
+
+/* The word classes headline_break needs a capitalised word to have. */
+#define HEADLINE_CLASSES                                                                                        \
+  (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL                \
+   | XREF_WC_PRONOUN_NEUTER | XREF_WC_STOPWORD | XREF_WC_CONJUNCTION | XREF_WC_PREPOSITION)
 
 enum {
   BRK_BEFORE = 1 << 0,    /* a sentence starts at this token */
@@ -818,7 +813,7 @@ is_time_suffix (const XrefToken *t)
   glong n;
   if (t->kind != XREF_TOKEN_WORD)
     return FALSE;
-  n = g_utf8_strlen (t->form, -1);
+  n = n_chars (t);
   if (strchr (t->form, '.') != NULL)
     return n <= 4;                       /* a.m. p.m. */
   if (t->flags & XREF_TOKEN_ALLCAPS)
@@ -884,7 +879,7 @@ scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last
           after_clock = 2;
         }
       else if (after_clock > 0 && is_time_suffix (t)
-               && (g_utf8_strlen (t->form, -1) > 1 || (j + 1 < last && is_form (at (doc, j + 1), "."))))
+               && (n_chars (t) > 1 || (j + 1 < last && is_form (at (doc, j + 1), "."))))
         {
           suffix = TRUE;
           after_clock--;
@@ -921,9 +916,9 @@ scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last
                 good = j + 1;
             }
           else if (is_form (t, ".")
-                   && (prev == NULL || prev->end != t->start || g_utf8_strlen (prev->form, -1) > 4
+                   && (prev == NULL || prev->end != t->start || n_chars (prev) > 4
                        || !(month_of (rules, prev) || weekday_of (rules, prev)
-                            || g_utf8_strlen (prev->form, -1) == 1)))
+                            || n_chars (prev) == 1)))
             break;   /* only the dot of "Fri.", "Dec.", "p. m." */
           continue;
         }
@@ -1028,7 +1023,8 @@ leads_into (const XrefRules *rules, const XrefToken *t)
 }
 
 static void
-mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, guint8 *brk, const guint8 *tb)
+mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint last, guint8 *brk, const guint8 *tb,
+             const guint8 *wb)
 {
   if (rules == NULL || rules->months == NULL)
     return;
@@ -1046,7 +1042,7 @@ mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint
       /* a stamp starts with a day or month name, a numeric date, a clock
        * time, or a day of the month before a month name ("14 June 2013";
        * not the "91" of "dies at 91 June 6") */
-      if (!(date_word_of (rules, t) || is_numeric_date (t)
+      if (!((wb[i - first] & WB_DATE) || is_numeric_date (t)
             || is_clock (t)
             || (t->kind == XREF_TOKEN_NUMBER && strlen (t->form) <= 2 && atoi (t->form) >= 1 && atoi (t->form) <= 31
                 && i + 1 < last && month_of (rules, at (doc, i + 1)))))
@@ -1136,8 +1132,7 @@ headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
       || (t->flags & XREF_TOKEN_ALLCAPS) || str_is (t->norm, "i"))
     return FALSE;
   wc = wc_of (rules, t->norm);
-  if (!(wc & (XREF_WC_DETERMINER | XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL
-              | XREF_WC_PRONOUN_NEUTER | XREF_WC_STOPWORD | XREF_WC_CONJUNCTION | XREF_WC_PREPOSITION)))
+  if (!(wc & HEADLINE_CLASSES))
     return FALSE;
   prev = at (doc, i - 1);
   next = at (doc, i + 1);
@@ -1199,7 +1194,7 @@ title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint
           words++;
           continue;
         }
-      if (wc != 0 || g_utf8_strlen (t->form, -1) <= 3 || !g_unichar_isalpha (g_utf8_get_char (t->form)))
+      if (wc != 0 || !chars_at_least (t, 4) || !g_unichar_isalpha (g_utf8_get_char (t->form)))
         continue;
       /* the first lower-case content word: the body started at the
        * capitalised word right before it (function words between) */
@@ -1345,7 +1340,7 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
         return 0;
       if (!(t->flags & XREF_TOKEN_CAPITALISED))
         {
-          if (wc == 0 && g_utf8_strlen (t->form, -1) >= 4 && g_unichar_isalpha (g_utf8_get_char (t->form)))
+          if (wc == 0 && chars_at_least (t, 4) && g_unichar_isalpha (g_utf8_get_char (t->form)))
             lower_content = TRUE;
           continue;
         }
@@ -1386,7 +1381,7 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
 static guint
 title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint last, Lower *lower)
 {
-  gboolean all_caps = TRUE, closed = FALSE, any_closed = FALSE;
+  gboolean all_caps = TRUE, any_closed = FALSE;
   guint words = 0, k = s;
 
   if (rules == NULL || s >= last)
@@ -1424,7 +1419,8 @@ title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint las
         continue;
       if (n->kind != XREF_TOKEN_WORD)
         return 0;
-      if (words > 0 && !closed && n->start != at (doc, k - 1)->end && (n->flags & XREF_TOKEN_CAPITALISED))
+      wc = wc_of (rules, n->norm);
+      if (words > 0 && n->start != at (doc, k - 1)->end && (n->flags & XREF_TOKEN_CAPITALISED))
         {
           p = at (doc, k - 1);
           if (p->kind == XREF_TOKEN_QUOTE)
@@ -1433,9 +1429,8 @@ title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint las
                 return 0;
               p = at (doc, k - 2);
             }
-          wc = wc_of (rules, n->norm);
           /* "BIGGEST STRIKE YET Workers walked out" */
-          if (all_caps && words >= 2 && !(n->flags & XREF_TOKEN_ALLCAPS) && g_utf8_strlen (p->form, -1) >= 3
+          if (all_caps && words >= 2 && !(n->flags & XREF_TOKEN_ALLCAPS) && chars_at_least (p, 3)
               && at (doc, k + 1)->kind == XREF_TOKEN_WORD)
             return k;
           /* "… of the city. Seismic risk Scientists say …": a common
@@ -1456,12 +1451,14 @@ title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint las
             return k;
         }
       words++;
-      if (wc_of (rules, n->norm) != 0)
+      if (wc != 0)
         any_closed = TRUE;
       if (!(n->flags & XREF_TOKEN_ALLCAPS))
         all_caps = FALSE;
-      if (wc_of (rules, n->norm) & (XREF_WC_AUXILIARY | XREF_WC_MODAL))
-        closed = TRUE;
+      /* an auxiliary or a modal makes the words a clause, not a title:
+       * no word after it ends one */
+      if (wc & (XREF_WC_AUXILIARY | XREF_WC_MODAL))
+        return 0;
     }
   return 0;
 }
@@ -1524,34 +1521,56 @@ attribution_start (const XrefDocument *doc, const XrefRules *rules, guint i, gui
   if ((prev->kind != XREF_TOKEN_WORD && prev->kind != XREF_TOKEN_NUMBER) || prev->end == t->start
       || (prev->flags & XREF_TOKEN_IN_QUOTE))
     return FALSE;
+  /* a phrase starts only at a word with the table's head bit (one probe
+   * of the rules' word index, cheaper than asking the table) */
+  if (rules->word_index != NULL && !(xref_rules_word_bits (rules, t->norm) & XREF_WB_SPEECH_HEAD))
+    return FALSE;
   n = xref_phrase_table_match (rules->speech_phrases, (const XrefToken *) doc->tokens->data, doc->tokens->len, i, &v);
   return n >= 2 && (wc_of (rules, at (doc, i + n - 1)->norm) & XREF_WC_PREPOSITION)
          && !(at (doc, i + n - 1)->flags & XREF_TOKEN_CAPITALISED);
 }
 
+/* scratch: room for the bits of a region of the document (see
+ * xref_text_segment) */
 static void
-segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lower *lower)
+segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lower *lower, guint8 *scratch)
 {
   guint first = doc->tokens->len, last, start;
   guint flags = XREF_SENTENCE_PARA;
-  g_autofree guint8 *brk = NULL;
-  guint8 *tb;
+  guint8 *brk, *tb, *wb;
 
-  xref_tokenize (doc->text, r->start, r->end, doc->tokens);
+  /* tb[0..n), brk[0..n] and wb[0..n), each with eight zero bytes after
+   * it for next_with; a region of m bytes has at most m tokens */
+  tb = scratch;
+  brk = tb + (r->end - r->start) + 8;
+  wb = brk + (r->end - r->start) + 9;
+  xref_text_tokenize_bits (doc->text, r->start, r->end, doc->tokens, tb);
   last = doc->tokens->len;
-  /* brk[0..n] and tb[0..n) in one block, each with eight zero bytes
-   * after it for next_with */
-  brk = g_malloc0 (2 * (last - first) + 17);
-  tb = brk + (last - first) + 9;
-  /* Marks that depend on the tokens alone: run-in headlines, bullets,
-   * attributions, result rows, then date stamps (mark_stamps reads no
-   * mark either, so the order does not matter). */
   {
     const XrefToken *toks = (const XrefToken *) doc->tokens->data;
     guint n = last - first;
-    for (guint k = 0; k < n; k++)
-      tb[k] = token_bits (rules, &toks[first + k]);
+
+    memset (tb + n, 0, 8);
+    memset (brk, 0, n + 9);
+    memset (wb, 0, n + 8);
+    /* what the word index says of the capitalised words: the month and
+     * weekday names (month_of || weekday_of: a capitalised WORD) open stamps */
+    if (rules != NULL && cur_index != NULL)
+      for (guint k = next_with (tb, 0, n, TB_CAP_WORD); k < n; k = next_with (tb, k + 1, n, TB_CAP_WORD))
+        {
+          const TextWord *w = word_of (toks[first + k].norm);
+          if (w->month != 0 || w->weekday != 0)
+            {
+              tb[k] |= TB_STAMP;
+              wb[k] |= WB_DATE;
+            }
+          if (w->wc & HEADLINE_CLASSES)
+            wb[k] |= WB_HEADLINE;
+        }
   }
+  /* Marks that depend on the tokens alone: run-in headlines, bullets,
+   * attributions, result rows, then date stamps (mark_stamps reads no
+   * mark either, so the order does not matter). */
   for (guint i = first; i < last; i++)
     {
       guint8 b;
@@ -1560,14 +1579,15 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
       if (i >= last)
         break;
       b = tb[i - first];
-      if (((b & TB_CAP_WORD) && headline_break (doc, rules, i, first, last))
+      /* (headline_break needs a capitalised word of HEADLINE_CLASSES) */
+      if (((b & TB_CAP_WORD) && (wb[i - first] & WB_HEADLINE) && headline_break (doc, rules, i, first, last))
           || ((b & TB_BULLET) && i > first && is_bullet (at (doc, i)))
           || ((b & TB_CAP_WORD) && attribution_start (doc, rules, i, first)))
         brk[i - first] |= BRK_BEFORE;
       if ((b & TB_NUMBER) && rules != NULL && record_row_end (doc, rules, i, first, last))
         brk[i + 1 - first] |= BRK_BEFORE;
     }
-  mark_stamps (doc, rules, first, last, brk, tb);
+  mark_stamps (doc, rules, first, last, brk, tb, wb);
   {
     guint k = title_break (doc, rules, first, last, brk, lower);
     if (k == 0)
@@ -1631,14 +1651,16 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
 {
   guint r = 0, h = 0;
   Lower lower = { NULL, 0 };
+  g_autofree guint8 *scratch = NULL;
 
   /* Sized from the text so that appending never reallocates: about one
    * token per five bytes of prose (the arrays live only until the
-   * document's claims are extracted). */
+   * document's claims are extracted).  The token array is not cleared:
+   * the tokenizer writes every field of each element it adds. */
   if (doc->tokens->len == 0)
     {
       g_array_unref (doc->tokens);
-      doc->tokens = g_array_sized_new (FALSE, TRUE, sizeof (XrefToken), (guint) MIN (doc->len / 4 + 16, G_MAXUINT / 2));
+      doc->tokens = g_array_sized_new (FALSE, FALSE, sizeof (XrefToken), (guint) MIN (doc->len / 4 + 16, G_MAXUINT / 2));
     }
   if (doc->sentences->len == 0)
     {
@@ -1648,6 +1670,9 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
   g_array_set_size (doc->tokens, 0);
   g_array_set_size (doc->sentences, 0);
   cur_index = rules != NULL ? text_index_get (rules) : NULL;
+  /* the bits of one region at a time (segment_region): no region is
+   * longer than the text */
+  scratch = g_malloc (3 * doc->len + 25);
 
   /* regions and headings in text order */
   while (r < doc->regions->len || h < doc->headings->len)
@@ -1664,7 +1689,7 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
         }
       else
         {
-          segment_region (doc, rules, rs, &lower);
+          segment_region (doc, rules, rs, &lower, scratch);
           r++;
         }
     }

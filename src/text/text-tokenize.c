@@ -5,6 +5,7 @@
  * which phrases match.  Classification uses GLib's Unicode tables, never
  * the locale. */
 #include "xref/core.h"
+#include "xref/text.h"
 
 #include <string.h>
 
@@ -385,7 +386,51 @@ typedef struct {
   const char *form;
   const char *norm;
   guint flags;             /* XREF_TOKEN_CAPITALISED, XREF_TOKEN_ALLCAPS */
+  guint8 wbits;            /* XREF_TEXT_BIT_* of a WORD with these bytes */
+  guint8 pbits;            /* XREF_TEXT_BIT_* of a PUNCT with these bytes */
 } Described;
+
+/* The XREF_TEXT_BIT_* a token of s[0..n) (n >= 1) with flags has as a
+ * WORD (*wbits) and as a PUNCT (*pbits): they follow from the bytes, so
+ * the form cache keeps them. */
+static void
+form_bits (const char *s, gsize n, guint flags, guint8 *wbits, guint8 *pbits)
+{
+  guchar f0 = (guchar) s[0];
+  gboolean terminal = f0 == '.' || (n == 1 && (f0 == '!' || f0 == '?' || f0 == ':'))
+                      || (n == 3 && memcmp (s, "\u2026", 3) == 0);
+
+  *wbits = (guint8) ((flags & XREF_TOKEN_CAPITALISED ? XREF_TEXT_BIT_CAP_WORD : 0)
+                     | ((guchar) (f0 - '0') < 10 ? XREF_TEXT_BIT_STAMP : 0)
+                     | (s[n - 1] == '.' ? XREF_TEXT_BIT_MAY_END : 0));
+  *pbits = (guint8) ((terminal ? XREF_TEXT_BIT_MAY_END : 0) | (f0 >= 0x80 ? XREF_TEXT_BIT_BULLET : 0));
+}
+
+/* The XREF_TEXT_BIT_* of a token of kind with final flags, from the bits
+ * of its bytes (form_bits). */
+static inline guint8
+token_bits (XrefTokenKind kind, guint flags, guint8 wbits, guint8 pbits)
+{
+  guint8 b = (guint8) (flags & XREF_TOKEN_IN_QUOTE);
+
+  switch (kind)
+    {
+    case XREF_TOKEN_WORD:
+      return b | wbits;
+    case XREF_TOKEN_NUMBER:
+      return b | XREF_TEXT_BIT_NUMBER | XREF_TEXT_BIT_STAMP;
+    case XREF_TOKEN_PUNCT:
+      return b | pbits;
+    case XREF_TOKEN_SYMBOL:
+      return b | (pbits & XREF_TEXT_BIT_BULLET);
+    case XREF_TOKEN_QUOTE:
+      return b | XREF_TEXT_BIT_QUOTE;
+    default:
+      return b;
+    }
+}
+
+G_STATIC_ASSERT ((guint) XREF_TEXT_BIT_IN_QUOTE == (guint) XREF_TOKEN_IN_QUOTE);
 
 static void
 describe (const char *s, gsize n, Described *d)
@@ -428,6 +473,7 @@ describe (const char *s, gsize n, Described *d)
             d->flags |= XREF_TOKEN_ALLCAPS;
           d->form = xref_intern_len (s, n);
           d->norm = upper == 0 ? d->form : xref_intern_len (low, n);
+          form_bits (s, n, d->flags, &d->wbits, &d->pbits);
           return;
         }
       d->flags = 0;
@@ -477,6 +523,7 @@ describe (const char *s, gsize n, Described *d)
     d->flags |= XREF_TOKEN_ALLCAPS;
   d->norm = xref_intern_len (scratch->str, scratch->len);
   g_string_free (scratch, TRUE);
+  form_bits (s, n, d->flags, &d->wbits, &d->pbits);
 }
 
 /* 2^14 slots of 32 bytes, in pairs of one 64-byte line (two-way: a pair
@@ -491,7 +538,9 @@ typedef struct {
   const char *norm;        /* interned */
   guint64 head;            /* head_word of the form */
   guint32 len;
-  guint32 flags;
+  guint16 flags;           /* XREF_TOKEN_CAPITALISED, XREF_TOKEN_ALLCAPS */
+  guint8 wbits;            /* Described */
+  guint8 pbits;
 } FormSlot;
 
 static _Thread_local _Alignas (64) FormSlot form_cache[1u << FORM_CACHE_BITS];
@@ -571,7 +620,9 @@ form_miss (FormSlot *pair, const char *s, gsize n, guint64 head)
   pair[0].norm = d.norm;
   pair[0].head = head;
   pair[0].len = (guint32) n;   /* xref_intern refuses 4 GiB strings */
-  pair[0].flags = d.flags;
+  pair[0].flags = (guint16) d.flags;
+  pair[0].wbits = d.wbits;
+  pair[0].pbits = d.pbits;
   return &pair[0];
 }
 
@@ -593,24 +644,56 @@ form_of (const char *s, gsize n, guint64 head)
   return form_miss (pair, s, n, head);
 }
 
-/* Tokens are gathered in a small buffer and appended to the caller's
- * array a block at a time: one g_array_append_vals per block instead of
- * one per token. */
+/* Tokens are written straight into the caller's array: a block of up to
+ * OUT_BLOCK elements is added at its end (one g_array_set_size per block
+ * instead of one append per token, and no copy), filled, and the unused
+ * rest cut off at the end.  A block never holds more elements than bytes
+ * are left to tokenize (a token holds at least one byte), so a short
+ * text does not make a long array. */
 #define OUT_BLOCK 128
 
 typedef struct {
   GArray *tokens;
-  gboolean fast;           /* use the form cache (not in xref_tokenize_reference) */
-  guint n;
-  XrefToken buf[OUT_BLOCK];
+  const char *hi;          /* the end of the text tokenized */
+  XrefToken *buf;          /* the block: tokens from index done on */
+  guint n, room;           /* elements filled, and added, in the block */
+  guint done;              /* tokens before the block (all real) */
+  guint base;              /* tokens->len at the start */
+  guint8 *bits;            /* the caller's XREF_TEXT_BIT_* array, or NULL */
+  guint8 *bb;              /* the block's bits: into bits, or dummy */
+  guint8 dummy[OUT_BLOCK];
 } Out;
 
 static void
-out_flush (Out *o)
+out_init (Out *o, GArray *tokens, const char *hi, guint8 *bits)
 {
-  if (o->n > 0)
-    g_array_append_vals (o->tokens, o->buf, o->n);
+  o->tokens = tokens;
+  o->hi = hi;
+  o->buf = NULL;
+  o->n = o->room = 0;
+  o->done = o->base = tokens->len;
+  o->bits = bits;
+  o->bb = o->dummy;
+}
+
+/* A new block for the token starting at s (the block is full). */
+G_NO_INLINE static void
+out_grow (Out *o, const char *s)
+{
+  o->done += o->n;
   o->n = 0;
+  o->room = (guint) MIN ((gsize) OUT_BLOCK, (gsize) (o->hi - s));
+  g_array_set_size (o->tokens, o->done + o->room);
+  o->buf = &g_array_index (o->tokens, XrefToken, o->done);
+  if (o->bits != NULL)
+    o->bb = o->bits + (o->done - o->base);
+}
+
+/* Cuts the array to the tokens emitted. */
+static void
+out_finish (Out *o)
+{
+  g_array_set_size (o->tokens, o->done + o->n);
 }
 
 /* The last token emitted so far (also by earlier calls), or NULL. */
@@ -619,29 +702,36 @@ out_last (const Out *o)
 {
   if (o->n > 0)
     return &o->buf[o->n - 1];
-  if (o->tokens->len > 0)
-    return &g_array_index (o->tokens, XrefToken, o->tokens->len - 1);
+  if (o->done > 0)
+    return &g_array_index (o->tokens, XrefToken, o->done - 1);
   return NULL;
 }
 
-/* emit with the head_word of the span when the caller has it (0 if not) */
+/* emit with the head_word of the span when the caller has it (0 if not);
+ * fast: use the form cache (not in xref_tokenize_reference).  Inlined
+ * into the fast paths, where kind and fast are mostly constants. */
 G_ALWAYS_INLINE static inline void
-emit_head (Out *out, const char *text, const char *s, const char *e, XrefTokenKind kind, guint flags, guint64 head)
+emit_head (Out *out, const char *text, const char *s, const char *e, XrefTokenKind kind, guint flags, guint64 head,
+           gboolean fast)
 {
   XrefToken *t;
 
-  if (out->n == OUT_BLOCK)
-    out_flush (out);
-  t = &out->buf[out->n++];
+  guint n;
+
+  if (G_UNLIKELY (out->n == out->room))
+    out_grow (out, s);
+  n = out->n++;
+  t = &out->buf[n];
   t->start = (gsize) (s - text);
   t->end = (gsize) (e - text);
   t->kind = kind;
-  if (G_LIKELY (out->fast))
+  if (G_LIKELY (fast))
     {
       const FormSlot *fs = form_of (s, (gsize) (e - s), head);
       t->form = fs->form;
       t->norm = fs->norm;
       t->flags = fs->flags | flags;
+      out->bb[n] = token_bits (kind, flags, fs->wbits, fs->pbits);
     }
   else
     {
@@ -650,13 +740,15 @@ emit_head (Out *out, const char *text, const char *s, const char *e, XrefTokenKi
       t->form = d.form;
       t->norm = d.norm;
       t->flags = d.flags | flags;
+      out->bb[n] = token_bits (kind, flags, d.wbits, d.pbits);
     }
 }
 
-static inline void
-emit (Out *out, const char *text, const char *s, const char *e, XrefTokenKind kind, guint flags)
+/* (the general step's emit: out of line) */
+static void
+emit (Out *out, const char *text, const char *s, const char *e, XrefTokenKind kind, guint flags, gboolean fast)
 {
-  emit_head (out, text, s, e, kind, flags, 0);
+  emit_head (out, text, s, e, kind, flags, 0, fast);
 }
 
 /* Space-like for the purpose of deciding whether a straight quote opens
@@ -908,21 +1000,29 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
                   && ((guchar) p[-1] >= 0x80 || (byte_class[(guchar) p[-1]] & BC_LETTER) || p[-1] == '.')))
             return p;
           e = scan_ascii_word (lo, p, hi, &number, &head);
-          emit_head (out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q, head);
+          /* (a word starting with a letter is never a number) */
+          emit_head (out, text, p, e, XREF_TOKEN_WORD, in_q, head, TRUE);
           p = e;
+          /* the one space after most words: skipped here rather than by
+           * a turn of the loop (a space is skipped alike there) */
+          if (p < hi && *p == ' ')
+            p++;
           continue;
         }
       if (k & BC_DIGIT)
         {
           e = scan_word (lo, p, p, hi, TRUE, &number);
-          emit (out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q);
+          emit (out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q, TRUE);
           p = e;
           continue;
         }
       /* punctuation of one byte; "..." is one token */
       if ((k & BC_PLAIN) && !(b == '.' && p + 1 < hi && p[1] == '.'))
         {
-          emit (out, text, p, p + 1, (k & BC_SYMBOL) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT, in_q);
+          if (k & BC_SYMBOL)
+            emit (out, text, p, p + 1, XREF_TOKEN_SYMBOL, in_q, TRUE);
+          else
+            emit_head (out, text, p, p + 1, XREF_TOKEN_PUNCT, in_q, 0, TRUE);
           p++;
           continue;
         }
@@ -931,8 +1031,9 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
   return p;
 }
 
-static void
-tokenize (const char *text, gsize start, gsize end, GArray *tokens, gboolean fast)
+/* (inlined into each entry point: fast is a constant there) */
+G_ALWAYS_INLINE static inline void
+tokenize (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits, gboolean fast)
 {
   const char *lo = text + start;
   const char *hi = text + end;
@@ -941,9 +1042,7 @@ tokenize (const char *text, gsize start, gsize end, GArray *tokens, gboolean fas
   Out out;
 
   byte_class_init ();
-  out.tokens = tokens;
-  out.fast = fast;
-  out.n = 0;
+  out_init (&out, tokens, hi, bits);
 
   while (p < hi)
     {
@@ -977,7 +1076,7 @@ tokenize (const char *text, gsize start, gsize end, GArray *tokens, gboolean fas
                   && out_last (&out)->end == (gsize) (p - text) && out_last (&out)->kind == XREF_TOKEN_WORD))
           && (cl = clitic_len (p, hi)) > 0)
         {
-          emit (&out, text, p, p + cl, XREF_TOKEN_WORD, in_q);
+          emit (&out, text, p, p + cl, XREF_TOKEN_WORD, in_q, fast);
           p += cl;
           continue;
         }
@@ -987,12 +1086,12 @@ tokenize (const char *text, gsize start, gsize end, GArray *tokens, gboolean fas
           gboolean number = FALSE;
           if ((c < 0x80 ? g_ascii_isalpha (c) : g_unichar_isalpha (c)) && (e = scan_initialism (p, hi)) != NULL)
             {
-              emit (&out, text, p, e, XREF_TOKEN_WORD, in_q);
+              emit (&out, text, p, e, XREF_TOKEN_WORD, in_q, fast);
               p = e;
               continue;
             }
           e = scan_word (lo, p, p, hi, TRUE, &number);
-          emit (&out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q);
+          emit (&out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q, fast);
           p = e;
           continue;
         }
@@ -1022,7 +1121,7 @@ tokenize (const char *text, gsize start, gsize end, GArray *tokens, gboolean fas
               if (!quote_open_in (&qs, Q_SINGLE) && !left && (before == 's' || before == 'S') && after != 0
                   && is_space (after))
                 {
-                  emit (&out, text, p, p + len, XREF_TOKEN_WORD, in_q);
+                  emit (&out, text, p, p + len, XREF_TOKEN_WORD, in_q, fast);
                   p += len;
                   continue;
                 }
@@ -1050,14 +1149,14 @@ tokenize (const char *text, gsize start, gsize end, GArray *tokens, gboolean fas
 
           if (open)
             {
-              emit (&out, text, p, p + len, XREF_TOKEN_QUOTE, XREF_TOKEN_OPEN_QUOTE | in_q);
+              emit (&out, text, p, p + len, XREF_TOKEN_QUOTE, XREF_TOKEN_OPEN_QUOTE | in_q, fast);
               quote_push (&qs, fam);
             }
           else
             {
               quote_pop (&qs, fam);
               emit (&out, text, p, p + len, XREF_TOKEN_QUOTE,
-                    XREF_TOKEN_CLOSE_QUOTE | (qs.depth > 0 ? XREF_TOKEN_IN_QUOTE : 0));
+                    XREF_TOKEN_CLOSE_QUOTE | (qs.depth > 0 ? XREF_TOKEN_IN_QUOTE : 0), fast);
             }
           p += len;
           continue;
@@ -1069,26 +1168,32 @@ tokenize (const char *text, gsize start, gsize end, GArray *tokens, gboolean fas
           e = p;
           while (e < hi && *e == '.')
             e++;
-          emit (&out, text, p, e, XREF_TOKEN_PUNCT, in_q);
+          emit (&out, text, p, e, XREF_TOKEN_PUNCT, in_q, fast);
           p = e;
           continue;
         }
 
-      emit (&out, text, p, p + len, is_symbol (c) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT, in_q);
+      emit (&out, text, p, p + len, is_symbol (c) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT, in_q, fast);
       p += len;
     }
 
-  out_flush (&out);
+  out_finish (&out);
 }
 
 void
 xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
 {
-  tokenize (text, start, end, tokens, TRUE);
+  tokenize (text, start, end, tokens, NULL, TRUE);
+}
+
+void
+xref_text_tokenize_bits (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits)
+{
+  tokenize (text, start, end, tokens, bits, TRUE);
 }
 
 void
 xref_tokenize_reference (const char *text, gsize start, gsize end, GArray *tokens)
 {
-  tokenize (text, start, end, tokens, FALSE);
+  tokenize (text, start, end, tokens, NULL, FALSE);
 }

@@ -226,24 +226,91 @@ test_tokenize_hostile (void **state)
  * digits inside words, initialisms, "...", quotes, non-ASCII letters and
  * spaces, invalid bytes), cut at every start and end, tokenized twice
  * (the second time from the cache). */
+/* The XREF_TEXT_BIT_* of a token, as text.h defines them. */
+static guint8
+expected_bits (const XrefToken *t)
+{
+  const char *f = t->form;
+  gsize n = strlen (f);
+  guint8 b = (t->flags & XREF_TOKEN_IN_QUOTE) ? XREF_TEXT_BIT_IN_QUOTE : 0;
+
+  switch (t->kind)
+    {
+    case XREF_TOKEN_WORD:
+      if (t->flags & XREF_TOKEN_CAPITALISED)
+        b |= XREF_TEXT_BIT_CAP_WORD;
+      if (f[0] >= '0' && f[0] <= '9')
+        b |= XREF_TEXT_BIT_STAMP;
+      if (n > 0 && f[n - 1] == '.')
+        b |= XREF_TEXT_BIT_MAY_END;
+      break;
+    case XREF_TOKEN_NUMBER:
+      b |= XREF_TEXT_BIT_NUMBER | XREF_TEXT_BIT_STAMP;
+      break;
+    case XREF_TOKEN_PUNCT:
+      if (f[0] == '.' || strcmp (f, "!") == 0 || strcmp (f, "?") == 0 || strcmp (f, ":") == 0
+          || strcmp (f, "\u2026") == 0)
+        b |= XREF_TEXT_BIT_MAY_END;
+      if ((guchar) f[0] >= 0x80)
+        b |= XREF_TEXT_BIT_BULLET;
+      break;
+    case XREF_TOKEN_SYMBOL:
+      if ((guchar) f[0] >= 0x80)
+        b |= XREF_TEXT_BIT_BULLET;
+      break;
+    case XREF_TOKEN_QUOTE:
+      b |= XREF_TEXT_BIT_QUOTE;
+      break;
+    default:
+      break;
+    }
+  return b;
+}
+
+static void
+assert_same_token (const char *what, const char *text, gsize start, gsize end, guint i, const XrefToken *x,
+                   const XrefToken *y)
+{
+  if (x->start != y->start || x->end != y->end || x->form != y->form || x->norm != y->norm || x->kind != y->kind
+      || x->flags != y->flags)
+    fail_msg ("%s [%zu, %zu) of \"%.200s\": token %u '%s' (%zu-%zu kind %d flags %#x) vs reference '%s' "
+              "(%zu-%zu kind %d flags %#x)", what, start, end, text, i, x->form, x->start, x->end, x->kind,
+              x->flags, y->form, y->start, y->end, y->kind, y->flags);
+}
+
 static void
 assert_same_tokens (const char *text, gsize start, gsize end)
 {
   g_autoptr (GArray) a = g_array_new (FALSE, TRUE, sizeof (XrefToken));
   g_autoptr (GArray) b = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  g_autoptr (GArray) c = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  g_autofree guint8 *bits = g_malloc (end - start + 1);
+  XrefToken first = { 0 };
 
   xref_tokenize (text, start, end, a);
   xref_tokenize_reference (text, start, end, b);
   if (a->len != b->len)
     fail_msg ("tokenize [%zu, %zu) of \"%.200s\": %u tokens, reference %u", start, end, text, a->len, b->len);
   for (guint i = 0; i < a->len; i++)
+    assert_same_token ("tokenize", text, start, end, i, &g_array_index (a, XrefToken, i),
+                       &g_array_index (b, XrefToken, i));
+
+  /* with the bits, appended after a token already there (an array that
+   * is not cleared, as xref_text_segment's) */
+  first.form = first.norm = xref_intern ("x");
+  first.kind = XREF_TOKEN_WORD;
+  g_array_append_val (c, first);
+  xref_text_tokenize_bits (text, start, end, c, bits);
+  if (c->len != b->len + 1 || g_array_index (c, XrefToken, 0).form != first.form)
+    fail_msg ("tokenize_bits [%zu, %zu) of \"%.200s\": %u tokens, reference %u", start, end, text, c->len - 1,
+              b->len);
+  for (guint i = 0; i < b->len; i++)
     {
-      const XrefToken *x = &g_array_index (a, XrefToken, i), *y = &g_array_index (b, XrefToken, i);
-      if (x->start != y->start || x->end != y->end || x->form != y->form || x->norm != y->norm
-          || x->kind != y->kind || x->flags != y->flags)
-        fail_msg ("tokenize [%zu, %zu) of \"%.200s\": token %u '%s' (%zu-%zu kind %d flags %#x) vs reference '%s' "
-                  "(%zu-%zu kind %d flags %#x)", start, end, text, i, x->form, x->start, x->end, x->kind,
-                  x->flags, y->form, y->start, y->end, y->kind, y->flags);
+      const XrefToken *x = &g_array_index (c, XrefToken, i + 1);
+      assert_same_token ("tokenize_bits", text, start, end, i, x, &g_array_index (b, XrefToken, i));
+      if (bits[i] != expected_bits (x))
+        fail_msg ("tokenize_bits [%zu, %zu) of \"%.200s\": token %u '%s' bits %#x, expected %#x", start, end, text,
+                  i, x->form, bits[i], expected_bits (x));
     }
 }
 
