@@ -6,10 +6,6 @@
 
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #define REPLACEMENT 0xFFFD
 
 /* Decodes one character at p (n > 0 bytes available) under RFC 3629: no
@@ -134,28 +130,36 @@ json_plain (guchar b)
  * store may write up to 16 bytes past the run, which the caller's room
  * covers: see xref_escape_json). */
 static inline gsize
-json_plain_run (const guchar *p, gsize n, guchar *w)
+json_plain_run (const guchar *p, gsize n, gsize readable, guchar *w)
 {
   gsize i = 0;
 
 #if defined(__SSE2__)
-  const __m128i space = _mm_set1_epi8 (0x20), del = _mm_set1_epi8 (0x7F);
-  const __m128i quote = _mm_set1_epi8 ('"'), backslash = _mm_set1_epi8 ('\\');
-
   while (n - i >= 16)
     {
-      __m128i v = _mm_loadu_si128 ((const __m128i *) (p + i));
-      /* signed compare: bytes 0x80–0xFF are negative, so "< 0x20" also
-       * catches every non-ASCII byte */
-      __m128i bad = _mm_or_si128 (_mm_or_si128 (_mm_cmplt_epi8 (v, space), _mm_cmpeq_epi8 (v, del)),
-                                  _mm_or_si128 (_mm_cmpeq_epi8 (v, quote), _mm_cmpeq_epi8 (v, backslash)));
-      guint mask = (guint) _mm_movemask_epi8 (bad);
+      guint mask;
+      __m128i v = xref_report_json_load16 (p + i, &mask);
 
       _mm_storeu_si128 ((__m128i *) (w + i), v);
       if (mask != 0)
         return i + (gsize) __builtin_ctz (mask);
       i += 16;
     }
+  /* The last bytes (under 16) too, when 16 can be read there: the bytes
+   * past n count as not plain, so the run stops at n at the latest.
+   * Short spans (a claim's actor, a value) and every sentence's end take
+   * this path rather than the byte loop. */
+  if (i < n && readable - i >= 16)
+    {
+      guint mask;
+      __m128i v = xref_report_json_load16 (p + i, &mask);
+
+      mask |= 0xFFFFu << (n - i);
+      _mm_storeu_si128 ((__m128i *) (w + i), v);
+      return i + (gsize) __builtin_ctz (mask);
+    }
+#else
+  (void) readable;
 #endif
   for (; i < n && json_plain (p[i]); i++)
     w[i] = p[i];
@@ -178,9 +182,9 @@ json_u_escape (guchar *w, gunichar c)
 }
 
 /* Writes p[i..n) escaped, then the closing quote (the opening one is
- * written). */
+ * written); p[0..readable) may be read (readable >= n). */
 static void
-json_body (GString *out, const guchar *p, gsize i, gsize n)
+json_body (GString *out, const guchar *p, gsize i, gsize n, gsize readable)
 {
   /* Every input byte gives at most 6 output bytes (a control byte becomes
    * \u00XX, an invalid one the 3 bytes of U+FFFD, a 2-byte C1 control 6,
@@ -191,7 +195,7 @@ json_body (GString *out, const guchar *p, gsize i, gsize n)
 
   while (i < n)
     {
-      gsize run = json_plain_run (p + i, n - i, w);
+      gsize run = json_plain_run (p + i, n - i, readable - i, w);
       gunichar c;
       guint k;
 
@@ -230,8 +234,10 @@ json_body (GString *out, const guchar *p, gsize i, gsize n)
         }
       else
         {
-          /* a valid character is its own bytes */
-          memcpy (w, p + i, k);
+          /* a valid character is its own bytes (2 to 4: a byte loop,
+           * not a call to memcpy) */
+          for (guint j = 0; j < k; j++)
+            w[j] = p[i + j];
           w += k;
           i += k;
         }
@@ -254,22 +260,49 @@ xref_escape_json (GString *out, const char *s, gssize len)
 
   if (s == NULL)
     {
-      g_string_append_len (out, "null", 4);
+      /* a report has several nulls per claim and source: not through
+       * g_string_append_len, which costs twenty times the copy */
+      w = json_room (out, 4);
+      memcpy (w, "null", 4);
+      json_done (out, w + 4);
       return;
     }
   if (len >= 0)
     {
       json_room (out, 1)[0] = '"';
       out->len++;
-      json_body (out, p, 0, (gsize) len);
+      json_body (out, p, 0, (gsize) len, (gsize) len);
       return;
     }
   w = json_room (out, JSON_SHORT + 2);
   *w++ = '"';
-  while (k < JSON_SHORT && json_plain (p[k]))
+  /* four bytes per test of the bound (JSON_SHORT is a multiple of four);
+   * each byte is read only when those before it were plain, so never past
+   * the NUL, which is not */
+  while (k < JSON_SHORT)
     {
+      if (!json_plain (p[k]))
+        break;
       w[k] = p[k];
-      k++;
+      if (!json_plain (p[k + 1]))
+        {
+          k += 1;
+          break;
+        }
+      w[k + 1] = p[k + 1];
+      if (!json_plain (p[k + 2]))
+        {
+          k += 2;
+          break;
+        }
+      w[k + 2] = p[k + 2];
+      if (!json_plain (p[k + 3]))
+        {
+          k += 3;
+          break;
+        }
+      w[k + 3] = p[k + 3];
+      k += 4;
     }
   if (k < JSON_SHORT && p[k] == '\0')
     {
@@ -279,7 +312,16 @@ xref_escape_json (GString *out, const char *s, gssize len)
     }
   /* something to escape, or a long string: the rest the general way */
   out->len += 1 + k;
-  json_body (out, p, k, k + strlen (s + k));
+  len = (gssize) (k + strlen (s + k));
+  json_body (out, p, k, (gsize) len, (gsize) len);
+}
+
+void
+xref_report_escape_json_in (GString *out, const char *s, gsize len, gsize readable)
+{
+  json_room (out, 1)[0] = '"';
+  out->len++;
+  json_body (out, (const guchar *) s, 0, len, MAX (readable, len));
 }
 
 void

@@ -4,6 +4,10 @@
 
 #include "xref/report.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 G_BEGIN_DECLS
 
 /* Writing into a GString without a capacity check per piece: room makes
@@ -29,6 +33,31 @@ xref_report_done (GString *out, char *w)
   out->len = (gsize) (w - out->str);
   out->str[out->len] = '\0';
 }
+
+#if defined(__SSE2__)
+/* The 16 bytes at p as loaded, and in *bad one bit per byte that a JSON
+ * string cannot hold as it is (a control, DEL, the quote, the backslash or
+ * any byte of a non-ASCII character: the escapers look at those one by
+ * one). */
+static inline __m128i
+xref_report_json_load16 (const void *p, guint *bad)
+{
+  const __m128i v = _mm_loadu_si128 ((const __m128i *) p);
+  /* signed compare: bytes 0x80–0xFF are negative, so "< 0x20" also
+   * catches every non-ASCII byte */
+  __m128i b = _mm_or_si128 (_mm_or_si128 (_mm_cmplt_epi8 (v, _mm_set1_epi8 (0x20)), _mm_cmpeq_epi8 (v, _mm_set1_epi8 (0x7F))),
+                            _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')), _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\'))));
+
+  *bad = (guint) _mm_movemask_epi8 (b);
+  return v;
+}
+#endif
+
+/* xref_escape_json (out, s, len) for s not NULL, when readable >= len
+ * bytes may be read from s (a span of a document's text: up to the text's
+ * end).  The same bytes; the escaper may test the string's last bytes 16
+ * at a time instead of one by one. */
+void xref_report_escape_json_in (GString *out, const char *s, gsize len, gsize readable);
 
 /* The bytes of doc's span [start, end), clamped to its text, and their
  * length in *len.  Borrowed from doc; NULL (and *len 0) when doc or its

@@ -848,6 +848,34 @@ test_json_empty (void **state)
   json_decref (parse_json (out->str));
 }
 
+/* Integers are formatted by hand, with a path per digit count: every
+ * count from 1 to 20 and the edges between them read as printf's. */
+static void
+test_json_integers (void **state)
+{
+  XrefDocument *doc = xref_document_new ("a.txt", "a.txt");
+  guint64 v = 1;
+
+  (void) state;
+  for (guint digits = 1; digits <= 20; digits++)
+    {
+      const guint64 tests[] = { v - 1, v, v + 1, v * 5 + 3, v * 10 - 1 };
+
+      for (guint k = 0; k < G_N_ELEMENTS (tests); k++)
+        {
+          g_autoptr (GString) out = g_string_new (NULL);
+          g_autofree char *want = g_strdup_printf (",\"length\":%" G_GUINT64_FORMAT "}", tests[k]);
+
+          doc->len = (gsize) tests[k];
+          xref_render_json_document (out, doc, FALSE);
+          assert_true (g_str_has_suffix (out->str, want));
+        }
+      if (digits < 20)
+        v *= 10;
+    }
+  xref_document_free (doc);
+}
+
 /* What a flush callback was handed, in order. */
 static void
 collect_flush (const char *data, gsize len, gpointer user_data)
@@ -887,7 +915,8 @@ test_json_parallel (void **state)
 
   for (guint d = 0; d < 1600; d++)
     {
-      g_autofree char *id = g_strdup_printf ("%03u/%06u.txt", d / 1000, d);
+      /* one id that needs escaping (the rows' document keys) */
+      g_autofree char *id = g_strdup_printf (d == 7 ? "%03u/%06u\".txt" : "%03u/%06u.txt", d / 1000, d);
       g_autofree char *text = g_strdup_printf ("Officials in Place%u said \"%u\" troops\x01 moved \xff%s.\nMore text.\n",
                                                d, d * 7, d % 3 == 0 ? " \xe2\x80\xa8 beyond the border" : "");
       XrefDocument *doc = doc_add (f, id, text, -1, d % 5 == 0 ? NULL : "Outlet", 2022, 1 + d % 12, 1 + d % 28,
@@ -902,6 +931,11 @@ test_json_parallel (void **state)
           c->action = arg (doc, k % 2 ? "say" : "move", k % 2 ? "said" : "moved", "action:move");
           if (k == 3)
             c->object = arg (doc, "troops", "troops", NULL);
+          /* the sentence of the claim before, then another span from the
+           * same start: the writer's last-sentence copy must tell them
+           * apart (claims 0, 1 and 3 quote the same line) */
+          if (k == 2)
+            c->end--;
           slot_add (c, "quantity", "7\"q", "troops");
           g_ptr_array_add (c->rules, (gpointer) rule);
           g_ptr_array_add (c->rules, (gpointer) xref_intern ("speech:say"));
@@ -918,6 +952,22 @@ test_json_parallel (void **state)
             }
         }
     }
+
+  /* A row with one source per document in corpus order (the rows' table
+   * of document keys), but two swapped (written the general way), one
+   * omitting document with a claim, and one stating a value. */
+  {
+    XrefRow *r = row_add (f, "np:place2", "move", NULL, "quantity", XREF_VERDICT_OMIT, "r", NULL);
+
+    for (guint d = 0; d < f->docs->len; d++)
+      {
+        guint o = d == 10 ? 11 : d == 11 ? 10 : d;
+        const XrefDocument *doc = g_ptr_array_index (f->docs, o);
+
+        source_add (r, doc, d == 5 || d == 6 ? g_ptr_array_index (doc->claims, 1) : NULL, d == 6 ? "7\"q" : NULL,
+                    "troops");
+      }
+  }
 
   f->report.jobs = 1;
   xref_render_json (&f->report, serial);
@@ -973,6 +1023,28 @@ test_json_parallel (void **state)
   assert_int_equal (json_array_size (json_object_get (root, "claims")), n_claims);
   assert_int_equal (json_array_size (json_object_get (root, "rows")), f->rows->len);
   assert_string_equal (jstr (json_array_get (json_object_get (root, "claims"), 4), "doc"), "000/000001.txt");
+  {
+    json_t *rows = json_object_get (root, "rows");
+    json_t *sources = json_object_get (json_array_get (rows, json_array_size (rows) - 1), "sources");
+
+    assert_int_equal (json_array_size (sources), f->docs->len);
+    for (guint d = 0; d < f->docs->len; d++)
+      {
+        json_t *s = json_array_get (sources, d);
+        guint o = d == 10 ? 11 : d == 11 ? 10 : d;
+        const XrefDocument *doc = g_ptr_array_index (f->docs, o);
+
+        assert_string_equal (jstr (s, "doc"), doc->id);
+        assert_string_equal (jstr (s, "status"), d == 6 ? "states" : "omits");
+        if (d == 5 || d == 6)
+          assert_string_equal (jstr (s, "claim"), ((const XrefClaim *) g_ptr_array_index (doc->claims, 1))->id);
+        else
+          assert_true (json_is_null (json_object_get (s, "claim")));
+        assert_true (d == 6 ? json_is_string (json_object_get (s, "text")) : json_is_null (json_object_get (s, "text")));
+      }
+    assert_non_null (strstr (serial->str, "{\"doc\":\"000/000007\\\".txt\",\"status\":\"omits\",\"claim\":null,"
+                                          "\"value\":null,\"text\":null}"));
+  }
   json_decref (root);
   fixture_teardown ((void **) &f);
 }
@@ -1590,6 +1662,7 @@ main (void)
     cmocka_unit_test (test_format_parse),
     cmocka_unit_test (test_labels),
     cmocka_unit_test (test_json_empty),
+    cmocka_unit_test (test_json_integers),
     cmocka_unit_test_setup_teardown (test_render_dispatch, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_json_report, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_json_extract, setup_clean, fixture_teardown),
