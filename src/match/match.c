@@ -507,11 +507,13 @@ collect_part (Ctx *ctx, guint part, gpointer data)
   for (guint d = job->first_doc[part]; d < job->first_doc[part + 1]; d++)
     {
       const XrefDocument *doc = g_ptr_array_index (ctx->documents, d);
-      Item *slots = &g_array_index (ctx->items, Item, job->claim_base[d]);
+      Item *slots;
       gint n_status = 0;
 
-      if (doc == NULL || doc->claims == NULL)
+      /* (no claims: the item array may have no storage at all) */
+      if (doc == NULL || doc->claims == NULL || doc->claims->len == 0)
         continue;
+      slots = &g_array_index (ctx->items, Item, job->claim_base[d]);
       /* the spans fit Item's 32-bit offsets (see Item) */
       g_assert (doc->len < G_MAXUINT32);
       for (guint i = 0; i < doc->claims->len; i++)
