@@ -125,7 +125,8 @@ xref_ingest_yaml_load (const char *file, gint first_line, const char *yaml, gsiz
       *problem = g_strdup_printf ("%s: cannot initialise the YAML parser", file);
       return FALSE;
     }
-  yaml_parser_set_input_string (&parser, (const unsigned char *) yaml, len);
+  /* libyaml asserts on a NULL string, which an empty input may be */
+  yaml_parser_set_input_string (&parser, (const unsigned char *) (yaml != NULL ? yaml : ""), yaml != NULL ? len : 0);
   ok = yaml_parser_load (&parser, doc) != 0;
   if (!ok)
     {

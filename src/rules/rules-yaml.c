@@ -261,7 +261,8 @@ xref_rules_yaml_parse (RulesLoader *ld, const char *file, const char *buf, gsize
       doc->failed = TRUE;
       return doc;
     }
-  yaml_parser_set_input_string (&parser, (const unsigned char *) buf, len);
+  /* libyaml asserts on a NULL string, which an empty input may be */
+  yaml_parser_set_input_string (&parser, (const unsigned char *) (buf != NULL ? buf : ""), buf != NULL ? len : 0);
 
   while (!done)
     {

@@ -480,6 +480,15 @@ test_empty (void **state)
   assert_int_equal (xref_phrase_table_size (s->modal_phrases), 0);
   assert_int_equal (none->contradictions->len, 0);
   remove_tree (a);
+
+  /* An empty buffer may come as NULL (libyaml asserts on NULL input). */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (XrefRules) nul = xref_rules_load_string ("empty.yaml", NULL, 0, &error);
+    assert_no_error (error);
+    assert_non_null (nul);
+    assert_int_equal (g_hash_table_size (nul->entities), 0);
+  }
 }
 
 /* ---- phrase tables ----------------------------------------------------- */
