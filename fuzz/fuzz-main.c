@@ -24,8 +24,9 @@ run_file (const char *path)
       fprintf (stderr, "fuzz-main: %s\n", error->message);
       return 1;
     }
-  /* A copy of exactly len bytes, so that ASan sees a read past the end. */
-  g_autofree uint8_t *copy = g_memdup2 (data, len);
+  /* A copy of exactly len bytes, so that ASan sees a read past the end;
+   * never NULL, as libFuzzer never passes NULL (an empty file too). */
+  g_autofree uint8_t *copy = len > 0 ? g_memdup2 (data, len) : g_malloc (1);
   LLVMFuzzerTestOneInput (copy, len);
   return 0;
 }
