@@ -27,6 +27,37 @@ file_index (RulesLoader *ld, const char *file)
   return GPOINTER_TO_UINT (v) - 1;
 }
 
+/* A message quotes keys and values from the rule file, which may hold a
+ * newline or other control characters: each becomes an escape (\n, \t,
+ * \xNN), so that every error is one "file:line:col: message" line.  Takes
+ * msg, returns it or a new string. */
+static char *
+one_line (char *msg)
+{
+  GString *out;
+
+  for (const char *p = msg; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      goto escape;
+  return msg;
+escape:
+  out = g_string_sized_new (strlen (msg) + 8);
+  for (const char *p = msg; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_free (msg);
+  return g_string_free (out, FALSE);
+}
+
 void
 xref_rules_error (RulesLoader *ld, const char *file, gint line, gint col, const char *format, ...)
 {
@@ -34,7 +65,7 @@ xref_rules_error (RulesLoader *ld, const char *file, gint line, gint col, const 
   RulesError e = { 0 };
 
   va_start (ap, format);
-  e.message = g_strdup_vprintf (format, ap);
+  e.message = one_line (g_strdup_vprintf (format, ap));
   va_end (ap);
   e.file = xref_intern (file);
   e.file_index = file_index (ld, e.file);

@@ -1136,6 +1136,13 @@ test_regex_columns (void **state)
   const char *single = "boilerplate:\n  - id: x\n    line: 'it''s ‘a’)'\n";
   m3 = load_yaml_error (single, strlen (single));
   assert_string_equal (m3, "test.yaml:3:21: invalid regex in 'line': unmatched closing parenthesis");
+
+  /* A key or value with a newline or a control character is quoted
+   * escaped: every error stays one file:line:col line. */
+  const char *nl = "entities:\n  - id: \"a\\nb\\tc\\u0001\"\n    type: person\n";
+  g_autofree char *m4 = load_yaml_error (nl, strlen (nl));
+  assert_non_null (strstr (m4, "test.yaml:2:9: invalid id 'a\\nb\\tc\\x01'"));
+  assert_null (strchr (m4, '\n'));
 }
 
 /* Every line of the files under dir (recursively) that is valid UTF-8. */
