@@ -230,6 +230,47 @@ xref_intern (const char *s)
   return s != NULL ? xref_intern_len (s, strlen (s)) : NULL;
 }
 
+/* Runs of ASCII, most of an article, are passed eight bytes at a time;
+ * any other character is checked alone by g_utf8_validate_len (validity
+ * of a UTF-8 character does not depend on the bytes after it), so the
+ * answer is that of one call over the whole text. */
+gsize
+xref_utf8_valid_prefix (const char *s, gsize len)
+{
+  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080), ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  gsize i = 0;
+
+  while (i < len)
+    {
+      guchar c;
+
+      for (; i + 8 <= len; i += 8)
+        {
+          guint64 w;
+          memcpy (&w, s + i, 8);
+          /* a byte >= 0x80, or a zero byte (exact when none is >= 0x80) */
+          if ((w & high) != 0 || ((w - ones) & ~w & high) != 0)
+            break;
+        }
+      if (i >= len)
+        break;
+      c = (guchar) s[i];
+      if (c == 0)
+        return i;
+      if (c < 0x80)
+        i++;
+      else
+        {
+          gsize n = MIN ((gsize) g_utf8_skip[c], len - i);
+          const char *stop;
+          if (!g_utf8_validate_len (s + i, n, &stop))
+            return (gsize) (stop - s);
+          i += n;
+        }
+    }
+  return len;
+}
+
 gboolean
 xref_unichar_unsafe (gunichar c)
 {

@@ -141,6 +141,11 @@ const char *xref_intern_len (const char *s, gsize len);
  * nothing (for lookups of words built on the fly). */
 const char *xref_intern_try (const char *s);
 
+/* The length of the longest prefix of s[0..len) that g_utf8_validate_len
+ * accepts (so it also stops at a NUL byte): the offset of the first
+ * invalid character, or len.  Fast on ASCII. */
+gsize xref_utf8_valid_prefix (const char *s, gsize len);
+
 /* TRUE for characters never shown raw from article or rule text: C0
  * controls, DEL, C1 controls, and the bidirectional embeddings, overrides
  * and isolates (U+202A–202E, U+2066–2069) that let quoted text reorder what

@@ -11,50 +11,6 @@
 
 /* ---- bytes ---------------------------------------------------------------- */
 
-/* The length of the longest prefix of s[0..len) that g_utf8_validate_len
- * accepts (so also stopping at a NUL byte): the offset of the first
- * invalid character, or len.  Runs of ASCII, most of an article, are
- * passed eight bytes at a time; any other character is checked alone by
- * g_utf8_validate_len (validity of a UTF-8 character does not depend on
- * the bytes after it), so the answer is the same as one call over the
- * whole text, at a fraction of the cost per byte. */
-static gsize
-utf8_valid_prefix (const char *s, gsize len)
-{
-  const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080), ones = G_GUINT64_CONSTANT (0x0101010101010101);
-  gsize i = 0;
-
-  while (i < len)
-    {
-      guchar c;
-
-      for (; i + 8 <= len; i += 8)
-        {
-          guint64 w;
-          memcpy (&w, s + i, 8);
-          /* a byte >= 0x80, or a zero byte (exact when none is >= 0x80) */
-          if ((w & high) != 0 || ((w - ones) & ~w & high) != 0)
-            break;
-        }
-      if (i >= len)
-        break;
-      c = (guchar) s[i];
-      if (c == 0)
-        return i;
-      if (c < 0x80)
-        i++;
-      else
-        {
-          gsize n = MIN ((gsize) g_utf8_skip[c], len - i);
-          const char *stop;
-          if (!g_utf8_validate_len (s + i, n, &stop))
-            return (gsize) (stop - s);
-          i += n;
-        }
-    }
-  return len;
-}
-
 /* How much of the start of a file the binary test looks at. */
 #define SNIFF_LEN 8192
 
@@ -78,7 +34,7 @@ has_control (guint64 w)
   return ((w - ones * 0x20) & ~w & high) != 0;
 }
 
-/* valid is utf8_valid_prefix (data, len), which the caller needs too. */
+/* valid is xref_utf8_valid_prefix (data, len), which the caller needs too. */
 static const char *
 binary_reason (const char *data, gsize len, gsize valid)
 {
@@ -154,7 +110,7 @@ binary_reason (const char *data, gsize len, gsize valid)
     }
   for (gsize i = from; i < n;)
     {
-      gsize stop = i + utf8_valid_prefix (data + i, n - i);
+      gsize stop = i + xref_utf8_valid_prefix (data + i, n - i);
       if (stop == n)
         break;
       i = stop + 1;
@@ -172,7 +128,7 @@ repair_utf8 (XrefDocument *doc, const char *shown, gsize valid)
 {
   char *t = doc->text;
   gsize n = doc->len, bad = 0, first = 0;
-  gsize j = valid;   /* utf8_valid_prefix (t, n), from the caller */
+  gsize j = valid;   /* xref_utf8_valid_prefix (t, n), from the caller */
 
   while (j < n)
     {
@@ -183,7 +139,7 @@ repair_utf8 (XrefDocument *doc, const char *shown, gsize valid)
       bad++;
       t[j] = t[j] == '\0' ? ' ' : '?';
       i = j + 1;
-      j = i + utf8_valid_prefix (t + i, n - i);
+      j = i + xref_utf8_valid_prefix (t + i, n - i);
     }
   if (bad > 0)
     {
@@ -1224,7 +1180,7 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
   const XrefOutlet *footer_outlet = NULL;
   g_autoptr (GArray) html_heads = NULL;
 
-  valid = utf8_valid_prefix (data, len);
+  valid = xref_utf8_valid_prefix (data, len);
   why = binary_reason (data, len, valid);
   if (why != NULL)
     {
@@ -1307,7 +1263,7 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
 
   /* repair_utf8 left a valid text; an HTML page's decoded references
    * were written after it, so its text is checked again */
-  gboolean text_valid = !is_html (id) || utf8_valid_prefix (doc->text, doc->len) == doc->len;
+  gboolean text_valid = !is_html (id) || xref_utf8_valid_prefix (doc->text, doc->len) == doc->len;
   mark_boilerplate (doc, lines, rules, shown, text_valid, &footer_outlet);
 
   /* the dateline opens the first body line (after a title or two) */

@@ -131,59 +131,25 @@ xref_regex_free (XrefRegex *re)
   g_free (re);
 }
 
-/* TRUE when s[0..len) is valid UTF-8 (NUL bytes allowed, as PCRE2 allows
- * them).  PCRE2 checks the whole subject on every call unless told it is
+/* TRUE when s[0..len) is valid UTF-8, NUL bytes allowed as PCRE2 allows
+ * them.  PCRE2 checks the whole subject on every call unless told it is
  * valid, which for the boilerplate patterns tried on every line and the
- * slot patterns tried on every claim cost more than the matching.  This
- * check skips ASCII eight bytes at a time and decodes the rest by hand
- * (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF); an
+ * slot patterns tried on every claim cost more than the matching; an
  * invalid subject goes to PCRE2 unflagged, which reports it as before. */
 static gboolean
 valid_utf8 (const char *str, gsize len)
 {
-  const guchar *s = (const guchar *) str;
   gsize i = 0;
 
-  while (i < len)
+  for (;;)
     {
-      guint64 w;
-      guchar c;
-      gsize n;
-
-      if (i + 8 <= len)
-        {
-          memcpy (&w, s + i, 8);
-          if (!(w & G_GUINT64_CONSTANT (0x8080808080808080)))
-            {
-              i += 8;
-              continue;
-            }
-        }
-      c = s[i];
-      if (c < 0x80)
-        {
-          i++;
-          continue;
-        }
-      if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-      else if (c >= 0xE0 && c <= 0xEF)
-        n = 3;
-      else if (c >= 0xF0 && c <= 0xF4)
-        n = 4;
-      else
+      i += xref_utf8_valid_prefix (str + i, len - i);
+      if (i == len)
+        return TRUE;
+      if (str[i] != '\0')
         return FALSE;
-      if (len - i < n)
-        return FALSE;
-      for (gsize k = 1; k < n; k++)
-        if ((s[i + k] & 0xC0) != 0x80)
-          return FALSE;
-      if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) || (c == 0xF0 && s[i + 1] < 0x90)
-          || (c == 0xF4 && s[i + 1] > 0x8F))
-        return FALSE;
-      i += n;
+      i++;   /* a NUL: valid for PCRE2, not for g_utf8_validate_len */
     }
-  return TRUE;
 }
 
 /* One match-data block per thread, grown to the largest pattern seen:

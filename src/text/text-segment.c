@@ -7,6 +7,7 @@
  * ("J."), unless the next word is a capitalised closed-class word ("The",
  * "He"), which cannot continue a name: "… sent by the U.S. The next day". */
 #include "xref/text.h"
+#include "text/text-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -608,32 +609,6 @@ enum {
 
 #define ONES G_GUINT64_CONSTANT (0x0101010101010101)
 
-/* Eight bytes of a (padded) bit array as one word, a[0] lowest. */
-static inline guint64
-load8 (const guint8 *a)
-{
-  guint64 w;
-  memcpy (&w, a, 8);
-  return GUINT64_FROM_LE (w);
-}
-
-/* The index of the lowest non-zero byte of w (w != 0). */
-static inline guint
-first_byte (guint64 w)
-{
-#if defined(__GNUC__) || defined(__clang__)
-  return (guint) __builtin_ctzll (w) >> 3;
-#else
-  guint i = 0;
-  while (!(w & 0xff))
-    {
-      w >>= 8;
-      i++;
-    }
-  return i;
-#endif
-}
-
 /* The first j in [i, n) with a[j] & bits, or n; a holds 8 readable bytes
  * past n.  Eight tokens per step: most tokens have none of the bits. */
 static inline guint
@@ -641,9 +616,9 @@ next_with (const guint8 *a, guint i, guint n, guint8 bits)
 {
   for (; i < n; i += 8)
     {
-      guint64 w = load8 (a + i) & (bits * ONES);
+      guint64 w = xref_text_load8 (a + i) & (bits * ONES);
       if (w != 0)
-        return MIN (i + first_byte (w), n);
+        return MIN (i + xref_text_first_byte (w), n);
     }
   return n;
 }
@@ -667,7 +642,7 @@ add_sentence (XrefDocument *doc, guint first, guint n, guint flags, const guint8
       guint64 in = 0, out = 0;
       for (guint k = 0; k < n; k += 8)
         {
-          guint64 w = load8 (tb + k);
+          guint64 w = xref_text_load8 (tb + k);
           guint64 counted = (~w & (TB_QUOTE * ONES)) >> 1;   /* at the IN_QUOTE bit */
           if (n - k < 8)
             counted &= (G_GUINT64_CONSTANT (1) << (8 * (n - k))) - 1;
@@ -1610,12 +1585,12 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
         guint lim = MIN (last, start + MAX_SENTENCE_TOKENS - 1) - first, k = i - first;
         for (; k < lim; k += 8)
           {
-            guint64 w = (load8 (brk + k + 1) & (BRK_BEFORE * ONES)) | (load8 (tb + k) & (TB_MAY_END * ONES));
+            guint64 w = (xref_text_load8 (brk + k + 1) & (BRK_BEFORE * ONES)) | (xref_text_load8 (tb + k) & (TB_MAY_END * ONES));
             if (w != 0)
               break;
           }
         if (k < lim)
-          k += first_byte ((load8 (brk + k + 1) & (BRK_BEFORE * ONES)) | (load8 (tb + k) & (TB_MAY_END * ONES)));
+          k += xref_text_first_byte ((xref_text_load8 (brk + k + 1) & (BRK_BEFORE * ONES)) | (xref_text_load8 (tb + k) & (TB_MAY_END * ONES)));
         i = first + MIN (k, lim);
         if (i >= last)
           break;

@@ -6,6 +6,7 @@
  * the locale. */
 #include "xref/core.h"
 #include "xref/text.h"
+#include "text/text-private.h"
 
 #include <string.h>
 
@@ -545,13 +546,6 @@ typedef struct {
 
 static _Thread_local _Alignas (64) FormSlot form_cache[1u << FORM_CACHE_BITS];
 
-static inline guint64
-load8 (const char *s)
-{
-  guint64 w;
-  memcpy (&w, s, 8);
-  return GUINT64_FROM_LE (w);
-}
 
 static inline guint64
 load4 (const char *s)
@@ -569,7 +563,7 @@ static inline guint64
 head_word (const char *s, gsize n)
 {
   if (n >= 8)
-    return load8 (s);
+    return xref_text_load8 (s);
   if (n >= 4)
     return load4 (s) | (load4 (s + n - 4) << ((n - 4) * 8));
   return (guint64) (guchar) s[0] | ((guint64) (guchar) s[n >> 1] << ((n >> 1) * 8))
@@ -584,7 +578,7 @@ tail_equal (const char *f, const char *s, gsize n)
   for (gsize k = 8; k < n; k += 8)
     {
       gsize at = MIN (k, n - 8);
-      if (load8 (f + at) != load8 (s + at))
+      if (xref_text_load8 (f + at) != xref_text_load8 (s + at))
         return FALSE;
     }
   return TRUE;
@@ -596,7 +590,7 @@ form_pair (const char *s, gsize n, guint64 head)
   guint64 h = (head ^ (n << 56)) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
 
   for (gsize k = 8; k < n; k += 8)
-    h = (h ^ (h >> 29) ^ load8 (s + MIN (k, n - 8))) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+    h = (h ^ (h >> 29) ^ xref_text_load8 (s + MIN (k, n - 8))) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
   return &form_cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
 }
 
@@ -884,23 +878,6 @@ letter_bytes (guint64 w)
   return ge_a & ~gt_z & ~w & HIGHS;
 }
 
-/* The index of the first byte whose high bit is set in m (m != 0). */
-static inline guint
-first_byte (guint64 m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-  return (guint) __builtin_ctzll (m) >> 3;
-#else
-  guint i = 0;
-  while (!(m & 0x80))
-    {
-      m >>= 8;
-      i++;
-    }
-  return i;
-#endif
-}
-
 /* A word starting with an ASCII letter at p (not an initialism: no dot
  * after it).  Takes the run of ASCII letters after it, as scan_word does
  * (eight bytes at a time), and returns when a byte that ends a word
@@ -922,12 +899,12 @@ scan_ascii_word (const char *lo, const char *p, const char *end, gboolean *numbe
   *head = 0;
   if (p + 8 <= end)
     {
-      guint64 w = load8 (p);
+      guint64 w = xref_text_load8 (p);
       guint64 stop = ~letter_bytes (w) & HIGHS & ~(guint64) 0x80;   /* the first byte is the word's */
 
       if (stop != 0)
         {
-          guint n = first_byte (stop);
+          guint n = xref_text_first_byte (stop);
           q = p + n;
           if (byte_class[(guchar) *q] & BC_ENDS)
             {
@@ -940,10 +917,10 @@ scan_ascii_word (const char *lo, const char *p, const char *end, gboolean *numbe
       q = p + 8;
       while (q + 8 <= end)
         {
-          stop = ~letter_bytes (load8 (q)) & HIGHS;
+          stop = ~letter_bytes (xref_text_load8 (q)) & HIGHS;
           if (stop != 0)
             {
-              q += first_byte (stop);
+              q += xref_text_first_byte (stop);
               goto stopped;
             }
           q += 8;

@@ -1,0 +1,36 @@
+/* xref — text: word-at-a-time helpers shared by the tokenizer and the
+ * segmenter (not a public header). */
+#pragma once
+
+#include <glib.h>
+#include <string.h>
+
+G_BEGIN_DECLS
+
+/* Eight bytes at p as one little-endian word, p[0] lowest. */
+static inline guint64
+xref_text_load8 (const void *p)
+{
+  guint64 w;
+  memcpy (&w, p, 8);
+  return GUINT64_FROM_LE (w);
+}
+
+/* The index of the lowest non-zero byte of w (w != 0). */
+static inline guint
+xref_text_first_byte (guint64 w)
+{
+#if defined(__GNUC__) || defined(__clang__)
+  return (guint) __builtin_ctzll (w) >> 3;
+#else
+  guint i = 0;
+  while (!(w & 0xff))
+    {
+      w >>= 8;
+      i++;
+    }
+  return i;
+#endif
+}
+
+G_END_DECLS
