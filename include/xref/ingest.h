@@ -86,12 +86,23 @@ typedef struct {
 typedef struct {
   GPtrArray *files;        /* XrefCorpusFile*, sorted by id (byte order) */
   GHashTable *manifest;    /* document id → XrefMeta*, may be empty */
+  GPtrArray *root_fds;     /* int*: an open descriptor on each folder
+                              walked from (see XrefCorpusFile.root_fd),
+                              closed by xref_corpus_free */
 } XrefCorpus;
 
 typedef struct {
   char *id;                /* relative to the root it was found under;
                               a file given directly keeps its base name */
   char *path;
+  const int *root_fd;      /* when not NULL, an open descriptor on the
+                              folder the file was found under, id being
+                              its path below that folder: the file opens
+                              with openat (*root_fd, id), one lookup per
+                              component of id instead of one per component
+                              of path.  NULL for a file given directly or
+                              whose id is its path.  Owned by the
+                              XrefCorpus, valid while it lives. */
 } XrefCorpusFile;
 
 /* Walks each path (a file or a folder) and lists the articles in a stable

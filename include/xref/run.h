@@ -37,6 +37,11 @@ typedef struct {
   /* Figures of the last xref_run_extract (for `make bench`). */
   guint64 n_bytes;         /* bytes of the documents kept */
   guint64 n_words;         /* WORD and NUMBER tokens of those documents */
+  double walk_ms;          /* walking the corpus (one thread, before the
+                              documents) */
+  double tail_ms;          /* from the first worker thread running out of
+                              documents to the last one finishing (with
+                              one thread, 0) */
 } XrefRun;
 
 XrefRun *xref_run_new (void);

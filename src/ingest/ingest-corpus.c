@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,6 +29,13 @@ is_article_name (const char *name)
 }
 
 static void
+root_fd_close (int *fd)
+{
+  close (*fd);
+  g_free (fd);
+}
+
+static void
 corpus_file_free (XrefCorpusFile *f)
 {
   if (f == NULL)
@@ -38,11 +46,12 @@ corpus_file_free (XrefCorpusFile *f)
 }
 
 static void
-add_file (XrefCorpus *corpus, const char *id, const char *path)
+add_file (XrefCorpus *corpus, const char *id, const char *path, const int *root_fd)
 {
   XrefCorpusFile *f = g_new0 (XrefCorpusFile, 1);
   f->id = g_strdup (id);
   f->path = g_strdup (path);
+  f->root_fd = root_fd;
   g_ptr_array_add (corpus->files, f);
 }
 
@@ -64,8 +73,15 @@ typedef struct {
   ino_t ino;
 } DirId;
 
+/* A walk from one root folder: the folders on the current path (DirId),
+ * and a descriptor on the root for the files found (or NULL). */
+typedef struct {
+  GArray *stack;
+  const int *root_fd;
+} Walk;
+
 static gboolean
-on_path (GArray *stack, const struct stat *st)
+on_path (const GArray *stack, const struct stat *st)
 {
   for (guint i = 0; i < stack->len; i++)
     {
@@ -76,70 +92,113 @@ on_path (GArray *stack, const struct stat *st)
   return FALSE;
 }
 
-static int
-cmp_names (gconstpointer a, gconstpointer b)
+/* A folder being walked: its path, and an open descriptor on it (or
+ * AT_FDCWD, see walk_dir) that its entries are looked up relative to. */
+typedef struct {
+  const char *path;
+  int fd;
+} Dir;
+
+/* Folders deeper than this are read by path, not through a descriptor
+ * kept open (each folder on the current path holds one). */
+#define WALK_MAX_OPEN_DIRS 32
+
+/* An entry of a folder, as readdir gave it. */
+typedef struct {
+  char *name;
+  unsigned char type;      /* d_type: DT_REG, DT_DIR, …, or DT_UNKNOWN */
+} Entry;
+
+static void walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, Walk *walk);
+
+/* The name of entry relative to the folder's descriptor (its full path
+ * when the folder is read by path). */
+static const char *
+at_name (const Dir *dir, const char *name, const char *path)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return dir->fd == AT_FDCWD ? path : name;
 }
 
-static void walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, GArray *stack);
-
-/* One entry of a folder: path to open, rel its id below the root. */
+/* One entry of a folder: name in dir, path to open, rel its id below the
+ * root, type its d_type.  A regular file (most entries) costs one
+ * faccessat relative to the folder, and nothing at all when its name is
+ * not an article's; only folders, symlinks and the entries the file
+ * system does not type are stat'ed. */
 static void
-walk_entry (XrefCorpus *corpus, const char *path, const char *name, const char *rel, GArray *stack)
+walk_entry (XrefCorpus *corpus, const Dir *dir, const char *name, unsigned char type, const char *rel, Walk *walk)
 {
+  g_autofree char *path = NULL;
   struct stat lst, st;
 
-  if (lstat (path, &lst) != 0)
+  if (type == DT_REG && !is_article_name (name))
+    return;
+  path = g_build_filename (dir->path, name, NULL);
+  if (type != DT_REG)
     {
-      int saved = errno;
-      xref_warn (path, "cannot stat: %s", g_strerror (saved));
-      return;
-    }
-  st = lst;
-  if (S_ISLNK (lst.st_mode) && stat (path, &st) != 0)
-    {
-      int saved = errno;
-      if (saved == ELOOP)
-        xref_warn (path, "symlink loop, skipped");
-      else
-        xref_warn (path, "broken symlink, skipped (%s)", g_strerror (saved));
-      return;
-    }
-
-  if (S_ISDIR (st.st_mode))
-    {
-      if (on_path (stack, &st))
+      if (fstatat (dir->fd, at_name (dir, name, path), &lst, AT_SYMLINK_NOFOLLOW) != 0)
         {
-          xref_warn (path, "symlink loop, folder skipped");
+          int saved = errno;
+          xref_warn (path, "cannot stat: %s", g_strerror (saved));
           return;
         }
-      walk_dir (corpus, path, rel, stack);
-      return;
+      st = lst;
+      if (S_ISLNK (lst.st_mode) && fstatat (dir->fd, at_name (dir, name, path), &st, 0) != 0)
+        {
+          int saved = errno;
+          if (saved == ELOOP)
+            xref_warn (path, "symlink loop, skipped");
+          else
+            xref_warn (path, "broken symlink, skipped (%s)", g_strerror (saved));
+          return;
+        }
+
+      if (S_ISDIR (st.st_mode))
+        {
+          if (on_path (walk->stack, &st))
+            {
+              xref_warn (path, "symlink loop, folder skipped");
+              return;
+            }
+          walk_dir (corpus, path, rel, walk);
+          return;
+        }
+      if (!is_article_name (name))
+        return;
+      if (!S_ISREG (st.st_mode))
+        {
+          xref_warn (path, "%s, skipped", kind_name (st.st_mode));
+          return;
+        }
     }
-  if (!is_article_name (name))
-    return;
-  if (!S_ISREG (st.st_mode))
-    {
-      xref_warn (path, "%s, skipped", kind_name (st.st_mode));
-      return;
-    }
-  if (access (path, R_OK) != 0)
+  if (faccessat (dir->fd, at_name (dir, name, path), R_OK, 0) != 0)
     {
       int saved = errno;
       xref_warn (path, "cannot read: %s", g_strerror (saved));
       return;
     }
-  add_file (corpus, rel, path);
+  add_file (corpus, rel, path, walk->root_fd);
 }
 
-static void
-walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, GArray *stack)
+static int
+cmp_entries (gconstpointer a, gconstpointer b)
 {
+  return strcmp (((const Entry *) a)->name, ((const Entry *) b)->name);
+}
+
+/* Walks the folder dir: its entries in byte order of their names.  The
+ * folder stays open while they are looked at, so that each is found
+ * relative to it (one path component) rather than from the root of the
+ * path again; below WALK_MAX_OPEN_DIRS folders it is read by path, so
+ * that a deep tree cannot run out of descriptors. */
+static void
+walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, Walk *walk)
+{
+  GArray *stack = walk->stack;
   struct stat st;
   DIR *d;
   struct dirent *de;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  Dir at = { dir, AT_FDCWD };
 
   if (stat (dir, &st) != 0)
     return;
@@ -156,21 +215,30 @@ walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, GArray *stack)
       /* dot-files and dot-folders (".", "..", ".xref", ".git") are never articles */
       if (de->d_name[0] == '.')
         continue;
-      g_ptr_array_add (names, g_strdup (de->d_name));
+      Entry e = { g_strdup (de->d_name), de->d_type };
+      g_array_append_val (entries, e);
     }
-  closedir (d);
-  g_ptr_array_sort (names, cmp_names);
+  g_array_sort (entries, cmp_entries);
+  if (stack->len < WALK_MAX_OPEN_DIRS)
+    at.fd = dirfd (d);
+  else
+    {
+      closedir (d);
+      d = NULL;
+    }
 
   DirId id = { st.st_dev, st.st_ino };
   g_array_append_val (stack, id);
-  for (guint i = 0; i < names->len; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      const char *name = g_ptr_array_index (names, i);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *child = rel != NULL ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
-      walk_entry (corpus, path, name, child, stack);
+      Entry *e = &g_array_index (entries, Entry, i);
+      g_autofree char *child = rel != NULL ? g_strconcat (rel, "/", e->name, NULL) : g_strdup (e->name);
+      walk_entry (corpus, &at, e->name, e->type, child, walk);
+      g_free (e->name);
     }
   g_array_set_size (stack, stack->len - 1);
+  if (d != NULL)
+    closedir (d);
 }
 
 /* ---- manifest ------------------------------------------------------------ */
@@ -332,6 +400,7 @@ xref_corpus_open (const char *const *paths, guint n_paths, GError **error)
 
   corpus->files = g_ptr_array_new_with_free_func ((GDestroyNotify) corpus_file_free);
   corpus->manifest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) xref_ingest_meta_free);
+  corpus->root_fds = g_ptr_array_new_with_free_func ((GDestroyNotify) root_fd_close);
 
   for (guint i = 0; i < n_paths; i++)
     {
@@ -354,8 +423,19 @@ xref_corpus_open (const char *const *paths, guint n_paths, GError **error)
         }
       if (S_ISDIR (st.st_mode))
         {
+          Walk walk = { stack, NULL };
+          int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+          /* without a descriptor (none left, say) its files open by path */
+          if (fd >= 0)
+            {
+              int *root = g_new (int, 1);
+              *root = fd;
+              g_ptr_array_add (corpus->root_fds, root);
+              walk.root_fd = root;
+            }
           read_manifest_in (corpus, path);
-          walk_dir (corpus, path, NULL, stack);
+          walk_dir (corpus, path, NULL, &walk);
         }
       else if (S_ISREG (st.st_mode))
         {
@@ -371,7 +451,7 @@ xref_corpus_open (const char *const *paths, guint n_paths, GError **error)
            * beside it, unless a root already supplied it */
           if (!g_hash_table_contains (corpus->manifest, base))
             read_manifest_in (corpus, dir);
-          add_file (corpus, base, path);
+          add_file (corpus, base, path, NULL);
         }
       else
         xref_warn (path, "%s, skipped", kind_name (st.st_mode));
@@ -397,6 +477,7 @@ xref_corpus_open (const char *const *paths, guint n_paths, GError **error)
                      prev->path);
           g_free (f->id);
           f->id = g_strdup (f->path);
+          f->root_fd = NULL;   /* the id is no longer the path below a root */
         }
     }
   g_ptr_array_sort (corpus->files, cmp_files);
@@ -411,5 +492,6 @@ xref_corpus_free (XrefCorpus *corpus)
     return;
   g_clear_pointer (&corpus->files, g_ptr_array_unref);
   g_clear_pointer (&corpus->manifest, g_hash_table_unref);
+  g_clear_pointer (&corpus->root_fds, g_ptr_array_unref);
   g_free (corpus);
 }

@@ -2,9 +2,10 @@
  * ingest → text → temporal → extract, then match. */
 #include "xref/run.h"
 
-#include <glib/gstdio.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 XrefRun *
 xref_run_new (void)
@@ -112,6 +113,11 @@ typedef struct {
   gint64 last_print;
   gboolean printed;
   GMutex progress_lock;
+
+  /* when the first and the last worker ran out of documents (under
+   * progress_lock), for run->tail_ms */
+  gint64 first_idle;
+  gint64 last_idle;
 } Pool;
 
 static guint64
@@ -245,6 +251,11 @@ worker (gpointer data)
       g_atomic_int_inc (&pool->done);
       progress (pool, bytes);
     }
+  g_mutex_lock (&pool->progress_lock);
+  pool->last_idle = g_get_monotonic_time ();
+  if (pool->first_idle == 0)
+    pool->first_idle = pool->last_idle;
+  g_mutex_unlock (&pool->progress_lock);
   return NULL;
 }
 
@@ -274,9 +285,11 @@ xref_run_extract (XrefRun *run, const char *const *paths, guint n_paths, GError 
 
   g_return_val_if_fail (run->rules != NULL, FALSE);
 
+  gint64 t0 = g_get_monotonic_time ();
   corpus = xref_corpus_open (paths, n_paths, error);
   if (corpus == NULL)
     return FALSE;
+  run->walk_ms = (g_get_monotonic_time () - t0) / 1e3;
   g_clear_pointer (&run->manifest, g_hash_table_unref);
   if (corpus->manifest != NULL)
     run->manifest = g_hash_table_ref (corpus->manifest);
@@ -292,12 +305,13 @@ xref_run_extract (XrefRun *run, const char *const *paths, guint n_paths, GError 
     for (guint i = 0; i < pool.n; i++)
       {
         const XrefCorpusFile *file = g_ptr_array_index (corpus->files, i);
-        GStatBuf st;
-        if (g_stat (file->path, &st) == 0)
+        struct stat st;
+        if ((file->root_fd != NULL ? fstatat (*file->root_fd, file->id, &st, 0) : stat (file->path, &st)) == 0)
           pool.total_bytes += st.st_size;
       }
 
   pool_run (&pool, jobs, pool.n);
+  run->tail_ms = (pool.last_idle - pool.first_idle) / 1e3;
 
   /* The merge, in corpus order; skips are warned about in that order. */
   for (guint i = 0; i < pool.n; i++)

@@ -276,6 +276,42 @@ test_walk_file_given (void **state)
   m = g_hash_table_lookup (corpus->manifest, f->id);
   assert_non_null (m);
   assert_string_equal (m->outlet, "TASS");
+  assert_null (f->root_fd);   /* given directly: opened by its path */
+}
+
+/* Files found under a folder open below the descriptor the walk kept on
+ * it (their id is their path below it): they still read once the
+ * folder's path has changed; a file given directly opens by path. */
+static void
+test_walk_root_fd (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-rootfd-XXXXXX", &error);
+  g_autofree char *moved = g_strconcat (root, "-moved", NULL);
+  const char *paths[1] = { root };
+  g_autoptr (XrefCorpus) corpus = NULL;
+
+  assert_no_error (error);
+  write_file (root, "a.txt", "First article.\n", -1);
+  write_file (root, "sub/b.txt", "Second article.\n", -1);
+  corpus = xref_corpus_open (paths, 1, &error);
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, 2);
+  assert_int_equal (g_rename (root, moved), 0);
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      g_autoptr (GError) e2 = NULL;
+      g_autoptr (XrefDocument) doc = NULL;
+
+      assert_non_null (f->root_fd);
+      doc = xref_ingest_file (f, NULL, rules, &e2);
+      assert_no_error (e2);
+      assert_non_null (doc);
+      assert_string_equal (doc->text, i == 0 ? "First article.\n" : "Second article.\n");
+      assert_string_equal (doc->path, f->path);   /* the path stays the one walked */
+    }
+  rm_tree (moved);
 }
 
 static void
@@ -339,7 +375,7 @@ test_walk_specials (void **state)
 
   /* reading a FIFO directly fails at once instead of blocking */
   {
-    XrefCorpusFile f = { (char *) "pipe.txt", fifo };
+    XrefCorpusFile f = { (char *) "pipe.txt", fifo, NULL };
     g_autoptr (GError) e2 = NULL;
     alarm (10);
     XrefDocument *doc = xref_ingest_file (&f, NULL, rules, &e2);
@@ -388,6 +424,69 @@ test_walk_unreadable (void **state)
   rm_tree (root);
 }
 
+
+/* A tree deeper than the folders the walk keeps open (it reads the deeper
+ * ones by path): the same articles, ids and warnings at every depth. */
+static void
+test_walk_deep (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-deep-XXXXXX", &error);
+  g_autoptr (GString) rel = g_string_new (NULL);
+  g_autofree char *warnings = NULL;
+  const char *paths[1] = { root };
+  g_autoptr (XrefCorpus) corpus = NULL;
+  const guint depth = 48;
+  Capture c;
+
+  assert_no_error (error);
+  for (guint d = 0; d < depth; d++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s%sa.txt", rel->str, rel->len > 0 ? "/" : "");
+      g_autofree char *other = g_strdup_printf ("%s%snotes.pdf", rel->str, rel->len > 0 ? "/" : "");
+      g_autofree char *loop = g_build_filename (root, rel->str, "up", NULL);
+      g_autofree char *link = g_build_filename (root, rel->str, "link.md", NULL);
+      g_autofree char *fifo = g_build_filename (root, rel->str, "pipe.txt", NULL);
+
+      write_file (root, file, "An article.\n", -1);
+      write_file (root, other, "%PDF-", -1);   /* not an article name */
+      if (d == 1 || d == depth - 2)
+        {
+          assert_int_equal (symlink ("..", loop), 0);
+          assert_int_equal (symlink ("a.txt", link), 0);
+          assert_int_equal (mkfifo (fifo, 0644), 0);
+        }
+      g_string_append_printf (rel, "%sd%u", rel->len > 0 ? "/" : "", d);
+    }
+
+  signal (SIGALRM, on_alarm);
+  alarm (10);
+  capture_begin (&c);
+  corpus = xref_corpus_open (paths, 1, &error);
+  warnings = capture_end (&c);
+  alarm (0);
+
+  assert_no_error (error);
+  /* an a.txt per level, a link.md at two */
+  assert_int_equal (corpus->files->len, depth + 2);
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      g_autofree char *path = g_build_filename (root, f->id, NULL);
+      assert_string_equal (f->path, path);
+      assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
+  static const char *const expect[] = { "up: symlink loop, folder skipped", "pipe.txt: a FIFO, skipped" };
+  for (guint k = 0; k < G_N_ELEMENTS (expect); k++)
+    {
+      const char *p = warnings;
+      guint n = 0;
+      while ((p = strstr (p, expect[k])) != NULL)
+        n++, p++;
+      assert_int_equal (n, 2);
+    }
+  rm_tree (root);
+}
 
 /* 10,000 small files in 100 folders: all found, in byte order, and each
  * one reads as an article. */
@@ -451,7 +550,7 @@ test_large_file (void **state)
   write_file (root, "big.txt", s->str, (gssize) s->len);
   path = g_build_filename (root, "big.txt", NULL);
   {
-    XrefCorpusFile f = { (char *) "big.txt", path };
+    XrefCorpusFile f = { (char *) "big.txt", path, NULL };
     doc = xref_ingest_file (&f, NULL, rules, &error);
   }
   assert_no_error (error);
@@ -1255,7 +1354,7 @@ test_bad_beside_good (void **state)
       if (g_str_has_prefix (f->id, "00") && g_str_has_suffix (f->id, ".txt"))
         {
           g_autofree char *seed_path = g_build_filename (seeds, f->id, NULL);
-          XrefCorpusFile alone_f = { f->id, seed_path };
+          XrefCorpusFile alone_f = { f->id, seed_path, NULL };
           g_autoptr (XrefDocument) alone = xref_ingest_file (&alone_f, NULL, rules, &e2);
           assert_non_null (alone);
           assert_int_equal (doc->regions->len, alone->regions->len);
@@ -1305,7 +1404,7 @@ test_bad_input (void **state)
       g_autofree char *body = NULL;
       g_auto (GStrv) lines = NULL;
       g_autoptr (GError) e2 = NULL;
-      XrefCorpusFile f = { (char *) name, path };
+      XrefCorpusFile f = { (char *) name, path, NULL };
       g_autoptr (XrefDocument) doc = NULL;
       Capture c;
 
@@ -1427,9 +1526,11 @@ main (void)
     cmocka_unit_test (test_document_new),
     cmocka_unit_test (test_walk_order),
     cmocka_unit_test (test_walk_file_given),
+    cmocka_unit_test (test_walk_root_fd),
     cmocka_unit_test (test_walk_missing),
     cmocka_unit_test (test_walk_specials),
     cmocka_unit_test (test_walk_unreadable),
+    cmocka_unit_test (test_walk_deep),
     cmocka_unit_test (test_walk_many),
     cmocka_unit_test (test_large_file),
     cmocka_unit_test (test_long_line),
