@@ -43,6 +43,8 @@
  */
 #include "xref/extract.h"
 
+#include "extract-names.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +148,7 @@ typedef enum {
   MK_NP,
   MK_NAME,
   MK_PRONOUN,
+  MK_NONE,                      /* find_mentions: to be dropped (np_resolve) */
 } MentionKind;
 
 typedef struct {
@@ -193,6 +196,7 @@ typedef struct {
   guint a0, an;                 /* actions */
   guint s0, sn;                 /* speech verbs */
   guint o0, on;                 /* modal phrases */
+  gboolean if_modal;            /* a token of a modal phrase is "if" or "unless" */
 } SentInfo;
 
 typedef struct {
@@ -232,7 +236,7 @@ typedef struct {
   const char *g_male, *g_female;
   const char *million, *billion, *thousand;
   /* the forms of "be" and the copulas by pointer (GRAM_*): a small open
-   * addressing set, asked for many tokens */
+   * addressing set, asked by token_bits_of (TB_BE, TB_COPULA) */
   const char *gram[64];
   guint8 gram_bits[64];
 } Words;
@@ -248,6 +252,12 @@ enum {
   TB_ADVERB = 1u << 28,         /* is_adverb */
   TB_NOMINAL = 1u << 29,        /* is_nominal, before what the token is used for */
   TB_MSTART = 1u << 27,         /* find_mentions may start a mention here */
+  TB_DQUOTE = 1u << 30,         /* a straight double quote (QUOTE ") */
+  TB_SEMI = 1u << 26,           /* ";" */
+  TB_BE = 1u << 24,             /* a form of "be" (GRAM_BE) */
+  TB_COPULA = 1u << 25,         /* a form of "be" or a copula (GRAM_BE | GRAM_COPULA) */
+  TB_CAND = 1u << 31,           /* a candidate of a phrase finder or find_quotes:
+                                   one of the bits token_bits tests */
 };
 
 /* A growable array of records, like a GArray (the same data and len
@@ -273,13 +283,6 @@ vec_push (Vec *v, gsize size)
   return v->data + (gsize) v->len++ * size;
 }
 
-static void
-vec_free (Vec *v)
-{
-  g_free (v->data);
-  g_free (v);
-}
-
 /* The tokens where a phrase of one table may start (a head bit of
  * Ctx.wb), in order: the phrase finders visit these instead of every
  * token.  next is the first not yet visited (sentences come in order). */
@@ -296,6 +299,15 @@ typedef struct {
   const XrefSlotDef *def;       /* NULL when the rules define no such slot */
 } SlotInfo;
 
+/* The slots of the rules of serial (XrefRules.serial) slot_info was
+ * asked for, kept across the thread's documents: a rule set has few. */
+typedef struct SlotCache_ {
+  SlotInfo slots[16];
+  guint n;
+  SlotInfo spare;               /* when all 16 are taken */
+  guint serial;
+} SlotCache;
+
 typedef struct {
   XrefDocument *doc;
   const XrefRules *rules;
@@ -311,6 +323,7 @@ typedef struct {
   Cands cand_modal;             /* XREF_WB_MODAL_HEAD */
   Cands cand_action;            /* XREF_WB_ACTION_HEAD or XREF_WB_SPEECH_HEAD */
   Cands cand_dquote;            /* straight double quotes (find_quotes) */
+  Cands cand_semi;              /* ";" (build_claim) */
   Vec *local;                   /* a sentence's mentions (reused) */
   guint8 *used;
   gint *ment;                   /* token → mention index, -1 */
@@ -321,10 +334,10 @@ typedef struct {
   Vec *actions;                 /* ActionOcc */
   Vec *speeches;                /* SpeechOcc */
   Vec *modals;                  /* ModalOcc */
-  GArray *sents;                /* SentInfo */
+  Vec *sents;                   /* SentInfo */
   Vec *quotes;                  /* Quote */
   Vec *speakers;                /* SpeakerHist */
-  GHashTable *names;            /* last word of a name → np id */
+  struct Names_ *names;         /* last word of a name → np id */
   Vec *fired;                   /* build_claim's modal rules (reused) */
   /* The slots and rules of the claim being built (reused): they go into
    * arrays of their exact size when the claim is kept, so a dropped
@@ -332,14 +345,146 @@ typedef struct {
   Vec *draft_slots;             /* XrefSlotValue */
   Vec *draft_rules;             /* const char * */
   gsize doc_id_len;
-  SlotInfo slots[8];            /* the slots asked for lately (slot_info) */
-  guint n_slots;
-  SlotInfo slot_spare;
+  struct SlotCache_ *slots;     /* the slots asked for lately (slot_info) */
   Words w;
   guint n_claims;
   gpointer rules_cache;         /* the thread's RulesCache (shared_rules) */
   struct NpIdCache_ *np_ids;    /* the thread's np_id cache, or NULL */
+  struct TokenBitsCache_ *tb;   /* the thread's token_bits cache, or NULL */
+  struct NpBytesCache_ *np_bytes; /* the thread's np_intern cache */
+  Vec *kept;                    /* the claims kept (XrefClaim *), in order */
+  Vec *pending;                 /* find_mentions' NpPending */
 } Ctx;
+
+/* ---- the thread's work buffers ---------------------------------------- *
+ *
+ * A document's working arrays (per token, per sentence, the records) live
+ * in buffers of the thread, grown as needed and kept for its next
+ * document: most documents are small, and allocating, clearing and
+ * freeing two dozen arrays per document cost more than the work on many
+ * of them.  They hold nothing once the document is done (the claims kept
+ * are the document's; the records are only read during its extraction),
+ * and are freed when the thread ends. */
+
+/* A mention of find_mentions whose np id is looked up after its main
+ * loop (np_defer, np_resolve). */
+typedef struct {
+  guint at;                     /* index in the sentence's mentions (out) */
+  guint from, to;               /* np_id (c, from, to) */
+  guint slot;                   /* np_slot_of */
+  guint name;                   /* NP_NAME_*: what a name does with the map */
+  gboolean keep_null;           /* the mention stays without an id */
+} NpPending;
+
+enum {
+  NP_PLAIN,
+  NP_NAME_ONE,                  /* a one-word name: the map's id if it has one */
+  NP_NAME_MORE,                 /* a longer name: the map learns its last word */
+};
+
+typedef struct {
+  guint tok_cap;                /* per-token arrays: room for this many tokens */
+  guint *wb;
+  guint *cand[5];
+  guint8 *used;
+  gint *ment, *tmx, *spx;
+  guint sent_cap;               /* per-sentence arrays */
+  guint *tx0, *txn;
+  Vec sents;                    /* SentInfo */
+  Vec local, ids, mentions, actions, speeches, modals, quotes, speakers, fired, draft_slots, draft_rules, kept, pending;
+  GString *scratch;
+  Names names;
+  SlotCache slots;
+  struct TokenBitsCache_ *tb;   /* token_bits' cache, or NULL */
+  struct NpIdCache_ *np_ids;    /* np_id's cache (in np_ids_block), or NULL */
+  gpointer np_ids_block;
+  struct NpBytesCache_ *np_bytes; /* np_intern's cache */
+} Work;
+
+/* Room for n more records of v: where they go (v->len is unchanged). */
+static gpointer
+vec_reserve (Vec *v, guint n, gsize size)
+{
+  if (v->len + n > v->cap)
+    {
+      v->cap = MAX (v->len + n, MAX (2 * v->cap, 16));
+      v->data = g_realloc_n (v->data, v->cap, size);
+    }
+  return v->data + (gsize) v->len * size;
+}
+
+static void
+work_free (gpointer p)
+{
+  Work *w = p;
+
+  g_free (w->wb);
+  for (guint i = 0; i < G_N_ELEMENTS (w->cand); i++)
+    g_free (w->cand[i]);
+  g_free (w->used);
+  g_free (w->ment);
+  g_free (w->tmx);
+  g_free (w->spx);
+  g_free (w->tx0);
+  g_free (w->txn);
+  {
+    Vec *v[] = { &w->sents, &w->local, &w->ids, &w->mentions, &w->actions, &w->speeches, &w->modals, &w->quotes,
+                 &w->speakers, &w->fired, &w->draft_slots, &w->draft_rules, &w->kept, &w->pending };
+    for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+      g_free (v[i]->data);
+  }
+  if (w->scratch != NULL)
+    g_string_free (w->scratch, TRUE);
+  g_free (w->names.e);
+  g_free (w->np_ids_block);
+  g_free (w->tb);
+  g_free (w->np_bytes);
+  g_free (w);
+}
+
+static GPrivate work_key = G_PRIVATE_INIT (work_free);
+
+/* The thread's buffers, with room for ntok tokens and nsent sentences
+ * (contents undefined: the stage sets what it reads) and empty records. */
+static Work *
+work_for (guint ntok, guint nsent)
+{
+  Work *w = g_private_get (&work_key);
+
+  if (w == NULL)
+    {
+      w = g_new0 (Work, 1);
+      w->scratch = g_string_sized_new (64);
+      g_private_set (&work_key, w);
+    }
+  if (ntok > w->tok_cap)
+    {
+      guint cap = MAX (ntok, 2 * w->tok_cap);
+      w->tok_cap = cap;
+      w->wb = g_renew (guint, w->wb, cap);
+      for (guint i = 0; i < G_N_ELEMENTS (w->cand); i++)
+        w->cand[i] = g_renew (guint, w->cand[i], cap);
+      w->used = g_renew (guint8, w->used, cap);
+      w->ment = g_renew (gint, w->ment, cap);
+      w->tmx = g_renew (gint, w->tmx, cap);
+      w->spx = g_renew (gint, w->spx, cap);
+    }
+  if (nsent > w->sent_cap)
+    {
+      guint cap = MAX (nsent, 2 * w->sent_cap);
+      w->sent_cap = cap;
+      w->tx0 = g_renew (guint, w->tx0, cap);
+      w->txn = g_renew (guint, w->txn, cap);
+    }
+  {
+    Vec *v[] = { &w->sents, &w->local, &w->ids, &w->mentions, &w->actions, &w->speeches, &w->modals, &w->quotes,
+                 &w->speakers, &w->fired, &w->draft_slots, &w->draft_rules, &w->kept, &w->pending };
+    for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+      v[i]->len = 0;
+  }
+  names_clear (&w->names);
+  return w;
+}
 
 #define MENTION(c, i) (&g_array_index ((c)->mentions, Mention, (i)))
 #define SPEECH(c, i) (&g_array_index ((c)->speeches, SpeechOcc, (i)))
@@ -510,18 +655,18 @@ ends_with (const char *s, const char *suffix)
   return n >= m && memcmp (s + n - m, suffix, m) == 0;
 }
 
-/* A form of "be" (w.be). */
+/* A form of "be" (w.be; TB_BE, once per token by token_bits). */
 static gboolean
 is_be (const Ctx *c, guint i)
 {
-  return (gram_of (&c->w, norm (c, i)) & GRAM_BE) != 0;
+  return (c->wb[i] & TB_BE) != 0;
 }
 
-/* A form of "be" or another copula (w.copula). */
+/* A form of "be" or another copula (w.copula; TB_COPULA). */
 static gboolean
 is_copula (const Ctx *c, guint i)
 {
-  return (gram_of (&c->w, norm (c, i)) & (GRAM_BE | GRAM_COPULA)) != 0;
+  return (c->wb[i] & TB_COPULA) != 0;
 }
 
 /* An adverb: a closed-class stop word, or an open-class word in -ly
@@ -623,6 +768,20 @@ token_bits_of (const XrefRules *rules, const XrefToken *t)
       || (t->kind == XREF_TOKEN_WORD
           && ((t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) || (b & (XREF_WB_VAGUE | XREF_WB_NUMBER)))))
     b |= TB_MSTART;
+  if (t->kind == XREF_TOKEN_QUOTE && t->norm == words ()->dquote)
+    b |= TB_DQUOTE;
+  if (t->norm != NULL && t->norm == words ()->semicolon)
+    b |= TB_SEMI;
+  {
+    guint g = gram_of (words (), t->norm);
+    if (g & GRAM_BE)
+      b |= TB_BE;
+    if (g & (GRAM_BE | GRAM_COPULA))
+      b |= TB_COPULA;
+  }
+  if (b & (XREF_WB_ENTITY_HEAD | XREF_WC_DETERMINER | XREF_WB_MODAL_HEAD | XREF_WB_ACTION_HEAD | XREF_WB_SPEECH_HEAD
+           | TB_DQUOTE | TB_SEMI))
+    b |= TB_CAND;
   return b;
 }
 
@@ -631,9 +790,11 @@ token_bits_of (const XrefRules *rules, const XrefToken *t)
  * lately, direct-mapped by the interned norm, for the rules whose serial
  * it holds: most tokens are common words, and one probe here replaces
  * the word index probe, a strlen and the tests of the spelling. */
-#define TB_CACHE_BITS 12
+/* 2^14 entries, 256 KB (in the thread's work buffers): at 2^12 one
+ * token in six missed on the 10 MB corpus */
+#define TB_CACHE_BITS 14
 
-typedef struct {
+typedef struct TokenBitsCache_ {
   guint serial;                 /* XrefRules.serial; 0: empty */
   struct {
     const char *norm;
@@ -644,18 +805,22 @@ typedef struct {
 
 #define TB_TAG(t) (((guint) (t)->kind << 8) | ((t)->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)))
 
-static _Thread_local TokenBitsCache tb_cache;
-
 /* The thread's cache for rules (emptied when it held another rule set's
  * answers), or NULL for rules without a serial. */
 static TokenBitsCache *
-tb_cache_for (const XrefRules *rules)
+tb_cache_for (Work *w, const XrefRules *rules)
 {
-  TokenBitsCache *tc = &tb_cache;
+  TokenBitsCache *tc = w->tb;
 
   if (rules->serial == 0)
     return NULL;
-  if (tc->serial != rules->serial)
+  if (tc == NULL)
+    {
+      /* (calloc: fresh zero pages, written only where used) */
+      tc = w->tb = g_new0 (TokenBitsCache, 1);
+      tc->serial = rules->serial;
+    }
+  else if (tc->serial != rules->serial)
     {
       memset (tc, 0, sizeof *tc);
       tc->serial = rules->serial;
@@ -664,15 +829,24 @@ tb_cache_for (const XrefRules *rules)
 }
 
 /* The bits of every token of the document (Ctx.wb), and the candidates
- * of the phrase finders. */
+ * of the phrase finders; since it visits every token anyway, it also
+ * clears used and sets ment, tmx and spx to -1 (the buffers are the
+ * thread's, reused). */
 static void
 token_bits (Ctx *c)
 {
-  TokenBitsCache *tc = tb_cache_for (c->rules);
+  TokenBitsCache *tc = c->tb;
+  /* (locals: the stores to used, a byte array, could alias the fields of
+   * c, which the compiler would then load again for every token) */
+  const XrefToken *tok = c->tok;
+  const guint ntok = c->ntok;
+  guint *wb = c->wb;
+  guint8 *used = c->used;
+  gint *ment = c->ment, *tmx = c->tmx, *spx = c->spx;
 
-  for (guint i = 0; i < c->ntok; i++)
+  for (guint i = 0; i < ntok; i++)
     {
-      const XrefToken *t = &c->tok[i];
+      const XrefToken *t = &tok[i];
       guint b;
 
       if (tc != NULL && t->norm != NULL)
@@ -690,16 +864,45 @@ token_bits (Ctx *c)
         }
       else
         b = token_bits_of (c->rules, t);
-      c->wb[i] = b;
+      wb[i] = b;
+      used[i] = 0;
+      ment[i] = tmx[i] = spx[i] = -1;
+      /* (most tokens are no candidate: one test) */
+      if (!(b & TB_CAND))
+        continue;
       if (b & (XREF_WB_ENTITY_HEAD | XREF_WC_DETERMINER))
         c->cand_entity.at[c->cand_entity.n++] = i;
       if (b & XREF_WB_MODAL_HEAD)
         c->cand_modal.at[c->cand_modal.n++] = i;
       if (b & (XREF_WB_ACTION_HEAD | XREF_WB_SPEECH_HEAD))
         c->cand_action.at[c->cand_action.n++] = i;
-      if (t->kind == XREF_TOKEN_QUOTE && t->norm == c->w.dquote)
+      if (b & TB_DQUOTE)
         c->cand_dquote.at[c->cand_dquote.n++] = i;
+      if (b & TB_SEMI)
+        c->cand_semi.at[c->cand_semi.n++] = i;
     }
+
+  /* A determiner is an entity candidate for the phrase that may start
+   * after it (match_entity); where the word after it (after quotation
+   * marks) starts none, it is no candidate unless it starts one itself
+   * (on the bench corpus, one match_entity call in seven goes). */
+  {
+    Cands *cd = &c->cand_entity;
+    guint n = 0;
+    for (guint k = 0; k < cd->n; k++)
+      {
+        guint i = cd->at[k], j = i + 1;
+        if (!(wb[i] & XREF_WB_ENTITY_HEAD))
+          {
+            while (j < ntok && tok[j].kind == XREF_TOKEN_QUOTE)
+              j++;
+            if (j >= ntok || !(wb[j] & XREF_WB_ENTITY_HEAD))
+              continue;
+          }
+        cd->at[n++] = i;
+      }
+    cd->n = n;
+  }
 }
 
 /* The first candidate of cd in [a, b), or b; skips those before a. */
@@ -868,10 +1071,12 @@ entity_cat (const Ctx *c, const XrefEntity *e, gboolean plural)
 #define NP_BUF 240
 #define NP_PAD 8
 
-static _Thread_local struct {
-  const char *s;
-  gsize len;
-} np_cache[1u << NP_CACHE_BITS];
+typedef struct NpBytesCache_ {
+  struct {
+    const char *s;
+    gsize len;
+  } e[1u << NP_CACHE_BITS];
+} NpBytesCache;
 
 /* The cache slot of s[0..len): eight bytes at a time (s must have 8
  * readable bytes after len; they are masked off). */
@@ -898,16 +1103,17 @@ np_slot (const char *s, gsize len)
 }
 
 static const char *
-np_intern (const char *s, gsize len)
+np_intern (const Ctx *c, const char *s, gsize len)
 {
+  NpBytesCache *nb = c->np_bytes;
   guint slot = np_slot (s, len);
 
-  if (np_cache[slot].s == NULL || np_cache[slot].len != len || memcmp (np_cache[slot].s, s, len) != 0)
+  if (nb->e[slot].s == NULL || nb->e[slot].len != len || memcmp (nb->e[slot].s, s, len) != 0)
     {
-      np_cache[slot].s = xref_intern_len (s, len);
-      np_cache[slot].len = len;
+      nb->e[slot].s = xref_intern_len (s, len);
+      nb->e[slot].len = len;
     }
-  return np_cache[slot].s;
+  return nb->e[slot].s;
 }
 
 /* Does np_id leave token k out?  Quotes and numbers; determiners and
@@ -929,7 +1135,10 @@ np_skip (const Ctx *c, guint k, gboolean any)
  * probe instead of copying, hashing and comparing its bytes.  The cache
  * holds the answers for the rules of its serial (XrefRules.serial). */
 #define NPK_MAX 6               /* tokens in a key; longer phrases go around */
-#define NPK_BITS 12
+/* 2^15 entries, 2 MB: at 2^12 four probes in ten missed on the 10 MB
+ * corpus, at 2^15 one in seven (most of these the first sight of a
+ * phrase) */
+#define NPK_BITS 15
 
 typedef struct {
   const char *norm[NPK_MAX];
@@ -939,22 +1148,32 @@ typedef struct {
 } NpIdEntry;
 
 typedef struct NpIdCache_ {
+  NpIdEntry e[1u << NPK_BITS];  /* (first, and the cache aligned on 64 bytes:
+                                   an entry is one cache line) */
   guint serial;                 /* 0: empty */
-  NpIdEntry e[1u << NPK_BITS];
 } NpIdCache;
 
-static _Thread_local NpIdCache np_ids;
+G_STATIC_ASSERT (sizeof (NpIdEntry) == 64);
 
-/* The thread's cache for rules (emptied when it held another rule set's
- * answers), or NULL. */
+/* The thread's cache (in its work buffers) for rules (emptied when it
+ * held another rule set's answers), or NULL. */
 static NpIdCache *
-np_ids_for (const XrefRules *rules)
+np_ids_for (Work *w, const XrefRules *rules)
 {
-  NpIdCache *nc = &np_ids;
+  NpIdCache *nc = w->np_ids;
 
   if (rules->serial == 0)
     return NULL;
-  if (nc->serial != rules->serial)
+  if (nc == NULL)
+    {
+      /* aligned on 64 bytes by hand: calloc gives fresh zero pages for
+       * a block this size without writing them, an aligned allocator
+       * would clear them all */
+      w->np_ids_block = g_malloc0 (sizeof (NpIdCache) + 64);
+      nc = w->np_ids = (NpIdCache *) (((guintptr) w->np_ids_block + 63) & ~(guintptr) 63);
+      nc->serial = rules->serial;
+    }
+  else if (nc->serial != rules->serial)
     {
       memset (nc, 0, sizeof *nc);
       nc->serial = rules->serial;
@@ -964,24 +1183,35 @@ np_ids_for (const XrefRules *rules)
 
 static const char *np_id_build (const Ctx *c, guint from, guint to);
 
-static const char *
-np_id (const Ctx *c, guint from, guint to)
+/* The slot of np_id's cache for [from, to), or G_MAXUINT when the phrase
+ * goes around the cache. */
+static guint
+np_slot_of (const Ctx *c, guint from, guint to)
 {
-  NpIdCache *nc = c->np_ids;
   guint64 h = to - from;
   guint n = to - from;
 
-  if (nc == NULL || n == 0 || n > NPK_MAX)
-    return np_id_build (c, from, to);
+  if (c->np_ids == NULL || n == 0 || n > NPK_MAX)
+    return G_MAXUINT;
   for (guint k = from; k < to; k++)
     {
       h = (h ^ (guint64) (guintptr) c->tok[k].norm ^ ((guint64) c->tok[k].kind << 56))
           * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
       h ^= h >> 31;
     }
-  h = (h * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - NPK_BITS);
+  return (guint) ((h * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - NPK_BITS));
+}
+
+/* np_id, given np_slot_of (c, from, to). */
+static const char *
+np_id_at (const Ctx *c, guint from, guint to, guint slot)
+{
+  guint n = to - from;
+
+  if (slot == G_MAXUINT)
+    return np_id_build (c, from, to);
   {
-    NpIdEntry *e = &nc->e[h];
+    NpIdEntry *e = &c->np_ids->e[slot];
     gboolean hit = e->n == n;
     for (guint k = 0; hit && k < n; k++)
       hit = e->norm[k] == c->tok[from + k].norm && e->kind[k] == (guint8) c->tok[from + k].kind;
@@ -996,6 +1226,88 @@ np_id (const Ctx *c, guint from, guint to)
       }
     return e->id;
   }
+}
+
+static const char *
+np_id (const Ctx *c, guint from, guint to)
+{
+  return np_id_at (c, from, to, np_slot_of (c, from, to));
+}
+
+/* Does np_id (c, from, to) give an id (not NULL)?  It does when a token
+ * is kept (np_skip). */
+static gboolean
+np_has_id (const Ctx *c, guint from, guint to)
+{
+  for (guint k = from; k < to; k++)
+    if (!np_skip (c, k, FALSE))
+      return TRUE;
+  return FALSE;
+}
+
+/* find_mentions looks the np ids of a sentence up after its main loop,
+ * all at once: the cache is large and each probe is a cache miss; the
+ * probes of a sentence are issued together (prefetched) instead of one
+ * after the other.  np_defer notes that the mention just pushed to out
+ * takes np_id (c, from, to); np_resolve sets the ids, does what names do
+ * with the map (name is NP_*), in the main loop's order, and drops the
+ * mentions without an id (np_has_id) unless keep_null: the main loop
+ * pushes a mention only when it has an id, and moves on the same either
+ * way. */
+static void
+np_defer (Ctx *c, const Vec *out, guint from, guint to, guint name, gboolean keep_null)
+{
+  NpPending p = { out->len - 1, from, to, G_MAXUINT, name, keep_null };
+
+  VEC_PUSH (c->pending, NpPending, p);
+}
+
+static void
+np_resolve (Ctx *c, Vec *out)
+{
+  NpPending *p = (NpPending *) (gpointer) c->pending->data;
+  guint n = c->pending->len;
+  gboolean drop = FALSE;
+
+  for (guint k = 0; k < n; k++)
+    {
+      p[k].slot = np_slot_of (c, p[k].from, p[k].to);
+      if (p[k].slot != G_MAXUINT)
+        __builtin_prefetch (&c->np_ids->e[p[k].slot]);
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      Mention *m = &g_array_index (out, Mention, p[k].at);
+      m->id = np_id_at (c, p[k].from, p[k].to, p[k].slot);
+      if (m->id == NULL)
+        {
+          /* (marked for the sweep below: no mention is MK_NONE) */
+          if (!p[k].keep_null)
+            {
+              m->kind = MK_NONE;
+              drop = TRUE;
+            }
+          continue;
+        }
+      if (p[k].name == NP_NAME_ONE)
+        {
+          const char *known = names_lookup (c->names, norm (c, p[k].from));
+          if (known != NULL)
+            m->id = known;
+        }
+      else if (p[k].name == NP_NAME_MORE)
+        names_insert (c->names, norm (c, p[k].to - 1), m->id);
+    }
+  c->pending->len = 0;
+  if (drop)
+    {
+      Mention *m = (Mention *) (gpointer) out->data;
+      guint kept = 0;
+      for (guint k = 0; k < out->len; k++)
+        if (m[k].kind != MK_NONE)
+          m[kept++] = m[k];
+      out->len = kept;
+    }
 }
 
 /* np_id without the cache. */
@@ -1037,7 +1349,7 @@ np_id_build (const Ctx *c, guint from, guint to)
       return xref_intern_len (s->str, s->len);
     }
   memset (buf + n, 0, NP_PAD);
-  return np_intern (buf, n);
+  return np_intern (c, buf, n);
 }
 
 /* The end of a run of nominal words from i (at most max words); a final
@@ -1532,8 +1844,8 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
           guint e = (k & XREF_WC_DETERMINER) && i + 1 < b ? nominal_run (c, i + 1, b, NP_MAX) : i + 1;
           if (e > i + 1)
             {
-              const char *id = np_id (c, i + 1, e);
-              push_mention (out, i, e, s, id, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              push_mention (out, i, e, s, NULL, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              np_defer (c, out, i + 1, e, NP_PLAIN, TRUE);
               i = e;
               continue;
             }
@@ -1565,18 +1877,10 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
             skip = k != 0;
           if (!skip && e > i)
             {
-              const char *id = np_id (c, i, e);
-              guint cat = CAT_NAME;
-              if (e - i == 1 && id != NULL)
-                {
-                  const char *known = g_hash_table_lookup (c->names, t->norm);
-                  if (known != NULL)
-                    id = known;
-                }
-              else if (id != NULL)
-                g_hash_table_insert (c->names, (gpointer) norm (c, e - 1), (gpointer) id);
-              if (id != NULL)
-                push_mention (out, i, e, s, id, MK_NAME, cat);
+              /* (a one-word name takes the id of a longer name it ends,
+               * seen before: "Biden" after "Joe Biden") */
+              push_mention (out, i, e, s, NULL, MK_NAME, CAT_NAME);
+              np_defer (c, out, i, e, e - i == 1 ? NP_NAME_ONE : NP_NAME_MORE, FALSE);
               i = e;
               continue;
             }
@@ -1614,9 +1918,8 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
             e = j;
           if (e > j)
             {
-              const char *id = np_id (c, j, e);
-              if (id != NULL)
-                push_mention (out, i, e, s, id, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              push_mention (out, i, e, s, NULL, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              np_defer (c, out, j, e, NP_PLAIN, FALSE);
               i = e;
               continue;
             }
@@ -1635,10 +1938,11 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
             v++;
           if (e > i && v < b && (c->used[v] & U_SPEECH) && !(c->used[e] & U_ENTITY))
             {
-              const char *id = np_id (c, i, e);
-              if (id != NULL)
+              /* (here what follows depends on there being an id) */
+              if (np_has_id (c, i, e))
                 {
-                  push_mention (out, i, e, s, id, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+                  push_mention (out, i, e, s, NULL, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+                  np_defer (c, out, i, e, NP_PLAIN, TRUE);
                   i = e;
                   continue;
                 }
@@ -1657,9 +1961,8 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
             e = i;
           if (e > i)
             {
-              const char *id = np_id (c, i, e);
-              if (id != NULL)
-                push_mention (out, i, e, s, id, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              push_mention (out, i, e, s, NULL, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              np_defer (c, out, i, e, NP_PLAIN, FALSE);
               i = e;
               continue;
             }
@@ -1667,6 +1970,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
       i++;
     }
 
+  np_resolve (c, out);
   sort_mentions (out);
 
   /* A title before a person: "President Joe Biden". */
@@ -1711,30 +2015,37 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
         }
     }
 
+  /* The sentence's mentions join the document's in one copy; a pronoun
+   * is then resolved in place against the mentions before it (those of
+   * the sentence included, already resolved). */
   si->m0 = c->mentions->len;
-  for (guint k = 0; k < out->len; k++)
-    {
-      Mention m = g_array_index (out, Mention, k);
-      if (m.kind == MK_PRONOUN)
-        {
-          gint r = resolve_pronoun (c, m.pclass, s, c->mentions->len, NULL);
-          if (r >= 0)
-            {
-              const Mention *ante = MENTION (c, r);
-              m.id = ante->id;
-              m.rule = ante->rule;
-              m.entity = ante->entity;
-              m.cat = ante->cat;
-            }
-        }
-      for (guint j = m.first; j < m.last; j++)
-        {
-          c->ment[j] = (gint) c->mentions->len;
-          c->used[j] |= U_MENTION;
-        }
-      VEC_PUSH (c->mentions, Mention, m);
-    }
-  si->mn = c->mentions->len - si->m0;
+  si->mn = out->len;
+  {
+    Mention *dst = vec_reserve (c->mentions, out->len, sizeof (Mention));
+    memcpy (dst, out->data, out->len * sizeof (Mention));
+    c->mentions->len += out->len;
+    for (guint k = 0; k < out->len; k++)
+      {
+        Mention *m = &dst[k];
+        if (m->kind == MK_PRONOUN)
+          {
+            gint r = resolve_pronoun (c, m->pclass, s, si->m0 + k, NULL);
+            if (r >= 0)
+              {
+                const Mention *ante = MENTION (c, r);
+                m->id = ante->id;
+                m->rule = ante->rule;
+                m->entity = ante->entity;
+                m->cat = ante->cat;
+              }
+          }
+        for (guint j = m->first; j < m->last; j++)
+          {
+            c->ment[j] = (gint) (si->m0 + k);
+            c->used[j] |= U_MENTION;
+          }
+      }
+  }
 }
 
 /* ---- speakers ----------------------------------------------------------- */
@@ -1858,7 +2169,8 @@ find_speakers (Ctx *c, guint s, guint a, guint b)
       o->attr_first = o->first;
       o->attr_last = o->last;
 
-      if (o->m->lemma != NULL && g_str_has_prefix (o->m->lemma, c->w.according))
+      /* (the first byte first: most lemmas are not "according …") */
+      if (o->m->lemma != NULL && o->m->lemma[0] == c->w.according[0] && g_str_has_prefix (o->m->lemma, c->w.according))
         {
           /* "according to (the latest) X" */
           o->kind = SP_ACCORDING;
@@ -2722,13 +3034,14 @@ slot_info (Ctx *c, const char *sid)
   static _Thread_local struct {
     const char *sid, *rule;
   } rules[8];
+  SlotCache *sc = c->slots;
   SlotInfo *si;
   guint r;
 
-  for (guint i = 0; i < c->n_slots; i++)
-    if (c->slots[i].sid == sid)
-      return &c->slots[i];
-  si = c->n_slots < G_N_ELEMENTS (c->slots) ? &c->slots[c->n_slots++] : &c->slot_spare;
+  for (guint i = 0; i < sc->n; i++)
+    if (sc->slots[i].sid == sid)
+      return &sc->slots[i];
+  si = sc->n < G_N_ELEMENTS (sc->slots) ? &sc->slots[sc->n++] : &sc->spare;
   si->sid = sid;
   r = (guint) (((guintptr) sid >> 4) & (G_N_ELEMENTS (rules) - 1));
   if (rules[r].rule == NULL || rules[r].sid != sid)
@@ -2908,7 +3221,7 @@ keep_claim (Ctx *c, const XrefClaim *draft)
       g_array_append_vals (claim->slots, v, n);
     }
   claim->rules = shared_rules (c, r, c->draft_rules->len);
-  g_ptr_array_add (c->doc->claims, claim);
+  VEC_PUSH (c->kept, XrefClaim *, claim);
 }
 
 static gboolean
@@ -3379,9 +3692,9 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
       }
 
     /* "if …, they will …": a conditional clause before the action (only
-     * a modal phrase of the sentence marks a token U_MODAL: without
-     * one the scan finds nothing) */
-    for (guint k = si->on > 0 ? o->first : a; k-- > a;)
+     * a modal phrase of the sentence marks a token U_MODAL: without an
+     * "if" or "unless" in one the scan finds nothing) */
+    for (guint k = si->if_modal ? o->first : a; k-- > a;)
       {
         if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon) || (c->used[k] & U_SPEECH))
           break;
@@ -3579,12 +3892,13 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
                   after_to = MIN (after_to, tk (c, ACTION (c, j)->first)->start);
                   break;
                 }
-              for (guint j = o->last; j < b; j++)
-                if (is_punct (c, j, c->w.semicolon))
-                  {
-                    after_to = MIN (after_to, tk (c, j)->start);
-                    break;
-                  }
+              /* the first ";" from o->last (the candidates: most
+               * sentences have none) */
+              {
+                guint j = cand_first (&c->cand_semi, o->last, b);
+                if (j < b)
+                  after_to = MIN (after_to, tk (c, j)->start);
+              }
             }
           gsize to = after_to;
           for (guint p = 0; to > from && p < def->patterns->len && !done; p++)
@@ -3762,6 +4076,7 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
 {
   Ctx ctx = { 0 };
   Ctx *c = &ctx;
+  Work *work;
   guint nsent;
 
   g_return_if_fail (doc != NULL && rules != NULL);
@@ -3775,23 +4090,30 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
   c->rules = rules;
   c->tok = (const XrefToken *) doc->tokens->data;
   c->ntok = doc->tokens->len;
-  c->wb = g_new (guint, c->ntok);
-  c->cand_entity.at = g_new (guint, c->ntok);
-  c->cand_modal.at = g_new (guint, c->ntok);
-  c->cand_action.at = g_new (guint, c->ntok);
-  c->cand_dquote.at = g_new (guint, c->ntok);
+  nsent = doc->sentences->len;
+  work = work_for (c->ntok, nsent);
+  c->wb = work->wb;
+  c->cand_entity.at = work->cand[0];
+  c->cand_modal.at = work->cand[1];
+  c->cand_action.at = work->cand[2];
+  c->cand_dquote.at = work->cand[3];
+  c->cand_semi.at = work->cand[4];
+  c->used = work->used;
+  c->ment = work->ment;
+  c->tmx = work->tmx;
+  c->spx = work->spx;
   c->w = *words ();
+  c->tb = tb_cache_for (work, rules);
+  /* (also clears used and sets ment, tmx and spx to -1) */
   token_bits (c);
-  c->np_ids = np_ids_for (rules);
-  c->scratch = g_string_sized_new (64);
-  c->local = g_new0 (Vec, 1);
-  c->ids = g_new0 (Vec, 1);
-  c->used = g_new0 (guint8, c->ntok);
-  c->ment = g_new (gint, c->ntok);
-  c->tmx = g_new (gint, c->ntok);
-  c->spx = g_new (gint, c->ntok);
-  for (guint i = 0; i < c->ntok; i++)
-    c->ment[i] = c->tmx[i] = c->spx[i] = -1;
+  c->np_ids = np_ids_for (work, rules);
+  c->scratch = work->scratch;
+  /* (calloc: fresh zero pages, written only where used) */
+  if (work->np_bytes == NULL)
+    work->np_bytes = g_new0 (NpBytesCache, 1);
+  c->np_bytes = work->np_bytes;
+  c->local = &work->local;
+  c->ids = &work->ids;
   for (guint n = 0; doc->timexes != NULL && n < doc->timexes->len; n++)
     {
       const XrefTimex *t = &g_array_index (doc->timexes, XrefTimex, n);
@@ -3801,26 +4123,39 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
           c->used[i] |= U_TIMEX;
         }
     }
-  c->mentions = g_new0 (Vec, 1);
-  /* (about one mention in four tokens: grown once or not at all) */
-  c->mentions->cap = c->ntok / 4 + 16;
-  c->mentions->data = g_malloc_n (c->mentions->cap, sizeof (Mention));
-  c->actions = g_new0 (Vec, 1);
-  c->speeches = g_new0 (Vec, 1);
-  c->modals = g_new0 (Vec, 1);
-  c->sents = g_array_new (FALSE, TRUE, sizeof (SentInfo));
-  c->quotes = g_new0 (Vec, 1);
-  c->speakers = g_new0 (Vec, 1);
-  c->names = g_hash_table_new (g_direct_hash, g_direct_equal);
-  c->fired = g_new0 (Vec, 1);
-  c->draft_slots = g_new0 (Vec, 1);
-  c->draft_rules = g_new0 (Vec, 1);
+  c->mentions = &work->mentions;
+  c->actions = &work->actions;
+  c->speeches = &work->speeches;
+  c->modals = &work->modals;
+  c->sents = &work->sents;
+  c->quotes = &work->quotes;
+  c->speakers = &work->speakers;
+  c->names = &work->names;
+  c->fired = &work->fired;
+  c->draft_slots = &work->draft_slots;
+  c->draft_rules = &work->draft_rules;
+  c->kept = &work->kept;
+  c->pending = &work->pending;
+  c->slots = &work->slots;
+  /* (a rule set without a serial is asked afresh for every document) */
+  if (rules->serial == 0 || c->slots->serial != rules->serial)
+    {
+      c->slots->n = 0;
+      c->slots->serial = rules->serial;
+    }
   c->doc_id_len = strlen (doc->id);
 
-  nsent = doc->sentences->len;
-  g_array_set_size (c->sents, nsent);
-  c->tx0 = g_new0 (guint, nsent);
-  c->txn = g_new0 (guint, nsent);
+  if (c->sents->cap < nsent)
+    {
+      c->sents->cap = MAX (nsent, 2 * c->sents->cap);
+      c->sents->data = g_realloc_n (c->sents->data, c->sents->cap, sizeof (SentInfo));
+    }
+  c->sents->len = nsent;
+  memset (c->sents->data, 0, nsent * sizeof (SentInfo));
+  c->tx0 = work->tx0;
+  c->txn = work->txn;
+  memset (c->tx0, 0, nsent * sizeof (guint));
+  memset (c->txn, 0, nsent * sizeof (guint));
   for (guint n = doc->timexes != NULL ? doc->timexes->len : 0; n-- > 0;)
     {
       const XrefTimex *t = &g_array_index (doc->timexes, XrefTimex, n);
@@ -3849,6 +4184,10 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
       find_entities (c, s, a, b, local);
       find_modals (c, a, b);
       si->on = c->modals->len - si->o0;
+      for (guint k = si->o0; k < si->o0 + si->on && !si->if_modal; k++)
+        for (guint j = MODAL (c, k)->first; j < MODAL (c, k)->last; j++)
+          if (norm (c, j) == c->w.if_ || norm (c, j) == c->w.unless)
+            si->if_modal = TRUE;
       find_actions_and_speech (c, s, a, b);
       /* Headings and section titles are shown as such, never as claims
        * ("No flashy transactions"); their names still feed coreference. */
@@ -3877,29 +4216,10 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
       speech_claims (c, say);
   }
 
-  g_free (c->wb);
-  g_free (c->cand_entity.at);
-  g_free (c->cand_modal.at);
-  g_free (c->cand_action.at);
-  g_free (c->cand_dquote.at);
-  g_string_free (c->scratch, TRUE);
-  vec_free (c->local);
-  vec_free (c->ids);
-  g_free (c->used);
-  g_free (c->ment);
-  g_free (c->tmx);
-  g_free (c->spx);
-  g_free (c->tx0);
-  g_free (c->txn);
-  vec_free (c->mentions);
-  vec_free (c->actions);
-  vec_free (c->speeches);
-  vec_free (c->modals);
-  g_array_unref (c->sents);
-  vec_free (c->quotes);
-  vec_free (c->speakers);
-  g_hash_table_unref (c->names);
-  vec_free (c->fired);
-  vec_free (c->draft_slots);
-  vec_free (c->draft_rules);
+  /* the claims kept, added to the document at once */
+  if (c->kept->len > 0)
+    {
+      g_ptr_array_set_size (doc->claims, c->kept->len);
+      memcpy (doc->claims->pdata, c->kept->data, c->kept->len * sizeof (gpointer));
+    }
 }

@@ -6,6 +6,7 @@
 
 #include "xref/extract.h"
 #include "../../src/rules/rules-private.h"   /* xref_regex_new */
+#include "../../src/extract/extract-names.h"  /* the stage's name map */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -900,6 +901,83 @@ test_regex_prefilter (void **state)
   }
 }
 
+/* The stage's name map (extract-names.h) answers as a hash table does:
+ * over several generations (documents), with growth, a value replaced,
+ * and nothing of an earlier generation seen in a later one. */
+static void
+test_names_map (void **state)
+{
+  Names nm = { 0 };
+  g_autoptr (GHashTable) ref = NULL;
+  const char *keys[300];
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *k = g_strdup_printf ("name%u", i);
+      keys[i] = xref_intern (k);
+    }
+  for (guint gen = 0; gen < 4; gen++)
+    {
+      guint n = gen == 0 ? 0 : gen == 1 ? 5 : gen == 2 ? G_N_ELEMENTS (keys) : 40;
+      names_clear (&nm);
+      ref = g_hash_table_new (g_direct_hash, g_direct_equal);
+      for (guint i = 0; i < n; i++)
+        {
+          /* every third key twice, the second time with another value */
+          const char *k = keys[(i * 7 + gen) % G_N_ELEMENTS (keys)];
+          const char *v = keys[(i * 11 + 3) % G_N_ELEMENTS (keys)];
+          names_insert (&nm, k, v);
+          g_hash_table_insert (ref, (gpointer) k, (gpointer) v);
+          if (i % 3 == 0)
+            {
+              names_insert (&nm, k, keys[i]);
+              g_hash_table_insert (ref, (gpointer) k, (gpointer) keys[i]);
+            }
+        }
+      assert_int_equal (nm.n, g_hash_table_size (ref));
+      assert_true (nm.cap == 0 || 2 * nm.n <= nm.cap);
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        assert_ptr_equal (names_lookup (&nm, keys[i]), g_hash_table_lookup (ref, keys[i]));
+      g_clear_pointer (&ref, g_hash_table_unref);
+    }
+  /* a generation that wraps around clears the table for real */
+  nm.gen = G_MAXUINT;
+  names_clear (&nm);
+  assert_int_equal (nm.gen, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    assert_null (names_lookup (&nm, keys[i]));
+  names_insert (&nm, keys[0], keys[1]);
+  assert_ptr_equal (names_lookup (&nm, keys[0]), keys[1]);
+  g_free (nm.e);
+}
+
+/* The stage keeps its working arrays for the thread's next document: a
+ * long document, then a short one, then the long one again give the
+ * same claims as the first time (nothing of a document is left to the
+ * next). */
+static void
+test_work_reuse (void **state)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (XrefDocument) big = NULL, small = NULL, again = NULL;
+  g_autofree char *want = NULL, *got = NULL;
+
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (text,
+                            "President Joe Biden said Russia attacked Kyiv on Monday; he said %u troops "
+                            "were sent to Poland. The minister, who arrived in Warsaw, said \"we will "
+                            "help\". It was denied by the Kremlin.\n\n",
+                            i + 2);
+  big = extract_text ("big.txt", text->str, NULL, default_rules);
+  want = show_claims (big);
+  assert_true (big->claims->len > 100);
+  small = extract_text ("small.txt", "Officials said so.\n", NULL, default_rules);
+  assert_int_equal (small->claims->len, 1);
+  again = extract_text ("big.txt", text->str, NULL, default_rules);
+  got = show_claims (again);
+  assert_string_equal (got, want);
+}
+
 int
 main (void)
 {
@@ -915,6 +993,8 @@ main (void)
     cmocka_unit_test (test_shared_rules),
     cmocka_unit_test (test_claim_free_layouts),
     cmocka_unit_test (test_caches_follow_rules),
+    cmocka_unit_test (test_names_map),
+    cmocka_unit_test (test_work_reuse),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
