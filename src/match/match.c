@@ -106,6 +106,44 @@ typedef struct {
   const char *object;
 } Key;
 
+/* What an interned id maps to (its root entity, its action in the
+ * rules), memoised by the id's address in a direct-mapped table: asked
+ * for every claim, about the same few ids, so a hit is a multiply and a
+ * compare instead of a lookup that hashes the string (GHashTable, the
+ * rules' tables).  Keying by address is sound because interned strings
+ * live until exit; a collision only costs a miss.  One per thread. */
+#define ID_MEMO_BITS 10
+#define ID_MEMO_SLOTS (1u << ID_MEMO_BITS)
+
+typedef struct {
+  const char *id;          /* NULL: empty */
+  gconstpointer value;
+} IdMemo;
+
+static inline IdMemo *
+id_memo_slot (IdMemo *memo, const char *id)
+{
+  return &memo[((guint64) (guintptr) id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - ID_MEMO_BITS)];
+}
+
+/* A table from Key to a pointer, for the lookups of grouping (a claim's
+ * topic, the topics its wildcard key is compatible with, the np_names
+ * memo): one or more per claim, on one thread, so on match's critical
+ * path.  Open addressing with linear probing, at most half full, the keys
+ * in the slots: a lookup is a multiply and a compare or two, with no calls
+ * through GHashTable's hash and equal functions.  Lookups only (never
+ * iterated), so its order never shows. */
+typedef struct {
+  Key key;
+  gpointer value;          /* NULL: a free slot */
+} KeySlot;
+
+typedef struct {
+  KeySlot *slots;
+  guint bits;              /* 1 << bits slots */
+  guint n;                 /* slots in use */
+} KeyMap;
+
 /* One claim, with the canonical keys match works with.  Ctx.items has a
  * slot for every claim of the corpus (document by document), so that
  * threads fill parts of it at known places; a claim that makes no item (a
@@ -142,10 +180,21 @@ typedef struct {
   guint8 strong_object;    /* grouping reads no id's bytes */
 } Item;
 
+/* A topic's items.  The lists of every topic are carved out of
+ * Ctx.blocks, as are the topics, so that a topic costs no allocation of
+ * its own and none is freed one by one: a large corpus has tens of
+ * thousands of topics, and freeing them one by one was a tenth of match,
+ * on its serial path. */
+typedef struct {
+  guint *v;                /* indices into Ctx.items */
+  guint len;
+  guint cap;
+} ItemList;
+
 typedef struct {
   Key key;
   gint64 date_key;         /* first day of its date cluster, or NO_DATE_KEY */
-  GArray *items;           /* guint indices into Ctx.items */
+  ItemList items;
   const char *shared_slot; /* a topic spanning related actions: the one slot
                               it is compared on (see shared_rows), else NULL */
   GPtrArray *actions;      /* its actions (borrowed) when several, else NULL */
@@ -187,9 +236,15 @@ typedef struct {
   guint n_docs;
   GArray *items;           /* Item */
   GHashTable *roots;       /* id → root id (interned, no free) */
-  GHashTable *topics;      /* Key* (inside its Topic) → Topic* (owned by topic_list) */
-  GHashTable *compat;      /* Key* (inside its Compat) → Compat* (owned) */
-  GPtrArray *topic_list;   /* Topic*, owned */
+  IdMemo *root_memo;       /* [ID_MEMO_SLOTS]: in front of roots (item_root) */
+  IdMemo *action_memo;     /* [ID_MEMO_SLOTS]: rules_action */
+  KeyMap *topics;          /* Key → Topic* (in blocks) */
+  KeyMap *compat;          /* Key → Compat* (owned) */
+  GPtrArray *topic_list;   /* Topic* (in blocks) */
+  GPtrArray *blocks;       /* memory of the topics and their item lists
+                              (owned); only the calling thread adds to it */
+  guchar *block_at;        /* the free end of the last block */
+  gsize block_left;
   GArray *drafts;          /* Draft */
   GHashTable *links;       /* action id → id of its group of related
                               actions (union-find parent), interned */
@@ -198,7 +253,7 @@ typedef struct {
   /* Memos, so that what depends only on an interned value or a document
    * is worked out once, not once per claim and row: */
   const char **doc_iso;    /* [d]: xref_date_to_iso of document d's date */
-  GHashTable *names;       /* np_names: Key {np, id, NULL} → result + 1 */
+  KeyMap *names;           /* np_names: Key {np, id, NULL} → result + 1 */
   GHashTable *complete;    /* complete_date: TimeML value → ISO or no_date */
   const char *id_date, *id_event, *id_polarity, *id_status;   /* interned */
   const char *polarity_ids[2];   /* interned xref_polarity_name, by polarity */
@@ -213,6 +268,8 @@ typedef struct {
   GArray *sorting;         /* Stating: scratch of collect */
   GArray *voice_docs;      /* guint: scratch of collect, the document of
                               each voice of the row at hand */
+  GArray *runs;            /* Run: scratch of topic_rows, the runs of the
+                              topic at hand */
 } Ctx;
 
 const char *
@@ -249,40 +306,112 @@ xref_row_free (XrefRow *row)
 
 /* ---- keys and topics ---------------------------------------------------- */
 
-static guint
-key_hash (gconstpointer p)
+static KeyMap *
+keymap_new (void)
 {
-  const Key *k = p;
-  guint h = g_direct_hash (k->action);
+  KeyMap *m = g_new0 (KeyMap, 1);
 
-  h = h * 31u + g_direct_hash (k->actor);
-  h = h * 31u + g_direct_hash (k->object);
-  return h;
+  m->bits = 10;
+  m->slots = g_new0 (KeySlot, 1u << m->bits);
+  return m;
 }
 
-static gboolean
-key_equal (gconstpointer a, gconstpointer b)
-{
-  const Key *x = a, *y = b;
-
-  return x->action == y->action && x->actor == y->actor && x->object == y->object;
-}
-
+/* Frees m, and its values with value_free when not NULL. */
 static void
-topic_free (Topic *t)
+keymap_free (KeyMap *m, GDestroyNotify value_free)
 {
-  g_array_unref (t->items);
-  g_free (t);
+  for (guint i = 0; value_free != NULL && i < (1u << m->bits); i++)
+    if (m->slots[i].value != NULL)
+      value_free (m->slots[i].value);
+  g_free (m->slots);
+  g_free (m);
+}
+
+static inline guint
+keymap_hash (const KeyMap *m, const Key *k)
+{
+  guint64 h = (guint64) (guintptr) k->action * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
+              + (guint64) (guintptr) k->actor * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F)
+              + (guint64) (guintptr) k->object * G_GUINT64_CONSTANT (0x165667B19E3779F9);
+
+  return (guint) ((h ^ (h >> 29)) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) >> (64 - m->bits));
+}
+
+/* The slot of k: its own, or the free one where it would go. */
+static inline KeySlot *
+keymap_slot (const KeyMap *m, const Key *k)
+{
+  const guint mask = (1u << m->bits) - 1;
+
+  for (guint h = keymap_hash (m, k);; h = (h + 1) & mask)
+    {
+      KeySlot *s = &m->slots[h];
+
+      if (s->value == NULL
+          || (s->key.action == k->action && s->key.actor == k->actor && s->key.object == k->object))
+        return s;
+    }
+}
+
+static inline gpointer
+keymap_get (const KeyMap *m, const Key *k)
+{
+  return keymap_slot (m, k)->value;
+}
+
+/* Sets k to value (not NULL) in m; slot is keymap_slot (m, k). */
+static void
+keymap_put (KeyMap *m, KeySlot *slot, const Key *k, gpointer value)
+{
+  if (slot->value == NULL)
+    {
+      if (2 * (m->n + 1) > (1u << m->bits))
+        {
+          KeySlot *old = m->slots;
+          guint n_old = 1u << m->bits;
+
+          m->bits++;
+          m->slots = g_new0 (KeySlot, 1u << m->bits);
+          for (guint i = 0; i < n_old; i++)
+            if (old[i].value != NULL)
+              *keymap_slot (m, &old[i].key) = old[i];
+          g_free (old);
+          slot = keymap_slot (m, k);
+        }
+      m->n++;
+    }
+  slot->key = *k;
+  slot->value = value;
+}
+
+/* size bytes (a multiple of 8 is kept) from ctx's blocks, freed with
+ * them at the end of match. */
+static gpointer
+block_alloc (Ctx *ctx, gsize size)
+{
+  gpointer p;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (size > ctx->block_left)
+    {
+      ctx->block_left = MAX (size, 64 * 1024);
+      ctx->block_at = g_malloc (ctx->block_left);
+      g_ptr_array_add (ctx->blocks, ctx->block_at);
+    }
+  p = ctx->block_at;
+  ctx->block_at += size;
+  ctx->block_left -= size;
+  return p;
 }
 
 static Topic *
 topic_new (Ctx *ctx, const Key *key, gint64 date_key)
 {
-  Topic *t = g_new0 (Topic, 1);
+  Topic *t = block_alloc (ctx, sizeof (Topic));
 
+  memset (t, 0, sizeof *t);
   t->key = *key;
   t->date_key = date_key;
-  t->items = g_array_new (FALSE, FALSE, sizeof (guint));
   g_ptr_array_add (ctx->topic_list, t);
   return t;
 }
@@ -290,13 +419,14 @@ topic_new (Ctx *ctx, const Key *key, gint64 date_key)
 static Topic *
 topic_get (Ctx *ctx, const Key *key, gboolean *created)
 {
-  Topic *t = g_hash_table_lookup (ctx->topics, key);
+  KeySlot *slot = keymap_slot (ctx->topics, key);
+  Topic *t = slot->value;
 
   *created = t == NULL;
   if (t == NULL)
     {
       t = topic_new (ctx, key, NO_DATE_KEY);
-      g_hash_table_insert (ctx->topics, &t->key, t);
+      keymap_put (ctx->topics, slot, key, t);
     }
   return t;
 }
@@ -305,22 +435,38 @@ static void
 compat_bump (Ctx *ctx, const char *action, const char *actor, const char *object, Topic *t)
 {
   Key k = { action, actor, object };
-  Compat *c = g_hash_table_lookup (ctx->compat, &k);
+  KeySlot *slot = keymap_slot (ctx->compat, &k);
+  Compat *c = slot->value;
 
   if (c == NULL)
     {
       c = g_new0 (Compat, 1);
       c->key = k;
       c->topic = t;
-      g_hash_table_insert (ctx->compat, &c->key, c);
+      keymap_put (ctx->compat, slot, &k, c);
     }
   c->n++;
 }
 
-static void
-topic_add (Topic *t, guint item)
+/* Doubles the room of t's items (the old list stays in its block). */
+G_NO_INLINE static void
+topic_grow (Ctx *ctx, Topic *t)
 {
-  g_array_append_val (t->items, item);
+  guint cap = t->items.cap > 0 ? 2 * t->items.cap : 4;
+  guint *v = block_alloc (ctx, cap * sizeof (guint));
+
+  if (t->items.len > 0)
+    memcpy (v, t->items.v, t->items.len * sizeof (guint));
+  t->items.v = v;
+  t->items.cap = cap;
+}
+
+static inline void
+topic_add (Ctx *ctx, Topic *t, guint item)
+{
+  if (G_UNLIKELY (t->items.len == t->items.cap))
+    topic_grow (ctx, t);
+  t->items.v[t->items.len++] = item;
 }
 
 static gboolean
@@ -334,10 +480,21 @@ action_has_key_slot (const XrefAction *action, const char *slot)
   return FALSE;
 }
 
+/* The rules' action of an interned action id, through ctx's memo. */
 static const XrefAction *
 rules_action (const Ctx *ctx, const char *id)
 {
-  return ctx->rules != NULL && id != NULL ? xref_rules_action (ctx->rules, id) : NULL;
+  IdMemo *slot;
+
+  if (ctx->rules == NULL || id == NULL)
+    return NULL;
+  slot = id_memo_slot (ctx->action_memo, id);
+  if (slot->id != id)
+    {
+      slot->id = id;
+      slot->value = xref_rules_action (ctx->rules, id);
+    }
+  return slot->value;
 }
 
 static const XrefSlotValue *
@@ -497,6 +654,23 @@ typedef struct {
   GArray **statuses;       /* [n_parts] */
 } CollectJob;
 
+/* xref_match_entity_root (id) through ctx's root memo. */
+static inline const char *
+item_root (Ctx *ctx, const char *id)
+{
+  IdMemo *slot;
+
+  if (id == NULL)
+    return NULL;
+  slot = id_memo_slot (ctx->root_memo, id);
+  if (slot->id != id)
+    {
+      slot->id = id;
+      slot->value = xref_match_entity_root (ctx->rules, ctx->roots, id);
+    }
+  return slot->value;
+}
+
 static void
 collect_part (Ctx *ctx, guint part, gpointer data)
 {
@@ -510,6 +684,10 @@ collect_part (Ctx *ctx, guint part, gpointer data)
       Item *slots;
       gint n_status = 0;
 
+      /* the documents' dates for doc_date, each by the part that has it
+       * (xref_date_to_iso interns: worked out here, on the workers, rather
+       * than before them on one thread) */
+      ctx->doc_iso[d] = doc != NULL ? xref_date_to_iso (&doc->date) : NULL;
       /* (no claims: the item array may have no storage at all) */
       if (doc == NULL || doc->claims == NULL || doc->claims->len == 0)
         continue;
@@ -538,8 +716,8 @@ collect_part (Ctx *ctx, guint part, gpointer data)
           it->doc = d;
           it->seq = i;
           it->start = (guint32) c->start;
-          it->actor = xref_match_entity_root (ctx->rules, ctx->roots, c->actor.id);
-          it->object = xref_match_entity_root (ctx->rules, ctx->roots, c->object.id);
+          it->actor = item_root (ctx, c->actor.id);
+          it->object = item_root (ctx, c->object.id);
           it->speaker = c->speaker.id;
           it->weak_actor = is_weak (it->actor);
           it->weak_object = is_weak (it->object);
@@ -693,16 +871,13 @@ static gboolean
 np_names (const Ctx *ctx, const char *np, const char *id)
 {
   Key k = { np, id, NULL };
-  gpointer hit = g_hash_table_lookup (ctx->names, &k);
+  KeySlot *slot = keymap_slot (ctx->names, &k);
   gboolean r;
-  Key *nk;
 
-  if (hit != NULL)
-    return GPOINTER_TO_INT (hit) - 1;
+  if (slot->value != NULL)
+    return GPOINTER_TO_INT (slot->value) - 1;
   r = np_names_uncached (ctx, np, id);
-  nk = g_new (Key, 1);
-  *nk = k;
-  g_hash_table_insert (ctx->names, nk, GINT_TO_POINTER (r + 1));
+  keymap_put (ctx->names, slot, &k, GINT_TO_POINTER (r + 1));
   return r;
 }
 
@@ -717,9 +892,9 @@ weak_fits (const Ctx *ctx, const Item *it, const Topic *t)
 
   /* the first claims are enough: a topic's claims name the same entities
    * (mostly the very same ids, asked about once) */
-  for (guint i = 0; i < t->items->len && i < 32 && !(actor_ok && object_ok); i++)
+  for (guint i = 0; i < t->items.len && i < 32 && !(actor_ok && object_ok); i++)
     {
-      const XrefClaim *c = g_array_index (ctx->items, Item, g_array_index (t->items, guint, i)).claim;
+      const XrefClaim *c = g_array_index (ctx->items, Item, t->items.v[i]).claim;
       if (!actor_ok && (i == 0 || c->actor.id != last_actor))
         actor_ok = np_names (ctx, it->claim->actor.id, c->actor.id);
       if (!object_ok && (i == 0 || c->object.id != last_object))
@@ -748,7 +923,7 @@ group_items (Ctx *ctx)
       if (it->claim == NULL || !it->strong_actor || !it->strong_object)
         continue;
       t = topic_get (ctx, &k, &created);
-      topic_add (t, i);
+      topic_add (ctx, t, i);
       if (created)
         {
           compat_bump (ctx, action, it->actor, any_id, t);
@@ -768,11 +943,11 @@ group_items (Ctx *ctx)
 
       if (it->claim == NULL || (it->strong_actor && it->strong_object))
         continue;
-      c = g_hash_table_lookup (ctx->compat, &wk);
+      c = keymap_get (ctx->compat, &wk);
       if (c != NULL && c->n == 1 && weak_fits (ctx, it, c->topic))
-        topic_add (c->topic, i);
+        topic_add (ctx, c->topic, i);
       else
-        topic_add (topic_get (ctx, &k, &created), i);
+        topic_add (ctx, topic_get (ctx, &k, &created), i);
     }
 }
 
@@ -871,9 +1046,9 @@ split_by_date (Ctx *ctx, Topic *t, gdouble tolerance)
   guint n_clusters = 0;
   Topic *cur = NULL;
 
-  for (guint i = 0; i < t->items->len; i++)
+  for (guint i = 0; i < t->items.len; i++)
     {
-      guint idx = g_array_index (t->items, guint, i);
+      guint idx = t->items.v[i];
       Dated dt = { 0, idx };
 
       if (item_days (&g_array_index (ctx->items, Item, idx), &dt.days))
@@ -891,7 +1066,7 @@ split_by_date (Ctx *ctx, Topic *t, gdouble tolerance)
   /* The topic itself keeps the first cluster; later ones are new topics
    * with the same key (they are not in the key table, which is no longer
    * consulted). */
-  g_array_set_size (t->items, 0);
+  t->items.len = 0;
   for (guint i = 0; i < dated->len; i++)
     {
       const Dated *dt = &g_array_index (dated, Dated, i);
@@ -903,12 +1078,13 @@ split_by_date (Ctx *ctx, Topic *t, gdouble tolerance)
         }
       else if ((gdouble) (dt->days - g_array_index (dated, Dated, i - 1).days) > tolerance)
         cur = topic_new (ctx, &t->key, dt->days);
-      topic_add (cur, dt->item);
+      topic_add (ctx, cur, dt->item);
     }
   if (undated->len > 0)
     {
       Topic *u = topic_new (ctx, &t->key, UNDATED_KEY);
-      g_array_append_vals (u->items, undated->data, undated->len);
+      for (guint i = 0; i < undated->len; i++)
+        topic_add (ctx, u, g_array_index (undated, guint, i));
     }
 }
 
@@ -1109,10 +1285,10 @@ topic_values (Ctx *ctx, const Topic *t, Field field, const char *slot)
 {
   gboolean any = FALSE, neg = FALSE, pos = FALSE;
 
-  g_array_set_size (ctx->values, t->items->len);
-  for (guint i = 0; i < t->items->len; i++)
+  g_array_set_size (ctx->values, t->items.len);
+  for (guint i = 0; i < t->items.len; i++)
     {
-      const Item *it = &g_array_index (ctx->items, Item, g_array_index (t->items, guint, i));
+      const Item *it = &g_array_index (ctx->items, Item, t->items.v[i]);
       Value *v = &g_array_index (ctx->values, Value, i);
 
       if (!item_field (ctx, it, field, slot, v))
@@ -1173,7 +1349,7 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
 
       for (guint k = 0; k < run->n; k++)
         {
-          const Item *it = &g_array_index (ctx->items, Item, g_array_index (t->items, guint, run->first + k));
+          const Item *it = &g_array_index (ctx->items, Item, t->items.v[run->first + k]);
           const Value *v = &g_array_index (ctx->values, Value, run->first + k);
           gboolean known = FALSE, same_speaker = FALSE;
 
@@ -1221,27 +1397,40 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
       memset (out, 0, sizeof *out);
       return FALSE;
     }
-  /* the stating sources, then the voices, sorted (a stable sort) */
-  g_array_set_size (ctx->sorting, 0);
-  for (guint d = 0; d < row->sources->len; d++)
-    {
-      XrefSource *src = &g_array_index (row->sources, XrefSource, d);
-      if (src->states)
-        {
-          Stating st = { src->value, src->speaker, ctx->doc_rank[dense ? d : g_array_index (runs, Run, d).doc], src };
-          g_array_append_val (ctx->sorting, st);
-        }
-    }
-  for (guint j = 0; row->voices != NULL && j < row->voices->len; j++)
-    {
-      XrefSource *src = &g_array_index (row->voices, XrefSource, j);
-      Stating st = { src->value, src->speaker, ctx->doc_rank[g_array_index (ctx->voice_docs, guint, j)], src };
-      g_array_append_val (ctx->sorting, st);
-    }
-  g_array_sort (ctx->sorting, cmp_stating);
+  /* the stating sources, then the voices, sorted (a stable sort); written
+   * in place, the scratch sized once */
+  {
+    guint n = 0;
+    Stating *st;
+
+    g_array_set_size (ctx->sorting, row->n_states + (row->voices != NULL ? row->voices->len : 0));
+    st = (Stating *) (gpointer) ctx->sorting->data;
+    for (guint d = 0; d < row->sources->len; d++)
+      {
+        XrefSource *src = &g_array_index (row->sources, XrefSource, d);
+        if (src->states)
+          st[n++] = (Stating) { src->value, src->speaker, ctx->doc_rank[dense ? d : g_array_index (runs, Run, d).doc], src };
+      }
+    for (guint j = 0; row->voices != NULL && j < row->voices->len; j++)
+      {
+        XrefSource *src = &g_array_index (row->voices, XrefSource, j);
+        st[n++] = (Stating) { src->value, src->speaker, ctx->doc_rank[g_array_index (ctx->voice_docs, guint, j)], src };
+      }
+    g_assert (n == ctx->sorting->len);
+  }
+  /* The sources come in document order, which mostly is the order
+   * wanted (one value, documents by id): a stable sort leaves a sorted
+   * array as it is, so it is sorted only when a pair is out of order. */
+  for (guint i = 1; i < ctx->sorting->len; i++)
+    if (cmp_stating (&g_array_index (ctx->sorting, Stating, i - 1), &g_array_index (ctx->sorting, Stating, i)) > 0)
+      {
+        g_array_sort (ctx->sorting, cmp_stating);
+        break;
+      }
   out->stating = g_ptr_array_sized_new (ctx->sorting->len);
+  g_ptr_array_set_size (out->stating, (gint) ctx->sorting->len);
   for (guint i = 0; i < ctx->sorting->len; i++)
-    g_ptr_array_add (out->stating, g_array_index (ctx->sorting, Stating, i).src);
+    out->stating->pdata[i] = g_array_index (ctx->sorting, Stating, i).src;
   return TRUE;
 }
 
@@ -1321,6 +1510,18 @@ plural (guint n, const char *one, const char *many)
 
 /* "a (2 sources), b (1 source)": the distinct values with their counts,
  * in value order, at most five of them. */
+/* "%u" of n, without printf (notes are written for every row). */
+static void
+append_uint (GString *s, guint n)
+{
+  char buf[16], *w = buf + sizeof buf;
+
+  do
+    *--w = (char) ('0' + n % 10);
+  while ((n /= 10) > 0);
+  g_string_append_len (s, w, buf + sizeof buf - w);
+}
+
 static void
 append_values (GString *s, const Collected *col, gboolean counts)
 {
@@ -1336,9 +1537,17 @@ append_values (GString *s, const Collected *col, gboolean counts)
       n_distinct++;
       if (shown < 5)
         {
-          g_string_append_printf (s, "%s%s", shown > 0 ? ", " : "", src->value);
+          if (shown > 0)
+            g_string_append (s, ", ");
+          g_string_append (s, src->value);
           if (counts)
-            g_string_append_printf (s, " (%u %s)", j - i, plural (j - i, "source", "sources"));
+            {
+              g_string_append (s, " (");
+              append_uint (s, j - i);
+              g_string_append_c (s, ' ');
+              g_string_append (s, plural (j - i, "source", "sources"));
+              g_string_append_c (s, ')');
+            }
           shown++;
         }
       i = j;
@@ -1431,7 +1640,12 @@ event_row (Ctx *ctx, const Topic *t, const GArray *runs)
     }
   else
     {
-      g_string_append_printf (note, "reported by %u of %u sources", n, ctx->n_docs);
+      /* (most rows: written without printf) */
+      g_string_append (note, "reported by ");
+      append_uint (note, n);
+      g_string_append (note, " of ");
+      append_uint (note, ctx->n_docs);
+      g_string_append (note, " sources");
       add_draft (ctx, t, &col, XREF_VERDICT_AGREE, "agree:event", FALSE, 0, note);
     }
 }
@@ -1795,8 +2009,8 @@ static void topic_rows (Ctx *ctx, Topic *t);
 static gboolean
 topic_states (const Ctx *ctx, const Topic *t, const char *slot)
 {
-  for (guint i = 0; i < t->items->len; i++)
-    if (claim_slot (g_array_index (ctx->items, Item, g_array_index (t->items, guint, i)).claim, slot) != NULL)
+  for (guint i = 0; i < t->items.len; i++)
+    if (claim_slot (g_array_index (ctx->items, Item, t->items.v[i]).claim, slot) != NULL)
       return TRUE;
   return FALSE;
 }
@@ -1871,14 +2085,15 @@ shared_rows (Ctx *ctx)
           const char *object = NULL;
           gboolean one_object = TRUE;
 
-          v.items = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (guint));
+
           v.date_key = NO_DATE_KEY;
           for (guint i = 0; i < b->len; i++)
             {
               const Topic *t = g_ptr_array_index (b, i);
               gboolean seen = FALSE;
 
-              g_array_append_vals (v.items, t->items->data, t->items->len);
+              g_array_append_vals (all, t->items.v, t->items.len);
               for (guint j = 0; j < acts->len && !seen; j++)
                 seen = g_ptr_array_index (acts, j) == t->key.action;
               if (!seen)
@@ -1894,8 +2109,9 @@ shared_rows (Ctx *ctx)
           v.key.object = one_object ? object : NULL;
           v.shared_slot = slot;
           v.actions = acts->len > 1 ? acts : NULL;
+          v.items.v = (guint *) (gpointer) all->data;
+          v.items.len = v.items.cap = all->len;
           topic_rows (ctx, &v);
-          g_array_unref (v.items);
         }
     }
 }
@@ -1903,31 +2119,33 @@ shared_rows (Ctx *ctx)
 static void
 topic_rows (Ctx *ctx, Topic *t)
 {
-  const char *date_slot = xref_intern ("date");
+  const char *date_slot = ctx->id_date;
   const XrefAction *action;
-  g_autoptr (GArray) runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  GArray *runs = ctx->runs;
+  Run *run;
+  guint n_runs = 0;
 
   /* Items join topics in corpus order, so most topics are in order
    * already: check in one pass before sorting. */
-  for (guint i = 1; i < t->items->len; i++)
-    if (cmp_topic_items (&g_array_index (t->items, guint, i - 1), &g_array_index (t->items, guint, i), ctx) > 0)
+  for (guint i = 1; i < t->items.len; i++)
+    if (cmp_topic_items (&t->items.v[i - 1], &t->items.v[i], ctx) > 0)
       {
-        g_array_sort_with_data (t->items, cmp_topic_items, ctx);
+        g_qsort_with_data (t->items.v, (gint) t->items.len, sizeof (guint), cmp_topic_items, ctx);
         break;
       }
-  for (guint i = 0; i < t->items->len; i++)
+  /* the runs in the scratch of ctx: at most one per item */
+  g_array_set_size (runs, t->items.len);
+  run = (Run *) (gpointer) runs->data;
+  for (guint i = 0; i < t->items.len; i++)
     {
-      const Item *it = &g_array_index (ctx->items, Item, g_array_index (t->items, guint, i));
-      Run *last = runs->len > 0 ? &g_array_index (runs, Run, runs->len - 1) : NULL;
+      const Item *it = &g_array_index (ctx->items, Item, t->items.v[i]);
 
-      if (last != NULL && last->doc == it->doc)
-        last->n++;
+      if (n_runs > 0 && run[n_runs - 1].doc == it->doc)
+        run[n_runs - 1].n++;
       else
-        {
-          Run r = { it->doc, i, 1 };
-          g_array_append_val (runs, r);
-        }
+        run[n_runs++] = (Run) { it->doc, i, 1 };
     }
+  g_array_set_size (runs, n_runs);
   /* A topic of one document only makes no row. */
   if (runs->len < 2)
     return;
@@ -1977,17 +2195,34 @@ cmp_drafts (gconstpointer a, gconstpointer b)
     return x->klass < y->klass ? -1 : 1;
   if (x->row->n_states != y->row->n_states)
     return x->row->n_states > y->row->n_states ? -1 : 1;
-  if ((r = g_strcmp0 (x->row->actor, y->row->actor)) != 0)
+  /* ids are interned: the same pointer is the same id, without a call */
+  if (x->row->actor != y->row->actor && (r = g_strcmp0 (x->row->actor, y->row->actor)) != 0)
     return r;
-  if ((r = g_strcmp0 (x->row->action, y->row->action)) != 0)
+  if (x->row->action != y->row->action && (r = g_strcmp0 (x->row->action, y->row->action)) != 0)
     return r;
-  if ((r = g_strcmp0 (x->row->object, y->row->object)) != 0)
+  if (x->row->object != y->row->object && (r = g_strcmp0 (x->row->object, y->row->object)) != 0)
     return r;
   if (x->date_key != y->date_key)
     return x->date_key < y->date_key ? -1 : 1;
   if (x->slot_rank != y->slot_rank)
     return x->slot_rank < y->slot_rank ? -1 : 1;
   return g_strcmp0 (x->row->slot, y->row->slot);
+}
+
+/* "r<n>", newly allocated (g_strdup_printf costs a thousand instructions
+ * a row, on match's serial path). */
+static char *
+row_id (guint n)
+{
+  char buf[16], *w = buf + sizeof buf;
+  gsize len;
+
+  do
+    *--w = (char) ('0' + n % 10);
+  while ((n /= 10) > 0);
+  *--w = 'r';
+  len = (gsize) (buf + sizeof buf - w);
+  return g_strndup (w, len);
 }
 
 /* topic_rows over the topics [part * chunk, (part + 1) * chunk), their
@@ -2068,20 +2303,26 @@ worker_init (Ctx *w, const Ctx *ctx)
 {
   *w = *ctx;
   w->roots = g_hash_table_new (g_direct_hash, g_direct_equal);
+  w->root_memo = g_new0 (IdMemo, ID_MEMO_SLOTS);
+  w->action_memo = g_new0 (IdMemo, ID_MEMO_SLOTS);
   w->complete = g_hash_table_new (g_direct_hash, g_direct_equal);
   w->values = g_array_new (FALSE, FALSE, sizeof (Value));
   w->sorting = g_array_new (FALSE, FALSE, sizeof (Stating));
   w->voice_docs = g_array_new (FALSE, FALSE, sizeof (guint));
+  w->runs = g_array_new (FALSE, FALSE, sizeof (Run));
 }
 
 static void
 worker_clear (Ctx *w)
 {
   g_hash_table_unref (w->roots);
+  g_free (w->root_memo);
+  g_free (w->action_memo);
   g_hash_table_unref (w->complete);
   g_array_unref (w->values);
   g_array_unref (w->sorting);
   g_array_unref (w->voice_docs);
+  g_array_unref (w->runs);
 }
 
 GPtrArray *
@@ -2108,25 +2349,25 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   ctx.n_docs = documents->len;
   ctx.items = g_array_new (FALSE, FALSE, sizeof (Item));
   ctx.roots = g_hash_table_new (g_direct_hash, g_direct_equal);
-  ctx.topics = g_hash_table_new (key_hash, key_equal);
-  ctx.compat = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);
-  ctx.topic_list = g_ptr_array_new_with_free_func ((GDestroyNotify) topic_free);
+  ctx.root_memo = g_new0 (IdMemo, ID_MEMO_SLOTS);
+  ctx.action_memo = g_new0 (IdMemo, ID_MEMO_SLOTS);
+  ctx.topics = keymap_new ();
+  ctx.compat = keymap_new ();
+  ctx.topic_list = g_ptr_array_new ();
+  ctx.blocks = g_ptr_array_new_with_free_func (g_free);
   ctx.drafts = g_array_new (FALSE, FALSE, sizeof (Draft));
   ctx.values = g_array_new (FALSE, FALSE, sizeof (Value));
   ctx.sorting = g_array_new (FALSE, FALSE, sizeof (Stating));
   ctx.voice_docs = g_array_new (FALSE, FALSE, sizeof (guint));
+  ctx.runs = g_array_new (FALSE, FALSE, sizeof (Run));
   ctx.doc_rank = doc_ranks (documents);
   ctx.statuses = g_array_new (FALSE, FALSE, sizeof (Value));
   ctx.links = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.shared = g_hash_table_new (g_direct_hash, g_direct_equal);
-  ctx.names = g_hash_table_new_full (key_hash, key_equal, g_free, NULL);
+  ctx.names = keymap_new ();
   ctx.complete = g_hash_table_new (g_direct_hash, g_direct_equal);
+  /* filled by collect_items */
   ctx.doc_iso = g_new0 (const char *, ctx.n_docs + 1);
-  for (guint d = 0; d < ctx.n_docs; d++)
-    {
-      const XrefDocument *doc = g_ptr_array_index (documents, d);
-      ctx.doc_iso[d] = doc != NULL ? xref_date_to_iso (&doc->date) : NULL;
-    }
   ctx.id_date = xref_intern ("date");
   ctx.id_event = xref_intern ("event");
   ctx.id_polarity = xref_intern ("polarity");
@@ -2159,7 +2400,7 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   for (guint i = 0; i < ctx.drafts->len; i++)
     {
       XrefRow *row = g_array_index (ctx.drafts, Draft, i).row;
-      row->id = g_strdup_printf ("r%u", i + 1);
+      row->id = row_id (i + 1);
       g_ptr_array_add (rows, row);
     }
 
@@ -2170,18 +2411,22 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   g_array_unref (ctx.values);
   g_array_unref (ctx.sorting);
   g_array_unref (ctx.voice_docs);
+  g_array_unref (ctx.runs);
   g_free (ctx.doc_rank);
   g_array_unref (ctx.statuses);
   g_free (ctx.status_base);
   g_free (ctx.doc_iso);
   g_hash_table_unref (ctx.complete);
-  g_hash_table_unref (ctx.names);
+  keymap_free (ctx.names, NULL);
   g_hash_table_unref (ctx.shared);
   g_hash_table_unref (ctx.links);
   g_ptr_array_unref (ctx.topic_list);
-  g_hash_table_unref (ctx.compat);
-  g_hash_table_unref (ctx.topics);
+  g_ptr_array_unref (ctx.blocks);
+  keymap_free (ctx.compat, g_free);
+  keymap_free (ctx.topics, NULL);
   g_hash_table_unref (ctx.roots);
+  g_free (ctx.root_memo);
+  g_free (ctx.action_memo);
   g_array_unref (ctx.items);
   return rows;
 }

@@ -9,7 +9,8 @@
  * the claims, each quoting its sentence) and is written after the parallel
  * stages, so it bounds the run.  Two things keep it cheap:
  *  - pieces are written into room reserved once (room/done below; for the
- *    claims, a cursor kept in locals, Cur), keys are literals of known
+ *    claims, once per claim, at a pointer kept in a register: w_put and
+ *    the other w_ writers), keys are literals of known
  *    length, integers are formatted by hand, the escaper copies runs of
  *    plain bytes at once (report-escape.c), ids come from a memo, a
  *    sentence quoted again by the next claim is copied, and the rows'
@@ -47,16 +48,44 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
                                      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                      "8081828384858687888990919293949596979899";
 
-/* The decimal digits of v at w; returns the end. */
-static inline char *
-write_uint (char *w, guint64 v)
+/* write_uint for v of six digits or more. */
+G_NO_INLINE static char *
+write_uint_long (char *w, guint64 v)
 {
   guint n = 6;
   char *end;
 
+  /* the number of digits first, so that they are written in place from
+   * the last */
+  for (guint64 t = v / 1000000; t > 0; t /= 10)
+    n++;
+  end = w + n;
+  w = end;
+  while (v >= 100)
+    {
+      guint d = (guint) (v % 100) * 2;
+      v /= 100;
+      *--w = digit_pairs[d + 1];
+      *--w = digit_pairs[d];
+    }
+  if (v >= 10)
+    {
+      guint d = (guint) v * 2;
+      *--w = digit_pairs[d + 1];
+      *--w = digit_pairs[d];
+    }
+  else
+    *--w = (char) ('0' + v);
+  return end;
+}
+
+/* The decimal digits of v at w; returns the end. */
+G_ALWAYS_INLINE static inline char *
+write_uint (char *w, guint64 v)
+{
   /* Offsets and lengths (nearly every integer of a report) have at most
-   * five digits: each length written straight, in 32 bits. */
-  if (v < 100000)
+   * five digits: each length written straight, in 32 bits, inline. */
+  if (G_LIKELY (v < 100000))
     {
       guint x = (guint) v;
 
@@ -88,28 +117,7 @@ write_uint (char *w, guint64 v)
       memcpy (w + 3, digit_pairs + 2 * (x % 100), 2);
       return w + 5;
     }
-  /* the number of digits first, so that they are written in place from
-   * the last */
-  for (guint64 t = v / 1000000; t > 0; t /= 10)
-    n++;
-  end = w + n;
-  w = end;
-  while (v >= 100)
-    {
-      guint d = (guint) (v % 100) * 2;
-      v /= 100;
-      *--w = digit_pairs[d + 1];
-      *--w = digit_pairs[d];
-    }
-  if (v >= 10)
-    {
-      guint d = (guint) v * 2;
-      *--w = digit_pairs[d + 1];
-      *--w = digit_pairs[d];
-    }
-  else
-    *--w = (char) ('0' + v);
-  return end;
+  return write_uint_long (w, v);
 }
 
 /* A key literal (",\"start\":") then the integer n. */
@@ -124,20 +132,6 @@ put_size (GString *out, const char *key, gsize key_len, guint64 n)
 
 #define FIELD_SIZE(out, key, n) put_size ((out), "" key, sizeof (key) - 1, (n))
 
-/* ",\"start\":start,\"end\":end", the two integers of every span, in one
- * reserved room. */
-G_ALWAYS_INLINE static inline void
-put_start_end (GString *out, guint64 start, guint64 end)
-{
-  static const char k_start[] = ",\"start\":", k_end[] = ",\"end\":";
-  char *w = room (out, sizeof k_start + sizeof k_end + 40);
-
-  memcpy (w, k_start, sizeof k_start - 1);
-  w = write_uint (w + sizeof k_start - 1, start);
-  memcpy (w, k_end, sizeof k_end - 1);
-  done (out, write_uint (w + sizeof k_end - 1, end));
-}
-
 /* A key literal then s as a JSON string (null when NULL). */
 #define FIELD_STR(out, key, s) (PUT (out, key), xref_escape_json ((out), (s), -1))
 
@@ -149,7 +143,7 @@ put_start_end (GString *out, guint64 start, guint64 end)
  * Keying by address is sound because nothing a report shows changes or is
  * freed while it is rendered; a memo lives for one xref_render_json call,
  * one per thread.  Direct-mapped: a collision only costs a miss. */
-#define MEMO_BITS 11
+#define MEMO_BITS 12
 #define MEMO_SLOTS (1u << MEMO_BITS)
 #define MEMO_LONG 54              /* longer escaped forms are not kept */
 
@@ -161,12 +155,20 @@ typedef struct {
 
 typedef struct {
   MemoSlot slot[MEMO_SLOTS];
+  /* A claim's ",\"polarity\":…,\"modality\":…" as last written: nearly
+   * every claim is affirmed and asserted, so both are one copy. */
+  gint pm_polarity, pm_modality;   /* -1: none yet */
+  guint8 pm_len;
+  char pm[MEMO_LONG + 1];
 } Memo;
 
 static Memo *
 memo_new (void)
 {
-  return g_new0 (Memo, 1);
+  Memo *m = g_new0 (Memo, 1);
+
+  m->pm_polarity = m->pm_modality = -1;
+  return m;
 }
 
 static void
@@ -355,105 +357,97 @@ typedef struct {
   gsize at, len;           /* its escaped form: out->str[at, at + len) */
 } Quote;
 
-/* A write cursor over out for the claims, the bulk of the report.  Most
- * pieces of a claim are short and bounded (keys, integers, nulls, memo
- * hits), and checking out's room for each through the GString costs more
- * than writing them: its fields are reloaded after every byte store (they
- * may alias).  The cursor keeps the write position and the end of the room
- * in locals; out is brought up to date (sync) only around the pieces
- * written by the escapers, and at the end. */
-typedef struct {
-  GString *out;
-  char *w;                 /* next byte to write */
-  char *end;               /* the last byte of room (kept for the NUL) */
-} Cur;
+/* Claims, the bulk of the report, are written at a plain pointer w into
+ * room reserved once per claim (claim_room: an upper bound of everything
+ * but the claim's id), so that none of their forty-odd pieces checks the
+ * GString's room, and w stays in a register: the GString's fields, which
+ * every byte store may alias, are not reloaded.  Each writer below takes w
+ * and returns the end of what it wrote.  The rare pieces written through
+ * out (a memo miss) bring out up to date, write, and reserve the bound
+ * again (still a bound of what is left). */
 
-static inline void
-cur_open (Cur *c, GString *out)
+/* The bytes [s, s + n). */
+G_ALWAYS_INLINE static inline char *
+w_put (char *w, const char *s, gsize n)
 {
-  c->out = out;
-  c->w = out->str + out->len;
-  c->end = out->str + out->allocated_len - 1;
+  memcpy (w, s, n);
+  return w + n;
 }
 
-static inline void
-cur_sync (Cur *c)
-{
-  done (c->out, c->w);
-}
-
-/* Makes room for n more bytes at c->w. */
-static inline void
-cur_need (Cur *c, gsize n)
-{
-  if (G_UNLIKELY ((gsize) (c->end - c->w) < n))
-    {
-      cur_sync (c);
-      room (c->out, n);
-      cur_open (c, c->out);
-    }
-}
-
-/* The bytes [s, s + n), room already made. */
-#define CUR_COPY(c, s, n) (memcpy ((c)->w, (s), (n)), (c)->w += (n))
-/* A string literal, room made here. */
-#define CUR_LIT(c, lit) (cur_need ((c), sizeof (lit) - 1), CUR_COPY ((c), "" lit, sizeof (lit) - 1))
+/* A string literal. */
+#define W_LIT(w, lit) ((w) = w_put ((w), "" lit, sizeof (lit) - 1))
 
 /* A key literal then the integer n. */
-#define CUR_SIZE(c, key, n) \
-  (cur_need ((c), sizeof (key) - 1 + 20), CUR_COPY ((c), "" key, sizeof (key) - 1), (c)->w = write_uint ((c)->w, (n)))
+#define W_SIZE(w, key, n) (W_LIT (w, key), (w) = write_uint ((w), (n)))
 
 /* ",\"start\":start,\"end\":end". */
-static inline void
-cur_start_end (Cur *c, guint64 start, guint64 end)
+G_ALWAYS_INLINE static inline char *
+w_start_end (char *w, guint64 start, guint64 end)
 {
-  CUR_SIZE (c, ",\"start\":", start);
-  CUR_SIZE (c, ",\"end\":", end);
+  W_SIZE (w, ",\"start\":", start);
+  W_SIZE (w, ",\"end\":", end);
+  return w;
 }
 
-/* The key literal [key, key + key_len) then s (or null) as in put_id_key. */
-G_ALWAYS_INLINE static inline void
-cur_id (Cur *c, Memo *m, const char *key, gsize key_len, const char *s)
+/* The bytes a memo hit writes (the whole slot, whatever its length). */
+#define W_ID_ROOM (sizeof ((MemoSlot *) NULL)->bytes)
+
+/* The miss path of w_id: s escaped through out, then room for need bytes
+ * again.  Also for m NULL (`xref extract --format jsonl`: no memo). */
+G_NO_INLINE static char *
+w_id_miss (char *w, GString *out, gsize need, MemoSlot *slot, const char *s)
+{
+  done (out, w);
+  if (slot != NULL)
+    put_id_miss (out, slot, s);
+  else
+    xref_escape_json (out, s, -1);
+  return room (out, need);
+}
+
+/* s (NUL-terminated, or NULL) as a JSON string, through memo m when not
+ * NULL; need is what claim_room reserved. */
+G_ALWAYS_INLINE static inline char *
+w_id (char *w, GString *out, gsize need, Memo *m, const char *s)
 {
   MemoSlot *slot;
 
-  cur_need (c, key_len + sizeof slot->bytes);
-  CUR_COPY (c, key, key_len);
   if (s == NULL)
-    {
-      CUR_COPY (c, "null", 4);
-      return;
-    }
+    return w_put (w, "null", 4);
   if (G_UNLIKELY (m == NULL))
-    {
-      cur_sync (c);
-      xref_escape_json (c->out, s, -1);
-      cur_open (c, c->out);
-      return;
-    }
+    return w_id_miss (w, out, need, NULL, s);
   slot = &m->slot[((guint64) (guintptr) s * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEMO_BITS)];
   if (G_LIKELY (slot->key == s))
     {
       /* the whole slot: a fixed size, a few vector moves */
-      memcpy (c->w, slot->bytes, sizeof slot->bytes);
-      c->w += slot->len;
-      return;
+      memcpy (w, slot->bytes, sizeof slot->bytes);
+      return w + slot->len;
     }
-  cur_sync (c);
-  put_id_miss (c->out, slot, s);
-  cur_open (c, c->out);
+  return w_id_miss (w, out, need, slot, s);
 }
 
-#define CUR_ID(c, m, key, s) cur_id ((c), (m), "" key, sizeof (key) - 1, (s))
-
-/* The text of doc's span [start, end) as a JSON string, by the escaper. */
-static inline void
-cur_span (Cur *c, const XrefDocument *doc, gsize start, gsize end)
+/* The length of doc's span [start, end) as xref_report_span clamps it. */
+static inline gsize
+span_len (const XrefDocument *doc, gsize start, gsize end)
 {
+  if (doc == NULL || doc->text == NULL)
+    return 0;
+  end = MIN (end, doc->len);
+  return end > start ? end - start : 0;
+}
+
+/* The text of doc's span [start, end) as a JSON string ("" when empty);
+ * room for XREF_REPORT_JSON_ROOM of its span_len. */
+G_ALWAYS_INLINE static inline char *
+w_span (char *w, const XrefDocument *doc, gsize start, gsize end)
+{
+  gsize len;
+  const char *s;
+
 #if defined(__SSE2__)
   /* Most spans but the sentences (an actor, a value: "Moscow") are a few
    * plain bytes: one 16-byte test, written here without the escaper's
-   * calls, when 16 bytes of the text can be read from the start. */
+   * call, when 16 bytes of the text can be read from the start. */
   if (doc != NULL && doc->text != NULL && start < end && end <= doc->len && end - start <= 16
       && doc->len - start >= 16)
     {
@@ -462,152 +456,250 @@ cur_span (Cur *c, const XrefDocument *doc, gsize start, gsize end)
 
       if ((bad & ((1u << n) - 1)) == 0)
         {
-          cur_need (c, 18);
-          c->w[0] = '"';
-          _mm_storeu_si128 ((__m128i *) (c->w + 1), v);
-          c->w[1 + n] = '"';
-          c->w += n + 2;
-          return;
+          w[0] = '"';
+          _mm_storeu_si128 ((__m128i *) (w + 1), v);
+          w[1 + n] = '"';
+          return w + n + 2;
         }
     }
 #endif
-  cur_sync (c);
-  span_text (c->out, doc, start, end);
-  cur_open (c, c->out);
+  s = xref_report_span (doc, start, end, &len);
+  if (s == NULL)
+    return w_put (w, "\"\"", 2);
+  return xref_report_escape_json_to (w, s, len, (gsize) (doc->text + doc->len - s));
 }
+
+/* The most bytes w_arg writes for arg but its text. */
+#define ARG_ROOM (16 + 16 + W_ID_ROOM + 8 + 2 * (16 + 20) + 8 + W_ID_ROOM + 1)
 
 /* KEY{"<id_key>":…,"text":…,"start":…,"end":…[,"rule":…]} or KEYnull,
  * where KEY is the literal ",\"name\":" and ID_KEY "{\"id\":". */
-G_ALWAYS_INLINE static inline void
-cur_arg (Cur *c, Memo *m, const char *key, gsize key_len, const char *id_key, gsize id_key_len,
-         const XrefDocument *doc, const XrefArg *arg)
+G_ALWAYS_INLINE static inline char *
+w_arg (char *w, GString *out, gsize need, Memo *m, const char *key, gsize key_len, const char *id_key,
+       gsize id_key_len, const XrefDocument *doc, const XrefArg *arg)
 {
-  cur_need (c, key_len + id_key_len + 4);
-  CUR_COPY (c, key, key_len);
+  w = w_put (w, key, key_len);
   if (arg->id == NULL)
-    {
-      CUR_COPY (c, "null", 4);
-      return;
-    }
-  cur_id (c, m, id_key, id_key_len, arg->id);
-  CUR_LIT (c, ",\"text\":");
-  cur_span (c, doc, arg->start, arg->end);
-  cur_start_end (c, arg->start, arg->end);
+    return w_put (w, "null", 4);
+  w = w_put (w, id_key, id_key_len);
+  w = w_id (w, out, need, m, arg->id);
+  W_LIT (w, ",\"text\":");
+  w = w_span (w, doc, arg->start, arg->end);
+  w = w_start_end (w, arg->start, arg->end);
   if (arg->rule != NULL)
-    CUR_ID (c, m, ",\"rule\":", arg->rule);
-  CUR_LIT (c, "}");
+    {
+      W_LIT (w, ",\"rule\":");
+      w = w_id (w, out, need, m, arg->rule);
+    }
+  *w++ = '}';
+  return w;
 }
 
-#define CUR_ARG(c, m, key, id_key, doc, arg) \
-  cur_arg ((c), (m), "" key, sizeof (key) - 1, "" id_key, sizeof (id_key) - 1, (doc), (arg))
+#define W_ARG(w, key, id_key, arg) \
+  ((w) = w_arg ((w), out, need, m, "" key, sizeof (key) - 1, "" id_key, sizeof (id_key) - 1, doc, (arg)))
+#define W_ID(w, s) ((w) = w_id ((w), out, need, m, (s)))
+
+/* The room of an arg: its fixed pieces and its text. */
+static inline gsize
+arg_room (const XrefDocument *doc, const XrefArg *a)
+{
+  return ARG_ROOM + XREF_REPORT_JSON_ROOM (span_len (doc, a->start, a->end));
+}
+
+/* An upper bound of the bytes claim writes after the claim's id. */
+static gsize
+claim_room (const XrefClaim *c)
+{
+  const XrefDocument *doc = c->doc;
+  guint n_slots = c->slots != NULL ? c->slots->len : 0;
+  guint n_rules = c->rules != NULL ? c->rules->len : 0;
+  /* the keys and integers of the claim itself, its doc, polarity and
+   * modality, each rule */
+  gsize n = 256 + 3 * W_ID_ROOM + (gsize) n_rules * (1 + W_ID_ROOM);
+
+  n += XREF_REPORT_JSON_ROOM (span_len (doc, c->start, c->end));
+  n += arg_room (doc, &c->actor) + arg_room (doc, &c->action) + arg_room (doc, &c->object)
+       + arg_room (doc, &c->date) + arg_room (doc, &c->speaker) + arg_room (doc, &c->source);
+  for (guint i = 0; i < n_slots; i++)
+    {
+      const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, i);
+
+      n += 1 + W_ID_ROOM + ARG_ROOM + XREF_REPORT_JSON_ROOM (span_len (doc, v->start, v->end));
+    }
+  return n;
+}
 
 static void
 claim (GString *out, Memo *m, Quote *q, const XrefClaim *c)
 {
   const XrefDocument *doc = c->doc;
-  Cur cur;
+  gsize need;
+  char *w;
 
   PUT (out, "{\"id\":");
   xref_escape_json (out, c->id, -1);
-  cur_open (&cur, out);
-  CUR_ID (&cur, m, ",\"doc\":", doc != NULL ? doc->id : NULL);
-  cur_start_end (&cur, c->start, c->end);
-  CUR_LIT (&cur, ",\"sentence\":");
-  cur_sync (&cur);
+  need = claim_room (c);
+  w = room (out, need);
+  W_LIT (w, ",\"doc\":");
+  W_ID (w, doc != NULL ? doc->id : NULL);
+  w = w_start_end (w, c->start, c->end);
+  W_LIT (w, ",\"sentence\":");
   if (q != NULL && q->doc == doc && doc != NULL && q->start == c->start && q->end == c->end)
-    {
-      char *w = room (out, q->len);
-
-      memcpy (w, out->str + q->at, q->len);
-      done (out, w + q->len);
-    }
+    w = w_put (w, out->str + q->at, q->len);
   else
     {
-      gsize at = out->len;
+      char *at = w;
 
-      span_text (out, doc, c->start, c->end);
+      w = w_span (w, doc, c->start, c->end);
       if (q != NULL)
         {
           q->doc = doc;
           q->start = c->start;
           q->end = c->end;
-          q->at = at;
-          q->len = out->len - at;
+          q->at = (gsize) (at - out->str);
+          q->len = (gsize) (w - at);
         }
     }
-  cur_open (&cur, out);
-  CUR_SIZE (&cur, ",\"sentence_index\":", c->sentence);
+  W_SIZE (w, ",\"sentence_index\":", c->sentence);
 
-  CUR_ARG (&cur, m, ",\"actor\":", "{\"id\":", doc, &c->actor);
-  CUR_ARG (&cur, m, ",\"action\":", "{\"id\":", doc, &c->action);
-  CUR_ARG (&cur, m, ",\"object\":", "{\"id\":", doc, &c->object);
-  CUR_ARG (&cur, m, ",\"date\":", "{\"value\":", doc, &c->date);
+  W_ARG (w, ",\"actor\":", "{\"id\":", &c->actor);
+  W_ARG (w, ",\"action\":", "{\"id\":", &c->action);
+  W_ARG (w, ",\"object\":", "{\"id\":", &c->object);
+  W_ARG (w, ",\"date\":", "{\"value\":", &c->date);
 
-  CUR_LIT (&cur, ",\"slots\":{");
+  W_LIT (w, ",\"slots\":{");
   for (guint i = 0; c->slots != NULL && i < c->slots->len; i++)
     {
       const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, i);
       if (i > 0)
-        CUR_LIT (&cur, ",");
-      CUR_ID (&cur, m, "", v->slot != NULL ? v->slot : "");
-      CUR_ID (&cur, m, ":{\"value\":", v->value);
-      CUR_LIT (&cur, ",\"text\":");
-      cur_span (&cur, doc, v->start, v->end);
-      cur_start_end (&cur, v->start, v->end);
+        *w++ = ',';
+      W_ID (w, v->slot != NULL ? v->slot : "");
+      W_LIT (w, ":{\"value\":");
+      W_ID (w, v->value);
+      W_LIT (w, ",\"text\":");
+      w = w_span (w, doc, v->start, v->end);
+      w = w_start_end (w, v->start, v->end);
       if (v->rule != NULL)
-        CUR_ID (&cur, m, ",\"rule\":", v->rule);
-      CUR_LIT (&cur, "}");
+        {
+          W_LIT (w, ",\"rule\":");
+          W_ID (w, v->rule);
+        }
+      *w++ = '}';
     }
-  CUR_LIT (&cur, "}");
+  *w++ = '}';
 
-  CUR_ID (&cur, m, ",\"polarity\":", xref_polarity_name (c->polarity));
-  CUR_ID (&cur, m, ",\"modality\":", xref_modality_name (c->modality));
-  CUR_ARG (&cur, m, ",\"speaker\":", "{\"id\":", doc, &c->speaker);
-  CUR_ARG (&cur, m, ",\"source\":", "{\"id\":", doc, &c->source);
+  if (m != NULL && m->pm_polarity == (gint) c->polarity && m->pm_modality == (gint) c->modality)
+    {
+      memcpy (w, m->pm, sizeof m->pm);
+      w += m->pm_len;
+    }
+  else
+    {
+      /* by offset: a memo miss may move out's bytes */
+      gsize at = (gsize) (w - out->str);
 
-  CUR_LIT (&cur, ",\"rules\":[");
+      W_LIT (w, ",\"polarity\":");
+      W_ID (w, xref_polarity_name (c->polarity));
+      W_LIT (w, ",\"modality\":");
+      W_ID (w, xref_modality_name (c->modality));
+      if (m != NULL && (gsize) (w - out->str) - at <= sizeof m->pm)
+        {
+          m->pm_polarity = (gint) c->polarity;
+          m->pm_modality = (gint) c->modality;
+          m->pm_len = (guint8) ((gsize) (w - out->str) - at);
+          memcpy (m->pm, out->str + at, m->pm_len);
+        }
+    }
+  W_ARG (w, ",\"speaker\":", "{\"id\":", &c->speaker);
+  W_ARG (w, ",\"source\":", "{\"id\":", &c->source);
+
+  W_LIT (w, ",\"rules\":[");
   for (guint i = 0; c->rules != NULL && i < c->rules->len; i++)
     {
       if (i > 0)
-        CUR_LIT (&cur, ",");
-      CUR_ID (&cur, m, "", g_ptr_array_index (c->rules, i));
+        *w++ = ',';
+      W_ID (w, g_ptr_array_index (c->rules, i));
     }
-  CUR_LIT (&cur, "]}");
-  cur_sync (&cur);
+  W_LIT (w, "]}");
+  done (out, w);
 }
 
-/* The escaped ids of the documents, in corpus order, for the sources of
- * the rows.  Every row has one source per document in corpus order (most
- * of them omitting its value), so a large report writes each document's
- * id once per row: with tens of thousands of documents they would only
- * thrash the memo.  Built once before the rows are rendered, read-only
- * after (shared by the workers). */
+/* The escaped ids of the documents, for the sources of the rows.  Every
+ * row has a source per document that reports its topic, so a large report
+ * writes each document's id many times: with thousands of documents they
+ * would only thrash the memo (keyed by the ids' addresses, as many as the
+ * documents).  Built once before the rows are rendered, read-only after
+ * (shared by the workers): the bytes by document index, and a table from
+ * a document's address to its index (open addressing, Fibonacci hashing,
+ * at most half full). */
 typedef struct {
-  const XrefReport *report;
+  const GPtrArray *documents;
   GString *bytes;          /* "{\"doc\":" and the escaped id, one after the other */
   gsize *at;               /* document i's are bytes[at[i], at[i + 1]) */
   guint n;
+  guint bits;              /* the table has 1 << bits slots */
+  const XrefDocument **slot_doc;   /* NULL: a free slot */
+  guint *slot_index;
 } DocKeys;
+
+static inline guint
+doc_keys_hash (const DocKeys *k, const XrefDocument *doc)
+{
+  return (guint) (((guint64) (guintptr) doc * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - k->bits));
+}
 
 static DocKeys *
 doc_keys_new (const XrefReport *report)
 {
   DocKeys *k = g_new0 (DocKeys, 1);
+  guint mask;
 
-  k->report = report;
+  k->documents = report->documents;
   k->n = report->documents != NULL ? report->documents->len : 0;
   k->bytes = g_string_sized_new (64 * (gsize) k->n + 1);
   k->at = g_new (gsize, k->n + 1);
+  k->bits = 4;
+  while ((1u << k->bits) < 2 * k->n)
+    k->bits++;
+  mask = (1u << k->bits) - 1;
+  k->slot_doc = g_new0 (const XrefDocument *, mask + 1);
+  k->slot_index = g_new0 (guint, mask + 1);
   for (guint i = 0; i < k->n; i++)
     {
       const XrefDocument *doc = g_ptr_array_index (report->documents, i);
+      guint h;
 
       k->at[i] = k->bytes->len;
       PUT (k->bytes, "{\"doc\":");
       xref_escape_json (k->bytes, doc->id, -1);
+      for (h = doc_keys_hash (k, doc); k->slot_doc[h] != NULL && k->slot_doc[h] != doc; h = (h + 1) & mask)
+        ;
+      if (k->slot_doc[h] == NULL)
+        {
+          k->slot_doc[h] = doc;
+          k->slot_index[h] = i;
+        }
     }
   k->at[k->n] = k->bytes->len;
   return k;
+}
+
+/* The index of doc among the documents of the report, or -1; hint is
+ * where it is when the sources list every document in corpus order (up
+ * to XREF_MATCH_DENSE_MAX documents), which is checked first. */
+static inline gint
+doc_keys_find (const DocKeys *k, const XrefDocument *doc, guint hint)
+{
+  const guint mask = (1u << k->bits) - 1;
+
+  if (doc == NULL)
+    return -1;
+  if (hint < k->n && g_ptr_array_index (k->documents, hint) == doc)
+    return (gint) hint;
+  for (guint h = doc_keys_hash (k, doc); k->slot_doc[h] != NULL; h = (h + 1) & mask)
+    if (k->slot_doc[h] == doc)
+      return (gint) k->slot_index[h];
+  return -1;
 }
 
 static void
@@ -617,28 +709,44 @@ doc_keys_free (DocKeys *k)
     return;
   g_string_free (k->bytes, TRUE);
   g_free (k->at);
+  g_free (k->slot_doc);
+  g_free (k->slot_index);
   g_free (k);
 }
 
-/* A source; keys, when not NULL, holds its "{\"doc\":…" at index (the
- * caller checked that index is its document's). */
+/* A source; its "{\"doc\":…" from keys when not NULL (hint: see
+ * doc_keys_find). */
 static void
-json_source (GString *out, Memo *m, const DocKeys *keys, guint index, const XrefSource *s)
+json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefSource *s)
 {
-  gsize len;
+  static const char omits[] = ",\"status\":\"omits\",\"claim\":null,\"value\":null,\"text\":null}";
   const char *text;
+  gint index = keys != NULL ? doc_keys_find (keys, s->doc, hint) : -1;
+  gsize len, need;
+  char *w;
 
-  if (keys != NULL)
-    put (out, keys->bytes->str + keys->at[index], keys->at[index + 1] - keys->at[index]);
+  if (index >= 0)
+    {
+      gsize key_len = keys->at[index + 1] - keys->at[index];
+
+      /* Most sources of a large report are documents that leave the row's
+       * value out: their value and text are null, so the rest is one
+       * literal (or two around the claim's id), written with the key. */
+      if (!s->states && s->claim == NULL)
+        {
+          w = room (out, key_len + sizeof omits);
+          w = w_put (w, keys->bytes->str + keys->at[index], key_len);
+          done (out, w_put (w, omits, sizeof omits - 1));
+          return;
+        }
+      put (out, keys->bytes->str + keys->at[index], key_len);
+    }
   else
     FIELD_ID (out, m, "{\"doc\":", s->doc != NULL ? s->doc->id : NULL);
   if (!s->states)
     {
-      /* Most sources of a large report are documents that leave the row's
-       * value out: their value and text are null, so the rest is one
-       * literal (or two around the claim's id). */
       if (s->claim == NULL)
-        PUT (out, ",\"status\":\"omits\",\"claim\":null,\"value\":null,\"text\":null}");
+        put (out, omits, sizeof omits - 1);
       else
         {
           FIELD_STR (out, ",\"status\":\"omits\",\"claim\":", s->claim->id);
@@ -646,25 +754,25 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint index, const Xref
         }
       return;
     }
+  FIELD_STR (out, ",\"status\":\"states\",\"claim\":", s->claim != NULL ? s->claim->id : NULL);
+  /* the rest at a pointer, as for the claims */
   text = xref_report_span (s->doc, s->start, s->end, &len);
-  if (s->states)
-    PUT (out, ",\"status\":\"states\"");
-  else
-    PUT (out, ",\"status\":\"omits\"");
-  FIELD_STR (out, ",\"claim\":", s->claim != NULL ? s->claim->id : NULL);
-  FIELD_ID (out, m, ",\"value\":", s->states ? s->value : NULL);
-  PUT (out, ",\"text\":");
+  need = 128 + 3 * W_ID_ROOM + XREF_REPORT_JSON_ROOM (len);
+  w = room (out, need);
+  W_LIT (w, ",\"value\":");
+  W_ID (w, s->value);
+  W_LIT (w, ",\"text\":");
   if (text != NULL)
-    xref_report_escape_json_in (out, text, len, (gsize) (s->doc->text + s->doc->len - text));
+    w = xref_report_escape_json_to (w, text, len, (gsize) (s->doc->text + s->doc->len - text));
   else
-    PUT (out, "null");
-  if (s->states)
-    {
-      put_start_end (out, s->start, s->end);
-      FIELD_ID (out, m, ",\"speaker\":", s->speaker);
-      FIELD_ID (out, m, ",\"date\":", s->date);
-    }
-  PUT (out, "}");
+    W_LIT (w, "null");
+  w = w_start_end (w, s->start, s->end);
+  W_LIT (w, ",\"speaker\":");
+  W_ID (w, s->speaker);
+  W_LIT (w, ",\"date\":");
+  W_ID (w, s->date);
+  *w++ = '}';
+  done (out, w);
 }
 
 static void
@@ -704,12 +812,10 @@ row (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
       if (i + 1 < r->sources->len)
         prefetch_source_blocks (&g_array_index (r->sources, XrefSource, i + 1));
       const XrefSource *s = &g_array_index (r->sources, XrefSource, i);
-      gboolean in_order = keys != NULL && i < keys->n && s->doc != NULL
-                          && s->doc == g_ptr_array_index (keys->report->documents, i);
 
       if (i > 0)
         PUT (out, ",");
-      json_source (out, m, in_order ? keys : NULL, i, s);
+      json_source (out, m, keys, i, s);
     }
   /* further values of other speakers in the same documents */
   PUT (out, "],\"voices\":[");
@@ -717,7 +823,7 @@ row (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
     {
       if (i > 0)
         PUT (out, ",");
-      json_source (out, m, NULL, 0, &g_array_index (r->voices, XrefSource, i));
+      json_source (out, m, keys, G_MAXUINT, &g_array_index (r->voices, XrefSource, i));
     }
   PUT (out, "]}");
 }

@@ -43,9 +43,11 @@ static inline __m128i
 xref_report_json_load16 (const void *p, guint *bad)
 {
   const __m128i v = _mm_loadu_si128 ((const __m128i *) p);
-  /* signed compare: bytes 0x80–0xFF are negative, so "< 0x20" also
-   * catches every non-ASCII byte */
-  __m128i b = _mm_or_si128 (_mm_or_si128 (_mm_cmplt_epi8 (v, _mm_set1_epi8 (0x20)), _mm_cmpeq_epi8 (v, _mm_set1_epi8 (0x7F))),
+  /* One signed compare for the controls, DEL and non-ASCII: plus one,
+   * 0x00–0x1F become 0x01–0x20, DEL and 0x80–0xFE become negative, 0xFF
+   * becomes 0x00, all "< 0x21", while the printable ASCII 0x20–0x7E
+   * become 0x21–0x7F. */
+  __m128i b = _mm_or_si128 (_mm_cmplt_epi8 (_mm_add_epi8 (v, _mm_set1_epi8 (1)), _mm_set1_epi8 (0x21)),
                             _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')), _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\'))));
 
   *bad = (guint) _mm_movemask_epi8 (b);
@@ -58,6 +60,11 @@ xref_report_json_load16 (const void *p, guint *bad)
  * end).  The same bytes; the escaper may test the string's last bytes 16
  * at a time instead of one by one. */
 void xref_report_escape_json_in (GString *out, const char *s, gsize len, gsize readable);
+/* The same written at w, which has room for XREF_REPORT_JSON_ROOM (len)
+ * bytes; returns the end of what was written (not NUL-terminated).  For
+ * writers that reserve room for a whole record at once. */
+char *xref_report_escape_json_to (char *w, const char *s, gsize len, gsize readable);
+#define XREF_REPORT_JSON_ROOM(len) (6 * (gsize) (len) + 2 + 16)
 
 /* The bytes of doc's span [start, end), clamped to its text, and their
  * length in *len.  Borrowed from doc; NULL (and *len 0) when doc or its

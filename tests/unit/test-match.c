@@ -1280,6 +1280,52 @@ test_threads_same_rows (void **state)
     }
 }
 
+/* Many topics, each reported by two documents and some by many: every
+ * topic finds its claims again through match's key table however large it
+ * grows (thousands of keys: it starts at a thousand slots), with its item
+ * lists grown past their first room, and the actors' roots and actions
+ * looked up through the per-thread memos (more ids than their slots).  A
+ * lookup that failed would split a topic, and a topic of one document
+ * makes no row. */
+static void
+test_many_topics (void **state)
+{
+  const guint n_docs = 6, n_topics = 3000;
+  g_autoptr (GPtrArray) docs = corpus_new (6, "a", "b", "c", "d", "e", "f");
+  g_autoptr (GPtrArray) rows = NULL;
+  guint n_event = 0;
+
+  for (guint t = 0; t < n_topics; t++)
+    {
+      g_autofree char *actor = g_strdup_printf ("test-actor-%u", t);
+      g_autofree char *object = g_strdup_printf ("test-object-%u", t % 97);
+      /* topic t is in documents t % n_docs and (t + 1) % n_docs, every
+       * tenth in all of them, several times */
+      for (guint d = 0; d < n_docs; d++)
+        if (d == t % n_docs || d == (t + 1) % n_docs || t % 10 == 0)
+          for (guint k = 0; k < (t % 10 == 0 ? 3u : 1u); k++)
+            add_claim (doc_at (docs, d), actor, "deploy", object, NULL, AFF, NULL);
+    }
+  for (guint n = 1; n <= 2; n++)
+    {
+      g_clear_pointer (&rows, g_ptr_array_unref);
+      rows = xref_match_threads (docs, rules, n);
+      n_event = 0;
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const XrefRow *r = g_ptr_array_index (rows, i);
+          if (strcmp (r->slot, "event") == 0)
+            {
+              guint t = (guint) strtoul (r->actor + strlen ("test-actor-"), NULL, 10);
+              n_event++;
+              assert_string_equal (r->action, "deploy");
+              assert_int_equal (r->n_states, t % 10 == 0 ? n_docs : 2);
+            }
+        }
+      assert_int_equal (n_event, n_topics);
+    }
+}
+
 int
 main (void)
 {
@@ -1316,6 +1362,7 @@ main (void)
     cmocka_unit_test (test_empty_corpus),
     cmocka_unit_test (test_cost),
     cmocka_unit_test (test_threads_same_rows),
+    cmocka_unit_test (test_many_topics),
   };
 
   return cmocka_run_group_tests (tests, setup_rules, teardown_rules);

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "xref/report.h"
+#include "../../src/report/report-private.h"   /* xref_report_escape_json_to */
 
 /* ---- hand-built records ------------------------------------------------ */
 
@@ -541,7 +542,7 @@ test_escape_json_reference (void **state)
 
   for (int iter = 0; iter < 4000; iter++)
     {
-      char buf[160];
+      char buf[160] = "";   /* all readable (see xref_report_escape_json_to) */
       gsize len = (gsize) g_rand_int_range (rand, 0, sizeof buf);
       gboolean plain = g_rand_int_range (rand, 0, 3) == 0;
       g_autoptr (GString) got = g_string_new ("x");
@@ -555,6 +556,18 @@ test_escape_json_reference (void **state)
       assert_int_equal (got->len, want->len);
       assert_memory_equal (got->str, want->str, want->len);
       assert_int_equal (got->str[got->len], '\0');
+
+      /* written at a pointer into room of XREF_REPORT_JSON_ROOM bytes (the
+       * claims' writer), the text readable past its end or not */
+      {
+        gsize room = XREF_REPORT_JSON_ROOM (len);
+        g_autofree char *at = g_malloc (room);
+        char *end = xref_report_escape_json_to (at, buf, len, iter % 2 == 0 ? len : sizeof buf);
+
+        g_assert_true (end >= at && (gsize) (end - at) <= room);
+        assert_int_equal (end - at, want->len - 1);
+        assert_memory_equal (at, want->str + 1, want->len - 1);
+      }
 
       /* NUL-terminated: up to the first NUL */
       buf[len] = '\0';
@@ -846,6 +859,79 @@ test_json_empty (void **state)
   xref_render_json (&report, out);
   assert_string_equal (out->str, "{\"version\":1,\n\"documents\":[],\n\"claims\":[],\n\"rows\":[]}\n");
   json_decref (parse_json (out->str));
+}
+
+/* Claim ids of every shape in the report ("<document id>#<n>", document
+ * ids with a quote, a control or non-ASCII bytes, ids that are not
+ * "#<digits>" after the document's id, or shorter than it): each reads
+ * back as the claim's id, in the claims (written at a pointer, after the
+ * escaper's copy-then-test path for short strings) and in the rows'
+ * sources (stating and omitting), on one thread and on several. */
+static void
+test_json_claim_ids (void **state)
+{
+  static const char *const doc_ids[] = { "plain/000.txt", "quo\"te.txt", "tab\there.txt", "caf\xc3\xa9.txt", "x" };
+  static const char *const suffixes[] = { "#1", "#12", "#", "#1a", "#01", "", "#9\"" };
+  Fixture *f = fixture_new ();
+
+  for (guint d = 0; d < G_N_ELEMENTS (doc_ids); d++)
+    {
+      XrefDocument *doc = doc_add (f, doc_ids[d], "One sentence here.\n", -1, NULL, 2022, 1, 2,
+                                   XREF_DATE_BASIS_METADATA);
+
+      for (guint k = 0; k < G_N_ELEMENTS (suffixes); k++)
+        {
+          XrefClaim *c = claim_add (doc);
+
+          g_free (c->id);
+          c->id = g_strconcat (doc_ids[d], suffixes[k], NULL);
+        }
+      /* shorter than the document's id, and another document's */
+      g_free (claim_add (doc)->id);
+      ((XrefClaim *) g_ptr_array_index (doc->claims, doc->claims->len - 1))->id = g_strdup ("pl");
+      g_free (claim_add (doc)->id);
+      ((XrefClaim *) g_ptr_array_index (doc->claims, doc->claims->len - 1))->id = g_strdup ("plain/000.txt#3");
+      /* a row citing every claim of the document, stating and omitting */
+      {
+        XrefRow *r = row_add (f, "us", "train", NULL, "event", XREF_VERDICT_AGREE, "agree:event", NULL);
+
+        for (guint i = 0; i < doc->claims->len; i++)
+          source_add (r, doc, g_ptr_array_index (doc->claims, i), i % 2 == 0 ? "yes" : NULL, "sentence");
+      }
+    }
+  for (guint jobs = 1; jobs <= 3; jobs += 2)
+    {
+      g_autoptr (GString) out = g_string_new (NULL);
+      json_t *root;
+      json_t *claims;
+      gsize n = 0;
+
+      f->report.jobs = jobs;
+      xref_render_json (&f->report, out);
+      root = parse_json (out->str);
+      claims = json_object_get (root, "claims");
+      for (guint d = 0; d < f->docs->len; d++)
+        {
+          const XrefDocument *doc = g_ptr_array_index (f->docs, d);
+
+          for (guint i = 0; i < doc->claims->len; i++, n++)
+            assert_string_equal (json_string_value (json_object_get (json_array_get (claims, n), "id")),
+                                 ((const XrefClaim *) g_ptr_array_index (doc->claims, i))->id);
+        }
+      assert_int_equal (json_array_size (claims), n);
+      for (guint r = 0; r < f->rows->len; r++)
+        {
+          const XrefRow *row = g_ptr_array_index (f->rows, r);
+          json_t *sources = json_object_get (json_array_get (json_object_get (root, "rows"), r), "sources");
+
+          assert_int_equal (json_array_size (sources), row->sources->len);
+          for (guint i = 0; i < row->sources->len; i++)
+            assert_string_equal (json_string_value (json_object_get (json_array_get (sources, i), "claim")),
+                                 g_array_index (row->sources, XrefSource, i).claim->id);
+        }
+      json_decref (root);
+    }
+  fixture_teardown ((void **) &f);
 }
 
 /* Integers are formatted by hand, with a path per digit count: every
@@ -1663,6 +1749,7 @@ main (void)
     cmocka_unit_test (test_labels),
     cmocka_unit_test (test_json_empty),
     cmocka_unit_test (test_json_integers),
+    cmocka_unit_test (test_json_claim_ids),
     cmocka_unit_test_setup_teardown (test_render_dispatch, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_json_report, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_json_extract, setup_clean, fixture_teardown),
