@@ -768,6 +768,31 @@ typedef struct {
 } WordSlot;
 
 #define SHAPE_BITS 4096u
+#define KEY_BITS   65536u
+
+/* The definitions of one kind (entities, actions, slots) by id, keyed by
+ * the interned id's pointer as the words are, for the lookups that the
+ * stages make per claim and per row (xref_rules_action …).  A pointer
+ * that is no key may still be a copy of one: shape (as for the word
+ * classes) says which strings can be, and only those go on to the
+ * GHashTable. */
+typedef struct {
+  const char *key;             /* interned id; NULL for an empty slot */
+  gpointer value;              /* the table's value */
+} IdSlot;
+
+typedef struct {
+  guint shift, mask;
+  IdSlot *slots;
+  guint64 shape[SHAPE_BITS / 64];
+} IdIndex;
+
+typedef enum {
+  ID_ENTITY,
+  ID_ACTION,
+  ID_SLOT,
+  ID_KINDS
+} IdKind;
 
 struct _XrefWordIndex {
   guint shift;                 /* 64 - log2 (number of slots) */
@@ -778,12 +803,25 @@ struct _XrefWordIndex {
    * (length, first byte, last byte) of the word_classes keys, so that
    * nearly all such strings are answered without the string table. */
   guint64 shape[SHAPE_BITS / 64];
+  IdIndex ids[ID_KINDS];
+  /* One bit per key (key_bit): most tokens are no key, and a clear bit
+   * answers them from these 8 KB, which stay in the first-level cache,
+   * instead of a probe of the slots (128 KB for the default rules). */
+  guint64 keys[KEY_BITS / 64];
 };
 
 static inline guint
 word_hash (const XrefWordIndex *x, const char *key)
 {
   return (guint) (((guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> x->shift);
+}
+
+/* The bit of an interned key in keys: the top bits of another product
+ * than word_hash's, so that keys sharing a slot's cluster spread. */
+static inline guint
+key_bit (const char *key)
+{
+  return (guint) (((guint64) (guintptr) key * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F)) >> 48);
 }
 
 static inline guint
@@ -809,6 +847,9 @@ word_find (const XrefWordIndex *x, const char *key)
 static void
 word_add (XrefWordIndex *x, const char *key, guint bits)
 {
+  guint kb = key_bit (key);
+
+  x->keys[kb / 64] |= G_GUINT64_CONSTANT (1) << (kb % 64);
   for (guint h = word_hash (x, key);; h = (h + 1) & x->mask)
     {
       WordSlot *w = &x->slots[h];
@@ -822,12 +863,75 @@ word_add (XrefWordIndex *x, const char *key, guint bits)
     }
 }
 
+static IdSlot *
+id_slot (const IdIndex *x, const char *key)
+{
+  guint h = (guint) (((guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> x->shift);
+
+  while (x->slots[h].key != NULL && x->slots[h].key != key)
+    h = (h + 1) & x->mask;
+  return &x->slots[h];
+}
+
+static void
+id_index_build (IdIndex *x, GHashTable *table)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  guint log2 = 4;
+
+  while ((1u << log2) < 2 * g_hash_table_size (table))
+    log2++;
+  x->shift = 64 - log2;
+  x->mask = (1u << log2) - 1;
+  x->slots = g_new0 (IdSlot, (gsize) x->mask + 1);
+  g_hash_table_iter_init (&it, table);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      const char *id = xref_intern (k);
+      IdSlot *e = id_slot (x, id);
+      guint b = shape_bit (id, strlen (id));
+      e->key = id;
+      e->value = v;
+      x->shape[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
+    }
+}
+
+static GHashTable *
+id_table (const XrefRules *rules, IdKind kind)
+{
+  return kind == ID_ENTITY ? rules->entities : kind == ID_ACTION ? rules->actions : rules->slots;
+}
+
+/* The definition of a kind with this id: by the pointer, else (a copy of
+ * an id, or no id) by the string when its shape is an id's. */
+static gpointer
+id_lookup (const XrefRules *rules, IdKind kind, const char *id)
+{
+  if (rules == NULL || id == NULL)
+    return NULL;
+  if (rules->word_index != NULL)
+    {
+      const IdIndex *x = &rules->word_index->ids[kind];
+      const IdSlot *e = id_slot (x, id);
+      guint b;
+      if (e->key != NULL)
+        return e->value;
+      b = shape_bit (id, strlen (id));
+      if (!(x->shape[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
+        return NULL;
+    }
+  return g_hash_table_lookup (id_table (rules, kind), id);
+}
+
 static void
 word_index_free (XrefWordIndex *x)
 {
   if (x == NULL)
     return;
   g_free (x->slots);
+  for (guint k = 0; k < ID_KINDS; k++)
+    g_free (x->ids[k].slots);
   g_free (x);
 }
 
@@ -875,6 +979,8 @@ word_index_build (const XrefRules *r)
       word_add (x, g_ptr_array_index (heads[t], i), head_bits[t]);
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
     g_ptr_array_unref (heads[t]);
+  for (guint kind = 0; kind < ID_KINDS; kind++)
+    id_index_build (&x->ids[kind], id_table (r, (IdKind) kind));
   return x;
 }
 
@@ -967,7 +1073,8 @@ xref_rules_word_class (const XrefRules *rules, const char *norm)
   if (rules->word_index != NULL)
     {
       const XrefWordIndex *x = rules->word_index;
-      const WordSlot *w = word_find (x, norm);
+      guint kb = key_bit (norm);
+      const WordSlot *w = x->keys[kb / 64] & (G_GUINT64_CONSTANT (1) << (kb % 64)) ? word_find (x, norm) : NULL;
       gsize len;
       guint b;
 
@@ -988,8 +1095,12 @@ guint
 xref_rules_word_bits (const XrefRules *rules, const char *norm)
 {
   const WordSlot *w;
+  guint kb;
 
   if (rules == NULL || norm == NULL || rules->word_index == NULL)
+    return 0;
+  kb = key_bit (norm);
+  if (!(rules->word_index->keys[kb / 64] & (G_GUINT64_CONSTANT (1) << (kb % 64))))
     return 0;
   w = word_find (rules->word_index, norm);
   return w != NULL ? w->bits : 0;
@@ -998,19 +1109,19 @@ xref_rules_word_bits (const XrefRules *rules, const char *norm)
 const XrefEntity *
 xref_rules_entity (const XrefRules *rules, const char *id)
 {
-  return rules != NULL && id != NULL ? g_hash_table_lookup (rules->entities, id) : NULL;
+  return id_lookup (rules, ID_ENTITY, id);
 }
 
 const XrefAction *
 xref_rules_action (const XrefRules *rules, const char *id)
 {
-  return rules != NULL && id != NULL ? g_hash_table_lookup (rules->actions, id) : NULL;
+  return id_lookup (rules, ID_ACTION, id);
 }
 
 const XrefSlotDef *
 xref_rules_slot (const XrefRules *rules, const char *id)
 {
-  return rules != NULL && id != NULL ? g_hash_table_lookup (rules->slots, id) : NULL;
+  return id_lookup (rules, ID_SLOT, id);
 }
 
 gboolean

@@ -12,26 +12,27 @@
  *  - The word "*" matches one token that is a determiner or a pronoun
  *    ("send * troops" matches "sending its troops").
  *
- * Matching runs at nearly every token of every article, so the frozen
- * table answers the common cases without walking a chain: a filter of
- * first words, buckets found by the interned pointer, and a filter of
- * (first word, second word) pairs that sends a token whose next word
- * starts no longer phrase straight to the one-word phrases of its bucket
- * ("the" heads a dozen entity phrases; "the army" matches none of them). */
+ * Matching runs at nearly every token that can start a phrase of every
+ * article (the callers ask only there: the rules' word index has a bit per
+ * table for the first words, XREF_WB_*_HEAD), so the frozen table answers
+ * the common cases without walking a chain: buckets found by the interned
+ * pointer, and a filter of (first word, second word) pairs that sends a
+ * token whose next word starts no longer phrase straight to the one-word
+ * phrases of its bucket ("the" heads a dozen entity phrases; "the army"
+ * matches none of them).  The bucket holds the answer of its first
+ * one-word phrase when that needs no form (most verbs): no phrase is
+ * read.  A token whose next word does continue some phrase reads the
+ * phrases of that pair only (a hash of pairs), not its first word's whole
+ * chain.  What costs here is memory more than instructions: each bucket,
+ * filter word or phrase read is likely a cache miss, which is why there is
+ * no filter of first words in front of the buckets any more (95 % of the
+ * calls passed it). */
 #include "rules-private.h"
 
 #include <string.h>
 
 #define BLOCK_SIZE (64 * 1024)
-#define HEAD_BITS (1u << 14)
 #define PAIR_BITS (1u << 15)
-
-/* The filter bit of an interned word: Fibonacci hashing of its address. */
-static inline guint
-head_bit (const char *norm)
-{
-  return (guint) (((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 50);
-}
 
 typedef struct {
   const char *norm;        /* interned */
@@ -42,6 +43,9 @@ typedef struct {
 typedef struct _Phrase Phrase;
 struct _Phrase {
   Phrase *next;            /* next phrase of the bucket (longest first) */
+  Phrase *next2;           /* next phrase of its pair's chain (set at
+                              freeze) */
+  guint pos;               /* its place in the bucket's chain */
   gpointer value;
   gint64 rank;
   guint seq;
@@ -49,21 +53,53 @@ struct _Phrase {
   PWord words[];
 };
 
-/* The phrases that start with one word. */
+/* The phrases that start with one word, as a match reads them: 32
+ * bytes, aligned, one cache line at most (the load of a bucket is most of
+ * the cost of a match).  Its whole chain, longest first, is chains[] at
+ * the bucket's index; phrases of two words or more are found by pair
+ * (PairSlot). */
 typedef struct {
   const char *head;        /* interned first norm; NULL for an empty slot */
-  Phrase *chain;           /* all of them, longest first */
-  Phrase *singles;         /* the tail of chain of one-word phrases, or NULL */
-  gboolean wild2;          /* one of them has "*" for its second word */
+  Phrase *singles;         /* the tail of the chain: the one-word phrases,
+                              or NULL */
+  gpointer value1;         /* the value of the first of singles when it has
+                              no form to check (it matches any token of
+                              this norm): the answer without reading the
+                              phrase; NULL when there is none (or it is
+                              NULL: singles is walked then) */
+  guint flags;             /* BK_* */
 } Bucket;
 
-/* The pair filter's bit of a first and a second word (interned). */
+enum {
+  BK_LONGER = 1 << 0,      /* a phrase of two words or more starts here */
+  BK_WILD2 = 1 << 1,       /* one has "*" for its second word */
+};
+
+/* The phrases of two words or more that start with one pair of words,
+ * in the order of their bucket's chain, chained by next2; those whose
+ * second word is "*" under the pair (first, wild_key). */
+typedef struct {
+  const char *first;       /* interned; NULL for an empty slot */
+  const char *second;      /* interned, or wild_key */
+  Phrase *chain;
+} PairSlot;
+
+/* The second word of the pair of the phrases with "*" there. */
+static const char wild_key[] = "*";
+
+/* A hash of a first and a second word (interned), for the pair slots. */
+static inline guint64
+pair_hash (const char *first, const char *second)
+{
+  return ((guint64) (guintptr) first * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+         ^ ((guint64) (guintptr) second * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F));
+}
+
+/* The pair filter's bit of a first and a second word. */
 static inline guint
 pair_bit (const char *first, const char *second)
 {
-  guint64 h = ((guint64) (guintptr) first * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-              ^ ((guint64) (guintptr) second * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F));
-  return (guint) (h >> 49);
+  return (guint) (pair_hash (first, second) >> 49);
 }
 
 struct _XrefPhraseTable {
@@ -79,14 +115,23 @@ struct _XrefPhraseTable {
   gboolean frozen;
   GPtrArray *blocks;       /* memory of xref_phrase_table_alloc (owned) */
   gsize block_used;        /* bytes used in the last block */
-  /* A filter over the first words, set at freeze: bit head_bit (norm) is
-   * set for every first word of a phrase.  Nearly every token of a text
-   * starts no phrase; a clear bit answers it without the hash table
-   * (bench/README.md). */
-  guint64 heads[HEAD_BITS / 64];
   /* Bit pair_bit (first, second) is set for every phrase of two words or
    * more whose second word is not "*". */
   guint64 pairs[PAIR_BITS / 64];
+  Phrase **chains;         /* set at freeze: each bucket's whole chain,
+                              longest first (next), by bucket index */
+  /* Set at freeze: the pairs' chains, open addressing by pair_hash.  A
+   * token whose next word continues some phrase ("the" before "united")
+   * reads the few phrases of that pair, not its first word's whole chain
+   * (dozens for "the", each a cache miss). */
+  PairSlot *pair_slots;
+  guint pair_shift, pair_mask;
+  /* Set at freeze: the interned words that the word "*" matches (those
+   * of word_classes with a WILDCARD_CLASSES bit), an open-addressing set
+   * keyed by the pointer, so that "*" costs a probe, not a string hash
+   * (token norms are interned). */
+  const char **wild;
+  guint wild_shift, wild_mask;
 };
 
 
@@ -152,7 +197,10 @@ xref_phrase_table_free (XrefPhraseTable *t)
   for (guint i = 0; i < t->phrases->len; i++)
     phrase_free (t, g_ptr_array_index (t->phrases, i));
   g_ptr_array_unref (t->phrases);
-  g_free (t->buckets);
+  g_aligned_free (t->buckets);
+  g_free (t->chains);
+  g_free (t->pair_slots);
+  g_free (t->wild);
   g_clear_pointer (&t->by_words, g_hash_table_unref);
   g_clear_pointer (&t->blocks, g_ptr_array_unref);
   g_free (t);
@@ -280,12 +328,108 @@ bucket_find (const XrefPhraseTable *t, const char *head, gboolean add)
     }
 }
 
+/* The slot of an interned word in the wildcard set: the word's, or the
+ * empty one where it would be. */
+static const char **
+wild_slot (const XrefPhraseTable *t, const char *word)
+{
+  guint h = (guint) (((guint64) (guintptr) word * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> t->wild_shift);
+
+  while (t->wild[h] != NULL && t->wild[h] != word)
+    h = (h + 1) & t->wild_mask;
+  return &t->wild[h];
+}
+
+/* Fills t->wild from the word classes: every word whose class "*" accepts
+ * (interned, so a token's norm finds it by its pointer). */
+static void
+wild_build (XrefPhraseTable *t)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  guint n = 0, log2 = 4;
+
+  if (t->word_classes == NULL)
+    return;
+  g_hash_table_iter_init (&it, t->word_classes);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    if (GPOINTER_TO_UINT (v) & WILDCARD_CLASSES)
+      n++;
+  /* at most a quarter full: a miss, the common answer, ends at once */
+  while ((1u << log2) < 4 * n)
+    log2++;
+  t->wild_shift = 64 - log2;
+  t->wild_mask = (1u << log2) - 1;
+  t->wild = g_new0 (const char *, (gsize) t->wild_mask + 1);
+  g_hash_table_iter_init (&it, t->word_classes);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    if (GPOINTER_TO_UINT (v) & WILDCARD_CLASSES)
+      {
+        const char *word = xref_intern (k);
+        *wild_slot (t, word) = word;
+      }
+}
+
+/* The slot of a pair of interned words: its own, or the empty one where
+ * it would be. */
+static PairSlot *
+pair_slot (const XrefPhraseTable *t, const char *first, const char *second)
+{
+  guint h = (guint) (pair_hash (first, second) >> t->pair_shift);
+
+  while (t->pair_slots[h].first != NULL && (t->pair_slots[h].first != first || t->pair_slots[h].second != second))
+    h = (h + 1) & t->pair_mask;
+  return &t->pair_slots[h];
+}
+
+/* Numbers each bucket's chain (pos) and chains its n_longer phrases of
+ * two words or more by pair, in the chain's order (prepending from its
+ * end). */
+static void
+pairs_build (XrefPhraseTable *t, guint n_longer)
+{
+  g_autoptr (GPtrArray) chain = g_ptr_array_new ();
+  guint log2 = 4;
+
+  while ((1u << log2) < 2 * n_longer)
+    log2++;
+  t->pair_shift = 64 - log2;
+  t->pair_mask = (1u << log2) - 1;
+  t->pair_slots = g_new0 (PairSlot, (gsize) t->pair_mask + 1);
+  for (guint b = 0; b <= t->bucket_mask; b++)
+    {
+      const Bucket *bk = &t->buckets[b];
+      if (bk->head == NULL)
+        continue;
+      g_ptr_array_set_size (chain, 0);
+      for (Phrase *p = t->chains[b]; p != NULL; p = p->next)
+        {
+          p->pos = chain->len;
+          g_ptr_array_add (chain, p);
+        }
+      for (guint k = chain->len; k > 0; k--)
+        {
+          Phrase *p = g_ptr_array_index (chain, k - 1);
+          const char *second;
+          PairSlot *ps;
+          if (p->n == 1)
+            continue;
+          second = p->words[1].any ? wild_key : p->words[1].norm;
+          ps = pair_slot (t, bk->head, second);
+          ps->first = bk->head;
+          ps->second = second;
+          p->next2 = ps->chain;
+          ps->chain = p;
+        }
+    }
+}
+
 void
 xref_phrase_table_freeze (XrefPhraseTable *t)
 {
   g_autofree guint *start = NULL;
   g_autofree Phrase **order = NULL;
-  guint max_n = 0, len = t->phrases->len;
+  guint max_n = 0, len = t->phrases->len, n_longer = 0;
 
   if (t->frozen)
     return;
@@ -312,27 +456,34 @@ xref_phrase_table_freeze (XrefPhraseTable *t)
       log2++;
     t->bucket_shift = 64 - log2;
     t->bucket_mask = (1u << log2) - 1;
-    t->buckets = g_new0 (Bucket, (gsize) t->bucket_mask + 1);
+    t->buckets = g_aligned_alloc0 ((gsize) t->bucket_mask + 1, sizeof (Bucket), 64);
+    t->chains = g_new0 (Phrase *, (gsize) t->bucket_mask + 1);
   }
   for (guint i = 0; i < len; i++)
     {
       Phrase *p = order[i];
-      guint b = head_bit (p->words[0].norm);
       Bucket *bk = bucket_find (t, p->words[0].norm, TRUE);
 
-      p->next = bk->chain;
-      bk->chain = p;
+      p->next = t->chains[bk - t->buckets];
+      t->chains[bk - t->buckets] = p;
       if (p->n == 1)
-        bk->singles = p;
+        {
+          bk->singles = p;
+          bk->value1 = p->words[0].form == NULL ? p->value : NULL;
+        }
       else if (p->words[1].any)
-        bk->wild2 = TRUE;
+        bk->flags |= BK_LONGER | BK_WILD2;
       else
         {
           guint pb = pair_bit (p->words[0].norm, p->words[1].norm);
           t->pairs[pb / 64] |= G_GUINT64_CONSTANT (1) << (pb % 64);
+          bk->flags |= BK_LONGER;
         }
-      t->heads[b / 64] |= G_GUINT64_CONSTANT (1) << (b % 64);
+      if (p->n > 1)
+        n_longer++;
     }
+  pairs_build (t, n_longer);
+  wild_build (t);
   g_clear_pointer (&t->by_words, g_hash_table_unref);
   t->frozen = TRUE;
 }
@@ -373,46 +524,160 @@ static gboolean
 word_matches (const XrefPhraseTable *t, const PWord *w, const XrefToken *tok)
 {
   if (w->any)
+    return tok->kind == XREF_TOKEN_WORD && t->wild != NULL && tok->norm != NULL && *wild_slot (t, tok->norm) != NULL;
+  if (tok->norm != w->norm)
+    return FALSE;
+  return w->form == NULL || tok->form == w->form || forms_equal (tok->form, w->form);
+}
+
+/* Does phrase p match at tokens[i]?  Its length in tokens (quotation
+ * marks inside count), or 0. */
+static inline guint
+phrase_at (const XrefPhraseTable *t, const Phrase *p, const XrefToken *tokens, guint n, guint i)
+{
+  guint k = i;
+
+  for (guint w = 0; w < p->n; w++)
     {
-      guint wc;
-      if (tok->kind != XREF_TOKEN_WORD || t->word_classes == NULL)
-        return FALSE;
-      wc = GPOINTER_TO_UINT (g_hash_table_lookup (t->word_classes, tok->norm));
-      return (wc & WILDCARD_CLASSES) != 0;
+      if (w > 0)
+        while (k < n && tokens[k].kind == XREF_TOKEN_QUOTE)
+          k++;
+      if (k >= n || !word_matches (t, &p->words[w], &tokens[k]))
+        return 0;
+      k++;
     }
+  return k - i;
+}
+
+/* The one-word phrases of a bucket (most matches): the bucket's word is
+ * the token's norm, so only a form written with a capital can fail. */
+static inline guint
+singles_match (const Bucket *bk, const XrefToken *tok, gconstpointer *value)
+{
+  if (bk->value1 != NULL)
+    {
+      if (value != NULL)
+        *value = bk->value1;
+      return 1;
+    }
+  for (const Phrase *p = bk->singles; p != NULL; p = p->next)
+    {
+      const char *form = p->words[0].form;
+      if (form == NULL || tok->form == form || forms_equal (tok->form, form))
+        {
+          if (value != NULL)
+            *value = p->value;
+          return 1;
+        }
+    }
+  return 0;
+}
+
+/* The longest phrase of a bucket at tokens[i] when its next word,
+ * tokens[k2], may continue one: the phrases of the pair (first word,
+ * tokens[k2]) and those with "*" for their second word (wild, when the
+ * bucket has any), taken in the order of the bucket's chain (a merge of
+ * the two by pos), then the one-word phrases.  That is the order of the
+ * whole chain, less the phrases whose second word is another.  Kept out
+ * of line so that the common case does not pay for its registers. */
+static G_GNUC_NO_INLINE guint
+chain_match (const XrefPhraseTable *t, const Bucket *bk, const XrefToken *tokens, guint n, guint i, guint k2,
+             gboolean wild, gconstpointer *value)
+{
+  const PairSlot *ps = pair_slot (t, bk->head, tokens[k2].norm);
+  const Phrase *a = ps->chain, *b = NULL;
+
+  if (wild)
+    b = pair_slot (t, bk->head, wild_key)->chain;
+  while (a != NULL || b != NULL)
+    {
+      const Phrase *p;
+      guint len;
+
+      if (b == NULL || (a != NULL && a->pos < b->pos))
+        {
+          p = a;
+          a = a->next2;
+        }
+      else
+        {
+          p = b;
+          b = b->next2;
+        }
+      len = phrase_at (t, p, tokens, n, i);
+      if (len > 0)
+        {
+          if (value != NULL)
+            *value = p->value;
+          return len;
+        }
+    }
+  return singles_match (bk, &tokens[i], value);
+}
+
+guint
+xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i, gconstpointer *value)
+{
+  const XrefToken *tok;
+  const Bucket *bk;
+  guint k2;
+
+  if (value != NULL)
+    *value = NULL;
+  if (t == NULL || i >= n)
+    return 0;
+  tok = &tokens[i];
+  if (tok->kind == XREF_TOKEN_QUOTE)
+    return 0;
+  g_return_val_if_fail (t->frozen, 0);
+  bk = bucket_find (t, tok->norm, FALSE);
+  if (bk == NULL)
+    return 0;
+  /* A longer phrase needs its second word at the next token (quotation
+   * marks are transparent): when the pair filter says no phrase of this
+   * bucket has it, only the one-word phrases can match.  (A bucket of
+   * one-word phrases only, most verbs, skips the question.) */
+  if (bk->flags & BK_LONGER)
+    {
+      for (k2 = i + 1; k2 < n && tokens[k2].kind == XREF_TOKEN_QUOTE; k2++)
+        ;
+      if (k2 < n)
+        {
+          guint pb = pair_bit (tok->norm, tokens[k2].norm);
+          gboolean wild = (bk->flags & BK_WILD2) != 0;
+          if (wild || (t->pairs[pb / 64] & (G_GUINT64_CONSTANT (1) << (pb % 64))))
+            return chain_match (t, bk, tokens, n, i, k2, wild, value);
+        }
+    }
+  return singles_match (bk, tok, value);
+}
+
+/* The original walk, kept as the reference of the filters above: the
+ * first word's whole chain, word by word, "*" asked of the word classes'
+ * hash table. */
+static gboolean
+word_matches_reference (const XrefPhraseTable *t, const PWord *w, const XrefToken *tok)
+{
+  if (w->any)
+    return tok->kind == XREF_TOKEN_WORD && t->word_classes != NULL
+           && (GPOINTER_TO_UINT (g_hash_table_lookup (t->word_classes, tok->norm)) & WILDCARD_CLASSES) != 0;
   if (tok->norm != w->norm)
     return FALSE;
   return w->form == NULL || tok->form == w->form || forms_equal (tok->form, w->form);
 }
 
 guint
-xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i, gconstpointer *value)
+xref_phrase_table_match_reference (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i,
+                                   gconstpointer *value)
 {
+  const Bucket *bk;
+
   if (value != NULL)
     *value = NULL;
-  if (t == NULL || i >= n || tokens[i].kind == XREF_TOKEN_QUOTE)
+  if (t == NULL || i >= n || tokens[i].kind == XREF_TOKEN_QUOTE || !t->frozen)
     return 0;
-  g_return_val_if_fail (t->frozen, 0);
-  guint b = head_bit (tokens[i].norm);
-  if (!(t->heads[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
-    return 0;
-  const Bucket *bk = bucket_find (t, tokens[i].norm, FALSE);
-  if (bk == NULL)
-    return 0;
-  /* A longer phrase needs its second word at the next token (quotation
-   * marks are transparent): when the pair filter says no phrase of this
-   * bucket has it, only the one-word phrases can match. */
-  const Phrase *first = bk->singles;
-  guint k2 = i + 1;
-  while (k2 < n && tokens[k2].kind == XREF_TOKEN_QUOTE)
-    k2++;
-  if (k2 < n)
-    {
-      guint pb = pair_bit (tokens[i].norm, tokens[k2].norm);
-      if (bk->wild2 || (t->pairs[pb / 64] & (G_GUINT64_CONSTANT (1) << (pb % 64))))
-        first = bk->chain;
-    }
-  for (const Phrase *p = first; p != NULL; p = p->next)
+  bk = bucket_find (t, tokens[i].norm, FALSE);
+  for (const Phrase *p = bk != NULL ? t->chains[bk - t->buckets] : NULL; p != NULL; p = p->next)
     {
       guint k = i, w;
 
@@ -421,7 +686,7 @@ xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guin
           if (w > 0)
             while (k < n && tokens[k].kind == XREF_TOKEN_QUOTE)
               k++;
-          if (k >= n || !word_matches (t, &p->words[w], &tokens[k]))
+          if (k >= n || !word_matches_reference (t, &p->words[w], &tokens[k]))
             break;
           k++;
         }

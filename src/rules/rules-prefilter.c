@@ -5,6 +5,9 @@
 #include "rules-private.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* ---- a necessary condition, read from the pattern ----------------------
  *
@@ -34,6 +37,7 @@
 #define PF_MAX_LEN     48       /* tokens in a string */
 #define PF_MAX_SETS    4        /* sets checked per call */
 #define PF_MAX_CLASSES 10
+#define PF_MAX_BEFORE  3        /* bytes before an anchor, for the scan */
 /* Tokens: bytes that valid UTF-8 (the pattern) never holds. */
 #define PF_BOUNDARY    0xFF     /* \b */
 #define PF_CLASS0      0xF5     /* 0xF5 + k: class k (k < PF_MAX_CLASSES) */
@@ -77,6 +81,11 @@ typedef struct {
   guint n;
   GString **str;
   guint *at;                    /* per string: the bytes before its anchor */
+  guint64 *pre, *pre_mask;      /* per string: the bytes it has in the
+                                   eight before its anchor (pre, as a
+                                   little-endian load of them), and which
+                                   of the eight these are (pre_mask); the
+                                   bytes of classes are not in them */
   guint min_at;
   guint8 hit[256];              /* 1 for a byte an anchor (a member of the
                                    byte set) may be */
@@ -86,6 +95,15 @@ typedef struct {
   guint n_ranges;
   guint64 below[2], above[2];   /* the constants of each range [lo, hi]:
                                    ones * (128 + hi), ones * (128 - lo) */
+  /* For the sixteen-byte scan (SSE2): each range as lo and hi - lo
+   * sixteen times over (the one range twice when there is one); 0xffff
+   * when the set has non-ASCII bytes; and the bytes (sixteen times over)
+   * that every string has one and two bytes before its anchor, when
+   * there are at most PF_MAX_BEFORE of them (n_before: 0 for none). */
+  guint8 lo[2][16], span[2][16];
+  guint high_mask;
+  guint n_before1, n_before2;
+  guint8 before1[PF_MAX_BEFORE][16], before2[PF_MAX_BEFORE][16];
 } PfNeed;
 
 struct _XrefRegexPrefilter {
@@ -937,6 +955,60 @@ pf_anchor (const PfClasses *cl, const GString *str, guint8 *hit)
   return best_at;
 }
 
+/* The literal bytes among the (at most eight) tokens before the anchor
+ * of a string, at the places a little-endian load of the eight bytes
+ * before the anchor puts them (every token before the anchor consumes
+ * one byte, pf_anchor). */
+static void
+pf_before_anchor (const GString *str, guint at, guint64 *pre, guint64 *mask)
+{
+  guint pos = 0;
+
+  *pre = *mask = 0;
+  for (gsize k = 0; k < str->len && pos < at; k++)
+    {
+      guchar t = (guchar) str->str[k];
+      if (t == PF_BOUNDARY)
+        continue;
+      /* the token consumes s[anchor - (at - pos)] */
+      if (at - pos <= 8 && !PF_IS_CLASS (t))
+        {
+          guint shift = 8 * (8 - (at - pos));
+          *pre |= (guint64) t << shift;
+          *mask |= (guint64) 0xff << shift;
+        }
+      pos++;
+    }
+}
+
+/* The bytes that every string of a need has d bytes before its anchor
+ * (from pre: the literal bytes there), each sixteen times over in out;
+ * their number, or 0 when some string has no literal byte there or
+ * there are more than PF_MAX_BEFORE. */
+static guint
+pf_before_set (const PfNeed *nd, guint d, guint8 out[PF_MAX_BEFORE][16])
+{
+  guint n = 0, shift = 8 * (8 - d);
+
+  if (nd->n == 0)
+    return 0;
+  for (guint k = 0; k < nd->n; k++)
+    {
+      guchar b = (guchar) (nd->pre[k] >> shift);
+      gboolean seen = FALSE;
+      if (((nd->pre_mask[k] >> shift) & 0xff) == 0)
+        return 0;
+      for (guint j = 0; j < n; j++)
+        seen = seen || out[j][0] == b;
+      if (seen)
+        continue;
+      if (n == PF_MAX_BEFORE)
+        return 0;
+      memset (out[n++], b, 16);
+    }
+  return n;
+}
+
 /* The word-at-a-time form of a need's hit bytes, when it has one. */
 static void
 pf_need_ranges (PfNeed *nd)
@@ -959,10 +1031,27 @@ pf_need_ranges (PfNeed *nd)
           {
             nd->below[nd->n_ranges] = G_GUINT64_CONSTANT (0x0101010101010101) * (128 + e);
             nd->above[nd->n_ranges] = G_GUINT64_CONSTANT (0x0101010101010101) * (128 - b);
+            memset (nd->lo[nd->n_ranges], (int) b, 16);
+            memset (nd->span[nd->n_ranges], (int) (e - b), 16);
             nd->n_ranges++;
           }
         b = e;
       }
+  if (nd->n_ranges == 1)
+    {
+      memcpy (nd->lo[1], nd->lo[0], 16);
+      memcpy (nd->span[1], nd->span[0], 16);
+    }
+  else if (nd->n_ranges == 0)
+    {
+      /* nothing ASCII: a range that no byte < 0x80 falls in, [0x80, 0xff]
+       * (the high bytes are candidates anyway) */
+      memset (nd->lo, 0x80, sizeof nd->lo);
+      memset (nd->span, 0x7f, sizeof nd->span);
+    }
+  nd->high_mask = nd->high ? 0xffffu : 0;
+  nd->n_before1 = pf_before_set (nd, 1, nd->before1);
+  nd->n_before2 = pf_before_set (nd, 2, nd->before2);
 }
 
 static gint
@@ -1012,12 +1101,15 @@ xref_prefilter_new (const char *pattern, gsize len, guint32 minlength)
               nd->n = s->strs->len;
               nd->str = g_new (GString *, nd->n);
               nd->at = g_new (guint, nd->n);
+              nd->pre = g_new0 (guint64, nd->n);
+              nd->pre_mask = g_new0 (guint64, nd->n);
               nd->min_at = G_MAXUINT;
               for (guint k = 0; k < nd->n; k++)
                 {
                   nd->str[k] = g_ptr_array_index (s->strs, k);
                   nd->at[k] = pf_anchor (&pf->cl, nd->str[k], nd->hit);
                   nd->min_at = MIN (nd->min_at, nd->at[k]);
+                  pf_before_anchor (nd->str[k], nd->at[k], &nd->pre[k], &nd->pre_mask[k]);
                 }
               /* the strings now belong to the need */
               g_ptr_array_set_free_func (s->strs, NULL);
@@ -1046,6 +1138,8 @@ xref_prefilter_free (XrefRegexPrefilter *pf)
         g_string_free (pf->needs[i].str[k], TRUE);
       g_free (pf->needs[i].str);
       g_free (pf->needs[i].at);
+      g_free (pf->needs[i].pre);
+      g_free (pf->needs[i].pre_mask);
     }
   g_free (pf);
 }
@@ -1143,9 +1237,117 @@ pf_next_hit (const PfNeed *nd, const guchar *s, gsize i, gsize len)
   return len;
 }
 
-/* Does s[offset..len) hold a member of the set? */
+/* Is there a member of the set whose anchor is s[i] (and that starts at
+ * or after offset)? */
+static inline gboolean
+pf_member_at (const XrefRegexPrefilter *pf, const PfNeed *nd, const guchar *s, gsize len, gsize offset, gsize i)
+{
+  if (!nd->hit[s[i]])
+    return FALSE;
+  if (nd->n == 0)
+    return TRUE;
+  if (i >= 8)
+    {
+      /* the bytes before the anchor rule out nearly every candidate
+       * with one compare per string ("in " before a capital) */
+      guint64 w;
+      memcpy (&w, s + i - 8, 8);
+      for (guint k = 0; k < nd->n; k++)
+        if (((w ^ nd->pre[k]) & nd->pre_mask[k]) == 0 && i >= offset + nd->at[k]
+            && pf_string_at (&pf->cl, nd->str[k], s, len, i - nd->at[k]))
+          return TRUE;
+      return FALSE;
+    }
+  for (guint k = 0; k < nd->n; k++)
+    if (i >= offset + nd->at[k] && pf_string_at (&pf->cl, nd->str[k], s, len, i - nd->at[k]))
+      return TRUE;
+  return FALSE;
+}
+
+#if defined(__SSE2__)
+static inline __m128i
+pf_load16 (const guint8 *p)
+{
+  return _mm_loadu_si128 ((const __m128i *) (gconstpointer) p);
+}
+
+/* The candidate anchors among the sixteen bytes at p, one bit each (bit j
+ * for p[j]): the hit bytes (the ASCII ranges exactly, every byte >= 0x80
+ * when the set has non-ASCII bytes, which pf_member_at checks against
+ * hit), less those without a byte of before1 just before them or of
+ * before2 two bytes before.  Reads p[-2..16). */
+static inline guint
+pf_block (const PfNeed *nd, const guchar *p)
+{
+  __m128i x = pf_load16 (p);
+  /* x - lo <= hi - lo, unsigned: min (t, span) == t */
+  __m128i t0 = _mm_sub_epi8 (x, pf_load16 (nd->lo[0])), t1 = _mm_sub_epi8 (x, pf_load16 (nd->lo[1]));
+  __m128i r = _mm_or_si128 (_mm_cmpeq_epi8 (_mm_min_epu8 (t0, pf_load16 (nd->span[0])), t0),
+                            _mm_cmpeq_epi8 (_mm_min_epu8 (t1, pf_load16 (nd->span[1])), t1));
+  guint m = (guint) _mm_movemask_epi8 (r) | ((guint) _mm_movemask_epi8 (x) & nd->high_mask);
+
+  if (m != 0 && nd->n_before1 > 0)
+    {
+      __m128i y = pf_load16 (p - 1), e = _mm_setzero_si128 ();
+      for (guint k = 0; k < nd->n_before1; k++)
+        e = _mm_or_si128 (e, _mm_cmpeq_epi8 (y, pf_load16 (nd->before1[k])));
+      m &= (guint) _mm_movemask_epi8 (e);
+    }
+  if (m != 0 && nd->n_before2 > 0)
+    {
+      __m128i y = pf_load16 (p - 2), e = _mm_setzero_si128 ();
+      for (guint k = 0; k < nd->n_before2; k++)
+        e = _mm_or_si128 (e, _mm_cmpeq_epi8 (y, pf_load16 (nd->before2[k])));
+      m &= (guint) _mm_movemask_epi8 (e);
+    }
+  return m;
+}
+
+/* pf_need_met sixteen bytes at a time: the candidate anchors of each
+ * block (pf_block), walked bit by bit.  Reads nothing outside s[0..len):
+ * the last block of a subject is its last sixteen bytes, shifted; a
+ * subject too short for that (or for the two bytes before a block) is
+ * copied into a buffer between zero bytes, which no set has (swar) and
+ * which a string cannot need before the subject's start. */
 static gboolean
-pf_need_met (const XrefRegexPrefilter *pf, const PfNeed *nd, const guchar *s, gsize len, gsize offset)
+pf_need_met_sse2 (const XrefRegexPrefilter *pf, const PfNeed *nd, const guchar *s, gsize len, gsize offset)
+{
+  gsize base = offset + nd->min_at;
+
+  if (len < 16 + 2)
+    {
+      guchar buf[16 + 16 + 2 + 16] = { 0 };   /* 16 zeros, s, zeros */
+
+      memcpy (buf + 16, s, len);
+      for (; base < len; base += 16)
+        for (guint m = pf_block (nd, buf + 16 + base); m != 0; m &= m - 1)
+          {
+            gsize i = base + (gsize) __builtin_ctz (m);
+            if (i < len && pf_member_at (pf, nd, s, len, offset, i))
+              return TRUE;
+          }
+      return FALSE;
+    }
+  while (base < len)
+    {
+      /* the block s[q..q+16), of which s[base..) is new; q >= 2: either
+       * q = base >= min_at, which is 2 when there is a before2, or
+       * q = len - 16 */
+      gsize q = base + 16 <= len ? base : len - 16;
+      for (guint m = pf_block (nd, s + q) >> (base - q); m != 0; m &= m - 1)
+        if (pf_member_at (pf, nd, s, len, offset, base + (gsize) __builtin_ctz (m)))
+          return TRUE;
+      base = q + 16;
+    }
+  return FALSE;
+}
+#endif
+
+/* Does s[offset..len) hold a member of the set?  Eight bytes at a time
+ * (or one by one), a call of pf_next_hit per candidate: the reference
+ * of pf_need_met, and its form without SSE2. */
+static gboolean
+pf_need_met_scalar (const XrefRegexPrefilter *pf, const PfNeed *nd, const guchar *s, gsize len, gsize offset)
 {
   if (nd->n == 0)
     return pf_next_hit (nd, s, offset, len) < len;
@@ -1156,6 +1358,17 @@ pf_need_met (const XrefRegexPrefilter *pf, const PfNeed *nd, const guchar *s, gs
   return FALSE;
 }
 
+/* Does s[offset..len) hold a member of the set? */
+static inline gboolean
+pf_need_met (const XrefRegexPrefilter *pf, const PfNeed *nd, const guchar *s, gsize len, gsize offset)
+{
+#if defined(__SSE2__)
+  if (nd->swar)
+    return pf_need_met_sse2 (pf, nd, s, len, offset);
+#endif
+  return pf_need_met_scalar (pf, nd, s, len, offset);
+}
+
 gboolean
 xref_prefilter_may_match (const XrefRegexPrefilter *pf, const char *subject, gsize len, gsize offset)
 {
@@ -1163,6 +1376,17 @@ xref_prefilter_may_match (const XrefRegexPrefilter *pf, const char *subject, gsi
     return FALSE;
   for (guint i = 0; i < pf->n_needs; i++)
     if (!pf_need_met (pf, &pf->needs[i], (const guchar *) subject, len, offset))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+xref_prefilter_may_match_reference (const XrefRegexPrefilter *pf, const char *subject, gsize len, gsize offset)
+{
+  if (len - offset < pf->minlength)
+    return FALSE;
+  for (guint i = 0; i < pf->n_needs; i++)
+    if (!pf_need_met_scalar (pf, &pf->needs[i], (const guchar *) subject, len, offset))
       return FALSE;
   return TRUE;
 }

@@ -293,5 +293,17 @@ typedef struct _XrefRegexPrefilter XrefRegexPrefilter;
 XrefRegexPrefilter *xref_prefilter_new (const char *pattern, gsize len, guint32 minlength);
 void xref_prefilter_free (XrefRegexPrefilter *pf);
 gboolean xref_prefilter_may_match (const XrefRegexPrefilter *pf, const char *subject, gsize len, gsize offset);
+/* The same answer by the plain scan (no sixteen-byte blocks, no filter
+ * of the bytes before an anchor): for tests that pin the fast scan to it. */
+gboolean xref_prefilter_may_match_reference (const XrefRegexPrefilter *pf, const char *subject, gsize len,
+                                             gsize offset);
+/* xref_phrase_table_match without its filters (first words, pairs of
+ * words, the one-word shortcut, the set of words "*" matches): the whole
+ * chain of the first word, walked word by word.  The same answers; for
+ * tests that pin the filters to it. */
+guint xref_phrase_table_match_reference (const XrefPhraseTable *table, const XrefToken *tokens, guint n, guint i,
+                                         gconstpointer *value);
+/* The prefilter of a rule regex, or NULL (rules-regex.c). */
+const XrefRegexPrefilter *xref_regex_prefilter (const XrefRegex *re);
 
 G_END_DECLS

@@ -257,6 +257,12 @@ xref_regex_cannot_match (const XrefRegex *re, const char *subject, gsize len)
   return (re->first_ok[b >> 3] & (1u << (b & 7))) == 0;
 }
 
+const XrefRegexPrefilter *
+xref_regex_prefilter (const XrefRegex *re)
+{
+  return re->prefilter;
+}
+
 gboolean
 xref_regex_may_match (const XrefRegex *re, const char *subject, gsize len, gsize offset)
 {

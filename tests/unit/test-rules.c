@@ -1265,6 +1265,190 @@ test_regex_cannot_match (void **state)
   (void) checked;
 }
 
+/* The sixteen-byte scan of the prefilter (blocks, the shifted last block,
+ * the filter of the bytes before an anchor) gives the answers of the
+ * plain scan, and never rules out a subject that PCRE2 matches: the
+ * default slot patterns and patterns with classes, non-ASCII bytes,
+ * boundaries and byte sets, on random subjects of 0 to 200 bytes built
+ * from the pieces they look for, from every offset. */
+static void
+test_prefilter_scan (void **state)
+{
+  static const char *const pieces[] = {
+    "in ", "at ", "on ", "the ", "to ", "for ", "of ", "Kyiv", "U.S.", "Germany", "defend", "air defense",
+    "’s", "territory ", "territories ", "a third country", "a military base in ", "more than ", "1", "14",
+    "million", " ", " ", " ", ", ", ". ", ";", "’", "é", "within", "Search", "<p>", "Comments", "x", "A", "_",
+    "tanks", "e", "n", "y", "r", "said the minister on Monday ", "\t", "\n", "—", "xyzzy",
+  };
+  static const char *const extra[] = {
+    "\\b(?:in|at) (?<value>(?:the )?[A-Z][\\w’-]*)",
+    "\\d+\\s+(Responses?|Comments?|Replies)",
+    "é+[é’]",
+    "(?<=’)s\\b",
+    "\\bfor the [a-z]",
+    "ry of [A-Z]",
+    "[xyz]q",
+  };
+  g_autoptr (XrefRules) r = load_default ();
+  g_autoptr (GPtrArray) res = g_ptr_array_new ();
+  g_autoptr (GPtrArray) own = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_regex_free);
+  g_autoptr (GRand) rnd = g_rand_new_with_seed (17);
+  GHashTableIter it;
+  gpointer v;
+  guint compared = 0;
+
+  (void) state;
+  g_hash_table_iter_init (&it, r->slots);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const XrefSlotDef *def = v;
+      for (guint p = 0; def->patterns != NULL && p < def->patterns->len; p++)
+        g_ptr_array_add (res, g_ptr_array_index (def->patterns, p));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (extra); i++)
+    {
+      g_autofree char *msg = NULL;
+      gsize off = 0;
+      XrefRegex *re = xref_regex_new (extra[i], strlen (extra[i]), &msg, &off);
+      if (re == NULL)
+        fail_msg ("/%s/: %s", extra[i], msg);
+      g_ptr_array_add (own, re);
+      g_ptr_array_add (res, re);
+    }
+  for (guint n = 0; n < 3000; n++)
+    {
+      g_autoptr (GString) s = g_string_new (NULL);
+      guint want = (guint) g_rand_int_range (rnd, 0, 201);
+      while (s->len < want)
+        g_string_append (s, pieces[g_rand_int_range (rnd, 0, G_N_ELEMENTS (pieces))]);
+      for (guint i = 0; i < res->len; i++)
+        {
+          const XrefRegex *re = g_ptr_array_index (res, i);
+          const XrefRegexPrefilter *pf = xref_regex_prefilter (re);
+          if (pf == NULL)
+            continue;
+          for (gsize off = 0; off <= s->len; off = (gsize) (g_utf8_next_char (s->str + off) - s->str))
+            {
+              gboolean fast = xref_prefilter_may_match (pf, s->str, s->len, off);
+              XrefSpan whole, value;
+              if (fast != xref_prefilter_may_match_reference (pf, s->str, s->len, off))
+                fail_msg ("/%s/ on \"%s\" from %" G_GSIZE_FORMAT ": the scans differ", xref_regex_pattern (re),
+                          s->str, off);
+              if (!fast && xref_regex_match (re, s->str, s->len, off, &whole, &value, NULL))
+                fail_msg ("/%s/ ruled out \"%s\" from %" G_GSIZE_FORMAT ", where it matches",
+                          xref_regex_pattern (re), s->str, off);
+              compared++;
+              if (off == s->len)
+                break;
+            }
+        }
+    }
+  assert_true (compared > 100000);
+}
+
+/* The filters of the phrase tables give the answers of the whole walk,
+ * at every token of the seed corpus and of texts with quotation marks,
+ * wildcards and capitalised phrase words, for the default rules with
+ * the seed corpus's story rules and for a set with wildcards. */
+static void
+test_phrase_filters (void **state)
+{
+  const char *src = g_getenv ("XREF_SRCDIR");
+  g_autofree char *dir = xref_rules_default_dir ();
+  g_autofree char *story = g_build_filename (src != NULL ? src : ".", "corpus", ".xref", "rules", NULL);
+  g_autofree char *corpus = g_build_filename (src != NULL ? src : ".", "corpus", NULL);
+  const char *dirs[] = { dir, story };
+  g_autoptr (XrefRules) r = load_dirs (dirs, g_file_test (story, G_FILE_TEST_IS_DIR) ? 2 : 1);
+  g_autoptr (XrefRules) w = load_yaml ("lexicon:\n"
+                                       "  determiners: [the, its, their]\n"
+                                       "  pronouns: {plural: [them], neuter: [it, its]}\n"
+                                       "  irregular_verbs: {send: [sent, sent]}\n"
+                                       "slots:\n"
+                                       "  - {id: location}\n"
+                                       "actions:\n"
+                                       "  - id: deploy\n"
+                                       "    verbs: [send * troops into, send * troops, send, deploy US troops, deploy]\n"
+                                       "    slots: [location]\n");
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) d = g_dir_open (corpus, 0, NULL);
+  const XrefPhraseTable *tables[] = { r->entity_phrases, r->action_phrases, r->speech_phrases, r->modal_phrases,
+                                      w->action_phrases };
+  const char *name;
+  guint matched = 0, asked = 0;
+
+  (void) state;
+  g_ptr_array_add (texts, g_strdup ("They sent “its” troops into Ukraine; deploy US troops, deploy us troops, "
+                                    "send them troops, send the the troops, sending its ” troops into it."));
+  g_ptr_array_add (texts, g_strdup ("The U.S. and the United States said “the Kremlin” told reporters, according "
+                                    "to the Pentagon, that it plans to send tanks"));
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (corpus, name, NULL);
+      char *text = NULL;
+      if (g_str_has_suffix (name, ".txt") && g_file_get_contents (path, &text, NULL, NULL))
+        g_ptr_array_add (texts, text);
+    }
+  assert_true (texts->len > 2);
+  for (guint x = 0; x < texts->len; x++)
+    {
+      const char *text = g_ptr_array_index (texts, x);
+      g_autoptr (GArray) toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+      const XrefToken *tv;
+
+      if (!g_utf8_validate (text, -1, NULL))
+        continue;
+      xref_tokenize (text, 0, strlen (text), toks);
+      tv = (const XrefToken *) (gconstpointer) toks->data;
+      for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+        for (guint i = 0; i <= toks->len; i++)
+          {
+            gconstpointer v1 = NULL, v2 = NULL;
+            guint n1 = xref_phrase_table_match (tables[t], tv, toks->len, i, &v1);
+            guint n2 = xref_phrase_table_match_reference (tables[t], tv, toks->len, i, &v2);
+            if (n1 != n2 || v1 != v2)
+              fail_msg ("table %u, text %u, token %u (%s): %u tokens, the reference %u", t, x, i,
+                        i < toks->len ? tv[i].form : "end", n1, n2);
+            matched += n1 > 0;
+            asked++;
+          }
+    }
+  assert_true (matched > 100);
+  assert_true (asked > 10000);
+}
+
+/* The definitions by id: the same for an interned id and for a copy of
+ * it, nothing for an id that names none. */
+static void
+test_id_lookup (void **state)
+{
+  g_autoptr (XrefRules) r = load_default ();
+  GHashTable *tables[] = { r->entities, r->actions, r->slots };
+  GHashTableIter it;
+  gpointer k, v;
+
+  (void) state;
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_hash_table_iter_init (&it, tables[t]);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        {
+          g_autofree char *copy = g_strdup (k);
+          gconstpointer a = t == 0 ? (gconstpointer) xref_rules_entity (r, k)
+                            : t == 1 ? (gconstpointer) xref_rules_action (r, k)
+                                     : (gconstpointer) xref_rules_slot (r, k);
+          gconstpointer b = t == 0 ? (gconstpointer) xref_rules_entity (r, copy)
+                            : t == 1 ? (gconstpointer) xref_rules_action (r, copy)
+                                     : (gconstpointer) xref_rules_slot (r, copy);
+          assert_ptr_equal (a, v);
+          assert_ptr_equal (b, v);
+        }
+    }
+  assert_null (xref_rules_entity (r, xref_intern ("no-such-entity")));
+  assert_null (xref_rules_action (r, "no-such-action"));
+  assert_null (xref_rules_slot (r, xref_intern ("")));
+  assert_null (xref_rules_entity (r, NULL));
+  assert_null (xref_rules_action (NULL, "send"));
+}
 
 int
 main (void)
@@ -1295,6 +1479,9 @@ main (void)
     cmocka_unit_test (test_default_dir),
     cmocka_unit_test (test_regex_columns),
     cmocka_unit_test (test_regex_cannot_match),
+    cmocka_unit_test (test_prefilter_scan),
+    cmocka_unit_test (test_phrase_filters),
+    cmocka_unit_test (test_id_lookup),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

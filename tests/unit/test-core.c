@@ -1,0 +1,126 @@
+/* Unit tests of core.c: the intern table (strings one byte apart, NUL
+ * bytes inside) and the UTF-8 prefix check against GLib's. */
+#include "test-util.h"
+
+#include "xref/core.h"
+
+/* Strings of 1 to 40 bytes that differ from a base string in exactly one
+ * byte, at every place (the first, the last, both halves of the
+ * overlapping loads): each interns to a pointer of its own, and a copy of
+ * it to the same pointer, through the per-thread cache (the second
+ * round) and the shared table (the first). */
+static void
+test_intern_one_byte_apart (void **state)
+{
+  char base[41], other[41], copy[41];
+
+  (void) state;
+  for (gsize len = 1; len <= 40; len++)
+    {
+      const char *b;
+
+      for (gsize k = 0; k < len; k++)
+        base[k] = (char) ('a' + (len * 7 + k * 3) % 26);
+      base[len] = '\0';
+      b = xref_intern_len (base, len);
+      assert_memory_equal (b, base, len);
+      assert_int_equal (b[len], '\0');
+      for (gsize at = 0; at < len; at++)
+        {
+          const char *o, *again;
+
+          memcpy (other, base, len + 1);
+          other[at] = other[at] == 'Z' ? 'Y' : 'Z';
+          o = xref_intern_len (other, len);
+          assert_true (o != b);
+          assert_memory_equal (o, other, len);
+          memcpy (copy, other, len + 1);
+          again = xref_intern (copy);
+          assert_ptr_equal (again, o);
+          assert_ptr_equal (xref_intern_len (base, len), b);
+          assert_ptr_equal (xref_intern_try (other), o);
+        }
+    }
+}
+
+/* Strings with NUL bytes inside (xref_intern_len takes any bytes): a
+ * string and its prefix up to a NUL are two strings. */
+static void
+test_intern_inner_nul (void **state)
+{
+  static const char bytes[] = "ab\0cd\0\0efghijkl\0";
+  const char *whole, *prefix, *longer;
+
+  (void) state;
+  whole = xref_intern_len (bytes, 5);
+  prefix = xref_intern_len (bytes, 2);
+  longer = xref_intern_len (bytes, sizeof bytes - 1);
+  assert_true (whole != prefix);
+  assert_true (longer != whole);
+  assert_ptr_equal (prefix, xref_intern ("ab"));
+  assert_ptr_equal (xref_intern_len (bytes, 5), whole);
+  assert_ptr_equal (xref_intern_len (bytes, sizeof bytes - 1), longer);
+  assert_memory_equal (longer, bytes, sizeof bytes - 1);
+}
+
+/* xref_utf8_valid_prefix gives g_utf8_validate_len's answer (the end of
+ * the longest valid prefix) for random texts of ASCII runs, valid
+ * characters of two, three and four bytes and the invalid ones (overlong,
+ * surrogate, beyond U+10FFFF, truncated, stray continuation bytes, NUL),
+ * for every start and every length: the sixteen- and eight-byte runs,
+ * the characters checked inline and those left to GLib. */
+static void
+test_utf8_valid_prefix (void **state)
+{
+  static const char *const pieces[] = {
+    "a", "The quick brown fox ", "0123456789abcdefghijklmnopqrstuvwxyz", " ", "\n", "\t", "~",
+    "é", "ß", "\u00a0", "\u0430\u0431", "’", "“", "”", "—", "\u2028", "\uffff", "\ufffe", "\U0001F600", "\U0010FFFF",
+    "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80",
+    "\xf5\x80\x80\x80", "\xf0\x80\x80\x80", "\xc3", "\xe2\x80", "\xf0\x9f\x98", "\x80", "\xbf", "\xff", "\xfe",
+    "\xe2\x28\xa1", "\xc3\x28",
+  };
+  g_autoptr (GRand) rnd = g_rand_new_with_seed (5);
+  guint checked = 0;
+
+  (void) state;
+  for (guint n = 0; n < 1500; n++)
+    {
+      g_autoptr (GString) t = g_string_new (NULL);
+      guint parts = (guint) g_rand_int_range (rnd, 1, 16);
+      for (guint k = 0; k < parts; k++)
+        {
+          guint p = (guint) g_rand_int_range (rnd, 0, G_N_ELEMENTS (pieces) + 1);
+          if (p == G_N_ELEMENTS (pieces))
+            g_string_append_c (t, '\0');
+          else if (g_rand_int_range (rnd, 0, 4) == 0 && p >= 20)
+            g_string_append (t, pieces[0]);     /* fewer invalid pieces */
+          else
+            g_string_append (t, pieces[p]);
+        }
+      for (gsize start = 0; start <= t->len && start < 20; start++)
+        for (gsize len = 0; start + len <= t->len; len++)
+          {
+            const char *end = NULL;
+            gsize got = xref_utf8_valid_prefix (t->str + start, len);
+            g_utf8_validate_len (t->str + start, len, &end);
+            if (got != (gsize) (end - (t->str + start)))
+              fail_msg ("text %u from %" G_GSIZE_FORMAT " for %" G_GSIZE_FORMAT ": %" G_GSIZE_FORMAT
+                        ", GLib says %" G_GSIZE_FORMAT,
+                        n, start, len, got, (gsize) (end - (t->str + start)));
+            checked++;
+          }
+    }
+  assert_true (checked > 100000);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_intern_one_byte_apart),
+    cmocka_unit_test (test_intern_inner_nul),
+    cmocka_unit_test (test_utf8_valid_prefix),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
