@@ -45,6 +45,11 @@ enum {
  * appended at bits[k]; bits must have room for end - start bytes (a token
  * holds at least one byte). */
 void xref_text_tokenize_bits (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits);
+/* The same, where text[0..readable) may be read (readable >= end; a
+ * document's text: its length + 1, the NUL): the fast paths then read
+ * past end where that cannot change a token.  The same tokens and bits. */
+void xref_text_tokenize_bits_in (const char *text, gsize start, gsize end, gsize readable, GArray *tokens,
+                                 guint8 *bits);
 
 /* The tokens of sentence s of doc. */
 static inline const XrefToken *

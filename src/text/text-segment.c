@@ -11,6 +11,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Longest sentence in tokens; a region without any boundary (a run-on
  * list, a hostile file) is cut there so later stages stay linear. */
@@ -122,6 +125,7 @@ typedef struct {
   gint weekday;            /* lookup_date_word (weekdays, key) */
   guint wc;                /* xref_rules_word_class (rules, key) */
   gboolean abbrev;         /* abbreviation_of (abbreviations, key) */
+  gboolean speech;         /* xref_rules_word_bits (rules, key) has XREF_WB_SPEECH_HEAD */
 } TextWord;
 
 enum { TI_MONTHS, TI_WEEKDAYS, TI_WORD_CLASSES, TI_ABBREVIATIONS, TI_TABLES };
@@ -129,11 +133,13 @@ enum { TI_MONTHS, TI_WEEKDAYS, TI_WORD_CLASSES, TI_ABBREVIATIONS, TI_TABLES };
 typedef struct {
   gint ref;
   GHashTable *tables[TI_TABLES];   /* a reference on each (NULL allowed) */
+  guint serial;                    /* rules->serial: when not 0, the first word of
+                                      every speech phrase is a key (speech) */
   TextWord *slots;
   gsize mask;                      /* number of slots - 1 */
 } TextIndex;
 
-static const TextWord no_word = { NULL, 0, 0, 0, FALSE };
+static const TextWord no_word = { NULL, 0, 0, 0, FALSE, FALSE };
 
 static inline gsize
 index_hash (const char *key, gsize mask)
@@ -172,6 +178,7 @@ index_add (TextIndex *ti, const XrefRules *rules, const char *key)
   w->weekday = lookup_date_word (rules->weekdays, key);
   w->wc = xref_rules_word_class (rules, key);
   w->abbrev = abbreviation_of (rules->abbreviations, key);
+  w->speech = rules->word_index != NULL && (xref_rules_word_bits (rules, key) & XREF_WB_SPEECH_HEAD) != 0;
 }
 
 /* Adds each key of table, and each key ending in '.' without its dot. */
@@ -208,6 +215,7 @@ text_index_new (const XrefRules *rules)
 {
   TextIndex *ti = g_new0 (TextIndex, 1);
   gsize n = 0, size = 64;
+  GPtrArray *heads = NULL;
 
   ti->ref = 1;
   rule_tables (rules, ti->tables);
@@ -217,6 +225,16 @@ text_index_new (const XrefRules *rules)
         g_hash_table_ref (ti->tables[k]);
         n += g_hash_table_size (ti->tables[k]);
       }
+  /* The speech heads depend on more than the tables: they are keyed by
+   * the serial of the rules (0, a set built by hand, has no heads here,
+   * and the caller asks the rules). */
+  if (rules->serial != 0 && rules->word_index != NULL && rules->speech_phrases != NULL)
+    {
+      heads = g_ptr_array_new ();
+      xref_phrase_table_heads (rules->speech_phrases, heads);
+      n += heads->len;
+      ti->serial = rules->serial;
+    }
   /* at most two entries per key (the key, and the key without its dot),
    * at most half full */
   while (size < 4 * n)
@@ -225,6 +243,12 @@ text_index_new (const XrefRules *rules)
   ti->mask = size - 1;
   for (guint k = 0; k < TI_TABLES; k++)
     index_add_keys (ti, rules, ti->tables[k]);
+  if (heads != NULL)
+    {
+      for (guint k = 0; k < heads->len; k++)
+        index_add (ti, rules, g_ptr_array_index (heads, k));
+      g_ptr_array_unref (heads);
+    }
   return ti;
 }
 
@@ -251,7 +275,8 @@ text_index_get (const XrefRules *rules)
 
   rule_tables (rules, tables);
   g_mutex_lock (&text_index_lock);
-  if (text_index_last == NULL || memcmp (text_index_last->tables, tables, sizeof tables) != 0)
+  if (text_index_last == NULL || memcmp (text_index_last->tables, tables, sizeof tables) != 0
+      || text_index_last->serial != (rules->word_index != NULL && rules->speech_phrases != NULL ? rules->serial : 0))
     {
       text_index_unref (text_index_last);
       text_index_last = text_index_new (rules);
@@ -324,7 +349,8 @@ is_abbreviation (const XrefRules *rules, const XrefToken *word)
 {
   if (rules == NULL || rules->abbreviations == NULL)
     return FALSE;
-  return word_of (word->form)->abbrev || word_of (word->norm)->abbrev;
+  /* (one lookup for a word without capitals: its form is its norm) */
+  return word_of (word->form)->abbrev || (word->norm != word->form && word_of (word->norm)->abbrev);
 }
 
 /* A single letter used as an initial: "J" before "."; also the letters of
@@ -623,8 +649,16 @@ next_with (const guint8 *a, guint i, guint n, guint8 bits)
   return n;
 }
 
+/* The sentences of a document as they are found, appended to
+ * doc->sentences in one go at the end (g_array_append_val per sentence
+ * cost more than finding most sentences). */
+typedef struct {
+  XrefSentence *v;
+  guint n, room;
+} Sents;
+
 static void
-add_sentence (XrefDocument *doc, guint first, guint n, guint flags, const guint8 *tb)
+add_sentence (Sents *ss, const XrefDocument *doc, guint first, guint n, guint flags, const guint8 *tb)
 {
   XrefSentence s = { 0 };
   gboolean quoted = FALSE, all_quoted = TRUE;
@@ -638,9 +672,11 @@ add_sentence (XrefDocument *doc, guint first, guint n, guint flags, const guint8
   if (tb != NULL)
     {
       /* the same test on the bits of the tokens (tb[0..n), padded),
-       * eight at a time: IN_QUOTE of the tokens that are no QUOTE */
+       * eight at a time: IN_QUOTE of the tokens that are no QUOTE; one
+       * such token outside a quotation settles it (no QUOTE flag), and
+       * most sentences have one among their first eight */
       guint64 in = 0, out = 0;
-      for (guint k = 0; k < n; k += 8)
+      for (guint k = 0; k < n && out == 0; k += 8)
         {
           guint64 w = xref_text_load8 (tb + k);
           guint64 counted = (~w & (TB_QUOTE * ONES)) >> 1;   /* at the IN_QUOTE bit */
@@ -664,7 +700,12 @@ add_sentence (XrefDocument *doc, guint first, guint n, guint flags, const guint8
           all_quoted = FALSE;
       }
   s.flags = flags | (quoted && all_quoted ? XREF_SENTENCE_QUOTE : 0);
-  g_array_append_val (doc->sentences, s);
+  if (G_UNLIKELY (ss->n == ss->room))
+    {
+      ss->room = MAX (2 * ss->room, 64);
+      ss->v = g_renew (XrefSentence, ss->v, ss->room);
+    }
+  ss->v[ss->n++] = s;
 }
 
 /* ---- date stamps ---------------------------------------------------------
@@ -1207,6 +1248,35 @@ word_byte (guchar c)
  * after trimming hyphens and apostrophes at both ends ("pop-culture",
  * "don't"), are the set lower_elsewhere asks about. */
 
+/* memmem (hay, end - hay, w, n) for n >= 2.  With SSE2 the candidates,
+ * where the first two bytes of w start, are found sixteen places at a
+ * time (glibc's memmem took about three instructions per byte of the
+ * document here); the rest of the text goes to memmem. */
+static const char *
+find_bytes (const char *hay, const char *end, const char *w, gsize n)
+{
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+  const __m128i c0 = _mm_set1_epi8 (w[0]), c1 = _mm_set1_epi8 (w[1]);
+
+  /* (each step reads hay[0..17)) */
+  while (end - hay >= 17)
+    {
+      unsigned m = (unsigned) _mm_movemask_epi8 (
+        _mm_and_si128 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (const void *) hay), c0),
+                       _mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (const void *) (hay + 1)), c1)));
+      while (m != 0)
+        {
+          const char *x = hay + __builtin_ctz (m);
+          if ((gsize) (end - x) >= n && memcmp (x + 2, w + 2, n - 2) == 0)
+            return x;
+          m &= m - 1;
+        }
+      hay += 16;
+    }
+#endif
+  return memmem (hay, (gsize) (end - hay), w, n);
+}
+
 /* TRUE when w[0..n) occurs in text[0..wlen) as one of those words: an
  * occurrence with only hyphens and apostrophes between it and the
  * non-word bytes (or window edges) around it.  w must start with a
@@ -1217,7 +1287,7 @@ lower_occurs (const char *text, gsize wlen, const char *w, gsize n)
 {
   const char *hay = text, *end = text + wlen, *x;
 
-  while (hay < end && (x = memmem (hay, (gsize) (end - hay), w, n)) != NULL)
+  while (hay < end && (x = find_bytes (hay, end, w, n)) != NULL)
     {
       const char *y = x, *z = x + n;
       while (y > text && (y[-1] == '-' || y[-1] == '\''))
@@ -1354,12 +1424,18 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
  * in a lower-case word (or a capitalised one before "The", "It", "He")
  * before a capitalised closed-class word.  Returns k, or 0. */
 static guint
-title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint last, Lower *lower)
+title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint last, Lower *lower, const guint8 *tb)
 {
   gboolean all_caps = TRUE, any_closed = FALSE;
   guint words = 0, k = s;
 
   if (rules == NULL || s >= last)
+    return 0;
+  /* Without a quotation mark at s or in the eight tokens after it, the
+   * loop below sees at most the seven tokens from s (each a word, or it
+   * stops), and it can only end a title at a capitalised word: none of
+   * those eight, none here (tb: the region's bits from s, padded). */
+  if (!(tb[0] & TB_QUOTE) && !(xref_text_load8 (tb + 1) & ((TB_CAP_WORD | TB_QUOTE) * ONES)))
     return 0;
   if (at (doc, s)->kind == XREF_TOKEN_QUOTE)
     {
@@ -1508,7 +1584,8 @@ attribution_start (const XrefDocument *doc, const XrefRules *rules, guint i, gui
 /* scratch: room for the bits of a region of the document (see
  * xref_text_segment) */
 static void
-segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lower *lower, guint8 *scratch)
+segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lower *lower, guint8 *scratch,
+                Sents *ss)
 {
   guint first = doc->tokens->len, last, start;
   guint flags = XREF_SENTENCE_PARA;
@@ -1519,45 +1596,49 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
   tb = scratch;
   brk = tb + (r->end - r->start) + 8;
   wb = brk + (r->end - r->start) + 9;
-  xref_text_tokenize_bits (doc->text, r->start, r->end, doc->tokens, tb);
+  /* (the text is NUL-terminated: len + 1 bytes readable) */
+  xref_text_tokenize_bits_in (doc->text, r->start, r->end, doc->len + 1, doc->tokens, tb);
   last = doc->tokens->len;
   {
-    const XrefToken *toks = (const XrefToken *) doc->tokens->data;
     guint n = last - first;
 
     memset (tb + n, 0, 8);
     memset (brk, 0, n + 9);
     memset (wb, 0, n + 8);
-    /* what the word index says of the capitalised words: the month and
-     * weekday names (month_of || weekday_of: a capitalised WORD) open stamps */
-    if (rules != NULL && cur_index != NULL)
-      for (guint k = next_with (tb, 0, n, TB_CAP_WORD); k < n; k = next_with (tb, k + 1, n, TB_CAP_WORD))
-        {
-          const TextWord *w = word_of (toks[first + k].norm);
-          if (w->month != 0 || w->weekday != 0)
-            {
-              tb[k] |= TB_STAMP;
-              wb[k] |= WB_DATE;
-            }
-          if (w->wc & HEADLINE_CLASSES)
-            wb[k] |= WB_HEADLINE;
-        }
   }
   /* Marks that depend on the tokens alone: run-in headlines, bullets,
    * attributions, result rows, then date stamps (mark_stamps reads no
-   * mark either, so the order does not matter). */
+   * mark either, so the order does not matter).  A capitalised word is
+   * looked up in the word index first (none of these reads the answers
+   * of another token): the month and weekday names (month_of ||
+   * weekday_of: a capitalised WORD) open stamps, and only a word that
+   * can start a speech phrase can start an attribution. */
   for (guint i = first; i < last; i++)
     {
       guint8 b;
+      gboolean speech = TRUE;
 
       i = first + next_with (tb, i - first, last - first, TB_CAP_WORD | TB_NUMBER | TB_BULLET);
       if (i >= last)
         break;
       b = tb[i - first];
+      if ((b & TB_CAP_WORD) && rules != NULL && cur_index != NULL)
+        {
+          const TextWord *w = word_of (at (doc, i)->norm);
+          if (w->month != 0 || w->weekday != 0)
+            {
+              tb[i - first] |= TB_STAMP;
+              wb[i - first] |= WB_DATE;
+            }
+          if (w->wc & HEADLINE_CLASSES)
+            wb[i - first] |= WB_HEADLINE;
+          /* (attribution_start asks the rules when the index has no heads) */
+          speech = cur_index->serial == 0 || w->speech;
+        }
       /* (headline_break needs a capitalised word of HEADLINE_CLASSES) */
       if (((b & TB_CAP_WORD) && (wb[i - first] & WB_HEADLINE) && headline_break (doc, rules, i, first, last))
           || ((b & TB_BULLET) && i > first && is_bullet (at (doc, i)))
-          || ((b & TB_CAP_WORD) && attribution_start (doc, rules, i, first)))
+          || ((b & TB_CAP_WORD) && speech && attribution_start (doc, rules, i, first)))
         brk[i - first] |= BRK_BEFORE;
       if ((b & TB_NUMBER) && rules != NULL && record_row_end (doc, rules, i, first, last))
         brk[i + 1 - first] |= BRK_BEFORE;
@@ -1607,18 +1688,18 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
         end = i + 1;
       if (end == 0)
         continue;
-      add_sentence (doc, start, end - start, flags, tb + (start - first));
+      add_sentence (ss, doc, start, end - start, flags, tb + (start - first));
       flags = 0;
       start = end;
       i = end - 1;
       {
-        guint k = title_after (doc, rules, start, last, lower);
+        guint k = title_after (doc, rules, start, last, lower, tb + (start - first));
         if (k > start)
           brk[k - first] |= BRK_BEFORE;
       }
     }
   if (start < last)
-    add_sentence (doc, start, last - start, flags, tb + (start - first));
+    add_sentence (ss, doc, start, last - start, flags, tb + (start - first));
 }
 
 void
@@ -1627,6 +1708,7 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
   guint r = 0, h = 0;
   Lower lower = { NULL, 0 };
   g_autofree guint8 *scratch = NULL;
+  Sents ss = { NULL, 0, 0 };
 
   /* Sized from the text so that appending never reallocates: about one
    * token per five bytes of prose (the arrays live only until the
@@ -1637,13 +1719,10 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
       g_array_unref (doc->tokens);
       doc->tokens = g_array_sized_new (FALSE, FALSE, sizeof (XrefToken), (guint) MIN (doc->len / 4 + 16, G_MAXUINT / 2));
     }
-  if (doc->sentences->len == 0)
-    {
-      g_array_unref (doc->sentences);
-      doc->sentences = g_array_sized_new (FALSE, TRUE, sizeof (XrefSentence), (guint) MIN (doc->len / 64 + 4, G_MAXUINT / 2));
-    }
   g_array_set_size (doc->tokens, 0);
-  g_array_set_size (doc->sentences, 0);
+  /* (about one sentence per 64 bytes of prose; more grow the buffer) */
+  ss.room = (guint) MIN (doc->len / 64 + 8, G_MAXUINT / 2);
+  ss.v = g_new (XrefSentence, ss.room);
   cur_index = rules != NULL ? text_index_get (rules) : NULL;
   /* the bits of one region at a time (segment_region): no region is
    * longer than the text */
@@ -1659,15 +1738,24 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
         {
           guint first = doc->tokens->len;
           xref_tokenize (doc->text, hs->start, hs->end, doc->tokens);
-          add_sentence (doc, first, doc->tokens->len - first, XREF_SENTENCE_HEADING, NULL);
+          add_sentence (&ss, doc, first, doc->tokens->len - first, XREF_SENTENCE_HEADING, NULL);
           h++;
         }
       else
         {
-          segment_region (doc, rules, rs, &lower, scratch);
+          segment_region (doc, rules, rs, &lower, scratch, &ss);
           r++;
         }
     }
+  /* the sentences in one go, into an array of their number */
+  if (doc->sentences->len == 0)
+    {
+      g_array_unref (doc->sentences);
+      doc->sentences = g_array_sized_new (FALSE, TRUE, sizeof (XrefSentence), ss.n);
+    }
+  g_array_set_size (doc->sentences, 0);
+  g_array_append_vals (doc->sentences, ss.v, ss.n);
+  g_free (ss.v);
   g_clear_pointer (&lower.set, g_hash_table_unref);
   text_index_unref ((TextIndex *) cur_index);
   cur_index = NULL;

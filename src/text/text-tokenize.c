@@ -9,6 +9,9 @@
 #include "text/text-private.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Decodes one character of p[0..end-p); invalid or truncated sequences
  * come back as (gunichar) -1 with *len 1 so that the caller can skip a
@@ -73,46 +76,41 @@ is_mark (gunichar c)
 
 /* The character tests answer ASCII without GLib's Unicode tables (the
  * same answers: no ASCII character is a mark, another number, or a
- * letter outside A-Z a-z); the tokenizer runs over every byte of a run. */
+ * letter outside A-Z a-z); the tokenizer runs over every byte of a run.
+ * The characters from U+0080 to U+206F (Latin-1 and the other European
+ * scripts, and General Punctuation: the curly quotation marks, dashes
+ * and the ellipsis of news text, which the general step meets at every
+ * quotation) are answered from uni_class, filled once by byte_class_init
+ * from the tests on GLib's tables below (the *_uni functions); every
+ * entry point of the tokenizer calls byte_class_init first. */
+#define UNI_TABLE_END 0x2070
+
+enum {
+  UC_LETTER       = 1 << 0,
+  UC_DIGIT        = 1 << 1,
+  UC_OTHER_NUMBER = 1 << 2,
+  UC_SPACE        = 1 << 3,
+  UC_SYMBOL       = 1 << 4,
+};
+
+static guint8 uni_class[UNI_TABLE_END];   /* by character (the ASCII entries unused) */
+
+/* (c >= 0x80, not -1) */
 static gboolean
-is_letter (gunichar c)
+is_letter_uni (gunichar c)
 {
-  if (c < 0x80)
-    return g_ascii_isalpha (c);
-  return c != (gunichar) -1 && c != 0 && (g_unichar_isalpha (c) || is_mark (c));
+  return g_unichar_isalpha (c) || is_mark (c);
 }
 
 static gboolean
-is_digit (gunichar c)
+is_other_number_uni (gunichar c)
 {
-  if (c < 0x80)
-    return g_ascii_isdigit (c);
-  return c != (gunichar) -1 && c != 0 && g_unichar_isdigit (c);
-}
-
-/* Vulgar fractions and other numerals that are not decimal digits (½, ²). */
-static gboolean
-is_other_number (gunichar c)
-{
-  if (c < 0x80)
-    return FALSE;
-  return c != (gunichar) -1 && c != 0
-         && (g_unichar_type (c) == G_UNICODE_OTHER_NUMBER || g_unichar_type (c) == G_UNICODE_LETTER_NUMBER);
+  return g_unichar_type (c) == G_UNICODE_OTHER_NUMBER || g_unichar_type (c) == G_UNICODE_LETTER_NUMBER;
 }
 
 static gboolean
-is_alnum (gunichar c)
+is_space_uni (gunichar c)
 {
-  return is_letter (c) || is_digit (c) || is_other_number (c);
-}
-
-static gboolean
-is_space (gunichar c)
-{
-  if (c == (gunichar) -1)
-    return TRUE;   /* an invalid byte separates like a space */
-  if (c < 0x80)
-    return c <= 0x20 || c == 0x7f;   /* space and the C0 controls, DEL */
   if (g_unichar_isspace (c))
     return TRUE;
   switch (g_unichar_type (c))
@@ -126,6 +124,57 @@ is_space (gunichar c)
     default:
       return FALSE;
     }
+}
+
+static gboolean
+is_letter (gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isalpha (c);
+  if (c < UNI_TABLE_END)
+    return (uni_class[c] & UC_LETTER) != 0;
+  return c != (gunichar) -1 && is_letter_uni (c);
+}
+
+static gboolean
+is_digit (gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isdigit (c);
+  if (c < UNI_TABLE_END)
+    return (uni_class[c] & UC_DIGIT) != 0;
+  return c != (gunichar) -1 && g_unichar_isdigit (c);
+}
+
+/* Vulgar fractions and other numerals that are not decimal digits (½, ²). */
+static gboolean
+is_other_number (gunichar c)
+{
+  if (c < 0x80)
+    return FALSE;
+  if (c < UNI_TABLE_END)
+    return (uni_class[c] & UC_OTHER_NUMBER) != 0;
+  return c != (gunichar) -1 && is_other_number_uni (c);
+}
+
+static gboolean
+is_alnum (gunichar c)
+{
+  if (c >= 0x80 && c < UNI_TABLE_END)
+    return (uni_class[c] & (UC_LETTER | UC_DIGIT | UC_OTHER_NUMBER)) != 0;
+  return is_letter (c) || is_digit (c) || is_other_number (c);
+}
+
+static gboolean
+is_space (gunichar c)
+{
+  if (c == (gunichar) -1)
+    return TRUE;   /* an invalid byte separates like a space */
+  if (c < 0x80)
+    return c <= 0x20 || c == 0x7f;   /* space and the C0 controls, DEL */
+  if (c < UNI_TABLE_END)
+    return (uni_class[c] & UC_SPACE) != 0;
+  return is_space_uni (c);
 }
 
 static gboolean
@@ -158,6 +207,8 @@ quote_family (gunichar c)
     }
 }
 
+static gboolean is_symbol_uni (gunichar c);
+
 static gboolean
 is_symbol (gunichar c)
 {
@@ -168,6 +219,14 @@ is_symbol (gunichar c)
     default:
       break;
     }
+  if (c >= 0x80 && c < UNI_TABLE_END)
+    return (uni_class[c] & UC_SYMBOL) != 0;
+  return is_symbol_uni (c);
+}
+
+static gboolean
+is_symbol_uni (gunichar c)
+{
   switch (g_unichar_type (c))
     {
     case G_UNICODE_CURRENCY_SYMBOL:
@@ -527,12 +586,16 @@ describe (const char *s, gsize n, Described *d)
   form_bits (s, n, d->flags, &d->wbits, &d->pbits);
 }
 
-/* 2^14 slots of 32 bytes, in pairs of one 64-byte line (two-way: a pair
- * keeps the last two words that hashed to it): 512 KiB per thread, fixed
- * (a smaller cache misses more and was slower on the bench corpus).  A
+/* 2^16 slots of 32 bytes, in pairs of one 64-byte line (two-way: a pair
+ * keeps the last two words that hashed to it): 2 MiB per thread, fixed,
+ * touched only where words land (a smaller cache misses more: the 10 MB
+ * bench corpus, about 13,000 distinct forms, misses on 3.7 % of its
+ * tokens at 2^14 slots, 1.9 % at 2^15, 1.2 % at 2^16, and a miss costs
+ * about 400 instructions, most of them two interns; the text stage took
+ * the least CPU time at 2^16).  A
  * slot holds interned strings, which live until exit, so a stale slot is
  * never dangling. */
-#define FORM_CACHE_BITS 14
+#define FORM_CACHE_BITS 16
 
 typedef struct {
   const char *form;        /* interned; NULL for an empty slot */
@@ -587,7 +650,9 @@ tail_equal (const char *f, const char *s, gsize n)
 static inline FormSlot *
 form_pair (const char *s, gsize n, guint64 head)
 {
-  guint64 h = (head ^ (n << 56)) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  /* (up to eight bytes the head alone tells the length: no byte of a
+   * token is zero) */
+  guint64 h = (n <= 8 ? head : head ^ (n << 56)) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
 
   for (gsize k = 8; k < n; k += 8)
     h = (h ^ (h >> 29) ^ xref_text_load8 (s + MIN (k, n - 8))) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
@@ -858,6 +923,10 @@ byte_class_init (void)
         k |= BC_ENDS;
       byte_class[c] = k;
     }
+  for (gunichar c = 0x80; c < UNI_TABLE_END; c++)
+    uni_class[c] = (guint8) ((is_letter_uni (c) ? UC_LETTER : 0) | (g_unichar_isdigit (c) ? UC_DIGIT : 0)
+                             | (is_other_number_uni (c) ? UC_OTHER_NUMBER : 0) | (is_space_uni (c) ? UC_SPACE : 0)
+                             | (is_symbol_uni (c) ? UC_SYMBOL : 0));
   g_once_init_leave (&done, 1);
 }
 
@@ -865,17 +934,16 @@ byte_class_init (void)
 #define HIGHS (0x80 * ONES)
 
 /* The ASCII letters among the eight bytes of w, as the high bit of each
- * byte (SWAR: no carry crosses a byte).  y lower-cases the letters to
- * a..z and puts no other byte there ('@' becomes '`', "[\\]^_" become
- * "{|}~DEL"); bytes >= 0x80 are masked out by ~w. */
+ * byte (SWAR: no carry crosses a byte).  y folds a..z onto A..Z (0x41 to
+ * 0x5a) and leaves every other ASCII byte outside that range; y + 0x3f
+ * has its high bit set for y >= 'A', y + 0x25 for y > 'Z'; bytes >= 0x80
+ * are masked out by ~w. */
 static inline guint64
 letter_bytes (guint64 w)
 {
-  guint64 y = (w & (0x7f * ONES)) | (0x20 * ONES);
-  guint64 ge_a = y + (0x80 - 'a') * ONES;        /* high bit set: y >= 'a' */
-  guint64 gt_z = y + (0x80 - 'z' - 1) * ONES;    /* high bit set: y > 'z' */
+  guint64 y = w & (0x5f * ONES);
 
-  return ge_a & ~gt_z & ~w & HIGHS;
+  return ((y + 0x3f * ONES) ^ (y + 0x25 * ONES)) & ~w & HIGHS;
 }
 
 /* A word starting with an ASCII letter at p (not an initialism: no dot
@@ -900,7 +968,7 @@ scan_ascii_word (const char *lo, const char *p, const char *end, gboolean *numbe
   if (p + 8 <= end)
     {
       guint64 w = xref_text_load8 (p);
-      guint64 stop = ~letter_bytes (w) & HIGHS & ~(guint64) 0x80;   /* the first byte is the word's */
+      guint64 stop = letter_bytes (w) ^ HIGHS;   /* (the first byte is the word's: a letter) */
 
       if (stop != 0)
         {
@@ -917,7 +985,7 @@ scan_ascii_word (const char *lo, const char *p, const char *end, gboolean *numbe
       q = p + 8;
       while (q + 8 <= end)
         {
-          stop = ~letter_bytes (xref_text_load8 (q)) & HIGHS;
+          stop = letter_bytes (xref_text_load8 (q)) ^ HIGHS;
           if (stop != 0)
             {
               q += xref_text_first_byte (stop);
@@ -947,79 +1015,387 @@ hand_over:
   return scan_word (lo, p, q, end, FALSE, number);
 }
 
+/* ---- the fast loop ------------------------------------------------------
+ *
+ * fast_run is where nearly every token of an article is made, so it is
+ * written for the compiler: the output cursor (the next token, the end
+ * of the block, the next bits byte) lives in locals, that is in
+ * registers, instead of in the Out struct that every store through the
+ * bits array (a char pointer: it may alias anything) forced the compiler
+ * to reload; it goes back to the Out around the out-of-line calls
+ * (OUT_SYNC, OUT_LOAD) to fast_word_call, which takes the rarer tokens,
+ * so that the loop itself has few live values.  A word of up to fifteen
+ * ASCII letters, the common token, is scanned with one sixteen-byte
+ * test (ascii_letters16), and its first eight bytes give its cache slot
+ * and its compare; one-byte punctuation is read from a per-thread table
+ * instead of the form cache.  fast_word_call settles the words near the
+ * end of the text and the words before an apostrophe without scan_word,
+ * and plain numbers ("2013", "6,755") too. */
+
+/* A one-byte PUNCT or SYMBOL (a BC_PLAIN byte): its form (NULL until the
+ * thread first meets it), norm and flags, and its kind and
+ * XREF_TEXT_BIT_* outside a quotation.  The strings are interned, so a
+ * thread's table stays valid. */
+typedef struct {
+  const char *form;        /* interned */
+  const char *norm;        /* interned (the same string: no letter) */
+  guint16 flags;           /* (none: no letter) */
+  guint8 kind;
+  guint8 bits;
+} Punct1;
+
+static _Thread_local Punct1 punct1[128];
+
+/* Fills punct1[b] (a BC_PLAIN byte) from the form cache, as emit would
+ * describe the token. */
+G_NO_INLINE static const Punct1 *
+punct1_fill (guchar b)
+{
+  char s[1] = { (char) b };
+  const FormSlot *fs = form_of (s, 1, 0);
+  Punct1 *p = &punct1[b];
+  XrefTokenKind kind = (byte_class[b] & BC_SYMBOL) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT;
+
+  p->norm = fs->norm;
+  p->flags = fs->flags;
+  p->kind = (guint8) kind;
+  p->bits = token_bits (kind, 0, fs->wbits, fs->pbits);
+  p->form = fs->form;
+  return p;
+}
+
+/* The plain number at p (an ASCII digit): digits with inner , . : / -
+ * between ASCII digits, ending at a byte that ends a word (or hi), as
+ * scan_word finds it.  NULL when anything else follows (a letter: "21st",
+ * "1990s"; a hyphen or apostrophe; a non-ASCII byte, which may be a digit
+ * or a fraction), for scan_word to decide. */
+static inline const char *
+scan_plain_number (const char *p, const char *hi)
+{
+  const char *q = p + 1;
+
+  for (;;)
+    {
+      while (q < hi && (byte_class[(guchar) *q] & BC_DIGIT))
+        q++;
+      if (q >= hi)
+        return q;
+      /* scan_number's inner separator, before a digit; a non-ASCII byte
+       * after it may be a digit too: not plain */
+      if (*q == ',' || *q == '.' || *q == ':' || *q == '/' || *q == '-')
+        {
+          if (q + 1 < hi && (byte_class[(guchar) q[1]] & BC_DIGIT))
+            {
+              q += 2;
+              continue;
+            }
+          if (q + 1 < hi && (guchar) q[1] >= 0x80)
+            return NULL;
+        }
+      return (byte_class[(guchar) *q] & BC_ENDS) ? q : NULL;
+    }
+}
+
+/* The word of fast_run ends at src[*n], which is no byte that ends a
+ * word: TRUE when it is an apostrophe (' or ’) where scan_word ends the
+ * word as well, setting *n to the word's length and *clitic to the
+ * length of the clitic the general step then splits off there (0 when
+ * none): "Russia’s" (the word, then "’s"), "does" of "doesn't" (then
+ * "n't"), "Jones" of "Jones' ".  FALSE when unsure (a letter after the
+ * apostrophe that starts no clitic: "O'Brien"; a non-ASCII byte after
+ * it; anything but an ASCII byte that ends a word after a clitic, which
+ * clitic_len may still take), for scan_word to decide.  src[*n] and the
+ * eight bytes after it are readable; the letters before it are ASCII. */
+static inline gboolean
+word_apostrophe (const guchar *src, guint *n, guint *clitic)
+{
+  guint a = *n, alen;
+  guchar x, x1, x2;
+
+  if (src[a] == '\'')
+    alen = 1;
+  else if (src[a] == 0xe2 && src[a + 1] == 0x80 && src[a + 2] == 0x99)
+    alen = 3;
+  else
+    return FALSE;
+  x = src[a + alen];
+  x1 = src[a + alen + 1];
+  x2 = src[a + alen + 2];
+  /* "n't": the word ends before its n (scan_word hands over at the n,
+   * which clitic_len takes with the apostrophe and the t) */
+  if ((src[a - 1] | 0x20) == 'n' && (x | 0x20) == 't')
+    {
+      if (a < 2 || !(byte_class[x1] & BC_ENDS))
+        return FALSE;
+      *n = a - 1;
+      *clitic = 2 + alen;
+      return TRUE;
+    }
+  /* (an n before an apostrophe that is no "n't" stays on the word) */
+  if (x >= 0x80)
+    return FALSE;
+  if (!(byte_class[x] & BC_LETTER))
+    {
+      *clitic = 0;   /* "Jones' ": the apostrophe is the general step's */
+      return TRUE;
+    }
+  /* a clitic of clitic_len: s m d ll re ve, then a byte that ends a word */
+  x |= 0x20;
+  if ((x == 's' || x == 'm' || x == 'd') && (byte_class[x1] & BC_ENDS))
+    {
+      *clitic = alen + 1;
+      return TRUE;
+    }
+  x1 |= 0x20;
+  if (((x == 'l' && x1 == 'l') || (x == 'r' && x1 == 'e') || (x == 'v' && x1 == 'e')) && (byte_class[x2] & BC_ENDS))
+    {
+      *clitic = alen + 2;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The number of ASCII letters src starts with, up to 16 (16: sixteen
+ * or more); src[0..16) readable.  With SSE2 one sixteen-byte test
+ * (signed compares: a byte >= 0x80, or'ed with 0x20, is below 'a'). */
+static inline guint
+ascii_letters16 (const char *src)
+{
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+  __m128i y = _mm_or_si128 (_mm_loadu_si128 ((const __m128i *) (const void *) src), _mm_set1_epi8 (0x20));
+  __m128i letter = _mm_andnot_si128 (_mm_cmpgt_epi8 (y, _mm_set1_epi8 ('z')), _mm_cmpgt_epi8 (y, _mm_set1_epi8 ('a' - 1)));
+
+  /* (bit 16 set: 16 when all sixteen are letters) */
+  return (guint) __builtin_ctz ((unsigned) _mm_movemask_epi8 (letter) ^ 0x1ffffu);
+#else
+  guint64 stop = letter_bytes (xref_text_load8 (src)) ^ HIGHS;
+
+  if (stop != 0)
+    return xref_text_first_byte (stop);
+  stop = letter_bytes (xref_text_load8 (src + 8)) ^ HIGHS;
+  return stop != 0 ? 8 + xref_text_first_byte (stop) : 16;
+#endif
+}
+
+/* The tokens fast_run leaves to a call: a word starting with the ASCII
+ * letter at p that the loop did not settle (one near hi, one ending at
+ * an apostrophe, a long word, a word scan_word must finish), or a word or
+ * number starting with the ASCII digit at p.  Emits it (and the clitic
+ * after a word, as the general step would) and returns where fast_run
+ * goes on, or NULL when the general step must take p: a letter before a
+ * dot ("U.S.", "J."). */
+G_NO_INLINE static const char *
+fast_word_call (Out *out, const char *text, const char *lo, const char *p, const char *hi, guint in_q)
+{
+  const char *e;
+  gboolean number;
+  guint64 head;
+
+  if (byte_class[(guchar) *p] & BC_LETTER)
+    {
+      char pad[32];
+      const char *src = p;
+      guint n, clitic = 0;
+
+      /* the last bytes of the text (the end of every paragraph) are read
+       * from a copy with zeros after it: a zero ends a word as the end of
+       * the text does */
+      if (p + 24 > hi)
+        {
+          memset (pad, 0, sizeof pad);
+          memcpy (pad, p, (gsize) (hi - p));
+          src = pad;
+        }
+      n = ascii_letters16 (src);
+      if (n < 16 && ((byte_class[(guchar) src[n]] & BC_ENDS) || word_apostrophe ((const guchar *) src, &n, &clitic)))
+        {
+          if (n == 1 && src[1] == '.')
+            return NULL;
+          emit_head (out, text, p, p + n, XREF_TOKEN_WORD, in_q, 0, TRUE);
+          if (clitic != 0)
+            emit_head (out, text, p + n, p + n + clitic, XREF_TOKEN_WORD, in_q, 0, TRUE);
+          return p + n + clitic;
+        }
+      if (p + 1 < hi && p[1] == '.')
+        return NULL;
+      e = scan_ascii_word (lo, p, hi, &number, &head);
+      /* (a word starting with a letter is never a number) */
+      emit_head (out, text, p, e, XREF_TOKEN_WORD, in_q, head, TRUE);
+      return e;
+    }
+  e = scan_plain_number (p, hi);
+  if (e != NULL)
+    {
+      emit_head (out, text, p, e, XREF_TOKEN_NUMBER, in_q, 0, TRUE);
+      return e;
+    }
+  e = scan_word (lo, p, p, hi, TRUE, &number);
+  emit_head (out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q, 0, TRUE);
+  return e;
+}
+
+/* Writes a token at the cursor (t, bb) and moves it on. */
+#define PUT_TOKEN(s_, e_, kind_, form_, norm_, flags_, bits_)                                                      \
+  G_STMT_START                                                                                                     \
+  {                                                                                                                \
+    t->start = (gsize) ((s_) - text);                                                                              \
+    t->end = (gsize) ((e_) - text);                                                                                \
+    t->form = (form_);                                                                                             \
+    t->norm = (norm_);                                                                                             \
+    t->kind = (kind_);                                                                                             \
+    t->flags = (flags_);                                                                                           \
+    *bb++ = (guint8) (bits_);                                                                                      \
+    t++;                                                                                                           \
+  }                                                                                                                \
+  G_STMT_END
+
+/* The cursor back into out (before an out-of-line call), and from it. */
+#define OUT_SYNC() (out->n = (guint) (bb - out->bb))
+#define OUT_LOAD()                                                                                                 \
+  G_STMT_START                                                                                                     \
+  {                                                                                                                \
+    t = out->buf + out->n;                                                                                         \
+    room = out->buf + out->room;                                                                                   \
+    bb = out->bb + out->n;                                                                                         \
+  }                                                                                                                \
+  G_STMT_END
+
 /* Emits the tokens from p on while the fast paths apply, and returns
  * where the general step must take over (or hi): at a quotation mark (the
  * only tokens that change in_q), a non-ASCII byte, "...", an n or N that
- * may be a clitic, or a letter before a dot (an initialism or not). */
-static inline const char *
-fast_run (Out *out, const char *text, const char *lo, const char *p, const char *hi, guint in_q)
+ * may be a clitic, or a letter before a dot (an initialism or not).  The
+ * loop reads up to sixteen bytes from p while p + 16 <= lim: lim is hi,
+ * or further when the byte at hi is one that the loop treats as the end
+ * of the text (tokenize). */
+G_ALWAYS_INLINE static inline const char *
+fast_run (Out *out, const char *text, const char *lo, const char *p, const char *hi, const char *lim, guint in_q)
 {
+  XrefToken *t = NULL, *room = NULL;
+  guint8 *bb;
+
+  /* (no block yet: t == room asks for one) */
+  if (out->buf != NULL)
+    OUT_LOAD ();
+  else
+    bb = out->bb;
+
   while (p < hi)
     {
       guchar b = (guchar) *p;
       guint8 k = byte_class[b];
-      const char *e;
-      gboolean number;
 
       if (k & BC_SPACE)
         {
           p++;
           continue;
         }
+      if (G_UNLIKELY (t == room))
+        {
+          OUT_SYNC ();
+          out_grow (out, p);
+          OUT_LOAD ();
+        }
       if (k & BC_LETTER)
         {
-          guint64 head;
+          /* not "n't" split off a word (an n or N after a letter or a dot) */
+          if ((b | 0x20) == 'n' && p > lo
+              && ((guchar) p[-1] >= 0x80 || (byte_class[(guchar) p[-1]] & BC_LETTER) || p[-1] == '.'))
+            break;
+          if (G_LIKELY (p + 16 <= lim))
+            {
+              /* A run of one to fifteen ASCII letters that ends at a byte
+               * that ends a word: the common word, settled here.  The slot
+               * pair is form_pair's, the compare slot_holds' (for n > 8 the
+               * one eight-byte compare of tail_equal, of the bytes at n - 8
+               * that form_pair hashes too). */
+              guint n = ascii_letters16 (p);
+              guint64 w, head, h, tail = 0;
+              const FormSlot *fs;
+              FormSlot *pair;
 
-          /* not an initialism ("U.S.": a dot after the letter), nor "n't"
-           * split off a word (an n or N after a letter or a dot) */
-          if ((p + 1 < hi && p[1] == '.')
-              || ((b | 0x20) == 'n' && p > lo
-                  && ((guchar) p[-1] >= 0x80 || (byte_class[(guchar) p[-1]] & BC_LETTER) || p[-1] == '.')))
-            return p;
-          e = scan_ascii_word (lo, p, hi, &number, &head);
-          /* (a word starting with a letter is never a number) */
-          emit_head (out, text, p, e, XREF_TOKEN_WORD, in_q, head, TRUE);
-          p = e;
-          /* the one space after most words: skipped here rather than by
-           * a turn of the loop (a space is skipped alike there) */
-          if (p < hi && *p == ' ')
-            p++;
-          continue;
-        }
-      if (k & BC_DIGIT)
-        {
-          e = scan_word (lo, p, p, hi, TRUE, &number);
-          emit (out, text, p, e, number ? XREF_TOKEN_NUMBER : XREF_TOKEN_WORD, in_q, TRUE);
-          p = e;
-          continue;
+              /* (a letter before a dot, "U.S.", "J.", is the general step's) */
+              if (n == 16 || !(byte_class[(guchar) p[n]] & BC_ENDS) || (n == 1 && p[1] == '.'))
+                goto call;
+              w = xref_text_load8 (p);
+              head = n < 8 ? w & ((G_GUINT64_CONSTANT (1) << (8 * n)) - 1) : w;
+              h = (n <= 8 ? head : head ^ ((guint64) n << 56)) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+              if (n > 8)
+                {
+                  tail = xref_text_load8 (p + n - 8);
+                  h = (h ^ (h >> 29) ^ tail) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+                }
+              pair = &form_cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
+              if (G_LIKELY (pair[0].head == head && pair[0].len == n
+                            && (n <= 8 || xref_text_load8 (pair[0].form + n - 8) == tail)))
+                fs = &pair[0];
+              else if (pair[1].head == head && pair[1].len == n
+                       && (n <= 8 || xref_text_load8 (pair[1].form + n - 8) == tail))
+                fs = &pair[1];
+              else
+                fs = form_miss (pair, p, n, head);
+              PUT_TOKEN (p, p + n, XREF_TOKEN_WORD, fs->form, fs->norm, fs->flags | in_q, in_q | fs->wbits);
+              /* the one space after most words: skipped here rather than
+               * by a turn of the loop (p + n < hi: n < 16) */
+              p += n + (p[n] == ' ');
+              continue;
+            }
+          goto call;
         }
       /* punctuation of one byte; "..." is one token */
       if ((k & BC_PLAIN) && !(b == '.' && p + 1 < hi && p[1] == '.'))
         {
-          if (k & BC_SYMBOL)
-            emit (out, text, p, p + 1, XREF_TOKEN_SYMBOL, in_q, TRUE);
-          else
-            emit_head (out, text, p, p + 1, XREF_TOKEN_PUNCT, in_q, 0, TRUE);
+          const Punct1 *pu = &punct1[b];
+
+          if (G_UNLIKELY (pu->form == NULL))
+            pu = punct1_fill (b);
+          PUT_TOKEN (p, p + 1, (XrefTokenKind) pu->kind, pu->form, pu->norm, pu->flags | in_q, in_q | pu->bits);
           p++;
           continue;
         }
-      return p;
+      if (!(k & BC_DIGIT))
+        break;
+    call:
+      /* the rest of the words, and the numbers: out of line */
+      {
+        const char *q;
+
+        OUT_SYNC ();
+        q = fast_word_call (out, text, lo, p, hi, in_q);
+        OUT_LOAD ();
+        if (q == NULL)
+          break;
+        p = q;
+      }
     }
+  OUT_SYNC ();
   return p;
 }
 
+#undef PUT_TOKEN
+#undef OUT_SYNC
+#undef OUT_LOAD
+
 /* (inlined into each entry point: fast is a constant there) */
 G_ALWAYS_INLINE static inline void
-tokenize (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits, gboolean fast)
+tokenize (const char *text, gsize start, gsize end, gsize readable, GArray *tokens, guint8 *bits, gboolean fast)
 {
   const char *lo = text + start;
   const char *hi = text + end;
   const char *p = lo;
+  const char *lim = hi;
   QuoteStack qs = { { 0 }, 0 };
   Out out;
 
   byte_class_init ();
   out_init (&out, tokens, hi, bits);
+  /* The fast loop may read past hi, into text[end..readable), when the
+   * byte at hi ends a word as the end of the text does and is neither a
+   * space nor a dot (which the loop would take for more: a space after a
+   * word is skipped, a dot after one letter starts an initialism): a run
+   * of letters stops there, and no other byte past hi is looked at.  So
+   * the last words of a paragraph ("... said.\n") stay on the fast path. */
+  if (readable > end && (byte_class[(guchar) text[end]] & BC_ENDS) && text[end] != ' ' && text[end] != '.')
+    lim = text + readable;
 
   while (p < hi)
     {
@@ -1031,7 +1407,8 @@ tokenize (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits
 
       if (fast)
         {
-          p = fast_run (&out, text, lo, p, hi, in_q);
+          /* (in_q a constant in each: most tokens are outside quotations) */
+          p = in_q ? fast_run (&out, text, lo, p, hi, lim, XREF_TOKEN_IN_QUOTE) : fast_run (&out, text, lo, p, hi, lim, 0);
           if (p >= hi)
             break;
         }
@@ -1160,17 +1537,23 @@ tokenize (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits
 void
 xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
 {
-  tokenize (text, start, end, tokens, NULL, TRUE);
+  tokenize (text, start, end, end, tokens, NULL, TRUE);
 }
 
 void
 xref_text_tokenize_bits (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits)
 {
-  tokenize (text, start, end, tokens, bits, TRUE);
+  tokenize (text, start, end, end, tokens, bits, TRUE);
+}
+
+void
+xref_text_tokenize_bits_in (const char *text, gsize start, gsize end, gsize readable, GArray *tokens, guint8 *bits)
+{
+  tokenize (text, start, end, MAX (readable, end), tokens, bits, TRUE);
 }
 
 void
 xref_tokenize_reference (const char *text, gsize start, gsize end, GArray *tokens)
 {
-  tokenize (text, start, end, tokens, NULL, FALSE);
+  tokenize (text, start, end, end, tokens, NULL, FALSE);
 }

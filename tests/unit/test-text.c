@@ -219,6 +219,82 @@ test_tokenize_hostile (void **state)
   g_string_free (big, TRUE);
 }
 
+/* The tokenizer answers its character tests for U+0080..U+206F (the
+ * curly quotes, dashes and accented letters of news text) from a table
+ * built once from GLib's Unicode tables: each such character between two
+ * ASCII letters must join them, separate them or stand as a token of its
+ * own as the tests written on GLib's tables below say. */
+static gboolean
+glib_space (gunichar c)
+{
+  if (g_unichar_isspace (c))
+    return TRUE;
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_CONTROL: case G_UNICODE_FORMAT: case G_UNICODE_UNASSIGNED: case G_UNICODE_SURROGATE:
+    case G_UNICODE_PRIVATE_USE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+glib_alnum (gunichar c)
+{
+  GUnicodeType t = g_unichar_type (c);
+
+  return g_unichar_isalpha (c) || g_unichar_isdigit (c) || t == G_UNICODE_SPACING_MARK
+         || t == G_UNICODE_ENCLOSING_MARK || t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_OTHER_NUMBER
+         || t == G_UNICODE_LETTER_NUMBER;
+}
+
+static gboolean
+glib_symbol (gunichar c)
+{
+  GUnicodeType t = g_unichar_type (c);
+
+  return t == G_UNICODE_CURRENCY_SYMBOL || t == G_UNICODE_MATH_SYMBOL || t == G_UNICODE_MODIFIER_SYMBOL
+         || t == G_UNICODE_OTHER_SYMBOL;
+}
+
+static void
+test_tokenize_unicode_classes (void **state)
+{
+  static const gunichar quotes[] = { 0x00AB, 0x00BB, 0x2018, 0x201A, 0x201B, 0x201C, 0x201D, 0x201E, 0x201F,
+                                     0x2039, 0x203A };
+
+  for (gunichar c = 0x80; c < 0x2070; c++)
+    {
+      char s[16];
+      gint len;
+      gboolean quote = FALSE;
+      g_autoptr (GArray) t = NULL;
+
+      /* inner hyphens and the apostrophe join words by rule */
+      if (c == 0x2010 || c == 0x2011 || c == 0x2019)
+        continue;
+      for (guint k = 0; k < G_N_ELEMENTS (quotes); k++)
+        quote |= quotes[k] == c;
+      s[0] = 'x';
+      len = g_unichar_to_utf8 (c, s + 1);
+      s[1 + len] = 'y';
+      s[2 + len] = '\0';
+      t = tokenize (s);
+      if (glib_space (c))
+        assert_int_equal (t->len, 2);
+      else if (glib_alnum (c))
+        assert_int_equal (t->len, 1);
+      else
+        {
+          if (t->len != 3)
+            fail_msg ("U+%04X: %u tokens", c, t->len);
+          assert_int_equal (TOK (t, 1)->kind,
+                            quote ? XREF_TOKEN_QUOTE : glib_symbol (c) ? XREF_TOKEN_SYMBOL : XREF_TOKEN_PUNCT);
+        }
+    }
+}
+
 /* The fast paths of xref_tokenize (byte classes, eight-byte word scans,
  * the per-thread cache of forms) must give exactly the tokens of the
  * general code alone, xref_tokenize_reference: texts made of pieces that
@@ -312,6 +388,22 @@ assert_same_tokens (const char *text, gsize start, gsize end)
         fail_msg ("tokenize_bits [%zu, %zu) of \"%.200s\": token %u '%s' bits %#x, expected %#x", start, end, text,
                   i, x->form, bits[i], expected_bits (x));
     }
+
+  /* with the rest of the (NUL-terminated) text readable past end: the
+   * bytes there must change nothing */
+  g_array_set_size (c, 0);
+  xref_text_tokenize_bits_in (text, start, end, strlen (text) + 1, c, bits);
+  if (c->len != b->len)
+    fail_msg ("tokenize_bits_in [%zu, %zu) of \"%.200s\": %u tokens, reference %u", start, end, text, c->len,
+              b->len);
+  for (guint i = 0; i < b->len; i++)
+    {
+      const XrefToken *x = &g_array_index (c, XrefToken, i);
+      assert_same_token ("tokenize_bits_in", text, start, end, i, x, &g_array_index (b, XrefToken, i));
+      if (bits[i] != expected_bits (x))
+        fail_msg ("tokenize_bits_in [%zu, %zu) of \"%.200s\": token %u '%s' bits %#x, expected %#x", start, end,
+                  text, i, x->form, bits[i], expected_bits (x));
+    }
 }
 
 static void
@@ -327,6 +419,9 @@ test_tokenize_fast_paths (void **state)
     "naïve", "café's", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq",
     "internationalisation", "internationalization", "INTERNATIONALISATION", "Supercalifragilistic",
     "\xff", "\xe2\x80", "\xc3", "don\xe2\x80\x99t", "n\xe2\x80\x99t",
+    "Putin’s", "we'll", "WE'LL", "they’re", "I've", "I’d", "I'M", "can'T", "isn’t.", "don't,", "'s", "’s",
+    "n't", "Jones’", "s'", "ab'c", "ab’-", "2013,", "1,2,3", "12.5%", "3-", "4/", "5:", "7.", "0,٣",
+    "abcdefghijklmno", "abcdefghijklmnop.", "Supercalifragilisti’s",
   };
   static const char *const seps[] = { " ", " ", " ", "", "  ", "\n", "\t", "\u00a0", "\u200b", "\x01" };
   GRand *rnd = g_rand_new_with_seed (20261121);
@@ -739,6 +834,7 @@ main (void)
     cmocka_unit_test (test_tokenize_quotes),
     cmocka_unit_test (test_tokenize_hostile),
     cmocka_unit_test (test_tokenize_fast_paths),
+    cmocka_unit_test (test_tokenize_unicode_classes),
     cmocka_unit_test (test_sentence_cases),
     cmocka_unit_test (test_sentence_flags),
     cmocka_unit_test (test_sentence_limit),
