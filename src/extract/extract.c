@@ -401,11 +401,13 @@ typedef struct {
   struct NpBytesCache_ *np_bytes; /* np_intern's cache */
 } Work;
 
-/* Room for n more records of v: where they go (v->len is unchanged). */
+/* Room for n more records of v: where they go (v->len is unchanged).
+ * Never NULL, even for n == 0 on an empty vector (NULL + 0 is undefined
+ * in C; found by fuzz-smoke under clang). */
 static gpointer
 vec_reserve (Vec *v, guint n, gsize size)
 {
-  if (v->len + n > v->cap)
+  if (v->data == NULL || v->len + n > v->cap)
     {
       v->cap = MAX (v->len + n, MAX (2 * v->cap, 16));
       v->data = g_realloc_n (v->data, v->cap, size);
@@ -2022,7 +2024,8 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
   si->mn = out->len;
   {
     Mention *dst = vec_reserve (c->mentions, out->len, sizeof (Mention));
-    memcpy (dst, out->data, out->len * sizeof (Mention));
+    if (out->len > 0)   /* an empty GArray's data may be NULL */
+      memcpy (dst, out->data, out->len * sizeof (Mention));
     c->mentions->len += out->len;
     for (guint k = 0; k < out->len; k++)
       {
