@@ -378,6 +378,13 @@ gboolean xref_rules_entity_within (const XrefRules *rules, const char *a, const 
 gboolean xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize offset,
                            XrefSpan *match, XrefSpan *value, GError **error);
 
+/* As xref_regex_match for a subject the caller knows to be valid UTF-8
+ * (document text that has been checked): the subject is not checked
+ * again, which xref_regex_match does on every call.  On invalid UTF-8
+ * the result is undefined (PCRE2_NO_UTF_CHECK).  Thread safe. */
+gboolean xref_regex_match_valid (const XrefRegex *re, const char *subject, gsize len, gsize offset,
+                                 XrefSpan *match, XrefSpan *value, GError **error);
+
 /* TRUE only when xref_regex_match (re, subject, len, 0, …) would surely
  * return FALSE with no error, decided without running the pattern: the
  * subject is shorter than any match, or the pattern is anchored and no

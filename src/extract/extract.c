@@ -258,7 +258,10 @@ enum {
   TB_COPULA = 1u << 25,         /* a form of "be" or a copula (GRAM_BE | GRAM_COPULA) */
   TB_CAND = 1u << 31,           /* a candidate of a phrase finder or find_quotes:
                                    one of the bits token_bits tests */
+  TB_ED = 1u << 22,             /* the norm ends in "ed" (ends_ed) */
+  TB_PLURAL = 1u << 23,         /* the norm is spelt as a plural (is_plural) */
 };
+G_STATIC_ASSERT ((guint) XREF_WB_MODAL_HEAD < (guint) TB_ED);
 
 /* A growable array of records, like a GArray (the same data and len
  * fields, so g_array_index reads it) with an inline append: the stage
@@ -650,6 +653,16 @@ is_open_quote (const Ctx *c, guint i)
   return c->tok[i].kind == XREF_TOKEN_QUOTE && (c->tok[i].flags & XREF_TOKEN_OPEN_QUOTE) != 0;
 }
 
+/* Spelt as a plural: n[0..len) ends in "s" but not "ss", "us", "is" or
+ * "'s" (TB_PLURAL, once per word by token_bits_of). */
+static gboolean
+is_plural_spelling (const char *n, gsize len)
+{
+  if (len < 3 || n[len - 1] != 's')
+    return FALSE;
+  return n[len - 2] != 's' && n[len - 2] != 'u' && n[len - 2] != 'i' && n[len - 2] != '\'';
+}
+
 static gboolean
 ends_with (const char *s, const char *suffix)
 {
@@ -735,14 +748,18 @@ static guint
 token_bits_of (const XrefRules *rules, const XrefToken *t)
 {
   guint b = xref_rules_word_bits (rules, t->norm);
+  gsize n = t->norm != NULL ? strlen (t->norm) : 0;
 
+  if (n >= 2 && t->norm[n - 2] == 'e' && t->norm[n - 1] == 'd')
+    b |= TB_ED;
+  if (is_plural_spelling (t->norm, n))
+    b |= TB_PLURAL;
   if (t->kind != XREF_TOKEN_WORD)
     b &= ~(guint) XREF_WB_CLASSES;
   else
     {
       guint k = b & XREF_WB_CLASSES;
       gboolean adverb = FALSE;
-      gsize n = t->norm != NULL ? strlen (t->norm) : 0;
 
       /* an adverb: a closed-class stop word, or an open-class word in
        * -ly (not -ply, -ily, -bly) that is not capitalised */
@@ -936,13 +953,18 @@ is_capital_word (const Ctx *c, guint i)
   return t->kind == XREF_TOKEN_WORD && (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) != 0;
 }
 
+/* The norm of token i is spelt as a plural (TB_PLURAL), or ends in "ed"
+ * (TB_ED): bits of the word, not a strlen per question. */
 static gboolean
-is_plural_word (const char *n)
+is_plural (const Ctx *c, guint i)
 {
-  gsize len = strlen (n);
-  if (len < 3 || n[len - 1] != 's')
-    return FALSE;
-  return !ends_with (n, "ss") && !ends_with (n, "us") && !ends_with (n, "is") && !ends_with (n, "'s");
+  return (c->wb[i] & TB_PLURAL) != 0;
+}
+
+static gboolean
+ends_ed (const Ctx *c, guint i)
+{
+  return (c->wb[i] & TB_ED) != 0;
 }
 
 static gint
@@ -1363,7 +1385,7 @@ nominal_run (const Ctx *c, guint i, guint b, guint max)
 
   while (j < b && j - i < max && is_nominal (c, j))
     j++;
-  while (j > i && ends_with (norm (c, j - 1), "ed"))
+  while (j > i && ends_ed (c, j - 1))
     j--;
   return j;
 }
@@ -1563,8 +1585,8 @@ find_entities (Ctx *c, guint s, guint a, guint b, Vec *out)
             if (next->kind == XREF_MENTION_ALIAS)
               em = next;
           }
-        plural = em->kind == XREF_MENTION_DEMONYM ? is_plural_word (norm (c, e - 1))
-                                                  : (em->entity->type == c->w.t_weapon && is_plural_word (norm (c, e - 1)));
+        plural = em->kind == XREF_MENTION_DEMONYM ? is_plural (c, e - 1)
+                                                  : (em->entity->type == c->w.t_weapon && is_plural (c, e - 1));
         m.first = i;
         m.last = e;
         m.sent = s;
@@ -1698,7 +1720,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
       /* "a rehab program", "fire crews": a noun before a noun modifies
        * it; the head is what the phrase is about */
       if (alen > 0 && alen >= slen && ((const XrefActionMatch *) av)->form == XREF_FORM_NOUN && i + alen < b
-          && is_nominal (c, i + alen) && !ends_with (norm (c, i + alen), "ed")
+          && is_nominal (c, i + alen) && !ends_ed (c, i + alen)
           /* (not "an earthquake measuring 5.6": a participle follows) */
           && !ends_with (norm (c, i + alen), "ing"))
         {
@@ -1809,9 +1831,9 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
         {
           e = nominal_run (c, m->last, b, 2);
           for (guint j = m->last; j < e; j++)
-            if (ends_with (norm (c, j), "ed"))
+            if (ends_ed (c, j))
               e = m->last;
-          if (e == m->last || !is_plural_word (norm (c, e - 1))
+          if (e == m->last || !is_plural (c, e - 1)
               || (e < b && ((wc (c, e) & XREF_WC_DETERMINER) || c->used[e] & U_ENTITY || is_capital_word (c, e)
                             || tk (c, e)->kind == XREF_TOKEN_NUMBER)))
             e = m->last;
@@ -1824,7 +1846,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
           if (e > m->last)
             {
               m->last = e;
-              m->cat = entity_cat (c, m->entity, is_plural_word (norm (c, e - 1)));
+              m->cat = entity_cat (c, m->entity, is_plural (c, e - 1));
             }
       }
     }
@@ -1846,7 +1868,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
           guint e = (k & XREF_WC_DETERMINER) && i + 1 < b ? nominal_run (c, i + 1, b, NP_MAX) : i + 1;
           if (e > i + 1)
             {
-              push_mention (out, i, e, s, NULL, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              push_mention (out, i, e, s, NULL, MK_NP, is_plural (c, e - 1) ? CAT_PLURAL : CAT_THING);
               np_defer (c, out, i + 1, e, NP_PLAIN, TRUE);
               i = e;
               continue;
@@ -1871,7 +1893,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
           gboolean skip = FALSE;
 
           if (at_start (c, a, i) && e == i + 1)
-            skip = k != 0 || ends_with (t->norm, "ed") || ends_with (t->norm, "ing") || ends_with (t->norm, "ly")
+            skip = k != 0 || ends_ed (c, i) || ends_with (t->norm, "ing") || ends_with (t->norm, "ly")
                    || (e < b && is_punct (c, e, c->w.comma))
                    /* "Three inmates escaped": a number word, below */
                    || (c->wb[i] & XREF_WB_NUMBER);
@@ -1920,7 +1942,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
             e = j;
           if (e > j)
             {
-              push_mention (out, i, e, s, NULL, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              push_mention (out, i, e, s, NULL, MK_NP, is_plural (c, e - 1) ? CAT_PLURAL : CAT_THING);
               np_defer (c, out, j, e, NP_PLAIN, FALSE);
               i = e;
               continue;
@@ -1943,7 +1965,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
               /* (here what follows depends on there being an id) */
               if (np_has_id (c, i, e))
                 {
-                  push_mention (out, i, e, s, NULL, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+                  push_mention (out, i, e, s, NULL, MK_NP, is_plural (c, e - 1) ? CAT_PLURAL : CAT_THING);
                   np_defer (c, out, i, e, NP_PLAIN, TRUE);
                   i = e;
                   continue;
@@ -1955,7 +1977,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
        * only a plural ("to civilians", not "to protect"). */
       if (is_nominal (c, i) && i > a
           && (((wc (c, i - 1) & XREF_WC_PREPOSITION)
-               && (norm (c, i - 1) != c->w.to || is_plural_word (t->norm) || (c->used[i - 1] & U_SPEECH)))
+               && (norm (c, i - 1) != c->w.to || is_plural (c, i) || (c->used[i - 1] & U_SPEECH)))
               || norm (c, i - 1) == c->w.poss || after_verb (c, si, i)))
         {
           guint e = nominal_run (c, i, b, NP_MAX);
@@ -1963,7 +1985,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
             e = i;
           if (e > i)
             {
-              push_mention (out, i, e, s, NULL, MK_NP, is_plural_word (norm (c, e - 1)) ? CAT_PLURAL : CAT_THING);
+              push_mention (out, i, e, s, NULL, MK_NP, is_plural (c, e - 1) ? CAT_PLURAL : CAT_THING);
               np_defer (c, out, i, e, NP_PLAIN, FALSE);
               i = e;
               continue;
@@ -3024,6 +3046,18 @@ slot_value (const Ctx *c, const XrefSlotDef *def, gsize start, gsize end)
   return xref_intern (text->str);
 }
 
+/* A slot pattern on the text [from, from + len).  A document's text is
+ * valid UTF-8 (ingest.h: ingest replaces invalid bytes one for one, and
+ * an HTML page's decoded references are whole characters; a document
+ * from a record has no tokens and never gets here), so PCRE2 is not
+ * asked to check the subject again on every call. */
+static gboolean
+slot_match (const Ctx *c, const XrefRegex *re, gsize from, gsize len, gsize off, XrefSpan *whole, XrefSpan *value,
+            GError **error)
+{
+  return xref_regex_match_valid (re, c->doc->text + from, len, off, whole, value, error);
+}
+
 /* ---- claims ------------------------------------------------------------- */
 
 /* The definition and the rule id ("slot:<id>", interned) of an interned
@@ -3181,8 +3215,16 @@ shared_rules (Ctx *c, const char *const *r, guint n)
       h ^= h >> 29;
     }
   slot = &rc->lists[(h >> 40) & ((1u << RULES_CACHE_BITS) - 1)];
-  if (*slot != NULL && (*slot)->len == n && memcmp ((*slot)->pdata, r, n * sizeof (gpointer)) == 0)
-    return g_ptr_array_ref (*slot);
+  if (*slot != NULL && (*slot)->len == n)
+    {
+      /* (a few pointers: compared inline, not by a memcmp call) */
+      gpointer *p = (*slot)->pdata;
+      guint i = 0;
+      while (i < n && p[i] == (gconstpointer) r[i])
+        i++;
+      if (i == n)
+        return g_ptr_array_ref (*slot);
+    }
   list = g_ptr_array_sized_new (n);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (list, (gpointer) r[i]);
@@ -3870,7 +3912,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
                   gsize from = in[w]->start;
                   const XrefRegex *re = g_ptr_array_index (def->patterns, p);
                   if (xref_regex_may_match (re, c->doc->text + from, in[w]->end - from, 0)
-                      && xref_regex_match (re, c->doc->text + from, in[w]->end - from, 0, &whole, &value, NULL)
+                      && slot_match (c, re, from, in[w]->end - from, 0, &whole, &value, NULL)
                       && value.end > value.start)
                     {
                       add_slot (c, sid, slot_value (c, def, from + value.start, from + value.end),
@@ -3916,7 +3958,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
                * texts lack what the pattern needs ("in ", a digit):
                * the prefilter says so without running PCRE2. */
               while (off < to - from && xref_regex_may_match (re, c->doc->text + from, to - from, off)
-                     && xref_regex_match (re, c->doc->text + from, to - from, off, &whole, &value, &error))
+                     && slot_match (c, re, from, to - from, off, &whole, &value, &error))
                 {
                   guint at = token_at_byte (c, from + value.start);
                   if (value.end > value.start && at < c->ntok && c->tmx[at] < 0)

@@ -185,9 +185,12 @@ xref_regex_pattern (const XrefRegex *re)
   return re != NULL ? re->pattern : NULL;
 }
 
-gboolean
-xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize offset, XrefSpan *match, XrefSpan *value,
-                  GError **error)
+/* xref_regex_match and xref_regex_match_valid: known_valid says the
+ * caller vouches for the subject's UTF-8 (PCRE2 is then not told to
+ * check it, nor is it checked here). */
+static gboolean
+regex_match (const XrefRegex *re, const char *subject, gsize len, gsize offset, XrefSpan *match, XrefSpan *value,
+             GError **error, gboolean known_valid)
 {
   pcre2_match_data *md;
   int rc;
@@ -205,8 +208,8 @@ xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize off
     return FALSE;
 
   md = match_data_for (re->code);
-  rc = pcre2_match (re->code, (PCRE2_SPTR) subject, len, offset, valid_utf8 (subject, len) ? PCRE2_NO_UTF_CHECK : 0, md,
-                    re->mctx);
+  rc = pcre2_match (re->code, (PCRE2_SPTR) subject, len, offset,
+                    known_valid || valid_utf8 (subject, len) ? PCRE2_NO_UTF_CHECK : 0, md, re->mctx);
   if (rc == PCRE2_ERROR_NOMATCH)
     return FALSE;
   if (rc < 0)
@@ -237,6 +240,20 @@ xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize off
   if (value != NULL)
     *value = val;
   return TRUE;
+}
+
+gboolean
+xref_regex_match (const XrefRegex *re, const char *subject, gsize len, gsize offset, XrefSpan *match, XrefSpan *value,
+                  GError **error)
+{
+  return regex_match (re, subject, len, offset, match, value, error, FALSE);
+}
+
+gboolean
+xref_regex_match_valid (const XrefRegex *re, const char *subject, gsize len, gsize offset, XrefSpan *match,
+                        XrefSpan *value, GError **error)
+{
+  return regex_match (re, subject, len, offset, match, value, error, TRUE);
 }
 
 gboolean

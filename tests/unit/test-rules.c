@@ -869,6 +869,23 @@ test_morphology_rules (void **state)
 
 /* ---- regexes ----------------------------------------------------------- */
 
+/* xref_regex_match_valid gives xref_regex_match's answer (match, spans,
+ * error) on a valid subject. */
+static void
+match_same_unchecked (const XrefRegex *re, const char *subject, gsize len, gsize off)
+{
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  XrefSpan m1 = { 7, 7 }, v1 = { 7, 7 }, m2 = { 7, 7 }, v2 = { 7, 7 };
+  gboolean r1 = xref_regex_match (re, subject, len, off, &m1, &v1, &e1);
+  gboolean r2 = xref_regex_match_valid (re, subject, len, off, &m2, &v2, &e2);
+
+  if (r1 != r2 || m1.start != m2.start || m1.end != m2.end || v1.start != v2.start || v1.end != v2.end
+      || (e1 == NULL) != (e2 == NULL))
+    fail_msg ("/%s/ on \"%s\" from %" G_GSIZE_FORMAT ": checked and unchecked matches differ",
+              xref_regex_pattern (re), subject, off);
+}
+
 static void
 test_regex (void **state)
 {
@@ -929,6 +946,20 @@ test_regex (void **state)
   assert_true (xref_regex_match (plain, curly, strlen (curly), 20, &m, &v, &error));
   assert_int_equal (v.start, strlen (curly) - 1);
   assert_no_error (error);
+  /* The unchecked variant (for text known valid) answers the same, error
+   * included, at every character offset. */
+  {
+    const XrefRegex *all[] = { num, evil, plain };
+    const char *subjects[] = { text, curly, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "" };
+    for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+      for (guint j = 0; j < G_N_ELEMENTS (subjects); j++)
+        for (gsize off = 0;; off = (gsize) (g_utf8_next_char (subjects[j] + off) - subjects[j]))
+          {
+            match_same_unchecked (all[i], subjects[j], strlen (subjects[j]), off);
+            if (subjects[j][off] == '\0')
+              break;
+          }
+  }
   /* Invalid UTF-8 (a stray continuation byte, an overlong, a surrogate, a
    * truncated sequence, a byte above F4) is still refused with an error,
    * never matched as if valid. */
@@ -1337,6 +1368,8 @@ test_prefilter_scan (void **state)
               if (!fast && xref_regex_match (re, s->str, s->len, off, &whole, &value, NULL))
                 fail_msg ("/%s/ ruled out \"%s\" from %" G_GSIZE_FORMAT ", where it matches",
                           xref_regex_pattern (re), s->str, off);
+              if (off == 0 || n % 16 == 0)
+                match_same_unchecked (re, s->str, s->len, off);
               compared++;
               if (off == s->len)
                 break;
