@@ -111,9 +111,11 @@ typedef struct {
  * for every claim, about the same few ids, so a hit is a multiply and a
  * compare instead of a lookup that hashes the string (GHashTable, the
  * rules' tables).  Keying by address is sound because interned strings
- * live until exit; a collision only costs a miss.  One per thread. */
-#define ID_MEMO_BITS 10
-#define ID_MEMO_SLOTS (1u << ID_MEMO_BITS)
+ * live until exit; a collision only costs a miss.  One per thread.  A
+ * corpus of 10 MB has some 9,000 distinct actor and object ids, so the
+ * roots' table has 2^14 slots (256 KB); there are a few dozen actions. */
+#define ROOT_MEMO_BITS 14
+#define ACTION_MEMO_BITS 10
 
 typedef struct {
   const char *id;          /* NULL: empty */
@@ -121,9 +123,9 @@ typedef struct {
 } IdMemo;
 
 static inline IdMemo *
-id_memo_slot (IdMemo *memo, const char *id)
+id_memo_slot (IdMemo *memo, guint bits, const char *id)
 {
-  return &memo[((guint64) (guintptr) id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - ID_MEMO_BITS)];
+  return &memo[((guint64) (guintptr) id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - bits)];
 }
 
 /* A table from Key to a pointer, for the lookups of grouping (a claim's
@@ -207,6 +209,28 @@ typedef struct {
   Topic *topic;            /* the first one */
 } Compat;
 
+/* Grouping runs on several threads, the actions shared out among them:
+ * a topic's key, the keys its wildcards are counted under and the topic a
+ * wildcard joins all have the claim's action, so the claims of one action
+ * are grouped exactly as one thread would group them, whatever the other
+ * actions do.  An action's bucket is a hash of its interned id; the
+ * buckets are dealt out to parts of about the same number of claims. */
+#define N_BUCKETS 256
+#define NO_BUCKET (N_BUCKETS - 1)   /* an empty slot of Ctx.items */
+
+static inline guint8
+action_bucket (const char *action)
+{
+  return (guint8) ((((guint64) (guintptr) action * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32) % NO_BUCKET);
+}
+
+/* A topic made by a part of grouping, and the first item that joined it:
+ * topics are numbered in the order one thread would make them. */
+typedef struct {
+  guint first;
+  Topic *topic;
+} TopicAt;
+
 /* The claims of one document within a topic: items[first .. first + n). */
 typedef struct {
   guint doc;
@@ -222,12 +246,23 @@ typedef enum {
   FIELD_STATUS,
 } Field;
 
-/* A row before ranking. */
+/* A row before ranking, with copies of what ranking compares, so that
+ * sorting and merging read no row (rows are scattered over the heap). */
 typedef struct {
   XrefRow *row;
   guint klass;             /* 0 differ on a key slot, 1 differ, 2 omit, 3 agree */
+  guint n_states;          /* row->n_states */
+  const char *actor;       /* row->actor, action, object, slot (interned) */
+  const char *action;
+  const char *object;
+  const char *slot;
   gint64 date_key;
   guint slot_rank;         /* event, polarity, date, then other slots */
+  guint64 seq;             /* its place in the order the rows are made
+                              (topic order, then shared rows): the last
+                              key, so that ranking is the stable sort of
+                              the rows in that order, however they are
+                              sorted and merged */
 } Draft;
 
 typedef struct {
@@ -236,8 +271,9 @@ typedef struct {
   guint n_docs;
   GArray *items;           /* Item */
   GHashTable *roots;       /* id → root id (interned, no free) */
-  IdMemo *root_memo;       /* [ID_MEMO_SLOTS]: in front of roots (item_root) */
-  IdMemo *action_memo;     /* [ID_MEMO_SLOTS]: rules_action */
+  IdMemo *root_memo;       /* [1 << ROOT_MEMO_BITS]: in front of roots
+                              (item_root) */
+  IdMemo *action_memo;     /* [1 << ACTION_MEMO_BITS]: rules_action */
   KeyMap *topics;          /* Key → Topic* (in blocks) */
   KeyMap *compat;          /* Key → Compat* (owned) */
   GPtrArray *topic_list;   /* Topic* (in blocks) */
@@ -245,7 +281,11 @@ typedef struct {
                               (owned); only the calling thread adds to it */
   guchar *block_at;        /* the free end of the last block */
   gsize block_left;
+  guint8 *item_bucket;     /* [items]: bucket of each item's action
+                              (action_bucket), NO_BUCKET for an empty slot */
+  guint *bucket_n;         /* [N_BUCKETS]: items per bucket */
   GArray *drafts;          /* Draft */
+  guint64 draft_seq;       /* Draft.seq of the next draft */
   GHashTable *links;       /* action id → id of its group of related
                               actions (union-find parent), interned */
   GHashTable *shared;      /* "group\nslot" (interned) → the duration slots
@@ -416,21 +456,6 @@ topic_new (Ctx *ctx, const Key *key, gint64 date_key)
   return t;
 }
 
-static Topic *
-topic_get (Ctx *ctx, const Key *key, gboolean *created)
-{
-  KeySlot *slot = keymap_slot (ctx->topics, key);
-  Topic *t = slot->value;
-
-  *created = t == NULL;
-  if (t == NULL)
-    {
-      t = topic_new (ctx, key, NO_DATE_KEY);
-      keymap_put (ctx->topics, slot, key, t);
-    }
-  return t;
-}
-
 static void
 compat_bump (Ctx *ctx, const char *action, const char *actor, const char *object, Topic *t)
 {
@@ -488,7 +513,7 @@ rules_action (const Ctx *ctx, const char *id)
 
   if (ctx->rules == NULL || id == NULL)
     return NULL;
-  slot = id_memo_slot (ctx->action_memo, id);
+  slot = id_memo_slot (ctx->action_memo, ACTION_MEMO_BITS, id);
   if (slot->id != id)
     {
       slot->id = id;
@@ -577,8 +602,9 @@ static gboolean item_status (const Ctx *ctx, const Item *it, Value *out);
 /* Work split into parts [0, n_parts), done by workers that each take the
  * next part from a shared counter.  Each worker has its own copy of the
  * context, with its own scratch and memos (values, sorting, voice_docs,
- * roots, complete); everything else they read is not written while they
- * run (the intern table is thread safe).  A
+ * roots, complete), grouping tables (topics, compat, names), blocks and
+ * drafts; everything else they read is not written while they run (the
+ * intern table is thread safe).  A
  * part writes its results to places of its own (its slots of Ctx.items,
  * its array of drafts), merged in part order after, so the result does not
  * depend on which worker did which part, nor on the number of workers. */
@@ -590,6 +616,9 @@ typedef struct {
   guint n_parts;
   gint next;               /* atomic: the next part to take */
   PartFunc fn;
+  PartFunc done;           /* or NULL: called by each worker (part: its
+                              index) when no part is left, so that work on
+                              its own results needs no further join */
   gpointer data;
 } Parallel;
 
@@ -607,15 +636,18 @@ parallel_worker (gpointer data)
 
   while ((part = g_atomic_int_add (&p->next, 1)) < (gint) p->n_parts)
     p->fn (&p->workers[a->w], (guint) part, p->data);
+  if (p->done != NULL)
+    p->done (&p->workers[a->w], a->w, p->data);
   return NULL;
 }
 
 /* Runs fn over n_parts parts on up to n_workers threads (the calling
- * thread one of them), and returns when all are done. */
+ * thread one of them), then done (when not NULL) on each of those
+ * workers, and returns when all are done. */
 static void
-parallel_run (Ctx *workers, guint n_workers, guint n_parts, PartFunc fn, gpointer data)
+parallel_run_done (Ctx *workers, guint n_workers, guint n_parts, PartFunc fn, PartFunc done, gpointer data)
 {
-  Parallel p = { workers, n_workers, n_parts, 0, fn, data };
+  Parallel p = { workers, n_workers, n_parts, 0, fn, done, data };
   guint n = MIN (n_workers, n_parts);
   GThread **threads;
   WorkerArg *args;
@@ -624,6 +656,8 @@ parallel_run (Ctx *workers, guint n_workers, guint n_parts, PartFunc fn, gpointe
     {
       for (guint i = 0; i < n_parts; i++)
         fn (&workers[0], i, data);
+      if (done != NULL)
+        done (&workers[0], 0, data);
       return;
     }
   threads = g_new0 (GThread *, n);
@@ -642,6 +676,12 @@ parallel_run (Ctx *workers, guint n_workers, guint n_parts, PartFunc fn, gpointe
   g_free (threads);
 }
 
+static void
+parallel_run (Ctx *workers, guint n_workers, guint n_parts, PartFunc fn, gpointer data)
+{
+  parallel_run_done (workers, n_workers, n_parts, fn, NULL, data);
+}
+
 /* ---- items -------------------------------------------------------------- */
 
 /* collect_items: the documents [first_doc[p], first_doc[p + 1]) are part
@@ -652,6 +692,9 @@ typedef struct {
                               document's first claim */
   guint *n_status;         /* [n_docs] */
   GArray **statuses;       /* [n_parts] */
+  guint8 *item_bucket;     /* Ctx.item_bucket (the workers' copies of
+                              Ctx do not have it yet) */
+  guint *bucket_n;         /* [n_parts * N_BUCKETS]: items per bucket */
 } CollectJob;
 
 /* xref_match_entity_root (id) through ctx's root memo. */
@@ -662,7 +705,7 @@ item_root (Ctx *ctx, const char *id)
 
   if (id == NULL)
     return NULL;
-  slot = id_memo_slot (ctx->root_memo, id);
+  slot = id_memo_slot (ctx->root_memo, ROOT_MEMO_BITS, id);
   if (slot->id != id)
     {
       slot->id = id;
@@ -677,11 +720,13 @@ collect_part (Ctx *ctx, guint part, gpointer data)
   const CollectJob *job = data;
   const char *date_slot = ctx->id_date;
   GArray *statuses = job->statuses[part];
+  guint *bucket_n = &job->bucket_n[part * N_BUCKETS];
 
   for (guint d = job->first_doc[part]; d < job->first_doc[part + 1]; d++)
     {
       const XrefDocument *doc = g_ptr_array_index (ctx->documents, d);
       Item *slots;
+      guint8 *buckets;
       gint n_status = 0;
 
       /* the documents' dates for doc_date, each by the part that has it
@@ -692,6 +737,7 @@ collect_part (Ctx *ctx, guint part, gpointer data)
       if (doc == NULL || doc->claims == NULL || doc->claims->len == 0)
         continue;
       slots = &g_array_index (ctx->items, Item, job->claim_base[d]);
+      buckets = &job->item_bucket[job->claim_base[d]];
       /* the spans fit Item's 32-bit offsets (see Item) */
       g_assert (doc->len < G_MAXUINT32);
       for (guint i = 0; i < doc->claims->len; i++)
@@ -705,10 +751,13 @@ collect_part (Ctx *ctx, guint part, gpointer data)
             __builtin_prefetch (g_ptr_array_index (doc->claims, i + 2));
 
           memset (it, 0, sizeof *it);
+          buckets[i] = NO_BUCKET;
           /* speech acts are listed, never compared (action ids are
            * interned: xref_claim_is_speech by pointer) */
           if (c == NULL || c->action.id == NULL || c->action.id == ctx->id_say)
             continue;
+          buckets[i] = action_bucket (c->action.id);
+          bucket_n[buckets[i]]++;
           /* the ids of a claim are interned (XrefArg), so they are used as
            * they are */
           it->claim = c;
@@ -777,6 +826,7 @@ collect_items (Ctx *ctx, Ctx *workers, guint n_workers)
   /* Every slot is written by a part: no clearing, and pages are touched
    * by the thread that fills them. */
   g_array_set_size (ctx->items, n_claims);
+  ctx->item_bucket = g_new (guint8, n_claims + 1);
 
   /* a few parts per worker, so that one slowed down (the other core
    * renders the report meanwhile) holds the others up little */
@@ -792,6 +842,8 @@ collect_items (Ctx *ctx, Ctx *workers, guint n_workers)
   job.first_doc[n_parts] = ctx->n_docs;
   job.n_status = g_new0 (guint, ctx->n_docs);
   job.statuses = g_new0 (GArray *, n_parts);
+  job.bucket_n = g_new0 (guint, n_parts * N_BUCKETS);
+  job.item_bucket = ctx->item_bucket;
   for (guint p = 0; p < n_parts; p++)
     job.statuses[p] = g_array_new (FALSE, FALSE, sizeof (Value));
 
@@ -805,6 +857,11 @@ collect_items (Ctx *ctx, Ctx *workers, guint n_workers)
       g_array_append_vals (ctx->statuses, job.statuses[p]->data, job.statuses[p]->len);
       g_array_unref (job.statuses[p]);
     }
+  ctx->bucket_n = g_new0 (guint, N_BUCKETS);
+  for (guint p = 0; p < n_parts; p++)
+    for (guint b = 0; b < N_BUCKETS; b++)
+      ctx->bucket_n[b] += job.bucket_n[p * N_BUCKETS + b];
+  g_free (job.bucket_n);
   g_free (job.statuses);
   g_free (job.n_status);
   g_free (job.first_doc);
@@ -905,50 +962,192 @@ weak_fits (const Ctx *ctx, const Item *it, const Topic *t)
   return actor_ok && object_ok;
 }
 
-/* Full keys first, so that the compatibility counts are final before any
- * wildcard claim looks at them.  (One thread: a wildcard joins a topic
- * after looking at the wildcards that joined it before, and items of a
- * part spread over the array cost more misses than one pass in order.) */
-static void
-group_items (Ctx *ctx)
+/* A part of grouping: its topics with full keys, then the others, each
+ * in the order they were made (the order of their first items). */
+typedef struct {
+  GArray *full;            /* TopicAt */
+  GArray *partial;         /* TopicAt */
+} GroupOut;
+
+typedef struct {
+  guint8 part_of[N_BUCKETS];   /* the part of each bucket; G_MAXUINT8 none */
+  guint64 *part_n;             /* [n_parts]: items of each part */
+  GroupOut *out;               /* [n_parts] */
+} GroupJob;
+
+/* The topic of key k in w's table, made when new (first: the item that
+ * makes it, recorded in list). */
+static Topic *
+group_topic (Ctx *w, const Key *k, guint first, GArray *list, gboolean *created)
 {
-  for (guint i = 0; i < ctx->items->len; i++)
+  KeySlot *slot = keymap_slot (w->topics, k);
+  Topic *t = slot->value;
+
+  *created = t == NULL;
+  if (t == NULL)
     {
-      const Item *it = &g_array_index (ctx->items, Item, i);
-      const char *action = it->action;
-      Key k = { action, it->actor, it->object };
+      TopicAt at;
+
+      t = block_alloc (w, sizeof (Topic));
+      memset (t, 0, sizeof *t);
+      t->key = *k;
+      t->date_key = NO_DATE_KEY;
+      keymap_put (w->topics, slot, k, t);
+      at.first = first;
+      at.topic = t;
+      g_array_append_val (list, at);
+    }
+  return t;
+}
+
+/* Groups the items of the actions of one part, in item order.  Full keys
+ * first, so that the compatibility counts are final before any wildcard
+ * claim looks at them; a wildcard joins a topic after looking at the
+ * wildcards that joined it before, as on one thread.  The tables (topics,
+ * compat, names) are the worker's: keys of different parts never meet, as
+ * every key holds its action. */
+static void
+group_part (Ctx *w, guint part, gpointer data)
+{
+  const GroupJob *job = data;
+  GroupOut *out = &job->out[part];
+  const guint8 *bucket = w->item_bucket;
+  const guint n_items = w->items->len;
+  /* the part's wildcard items, in item order (room for all its items) */
+  g_autofree guint *wild = g_new (guint, job->part_n[part] + 1);
+  guint n_wild = 0;
+
+  out->full = g_array_new (FALSE, FALSE, sizeof (TopicAt));
+  out->partial = g_array_new (FALSE, FALSE, sizeof (TopicAt));
+  for (guint i = 0; i < n_items; i++)
+    {
+      const Item *it;
+      Key k;
       gboolean created;
       Topic *t;
 
-      if (it->claim == NULL || !it->strong_actor || !it->strong_object)
+      if (job->part_of[bucket[i]] != part)
         continue;
-      t = topic_get (ctx, &k, &created);
-      topic_add (ctx, t, i);
+      it = &g_array_index (w->items, Item, i);
+      if (!it->strong_actor || !it->strong_object)
+        {
+          wild[n_wild++] = i;
+          continue;
+        }
+      k = (Key) { it->action, it->actor, it->object };
+      t = group_topic (w, &k, i, out->full, &created);
+      topic_add (w, t, i);
       if (created)
         {
-          compat_bump (ctx, action, it->actor, any_id, t);
-          compat_bump (ctx, action, any_id, it->object, t);
-          compat_bump (ctx, action, any_id, any_id, t);
+          compat_bump (w, it->action, it->actor, any_id, t);
+          compat_bump (w, it->action, any_id, it->object, t);
+          compat_bump (w, it->action, any_id, any_id, t);
         }
     }
 
-  for (guint i = 0; i < ctx->items->len; i++)
+  for (guint j = 0; j < n_wild; j++)
     {
-      const Item *it = &g_array_index (ctx->items, Item, i);
+      guint i = wild[j];
+      const Item *it = &g_array_index (w->items, Item, i);
       const char *action = it->action;
       Key wk = { action, it->strong_actor ? it->actor : any_id, it->strong_object ? it->object : any_id };
       Key k = { action, it->actor, it->object };
       const Compat *c;
       gboolean created;
 
-      if (it->claim == NULL || (it->strong_actor && it->strong_object))
-        continue;
-      c = keymap_get (ctx->compat, &wk);
-      if (c != NULL && c->n == 1 && weak_fits (ctx, it, c->topic))
-        topic_add (ctx, c->topic, i);
+      c = keymap_get (w->compat, &wk);
+      if (c != NULL && c->n == 1 && weak_fits (w, it, c->topic))
+        topic_add (w, c->topic, i);
       else
-        topic_add (ctx, topic_get (ctx, &k, &created), i);
+        topic_add (w, group_topic (w, &k, i, out->partial, &created), i);
     }
+}
+
+/* Appends the topics of the n sorted lists[k] to topic_list in the order
+ * of their first items. */
+static void
+merge_topics (GPtrArray *topic_list, GArray **lists, guint n)
+{
+  g_autofree guint *at = g_new0 (guint, n);
+  guint out = topic_list->len, total = 0;
+
+  for (guint k = 0; k < n; k++)
+    total += lists[k]->len;
+  g_ptr_array_set_size (topic_list, (gint) (out + total));
+  for (;;)
+    {
+      const TopicAt *best = NULL;
+      guint from = 0;
+
+      for (guint k = 0; k < n; k++)
+        if (at[k] < lists[k]->len)
+          {
+            const TopicAt *t = &g_array_index (lists[k], TopicAt, at[k]);
+            if (best == NULL || t->first < best->first)
+              {
+                best = t;
+                from = k;
+              }
+          }
+      if (best == NULL)
+        return;
+      at[from]++;
+      topic_list->pdata[out++] = best->topic;
+    }
+}
+
+/* Groups the items into topics (Ctx.topic_list: the topics with full keys
+ * in the order of their first items, then the others likewise), the
+ * actions dealt out to parts that the workers take. */
+static void
+group_items (Ctx *ctx, Ctx *workers, guint n_workers)
+{
+  GroupJob job;
+  guint order[NO_BUCKET];
+  guint n_parts = n_workers > 1 ? MIN (2 * n_workers, 64u) : 1;
+  GArray **lists;
+
+  /* Largest buckets first, each to the part with the fewest items so
+   * far: parts of about the same size however the actions fall. */
+  for (guint b = 0; b < NO_BUCKET; b++)
+    order[b] = b;
+  for (guint i = 1; i < NO_BUCKET; i++)
+    for (guint j = i; j > 0 && ctx->bucket_n[order[j]] > ctx->bucket_n[order[j - 1]]; j--)
+      {
+        guint x = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = x;
+      }
+  job.part_n = g_new0 (guint64, n_parts);
+  memset (job.part_of, G_MAXUINT8, sizeof job.part_of);
+  for (guint i = 0; i < NO_BUCKET && ctx->bucket_n[order[i]] > 0; i++)
+    {
+      guint best = 0;
+      for (guint p = 1; p < n_parts; p++)
+        if (job.part_n[p] < job.part_n[best])
+          best = p;
+      job.part_of[order[i]] = (guint8) best;
+      job.part_n[best] += ctx->bucket_n[order[i]];
+    }
+  job.out = g_new0 (GroupOut, n_parts);
+
+  parallel_run (workers, n_workers, n_parts, group_part, &job);
+
+  lists = g_new (GArray *, n_parts);
+  for (guint p = 0; p < n_parts; p++)
+    lists[p] = job.out[p].full;
+  merge_topics (ctx->topic_list, lists, n_parts);
+  for (guint p = 0; p < n_parts; p++)
+    lists[p] = job.out[p].partial;
+  merge_topics (ctx->topic_list, lists, n_parts);
+  for (guint p = 0; p < n_parts; p++)
+    {
+      g_array_unref (job.out[p].full);
+      g_array_unref (job.out[p].partial);
+    }
+  g_free (lists);
+  g_free (job.out);
+  g_free (job.part_n);
 }
 
 /* ---- contradictions and comparers --------------------------------------- */
@@ -1173,6 +1372,7 @@ typedef struct {
   const char *value;
   const char *speaker;
   guint rank;              /* Ctx.doc_rank of its document */
+  guint value_rank;        /* rank of value among the row's (sort_stating) */
   XrefSource *src;
 } Stating;
 
@@ -1189,6 +1389,99 @@ cmp_stating (gconstpointer a, gconstpointer b)
   if (x->rank != y->rank)
     return x->rank < y->rank ? -1 : 1;
   return x->speaker == y->speaker ? 0 : g_strcmp0 (x->speaker, y->speaker);
+}
+
+/* cmp_stating with the values' ranks in place of their bytes. */
+static gint
+cmp_ranked (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const Stating *x = a, *y = b;
+
+  (void) data;
+  if (x->value_rank != y->value_rank)
+    return x->value_rank < y->value_rank ? -1 : 1;
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  return x->speaker == y->speaker ? 0 : g_strcmp0 (x->speaker, y->speaker);
+}
+
+static gint
+cmp_distinct (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const char *const *values = data;
+
+  return strcmp (values[*(const guint *) a], values[*(const guint *) b]);
+}
+
+/* Sorts st[n] as a stable sort by cmp_stating would, without a general
+ * sort of the n entries: the values are interned, so a table of their
+ * addresses finds the distinct ones, which alone are sorted by their
+ * bytes; the entries are then put in the order of their values' ranks by
+ * a counting sort (stable), and each run of one value, in corpus order
+ * already but for voices, is sorted by document and speaker only when it
+ * is not.  (A row with many sources and values, "recipient" of a large
+ * topic, has hundreds of entries and a few dozen values.) */
+static void
+sort_stating (Stating *st, guint n)
+{
+  guint bits = 4, n_distinct = 0;
+  g_autofree const char **slot_value = NULL;
+  g_autofree guint *slot_index = NULL, *order = NULL, *rank = NULL, *at = NULL;
+  g_autofree const char **values = g_new (const char *, n);
+  g_autofree Stating *sorted = NULL;
+  guint mask;
+
+  while ((1u << bits) < 2 * n)
+    bits++;
+  mask = (1u << bits) - 1;
+  slot_value = g_new0 (const char *, mask + 1);
+  slot_index = g_new (guint, mask + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      guint h = (guint) (((guint64) (guintptr) st[i].value * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - bits));
+
+      while (slot_value[h] != NULL && slot_value[h] != st[i].value)
+        h = (h + 1) & mask;
+      if (slot_value[h] == NULL)
+        {
+          slot_value[h] = st[i].value;
+          slot_index[h] = n_distinct;
+          values[n_distinct++] = st[i].value;
+        }
+      st[i].value_rank = slot_index[h];   /* its distinct index, for now */
+    }
+  order = g_new (guint, n_distinct);
+  rank = g_new (guint, n_distinct);
+  for (guint k = 0; k < n_distinct; k++)
+    order[k] = k;
+  g_qsort_with_data (order, (gint) n_distinct, sizeof (guint), cmp_distinct, values);
+  /* equal bytes, equal ranks (a stray copy of an interned value) */
+  for (guint r = 0; r < n_distinct; r++)
+    rank[order[r]] = r > 0 && strcmp (values[order[r]], values[order[r - 1]]) == 0 ? rank[order[r - 1]] : r;
+  at = g_new0 (guint, n_distinct + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      st[i].value_rank = rank[st[i].value_rank];
+      at[st[i].value_rank + 1]++;
+    }
+  for (guint r = 0; r < n_distinct; r++)
+    at[r + 1] += at[r];
+  sorted = g_new (Stating, n);
+  for (guint i = 0; i < n; i++)
+    sorted[at[st[i].value_rank]++] = st[i];
+  memcpy (st, sorted, n * sizeof (Stating));
+  for (guint i = 0, j; i < n; i = j)
+    {
+      for (j = i + 1; j < n && st[j].value_rank == st[i].value_rank; j++)
+        ;
+      for (guint k = i + 1; k < j; k++)
+        if (cmp_ranked (&st[k - 1], &st[k], NULL) > 0)
+          {
+            /* GLib's sort is stable, as g_array_sort's (the same one) */
+            g_qsort_with_data (&st[i], (gint) (j - i), sizeof (Stating), cmp_ranked, NULL);
+            break;
+          }
+    }
 }
 
 /* The date of a statement: a complete DATE in the claim's sentence (the
@@ -1409,12 +1702,12 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
       {
         XrefSource *src = &g_array_index (row->sources, XrefSource, d);
         if (src->states)
-          st[n++] = (Stating) { src->value, src->speaker, ctx->doc_rank[dense ? d : g_array_index (runs, Run, d).doc], src };
+          st[n++] = (Stating) { src->value, src->speaker, ctx->doc_rank[dense ? d : g_array_index (runs, Run, d).doc], 0, src };
       }
     for (guint j = 0; row->voices != NULL && j < row->voices->len; j++)
       {
         XrefSource *src = &g_array_index (row->voices, XrefSource, j);
-        st[n++] = (Stating) { src->value, src->speaker, ctx->doc_rank[g_array_index (ctx->voice_docs, guint, j)], src };
+        st[n++] = (Stating) { src->value, src->speaker, ctx->doc_rank[g_array_index (ctx->voice_docs, guint, j)], 0, src };
       }
     g_assert (n == ctx->sorting->len);
   }
@@ -1424,7 +1717,7 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
   for (guint i = 1; i < ctx->sorting->len; i++)
     if (cmp_stating (&g_array_index (ctx->sorting, Stating, i - 1), &g_array_index (ctx->sorting, Stating, i)) > 0)
       {
-        g_array_sort (ctx->sorting, cmp_stating);
+        sort_stating ((Stating *) (gpointer) ctx->sorting->data, ctx->sorting->len);
         break;
       }
   out->stating = g_ptr_array_sized_new (ctx->sorting->len);
@@ -1593,8 +1886,14 @@ add_draft (Ctx *ctx, const Topic *t, Collected *col, XrefVerdict verdict, const 
     }
   col->row->note = g_string_free (note, FALSE);
   d.row = col->row;
+  d.n_states = col->row->n_states;
+  d.actor = col->row->actor;
+  d.action = col->row->action;
+  d.object = col->row->object;
+  d.slot = col->row->slot;
   d.date_key = t->date_key;
   d.slot_rank = slot_rank;
+  d.seq = ctx->draft_seq++;
   switch (verdict)
     {
     case XREF_VERDICT_DIFFER:
@@ -2193,20 +2492,24 @@ cmp_drafts (gconstpointer a, gconstpointer b)
 
   if (x->klass != y->klass)
     return x->klass < y->klass ? -1 : 1;
-  if (x->row->n_states != y->row->n_states)
-    return x->row->n_states > y->row->n_states ? -1 : 1;
+  if (x->n_states != y->n_states)
+    return x->n_states > y->n_states ? -1 : 1;
   /* ids are interned: the same pointer is the same id, without a call */
-  if (x->row->actor != y->row->actor && (r = g_strcmp0 (x->row->actor, y->row->actor)) != 0)
+  if (x->actor != y->actor && (r = g_strcmp0 (x->actor, y->actor)) != 0)
     return r;
-  if (x->row->action != y->row->action && (r = g_strcmp0 (x->row->action, y->row->action)) != 0)
+  if (x->action != y->action && (r = g_strcmp0 (x->action, y->action)) != 0)
     return r;
-  if (x->row->object != y->row->object && (r = g_strcmp0 (x->row->object, y->row->object)) != 0)
+  if (x->object != y->object && (r = g_strcmp0 (x->object, y->object)) != 0)
     return r;
   if (x->date_key != y->date_key)
     return x->date_key < y->date_key ? -1 : 1;
   if (x->slot_rank != y->slot_rank)
     return x->slot_rank < y->slot_rank ? -1 : 1;
-  return g_strcmp0 (x->row->slot, y->row->slot);
+  if (x->slot != y->slot && (r = g_strcmp0 (x->slot, y->slot)) != 0)
+    return r;
+  /* (a topic's key and date make one topic, and its rows have distinct
+   * slots, so this is hardly ever reached) */
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* "r<n>", newly allocated (g_strdup_printf costs a thousand instructions
@@ -2226,47 +2529,80 @@ row_id (guint n)
 }
 
 /* topic_rows over the topics [part * chunk, (part + 1) * chunk), their
- * drafts into drafts[part]. */
-typedef struct {
-  guint chunk;
-  GArray **drafts;         /* [n_parts] */
-} RowsJob;
-
+ * drafts into the worker's drafts. */
 static void
 rows_part (Ctx *w, guint part, gpointer data)
 {
-  const RowsJob *job = data;
-  guint end = MIN ((part + 1) * job->chunk, w->topic_list->len);
+  const guint chunk = *(const guint *) data;
+  guint end = MIN ((part + 1) * chunk, w->topic_list->len);
 
-  w->drafts = job->drafts[part];
-  for (guint i = part * job->chunk; i < end; i++)
-    topic_rows (w, g_ptr_array_index (w->topic_list, i));
+  for (guint i = part * chunk; i < end; i++)
+    {
+      w->draft_seq = (guint64) i << 32;   /* (see Draft.seq) */
+      topic_rows (w, g_ptr_array_index (w->topic_list, i));
+    }
 }
 
-/* The rows of every topic, in topic order (as one thread would make
- * them), made by the workers a chunk of topics at a time. */
+/* Sorts the drafts a worker made, for ranking. */
 static void
+rows_done (Ctx *w, guint worker, gpointer data)
+{
+  (void) worker;
+  (void) data;
+  g_array_sort (w->drafts, cmp_drafts);
+}
+
+/* The rows of every topic, made by the workers a chunk of topics at a
+ * time, each worker's drafts then sorted by that worker (Draft.seq makes
+ * the order total, so it does not matter which worker made which rows):
+ * returns drafts[n_workers], each sorted for ranking (rank_rows merges
+ * them). */
+static GArray **
 all_topic_rows (Ctx *ctx, Ctx *workers, guint n_workers)
 {
   guint n_topics = ctx->topic_list->len;
-  RowsJob job = { 0 };
-  guint n_parts;
+  GArray **drafts = g_new0 (GArray *, n_workers);
+  guint chunk, n_parts;
 
   /* Chunks small enough that a worker slowed down, or a chunk of big
    * topics, holds the others up little; big enough that taking one costs
    * nothing. */
-  job.chunk = n_workers > 1 ? CLAMP (n_topics / (n_workers * 32), 1, 256) : MAX (n_topics, 1);
-  n_parts = (n_topics + job.chunk - 1) / job.chunk;
-  job.drafts = g_new0 (GArray *, n_parts);
-  for (guint p = 0; p < n_parts; p++)
-    job.drafts[p] = g_array_new (FALSE, FALSE, sizeof (Draft));
-  parallel_run (workers, n_workers, n_parts, rows_part, &job);
-  for (guint p = 0; p < n_parts; p++)
+  chunk = n_workers > 1 ? CLAMP (n_topics / (n_workers * 32), 1, 256) : MAX (n_topics, 1);
+  n_parts = (n_topics + chunk - 1) / chunk;
+  for (guint w = 0; w < n_workers; w++)
+    workers[w].drafts = drafts[w] = g_array_new (FALSE, FALSE, sizeof (Draft));
+  parallel_run_done (workers, n_workers, n_parts, rows_part, rows_done, &chunk);
+  return drafts;
+}
+
+/* Merges the sorted drafts[n] into rows, ids assigned in rank order. */
+static void
+rank_rows (GArray **drafts, guint n, GPtrArray *rows)
+{
+  g_autofree guint *at = g_new0 (guint, n);
+  guint total = 0;
+
+  for (guint k = 0; k < n; k++)
+    total += drafts[k]->len;
+  for (guint i = 0; i < total; i++)
     {
-      g_array_append_vals (ctx->drafts, job.drafts[p]->data, job.drafts[p]->len);
-      g_array_unref (job.drafts[p]);
+      const Draft *best = NULL;
+      guint from = 0;
+
+      for (guint k = 0; k < n; k++)
+        if (at[k] < drafts[k]->len)
+          {
+            const Draft *d = &g_array_index (drafts[k], Draft, at[k]);
+            if (best == NULL || cmp_drafts (d, best) < 0)
+              {
+                best = d;
+                from = k;
+              }
+          }
+      at[from]++;
+      best->row->id = row_id (i + 1);
+      g_ptr_array_add (rows, best->row);
     }
-  g_free (job.drafts);
 }
 
 static gint
@@ -2295,16 +2631,21 @@ doc_ranks (GPtrArray *documents)
 }
 
 /* A worker's copy of ctx: the same shared state, its own scratch and
- * memos (the memos give the same interned answers in any thread).  The
- * names memo is not copied: group_items, its only user, runs on the
- * calling thread. */
+ * memos (the memos give the same interned answers in any thread), and its
+ * own tables and blocks for grouping. */
 static void
 worker_init (Ctx *w, const Ctx *ctx)
 {
   *w = *ctx;
+  w->topics = keymap_new ();
+  w->compat = keymap_new ();
+  w->names = keymap_new ();
+  w->blocks = g_ptr_array_new_with_free_func (g_free);
+  w->block_at = NULL;
+  w->block_left = 0;
   w->roots = g_hash_table_new (g_direct_hash, g_direct_equal);
-  w->root_memo = g_new0 (IdMemo, ID_MEMO_SLOTS);
-  w->action_memo = g_new0 (IdMemo, ID_MEMO_SLOTS);
+  w->root_memo = g_new0 (IdMemo, 1u << ROOT_MEMO_BITS);
+  w->action_memo = g_new0 (IdMemo, 1u << ACTION_MEMO_BITS);
   w->complete = g_hash_table_new (g_direct_hash, g_direct_equal);
   w->values = g_array_new (FALSE, FALSE, sizeof (Value));
   w->sorting = g_array_new (FALSE, FALSE, sizeof (Stating));
@@ -2315,6 +2656,10 @@ worker_init (Ctx *w, const Ctx *ctx)
 static void
 worker_clear (Ctx *w)
 {
+  keymap_free (w->topics, NULL);
+  keymap_free (w->compat, g_free);
+  keymap_free (w->names, NULL);
+  g_ptr_array_unref (w->blocks);   /* (its topics are freed with it) */
   g_hash_table_unref (w->roots);
   g_free (w->root_memo);
   g_free (w->action_memo);
@@ -2337,6 +2682,7 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_row_free);
   Ctx ctx = { 0 };
   Ctx *workers;
+  GArray **drafts;
 
   g_return_val_if_fail (documents != NULL, rows);
 
@@ -2349,8 +2695,8 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   ctx.n_docs = documents->len;
   ctx.items = g_array_new (FALSE, FALSE, sizeof (Item));
   ctx.roots = g_hash_table_new (g_direct_hash, g_direct_equal);
-  ctx.root_memo = g_new0 (IdMemo, ID_MEMO_SLOTS);
-  ctx.action_memo = g_new0 (IdMemo, ID_MEMO_SLOTS);
+  ctx.root_memo = g_new0 (IdMemo, 1u << ROOT_MEMO_BITS);
+  ctx.action_memo = g_new0 (IdMemo, 1u << ACTION_MEMO_BITS);
   ctx.topics = keymap_new ();
   ctx.compat = keymap_new ();
   ctx.topic_list = g_ptr_array_new ();
@@ -2384,7 +2730,12 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
     worker_init (&workers[w], &ctx);
 
   collect_items (&ctx, workers, n_threads);
-  group_items (&ctx);
+  for (guint w = 0; w < n_threads; w++)
+    {
+      workers[w].item_bucket = ctx.item_bucket;
+      workers[w].bucket_n = ctx.bucket_n;
+    }
+  group_items (&ctx, workers, n_threads);
   split_topics (&ctx);
   /* the workers' copies see the items, statuses and topics as they are
    * now (read only from here on) */
@@ -2393,16 +2744,17 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
       workers[w].statuses = ctx.statuses;
       workers[w].status_base = ctx.status_base;
     }
-  all_topic_rows (&ctx, workers, n_threads);
+  drafts = all_topic_rows (&ctx, workers, n_threads);
+  /* the shared rows come after every topic's (Draft.seq) */
+  ctx.draft_seq = (guint64) ctx.topic_list->len << 32;
   shared_rows (&ctx);
-
   g_array_sort (ctx.drafts, cmp_drafts);
-  for (guint i = 0; i < ctx.drafts->len; i++)
-    {
-      XrefRow *row = g_array_index (ctx.drafts, Draft, i).row;
-      row->id = row_id (i + 1);
-      g_ptr_array_add (rows, row);
-    }
+  drafts = g_renew (GArray *, drafts, n_threads + 1);
+  drafts[n_threads] = ctx.drafts;
+  rank_rows (drafts, n_threads + 1, rows);
+  for (guint w = 0; w < n_threads; w++)
+    g_array_unref (drafts[w]);
+  g_free (drafts);
 
   for (guint w = 1; w < n_threads; w++)
     worker_clear (&workers[w]);
@@ -2416,6 +2768,8 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   g_array_unref (ctx.statuses);
   g_free (ctx.status_base);
   g_free (ctx.doc_iso);
+  g_free (ctx.item_bucket);
+  g_free (ctx.bucket_n);
   g_hash_table_unref (ctx.complete);
   keymap_free (ctx.names, NULL);
   g_hash_table_unref (ctx.shared);

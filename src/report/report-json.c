@@ -1151,9 +1151,11 @@ xref_render_json (const XrefReport *report, GString *out)
       DocKeys *keys;
 
       render_parts (report, head, MAX (n_threads, 2u) - 1, out);
+      /* the documents' keys do not depend on the rows either: made
+       * before waiting for them, while match may still run */
+      keys = doc_keys_new (report);
       with_rows.rows = report->rows_later (report->rows_later_data);
       with_rows.rows_later = NULL;
-      keys = doc_keys_new (&with_rows);
       tail = plan (&with_rows, FALSE, TRUE, keys);
       render_parts (&with_rows, tail, n_threads, out);
       doc_keys_free (keys);
