@@ -28,22 +28,32 @@ field_span (GString *out, const XrefDocument *doc, gsize start, gsize end)
 static void
 field_size (GString *out, gsize n)
 {
-  g_string_append_printf (out, ",%" G_GSIZE_FORMAT, n);
+  /* the digits by hand: printf is most of a short record's cost */
+  char buf[24], *w = buf + sizeof buf;
+
+  do
+    *--w = (char) ('0' + n % 10);
+  while ((n /= 10) > 0);
+  *--w = ',';
+  g_string_append_len (out, w, (gssize) (buf + sizeof buf - w));
 }
 
 static void
 end_record (GString *out)
 {
-  g_string_append (out, "\r\n");
+  g_string_append_len (out, "\r\n", 2);
 }
 
+/* Rows [from, to) of report (data), one record per source and voice
+ * (run on several threads: xref_report_render_parts). */
 static void
-rows (GString *out, const XrefReport *report)
+rows_part (GString *out, guint from, guint to, gpointer data)
 {
-  g_string_append (out, "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end,"
-                        "speaker,date,qualifier");
-  end_record (out);
-  for (guint i = 0; report->rows != NULL && i < report->rows->len; i++)
+  const XrefReport *report = data;
+  g_autoptr (GString) head = g_string_new (NULL);
+  g_autoptr (GString) tail = g_string_new (NULL);
+
+  for (guint i = from; i < to; i++)
     {
       const XrefRow *row = g_ptr_array_index (report->rows, i);
       guint n_src = row->sources != NULL ? row->sources->len : 0;
@@ -53,20 +63,29 @@ rows (GString *out, const XrefReport *report)
       /* a row across related actions names them all: "deploy+train" */
       for (guint k = 1; row->actions != NULL && k < row->actions->len; k++)
         g_string_append_printf (actions, "+%s", (const char *) g_ptr_array_index (row->actions, k));
+      /* The fields of the row (id to note) and its qualifier are the same
+       * in each of its records (one per document of the corpus up to 256
+       * documents): escaped once per row, then copied. */
+      g_string_truncate (head, 0);
+      xref_escape_csv (head, row->id, -1);
+      field (head, xref_verdict_name (row->verdict));
+      field (head, row->slot);
+      field (head, row->actor);
+      field (head, row->action != NULL ? actions->str : NULL);
+      field (head, row->object);
+      field (head, row->rule);
+      field (head, row->note);
+      g_string_truncate (tail, 0);
+      field (tail, row->qualifier);
+      end_record (tail);
+
       /* one record per source, then one per further speaker's value */
       for (guint j = 0; j < n_src + n_voices; j++)
         {
           const XrefSource *s = j < n_src ? &g_array_index (row->sources, XrefSource, j)
                                           : &g_array_index (row->voices, XrefSource, j - n_src);
 
-          xref_escape_csv (out, row->id, -1);
-          field (out, xref_verdict_name (row->verdict));
-          field (out, row->slot);
-          field (out, row->actor);
-          field (out, row->action != NULL ? actions->str : NULL);
-          field (out, row->object);
-          field (out, row->rule);
-          field (out, row->note);
+          xref_report_put (out, head->str, head->len);
           field (out, s->doc != NULL ? s->doc->id : NULL);
           field (out, s->states ? "states" : "omits");
           field (out, s->claim != NULL ? s->claim->id : NULL);
@@ -78,13 +97,24 @@ rows (GString *out, const XrefReport *report)
               field_size (out, s->end);
             }
           else
-            g_string_append (out, ",,,");
+            g_string_append_len (out, ",,,", 3);
           field (out, s->states ? s->speaker : NULL);
           field (out, s->states ? s->date : NULL);
-          field (out, row->qualifier);
-          end_record (out);
+          xref_report_put (out, tail->str, tail->len);
         }
     }
+}
+
+static void
+rows (GString *out, const XrefReport *report)
+{
+  g_string_append (out, "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end,"
+                        "speaker,date,qualifier");
+  end_record (out);
+  /* parts of 16 rows: up to about 600 KB (a record per document of the
+   * corpus up to 256 documents) */
+  if (report->rows != NULL)
+    xref_report_render_parts (report, report->rows->len, 16, rows_part, (gpointer) report, out);
 }
 
 static void
@@ -128,6 +158,7 @@ claims (GString *out, const XrefReport *report)
           field (out, rules->str);
           field_span (out, doc, c->start, c->end);
           end_record (out);
+          xref_report_maybe_flush (report, out);
         }
     }
 }

@@ -457,11 +457,24 @@ xref_display_width (const char *s, gssize len)
   return w;
 }
 
+/* A character decoded from [from, to): its own bytes when they are its
+ * UTF-8 form (always, but for an invalid byte, read as U+FFFD), which
+ * g_string_append_unichar would encode again. */
+static inline void
+append_char (GString *out, gunichar c, const guchar *from, const guchar *to)
+{
+  if (c != REPLACEMENT || to - from == 3)
+    g_string_append_len (out, (const char *) from, to - from);
+  else
+    g_string_append_unichar (out, c);
+}
+
 void
 xref_escape_csv (GString *out, const char *s, gssize len)
 {
   const guchar *p, *end;
-  gboolean quote = FALSE;
+  gboolean quote = FALSE, plain = TRUE;
+  gboolean formula;
 
   if (s == NULL)
     return;
@@ -471,20 +484,43 @@ xref_escape_csv (GString *out, const char *s, gssize len)
   /* RFC 4180 §2.6–2.7: a field holding a comma, quote or line break is
    * enclosed in double quotes, and inner quotes are doubled.  These are
    * ASCII bytes, never part of a multi-byte character, so a byte scan
-   * decides. */
-  for (const guchar *q = p; q < end && !quote; q++)
-    quote = *q == ',' || *q == '"' || *q == '\r' || *q == '\n';
-  if (quote)
-    g_string_append_c (out, '"');
+   * decides.  The same scan tells whether every byte is ASCII but NUL and
+   * the quote (nearly every field): such a field is copied whole. */
+  for (const guchar *q = p; q < end; q++)
+    {
+      quote |= *q == ',' || *q == '"' || *q == '\r' || *q == '\n';
+      plain &= *q > 0 && *q < 0x80 && *q != '"';
+    }
 
   /* OWASP "CSV Injection": a spreadsheet evaluates a cell starting with one
    * of these as a formula; a leading apostrophe makes it text. */
-  if (p < end && *p != 0 && strchr ("=+-@\t\r", *p) != NULL)
+  formula = p < end && (*p == '=' || *p == '+' || *p == '-' || *p == '@' || *p == '\t' || *p == '\r');
+
+  if (plain)
+    {
+      gsize n = (gsize) (end - p);
+      char *w = xref_report_room (out, n + 3);
+
+      if (quote)
+        *w++ = '"';
+      if (formula)
+        *w++ = '\'';
+      memcpy (w, p, n);
+      w += n;
+      if (quote)
+        *w++ = '"';
+      xref_report_done (out, w);
+      return;
+    }
+
+  if (quote)
+    g_string_append_c (out, '"');
+  if (formula)
     g_string_append_c (out, '\'');
 
   while (p < end)
     {
-      const guchar *run = p;
+      const guchar *run = p, *from;
       while (p < end && *p > 0 && *p < 0x80 && *p != '"')
         p++;
       if (p > run)
@@ -492,20 +528,60 @@ xref_escape_csv (GString *out, const char *s, gssize len)
       if (p >= end)
         break;
 
+      from = p;
       gunichar c = next_char (&p, end);
       if (c == '"')
-        g_string_append (out, "\"\"");
+        g_string_append_len (out, "\"\"", 2);
+      else if (c == 0)
+        g_string_append_unichar (out, REPLACEMENT);
       else
-        g_string_append_unichar (out, c == 0 ? REPLACEMENT : c);
+        append_char (out, c, from, p);
     }
   if (quote)
     g_string_append_c (out, '"');
+}
+
+/* Bytes that Markdown and HTML copy as they are: printable ASCII but the
+ * characters each format escapes.  A run of them is copied at once; any
+ * other byte takes the character path below (escape, replace, or decode a
+ * multi-byte character).  Built on first use, then only read. */
+enum { PLAIN_MD = 1, PLAIN_HTML = 2 };
+
+static guint8 plain_bytes[256];
+
+static const guint8 *
+plain_table (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      for (guint b = 0x20; b < 0x7F; b++)
+        {
+          if (strchr ("\\|*_`[]<>&~", (int) b) == NULL)
+            plain_bytes[b] |= PLAIN_MD;
+          if (strchr ("&<>\"'", (int) b) == NULL)
+            plain_bytes[b] |= PLAIN_HTML;
+        }
+      g_once_init_leave (&once, 1);
+    }
+  return plain_bytes;
+}
+
+/* The end of the run of bytes at p (before end) whose class has bit. */
+static inline const guchar *
+plain_run (const guint8 *table, guint8 bit, const guchar *p, const guchar *end)
+{
+  while (p < end && (table[*p] & bit))
+    p++;
+  return p;
 }
 
 void
 xref_escape_markdown (GString *out, const char *s, gssize len)
 {
   const guchar *p, *end;
+  const guint8 *table = plain_table ();
 
   if (s == NULL)
     return;
@@ -513,6 +589,15 @@ xref_escape_markdown (GString *out, const char *s, gssize len)
   end = p + length_of (s, len);
   while (p < end)
     {
+      const guchar *run = p, *from;
+
+      p = plain_run (table, PLAIN_MD, p, end);
+      if (p > run)
+        xref_report_put (out, (const char *) run, (gsize) (p - run));
+      if (p >= end)
+        break;
+
+      from = p;
       gunichar c = next_char (&p, end);
 
       /* GFM tables: a pipe ends the cell unless escaped, and a line break
@@ -529,7 +614,7 @@ xref_escape_markdown (GString *out, const char *s, gssize len)
       else if (xref_unichar_unsafe (c))
         g_string_append_unichar (out, REPLACEMENT);
       else
-        g_string_append_unichar (out, c);
+        append_char (out, c, from, p);
     }
 }
 
@@ -537,6 +622,7 @@ void
 xref_escape_html (GString *out, const char *s, gssize len)
 {
   const guchar *p, *end;
+  const guint8 *table = plain_table ();
 
   if (s == NULL)
     return;
@@ -544,14 +630,23 @@ xref_escape_html (GString *out, const char *s, gssize len)
   end = p + length_of (s, len);
   while (p < end)
     {
+      const guchar *run = p, *from;
+
+      p = plain_run (table, PLAIN_HTML, p, end);
+      if (p > run)
+        xref_report_put (out, (const char *) run, (gsize) (p - run));
+      if (p >= end)
+        break;
+
+      from = p;
       gunichar c = next_char (&p, end);
       switch (c)
         {
-        case '&': g_string_append (out, "&amp;"); break;
-        case '<': g_string_append (out, "&lt;"); break;
-        case '>': g_string_append (out, "&gt;"); break;
-        case '"': g_string_append (out, "&quot;"); break;
-        case '\'': g_string_append (out, "&#39;"); break;
+        case '&': xref_report_put (out, "&amp;", 5); break;
+        case '<': xref_report_put (out, "&lt;", 4); break;
+        case '>': xref_report_put (out, "&gt;", 4); break;
+        case '"': xref_report_put (out, "&quot;", 6); break;
+        case '\'': xref_report_put (out, "&#39;", 5); break;
         case '\n':
         case '\t':
           g_string_append_c (out, (char) c);
@@ -562,7 +657,7 @@ xref_escape_html (GString *out, const char *s, gssize len)
           else if (xref_unichar_unsafe (c))
             g_string_append_unichar (out, REPLACEMENT);
           else
-            g_string_append_unichar (out, c);
+            append_char (out, c, from, p);
           break;
         }
     }

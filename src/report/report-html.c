@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#define PUT XREF_REPORT_PUT
+
 #define STYLE \
   "body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}\n" \
   "table{border-collapse:collapse;margin:1em 0}\n" \
@@ -95,7 +97,7 @@ head (GString *out, const char *title, gboolean with_script)
       b64 = g_base64_encode (digest, len);
       g_string_append_printf (out, "; script-src 'sha256-%s'", b64);
     }
-  g_string_append (out, "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+  PUT (out, "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
   esc (out, title);
   g_string_append (out, "</title>\n<style>\n" STYLE "</style>\n</head>\n<body>\n");
 }
@@ -109,9 +111,9 @@ quote (GString *out, const XrefDocument *doc, gsize start, gsize end)
 
   if (s == NULL)
     return;
-  g_string_append (out, "<q>");
+  PUT (out, "<q>");
   xref_escape_html (out, s, (gssize) len);
-  g_string_append (out, "</q>");
+  PUT (out, "</q>");
 }
 
 static void
@@ -121,7 +123,7 @@ date_text (GString *out, const XrefDocument *doc)
 
   if (iso == NULL)
     {
-      g_string_append (out, "none");
+      PUT (out, "none");
       return;
     }
   esc (out, iso);
@@ -157,17 +159,17 @@ documents (GString *out, const XrefReport *report, GHashTable *labels)
 
       g_string_append_printf (out, "<tr><td><a href=\"#%s\">", anchor);
       esc (out, xref_report_label (labels, doc));
-      g_string_append (out, "</a></td><td>");
+      PUT (out, "</a></td><td>");
       esc (out, doc->id);
-      g_string_append (out, "</td><td>");
+      PUT (out, "</td><td>");
       esc (out, doc->outlet);
-      g_string_append (out, "</td><td>");
+      PUT (out, "</td><td>");
       date_text (out, doc);
-      g_string_append (out, "</td><td>");
+      PUT (out, "</td><td>");
       esc (out, doc->title);
-      g_string_append (out, "</td></tr>\n");
+      PUT (out, "</td></tr>\n");
     }
-  g_string_append (out, "</tbody>\n</table>\n");
+  PUT (out, "</tbody>\n</table>\n");
 }
 
 /* A span to mark inside an evidence sentence. */
@@ -217,7 +219,7 @@ evidence (GString *out, const XrefSource *s)
     marks[n++] = (Mark) { c->object.start, c->object.end, "object", 2 };
   qsort (marks, n, sizeof (Mark), cmp_marks);
 
-  g_string_append (out, "<blockquote class=\"ev\">");
+  PUT (out, "<blockquote class=\"ev\">");
   for (guint i = 0; i < n; i++)
     {
       const Mark *m = &marks[i];
@@ -227,13 +229,15 @@ evidence (GString *out, const XrefSource *s)
       if ((doc->text[m->start] & 0xC0) == 0x80 || (m->end < doc->len && (doc->text[m->end] & 0xC0) == 0x80))
         continue;
       xref_escape_html (out, doc->text + pos, (gssize) (m->start - pos));
-      g_string_append_printf (out, "<mark class=\"%s\">", m->klass);
+      PUT (out, "<mark class=\"");
+      g_string_append (out, m->klass);
+      PUT (out, "\">");
       xref_escape_html (out, doc->text + m->start, (gssize) (m->end - m->start));
-      g_string_append (out, "</mark>");
+      PUT (out, "</mark>");
       pos = m->end;
     }
   xref_escape_html (out, doc->text + pos, (gssize) (end - pos));
-  g_string_append (out, "</blockquote>");
+  PUT (out, "</blockquote>");
 }
 
 /* The value a source states, who says it and when, and the evidence. */
@@ -242,16 +246,16 @@ statement (GString *out, const XrefSource *s)
 {
   if (s->value != NULL)
     {
-      g_string_append (out, "<span class=\"value\">");
+      PUT (out, "<span class=\"value\">");
       esc (out, s->value);
-      g_string_append (out, "</span>");
+      PUT (out, "</span>");
     }
   if (s->speaker != NULL || s->date != NULL)
     {
-      g_string_append (out, " <span class=\"who\">");
+      PUT (out, " <span class=\"who\">");
       if (s->speaker != NULL)
         {
-          g_string_append (out, "— ");
+          PUT (out, "— ");
           esc (out, s->speaker);
         }
       if (s->date != NULL)
@@ -259,22 +263,26 @@ statement (GString *out, const XrefSource *s)
           g_string_append (out, s->speaker != NULL ? ", " : "");
           esc (out, s->date);
         }
-      g_string_append (out, "</span>");
+      PUT (out, "</span>");
     }
   if (s->claim != NULL && s->claim->end > s->claim->start)
     evidence (out, s);
   else if (s->end > s->start)
     {
-      g_string_append (out, "<br>");
+      PUT (out, "<br>");
       quote (out, s->doc, s->start, s->end);
     }
-  g_string_append (out, "<br><span class=\"where\">");
+  PUT (out, "<br><span class=\"where\">");
   if (s->claim != NULL && s->claim->id != NULL)
     {
       esc (out, s->claim->id);
-      g_string_append (out, ", ");
+      PUT (out, ", ");
     }
-  g_string_append_printf (out, "bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT "</span>", s->start, s->end);
+  PUT (out, "bytes ");
+  xref_report_append_uint (out, s->start);
+  PUT (out, "–");
+  xref_report_append_uint (out, s->end);
+  PUT (out, "</span>");
 }
 
 static void
@@ -282,15 +290,15 @@ source_cell (GString *out, const XrefRow *row, const XrefSource *s)
 {
   if (s == NULL)
     {
-      g_string_append (out, "<td></td>");
+      PUT (out, "<td></td>");
       return;
     }
   if (!s->states)
     {
-      g_string_append (out, "<td class=\"omits\">omits</td>");
+      PUT (out, "<td class=\"omits\">omits</td>");
       return;
     }
-  g_string_append (out, "<td>");
+  PUT (out, "<td>");
   statement (out, s);
   /* the values other speakers give in the same document */
   for (guint k = 0; row->voices != NULL && k < row->voices->len; k++)
@@ -298,11 +306,11 @@ source_cell (GString *out, const XrefRow *row, const XrefSource *s)
       const XrefSource *v = &g_array_index (row->voices, XrefSource, k);
       if (v->doc != s->doc)
         continue;
-      g_string_append (out, "<div class=\"voice\">also ");
+      PUT (out, "<div class=\"voice\">also ");
       statement (out, v);
-      g_string_append (out, "</div>");
+      PUT (out, "</div>");
     }
-  g_string_append (out, "</td>");
+  PUT (out, "</td>");
 }
 
 static guint
@@ -311,16 +319,100 @@ verdict_key (XrefVerdict v)
   return v == XREF_VERDICT_DIFFER ? 0 : v == XREF_VERDICT_OMIT ? 1 : 2;
 }
 
+/* What the parts of the page read, shared by the threads that render
+ * them (xref_report_render_parts). */
+typedef struct {
+  const XrefReport *report;
+  GHashTable *labels;
+  GHashTable *index;       /* rows: xref_report_doc_index */
+  XrefReportByDoc by;      /* per_document: each document's rows */
+  GString **heads;         /* per_document: each row's cells before the source */
+} PageData;
+
+/* Rows [from, to) of the discrepancy table. */
+static void
+rows_part (GString *out, guint from, guint to, gpointer data)
+{
+  const PageData *pd = data;
+  const XrefReport *report = pd->report;
+  GHashTable *index = pd->index;
+  guint n_docs = report->documents != NULL ? report->documents->len : 0;
+
+  for (guint i = from; i < to; i++)
+    {
+      const XrefRow *row = g_ptr_array_index (report->rows, i);
+      g_autofree char *topic = xref_report_row_topic (row);
+      g_autofree char *verdict = xref_report_verdict (row);
+      const char *v = xref_verdict_name (row->verdict);
+
+      PUT (out, "<tr id=\"row-");
+      xref_report_append_uint (out, i + 1);
+      PUT (out, "\" class=\"");
+      g_string_append (out, v);
+      PUT (out, "\" data-verdict=\"");
+      g_string_append (out, v);
+      PUT (out, "\"><td data-key=\"");
+      xref_report_append_uint (out, i + 1);
+      PUT (out, "\">");
+      esc (out, row->id);
+      PUT (out, "</td><td class=\"verdict\" data-key=\"");
+      xref_report_append_uint (out, verdict_key (row->verdict));
+      PUT (out, "\">");
+      esc (out, verdict);
+      PUT (out, "</td><td>");
+      esc (out, row->slot);
+      PUT (out, "</td><td>");
+      esc (out, topic);
+      PUT (out, "</td>");
+
+      /* One cell per document column, matched by document: a cursor walks
+       * the row's sources beside the columns (report-private.h), and the
+       * empty cells between two sources are written at once. */
+      if (xref_report_sources_ordered (report, row, index))
+        {
+          guint d = 0;
+
+          for (guint k = 0; row->sources != NULL && k < row->sources->len; k++)
+            {
+              const XrefSource *s = &g_array_index (row->sources, XrefSource, k);
+              guint at = xref_report_doc_at (report, index, s->doc, d) - 1;
+
+              xref_report_repeat (out, "<td></td>", 9, at - d);
+              source_cell (out, row, s);
+              d = at + 1;
+            }
+          xref_report_repeat (out, "<td></td>", 9, n_docs - d);
+        }
+      else
+        for (guint d = 0; d < n_docs; d++)
+          {
+            const XrefDocument *doc = g_ptr_array_index (report->documents, d);
+            source_cell (out, row, xref_report_source (row, doc, d));
+          }
+      PUT (out, "<td>");
+      esc (out, row->rule);
+      if (row->note != NULL)
+        {
+          PUT (out, "<br><span class=\"note\">");
+          esc (out, row->note);
+          PUT (out, "</span>");
+        }
+      PUT (out, "</td></tr>\n");
+    }
+}
+
 static void
 rows (GString *out, const XrefReport *report, GHashTable *labels)
 {
   guint n_docs = report->documents != NULL ? report->documents->len : 0;
   static const char *const verdicts[] = { "differ", "omit", "agree" };
+  g_autoptr (GHashTable) index = xref_report_doc_index (report);
+  PageData pd = { 0 };
 
-  g_string_append (out, "<h2>Discrepancies</h2>\n");
+  PUT (out, "<h2>Discrepancies</h2>\n");
   if (report->rows->len == 0)
     {
-      g_string_append (out, "<p>No rows.</p>\n");
+      PUT (out, "<p>No rows.</p>\n");
       return;
     }
   g_string_append (out, "<div class=\"controls\"><label>Filter <input id=\"filter\" type=\"search\" "
@@ -328,153 +420,166 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
   for (guint i = 0; i < G_N_ELEMENTS (verdicts); i++)
     g_string_append_printf (out, "<label><input type=\"checkbox\" class=\"show\" value=\"%s\" checked> %s</label>",
                             verdicts[i], verdicts[i]);
-  g_string_append (out, "<span id=\"shown\"></span></div>\n");
-  g_string_append (out, "<table id=\"rows\">\n<thead><tr><th>id</th><th>verdict</th><th>slot</th><th>topic</th>");
+  PUT (out, "<span id=\"shown\"></span></div>\n");
+  PUT (out, "<table id=\"rows\">\n<thead><tr><th>id</th><th>verdict</th><th>slot</th><th>topic</th>");
   for (guint i = 0; i < n_docs; i++)
     {
       const XrefDocument *doc = g_ptr_array_index (report->documents, i);
-      g_string_append (out, "<th title=\"");
+      PUT (out, "<th title=\"");
       esc (out, doc->id);
-      g_string_append (out, "\">");
+      PUT (out, "\">");
       esc (out, xref_report_label (labels, doc));
-      g_string_append (out, "</th>");
+      PUT (out, "</th>");
     }
-  g_string_append (out, "<th>rule</th></tr></thead>\n<tbody>\n");
+  PUT (out, "<th>rule</th></tr></thead>\n<tbody>\n");
 
-  for (guint i = 0; i < report->rows->len; i++)
-    {
-      const XrefRow *row = g_ptr_array_index (report->rows, i);
-      g_autofree char *topic = xref_report_row_topic (row);
-      g_autofree char *verdict = xref_report_verdict (row);
-      const char *v = xref_verdict_name (row->verdict);
-
-      g_string_append_printf (out, "<tr id=\"row-%u\" class=\"%s\" data-verdict=\"%s\"><td data-key=\"%u\">", i + 1, v,
-                              v, i + 1);
-      esc (out, row->id);
-      g_string_append_printf (out, "</td><td class=\"verdict\" data-key=\"%u\">", verdict_key (row->verdict));
-      esc (out, verdict);
-      g_string_append (out, "</td><td>");
-      esc (out, row->slot);
-      g_string_append (out, "</td><td>");
-      esc (out, topic);
-      g_string_append (out, "</td>");
-
-      /* One cell per document column, matched by document. */
-      for (guint d = 0; d < n_docs; d++)
-        {
-          const XrefDocument *doc = g_ptr_array_index (report->documents, d);
-          source_cell (out, row, xref_report_source (row, doc, d));
-        }
-      g_string_append (out, "<td>");
-      esc (out, row->rule);
-      if (row->note != NULL)
-        {
-          g_string_append (out, "<br><span class=\"note\">");
-          esc (out, row->note);
-          g_string_append (out, "</span>");
-        }
-      g_string_append (out, "</td></tr>\n");
-    }
-  g_string_append (out, "</tbody>\n</table>\n");
+  /* parts of 16 rows: a few hundred KB (a row has a cell per document) */
+  pd.report = report;
+  pd.index = index;
+  xref_report_render_parts (report, report->rows->len, 16, rows_part, &pd, out);
+  PUT (out, "</tbody>\n</table>\n");
 }
 
-/* One section per document: the rows it states (value and evidence) and
- * the rows it leaves out, in ranking order. */
-static void
-per_document (GString *out, const XrefReport *report, GHashTable *labels)
+/* The cells of a row before its source in a document's section: the same
+ * in every document that states it, so made once per row. */
+static GString *
+row_head (const XrefRow *row, guint i)
 {
-  g_string_append (out, "<h2>By document</h2>\n");
-  for (guint d = 0; report->documents != NULL && d < report->documents->len; d++)
+  g_autofree char *topic = xref_report_row_topic (row);
+  g_autofree char *verdict = xref_report_verdict (row);
+  GString *h = g_string_new (NULL);
+
+  PUT (h, "<tr class=\"");
+  g_string_append (h, xref_verdict_name (row->verdict));
+  PUT (h, "\"><td><a href=\"#row-");
+  xref_report_append_uint (h, i + 1);
+  PUT (h, "\">");
+  esc (h, row->id);
+  PUT (h, "</a></td><td class=\"verdict\">");
+  esc (h, verdict);
+  PUT (h, "</td><td>");
+  esc (h, row->slot);
+  PUT (h, "</td><td>");
+  esc (h, topic);
+  PUT (h, "</td>");
+  return h;
+}
+
+/* The sections of documents [from, to). */
+static void
+per_document_part (GString *out, guint from, guint to, gpointer data)
+{
+  const PageData *pd = data;
+  const XrefReport *report = pd->report;
+  const XrefReportByDoc *by = &pd->by;
+
+  for (guint d = from; d < to; d++)
     {
       const XrefDocument *doc = g_ptr_array_index (report->documents, d);
-      g_autofree char *anchor = doc_anchor (labels, doc, d);
+      g_autofree char *anchor = doc_anchor (pd->labels, doc, d);
       guint n_states = 0, n_omits = 0;
 
       g_string_append_printf (out, "<section id=\"%s\">\n<h3>", anchor);
-      esc (out, xref_report_label (labels, doc));
-      g_string_append (out, " · ");
+      esc (out, xref_report_label (pd->labels, doc));
+      PUT (out, " · ");
       esc (out, doc->id);
       if (doc->outlet != NULL)
         {
-          g_string_append (out, " · ");
+          PUT (out, " · ");
           esc (out, doc->outlet);
         }
-      g_string_append (out, " · ");
+      PUT (out, " · ");
       date_text (out, doc);
       g_string_append (out, "</h3>\n<table>\n<thead><tr><th>row</th><th>verdict</th><th>slot</th><th>topic</th>"
                             "<th>states</th></tr></thead>\n<tbody>\n");
-      for (guint i = 0; i < report->rows->len; i++)
+      for (guint e = by->first[d]; e < by->first[d + 1]; e++)
         {
-          const XrefRow *row = g_ptr_array_index (report->rows, i);
-          const XrefSource *s = xref_report_source (row, doc, d);
-          g_autofree char *topic = NULL;
-          g_autofree char *verdict = NULL;
+          guint i = by->entries[e].row;
+          const GString *h = pd->heads[i];
+          const XrefSource *s = by->entries[e].src;
 
-          if (s == NULL)
-            continue;
           if (!s->states)
             {
               n_omits++;
               continue;
             }
           n_states++;
-          topic = xref_report_row_topic (row);
-          verdict = xref_report_verdict (row);
-          g_string_append_printf (out, "<tr class=\"%s\"><td><a href=\"#row-%u\">", xref_verdict_name (row->verdict),
-                                  i + 1);
-          esc (out, row->id);
-          g_string_append (out, "</a></td><td class=\"verdict\">");
-          esc (out, verdict);
-          g_string_append (out, "</td><td>");
-          esc (out, row->slot);
-          g_string_append (out, "</td><td>");
-          esc (out, topic);
-          g_string_append (out, "</td>");
-          source_cell (out, row, s);
-          g_string_append (out, "</tr>\n");
+          xref_report_put (out, h->str, h->len);
+          source_cell (out, g_ptr_array_index (report->rows, i), s);
+          PUT (out, "</tr>\n");
         }
-      g_string_append (out, "</tbody>\n</table>\n");
+      PUT (out, "</tbody>\n</table>\n");
       if (n_states == 0)
-        g_string_append (out, "<p class=\"omits\">States no row.</p>\n");
+        PUT (out, "<p class=\"omits\">States no row.</p>\n");
       if (n_omits > 0)
         {
           gboolean first = TRUE;
           g_string_append_printf (out, "<p>Leaves out %u row%s: ", n_omits, n_omits == 1 ? "" : "s");
-          for (guint i = 0; i < report->rows->len; i++)
+          for (guint e = by->first[d]; e < by->first[d + 1]; e++)
             {
+              guint i = by->entries[e].row;
               const XrefRow *row = g_ptr_array_index (report->rows, i);
-              const XrefSource *s = xref_report_source (row, doc, d);
-              if (s == NULL || s->states)
+              const XrefSource *s = by->entries[e].src;
+              if (s->states)
                 continue;
-              g_string_append_printf (out, "%s<a href=\"#row-%u\">", first ? "" : ", ", i + 1);
+              if (!first)
+                PUT (out, ", ");
+              PUT (out, "<a href=\"#row-");
+              xref_report_append_uint (out, i + 1);
+              PUT (out, "\">");
               esc (out, row->id);
-              g_string_append (out, "</a> (");
+              PUT (out, "</a> (");
               esc (out, row->slot);
-              g_string_append (out, ")");
+              PUT (out, ")");
               first = FALSE;
             }
-          g_string_append (out, "</p>\n");
+          PUT (out, "</p>\n");
         }
-      g_string_append (out, "</section>\n");
+      PUT (out, "</section>\n");
     }
+}
+
+/* One section per document: the rows it states (value and evidence) and
+ * the rows it leaves out, in ranking order.  Each document's rows come
+ * from one pass over the rows (XrefReportByDoc), not from asking every row
+ * for every document; the sections are rendered in parts on several
+ * threads. */
+static void
+per_document (GString *out, const XrefReport *report, GHashTable *labels)
+{
+  PageData pd = { report, labels, NULL, { 0 }, NULL };
+  guint n_rows = report->rows->len;
+  guint n_docs = report->documents != NULL ? report->documents->len : 0;
+
+  xref_report_by_doc_init (&pd.by, report);
+  pd.heads = g_new0 (GString *, MAX (n_rows, 1));
+  for (guint i = 0; i < n_rows; i++)
+    pd.heads[i] = row_head (g_ptr_array_index (report->rows, i), i);
+  PUT (out, "<h2>By document</h2>\n");
+  /* parts of 8 documents: tens to hundreds of KB */
+  xref_report_render_parts (report, n_docs, 8, per_document_part, &pd, out);
+  xref_report_by_doc_clear (&pd.by);
+  for (guint i = 0; i < n_rows; i++)
+    g_string_free (pd.heads[i], TRUE);
+  g_free (pd.heads);
 }
 
 static void
 arg_cell (GString *out, const XrefDocument *doc, const XrefArg *a)
 {
-  g_string_append (out, "<td>");
+  PUT (out, "<td>");
   if (a->id != NULL)
     {
-      g_string_append (out, "<span class=\"value\">");
+      PUT (out, "<span class=\"value\">");
       esc (out, a->id);
-      g_string_append (out, "</span>");
+      PUT (out, "</span>");
       if (a->end > a->start)
         {
-          g_string_append (out, "<br>");
+          PUT (out, "<br>");
           quote (out, doc, a->start, a->end);
         }
     }
-  g_string_append (out, "</td>");
+  PUT (out, "</td>");
 }
 
 /* `xref extract`: one table of claims per document. */
@@ -486,12 +591,12 @@ claims (GString *out, const XrefReport *report)
       const XrefDocument *doc = g_ptr_array_index (report->documents, i);
       guint n = doc->claims != NULL ? doc->claims->len : 0;
 
-      g_string_append (out, "<h2>");
+      PUT (out, "<h2>");
       esc (out, doc->id);
-      g_string_append (out, "</h2>\n");
+      PUT (out, "</h2>\n");
       if (n == 0)
         {
-          g_string_append (out, "<p>No claims.</p>\n");
+          PUT (out, "<p>No claims.</p>\n");
           continue;
         }
       g_string_append (out, "<table>\n<thead><tr><th>claim</th><th>actor</th><th>action</th><th>object</th>"
@@ -501,9 +606,9 @@ claims (GString *out, const XrefReport *report)
         {
           const XrefClaim *c = g_ptr_array_index (doc->claims, j);
 
-          g_string_append (out, "<tr><td>");
+          PUT (out, "<tr><td>");
           esc (out, c->id);
-          g_string_append (out, "</td>");
+          PUT (out, "</td>");
           arg_cell (out, doc, &c->actor);
           arg_cell (out, doc, &c->action);
           arg_cell (out, doc, &c->object);
@@ -511,23 +616,24 @@ claims (GString *out, const XrefReport *report)
           g_string_append_printf (out, "<td>%s</td><td>%s</td>", xref_polarity_name (c->polarity),
                                   xref_modality_name (c->modality));
           arg_cell (out, doc, &c->speaker);
-          g_string_append (out, "<td>");
+          PUT (out, "<td>");
           for (guint k = 0; c->slots != NULL && k < c->slots->len; k++)
             {
               const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, k);
               if (k > 0)
-                g_string_append (out, "<br>");
+                PUT (out, "<br>");
               esc (out, v->slot);
-              g_string_append (out, ": <span class=\"value\">");
+              PUT (out, ": <span class=\"value\">");
               esc (out, v->value);
-              g_string_append (out, "</span> ");
+              PUT (out, "</span> ");
               quote (out, doc, v->start, v->end);
             }
-          g_string_append (out, "</td><td>");
+          PUT (out, "</td><td>");
           quote (out, doc, c->start, c->end);
-          g_string_append (out, "</td></tr>\n");
+          PUT (out, "</td></tr>\n");
+          xref_report_maybe_flush (report, out);
         }
-      g_string_append (out, "</tbody>\n</table>\n");
+      PUT (out, "</tbody>\n</table>\n");
     }
 }
 
@@ -560,10 +666,10 @@ xref_render_html (const XrefReport *report, GString *out)
       if (report->rows->len > 0)
         {
           per_document (out, report, labels);
-          g_string_append (out, "<script>");
+          PUT (out, "<script>");
           g_string_append (out, script);
-          g_string_append (out, "</script>\n");
+          PUT (out, "</script>\n");
         }
     }
-  g_string_append (out, "</body>\n</html>\n");
+  PUT (out, "</body>\n</html>\n");
 }

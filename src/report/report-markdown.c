@@ -84,18 +84,24 @@ documents (GString *out, const XrefReport *report, GHashTable *labels)
     }
 }
 
+/* What the rows of the table read, shared by the threads that render
+ * them (xref_report_render_parts). */
+typedef struct {
+  const XrefReport *report;
+  GHashTable *index;       /* xref_report_doc_index */
+} RowsData;
+
+/* Rows [from, to) of the table. */
 static void
-rows (GString *out, const XrefReport *report, GHashTable *labels)
+rows_part (GString *out, guint from, guint to, gpointer data)
 {
+  const RowsData *rd = data;
+  const XrefReport *report = rd->report;
+  GHashTable *index = rd->index;
   guint n_docs = report->documents != NULL ? report->documents->len : 0;
+  gboolean ordered;
 
-  g_string_append (out, "| id | verdict | slot | topic |");
-  for (guint i = 0; i < n_docs; i++)
-    cell (out, xref_report_label (labels, g_ptr_array_index (report->documents, i)));
-  g_string_append (out, " rule | note |\n");
-  rule_line (out, 6 + n_docs);
-
-  for (guint i = 0; i < report->rows->len; i++)
+  for (guint i = from; i < to; i++)
     {
       const XrefRow *row = g_ptr_array_index (report->rows, i);
       g_autofree char *topic = xref_report_row_topic (row);
@@ -114,11 +120,31 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
       cell (out, row->slot);
       cell (out, topic);
 
-      /* One cell per document column, matched by document. */
-      for (guint d = 0; d < n_docs; d++)
+      /* One cell per document column, matched by document: a cursor walks
+       * the row's sources beside the columns (report-private.h), and the
+       * empty cells between two sources are written at once. */
+      ordered = xref_report_sources_ordered (report, row, index);
+      for (guint d = 0, k = 0; d < n_docs;)
         {
-          const XrefDocument *doc = g_ptr_array_index (report->documents, d);
-          const XrefSource *src = xref_report_source (row, doc, d);
+          const XrefDocument *doc;
+          const XrefSource *src;
+
+          if (ordered)
+            {
+              guint next = n_docs;
+
+              if (row->sources != NULL && k < row->sources->len)
+                next = xref_report_doc_at (report, index, g_array_index (row->sources, XrefSource, k).doc, d) - 1;
+              xref_report_repeat (out, "  |", 3, next - d);
+              d = next;
+              if (d == n_docs)
+                break;
+              src = &g_array_index (row->sources, XrefSource, k++);
+            }
+          else
+            src = xref_report_source (row, g_ptr_array_index (report->documents, d), d);
+          doc = g_ptr_array_index (report->documents, d);
+          d++;
 
           if (src == NULL)
             g_string_append (out, "  |");
@@ -130,9 +156,9 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
                * "third-country “a third country”; also politico: us “…”" */
               g_string_append_c (out, ' ');
               value_text (out, doc, src->value, src->start, src->end);
-              for (guint k = 0; row->voices != NULL && k < row->voices->len; k++)
+              for (guint v = 0; row->voices != NULL && v < row->voices->len; v++)
                 {
-                  const XrefSource *o = &g_array_index (row->voices, XrefSource, k);
+                  const XrefSource *o = &g_array_index (row->voices, XrefSource, v);
                   if (o->doc != doc)
                     continue;
                   g_string_append (out, "; also ");
@@ -150,6 +176,24 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
       cell (out, row->note);
       g_string_append_c (out, '\n');
     }
+}
+
+static void
+rows (GString *out, const XrefReport *report, GHashTable *labels)
+{
+  guint n_docs = report->documents != NULL ? report->documents->len : 0;
+  g_autoptr (GHashTable) index = xref_report_doc_index (report);
+  RowsData rd = { report, index };
+
+  g_string_append (out, "| id | verdict | slot | topic |");
+  for (guint i = 0; i < n_docs; i++)
+    cell (out, xref_report_label (labels, g_ptr_array_index (report->documents, i)));
+  g_string_append (out, " rule | note |\n");
+  rule_line (out, 6 + n_docs);
+
+  /* parts of 32 rows: tens to hundreds of KB each (a row has a cell per
+   * document) */
+  xref_report_render_parts (report, report->rows->len, 32, rows_part, &rd, out);
 }
 
 /* `xref extract`: one table of claims per document. */
@@ -198,6 +242,7 @@ claims (GString *out, const XrefReport *report)
           cell (out, slots->str);
           cell_value (out, doc, NULL, c->start, c->end);
           g_string_append_c (out, '\n');
+          xref_report_maybe_flush (report, out);
         }
     }
 }

@@ -4,6 +4,8 @@
 
 #include "xref/report.h"
 
+#include <string.h>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -88,6 +90,106 @@ void xref_report_count_verdicts (const XrefReport *report, guint counts[3]);
 /* The source of row for doc, the index-th document of the corpus, or
  * NULL when the row has none for it. */
 const XrefSource *xref_report_source (const XrefRow *row, const XrefDocument *doc, guint index);
+
+/* Finding each row's source per document column without a search.  A
+ * row's sources come in corpus order, one per document at most (every
+ * document up to XREF_MATCH_DENSE_MAX, else only those that report the
+ * topic), so a cursor walking them beside the columns finds each one in
+ * one compare; xref_report_source, asked column by column, would search
+ * the whole list for every column a sparse row leaves empty (rows ×
+ * documents × sources on a large corpus).  The table maps XrefDocument*
+ * to its index + 1 (NULL when one document is listed twice: then no row
+ * counts as ordered); free with g_hash_table_unref. */
+GHashTable *xref_report_doc_index (const XrefReport *report);
+/* TRUE when every source of row is a document of index and their indices
+ * strictly increase (what match makes): the source of the d-th document
+ * is then the next unused one when its document is that one, else none,
+ * exactly what xref_report_source answers.  When FALSE the renderers ask
+ * xref_report_source for each column. */
+gboolean xref_report_sources_ordered (const XrefReport *report, const XrefRow *row, GHashTable *index);
+
+/* The index + 1 of doc in index (0 when not a document of it).  guess is
+ * where it likely is (the column after the previous source): a dense row
+ * (up to 256 documents, every one a source) is then answered by one
+ * compare, without hashing.  Sound because index is NULL (and no row is
+ * ordered) when a document is listed twice. */
+static inline guint
+xref_report_doc_at (const XrefReport *report, GHashTable *index, const XrefDocument *doc, guint guess)
+{
+  if (report->documents != NULL && guess < report->documents->len && g_ptr_array_index (report->documents, guess) == doc)
+    return guess + 1;
+  return GPOINTER_TO_UINT (g_hash_table_lookup (index, doc));
+}
+
+/* For each document of report, the (row, source) pairs of the rows that
+ * list it, in row order: what a view per document shows, found in one
+ * pass over the rows' sources instead of asking every row for every
+ * document. */
+typedef struct {
+  guint row;                 /* index in report->rows */
+  const XrefSource *src;
+} XrefReportDocEntry;
+
+typedef struct {
+  guint n_docs;
+  guint *first;              /* n_docs + 1 offsets into entries */
+  XrefReportDocEntry *entries;
+} XrefReportByDoc;
+
+void xref_report_by_doc_init (XrefReportByDoc *by, const XrefReport *report);
+void xref_report_by_doc_clear (XrefReportByDoc *by);
+
+/* Hands what out holds to report->flush (and empties out) once it is
+ * large, when report has a flush: called between records, so that a
+ * large report is never whole in memory (no growing of a buffer of
+ * hundreds of MB, copied at each doubling, its pages faulted in). */
+void xref_report_maybe_flush (const XrefReport *report, GString *out);
+
+/* n bytes at s appended, inline (glib 2.74's g_string_append_len is a
+ * call into g_string_insert_len: most of the cost of a short piece). */
+static inline void
+xref_report_put (GString *out, const char *s, gsize n)
+{
+  char *w = xref_report_room (out, n);
+
+  memcpy (w, s, n);
+  xref_report_done (out, w + n);
+}
+
+/* A string literal, its length known at compile time. */
+#define XREF_REPORT_PUT(out, lit) xref_report_put ((out), "" lit, sizeof (lit) - 1)
+
+/* The decimal digits of v at the end of out (for the hot loops: printf
+ * parses its format for every number). */
+static inline void
+xref_report_append_uint (GString *out, guint64 v)
+{
+  char buf[24], *w = buf + sizeof buf;
+
+  do
+    *--w = (char) ('0' + v % 10);
+  while ((v /= 10) > 0);
+  xref_report_put (out, w, (gsize) (buf + sizeof buf - w));
+}
+
+
+/* Rendering the records of a section in parts on several threads, as the
+ * JSON report does (report-json.c): render (out, from, to, data) writes
+ * records [from, to) of n at the end of out, reading only the report and
+ * data (shared, so read-only) and its own variables, so that parts can be
+ * written at once on report->jobs threads (0: one per processor) and
+ * handed to out (or report->flush) strictly in order: the output is the
+ * same for any number of threads.  per_part records make a part (a few
+ * hundred KB of output); with one thread, or one part, the calling thread
+ * renders them all. */
+typedef void (*XrefReportPartFunc) (GString *out, guint from, guint to, gpointer data);
+
+void xref_report_render_parts (const XrefReport *report, guint n, guint per_part, XrefReportPartFunc render,
+                               gpointer data, GString *out);
+
+/* n copies of the piece [s, s + len) at the end of out (the empty cells
+ * of a sparse row: thousands per row on a large corpus). */
+void xref_report_repeat (GString *out, const char *s, gsize len, gsize n);
 
 /* "actor · action · object" of a row (object left out when NULL, and any
  * absent id shown as "?").  Newly allocated. */

@@ -27,31 +27,56 @@ typedef struct {
   guint width;
   guint col;              /* display column of the cursor */
   gboolean color;
+  GHashTable *cuts;       /* document → Cut: its label as put_cut shows it */
+  GString *esc;           /* scratch of wrap and put_raw (escaped text) */
+  GString *quote;         /* scratch of wrap_quote */
 } Term;
+
+/* A label escaped and cut as put_cut writes it, and its width: each
+ * document's label is shown once per row that lists it (every row up to
+ * 256 documents), so it is made once. */
+typedef struct {
+  char *text;
+  gsize len;
+  guint width;
+} Cut;
+
+static void
+cut_free (gpointer p)
+{
+  Cut *c = p;
+
+  g_free (c->text);
+  g_free (c);
+}
 
 /* Appends text known to be safe (our own words, or already escaped). */
 static void
 put (Term *t, const char *s)
 {
-  g_string_append (t->out, s);
-  t->col += xref_display_width (s, -1);
+  gsize len = strlen (s);
+
+  xref_report_put (t->out, s, len);
+  t->col += xref_display_width (s, (gssize) len);
 }
 
 /* Appends raw text (article, rule, file name) escaped for the terminal. */
 static void
 put_raw (Term *t, const char *s, gssize len)
 {
-  g_autoptr (GString) e = g_string_new (NULL);
+  GString *e = t->esc;
 
+  g_string_truncate (e, 0);
   xref_escape_terminal (e, s, len);
-  put (t, e->str);
+  g_string_append_len (t->out, e->str, (gssize) e->len);
+  t->col += xref_display_width (e->str, (gssize) e->len);
 }
 
-/* Appends raw text escaped, cut to at most max columns with "…". */
-static void
-put_cut (Term *t, const char *s, guint max)
+/* Raw text escaped, cut to at most max columns with "…". */
+static GString *
+cut_text (const char *s, guint max)
 {
-  g_autoptr (GString) e = g_string_new (NULL);
+  GString *e = g_string_new (NULL);
 
   xref_escape_terminal (e, s, -1);
   if (xref_display_width (e->str, (gssize) e->len) > max)
@@ -71,7 +96,37 @@ put_cut (Term *t, const char *s, guint max)
       g_string_truncate (e, (gsize) (p - e->str));
       g_string_append (e, "…");
     }
+  return e;
+}
+
+/* Appends raw text escaped, cut to at most max columns with "…". */
+static void
+put_cut (Term *t, const char *s, guint max)
+{
+  g_autoptr (GString) e = cut_text (s, max);
+
   put (t, e->str);
+}
+
+/* put_cut of doc's label (max is the same for a whole report), made
+ * once per document. */
+static void
+put_label (Term *t, GHashTable *labels, const XrefDocument *doc, guint max)
+{
+  Cut *c = g_hash_table_lookup (t->cuts, doc);
+
+  if (c == NULL)
+    {
+      GString *e = cut_text (xref_report_label (labels, doc), max);
+
+      c = g_new (Cut, 1);
+      c->width = xref_display_width (e->str, (gssize) e->len);
+      c->len = e->len;
+      c->text = g_string_free (e, FALSE);
+      g_hash_table_insert (t->cuts, (gpointer) doc, c);
+    }
+  xref_report_put (t->out, c->text, c->len);
+  t->col += c->width;
 }
 
 static void
@@ -91,10 +146,10 @@ newline (Term *t)
 static void
 pad_to (Term *t, guint col)
 {
-  while (t->col < col)
+  if (t->col < col)
     {
-      g_string_append_c (t->out, ' ');
-      t->col++;
+      xref_report_repeat (t->out, " ", 1, col - t->col);
+      t->col = col;
     }
 }
 
@@ -104,12 +159,13 @@ pad_to (Term *t, guint col)
 static void
 wrap (Term *t, const char *s, gssize len, guint indent)
 {
-  g_autoptr (GString) e = g_string_new (NULL);
+  GString *e = t->esc;
   const char *p, *end;
   gboolean need_space = FALSE;
 
   if (indent + MIN_WIDTH / 2 > t->width)
     indent = t->width / 2;
+  g_string_truncate (e, 0);
   xref_escape_terminal (e, s, len);
   p = e->str;
   end = e->str + e->len;
@@ -164,10 +220,11 @@ wrap_quote (Term *t, const XrefDocument *doc, gsize start, gsize end, guint inde
 {
   gsize len;
   const char *s = xref_report_span (doc, start, end, &len);
-  g_autoptr (GString) q = g_string_new ("“");
+  GString *q = t->quote;
 
   if (s == NULL)
     return;
+  g_string_assign (q, "“");
   g_string_append_len (q, s, (gssize) len);
   g_string_append (q, "”");
   wrap (t, q->str, (gssize) q->len, indent);
@@ -176,7 +233,17 @@ wrap_quote (Term *t, const XrefDocument *doc, gsize start, gsize end, guint inde
 static guint
 raw_width (const char *s)
 {
-  g_autoptr (GString) e = g_string_new (NULL);
+  g_autoptr (GString) e = NULL;
+  const char *p = s;
+
+  /* printable ASCII (nearly every value): one column a byte, as it is */
+  if (s == NULL)
+    return 0;
+  while (*p >= 0x20 && *p < 0x7F)
+    p++;
+  if (*p == '\0')
+    return (guint) (p - s);
+  e = g_string_new (NULL);
 
   xref_escape_terminal (e, s, -1);
   return xref_display_width (e->str, (gssize) e->len);
@@ -348,7 +415,7 @@ row_block (Term *t, const XrefRow *row, GHashTable *labels, guint lw, guint idw)
       const XrefSource *s = &g_array_index (row->sources, XrefSource, i);
 
       put (t, "    ");
-      put_cut (t, xref_report_label (labels, s->doc), lw);
+      put_label (t, labels, s->doc, lw);
       pad_to (t, 4 + lw + 2);
       if (!s->states)
         {
@@ -437,7 +504,36 @@ claims (Term *t, const XrefReport *report)
           pad_to (t, 6);
           wrap_quote (t, doc, c->start, c->end, 7);
           newline (t);
+          xref_report_maybe_flush (report, t->out);
         }
+    }
+}
+
+/* What the row blocks read, shared by the threads that render them
+ * (xref_report_render_parts). */
+typedef struct {
+  const XrefReport *report;
+  GHashTable *labels;
+  guint width;
+  gboolean color;
+  guint lw, idw;
+} RowsData;
+
+/* The blocks of rows [from, to), each after an empty line, with a Term of
+ * their own (its caches and scratch are not shared between threads). */
+static void
+rows_part (GString *out, guint from, guint to, gpointer data)
+{
+  const RowsData *rd = data;
+  g_autoptr (GHashTable) cuts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, cut_free);
+  g_autoptr (GString) esc = g_string_new (NULL);
+  g_autoptr (GString) quote = g_string_new (NULL);
+  Term t = { out, rd->width, 0, rd->color, cuts, esc, quote };
+
+  for (guint i = from; i < to; i++)
+    {
+      newline (&t);
+      row_block (&t, g_ptr_array_index (rd->report->rows, i), rd->labels, rd->lw, rd->idw);
     }
 }
 
@@ -445,7 +541,10 @@ void
 xref_render_table (const XrefReport *report, GString *out)
 {
   g_autoptr (GHashTable) labels = xref_report_labels (report);
-  Term t = { out, report->width != 0 ? report->width : DEFAULT_WIDTH, 0, report->color };
+  g_autoptr (GHashTable) cuts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, cut_free);
+  g_autoptr (GString) esc = g_string_new (NULL);
+  g_autoptr (GString) quote = g_string_new (NULL);
+  Term t = { out, report->width != 0 ? report->width : DEFAULT_WIDTH, 0, report->color, cuts, esc, quote };
   guint n_docs = report->documents != NULL ? report->documents->len : 0;
   guint n_claims = xref_report_n_claims (report);
   guint lw;
@@ -482,11 +581,12 @@ xref_render_table (const XrefReport *report, GString *out)
       const XrefRow *row = g_ptr_array_index (report->rows, i);
       idw = MAX (idw, raw_width (row->id != NULL ? row->id : "?"));
     }
-  for (guint i = 0; i < n_rows; i++)
-    {
-      newline (&t);
-      row_block (&t, g_ptr_array_index (report->rows, i), labels, lw, idw);
-    }
+  {
+    RowsData rd = { report, labels, t.width, t.color, lw, idw };
+
+    /* parts of 32 rows, rendered on several threads */
+    xref_report_render_parts (report, n_rows, 32, rows_part, &rd, out);
+  }
   if (n_rows == 0)
     {
       newline (&t);

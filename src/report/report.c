@@ -194,3 +194,258 @@ xref_report_topic (const char *actor, const char *action, const char *object)
     return g_strdup_printf ("%s · %s · %s", actor != NULL ? actor : "?", action != NULL ? action : "?", object);
   return g_strdup_printf ("%s · %s", actor != NULL ? actor : "?", action != NULL ? action : "?");
 }
+
+GHashTable *
+xref_report_doc_index (const XrefReport *report)
+{
+  GHashTable *index = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; report->documents != NULL && i < report->documents->len; i++)
+    {
+      gpointer doc = g_ptr_array_index (report->documents, i);
+
+      /* one document twice in the corpus: xref_report_source would give
+       * its source to both columns, which a cursor cannot; NULL makes
+       * every row take the slow path */
+      if (!g_hash_table_insert (index, doc, GUINT_TO_POINTER (i + 1)))
+        {
+          g_hash_table_unref (index);
+          return NULL;
+        }
+    }
+  return index;
+}
+
+gboolean
+xref_report_sources_ordered (const XrefReport *report, const XrefRow *row, GHashTable *index)
+{
+  guint last = 0;
+
+  if (index == NULL)
+    return FALSE;
+  for (guint k = 0; row->sources != NULL && k < row->sources->len; k++)
+    {
+      guint at = xref_report_doc_at (report, index, g_array_index (row->sources, XrefSource, k).doc, last);
+
+      if (at <= last)
+        return FALSE;
+      last = at;
+    }
+  return TRUE;
+}
+
+void
+xref_report_by_doc_init (XrefReportByDoc *by, const XrefReport *report)
+{
+  GHashTable *index = xref_report_doc_index (report);
+  guint n_docs = report->documents != NULL ? report->documents->len : 0;
+  guint n_rows = report->rows != NULL ? report->rows->len : 0;
+  g_autofree gboolean *ordered = g_new (gboolean, MAX (n_rows, 1));
+  g_autofree guint *fill = g_new0 (guint, n_docs + 1);
+  gsize total = 0;
+
+  by->n_docs = n_docs;
+  by->first = g_new0 (guint, n_docs + 1);
+  /* Two passes over the rows: count the entries of each document, then
+   * place them; rows in order, so each document's list is in row order. */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      for (guint i = 0; i < n_rows; i++)
+        {
+          const XrefRow *row = g_ptr_array_index (report->rows, i);
+          guint n = row->sources != NULL ? row->sources->len : 0;
+
+          if (pass == 0)
+            ordered[i] = xref_report_sources_ordered (report, row, index);
+          if (ordered[i])
+            for (guint k = 0; k < n; k++)
+              {
+                const XrefSource *s = &g_array_index (row->sources, XrefSource, k);
+                guint d = xref_report_doc_at (report, index, s->doc, k) - 1;
+
+                if (pass == 0)
+                  by->first[d + 1]++;
+                else
+                  by->entries[fill[d]++] = (XrefReportDocEntry) { i, s };
+              }
+          else
+            /* a row out of the usual order: column by column, as asked */
+            for (guint d = 0; d < n_docs; d++)
+              {
+                const XrefSource *s = xref_report_source (row, g_ptr_array_index (report->documents, d), d);
+
+                if (s == NULL)
+                  continue;
+                if (pass == 0)
+                  by->first[d + 1]++;
+                else
+                  by->entries[fill[d]++] = (XrefReportDocEntry) { i, s };
+              }
+        }
+      if (pass == 0)
+        {
+          for (guint d = 0; d < n_docs; d++)
+            by->first[d + 1] += by->first[d];
+          total = by->first[n_docs];
+          memcpy (fill, by->first, sizeof (guint) * (n_docs + 1));
+          by->entries = g_new (XrefReportDocEntry, MAX (total, 1));
+        }
+    }
+  if (index != NULL)
+    g_hash_table_unref (index);
+}
+
+void
+xref_report_by_doc_clear (XrefReportByDoc *by)
+{
+  g_clear_pointer (&by->first, g_free);
+  g_clear_pointer (&by->entries, g_free);
+  by->n_docs = 0;
+}
+
+void
+xref_report_repeat (GString *out, const char *s, gsize len, gsize n)
+{
+  char *w, *start;
+  gsize total = len * n, have;
+
+  if (total == 0)
+    return;
+  start = w = xref_report_room (out, total);
+  memcpy (w, s, len);
+  /* doubling: copy what is written so far after itself */
+  for (have = len; have < total; have *= 2)
+    memcpy (w + have, w, MIN (have, total - have));
+  xref_report_done (out, start + total);
+}
+
+void
+xref_report_maybe_flush (const XrefReport *report, GString *out)
+{
+  if (report->flush != NULL && out->len >= (1u << 20))
+    {
+      report->flush (out->str, out->len, report->flush_data);
+      g_string_truncate (out, 0);
+    }
+}
+
+/* ---- parts on several threads (xref_report_render_parts) ---------------- */
+
+typedef struct {
+  guint n, per_part, n_parts;
+  XrefReportPartFunc render;
+  gpointer data;
+  guint n_slots;           /* parts in flight at most */
+  GMutex lock;
+  GCond cond;              /* a part is ready, or a slot was freed */
+  guint next;              /* the next part to render */
+  guint emitted;           /* parts handed out so far */
+  GString **slot;          /* part i is rendered into slot[i % n_slots] */
+  gboolean *ready;
+} PartPool;
+
+static gpointer
+part_worker (gpointer data)
+{
+  PartPool *pool = data;
+
+  g_mutex_lock (&pool->lock);
+  for (;;)
+    {
+      guint i, from;
+
+      while (pool->next < pool->n_parts && pool->next >= pool->emitted + pool->n_slots)
+        g_cond_wait (&pool->cond, &pool->lock);
+      if (pool->next >= pool->n_parts)
+        break;
+      i = pool->next++;
+      g_mutex_unlock (&pool->lock);
+
+      /* part i - n_slots was handed out, so the slot is this worker's */
+      from = i * pool->per_part;
+      pool->render (pool->slot[i % pool->n_slots], from, MIN (from + pool->per_part, pool->n), pool->data);
+
+      g_mutex_lock (&pool->lock);
+      pool->ready[i % pool->n_slots] = TRUE;
+      g_cond_broadcast (&pool->cond);
+    }
+  g_mutex_unlock (&pool->lock);
+  return NULL;
+}
+
+void
+xref_report_render_parts (const XrefReport *report, guint n, guint per_part, XrefReportPartFunc render,
+                          gpointer data, GString *out)
+{
+  guint n_threads = report->jobs > 0 ? report->jobs : g_get_num_processors ();
+  PartPool pool = { 0 };
+  GThread **threads;
+
+  per_part = MAX (per_part, 1u);
+  pool.n_parts = n / per_part + (n % per_part != 0);
+  n_threads = MIN (n_threads, pool.n_parts);
+  if (n_threads <= 1)
+    {
+      for (guint from = 0; from < n; from += per_part)
+        {
+          render (out, from, MIN (from + per_part, n), data);
+          xref_report_maybe_flush (report, out);
+        }
+      return;
+    }
+
+  pool.n = n;
+  pool.per_part = per_part;
+  pool.render = render;
+  pool.data = data;
+  pool.n_slots = 2 * n_threads + 2;
+  pool.slot = g_new0 (GString *, pool.n_slots);
+  pool.ready = g_new0 (gboolean, pool.n_slots);
+  for (guint s = 0; s < pool.n_slots; s++)
+    pool.slot[s] = g_string_sized_new (1u << 16);
+  g_mutex_init (&pool.lock);
+  g_cond_init (&pool.cond);
+  threads = g_new0 (GThread *, n_threads);
+  for (guint t = 0; t < n_threads; t++)
+    threads[t] = g_thread_new ("xref-render", part_worker, &pool);
+
+  /* This thread hands the parts out in order as they become ready. */
+  for (guint i = 0; i < pool.n_parts; i++)
+    {
+      GString *buf = pool.slot[i % pool.n_slots];
+
+      g_mutex_lock (&pool.lock);
+      while (!pool.ready[i % pool.n_slots])
+        g_cond_wait (&pool.cond, &pool.lock);
+      g_mutex_unlock (&pool.lock);
+
+      /* gathered in out and handed to flush by the MB: parts may be
+       * small, and each flush is a write */
+      if (report->flush != NULL && out->len > 0 && out->len + buf->len >= (1u << 20))
+        {
+          report->flush (out->str, out->len, report->flush_data);
+          g_string_truncate (out, 0);
+        }
+      if (report->flush != NULL && buf->len >= (1u << 20))
+        report->flush (buf->str, buf->len, report->flush_data);
+      else
+        xref_report_put (out, buf->str, buf->len);
+      g_string_truncate (buf, 0);
+
+      g_mutex_lock (&pool.lock);
+      pool.ready[i % pool.n_slots] = FALSE;
+      pool.emitted++;
+      g_cond_broadcast (&pool.cond);
+      g_mutex_unlock (&pool.lock);
+    }
+
+  for (guint t = 0; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  g_free (threads);
+  for (guint s = 0; s < pool.n_slots; s++)
+    g_string_free (pool.slot[s], TRUE);
+  g_free (pool.slot);
+  g_free (pool.ready);
+  g_mutex_clear (&pool.lock);
+  g_cond_clear (&pool.cond);
+}

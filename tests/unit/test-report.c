@@ -1062,6 +1062,7 @@ test_json_parallel (void **state)
       {
         g_autoptr (GString) out = g_string_new (NULL);
         g_autoptr (GString) flushed = g_string_new (NULL);
+      g_autoptr (GString) rest = g_string_new (NULL);
 
         f->report.jobs = jobs;
         f->report.flush = streamed ? collect_flush : NULL;
@@ -1736,6 +1737,169 @@ test_explain (void **state)
   assert_non_null (strstr (error->message, "no row 'r9'"));
 }
 
+/* ---- finding sources by document --------------------------------------- */
+
+
+/* The cursor of the renderers (xref_report_sources_ordered, doc_at) and
+ * the view per document (XrefReportByDoc) must give each (row, document)
+ * the source xref_report_source gives: rows dense, sparse, empty, out of
+ * order and with a document twice; and a corpus with one document twice,
+ * where no row may count as ordered. */
+static void
+test_sources_by_doc (void **state)
+{
+  Fixture *f = fixture_new ();
+  XrefDocument *d[6];
+  /* each row: the documents of its sources, in this order (-1 ends) */
+  static const int rows[][8] = {
+    { 0, 1, 2, 3, 4, 5, -1 },      /* dense */
+    { 1, 4, -1 },                  /* sparse */
+    { 5, -1 },
+    { -1 },                        /* no source */
+    { 3, 1, -1 },                  /* out of order */
+    { 2, 2, -1 },                  /* a document twice */
+    { 0, 2, 3, -1 },
+  };
+  GHashTable *index;
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (d); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%03u_doc.txt", i);
+      d[i] = doc_add (f, id, "A line of text.", -1, "outlet", 2022, 12, 21, XREF_DATE_BASIS_METADATA);
+    }
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    {
+      XrefRow *row = row_add (f, "us-government", "train", NULL, "location", XREF_VERDICT_OMIT, "key-slot", NULL);
+
+      for (guint k = 0; rows[r][k] >= 0; k++)
+        source_add (row, d[rows[r][k]], NULL, k % 2 == 0 ? "us" : NULL, "line");
+    }
+
+  for (int twice = 0; twice < 2; twice++)
+    {
+      XrefReportByDoc by;
+      guint n_docs = f->docs->len;
+
+      index = xref_report_doc_index (&f->report);
+      if (twice)
+        assert_null (index);
+      else
+        assert_non_null (index);
+      for (guint r = 0; r < f->rows->len; r++)
+        {
+          const XrefRow *row = g_ptr_array_index (f->rows, r);
+          gboolean ordered = xref_report_sources_ordered (&f->report, row, index);
+
+          assert_int_equal (ordered, !twice && r != 4 && r != 5);
+          if (!ordered)
+            continue;
+          /* the cursor walk of report-markdown.c and report-html.c */
+          for (guint c = 0, k = 0; c < n_docs; c++)
+            {
+              const XrefSource *want = xref_report_source (row, g_ptr_array_index (f->docs, c), c);
+              const XrefSource *got = NULL;
+
+              if (k < row->sources->len
+                  && xref_report_doc_at (&f->report, index, g_array_index (row->sources, XrefSource, k).doc, c) - 1 == c)
+                got = &g_array_index (row->sources, XrefSource, k++);
+              assert_ptr_equal (got, want);
+            }
+        }
+
+      xref_report_by_doc_init (&by, &f->report);
+      assert_int_equal (by.n_docs, n_docs);
+      for (guint c = 0; c < n_docs; c++)
+        {
+          guint e = by.first[c];
+
+          for (guint r = 0; r < f->rows->len; r++)
+            {
+              const XrefSource *want = xref_report_source (g_ptr_array_index (f->rows, r), g_ptr_array_index (f->docs, c), c);
+
+              if (want == NULL)
+                continue;
+              assert_true (e < by.first[c + 1]);
+              assert_int_equal (by.entries[e].row, r);
+              assert_ptr_equal (by.entries[e].src, want);
+              e++;
+            }
+          assert_int_equal (e, by.first[c + 1]);
+        }
+      xref_report_by_doc_clear (&by);
+      if (index != NULL)
+        g_hash_table_unref (index);
+      /* the same corpus with its first document listed twice */
+      if (!twice)
+        g_ptr_array_add (f->docs, d[0]);
+    }
+  g_ptr_array_steal_index (f->docs, f->docs->len - 1);
+  /* the rows render the same in Markdown and HTML whatever the path */
+  {
+    g_autoptr (GString) out = g_string_new (NULL);
+    xref_render (&f->report, XREF_FORMAT_MARKDOWN, out, NULL);
+    assert_non_null (strstr (out->str, "| r2 | omit | location | us-government · train |  | us “line” |  |  | *omits* |  | key-slot |  |\n"));
+    assert_non_null (strstr (out->str, "| r4 | omit | location | us-government · train |  |  |  |  |  |  | key-slot |  |\n"));
+  }
+  /* Rendered in parts on several threads (xref_report_render_parts), each
+   * format is the same as on one: enough rows for many parts, and a flush
+   * that collects what is handed out. */
+  for (guint r = 0; r < 300; r++)
+    {
+      XrefRow *row = row_add (f, "us-government", "train", NULL, "location", r % 3, "key-slot", r % 2 ? "a note" : NULL);
+
+      for (guint c = 0; c < G_N_ELEMENTS (d); c++)
+        if ((r + c) % 3 != 0)
+          source_add (row, d[c], NULL, (r + c) % 2 == 0 ? "us" : NULL, "line");
+    }
+  for (XrefFormat fmt = XREF_FORMAT_TABLE; fmt <= XREF_FORMAT_HTML; fmt++)
+    {
+      g_autoptr (GString) one = g_string_new (NULL);
+      g_autoptr (GString) many = g_string_new (NULL);
+      g_autoptr (GString) flushed = g_string_new (NULL);
+      g_autoptr (GString) rest = g_string_new (NULL);
+
+      f->report.jobs = 1;
+      xref_render (&f->report, fmt, one, NULL);
+      f->report.jobs = 3;
+      xref_render (&f->report, fmt, many, NULL);
+      assert_string_equal (many->str, one->str);
+      f->report.flush = collect_flush;
+      f->report.flush_data = flushed;
+      xref_render (&f->report, fmt, rest, NULL);
+      f->report.flush = NULL;
+      g_string_append_len (flushed, rest->str, (gssize) rest->len);
+      assert_string_equal (flushed->str, one->str);
+    }
+  *state = f;
+}
+
+static void
+test_report_repeat (void **state)
+{
+  g_autoptr (GString) out = g_string_new ("x");
+
+  (void) state;
+  xref_report_repeat (out, "  |", 3, 0);
+  assert_string_equal (out->str, "x");
+  xref_report_repeat (out, "ab", 2, 1);
+  assert_string_equal (out->str, "xab");
+  for (gsize n = 0; n < 70; n++)
+    {
+      g_string_assign (out, "y");
+      xref_report_repeat (out, "<td></td>", 9, n);
+      assert_int_equal (out->len, 1 + 9 * n);
+      for (gsize i = 0; i < n; i++)
+        assert_memory_equal (out->str + 1 + 9 * i, "<td></td>", 9);
+      assert_int_equal (out->str[out->len], '\0');
+    }
+  g_string_truncate (out, 0);
+  xref_report_append_uint (out, 0);
+  xref_report_append_uint (out, 7);
+  xref_report_append_uint (out, G_GUINT64_CONSTANT (18446744073709551615));
+  assert_string_equal (out->str, "0718446744073709551615");
+}
+
 int
 main (void)
 {
@@ -1747,6 +1911,8 @@ main (void)
     cmocka_unit_test (test_json_parallel),
     cmocka_unit_test (test_format_parse),
     cmocka_unit_test (test_labels),
+    cmocka_unit_test_teardown (test_sources_by_doc, fixture_teardown),
+    cmocka_unit_test (test_report_repeat),
     cmocka_unit_test (test_json_empty),
     cmocka_unit_test (test_json_integers),
     cmocka_unit_test (test_json_claim_ids),
