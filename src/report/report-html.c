@@ -285,6 +285,23 @@ statement (GString *out, const XrefSource *s)
   PUT (out, "</span>");
 }
 
+/* What a stating source says, then the values other speakers give in the
+ * same document. */
+static void
+statement_voices (GString *out, const XrefRow *row, const XrefSource *s)
+{
+  statement (out, s);
+  for (guint k = 0; row->voices != NULL && k < row->voices->len; k++)
+    {
+      const XrefSource *v = &g_array_index (row->voices, XrefSource, k);
+      if (v->doc != s->doc)
+        continue;
+      PUT (out, "<div class=\"voice\">also ");
+      statement (out, v);
+      PUT (out, "</div>");
+    }
+}
+
 static void
 source_cell (GString *out, const XrefRow *row, const XrefSource *s)
 {
@@ -299,15 +316,31 @@ source_cell (GString *out, const XrefRow *row, const XrefSource *s)
       return;
     }
   PUT (out, "<td>");
-  statement (out, s);
-  /* the values other speakers give in the same document */
-  for (guint k = 0; row->voices != NULL && k < row->voices->len; k++)
+  statement_voices (out, row, s);
+  PUT (out, "</td>");
+}
+
+/* Past XREF_MATCH_DENSE_MAX documents: one cell listing the row's sources
+ * (the documents that report its topic, in corpus order) instead of a
+ * column per document, which would grow with rows × documents. */
+static void
+sources_cell (GString *out, const XrefRow *row, GHashTable *labels)
+{
+  PUT (out, "<td class=\"sources\">");
+  for (guint k = 0; row->sources != NULL && k < row->sources->len; k++)
     {
-      const XrefSource *v = &g_array_index (row->voices, XrefSource, k);
-      if (v->doc != s->doc)
-        continue;
-      PUT (out, "<div class=\"voice\">also ");
-      statement (out, v);
+      const XrefSource *s = &g_array_index (row->sources, XrefSource, k);
+
+      if (s->states)
+        PUT (out, "<div class=\"source\"><b>");
+      else
+        PUT (out, "<div class=\"source omits\"><b>");
+      esc (out, xref_report_label (labels, s->doc));
+      PUT (out, "</b>: ");
+      if (s->states)
+        statement_voices (out, row, s);
+      else
+        PUT (out, "omits");
       PUT (out, "</div>");
     }
   PUT (out, "</td>");
@@ -365,10 +398,12 @@ rows_part (GString *out, guint from, guint to, gpointer data)
       esc (out, topic);
       PUT (out, "</td>");
 
+      if (n_docs > XREF_MATCH_DENSE_MAX)
+        sources_cell (out, row, pd->labels);
       /* One cell per document column, matched by document: a cursor walks
        * the row's sources beside the columns (report-private.h), and the
        * empty cells between two sources are written at once. */
-      if (xref_report_sources_ordered (report, row, index))
+      else if (xref_report_sources_ordered (report, row, index))
         {
           guint d = 0;
 
@@ -422,7 +457,9 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
                             verdicts[i], verdicts[i]);
   PUT (out, "<span id=\"shown\"></span></div>\n");
   PUT (out, "<table id=\"rows\">\n<thead><tr><th>id</th><th>verdict</th><th>slot</th><th>topic</th>");
-  for (guint i = 0; i < n_docs; i++)
+  if (n_docs > XREF_MATCH_DENSE_MAX)
+    PUT (out, "<th>sources</th>");
+  for (guint i = 0; n_docs <= XREF_MATCH_DENSE_MAX && i < n_docs; i++)
     {
       const XrefDocument *doc = g_ptr_array_index (report->documents, i);
       PUT (out, "<th title=\"");
@@ -436,6 +473,7 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
   /* parts of 16 rows: a few hundred KB (a row has a cell per document) */
   pd.report = report;
   pd.index = index;
+  pd.labels = labels;
   xref_report_render_parts (report, report->rows->len, 16, rows_part, &pd, out);
   PUT (out, "</tbody>\n</table>\n");
 }

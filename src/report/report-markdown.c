@@ -1,9 +1,12 @@
 /* xref — report: GitHub-flavoured Markdown.
  *
  * A summary line, a table of the documents, then the discrepancy table
- * (GFM "tables" extension): one line per row, one cell per source.  Every
- * cell goes through xref_escape_markdown: a pipe or a line break in an
- * article cannot break the table. */
+ * (GFM "tables" extension): one line per row, one cell per document of the
+ * corpus.  Past XREF_MATCH_DENSE_MAX documents a row has one "sources"
+ * cell instead, listing only the documents that report its topic (as the
+ * JSON report does): a column per document would make the table grow with
+ * rows × documents.  Every cell goes through xref_escape_markdown: a pipe
+ * or a line break in an article cannot break the table. */
 #include "report/report-private.h"
 
 static void
@@ -89,7 +92,55 @@ documents (GString *out, const XrefReport *report, GHashTable *labels)
 typedef struct {
   const XrefReport *report;
   GHashTable *index;       /* xref_report_doc_index */
+  GHashTable *labels;      /* xref_report_labels */
 } RowsData;
+
+/* What src says in doc, without the cell's bars: its value, then the
+ * other speakers' values in this document ("third-country “a third
+ * country”; also politico: us “…”"), or *omits*. */
+static void
+source_text (GString *out, const XrefRow *row, const XrefDocument *doc, const XrefSource *src)
+{
+  if (!src->states)
+    {
+      g_string_append (out, "*omits*");
+      return;
+    }
+  value_text (out, doc, src->value, src->start, src->end);
+  for (guint v = 0; row->voices != NULL && v < row->voices->len; v++)
+    {
+      const XrefSource *o = &g_array_index (row->voices, XrefSource, v);
+      if (o->doc != doc)
+        continue;
+      g_string_append (out, "; also ");
+      if (o->speaker != NULL)
+        {
+          xref_escape_markdown (out, o->speaker, -1);
+          g_string_append (out, ": ");
+        }
+      value_text (out, doc, o->value, o->start, o->end);
+    }
+}
+
+/* Past XREF_MATCH_DENSE_MAX documents: one cell listing the row's sources
+ * (the documents that report its topic, in corpus order), each as
+ * "**label**: what it says", separated by line breaks. */
+static void
+sources_cell (GString *out, const XrefRow *row, GHashTable *labels)
+{
+  g_string_append_c (out, ' ');
+  for (guint k = 0; row->sources != NULL && k < row->sources->len; k++)
+    {
+      const XrefSource *src = &g_array_index (row->sources, XrefSource, k);
+      if (k > 0)
+        g_string_append (out, "<br>");
+      g_string_append (out, "**");
+      xref_escape_markdown (out, xref_report_label (labels, src->doc), -1);
+      g_string_append (out, "**: ");
+      source_text (out, row, src->doc, src);
+    }
+  g_string_append (out, " |");
+}
 
 /* Rows [from, to) of the table. */
 static void
@@ -119,6 +170,14 @@ rows_part (GString *out, guint from, guint to, gpointer data)
         cell (out, verdict);
       cell (out, row->slot);
       cell (out, topic);
+      if (n_docs > XREF_MATCH_DENSE_MAX)
+        {
+          sources_cell (out, row, rd->labels);
+          cell (out, row->rule);
+          cell (out, row->note);
+          g_string_append_c (out, '\n');
+          continue;
+        }
 
       /* One cell per document column, matched by document: a cursor walks
        * the row's sources beside the columns (report-private.h), and the
@@ -148,27 +207,10 @@ rows_part (GString *out, guint from, guint to, gpointer data)
 
           if (src == NULL)
             g_string_append (out, "  |");
-          else if (!src->states)
-            g_string_append (out, " *omits* |");
           else
             {
-              /* the value, then the other speakers' values in this document:
-               * "third-country “a third country”; also politico: us “…”" */
               g_string_append_c (out, ' ');
-              value_text (out, doc, src->value, src->start, src->end);
-              for (guint v = 0; row->voices != NULL && v < row->voices->len; v++)
-                {
-                  const XrefSource *o = &g_array_index (row->voices, XrefSource, v);
-                  if (o->doc != doc)
-                    continue;
-                  g_string_append (out, "; also ");
-                  if (o->speaker != NULL)
-                    {
-                      xref_escape_markdown (out, o->speaker, -1);
-                      g_string_append (out, ": ");
-                    }
-                  value_text (out, doc, o->value, o->start, o->end);
-                }
+              source_text (out, row, doc, src);
               g_string_append (out, " |");
             }
         }
@@ -183,16 +225,24 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
 {
   guint n_docs = report->documents != NULL ? report->documents->len : 0;
   g_autoptr (GHashTable) index = xref_report_doc_index (report);
-  RowsData rd = { report, index };
+  RowsData rd = { report, index, labels };
 
-  g_string_append (out, "| id | verdict | slot | topic |");
-  for (guint i = 0; i < n_docs; i++)
-    cell (out, xref_report_label (labels, g_ptr_array_index (report->documents, i)));
-  g_string_append (out, " rule | note |\n");
-  rule_line (out, 6 + n_docs);
+  if (n_docs > XREF_MATCH_DENSE_MAX)
+    {
+      g_string_append (out, "| id | verdict | slot | topic | sources | rule | note |\n");
+      rule_line (out, 7);
+    }
+  else
+    {
+      g_string_append (out, "| id | verdict | slot | topic |");
+      for (guint i = 0; i < n_docs; i++)
+        cell (out, xref_report_label (labels, g_ptr_array_index (report->documents, i)));
+      g_string_append (out, " rule | note |\n");
+      rule_line (out, 6 + n_docs);
+    }
 
   /* parts of 32 rows: tens to hundreds of KB each (a row has a cell per
-   * document) */
+   * document, or lists its sources) */
   xref_report_render_parts (report, report->rows->len, 32, rows_part, &rd, out);
 }
 

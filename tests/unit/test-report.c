@@ -1874,6 +1874,88 @@ test_sources_by_doc (void **state)
   *state = f;
 }
 
+/* Past XREF_MATCH_DENSE_MAX documents a row lists only the documents that
+ * report its topic (match), and Markdown and HTML then give it one
+ * "sources" cell instead of a column per document: the rows' part of the
+ * report does not grow with the number of documents. */
+static GString *
+rows_part_of (const Fixture *f, XrefFormat format, const char *from)
+{
+  g_autofree char *out = render (f, format);
+  const char *p = strstr (out, from);
+
+  assert_non_null (p);
+  return g_string_new (p);
+}
+
+static void
+test_sparse_rows (void **state)
+{
+  Fixture *f = fixture_new ();
+  XrefDocument *d[2 * XREF_MATCH_DENSE_MAX + 8];
+  guint n = XREF_MATCH_DENSE_MAX + 4;
+  g_autoptr (GHashTable) labels = NULL;
+  g_autoptr (GString) md = NULL, html = NULL, md_more = NULL, html_more = NULL, want = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *row_line = NULL;
+  XrefRow *row;
+
+  (void) state;
+  *state = f;
+  for (guint i = 0; i < G_N_ELEMENTS (d); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%03u_doc.txt", i);
+      d[i] = doc_add (f, id, "Troops train in Germany.\n", -1, i % 2 ? "Reuters" : "AP", 2022, 12, 21,
+                      XREF_DATE_BASIS_METADATA);
+    }
+  /* the corpus is the first n of them for now (the rest are added back
+   * below; taken out without the free function) */
+  for (guint i = G_N_ELEMENTS (d); i > n; i--)
+    g_ptr_array_steal_index (f->docs, i - 1);
+  row = row_add (f, "us-government", "train", "ukraine", "location", XREF_VERDICT_DIFFER, "key-slot", "a note");
+  source_add (row, d[3], NULL, "germany", "Germany");
+  source_add (row, d[200], NULL, NULL, NULL);
+  source_add (row, d[n - 1], NULL, "poland", "Troops");
+
+  labels = xref_report_labels (&f->report);
+  md = rows_part_of (f, XREF_FORMAT_MARKDOWN, "| id | verdict |");
+  lines = g_strsplit (md->str, "\n", -1);
+  assert_string_equal (lines[0], "| id | verdict | slot | topic | sources | rule | note |");
+  assert_string_equal (lines[1], "|---|---|---|---|---|---|---|");
+  row_line = lines[2];
+  assert_int_equal (count_cells (row_line), 7);
+  want = g_string_new (NULL);
+  g_string_append_printf (want, "| **%s**: germany “Germany”<br>**%s**: *omits*<br>**%s**: poland “Troops” |",
+                          xref_report_label (labels, d[3]), xref_report_label (labels, d[200]),
+                          xref_report_label (labels, d[n - 1]));
+  assert_non_null (strstr (row_line, want->str));
+  assert_null (strstr (lines[0], xref_report_label (labels, d[3])));
+
+  html = rows_part_of (f, XREF_FORMAT_HTML, "<table id=\"rows\">");
+  assert_non_null (strstr (html->str, "<th>topic</th><th>sources</th><th>rule</th></tr>"));
+  assert_non_null (strstr (html->str, "<td class=\"sources\"><div class=\"source\"><b>"));
+  assert_non_null (strstr (html->str, "</b>: omits</div>"));
+  assert_null (strstr (html->str, "<td></td>"));
+
+  /* twice the documents, the same row: the rows' part is the same size */
+  for (guint i = n; i < G_N_ELEMENTS (d); i++)
+    g_ptr_array_add (f->docs, d[i]);
+  md_more = rows_part_of (f, XREF_FORMAT_MARKDOWN, "| id | verdict |");
+  html_more = rows_part_of (f, XREF_FORMAT_HTML, "<table id=\"rows\">");
+  assert_int_equal (md_more->len, md->len);
+  assert_int_equal (strstr (html_more->str, "</table>") - html_more->str, strstr (html->str, "</table>") - html->str);
+
+  /* at XREF_MATCH_DENSE_MAX documents a row keeps a column per document */
+  g_array_set_size (row->sources, 1);   /* d[3] only */
+  g_ptr_array_set_size (f->docs, XREF_MATCH_DENSE_MAX);
+  {
+    g_autoptr (GString) dense = rows_part_of (f, XREF_FORMAT_MARKDOWN, "| id | verdict |");
+    g_auto (GStrv) dl = g_strsplit (dense->str, "\n", -1);
+    assert_int_equal (count_cells (dl[0]), 6 + XREF_MATCH_DENSE_MAX);
+    assert_int_equal (count_cells (dl[2]), 6 + XREF_MATCH_DENSE_MAX);
+  }
+}
+
 static void
 test_report_repeat (void **state)
 {
@@ -1936,6 +2018,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_html, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_html_voices, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_html_evil, setup_evil, fixture_teardown),
+    cmocka_unit_test_teardown (test_sparse_rows, fixture_teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
