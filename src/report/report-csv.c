@@ -111,10 +111,10 @@ rows (GString *out, const XrefReport *report)
   g_string_append (out, "row,verdict,slot,actor,action,object,rule,note,doc,status,claim,value,text,start,end,"
                         "speaker,date,qualifier");
   end_record (out);
-  /* parts of 16 rows: up to about 600 KB (a record per document of the
-   * corpus up to 256 documents) */
+  /* parts of up to 16 rows and about XREF_REPORT_PART_SOURCES records:
+   * about 1 MB at the most, whatever a row lists */
   if (report->rows != NULL)
-    xref_report_render_parts (report, report->rows->len, 16, rows_part, (gpointer) report, out);
+    xref_report_render_row_parts (report, 16, rows_part, (gpointer) report, out);
 }
 
 static void

@@ -474,7 +474,7 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
   pd.report = report;
   pd.index = index;
   pd.labels = labels;
-  xref_report_render_parts (report, report->rows->len, 16, rows_part, &pd, out);
+  xref_report_render_row_parts (report, 16, rows_part, &pd, out);
   PUT (out, "</tbody>\n</table>\n");
 }
 

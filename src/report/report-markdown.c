@@ -243,7 +243,7 @@ rows (GString *out, const XrefReport *report, GHashTable *labels)
 
   /* parts of 32 rows: tens to hundreds of KB each (a row has a cell per
    * document, or lists its sources) */
-  xref_report_render_parts (report, report->rows->len, 32, rows_part, &rd, out);
+  xref_report_render_row_parts (report, 32, rows_part, &rd, out);
 }
 
 /* `xref extract`: one table of claims per document. */

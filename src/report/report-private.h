@@ -187,6 +187,16 @@ typedef void (*XrefReportPartFunc) (GString *out, guint from, guint to, gpointer
 void xref_report_render_parts (const XrefReport *report, guint n, guint per_part, XrefReportPartFunc render,
                                gpointer data, GString *out);
 
+/* The same over the report's rows, with parts cut by weight as well as by
+ * count: a part ends after per_part rows or once its rows hold about
+ * XREF_REPORT_PART_SOURCES sources and voices (at least one row).  Past
+ * 256 documents one row can list thousands of sources (megabytes of CSV
+ * or HTML), so parts of a fixed number of rows could hold hundreds of
+ * megabytes each while they wait to be handed out in order. */
+#define XREF_REPORT_PART_SOURCES 2048u
+void xref_report_render_row_parts (const XrefReport *report, guint per_part, XrefReportPartFunc render,
+                                   gpointer data, GString *out);
+
 /* n copies of the piece [s, s + len) at the end of out (the empty cells
  * of a sparse row: thousands per row on a large corpus). */
 void xref_report_repeat (GString *out, const char *s, gsize len, gsize n);

@@ -584,8 +584,8 @@ xref_render_table (const XrefReport *report, GString *out)
   {
     RowsData rd = { report, labels, t.width, t.color, lw, idw };
 
-    /* parts of 32 rows, rendered on several threads */
-    xref_report_render_parts (report, n_rows, 32, rows_part, &rd, out);
+    /* parts of up to 32 rows, rendered on several threads */
+    xref_report_render_row_parts (report, 32, rows_part, &rd, out);
   }
   if (n_rows == 0)
     {

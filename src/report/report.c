@@ -333,6 +333,8 @@ xref_report_maybe_flush (const XrefReport *report, GString *out)
 
 typedef struct {
   guint n, per_part, n_parts;
+  const guint *bounds;     /* part i is [bounds[i], bounds[i + 1]); NULL:
+                              per_part records each */
   XrefReportPartFunc render;
   gpointer data;
   guint n_slots;           /* parts in flight at most */
@@ -362,8 +364,13 @@ part_worker (gpointer data)
       g_mutex_unlock (&pool->lock);
 
       /* part i - n_slots was handed out, so the slot is this worker's */
-      from = i * pool->per_part;
-      pool->render (pool->slot[i % pool->n_slots], from, MIN (from + pool->per_part, pool->n), pool->data);
+      if (pool->bounds != NULL)
+        pool->render (pool->slot[i % pool->n_slots], pool->bounds[i], pool->bounds[i + 1], pool->data);
+      else
+        {
+          from = i * pool->per_part;
+          pool->render (pool->slot[i % pool->n_slots], from, MIN (from + pool->per_part, pool->n), pool->data);
+        }
 
       g_mutex_lock (&pool->lock);
       pool->ready[i % pool->n_slots] = TRUE;
@@ -373,28 +380,67 @@ part_worker (gpointer data)
   return NULL;
 }
 
+static void render_parts_in (const XrefReport *report, guint n, guint per_part, const guint *bounds,
+                             guint n_parts, XrefReportPartFunc render, gpointer data, GString *out);
+
 void
 xref_report_render_parts (const XrefReport *report, guint n, guint per_part, XrefReportPartFunc render,
                           gpointer data, GString *out)
+{
+  per_part = MAX (per_part, 1u);
+  render_parts_in (report, n, per_part, NULL, n / per_part + (n % per_part != 0), render, data, out);
+}
+
+void
+xref_report_render_row_parts (const XrefReport *report, guint per_part, XrefReportPartFunc render,
+                              gpointer data, GString *out)
+{
+  guint n = report->rows != NULL ? report->rows->len : 0;
+  g_autoptr (GArray) bounds = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint rows = 0, weight = 0;
+
+  per_part = MAX (per_part, 1u);
+  g_array_append_val (bounds, rows);
+  for (guint i = 0; i < n; i++)
+    {
+      const XrefRow *row = g_ptr_array_index (report->rows, i);
+
+      rows++;
+      weight += 1 + (row->sources != NULL ? row->sources->len : 0) + (row->voices != NULL ? row->voices->len : 0);
+      if (rows == per_part || weight >= XREF_REPORT_PART_SOURCES || i + 1 == n)
+        {
+          guint end = i + 1;
+          g_array_append_val (bounds, end);
+          rows = weight = 0;
+        }
+    }
+  render_parts_in (report, n, per_part, (const guint *) (gpointer) bounds->data, bounds->len - 1, render, data, out);
+}
+
+static void
+render_parts_in (const XrefReport *report, guint n, guint per_part, const guint *bounds, guint n_parts,
+                 XrefReportPartFunc render, gpointer data, GString *out)
 {
   guint n_threads = report->jobs > 0 ? report->jobs : g_get_num_processors ();
   PartPool pool = { 0 };
   GThread **threads;
 
-  per_part = MAX (per_part, 1u);
-  pool.n_parts = n / per_part + (n % per_part != 0);
+  pool.n_parts = n_parts;
   n_threads = MIN (n_threads, pool.n_parts);
   if (n_threads <= 1)
     {
-      for (guint from = 0; from < n; from += per_part)
+      for (guint i = 0; i < n_parts; i++)
         {
-          render (out, from, MIN (from + per_part, n), data);
+          guint from = bounds != NULL ? bounds[i] : i * per_part;
+          guint to = bounds != NULL ? bounds[i + 1] : MIN (from + per_part, n);
+          render (out, from, to, data);
           xref_report_maybe_flush (report, out);
         }
       return;
     }
 
   pool.n = n;
+  pool.bounds = bounds;
   pool.per_part = per_part;
   pool.render = render;
   pool.data = data;

@@ -891,6 +891,54 @@ test_status_superseded (void **state)
   assert_null (r->qualifier);
 }
 
+/* A note names at most five statements of each side, then "and N more":
+ * the CSV repeats a row's note in each of its records. */
+static guint
+count_in (const char *s, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (s, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static void
+test_status_note_bounded (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (9, "0.txt", "1.txt", "2.txt", "3.txt", "4.txt", "5.txt", "6.txt", "7.txt",
+                                           "8.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+  const char *stated;
+  XrefClaim *c;
+
+  for (guint i = 0; i < 7; i++)
+    {
+      c = add_claim (doc_at (docs, i), "us", "send", "patriot", NULL, AFF, NULL);
+      c->modality = XREF_MODALITY_REFUSED;
+      set_speaker (c, "kirby");
+    }
+  for (guint i = 7; i < 9; i++)
+    {
+      add_claim (doc_at (docs, i), "us", "announce", NULL, NULL, AFF, NULL)->sentence = 3;
+      c = add_claim (doc_at (docs, i), "us", "send", "patriot", NULL, AFF, NULL);
+      c->sentence = 3;
+      c->modality = XREF_MODALITY_PLANNED;
+    }
+  rows = xref_match (docs, rules);
+  check_invariants (docs, rows);
+  r = must_find (rows, "us", "send", "patriot", "status");
+  assert_true (g_str_has_prefix (r->note, "not stated: refused (0.txt, kirby, undated), "));
+  stated = strstr (r->note, "; stated: ");
+  assert_non_null (stated);
+  assert_int_equal (count_in (r->note, "refused ("), 5);
+  assert_non_null (strstr (r->note, "refused (4.txt, kirby, undated) and 2 more; stated: "));
+  assert_null (strstr (r->note, "5.txt"));
+  assert_int_equal (count_in (stated, "announce ("), 2);
+  assert_null (strstr (stated, " more"));
+}
+
 static void
 test_status_needs_both_sides (void **state)
 {
@@ -1383,6 +1431,7 @@ main (void)
     cmocka_unit_test (test_related_timelines_differ),
     cmocka_unit_test (test_status_superseded),
     cmocka_unit_test (test_status_needs_both_sides),
+    cmocka_unit_test (test_status_note_bounded),
     cmocka_unit_test (test_same_speaker_different_dates),
     cmocka_unit_test (test_polarity_needs_actor),
     cmocka_unit_test (test_values_in_byte_order),
