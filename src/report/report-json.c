@@ -996,143 +996,39 @@ render_part (const XrefReport *report, const Part *p, Memo *m, GString *out)
 
 typedef struct {
   const XrefReport *report;
-  const Part *parts;
-  guint n_parts;
-  guint n_slots;           /* parts in flight at most */
-  GMutex lock;
-  GCond cond;              /* a part is ready, or a slot was freed */
-  guint next;              /* the next part to render */
-  guint emitted;           /* parts handed out so far */
-  GString **slot;          /* part i is rendered into slot[i % n_slots] */
-  gboolean *ready;
-} Pool;
+  const GArray *parts;     /* Part */
+} Plan;
 
-/* Takes the next part whose slot is free, renders it, marks it ready. */
+static void
+json_part (GString *out, guint i, gpointer data, gpointer state)
+{
+  const Plan *plan = data;
+
+  render_part (plan->report, &g_array_index (plan->parts, Part, i), state, out);
+}
+
+/* Each rendering thread's own memo of escaped ids. */
 static gpointer
-worker (gpointer data)
+json_memo_new (gpointer data)
 {
-  Pool *pool = data;
-  Memo *memo = memo_new ();
+  return memo_new ();
+}
 
-  g_mutex_lock (&pool->lock);
-  for (;;)
-    {
-      guint i;
-
-      while (pool->next < pool->n_parts && pool->next >= pool->emitted + pool->n_slots)
-        g_cond_wait (&pool->cond, &pool->lock);
-      if (pool->next >= pool->n_parts)
-        break;
-      i = pool->next++;
-      g_mutex_unlock (&pool->lock);
-
-      /* part i - n_slots was handed out, so the slot is this worker's */
-      render_part (pool->report, &pool->parts[i], memo, pool->slot[i % pool->n_slots]);
-
-      g_mutex_lock (&pool->lock);
-      pool->ready[i % pool->n_slots] = TRUE;
-      g_cond_broadcast (&pool->cond);
-    }
-  g_mutex_unlock (&pool->lock);
+static void
+json_memo_free (gpointer memo)
+{
   memo_free (memo);
-  return NULL;
-}
-
-/* Hands buf out after what out holds: to report->flush when set, else
- * appended to out. */
-static void
-emit (const XrefReport *report, GString *out, const GString *buf)
-{
-  if (report->flush == NULL)
-    {
-      g_string_append_len (out, buf->str, (gssize) buf->len);
-      return;
-    }
-  if (out->len > 0)
-    {
-      report->flush (out->str, out->len, report->flush_data);
-      g_string_truncate (out, 0);
-    }
-  if (buf->len > 0)
-    report->flush (buf->str, buf->len, report->flush_data);
-}
-
-static void
-render_parallel (const XrefReport *report, const GArray *parts, guint n_threads, GString *out)
-{
-  Pool pool = { 0 };
-  GThread **threads = g_new0 (GThread *, n_threads);
-
-  pool.report = report;
-  pool.parts = (const Part *) (gconstpointer) parts->data;
-  pool.n_parts = parts->len;
-  pool.n_slots = 2 * n_threads + 2;
-  pool.slot = g_new0 (GString *, pool.n_slots);
-  pool.ready = g_new0 (gboolean, pool.n_slots);
-  for (guint s = 0; s < pool.n_slots; s++)
-    pool.slot[s] = g_string_sized_new (PART_BYTES + PART_BYTES / 4);
-  g_mutex_init (&pool.lock);
-  g_cond_init (&pool.cond);
-
-  for (guint t = 0; t < n_threads; t++)
-    threads[t] = g_thread_new ("xref-json", worker, &pool);
-
-  /* This thread hands the parts out in order as they become ready. */
-  for (guint i = 0; i < pool.n_parts; i++)
-    {
-      GString *buf = pool.slot[i % pool.n_slots];
-
-      g_mutex_lock (&pool.lock);
-      while (!pool.ready[i % pool.n_slots])
-        g_cond_wait (&pool.cond, &pool.lock);
-      g_mutex_unlock (&pool.lock);
-
-      emit (report, out, buf);
-      g_string_truncate (buf, 0);
-
-      g_mutex_lock (&pool.lock);
-      pool.ready[i % pool.n_slots] = FALSE;
-      pool.emitted++;
-      g_cond_broadcast (&pool.cond);
-      g_mutex_unlock (&pool.lock);
-    }
-
-  for (guint t = 0; t < n_threads; t++)
-    g_thread_join (threads[t]);
-  g_free (threads);
-  for (guint s = 0; s < pool.n_slots; s++)
-    g_string_free (pool.slot[s], TRUE);
-  g_free (pool.slot);
-  g_free (pool.ready);
-  g_mutex_clear (&pool.lock);
-  g_cond_clear (&pool.cond);
 }
 
 /* Renders parts in order on n_threads threads (the caller only hands
- * them out) or, for one, on the calling thread. */
+ * them out) or, for one, on the calling thread (report.c). */
 static void
 render_parts (const XrefReport *report, const GArray *parts, guint n_threads, GString *out)
 {
-  Memo *memo;
+  Plan plan = { report, parts };
 
-  n_threads = MIN (n_threads, parts->len);
-  if (n_threads > 1)
-    {
-      render_parallel (report, parts, n_threads, out);
-      return;
-    }
-  memo = memo_new ();
-  for (guint i = 0; i < parts->len; i++)
-    {
-      render_part (report, &g_array_index (parts, Part, i), memo, out);
-      /* Hands out what is written when it is large (XrefReport.flush). */
-      if (report->flush != NULL && out->len >= (1u << 20))
-        {
-          report->flush (out->str, out->len, report->flush_data);
-          g_string_truncate (out, 0);
-        }
-    }
-  memo_free (memo);
+  xref_report_run_parts (report, parts->len, MAX (n_threads, 1u), json_part, &plan, json_memo_new, json_memo_free,
+                         out);
 }
 
 void

@@ -184,6 +184,19 @@ xref_report_append_uint (GString *out, guint64 v)
  * renders them all. */
 typedef void (*XrefReportPartFunc) (GString *out, guint from, guint to, gpointer data);
 
+/* The engine under it (and under the JSON report): parts [0, n_parts) on
+ * n_threads threads (0: report->jobs, itself 0 for one per processor),
+ * render (out, i, data, state) writing part i; each rendering thread
+ * first makes its own state with state_new (data) (NULL: none) and frees
+ * it with state_free after its last part.  The calling thread hands the
+ * parts to out strictly in order, to report->flush by the MB when set;
+ * with one thread, or one part, it renders them all itself. */
+typedef void (*XrefReportPartRender) (GString *out, guint part, gpointer data, gpointer state);
+
+void xref_report_run_parts (const XrefReport *report, guint n_parts, guint n_threads, XrefReportPartRender render,
+                            gpointer data, gpointer (*state_new) (gpointer data), GDestroyNotify state_free,
+                            GString *out);
+
 void xref_report_render_parts (const XrefReport *report, guint n, guint per_part, XrefReportPartFunc render,
                                gpointer data, GString *out);
 

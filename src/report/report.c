@@ -329,14 +329,14 @@ xref_report_maybe_flush (const XrefReport *report, GString *out)
     }
 }
 
-/* ---- parts on several threads (xref_report_render_parts) ---------------- */
+/* ---- parts on several threads (xref_report_run_parts) ------------------- */
 
 typedef struct {
-  guint n, per_part, n_parts;
-  const guint *bounds;     /* part i is [bounds[i], bounds[i + 1]); NULL:
-                              per_part records each */
-  XrefReportPartFunc render;
+  guint n_parts;
+  XrefReportPartRender render;
   gpointer data;
+  gpointer (*state_new) (gpointer data);
+  GDestroyNotify state_free;
   guint n_slots;           /* parts in flight at most */
   GMutex lock;
   GCond cond;              /* a part is ready, or a slot was freed */
@@ -346,15 +346,17 @@ typedef struct {
   gboolean *ready;
 } PartPool;
 
+/* Takes the next part whose slot is free, renders it, marks it ready. */
 static gpointer
 part_worker (gpointer data)
 {
   PartPool *pool = data;
+  gpointer state = pool->state_new != NULL ? pool->state_new (pool->data) : NULL;
 
   g_mutex_lock (&pool->lock);
   for (;;)
     {
-      guint i, from;
+      guint i;
 
       while (pool->next < pool->n_parts && pool->next >= pool->emitted + pool->n_slots)
         g_cond_wait (&pool->cond, &pool->lock);
@@ -364,86 +366,48 @@ part_worker (gpointer data)
       g_mutex_unlock (&pool->lock);
 
       /* part i - n_slots was handed out, so the slot is this worker's */
-      if (pool->bounds != NULL)
-        pool->render (pool->slot[i % pool->n_slots], pool->bounds[i], pool->bounds[i + 1], pool->data);
-      else
-        {
-          from = i * pool->per_part;
-          pool->render (pool->slot[i % pool->n_slots], from, MIN (from + pool->per_part, pool->n), pool->data);
-        }
+      pool->render (pool->slot[i % pool->n_slots], i, pool->data, state);
 
       g_mutex_lock (&pool->lock);
       pool->ready[i % pool->n_slots] = TRUE;
       g_cond_broadcast (&pool->cond);
     }
   g_mutex_unlock (&pool->lock);
+  if (state != NULL && pool->state_free != NULL)
+    pool->state_free (state);
   return NULL;
 }
 
-static void render_parts_in (const XrefReport *report, guint n, guint per_part, const guint *bounds,
-                             guint n_parts, XrefReportPartFunc render, gpointer data, GString *out);
-
 void
-xref_report_render_parts (const XrefReport *report, guint n, guint per_part, XrefReportPartFunc render,
-                          gpointer data, GString *out)
+xref_report_run_parts (const XrefReport *report, guint n_parts, guint n_threads, XrefReportPartRender render,
+                       gpointer data, gpointer (*state_new) (gpointer data), GDestroyNotify state_free,
+                       GString *out)
 {
-  per_part = MAX (per_part, 1u);
-  render_parts_in (report, n, per_part, NULL, n / per_part + (n % per_part != 0), render, data, out);
-}
-
-void
-xref_report_render_row_parts (const XrefReport *report, guint per_part, XrefReportPartFunc render,
-                              gpointer data, GString *out)
-{
-  guint n = report->rows != NULL ? report->rows->len : 0;
-  g_autoptr (GArray) bounds = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint rows = 0, weight = 0;
-
-  per_part = MAX (per_part, 1u);
-  g_array_append_val (bounds, rows);
-  for (guint i = 0; i < n; i++)
-    {
-      const XrefRow *row = g_ptr_array_index (report->rows, i);
-
-      rows++;
-      weight += 1 + (row->sources != NULL ? row->sources->len : 0) + (row->voices != NULL ? row->voices->len : 0);
-      if (rows == per_part || weight >= XREF_REPORT_PART_SOURCES || i + 1 == n)
-        {
-          guint end = i + 1;
-          g_array_append_val (bounds, end);
-          rows = weight = 0;
-        }
-    }
-  render_parts_in (report, n, per_part, (const guint *) (gpointer) bounds->data, bounds->len - 1, render, data, out);
-}
-
-static void
-render_parts_in (const XrefReport *report, guint n, guint per_part, const guint *bounds, guint n_parts,
-                 XrefReportPartFunc render, gpointer data, GString *out)
-{
-  guint n_threads = report->jobs > 0 ? report->jobs : g_get_num_processors ();
   PartPool pool = { 0 };
   GThread **threads;
 
-  pool.n_parts = n_parts;
-  n_threads = MIN (n_threads, pool.n_parts);
+  if (n_threads == 0)
+    n_threads = report->jobs > 0 ? report->jobs : g_get_num_processors ();
+  n_threads = MIN (n_threads, n_parts);
   if (n_threads <= 1)
     {
+      gpointer state = state_new != NULL ? state_new (data) : NULL;
+
       for (guint i = 0; i < n_parts; i++)
         {
-          guint from = bounds != NULL ? bounds[i] : i * per_part;
-          guint to = bounds != NULL ? bounds[i + 1] : MIN (from + per_part, n);
-          render (out, from, to, data);
+          render (out, i, data, state);
           xref_report_maybe_flush (report, out);
         }
+      if (state != NULL && state_free != NULL)
+        state_free (state);
       return;
     }
 
-  pool.n = n;
-  pool.bounds = bounds;
-  pool.per_part = per_part;
+  pool.n_parts = n_parts;
   pool.render = render;
   pool.data = data;
+  pool.state_new = state_new;
+  pool.state_free = state_free;
   pool.n_slots = 2 * n_threads + 2;
   pool.slot = g_new0 (GString *, pool.n_slots);
   pool.ready = g_new0 (gboolean, pool.n_slots);
@@ -494,4 +458,60 @@ render_parts_in (const XrefReport *report, guint n, guint per_part, const guint 
   g_free (pool.ready);
   g_mutex_clear (&pool.lock);
   g_cond_clear (&pool.cond);
+}
+
+/* Records [from, to) as parts: part i is [bounds[i], bounds[i + 1]), or
+ * per_part records from i * per_part when bounds is NULL. */
+typedef struct {
+  guint n, per_part;
+  const guint *bounds;
+  XrefReportPartFunc render;
+  gpointer data;
+} Ranges;
+
+static void
+render_range (GString *out, guint i, gpointer data, gpointer state)
+{
+  const Ranges *r = data;
+
+  if (r->bounds != NULL)
+    r->render (out, r->bounds[i], r->bounds[i + 1], r->data);
+  else
+    r->render (out, i * r->per_part, MIN ((i + 1) * r->per_part, r->n), r->data);
+}
+
+void
+xref_report_render_parts (const XrefReport *report, guint n, guint per_part, XrefReportPartFunc render,
+                          gpointer data, GString *out)
+{
+  Ranges r = { n, MAX (per_part, 1u), NULL, render, data };
+
+  xref_report_run_parts (report, n / r.per_part + (n % r.per_part != 0), 0, render_range, &r, NULL, NULL, out);
+}
+
+void
+xref_report_render_row_parts (const XrefReport *report, guint per_part, XrefReportPartFunc render,
+                              gpointer data, GString *out)
+{
+  guint n = report->rows != NULL ? report->rows->len : 0;
+  g_autoptr (GArray) bounds = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint rows = 0, weight = 0;
+  Ranges r = { n, MAX (per_part, 1u), NULL, render, data };
+
+  g_array_append_val (bounds, rows);
+  for (guint i = 0; i < n; i++)
+    {
+      const XrefRow *row = g_ptr_array_index (report->rows, i);
+
+      rows++;
+      weight += 1 + (row->sources != NULL ? row->sources->len : 0) + (row->voices != NULL ? row->voices->len : 0);
+      if (rows == r.per_part || weight >= XREF_REPORT_PART_SOURCES || i + 1 == n)
+        {
+          guint end = i + 1;
+          g_array_append_val (bounds, end);
+          rows = weight = 0;
+        }
+    }
+  r.bounds = (const guint *) (gconstpointer) bounds->data;
+  xref_report_run_parts (report, bounds->len - 1, 0, render_range, &r, NULL, NULL, out);
 }
