@@ -8,8 +8,9 @@
  * Speed.  The report is about nine bytes per byte of corpus (most of it
  * the claims, each quoting its sentence) and is written after the parallel
  * stages, so it bounds the run.  Two things keep it cheap:
- *  - pieces are written into room reserved once (room/done below; for the
- *    claims, once per claim, at a pointer kept in a register: w_put and
+ *  - pieces are written into room reserved once (xref_report_room and
+ *    xref_report_done, report-private.h; for the claims, once per claim,
+ *    at a pointer kept in a register: w_put and
  *    the other w_ writers), keys are literals of known
  *    length, integers are formatted by hand, the escaper copies runs of
  *    plain bytes at once (report-escape.c), ids come from a memo, a
@@ -28,20 +29,8 @@
 
 /* ---- writing ------------------------------------------------------------ */
 
-#define room xref_report_room
-#define done xref_report_done
 
-static inline void
-put (GString *out, const char *s, gsize n)
-{
-  char *w = room (out, n);
-
-  memcpy (w, s, n);
-  done (out, w + n);
-}
-
-/* A string literal, its length known at compile time. */
-#define PUT(out, lit) put ((out), "" lit, sizeof (lit) - 1)
+#define PUT XREF_REPORT_PUT
 
 /* "00" to "99": two digits per division (offsets have four or five). */
 static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -124,10 +113,10 @@ write_uint (char *w, guint64 v)
 static inline void
 put_size (GString *out, const char *key, gsize key_len, guint64 n)
 {
-  char *w = room (out, key_len + 20);
+  char *w = xref_report_room (out, key_len + 20);
 
   memcpy (w, key, key_len);
-  done (out, write_uint (w + key_len, n));
+  xref_report_done (out, write_uint (w + key_len, n));
 }
 
 #define FIELD_SIZE(out, key, n) put_size ((out), "" key, sizeof (key) - 1, (n))
@@ -207,17 +196,17 @@ put_id_key (GString *out, Memo *m, const char *key, gsize key_len, const char *s
 
   if (G_UNLIKELY (m == NULL))
     {
-      put (out, key, key_len);
+      xref_report_put (out, key, key_len);
       xref_escape_json (out, s, -1);
       return;
     }
-  w = room (out, key_len + sizeof slot->bytes);
+  w = xref_report_room (out, key_len + sizeof slot->bytes);
   memcpy (w, key, key_len);
   w += key_len;
   if (s == NULL)
     {
       memcpy (w, "null", 4);
-      done (out, w + 4);
+      xref_report_done (out, w + 4);
       return;
     }
   /* Fibonacci hashing of the address */
@@ -225,10 +214,10 @@ put_id_key (GString *out, Memo *m, const char *key, gsize key_len, const char *s
   if (G_LIKELY (slot->key == s))
     {
       memcpy (w, slot->bytes, sizeof slot->bytes);
-      done (out, w + slot->len);
+      xref_report_done (out, w + slot->len);
       return;
     }
-  done (out, w);
+  xref_report_done (out, w);
   put_id_miss (out, slot, s);
 }
 
@@ -397,12 +386,12 @@ w_start_end (char *w, guint64 start, guint64 end)
 G_NO_INLINE static char *
 w_id_miss (char *w, GString *out, gsize need, MemoSlot *slot, const char *s)
 {
-  done (out, w);
+  xref_report_done (out, w);
   if (slot != NULL)
     put_id_miss (out, slot, s);
   else
     xref_escape_json (out, s, -1);
-  return room (out, need);
+  return xref_report_room (out, need);
 }
 
 /* s (NUL-terminated, or NULL) as a JSON string, through memo m when not
@@ -539,7 +528,7 @@ claim (GString *out, Memo *m, Quote *q, const XrefClaim *c)
   PUT (out, "{\"id\":");
   xref_escape_json (out, c->id, -1);
   need = claim_room (c);
-  w = room (out, need);
+  w = xref_report_room (out, need);
   W_LIT (w, ",\"doc\":");
   W_ID (w, doc != NULL ? doc->id : NULL);
   w = w_start_end (w, c->start, c->end);
@@ -621,7 +610,7 @@ claim (GString *out, Memo *m, Quote *q, const XrefClaim *c)
       W_ID (w, g_ptr_array_index (c->rules, i));
     }
   W_LIT (w, "]}");
-  done (out, w);
+  xref_report_done (out, w);
 }
 
 /* The escaped ids of the documents, for the sources of the rows.  Every
@@ -734,19 +723,19 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefS
        * literal (or two around the claim's id), written with the key. */
       if (!s->states && s->claim == NULL)
         {
-          w = room (out, key_len + sizeof omits);
+          w = xref_report_room (out, key_len + sizeof omits);
           w = w_put (w, keys->bytes->str + keys->at[index], key_len);
-          done (out, w_put (w, omits, sizeof omits - 1));
+          xref_report_done (out, w_put (w, omits, sizeof omits - 1));
           return;
         }
-      put (out, keys->bytes->str + keys->at[index], key_len);
+      xref_report_put (out, keys->bytes->str + keys->at[index], key_len);
     }
   else
     FIELD_ID (out, m, "{\"doc\":", s->doc != NULL ? s->doc->id : NULL);
   if (!s->states)
     {
       if (s->claim == NULL)
-        put (out, omits, sizeof omits - 1);
+        xref_report_put (out, omits, sizeof omits - 1);
       else
         {
           FIELD_STR (out, ",\"status\":\"omits\",\"claim\":", s->claim->id);
@@ -758,7 +747,7 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefS
   /* the rest at a pointer, as for the claims */
   text = xref_report_span (s->doc, s->start, s->end, &len);
   need = 128 + 3 * W_ID_ROOM + XREF_REPORT_JSON_ROOM (len);
-  w = room (out, need);
+  w = xref_report_room (out, need);
   W_LIT (w, ",\"value\":");
   W_ID (w, s->value);
   W_LIT (w, ",\"text\":");
@@ -772,7 +761,7 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefS
   W_LIT (w, ",\"date\":");
   W_ID (w, s->date);
   *w++ = '}';
-  done (out, w);
+  xref_report_done (out, w);
 }
 
 static void

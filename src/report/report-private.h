@@ -173,8 +173,9 @@ xref_report_append_uint (GString *out, guint64 v)
 }
 
 
-/* Rendering the records of a section in parts on several threads, as the
- * JSON report does (report-json.c): render (out, from, to, data) writes
+/* Rendering the records of a section in parts on several threads (the
+ * JSON report cuts its own parts by size and calls the engine below,
+ * xref_report_run_parts, directly): render (out, from, to, data) writes
  * records [from, to) of n at the end of out, reading only the report and
  * data (shared, so read-only) and its own variables, so that parts can be
  * written at once on report->jobs threads (0: one per processor) and
