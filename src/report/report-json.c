@@ -11,11 +11,14 @@
  *  - pieces are written into room reserved once (xref_report_room and
  *    xref_report_done, report-private.h; for the claims, once per claim,
  *    at a pointer kept in a register: w_put and
- *    the other w_ writers), keys are literals of known
- *    length, integers are formatted by hand, the escaper copies runs of
- *    plain bytes at once (report-escape.c), ids come from a memo, a
- *    sentence quoted again by the next claim is copied, and the rows'
- *    document keys come from a table built once (DocKeys);
+ *    the other w_ writers; only a span longer than a few bytes makes
+ *    its own room), keys are literals of known length (a null arg is
+ *    one copy with its key), integers are formatted by hand (four digits
+ *    from one table entry), the escaper copies runs of plain bytes at
+ *    once (report-escape.c), ids come from a memo, a claim's id and doc
+ *    from its document's escaped id (w_claim_id), a sentence quoted
+ *    again by the next claim is copied, and the rows' document keys come
+ *    from a table built once (DocKeys);
  *  - the report is cut into parts of a few hundred KB (runs of documents,
  *    of documents' claims, of rows) that worker threads render at once
  *    while the calling thread hands them out (XrefReport.flush, or appends
@@ -32,10 +35,36 @@
 
 #define PUT XREF_REPORT_PUT
 
+/* The bytes [s, s + n). */
+G_ALWAYS_INLINE static inline char *
+w_put (char *w, const char *s, gsize n)
+{
+  memcpy (w, s, n);
+  return w + n;
+}
+
+/* A string literal. */
+#define W_LIT(w, lit) ((w) = w_put ((w), "" lit, sizeof (lit) - 1))
+
 /* "00" to "99": two digits per division (offsets have four or five). */
 static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                                      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                      "8081828384858687888990919293949596979899";
+
+/* "0000" to "9999": the four digits of an offset in one 4-byte copy (a
+ * report's integers are nearly all offsets into documents of a few KB).
+ * 40 KB, made by the compiler. */
+#define QUAD(a, b, c, d) { '0' + (a), '0' + (b), '0' + (c), '0' + (d) }
+#define QUAD10(a, b, c) QUAD (a, b, c, 0), QUAD (a, b, c, 1), QUAD (a, b, c, 2), QUAD (a, b, c, 3), QUAD (a, b, c, 4), \
+  QUAD (a, b, c, 5), QUAD (a, b, c, 6), QUAD (a, b, c, 7), QUAD (a, b, c, 8), QUAD (a, b, c, 9)
+#define QUAD100(a, b) QUAD10 (a, b, 0), QUAD10 (a, b, 1), QUAD10 (a, b, 2), QUAD10 (a, b, 3), QUAD10 (a, b, 4), \
+  QUAD10 (a, b, 5), QUAD10 (a, b, 6), QUAD10 (a, b, 7), QUAD10 (a, b, 8), QUAD10 (a, b, 9)
+#define QUAD1000(a) QUAD100 (a, 0), QUAD100 (a, 1), QUAD100 (a, 2), QUAD100 (a, 3), QUAD100 (a, 4), \
+  QUAD100 (a, 5), QUAD100 (a, 6), QUAD100 (a, 7), QUAD100 (a, 8), QUAD100 (a, 9)
+static const char digit_quads[10000][4] = {
+  QUAD1000 (0), QUAD1000 (1), QUAD1000 (2), QUAD1000 (3), QUAD1000 (4),
+  QUAD1000 (5), QUAD1000 (6), QUAD1000 (7), QUAD1000 (8), QUAD1000 (9),
+};
 
 /* write_uint for v of six digits or more. */
 G_NO_INLINE static char *
@@ -72,9 +101,22 @@ write_uint_long (char *w, guint64 v)
 G_ALWAYS_INLINE static inline char *
 write_uint (char *w, guint64 v)
 {
-  /* Offsets and lengths (nearly every integer of a report) have at most
-   * five digits: each length written straight, in 32 bits, inline. */
-  if (G_LIKELY (v < 100000))
+  /* Offsets (nearly every integer of a report) are mostly of four digits
+   * (documents of a few KB), then three: those first, one compare each
+   * instead of a walk down from one digit, and their digits one copy from
+   * the table (all four of it: the fourth byte of a number of three is
+   * overwritten by what follows, inside the room of the number). */
+  if (G_LIKELY (v - 1000 < 9000))
+    {
+      memcpy (w, digit_quads[v], 4);
+      return w + 4;
+    }
+  if (v - 100 < 900)
+    {
+      memcpy (w, digit_quads[v] + 1, 4);
+      return w + 3;
+    }
+  if (v < 100)
     {
       guint x = (guint) v;
 
@@ -83,23 +125,13 @@ write_uint (char *w, guint64 v)
           w[0] = (char) ('0' + x);
           return w + 1;
         }
-      if (x < 100)
-        {
-          memcpy (w, digit_pairs + 2 * x, 2);
-          return w + 2;
-        }
-      if (x < 1000)
-        {
-          w[0] = (char) ('0' + x / 100);
-          memcpy (w + 1, digit_pairs + 2 * (x % 100), 2);
-          return w + 3;
-        }
-      if (x < 10000)
-        {
-          memcpy (w, digit_pairs + 2 * (x / 100), 2);
-          memcpy (w + 2, digit_pairs + 2 * (x % 100), 2);
-          return w + 4;
-        }
+      memcpy (w, digit_pairs + 2 * x, 2);
+      return w + 2;
+    }
+  if (v < 100000)
+    {
+      guint x = (guint) v;
+
       w[0] = (char) ('0' + x / 10000);
       x %= 10000;
       memcpy (w + 1, digit_pairs + 2 * (x / 100), 2);
@@ -135,6 +167,8 @@ put_size (GString *out, const char *key, gsize key_len, guint64 n)
 #define MEMO_BITS 12
 #define MEMO_SLOTS (1u << MEMO_BITS)
 #define MEMO_LONG 54              /* longer escaped forms are not kept */
+#define DOC_ESC_MAX 64            /* nor longer escaped document ids */
+#define ESC_COPY 56               /* w_claim_id copies so many bytes of them */
 
 typedef struct {
   const char *key;
@@ -149,6 +183,14 @@ typedef struct {
   gint pm_polarity, pm_modality;   /* -1: none yet */
   guint8 pm_len;
   char pm[MEMO_LONG + 1];
+  /* The document whose claims are being written (NULL: none yet), its
+   * id's length and its id escaped, quotes included, when that fits
+   * (doc_esc_len 0 when not): every claim writes it twice, as its "doc"
+   * and in its own id (w_claim_id). */
+  const XrefDocument *doc;
+  gsize doc_id_len;
+  guint8 doc_esc_len;
+  char doc_esc[DOC_ESC_MAX];
 } Memo;
 
 static Memo *
@@ -157,6 +199,7 @@ memo_new (void)
   Memo *m = g_new0 (Memo, 1);
 
   m->pm_polarity = m->pm_modality = -1;
+  m->doc = NULL;
   return m;
 }
 
@@ -273,19 +316,45 @@ prefetch_source_blocks (const XrefSource *s)
 }
 
 
+/* ,"date":"YYYY-MM-DD" for a complete date of years 1 to 9999 (all but
+ * nonsense): what xref_date_to_iso formats ("%04d-%02d-%02d"), from the
+ * digit tables instead of printf and the intern table (most of the cost
+ * of a document's record).  FALSE, having written nothing, otherwise. */
+static gboolean
+put_date_complete (GString *out, const XrefDate *d)
+{
+  char *w;
+
+  if (d->year < 1 || d->year > 9999 || d->month < 1 || d->month > 99 || d->day < 1 || d->day > 99)
+    return FALSE;
+  w = xref_report_room (out, 32);
+  W_LIT (w, ",\"date\":\"");
+  w = w_put (w, digit_quads[d->year], 4);
+  *w++ = '-';
+  w = w_put (w, digit_pairs + 2 * d->month, 2);
+  *w++ = '-';
+  w = w_put (w, digit_pairs + 2 * d->day, 2);
+  *w++ = '"';
+  xref_report_done (out, w);
+  return TRUE;
+}
+
 static void
 document (GString *out, const XrefDocument *doc, gboolean extract)
 {
-  const char *iso = xref_date_to_iso (&doc->date);
-  gboolean complete = xref_date_is_complete (&doc->date);
-
   FIELD_STR (out, "{\"id\":", doc->id);
   FIELD_STR (out, ",\"outlet\":", doc->outlet);
   /* The contract allows only "YYYY-MM-DD" or null; a partial date (only
    * "December 28" was found) is kept in an added field. */
-  FIELD_STR (out, ",\"date\":", complete ? iso : NULL);
-  if (!complete && iso != NULL)
-    FIELD_STR (out, ",\"date_partial\":", iso);
+  if (!xref_date_is_complete (&doc->date) || !put_date_complete (out, &doc->date))
+    {
+      const char *iso = xref_date_to_iso (&doc->date);
+      gboolean complete = xref_date_is_complete (&doc->date);
+
+      FIELD_STR (out, ",\"date\":", complete ? iso : NULL);
+      if (!complete && iso != NULL)
+        FIELD_STR (out, ",\"date_partial\":", iso);
+    }
   FIELD_STR (out, ",\"date_basis\":", xref_date_basis_name (doc->date_basis));
   if (doc->title != NULL)
     FIELD_STR (out, ",\"title\":", doc->title);
@@ -355,16 +424,6 @@ typedef struct {
  * out (a memo miss) bring out up to date, write, and reserve the bound
  * again (still a bound of what is left). */
 
-/* The bytes [s, s + n). */
-G_ALWAYS_INLINE static inline char *
-w_put (char *w, const char *s, gsize n)
-{
-  memcpy (w, s, n);
-  return w + n;
-}
-
-/* A string literal. */
-#define W_LIT(w, lit) ((w) = w_put ((w), "" lit, sizeof (lit) - 1))
 
 /* A key literal then the integer n. */
 #define W_SIZE(w, key, n) (W_LIT (w, key), (w) = write_uint ((w), (n)))
@@ -382,10 +441,47 @@ w_start_end (char *w, guint64 start, guint64 end)
 #define W_ID_ROOM (sizeof ((MemoSlot *) NULL)->bytes)
 
 /* The miss path of w_id: s escaped through out, then room for need bytes
- * again.  Also for m NULL (`xref extract --format jsonl`: no memo). */
+ * again.  Also for m NULL (`xref extract --format jsonl`: no memo).  An
+ * id that fits the memo and needs no escape (nearly all) goes into the
+ * slot and at w without going through out. */
 G_NO_INLINE static char *
 w_id_miss (char *w, GString *out, gsize need, MemoSlot *slot, const char *s)
 {
+#if defined(__SSE2__)
+  gsize n = strlen (s);
+
+  if (slot != NULL && n + 2 <= MEMO_LONG)
+    {
+      /* s copied into src to be tested 16 bytes at a time (the bytes past
+       * n are masked off), written into esc between quotes; when nothing
+       * needs escaping, esc is the slot's bytes */
+      char src[MEMO_LONG + 16], esc[MEMO_LONG + 32];
+      guint bad_all = 0;
+
+      G_STATIC_ASSERT (sizeof esc >= sizeof slot->bytes);
+      memcpy (src, s, n);
+      for (gsize i = 0; i < n; i += 16)
+        {
+          guint bad;
+          __m128i v = xref_report_json_load16 (src + i, &bad);
+
+          _mm_storeu_si128 ((__m128i *) (esc + 1 + i), v);
+          if (n - i < 16)
+            bad &= (1u << (n - i)) - 1;
+          bad_all |= bad;
+        }
+      if (bad_all == 0)
+        {
+          esc[0] = '"';
+          esc[n + 1] = '"';
+          slot->key = s;
+          slot->len = (guint8) (n + 2);
+          memcpy (slot->bytes, esc, sizeof slot->bytes);
+          memcpy (w, esc, sizeof slot->bytes);
+          return w + n + 2;
+        }
+    }
+#endif
   xref_report_done (out, w);
   if (slot != NULL)
     put_id_miss (out, slot, s);
@@ -408,40 +504,63 @@ w_id (char *w, GString *out, gsize need, Memo *m, const char *s)
   slot = &m->slot[((guint64) (guintptr) s * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEMO_BITS)];
   if (G_LIKELY (slot->key == s))
     {
-      /* the whole slot: a fixed size, a few vector moves */
-      memcpy (w, slot->bytes, sizeof slot->bytes);
+      /* fixed sizes, a few vector moves: 32 bytes (most escaped ids),
+       * then the rest of the slot when the id is longer */
+      memcpy (w, slot->bytes, 32);
+      if (slot->len > 32)
+        memcpy (w + 32, slot->bytes + 32, sizeof slot->bytes - 32);
       return w + slot->len;
     }
   return w_id_miss (w, out, need, slot, s);
 }
 
-/* The length of doc's span [start, end) as xref_report_span clamps it. */
-static inline gsize
-span_len (const XrefDocument *doc, gsize start, gsize end)
+/* A document's text and its length for w_span: NULL and 0 when doc or
+ * its text is NULL.  Read once per record into locals (the writers' byte
+ * stores could alias the document's fields: the compiler would reload
+ * them for every span). */
+#define DOC_TEXT(doc) ((doc) != NULL ? (doc)->text : NULL)
+#define DOC_LEN(doc) ((doc) != NULL && (doc)->text != NULL ? (doc)->len : 0)
+
+/* The slow path of w_room: w's bytes handed to out, room made. */
+G_NO_INLINE static char *
+w_grow (char *w, GString *out, gsize n)
 {
-  if (doc == NULL || doc->text == NULL)
-    return 0;
-  end = MIN (end, doc->len);
-  return end > start ? end - start : 0;
+  xref_report_done (out, w);
+  return xref_report_room (out, n);
 }
 
-/* The text of doc's span [start, end) as a JSON string ("" when empty);
- * room for XREF_REPORT_JSON_ROOM of its span_len. */
+/* Room for n more bytes at w, a pointer into out's room: w itself when
+ * out has them, else where w's bytes are once out has grown. */
 G_ALWAYS_INLINE static inline char *
-w_span (char *w, const XrefDocument *doc, gsize start, gsize end)
+w_room (char *w, GString *out, gsize n)
 {
-  gsize len;
-  const char *s;
+  if (G_UNLIKELY ((gsize) (out->str + out->allocated_len - w) <= n))
+    return w_grow (w, out, n);
+  return w;
+}
 
+/* The span [start, end) of text (len bytes, or NULL and 0) as a JSON
+ * string, clamped as xref_report_span does ("" when empty).  w has room
+ * for XREF_REPORT_JSON_ROOM (0) bytes and need more (what the record's
+ * writer reserved for the rest of it): a span of a few plain bytes takes
+ * the fast path below, which writes no more; a longer one makes room for
+ * its escaped form first (most are a record's sentence: a span can be up
+ * to the whole text, too much to reserve for every one of a record's
+ * spans up front). */
+G_ALWAYS_INLINE static inline char *
+w_span (char *w, GString *out, gsize need, const char *text, gsize len, gsize start, gsize end)
+{
 #if defined(__SSE2__)
   /* Most spans but the sentences (an actor, a value: "Moscow") are a few
    * plain bytes: one 16-byte test, written here without the escaper's
-   * call, when 16 bytes of the text can be read from the start. */
-  if (doc != NULL && doc->text != NULL && start < end && end <= doc->len && end - start <= 16
-      && doc->len - start >= 16)
+   * call, when 16 bytes of the text can be read from the start.
+   * (end - start - 1 < 16: 1 to 16 bytes; len - start >= 16: 16 bytes
+   * readable from start, and end <= len then follows; len is 0 without a
+   * text) */
+  if (end - start - 1 < 16 && start <= len && len - start >= 16)
     {
       guint bad, n = (guint) (end - start);
-      __m128i v = xref_report_json_load16 (doc->text + start, &bad);
+      __m128i v = xref_report_json_load16 (text + start, &bad);
 
       if ((bad & ((1u << n) - 1)) == 0)
         {
@@ -452,28 +571,30 @@ w_span (char *w, const XrefDocument *doc, gsize start, gsize end)
         }
     }
 #endif
-  s = xref_report_span (doc, start, end, &len);
-  if (s == NULL)
+  end = MIN (end, len);
+  start = MIN (start, end);
+  if (start == end)
     return w_put (w, "\"\"", 2);
-  return xref_report_escape_json_to (w, s, len, (gsize) (doc->text + doc->len - s));
+  w = w_room (w, out, XREF_REPORT_JSON_ROOM (end - start) + need);
+  return xref_report_escape_json_to (w, text + start, end - start, len - start);
 }
 
 /* The most bytes w_arg writes for arg but its text. */
 #define ARG_ROOM (16 + 16 + W_ID_ROOM + 8 + 2 * (16 + 20) + 8 + W_ID_ROOM + 1)
 
 /* KEY{"<id_key>":…,"text":…,"start":…,"end":…[,"rule":…]} or KEYnull,
- * where KEY is the literal ",\"name\":" and ID_KEY "{\"id\":". */
+ * where KEY is the literal ",\"name\":" and ID_KEY "{\"id\":": open is
+ * KEY and ID_KEY as one literal, null KEY and "null" (one copy each). */
 G_ALWAYS_INLINE static inline char *
-w_arg (char *w, GString *out, gsize need, Memo *m, const char *key, gsize key_len, const char *id_key,
-       gsize id_key_len, const XrefDocument *doc, const XrefArg *arg)
+w_arg (char *w, GString *out, gsize need, Memo *m, const char *open, gsize open_len, const char *null,
+       gsize null_len, const char *text, gsize len, const XrefArg *arg)
 {
-  w = w_put (w, key, key_len);
   if (arg->id == NULL)
-    return w_put (w, "null", 4);
-  w = w_put (w, id_key, id_key_len);
+    return w_put (w, null, null_len);
+  w = w_put (w, open, open_len);
   w = w_id (w, out, need, m, arg->id);
   W_LIT (w, ",\"text\":");
-  w = w_span (w, doc, arg->start, arg->end);
+  w = w_span (w, out, need, text, len, arg->start, arg->end);
   w = w_start_end (w, arg->start, arg->end);
   if (arg->rule != NULL)
     {
@@ -485,68 +606,175 @@ w_arg (char *w, GString *out, gsize need, Memo *m, const char *key, gsize key_le
 }
 
 #define W_ARG(w, key, id_key, arg) \
-  ((w) = w_arg ((w), out, need, m, "" key, sizeof (key) - 1, "" id_key, sizeof (id_key) - 1, doc, (arg)))
+  ((w) = w_arg ((w), out, need, m, "" key id_key, sizeof (key id_key) - 1, "" key "null", sizeof (key "null") - 1, \
+                text, len, (arg)))
 #define W_ID(w, s) ((w) = w_id ((w), out, need, m, (s)))
 
-/* The room of an arg: its fixed pieces and its text. */
-static inline gsize
-arg_room (const XrefDocument *doc, const XrefArg *a)
-{
-  return ARG_ROOM + XREF_REPORT_JSON_ROOM (span_len (doc, a->start, a->end));
-}
-
-/* An upper bound of the bytes claim writes after the claim's id. */
-static gsize
+/* An upper bound of the bytes claim writes after the claim's id, but the
+ * texts of spans longer than w_span's fast path (which make their own
+ * room). */
+G_ALWAYS_INLINE static inline gsize
 claim_room (const XrefClaim *c)
 {
-  const XrefDocument *doc = c->doc;
   guint n_slots = c->slots != NULL ? c->slots->len : 0;
   guint n_rules = c->rules != NULL ? c->rules->len : 0;
+
   /* the keys and integers of the claim itself, its doc, polarity and
-   * modality, each rule */
-  gsize n = 256 + 3 * W_ID_ROOM + (gsize) n_rules * (1 + W_ID_ROOM);
-
-  n += XREF_REPORT_JSON_ROOM (span_len (doc, c->start, c->end));
-  n += arg_room (doc, &c->actor) + arg_room (doc, &c->action) + arg_room (doc, &c->object)
-       + arg_room (doc, &c->date) + arg_room (doc, &c->speaker) + arg_room (doc, &c->source);
-  for (guint i = 0; i < n_slots; i++)
-    {
-      const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, i);
-
-      n += 1 + W_ID_ROOM + ARG_ROOM + XREF_REPORT_JSON_ROOM (span_len (doc, v->start, v->end));
-    }
-  return n;
+   * modality, each rule, the six args and each slot, and their texts as
+   * short spans */
+  return 256 + 3 * W_ID_ROOM + (gsize) n_rules * (1 + W_ID_ROOM) + 7 * XREF_REPORT_JSON_ROOM (0) + 6 * ARG_ROOM
+         + (gsize) n_slots * (1 + W_ID_ROOM + ARG_ROOM + XREF_REPORT_JSON_ROOM (0));
 }
 
-static void
-claim (GString *out, Memo *m, Quote *q, const XrefClaim *c)
+/* A claim's id written from its document's id already escaped.  The
+ * claims of xref_extract_claims have ids "<doc id>#<n>" (extract.h), so
+ * only the digits after the document's id need a look: the id is written
+ * as esc[0, esc_len) (the document's id escaped, quotes included) without
+ * its closing quote, then '#', the digits and the quote.  doc_id_len is
+ * the length of doc_id.  Returns the end, or NULL (having maybe written
+ * at w) when id has another form: the caller then escapes it the general
+ * way.  Writes at most MAX (esc_len, ESC_COPY) + 12 bytes; ESC_COPY
+ * bytes must be readable at esc. */
+G_ALWAYS_INLINE static inline char *
+w_claim_id (char *w, const char *id, const char *doc_id, gsize doc_id_len, const char *esc, gsize esc_len)
+{
+  const char *p = id + doc_id_len;
+  guint k;
+
+  /* strncmp, not memcmp: id may be shorter than doc_id */
+  if (strncmp (id, doc_id, doc_id_len) != 0 || p[0] != '#')
+    return NULL;
+  /* esc has ESC_COPY bytes readable, w room for them */
+  if (G_LIKELY (esc_len <= ESC_COPY))
+    memcpy (w, esc, ESC_COPY);
+  else
+    memcpy (w, esc, esc_len - 1);
+  w += esc_len - 1;
+  w[0] = '#';
+  for (k = 1; p[k] >= '0' && p[k] <= '9'; k++)
+    {
+      if (k > 10)
+        return NULL;
+      w[k] = p[k];
+    }
+  if (p[k] != '\0' || k == 1)
+    return NULL;
+  w[k] = '"';
+  return w + k + 1;
+}
+
+/* Makes m's document doc (w_claim_id and the claims' "doc"). */
+G_NO_INLINE static void
+memo_set_doc (Memo *m, const XrefDocument *doc)
+{
+  g_autoptr (GString) esc = g_string_new (NULL);
+
+  m->doc = doc;
+  m->doc_esc_len = 0;
+  if (doc == NULL || doc->id == NULL)
+    return;
+  m->doc_id_len = strlen (doc->id);
+  xref_escape_json (esc, doc->id, -1);
+  if (esc->len <= sizeof m->doc_esc)
+    {
+      memcpy (m->doc_esc, esc->str, esc->len);
+      m->doc_esc_len = (guint8) esc->len;
+    }
+}
+
+/* A claim's rules and the claim's end: ,"rules":[…]} (rules may be NULL). */
+G_ALWAYS_INLINE static inline char *
+w_rules (char *w, GString *out, gsize need, Memo *m, const GPtrArray *rules)
+{
+  W_LIT (w, ",\"rules\":[");
+  for (guint i = 0; rules != NULL && i < rules->len; i++)
+    {
+      if (i > 0)
+        *w++ = ',';
+      W_ID (w, g_ptr_array_index (rules, i));
+    }
+  W_LIT (w, "]}");
+  return w;
+}
+
+/* What claim writes before a claim. */
+typedef enum {
+  SEP_NONE,
+  SEP_FIRST,               /* "\n  " */
+  SEP_NEXT,                /* ",\n  " */
+} Sep;
+
+/* A claim, after sep; m and q may be NULL (no memo, no quote). */
+G_ALWAYS_INLINE static inline void
+claim_in (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
 {
   const XrefDocument *doc = c->doc;
+  const char *text = DOC_TEXT (doc);
+  const gsize len = DOC_LEN (doc);
   gsize need;
-  char *w;
+  char *w, *end;
 
-  PUT (out, "{\"id\":");
-  xref_escape_json (out, c->id, -1);
-  need = claim_room (c);
-  w = xref_report_room (out, need);
-  W_LIT (w, ",\"doc\":");
-  W_ID (w, doc != NULL ? doc->id : NULL);
+  if (m != NULL && G_UNLIKELY (m->doc != doc))
+    memo_set_doc (m, doc);
+  if (m != NULL && m->doc_esc_len > 0)
+    {
+      /* the id and the doc from the document's escaped id: the room of
+       * both (a whole number of vectors for the doc's copy) */
+      need = claim_room (c) + 2 * sizeof m->doc_esc + 32;
+      w = xref_report_room (out, need);
+      if (sep == SEP_NEXT)
+        W_LIT (w, ",\n  {\"id\":");
+      else if (sep == SEP_FIRST)
+        W_LIT (w, "\n  {\"id\":");
+      else
+        W_LIT (w, "{\"id\":");
+      end = w_claim_id (w, c->id, doc->id, m->doc_id_len, m->doc_esc, m->doc_esc_len);
+      if (G_UNLIKELY (end == NULL))
+        {
+          xref_report_done (out, w);
+          xref_escape_json (out, c->id, -1);
+          end = xref_report_room (out, need);
+        }
+      w = end;
+      W_LIT (w, ",\"doc\":");
+      /* the whole buffer: a fixed size, a few vector moves */
+      memcpy (w, m->doc_esc, sizeof m->doc_esc);
+      w += m->doc_esc_len;
+    }
+  else
+    {
+      if (sep == SEP_NEXT)
+        PUT (out, ",");
+      if (sep != SEP_NONE)
+        PUT (out, "\n  ");
+      PUT (out, "{\"id\":");
+      xref_escape_json (out, c->id, -1);
+      need = claim_room (c);
+      w = xref_report_room (out, need);
+      W_LIT (w, ",\"doc\":");
+      W_ID (w, doc != NULL ? doc->id : NULL);
+    }
   w = w_start_end (w, c->start, c->end);
   W_LIT (w, ",\"sentence\":");
   if (q != NULL && q->doc == doc && doc != NULL && q->start == c->start && q->end == c->end)
-    w = w_put (w, out->str + q->at, q->len);
+    {
+      /* (room first: out may move) */
+      w = w_room (w, out, q->len + need);
+      w = w_put (w, out->str + q->at, q->len);
+    }
   else
     {
-      char *at = w;
+      /* by offset: w_span may move out's bytes */
+      gsize at = (gsize) (w - out->str);
 
-      w = w_span (w, doc, c->start, c->end);
+      w = w_span (w, out, need, text, len, c->start, c->end);
       if (q != NULL)
         {
           q->doc = doc;
           q->start = c->start;
           q->end = c->end;
-          q->at = (gsize) (at - out->str);
-          q->len = (gsize) (w - at);
+          q->at = at;
+          q->len = (gsize) (w - out->str) - at;
         }
     }
   W_SIZE (w, ",\"sentence_index\":", c->sentence);
@@ -566,7 +794,7 @@ claim (GString *out, Memo *m, Quote *q, const XrefClaim *c)
       W_LIT (w, ":{\"value\":");
       W_ID (w, v->value);
       W_LIT (w, ",\"text\":");
-      w = w_span (w, doc, v->start, v->end);
+      w = w_span (w, out, need, text, len, v->start, v->end);
       w = w_start_end (w, v->start, v->end);
       if (v->rule != NULL)
         {
@@ -599,18 +827,34 @@ claim (GString *out, Memo *m, Quote *q, const XrefClaim *c)
           memcpy (m->pm, out->str + at, m->pm_len);
         }
     }
-  W_ARG (w, ",\"speaker\":", "{\"id\":", &c->speaker);
-  W_ARG (w, ",\"source\":", "{\"id\":", &c->source);
-
-  W_LIT (w, ",\"rules\":[");
-  for (guint i = 0; c->rules != NULL && i < c->rules->len; i++)
+  if (c->speaker.id == NULL && c->source.id == NULL)
+    W_LIT (w, ",\"speaker\":null,\"source\":null");   /* most claims: one copy */
+  else
     {
-      if (i > 0)
-        *w++ = ',';
-      W_ID (w, g_ptr_array_index (c->rules, i));
+      W_ARG (w, ",\"speaker\":", "{\"id\":", &c->speaker);
+      W_ARG (w, ",\"source\":", "{\"id\":", &c->source);
     }
-  W_LIT (w, "]}");
+
+  w = w_rules (w, out, need, m, c->rules);
   xref_report_done (out, w);
+}
+
+/* A claim of a part: m and q are never NULL there, which the inlined
+ * claim_in then needs not test at each of its pieces.  Inline in the
+ * loop over the claims (a call would cost a few percent). */
+G_ALWAYS_INLINE static inline void
+claim_of_part (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
+{
+  if (m == NULL || q == NULL)
+    g_return_if_reached ();
+  claim_in (out, m, q, c, sep);
+}
+
+/* A claim alone, without a memo (`xref extract --format jsonl`). */
+static void
+claim (GString *out, const XrefClaim *c)
+{
+  claim_in (out, NULL, NULL, c, SEP_NONE);
 }
 
 /* The escaped ids of the documents, for the sources of the rows.  Every
@@ -621,10 +865,17 @@ claim (GString *out, Memo *m, Quote *q, const XrefClaim *c)
  * (shared by the workers): the bytes by document index, and a table from
  * a document's address to its index (open addressing, Fibonacci hashing,
  * at most half full). */
+/* Keys and escaped ids up to this long are copied as one fixed-size
+ * block (a few vector moves instead of a call to memcpy): the bytes after
+ * them are readable (the next key, or padding) and the writers' room
+ * covers the block. */
+#define KEY_COPY 64
+
 typedef struct {
   const GPtrArray *documents;
   GString *bytes;          /* "{\"doc\":" and the escaped id, one after the other */
   gsize *at;               /* document i's are bytes[at[i], at[i + 1]) */
+  gsize *id_len;           /* the length of document i's id (for claim ids) */
   guint n;
   guint bits;              /* the table has 1 << bits slots */
   const XrefDocument **slot_doc;   /* NULL: a free slot */
@@ -647,6 +898,7 @@ doc_keys_new (const XrefReport *report)
   k->n = report->documents != NULL ? report->documents->len : 0;
   k->bytes = g_string_sized_new (64 * (gsize) k->n + 1);
   k->at = g_new (gsize, k->n + 1);
+  k->id_len = g_new0 (gsize, k->n + 1);
   k->bits = 4;
   while ((1u << k->bits) < 2 * k->n)
     k->bits++;
@@ -661,6 +913,7 @@ doc_keys_new (const XrefReport *report)
       k->at[i] = k->bytes->len;
       PUT (k->bytes, "{\"doc\":");
       xref_escape_json (k->bytes, doc->id, -1);
+      k->id_len[i] = doc->id != NULL ? strlen (doc->id) : 0;
       for (h = doc_keys_hash (k, doc); k->slot_doc[h] != NULL && k->slot_doc[h] != doc; h = (h + 1) & mask)
         ;
       if (k->slot_doc[h] == NULL)
@@ -670,6 +923,8 @@ doc_keys_new (const XrefReport *report)
         }
     }
   k->at[k->n] = k->bytes->len;
+  /* KEY_COPY bytes readable from any key's start (see json_source) */
+  g_string_set_size (k->bytes, k->bytes->len + KEY_COPY);
   return k;
 }
 
@@ -698,40 +953,48 @@ doc_keys_free (DocKeys *k)
     return;
   g_string_free (k->bytes, TRUE);
   g_free (k->at);
+  g_free (k->id_len);
   g_free (k->slot_doc);
   g_free (k->slot_index);
   g_free (k);
 }
 
-/* A source; its "{\"doc\":…" from keys when not NULL (hint: see
- * doc_keys_find). */
-static void
-json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefSource *s)
+/* The end of a source that states its value: its value, text, offsets,
+ * speaker and date at w (room: need, with XREF_REPORT_JSON_ROOM (len) for
+ * text, the span's bytes or NULL). */
+G_ALWAYS_INLINE static inline char *
+w_source_value (char *w, GString *out, gsize need, Memo *m, const XrefSource *s, const char *text)
 {
-  static const char omits[] = ",\"status\":\"omits\",\"claim\":null,\"value\":null,\"text\":null}";
-  const char *text;
-  gint index = keys != NULL ? doc_keys_find (keys, s->doc, hint) : -1;
-  gsize len, need;
-  char *w;
-
-  if (index >= 0)
-    {
-      gsize key_len = keys->at[index + 1] - keys->at[index];
-
-      /* Most sources of a large report are documents that leave the row's
-       * value out: their value and text are null, so the rest is one
-       * literal (or two around the claim's id), written with the key. */
-      if (!s->states && s->claim == NULL)
-        {
-          w = xref_report_room (out, key_len + sizeof omits);
-          w = w_put (w, keys->bytes->str + keys->at[index], key_len);
-          xref_report_done (out, w_put (w, omits, sizeof omits - 1));
-          return;
-        }
-      xref_report_put (out, keys->bytes->str + keys->at[index], key_len);
-    }
+  W_LIT (w, ",\"value\":");
+  W_ID (w, s->value);
+  W_LIT (w, ",\"text\":");
+  if (text != NULL)
+    w = w_span (w, out, need, DOC_TEXT (s->doc), DOC_LEN (s->doc), s->start, s->end);
   else
-    FIELD_ID (out, m, "{\"doc\":", s->doc != NULL ? s->doc->id : NULL);
+    W_LIT (w, "null");
+  w = w_start_end (w, s->start, s->end);
+  W_LIT (w, ",\"speaker\":");
+  W_ID (w, s->speaker);
+  W_LIT (w, ",\"date\":");
+  W_ID (w, s->date);
+  *w++ = '}';
+  return w;
+}
+
+/* The room of w_source_value but the text. */
+#define SOURCE_VALUE_ROOM (64 + 3 * W_ID_ROOM + 2 * 20)
+
+static const char omits[] = ",\"status\":\"omits\",\"claim\":null,\"value\":null,\"text\":null}";
+
+/* A source whose document is not among the report's (keys has no key for
+ * it): each piece the general way. */
+static void
+json_source_other (GString *out, Memo *m, const XrefSource *s)
+{
+  const char *text;
+  gsize len, need;
+
+  FIELD_ID (out, m, "{\"doc\":", s->doc != NULL ? s->doc->id : NULL);
   if (!s->states)
     {
       if (s->claim == NULL)
@@ -744,23 +1007,79 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefS
       return;
     }
   FIELD_STR (out, ",\"status\":\"states\",\"claim\":", s->claim != NULL ? s->claim->id : NULL);
-  /* the rest at a pointer, as for the claims */
   text = xref_report_span (s->doc, s->start, s->end, &len);
-  need = 128 + 3 * W_ID_ROOM + XREF_REPORT_JSON_ROOM (len);
+  need = SOURCE_VALUE_ROOM + XREF_REPORT_JSON_ROOM (len);
+  xref_report_done (out, w_source_value (xref_report_room (out, need), out, need, m, s, text));
+}
+
+/* A source; its "{\"doc\":…" from keys when not NULL (hint: see
+ * doc_keys_find). */
+static void
+json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefSource *s)
+{
+  gint index = keys != NULL ? doc_keys_find (keys, s->doc, hint) : -1;
+  const char *key, *text;
+  gsize len, need, key_len;
+  char *w, *end;
+
+  if (index < 0)
+    {
+      json_source_other (out, m, s);
+      return;
+    }
+  key = keys->bytes->str + keys->at[index];
+  key_len = keys->at[index + 1] - keys->at[index];
+  /* Most sources of a large report are documents that leave the row's
+   * value out: their value and text are null, so the rest is one literal
+   * written with the key. */
+  if (!s->states && s->claim == NULL)
+    {
+      w = xref_report_room (out, MAX (key_len, (gsize) KEY_COPY) + sizeof omits);
+      if (G_LIKELY (key_len <= KEY_COPY))
+        {
+          memcpy (w, key, KEY_COPY);
+          w += key_len;
+        }
+      else
+        w = w_put (w, key, key_len);
+      xref_report_done (out, w_put (w, omits, sizeof omits - 1));
+      return;
+    }
+  /* the rest at a pointer, as for the claims, in room reserved once; the
+   * claim's id from the key when it is one of this document's claims
+   * (w_claim_id: the key is "{\"doc\":" then the document's escaped id) */
+  text = s->states ? xref_report_span (s->doc, s->start, s->end, &len) : NULL;
+  if (text == NULL)
+    len = 0;
+  need = 64 + 2 * MAX (key_len, (gsize) KEY_COPY) + 12 + SOURCE_VALUE_ROOM + XREF_REPORT_JSON_ROOM (len);
   w = xref_report_room (out, need);
-  W_LIT (w, ",\"value\":");
-  W_ID (w, s->value);
-  W_LIT (w, ",\"text\":");
-  if (text != NULL)
-    w = xref_report_escape_json_to (w, text, len, (gsize) (s->doc->text + s->doc->len - text));
+  if (G_LIKELY (key_len <= KEY_COPY))
+    {
+      memcpy (w, key, KEY_COPY);
+      w += key_len;
+    }
   else
-    W_LIT (w, "null");
-  w = w_start_end (w, s->start, s->end);
-  W_LIT (w, ",\"speaker\":");
-  W_ID (w, s->speaker);
-  W_LIT (w, ",\"date\":");
-  W_ID (w, s->date);
-  *w++ = '}';
+    w = w_put (w, key, key_len);
+  if (s->states)
+    W_LIT (w, ",\"status\":\"states\",\"claim\":");
+  else
+    W_LIT (w, ",\"status\":\"omits\",\"claim\":");
+  end = NULL;
+  if (s->claim == NULL)
+    end = w_put (w, "null", 4);
+  else if (s->claim->doc == s->doc && s->claim->id != NULL && s->doc->id != NULL)
+    end = w_claim_id (w, s->claim->id, s->doc->id, keys->id_len[index], key + 7, key_len - 7);
+  if (G_UNLIKELY (end == NULL))
+    {
+      xref_report_done (out, w);
+      xref_escape_json (out, s->claim->id, -1);
+      end = xref_report_room (out, need);
+    }
+  w = end;
+  if (s->states)
+    w = w_source_value (w, out, need, m, s, text);
+  else
+    W_LIT (w, ",\"value\":null,\"text\":null}");
   xref_report_done (out, w);
 }
 
@@ -959,12 +1278,8 @@ render_part (const XrefReport *report, const Part *p, Memo *m, GString *out)
                 PREFETCH (g_ptr_array_index (doc->claims, j + 2));
               if (j + 1 < doc->claims->len)
                 prefetch_claim_blocks (g_ptr_array_index (doc->claims, j + 1));
-              if (first)
-                PUT (out, "\n  ");
-              else
-                PUT (out, ",\n  ");
+              claim_of_part (out, m, &quote, g_ptr_array_index (doc->claims, j), first ? SEP_FIRST : SEP_NEXT);
               first = FALSE;
-              claim (out, m, &quote, g_ptr_array_index (doc->claims, j));
             }
         }
         break;
@@ -1063,5 +1378,5 @@ xref_render_json_document (GString *out, const XrefDocument *doc, gboolean extra
 void
 xref_render_json_claim (GString *out, const XrefClaim *claim_)
 {
-  claim (out, NULL, NULL, claim_);
+  claim (out, claim_);
 }

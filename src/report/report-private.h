@@ -71,7 +71,22 @@ char *xref_report_escape_json_to (char *w, const char *s, gsize len, gsize reada
 /* The bytes of doc's span [start, end), clamped to its text, and their
  * length in *len.  Borrowed from doc; NULL (and *len 0) when doc or its
  * text is NULL or the span is empty. */
-const char *xref_report_span (const XrefDocument *doc, gsize start, gsize end, gsize *len);
+static inline const char *
+xref_report_span (const XrefDocument *doc, gsize start, gsize end, gsize *len)
+{
+  /* inline: the JSON writer asks for a span or two per record */
+  *len = 0;
+  if (doc == NULL || doc->text == NULL)
+    return NULL;
+  /* Clamp: a record with a span past the text must not read out of
+   * bounds, whatever stage made it. */
+  end = MIN (end, doc->len);
+  start = MIN (start, end);
+  if (start == end)
+    return NULL;
+  *len = end - start;
+  return doc->text + start;
+}
 
 /* Short labels for the documents of report, for column headers: the id up
  * to its first '_' ("000_4d8c….txt" → "000"), or the whole id when it has

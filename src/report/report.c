@@ -50,22 +50,6 @@ xref_render (const XrefReport *report, XrefFormat format, GString *out, GError *
   return FALSE;
 }
 
-const char *
-xref_report_span (const XrefDocument *doc, gsize start, gsize end, gsize *len)
-{
-  *len = 0;
-  if (doc == NULL || doc->text == NULL)
-    return NULL;
-  /* Clamp: a record with a span past the text must not read out of
-   * bounds, whatever stage made it. */
-  end = MIN (end, doc->len);
-  start = MIN (start, end);
-  if (start == end)
-    return NULL;
-  *len = end - start;
-  return doc->text + start;
-}
-
 /* The id up to its first '_' ("000_4d8c….txt" → "000"), else the id. */
 static char *
 short_label (const char *id)

@@ -579,6 +579,38 @@ test_escape_json_reference (void **state)
     }
 }
 
+/* The escaper copies valid characters of two and three bytes without
+ * decoding them: strings of whole characters at the edges of that fast
+ * path (C1 controls, U+2028/2029, overlong forms, surrogates, cut
+ * sequences) escape as the reference does. */
+static void
+test_escape_json_chars (void **state)
+{
+  static const char *const chars[] = {
+    "a", "\"", "\xc2\x80", "\xc2\x9f", "\xc2\xa0", "\xc3\xa9", "\xdf\xbf", "\xc1\xbf", "\xc2", "\xc2\x41",
+    "\xe0\x9f\xbf", "\xe0\xa0\x80", "\xe1\x80\x80", "\xe2\x80\x9c", "\xe2\x80\xa7", "\xe2\x80\xa8",
+    "\xe2\x80\xa9", "\xe2\x80\xaa", "\xe2\x81\xa8", "\xe2\x80", "\xe2\x41\x80", "\xe2\x80\x41", "\xec\xbf\xbf",
+    "\xed\x9f\xbf", "\xed\xa0\x80", "\xee\x80\x80", "\xef\xbf\xbf", "\xf0\x9f\x98\x80", "\xff",
+  };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (3629);
+
+  (void) state;
+  for (int iter = 0; iter < 4000; iter++)
+    {
+      g_autoptr (GString) in = g_string_new (NULL);
+      g_autoptr (GString) got = g_string_new (NULL);
+      g_autoptr (GString) want = g_string_new (NULL);
+      gint n = g_rand_int_range (rand, 0, 12);
+
+      for (gint k = 0; k < n; k++)
+        g_string_append (in, chars[g_rand_int_range (rand, 0, G_N_ELEMENTS (chars))]);
+      reference_escape_json (want, in->str, in->len);
+      xref_escape_json (got, in->str, (gssize) in->len);
+      assert_int_equal (got->len, want->len);
+      assert_memory_equal (got->str, want->str, want->len);
+    }
+}
+
 /* ---- format names and dispatch ----------------------------------------- */
 
 static void
@@ -863,15 +895,20 @@ test_json_empty (void **state)
 
 /* Claim ids of every shape in the report ("<document id>#<n>", document
  * ids with a quote, a control or non-ASCII bytes, ids that are not
- * "#<digits>" after the document's id, or shorter than it): each reads
- * back as the claim's id, in the claims (written at a pointer, after the
- * escaper's copy-then-test path for short strings) and in the rows'
- * sources (stating and omitting), on one thread and on several. */
+ * "#<digits>" after the document's id, or shorter than it, a document id
+ * too long for the writer's copy of it): each reads back as the claim's
+ * id, in the claims (written from the document's escaped id when they
+ * have its form) and in the rows' sources (stating and omitting), on one
+ * thread and on several; and each claim of the report is byte for byte
+ * the claim as `xref extract --format jsonl` writes it alone (no memo, no
+ * fast path for ids). */
 static void
 test_json_claim_ids (void **state)
 {
-  static const char *const doc_ids[] = { "plain/000.txt", "quo\"te.txt", "tab\there.txt", "caf\xc3\xa9.txt", "x" };
-  static const char *const suffixes[] = { "#1", "#12", "#", "#1a", "#01", "", "#9\"" };
+  static const char *const doc_ids[] = { "plain/000.txt", "quo\"te.txt", "tab\there.txt", "caf\xc3\xa9.txt", "x",
+                                          "a/very/long/path/of/folders/under/the/corpus/root/to/an/article/000.txt" };
+  static const char *const suffixes[] = { "#1", "#12", "#", "#1a", "#01", "", "#9\"", "#1234567890", "#12345678901",
+                                          "#123456789012345678901234567890" };
   Fixture *f = fixture_new ();
 
   for (guint d = 0; d < G_N_ELEMENTS (doc_ids); d++)
@@ -919,6 +956,18 @@ test_json_claim_ids (void **state)
                                  ((const XrefClaim *) g_ptr_array_index (doc->claims, i))->id);
         }
       assert_int_equal (json_array_size (claims), n);
+      for (guint d = 0; d < f->docs->len; d++)
+        {
+          const XrefDocument *doc = g_ptr_array_index (f->docs, d);
+
+          for (guint i = 0; i < doc->claims->len; i++)
+            {
+              g_autoptr (GString) alone = g_string_new ("\n  ");
+
+              xref_render_json_claim (alone, g_ptr_array_index (doc->claims, i));
+              assert_non_null (strstr (out->str, alone->str));
+            }
+        }
       for (guint r = 0; r < f->rows->len; r++)
         {
           const XrefRow *row = g_ptr_array_index (f->rows, r);
@@ -959,6 +1008,107 @@ test_json_integers (void **state)
       if (digits < 20)
         v *= 10;
     }
+  xref_document_free (doc);
+}
+
+/* The claims' writer reserves room for the short spans of a claim and
+ * makes room for each longer one as it comes: a claim whose sentence,
+ * args and slots all span a long text that escapes to six bytes a byte
+ * (controls), in a report written into a buffer that starts empty, reads
+ * back with every text whole; and the same claim repeated (its sentence
+ * copied from the first) too. */
+static void
+test_json_long_spans (void **state)
+{
+  Fixture *f = fixture_new ();
+  g_autoptr (GString) text = g_string_new (NULL);
+  XrefDocument *doc;
+
+  (void) state;
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_c (text, (char) (i % 7 == 6 ? 'a' : 1 + i % 7));
+  g_string_append_c (text, '\n');
+  doc = doc_add (f, "long.txt", text->str, (gssize) text->len, NULL, 2022, 1, 2, XREF_DATE_BASIS_METADATA);
+  for (guint k = 0; k < 3; k++)
+    {
+      XrefClaim *c = claim_add (doc);
+      XrefArg whole = { xref_intern ("x"), 0, 5000, xref_intern ("rule:x") };
+
+      c->actor = c->action = c->object = c->date = c->speaker = c->source = whole;
+      for (guint i = 0; i < 4; i++)
+        {
+          static const char *const names[] = { "a", "b", "c", "d" };
+          XrefSlotValue v = { xref_intern (names[i]), xref_intern ("v"), 0, 5000, NULL };
+
+          g_array_append_val (c->slots, v);
+        }
+    }
+  for (guint jobs = 1; jobs <= 2; jobs++)
+    {
+      g_autoptr (GString) out = g_string_new (NULL);
+      g_autofree char *want = g_strndup (doc->text, 5000);
+      json_t *root, *claims;
+
+      f->report.jobs = jobs;
+      xref_render_json (&f->report, out);
+      root = parse_json (out->str);
+      claims = json_object_get (root, "claims");
+      assert_int_equal (json_array_size (claims), 3);
+      for (guint k = 0; k < 3; k++)
+        {
+          json_t *c = json_array_get (claims, k);
+          static const char *const args[] = { "actor", "action", "object", "date", "speaker", "source" };
+
+          assert_string_equal (jstr (c, "sentence"), want);
+          for (guint a = 0; a < G_N_ELEMENTS (args); a++)
+            assert_string_equal (jstr (json_object_get (c, args[a]), "text"), want);
+          assert_string_equal (jstr (json_object_get (json_object_get (c, "slots"), "a"), "text"), want);
+        }
+      json_decref (root);
+    }
+  fixture_teardown ((void **) &f);
+}
+
+/* A document's date is formatted by hand when complete: every edge of its
+ * fields reads as xref_date_to_iso's (printf's) form, null when the date
+ * is not complete, the partial form in "date_partial". */
+static void
+test_json_dates (void **state)
+{
+  static const gint years[] = { -1, 0, 1, 999, 1000, 2022, 9999, 10000, 123456 };
+  static const gint months[] = { -1, 0, 1, 9, 10, 12, 99, 100 };
+  static const gint days[] = { -1, 0, 1, 9, 10, 31, 99, 100, 1000 };
+  XrefDocument *doc = xref_document_new ("a.txt", "a.txt");
+
+  (void) state;
+  for (guint y = 0; y < G_N_ELEMENTS (years); y++)
+    for (guint m = 0; m < G_N_ELEMENTS (months); m++)
+      for (guint d = 0; d < G_N_ELEMENTS (days); d++)
+        {
+          g_autoptr (GString) out = g_string_new (NULL);
+          const char *iso;
+          gboolean complete;
+          json_t *root;
+          json_t *date;
+
+          doc->date = (XrefDate) { years[y], months[m], days[d] };
+          iso = xref_date_to_iso (&doc->date);
+          complete = xref_date_is_complete (&doc->date);
+          xref_render_json_document (out, doc, FALSE);
+          root = parse_json (out->str);
+          date = json_object_get (root, "date");
+          if (complete)
+            assert_string_equal (json_string_value (date), iso);
+          else
+            {
+              assert_true (json_is_null (date));
+              if (iso != NULL)
+                assert_string_equal (jstr (root, "date_partial"), iso);
+              else
+                assert_null (json_object_get (root, "date_partial"));
+            }
+          json_decref (root);
+        }
   xref_document_free (doc);
 }
 
@@ -1990,6 +2140,7 @@ main (void)
     cmocka_unit_test (test_escape_null_and_len),
     cmocka_unit_test (test_escape_random),
     cmocka_unit_test (test_escape_json_reference),
+    cmocka_unit_test (test_escape_json_chars),
     cmocka_unit_test (test_json_parallel),
     cmocka_unit_test (test_format_parse),
     cmocka_unit_test (test_labels),
@@ -1997,6 +2148,8 @@ main (void)
     cmocka_unit_test (test_report_repeat),
     cmocka_unit_test (test_json_empty),
     cmocka_unit_test (test_json_integers),
+    cmocka_unit_test (test_json_dates),
+    cmocka_unit_test (test_json_long_spans),
     cmocka_unit_test (test_json_claim_ids),
     cmocka_unit_test_setup_teardown (test_render_dispatch, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_json_report, setup_clean, fixture_teardown),
