@@ -47,6 +47,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* ---- names and records -------------------------------------------------- */
 
@@ -263,6 +269,21 @@ enum {
 };
 G_STATIC_ASSERT ((guint) XREF_WB_MODAL_HEAD < (guint) TB_ED);
 
+/* The token's kind and capitals, in the bits of XREF_WB_CLASSES that no
+ * word class uses (XREF_WC_STOPWORD is the last): the predicates below
+ * (is_quote, is_capital_word …) read them from Ctx.wb, four bytes a
+ * token, instead of the token's 40-byte record.  wc () masks them off. */
+enum {
+  TB_QUOTE = 1u << 11,          /* XREF_TOKEN_QUOTE */
+  TB_CAPWORD = 1u << 12,        /* a WORD flagged CAPITALISED or ALLCAPS (is_capital_word) */
+  TB_NUMBER = 1u << 13,         /* XREF_TOKEN_NUMBER */
+  TB_PUNCT = 1u << 14,          /* XREF_TOKEN_PUNCT */
+  TB_WORD = 1u << 15,           /* XREF_TOKEN_WORD */
+  TB_KIND = TB_QUOTE | TB_CAPWORD | TB_NUMBER | TB_PUNCT | TB_WORD,
+};
+G_STATIC_ASSERT ((guint) XREF_WC_STOPWORD < (guint) TB_QUOTE);
+G_STATIC_ASSERT (((guint) TB_KIND & ~(guint) XREF_WB_CLASSES) == 0);
+
 /* A growable array of records, like a GArray (the same data and len
  * fields, so g_array_index reads it) with an inline append: the stage
  * appends a record for every mention, action and speech verb, and
@@ -386,6 +407,8 @@ enum {
 };
 
 typedef struct {
+  gsize caches_len;             /* tb and np_ids: the length of np_ids_block when
+                                   mapped (caches_map), 0 when allocated */
   guint tok_cap;                /* per-token arrays: room for this many tokens */
   guint *wb;
   guint *cand[5];
@@ -441,8 +464,12 @@ work_free (gpointer p)
   if (w->scratch != NULL)
     g_string_free (w->scratch, TRUE);
   g_free (w->names.e);
-  g_free (w->np_ids_block);
-  g_free (w->tb);
+#if defined(MADV_HUGEPAGE)
+  if (w->caches_len > 0)
+    munmap (w->np_ids_block, w->caches_len);
+  else
+#endif
+    g_free (w->np_ids_block);
   g_free (w->np_bytes);
   g_free (w);
 }
@@ -632,13 +659,13 @@ norm (const Ctx *c, guint i)
 static guint
 wc (const Ctx *c, guint i)
 {
-  return c->wb[i] & XREF_WB_CLASSES;
+  return c->wb[i] & (XREF_WB_CLASSES & ~(guint) TB_KIND);
 }
 
 static gboolean
 is_quote (const Ctx *c, guint i)
 {
-  return c->tok[i].kind == XREF_TOKEN_QUOTE;
+  return (c->wb[i] & TB_QUOTE) != 0;
 }
 
 static gboolean
@@ -721,7 +748,7 @@ is_subordinator (const Ctx *c, guint i)
 /* A word the light tagger may put in a noun phrase: an open-class word
  * that no rule phrase claims (TB_NOMINAL, once per token by token_bits),
  * and that nothing else uses. */
-static gboolean
+static inline gboolean
 is_nominal (const Ctx *c, guint i)
 {
   /* what the word is (TB_NOMINAL, once per token), then what it is used for */
@@ -747,7 +774,8 @@ is_nominal (const Ctx *c, guint i)
 static guint
 token_bits_of (const XrefRules *rules, const XrefToken *t)
 {
-  guint b = xref_rules_word_bits (rules, t->norm);
+  /* (the TB_KIND bits are the stage's) */
+  guint b = xref_rules_word_bits (rules, t->norm) & ~(guint) TB_KIND;
   gsize n = t->norm != NULL ? strlen (t->norm) : 0;
 
   if (n >= 2 && t->norm[n - 2] == 'e' && t->norm[n - 1] == 'd')
@@ -801,6 +829,25 @@ token_bits_of (const XrefRules *rules, const XrefToken *t)
   if (b & (XREF_WB_ENTITY_HEAD | XREF_WC_DETERMINER | XREF_WB_MODAL_HEAD | XREF_WB_ACTION_HEAD | XREF_WB_SPEECH_HEAD
            | TB_DQUOTE | TB_SEMI))
     b |= TB_CAND;
+  switch (t->kind)
+    {
+    case XREF_TOKEN_WORD:
+      b |= TB_WORD;
+      if (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS))
+        b |= TB_CAPWORD;
+      break;
+    case XREF_TOKEN_NUMBER:
+      b |= TB_NUMBER;
+      break;
+    case XREF_TOKEN_PUNCT:
+      b |= TB_PUNCT;
+      break;
+    case XREF_TOKEN_QUOTE:
+      b |= TB_QUOTE;
+      break;
+    default:
+      break;
+    }
   return b;
 }
 
@@ -822,7 +869,28 @@ typedef struct TokenBitsCache_ {
   } e[1u << TB_CACHE_BITS];
 } TokenBitsCache;
 
-#define TB_TAG(t) (((guint) (t)->kind << 8) | ((t)->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)))
+/* What a token's bits depend on besides its norm: its kind and two flags;
+ * and 32, which no empty entry has, so that an entry is found only where
+ * it was written (a NULL norm too). */
+#define TB_TAG(t) (32u | ((guint) (t)->kind << 2) | ((t)->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)))
+G_STATIC_ASSERT ((XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) == 3 && XREF_TOKEN_SYMBOL < 8);
+/* token_bits prefetches the entry of the token this far ahead */
+#define TB_AHEAD 16
+#define TB_SLOT_MASK ((1u << TB_CACHE_BITS) - 1)
+
+/* Token t's cache slot (the low TB_CACHE_BITS bits) and its TB_TAG (the
+ * bits above). */
+static inline guint
+tb_key (const XrefToken *t)
+{
+  guint tag = TB_TAG (t);
+
+  return (guint) ((((guint64) (guintptr) t->norm ^ tag) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+                  >> (64 - TB_CACHE_BITS))
+         | (tag << TB_CACHE_BITS);
+}
+
+static void caches_map (Work *w);
 
 /* The thread's cache for rules (emptied when it held another rule set's
  * answers), or NULL for rules without a serial. */
@@ -835,8 +903,8 @@ tb_cache_for (Work *w, const XrefRules *rules)
     return NULL;
   if (tc == NULL)
     {
-      /* (calloc: fresh zero pages, written only where used) */
-      tc = w->tb = g_new0 (TokenBitsCache, 1);
+      caches_map (w);
+      tc = w->tb;
       tc->serial = rules->serial;
     }
   else if (tc->serial != rules->serial)
@@ -847,6 +915,43 @@ tb_cache_for (Work *w, const XrefRules *rules)
   return tc;
 }
 
+/* Sets p, q and r[0..n) to -1, sixteen bytes a store: not in token_bits'
+ * loop, where it took a store per array per token, nor by memset, which
+ * glibc does with "rep stosb" past 2 KB (fast, but valgrind counts it a
+ * byte at a time, which would blur the stage's instruction counts). */
+static void
+fill_unset (gint *p, gint *q, gint *r, guint n)
+{
+  guint i = 0;
+
+#if defined(__SSE2__)
+  const __m128i ones = _mm_set1_epi32 (-1);
+  for (; i + 4 <= n; i += 4)
+    {
+      _mm_storeu_si128 ((__m128i *) (gpointer) (p + i), ones);
+      _mm_storeu_si128 ((__m128i *) (gpointer) (q + i), ones);
+      _mm_storeu_si128 ((__m128i *) (gpointer) (r + i), ones);
+    }
+#endif
+  for (; i < n; i++)
+    p[i] = q[i] = r[i] = -1;
+}
+
+/* token_bits_of (rules, t) through the cache tc, given tb_key (t). */
+static inline guint
+tb_lookup (const XrefRules *rules, TokenBitsCache *tc, const XrefToken *t, guint key)
+{
+  guint h = key & TB_SLOT_MASK, tag = key >> TB_CACHE_BITS;
+
+  if (G_UNLIKELY (tc->e[h].norm != t->norm || tc->e[h].tag != tag))
+    {
+      tc->e[h].norm = t->norm;
+      tc->e[h].tag = tag;
+      tc->e[h].bits = token_bits_of (rules, t);
+    }
+  return tc->e[h].bits;
+}
+
 /* The bits of every token of the document (Ctx.wb), and the candidates
  * of the phrase finders; since it visits every token anyway, it also
  * clears used and sets ment, tmx and spx to -1 (the buffers are the
@@ -855,51 +960,66 @@ static void
 token_bits (Ctx *c)
 {
   TokenBitsCache *tc = c->tb;
-  /* (locals: the stores to used, a byte array, could alias the fields of
-   * c, which the compiler would then load again for every token) */
+  /* (locals: the stores to wb and the candidate arrays could alias the
+   * fields of c, which the compiler would then load again per token) */
   const XrefToken *tok = c->tok;
   const guint ntok = c->ntok;
   guint *wb = c->wb;
-  guint8 *used = c->used;
-  gint *ment = c->ment, *tmx = c->tmx, *spx = c->spx;
+  guint *ce = c->cand_entity.at, *cm = c->cand_modal.at, *ca = c->cand_action.at;
+  guint *cq = c->cand_dquote.at, *cs = c->cand_semi.at;
+  guint ne = 0, nm = 0, na = 0, nq = 0, ns = 0;
 
+  memset (c->used, 0, ntok * sizeof *c->used);
+  fill_unset (c->ment, c->tmx, c->spx, ntok);
+  if (tc == NULL)
+    for (guint i = 0; i < ntok; i++)
+      wb[i] = token_bits_of (c->rules, &tok[i]);
+  else
+    {
+      /* The cache is read in token order but its entries are scattered,
+       * and the loop waited on each (perf: half its time on the entry's
+       * load): the entry of token i + TB_AHEAD is fetched while token i
+       * is done, its key (tb_key) kept in wb until then. */
+      guint ahead = MIN (ntok, TB_AHEAD), i = 0;
+
+      for (guint k = 0; k < ahead; k++)
+        {
+          wb[k] = tb_key (&tok[k]);
+          __builtin_prefetch (&tc->e[wb[k] & TB_SLOT_MASK]);
+        }
+      for (; i + TB_AHEAD < ntok; i++)
+        {
+          guint key = tb_key (&tok[i + TB_AHEAD]);
+          wb[i + TB_AHEAD] = key;
+          __builtin_prefetch (&tc->e[key & TB_SLOT_MASK]);
+          wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i]);
+        }
+      for (; i < ntok; i++)
+        wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i]);
+    }
+  /* (most tokens are no candidate: one test) */
   for (guint i = 0; i < ntok; i++)
     {
-      const XrefToken *t = &tok[i];
-      guint b;
+      guint b = wb[i];
 
-      if (tc != NULL && t->norm != NULL)
-        {
-          guint tag = TB_TAG (t);
-          guint h = (guint) ((((guint64) (guintptr) t->norm ^ tag) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-                             >> (64 - TB_CACHE_BITS));
-          if (tc->e[h].norm != t->norm || tc->e[h].tag != tag)
-            {
-              tc->e[h].norm = t->norm;
-              tc->e[h].tag = tag;
-              tc->e[h].bits = token_bits_of (c->rules, t);
-            }
-          b = tc->e[h].bits;
-        }
-      else
-        b = token_bits_of (c->rules, t);
-      wb[i] = b;
-      used[i] = 0;
-      ment[i] = tmx[i] = spx[i] = -1;
-      /* (most tokens are no candidate: one test) */
       if (!(b & TB_CAND))
         continue;
       if (b & (XREF_WB_ENTITY_HEAD | XREF_WC_DETERMINER))
-        c->cand_entity.at[c->cand_entity.n++] = i;
+        ce[ne++] = i;
       if (b & XREF_WB_MODAL_HEAD)
-        c->cand_modal.at[c->cand_modal.n++] = i;
+        cm[nm++] = i;
       if (b & (XREF_WB_ACTION_HEAD | XREF_WB_SPEECH_HEAD))
-        c->cand_action.at[c->cand_action.n++] = i;
+        ca[na++] = i;
       if (b & TB_DQUOTE)
-        c->cand_dquote.at[c->cand_dquote.n++] = i;
+        cq[nq++] = i;
       if (b & TB_SEMI)
-        c->cand_semi.at[c->cand_semi.n++] = i;
+        cs[ns++] = i;
     }
+  c->cand_entity.n = ne;
+  c->cand_modal.n = nm;
+  c->cand_action.n = na;
+  c->cand_dquote.n = nq;
+  c->cand_semi.n = ns;
 
   /* A determiner is an entity candidate for the phrase that may start
    * after it (match_entity); where the word after it (after quotation
@@ -925,7 +1045,7 @@ token_bits (Ctx *c)
 }
 
 /* The first candidate of cd in [a, b), or b; skips those before a. */
-static guint
+static inline guint
 cand_first (Cands *cd, guint a, guint b)
 {
   /* (sentences come in token order; were one to come back, so would the
@@ -937,20 +1057,20 @@ cand_first (Cands *cd, guint a, guint b)
   return cd->next < cd->n && cd->at[cd->next] < b ? cd->at[cd->next] : b;
 }
 
-/* The next candidate of cd at or after i, below b, or b. */
-static guint
-cand_from (Cands *cd, guint i, guint b)
+/* The index in cd of its first candidate at or after a (cd->next there).
+ * The finders walk the candidates of a sentence from it by index: a step
+ * is one candidate, not two tests of the cursor. */
+static inline guint
+cand_index (Cands *cd, guint a)
 {
-  while (cd->next < cd->n && cd->at[cd->next] < i)
-    cd->next++;
-  return cd->next < cd->n && cd->at[cd->next] < b ? cd->at[cd->next] : b;
+  cand_first (cd, a, G_MAXUINT);
+  return cd->next;
 }
 
 static gboolean
 is_capital_word (const Ctx *c, guint i)
 {
-  const XrefToken *t = tk (c, i);
-  return t->kind == XREF_TOKEN_WORD && (t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) != 0;
+  return (c->wb[i] & TB_CAPWORD) != 0;
 }
 
 /* The norm of token i is spelt as a plural (TB_PLURAL), or ends in "ed"
@@ -1015,7 +1135,7 @@ sentence_of (const Ctx *c, guint i)
 
 /* head is the table's XREF_WB_*_HEAD bit: no phrase starts at a token
  * without it, which is most tokens. */
-static guint
+static inline guint
 match_table (const Ctx *c, const XrefPhraseTable *table, guint head, guint a, guint b, guint i,
              gconstpointer *value)
 {
@@ -1027,20 +1147,44 @@ match_table (const Ctx *c, const XrefPhraseTable *table, guint head, guint a, gu
   return xref_phrase_table_match (table, &c->tok[a], b - a, i - a, value);
 }
 
+/* find_entities' memo of the entity table's answer at the word after a
+ * determiner: match_entity asks there first, and when the determiner
+ * joins nothing the loop's next candidate is that word, where it would
+ * ask again. */
+typedef struct {
+  guint at;                     /* G_MAXUINT: none */
+  guint len;
+  gconstpointer v;
+} EntityMemo;
+
 /* The longest entity phrase at i; a determiner before a phrase that is
- * longer than any phrase starting at the determiner joins it. */
-static guint
-match_entity (const Ctx *c, guint a, guint b, guint i, const XrefEntityMatch **em)
+ * longer than any phrase starting at the determiner joins it.  memo:
+ * NULL, or find_entities' for [a, b). */
+static inline guint
+match_entity_m (const Ctx *c, guint a, guint b, guint i, const XrefEntityMatch **em, EntityMemo *memo)
 {
   gconstpointer v = NULL, v2 = NULL;
-  guint len = match_table (c, c->rules->entity_phrases, XREF_WB_ENTITY_HEAD, a, b, i, &v);
+  guint len;
 
+  if (memo != NULL && memo->at == i)
+    {
+      v = memo->v;
+      len = memo->len;
+    }
+  else
+    len = match_table (c, c->rules->entity_phrases, XREF_WB_ENTITY_HEAD, a, b, i, &v);
   if (i + 1 < b && (wc (c, i) & XREF_WC_DETERMINER) && !(wc (c, i) & XREF_WC_CONJUNCTION))
     {
       guint j = i + 1, len2;
       while (j < b && is_quote (c, j))
         j++;
       len2 = match_table (c, c->rules->entity_phrases, XREF_WB_ENTITY_HEAD, a, b, j, &v2);
+      if (memo != NULL)
+        {
+          memo->at = j;
+          memo->len = len2;
+          memo->v = v2;
+        }
       if (len2 > 0 && len2 + (j - i) > len)
         {
           *em = v2;
@@ -1051,9 +1195,15 @@ match_entity (const Ctx *c, guint a, guint b, guint i, const XrefEntityMatch **e
   return len;
 }
 
+static guint
+match_entity (const Ctx *c, guint a, guint b, guint i, const XrefEntityMatch **em)
+{
+  return match_entity_m (c, a, b, i, em, NULL);
+}
+
 /* ---- mentions ----------------------------------------------------------- */
 
-static guint
+static inline guint
 entity_cat (const Ctx *c, const XrefEntity *e, gboolean plural)
 {
   guint cat = 0;
@@ -1145,11 +1295,9 @@ np_intern (const Ctx *c, const char *s, gsize len)
 static gboolean
 np_skip (const Ctx *c, guint k, gboolean any)
 {
-  const XrefToken *t = tk (c, k);
-
-  if (t->kind == XREF_TOKEN_QUOTE || t->kind == XREF_TOKEN_NUMBER)
+  if (c->wb[k] & (TB_QUOTE | TB_NUMBER))
     return TRUE;
-  return t->kind == XREF_TOKEN_WORD && !any && ((wc (c, k) & XREF_WC_DETERMINER) || (c->wb[k] & XREF_WB_VAGUE));
+  return (c->wb[k] & TB_WORD) && !any && ((wc (c, k) & XREF_WC_DETERMINER) || (c->wb[k] & XREF_WB_VAGUE));
 }
 
 /* "np:" and the words [from, to) lower-cased, interned: np_id_build,
@@ -1179,6 +1327,52 @@ typedef struct NpIdCache_ {
 
 G_STATIC_ASSERT (sizeof (NpIdEntry) == 64);
 
+/* The thread's two large caches, np_id's (2 MB) and token_bits' (256 KB),
+ * in one block, empty: probed at random, they waited on memory, the
+ * scattered pages of np_ids on the TLB as much (perf: the prefetch of
+ * np_resolve).  Where the system has them, the block is asked for huge
+ * pages (two instead of ~580, and ~580 fewer page faults); else it is
+ * allocated, aligned on 64 bytes by hand (calloc gives fresh zero pages
+ * for a block this size without writing them, an aligned allocator would
+ * clear them all). */
+#define CACHES_HUGE ((gsize) 2 << 20)
+
+static void
+caches_map (Work *w)
+{
+  gsize tb_at = (sizeof (NpIdCache) + 63) & ~(gsize) 63;
+  gsize size = tb_at + sizeof (TokenBitsCache);
+  char *base = NULL;
+
+  if (w->np_ids_block != NULL)
+    return;
+#if defined(MADV_HUGEPAGE)
+  {
+    gsize len = (size + CACHES_HUGE - 1) & ~(CACHES_HUGE - 1);
+    char *p = mmap (NULL, len + CACHES_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (p != MAP_FAILED)
+      {
+        char *q = (char *) (((guintptr) p + CACHES_HUGE - 1) & ~(guintptr) (CACHES_HUGE - 1));
+        if (q > p)
+          munmap (p, (gsize) (q - p));
+        if (q + len < p + len + CACHES_HUGE)
+          munmap (q + len, (gsize) (p + len + CACHES_HUGE - (q + len)));
+        (void) madvise (q, len, MADV_HUGEPAGE);
+        w->np_ids_block = base = q;
+        w->caches_len = len;
+      }
+  }
+#endif
+  if (base == NULL)
+    {
+      w->np_ids_block = g_malloc0 (size + 64);
+      base = (char *) (((guintptr) w->np_ids_block + 63) & ~(guintptr) 63);
+    }
+  w->np_ids = (NpIdCache *) (gpointer) base;
+  w->tb = (TokenBitsCache *) (gpointer) (base + tb_at);
+}
+
 /* The thread's cache (in its work buffers) for rules (emptied when it
  * held another rule set's answers), or NULL. */
 static NpIdCache *
@@ -1190,11 +1384,8 @@ np_ids_for (Work *w, const XrefRules *rules)
     return NULL;
   if (nc == NULL)
     {
-      /* aligned on 64 bytes by hand: calloc gives fresh zero pages for
-       * a block this size without writing them, an aligned allocator
-       * would clear them all */
-      w->np_ids_block = g_malloc0 (sizeof (NpIdCache) + 64);
-      nc = w->np_ids = (NpIdCache *) (((guintptr) w->np_ids_block + 63) & ~(guintptr) 63);
+      caches_map (w);
+      nc = w->np_ids;
       nc->serial = rules->serial;
     }
   else if (nc->serial != rules->serial)
@@ -1209,7 +1400,7 @@ static const char *np_id_build (const Ctx *c, guint from, guint to);
 
 /* The slot of np_id's cache for [from, to), or G_MAXUINT when the phrase
  * goes around the cache. */
-static guint
+static inline guint
 np_slot_of (const Ctx *c, guint from, guint to)
 {
   guint64 h = to - from;
@@ -1227,7 +1418,7 @@ np_slot_of (const Ctx *c, guint from, guint to)
 }
 
 /* np_id, given np_slot_of (c, from, to). */
-static const char *
+static inline const char *
 np_id_at (const Ctx *c, guint from, guint to, guint slot)
 {
   guint n = to - from;
@@ -1271,18 +1462,21 @@ np_has_id (const Ctx *c, guint from, guint to)
 
 /* find_mentions looks the np ids of a sentence up after its main loop,
  * all at once: the cache is large and each probe is a cache miss; the
- * probes of a sentence are issued together (prefetched) instead of one
- * after the other.  np_defer notes that the mention just pushed to out
+ * entry of each is prefetched when the mention is made, so that the
+ * rest of the main loop runs while it comes (prefetched just before the
+ * lookups, they still waited: perf).  np_defer notes that the mention just pushed to out
  * takes np_id (c, from, to); np_resolve sets the ids, does what names do
  * with the map (name is NP_*), in the main loop's order, and drops the
  * mentions without an id (np_has_id) unless keep_null: the main loop
  * pushes a mention only when it has an id, and moves on the same either
  * way. */
-static void
+static inline void
 np_defer (Ctx *c, const Vec *out, guint from, guint to, guint name, gboolean keep_null)
 {
-  NpPending p = { out->len - 1, from, to, G_MAXUINT, name, keep_null };
+  NpPending p = { out->len - 1, from, to, np_slot_of (c, from, to), name, keep_null };
 
+  if (p.slot != G_MAXUINT)
+    __builtin_prefetch (&c->np_ids->e[p.slot]);
   VEC_PUSH (c->pending, NpPending, p);
 }
 
@@ -1293,12 +1487,6 @@ np_resolve (Ctx *c, Vec *out)
   guint n = c->pending->len;
   gboolean drop = FALSE;
 
-  for (guint k = 0; k < n; k++)
-    {
-      p[k].slot = np_slot_of (c, p[k].from, p[k].to);
-      if (p[k].slot != G_MAXUINT)
-        __builtin_prefetch (&c->np_ids->e[p[k].slot]);
-    }
   for (guint k = 0; k < n; k++)
     {
       Mention *m = &g_array_index (out, Mention, p[k].at);
@@ -1347,7 +1535,7 @@ np_id_build (const Ctx *c, guint from, guint to)
     {
       if (np_skip (c, k, any))
         continue;
-      if (any && tk (c, k)->kind == XREF_TOKEN_WORD && n < NP_BUF)
+      if (any && (c->wb[k] & TB_WORD) && n < NP_BUF)
         buf[n++] = ' ';
       for (const char *p = norm (c, k); *p != '\0' && n < NP_BUF; p++)
         buf[n++] = *p;
@@ -1378,7 +1566,7 @@ np_id_build (const Ctx *c, guint from, guint to)
 
 /* The end of a run of nominal words from i (at most max words); a final
  * word in -ed is a verb more often than a noun, and is left out. */
-static guint
+static inline guint
 nominal_run (const Ctx *c, guint i, guint b, guint max)
 {
   guint j = i;
@@ -1404,7 +1592,7 @@ caps_run (const Ctx *c, guint i, guint b)
           j++;
           continue;
         }
-      if (j > i && j + 1 < b && tk (c, j)->kind == XREF_TOKEN_WORD
+      if (j > i && j + 1 < b && (c->wb[j] & TB_WORD)
           && (norm (c, j) == c->w.of || norm (c, j) == c->w.and_ || norm (c, j) == c->w.for_
               || norm (c, j) == c->w.de)
           && is_capital_word (c, j + 1) && c->used[j + 1] == 0)
@@ -1418,7 +1606,7 @@ caps_run (const Ctx *c, guint i, guint b)
 }
 
 /* Is i the first word of its sentence or of a quotation? */
-static gboolean
+static inline gboolean
 at_start (const Ctx *c, guint a, guint i)
 {
   guint k = i;
@@ -1427,7 +1615,7 @@ at_start (const Ctx *c, guint a, guint i)
   return k == a || is_punct (c, k - 1, c->w.colon);
 }
 
-static void
+static inline void
 push_mention (Vec *out, guint first, guint last, guint sent, const char *id, MentionKind kind, guint cat)
 {
   Mention m = { 0 };
@@ -1451,8 +1639,13 @@ sort_mentions (Vec *out)
 
   for (guint i = 1; i < out->len; i++)
     {
-      Mention x = m[i];
+      Mention x;
       guint j = i;
+
+      /* (most are in place: no copy) */
+      if (m[i - 1].first <= m[i].first)
+        continue;
+      x = m[i];
       while (j > 0 && m[j - 1].first > x.first)
         {
           m[j] = m[j - 1];
@@ -1510,6 +1703,9 @@ resolve_pronoun (const Ctx *c, guint pclass, guint sent, guint upto, const char 
         {
           best = (gint) k;
           best_score = score;
+          /* (nothing scores below 0, and a tie keeps the later mention) */
+          if (score == 0)
+            break;
         }
     }
   return best;
@@ -1553,24 +1749,24 @@ entity_rule (const XrefEntityMatch *em)
 static void
 find_entities (Ctx *c, guint s, guint a, guint b, Vec *out)
 {
+  EntityMemo memo = { G_MAXUINT, 0, NULL };
+
   /* (no entity phrase starts at a token that is no candidate, nor after
    * a determiner there) */
-  for (guint i = cand_first (&c->cand_entity, a, b); i < b; i = cand_from (&c->cand_entity, i, b))
+  const guint *at = c->cand_entity.at;
+  guint n = c->cand_entity.n, ci = cand_index (&c->cand_entity, a), from = a;
+
+  for (; ci < n && at[ci] < b; ci++)
     {
       const XrefEntityMatch *em = NULL;
-      guint len;
+      guint i = at[ci], len;
 
-      if (c->tmx[i] >= 0 || is_quote (c, i))
-        {
-          i++;
-          continue;
-        }
-      len = match_entity (c, a, b, i, &em);
+      /* (from: after the mention found last) */
+      if (i < from || c->tmx[i] >= 0 || is_quote (c, i))
+        continue;
+      len = match_entity_m (c, a, b, i, &em, &memo);
       if (len == 0 || em == NULL)
-        {
-          i++;
-          continue;
-        }
+        continue;
       {
         guint e = i + len;
         const XrefEntityMatch *next = NULL;
@@ -1599,42 +1795,41 @@ find_entities (Ctx *c, guint s, guint a, guint b, Vec *out)
         VEC_PUSH (out, Mention, m);
         for (guint k = i; k < e; k++)
           c->used[k] |= U_ENTITY;
-        i = e;
+        from = e;
       }
     }
+  c->cand_entity.next = ci;
 }
 
 static void
 find_modals (Ctx *c, guint a, guint b)
 {
-  for (guint i = cand_first (&c->cand_modal, a, b); i < b; i = cand_from (&c->cand_modal, i, b))
+  const guint *at = c->cand_modal.at;
+  guint n = c->cand_modal.n, ci = cand_index (&c->cand_modal, a), from = a;
+
+  for (; ci < n && at[ci] < b; ci++)
     {
       gconstpointer v = NULL;
-      guint len;
+      guint i = at[ci], len;
       gboolean free_span = TRUE;
 
-      if (c->used[i] != 0 || is_quote (c, i) || (is_capital_word (c, i) && !at_start (c, a, i)))
-        {
-          i++;
-          continue;
-        }
+      if (i < from || c->used[i] != 0 || is_quote (c, i) || (is_capital_word (c, i) && !at_start (c, a, i)))
+        continue;
       len = match_table (c, c->rules->modal_phrases, XREF_WB_MODAL_HEAD, a, b, i, &v);
       for (guint k = i; k < i + len; k++)
         if (c->used[k] & (U_ENTITY | U_TIMEX))
           free_span = FALSE;
       if (len == 0 || v == NULL || !free_span)
-        {
-          i++;
-          continue;
-        }
+        continue;
       {
         ModalOcc o = { i, i + len, v };
         VEC_PUSH (c->modals, ModalOcc, o);
         for (guint k = i; k < i + len; k++)
           c->used[k] |= U_MODAL;
-        i += len;
+        from = i + len;
       }
     }
+  c->cand_modal.next = ci;
 }
 
 /* A verb that is both a speech verb and an action ("announce", "confirm")
@@ -1684,17 +1879,17 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
   gboolean title = (SENT (c, s)->flags & XREF_SENTENCE_HEADING) && title_case (c, a, b);
 
   /* (no action nor speech phrase starts at a token that is no candidate) */
-  for (guint i = cand_first (&c->cand_action, a, b); i < b; i = cand_from (&c->cand_action, i, b))
+  const guint *at = c->cand_action.at;
+  guint n = c->cand_action.n, ci = cand_index (&c->cand_action, a), from = a;
+
+  for (; ci < n && at[ci] < b; ci++)
     {
       gconstpointer av = NULL, sv = NULL;
-      guint alen, slen, len;
+      guint i = at[ci], alen, slen, len;
       gboolean ok = TRUE, name;
 
-      if (c->used[i] != 0 || is_quote (c, i))
-        {
-          i++;
-          continue;
-        }
+      if (i < from || c->used[i] != 0 || is_quote (c, i))
+        continue;
       /* a capitalised word inside a sentence is a name ("Promises
        * Treatment Center"), not a verb, except in a title-case headline */
       name = is_capital_word (c, i) && !at_start (c, a, i) && !title;
@@ -1753,10 +1948,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
             ok = FALSE;
         }
       if (len == 0 || !ok)
-        {
-          i++;
-          continue;
-        }
+        continue;
       if (slen > 0 && slen >= alen && (alen == 0 || speech_reading (c, a, b, i, slen)))
         {
           SpeechOcc o = { 0 };
@@ -1769,7 +1961,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
               c->spx[k] = (gint) c->speeches->len;
             }
           VEC_PUSH (c->speeches, SpeechOcc, o);
-          i += slen;
+          from = i + slen;
         }
       else if (alen > 0)
         {
@@ -1777,17 +1969,19 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
           VEC_PUSH (c->actions, ActionOcc, o);
           for (guint k = i; k < i + alen; k++)
             c->used[k] |= U_ACTION;
-          i += alen;
+          from = i + alen;
         }
-      else
-        i++;
     }
+  c->cand_action.next = ci;
 }
 
 /* Is there an action noun (or gerund) at i: "the increased shelling"? */
-static gboolean
+static inline gboolean
 action_noun_at (const Ctx *c, const SentInfo *si, guint i)
 {
+  /* (no action at i: most tokens) */
+  if (!(c->used[i] & U_ACTION))
+    return FALSE;
   for (guint k = si->a0; k < si->a0 + si->an; k++)
     {
       const ActionOcc *o = ACTION (c, k);
@@ -1798,9 +1992,12 @@ action_noun_at (const Ctx *c, const SentInfo *si, guint i)
 }
 
 /* Is the action occurrence ending just before i a verb (not a noun)? */
-static gboolean
+static inline gboolean
 after_verb (const Ctx *c, const SentInfo *si, guint i)
 {
+  /* (no action just before i: most tokens) */
+  if (i == 0 || !(c->used[i - 1] & U_ACTION))
+    return FALSE;
   for (guint k = si->a0; k < si->a0 + si->an; k++)
     {
       const ActionOcc *o = ACTION (c, k);
@@ -1835,7 +2032,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
               e = m->last;
           if (e == m->last || !is_plural (c, e - 1)
               || (e < b && ((wc (c, e) & XREF_WC_DETERMINER) || c->used[e] & U_ENTITY || is_capital_word (c, e)
-                            || tk (c, e)->kind == XREF_TOKEN_NUMBER)))
+                            || (c->wb[e] & TB_NUMBER))))
             e = m->last;
         }
       else
@@ -1853,14 +2050,17 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
 
   for (guint i = a; i < b;)
     {
-      guint k = wc (c, i);
-      const XrefToken *t = tk (c, i);
+      guint k;
+      const XrefToken *t;
 
-      if (!(c->wb[i] & TB_MSTART) || c->used[i] != 0 || c->tmx[i] >= 0 || t->kind == XREF_TOKEN_QUOTE)
-        {
-          i++;
-          continue;
-        }
+      /* Most tokens start no mention: skip to the next that may (no
+       * quotation mark has TB_MSTART, and a timex token is used) */
+      while (i < b && (!(c->wb[i] & TB_MSTART) || c->used[i] != 0))
+        i++;
+      if (i >= b)
+        break;
+      k = wc (c, i);
+      t = tk (c, i);
 
       /* A possessive determiner before a noun, else a pronoun. */
       if (k & (XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL | XREF_WC_PRONOUN_NEUTER))
@@ -1913,9 +2113,9 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
 
       /* Determiner or number + nouns: "the decision", "two days"; not
        * "that" before another determiner ("… that our embassy has"). */
-      if (((k & XREF_WC_DETERMINER) || t->kind == XREF_TOKEN_NUMBER
-           || (t->kind == XREF_TOKEN_WORD && (c->wb[i] & XREF_WB_VAGUE))
-           || (t->kind == XREF_TOKEN_WORD && (!is_capital_word (c, i) || at_start (c, a, i))
+      if (((k & XREF_WC_DETERMINER) || (c->wb[i] & TB_NUMBER)
+           || ((c->wb[i] & TB_WORD) && (c->wb[i] & XREF_WB_VAGUE))
+           || ((c->wb[i] & TB_WORD) && (!is_capital_word (c, i) || at_start (c, a, i))
                && (c->wb[i] & XREF_WB_NUMBER)))
           && !((k & XREF_WC_CONJUNCTION)
                && ((i + 1 < b && (wc (c, i + 1) & XREF_WC_DETERMINER))
@@ -1923,7 +2123,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
         {
           guint j = i + 1, e;
           while (j < b && c->used[j] == 0
-                 && ((wc (c, j) & XREF_WC_DETERMINER) || tk (c, j)->kind == XREF_TOKEN_NUMBER))
+                 && ((wc (c, j) & XREF_WC_DETERMINER) || (c->wb[j] & TB_NUMBER)))
             j++;
           e = nominal_run (c, j, b, NP_MAX);
           if (e == j)
@@ -1954,7 +2154,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
       /* A bare subject of a speech verb: "…, police said", "state media
        * reported", "investigators say". */
       if (is_nominal (c, i)
-          && (i == a || tk (c, i - 1)->kind == XREF_TOKEN_PUNCT || is_quote (c, i - 1)
+          && (i == a || (c->wb[i - 1] & TB_PUNCT) || is_quote (c, i - 1)
               || ((wc (c, i - 1) & XREF_WC_CONJUNCTION) && !(wc (c, i - 1) & XREF_WC_DETERMINER))))
         {
           guint e = nominal_run (c, i, b, NP_MAX), v = e;
@@ -2170,14 +2370,14 @@ clause_follows (const Ctx *c, guint b, guint k)
   if (norm (c, k) == c->w.that || is_punct (c, k, c->w.colon) || is_open_quote (c, k))
     return TRUE;
   /* "reported citing sources that" */
-  for (guint j = k + 1; j < b && j <= k + 3 && tk (c, j)->kind == XREF_TOKEN_WORD; j++)
+  for (guint j = k + 1; j < b && j <= k + 3 && (c->wb[j] & TB_WORD); j++)
     if (norm (c, j) == c->w.that)
       return TRUE;
   m = mention_starting (c, k);
   if (m == NULL)
     return FALSE;
   k = m->last;
-  return k < b && tk (c, k)->kind != XREF_TOKEN_PUNCT && !is_quote (c, k);
+  return k < b && !(c->wb[k] & (TB_PUNCT | TB_QUOTE));
 }
 
 static void
@@ -2202,7 +2402,7 @@ find_speakers (Ctx *c, guint s, guint a, guint b)
           for (k = o->last; k < b && k < o->last + 10; k++)
             {
               const Mention *here = mention_starting (c, k);
-              if (tk (c, k)->kind == XREF_TOKEN_PUNCT || (c->used[k] & (U_ACTION | U_SPEECH | U_MODAL)))
+              if ((c->wb[k] & TB_PUNCT) || (c->used[k] & (U_ACTION | U_SPEECH | U_MODAL)))
                 break;
               if (here == NULL)
                 continue;
@@ -2322,8 +2522,13 @@ find_quotes (Ctx *c)
           open = -1;
         }
       guint a = sent->first_token, b = a + sent->n_tokens;
-      for (guint i = cand_first (&c->cand_dquote, a, b); i < b; i = cand_from (&c->cand_dquote, i + 1, b))
+      const guint *at = c->cand_dquote.at;
+      guint n = c->cand_dquote.n, ci = cand_index (&c->cand_dquote, a);
+
+      for (; ci < n && at[ci] < b; ci++)
         {
+          guint i = at[ci];
+
           if (is_open_quote (c, i) && open < 0)
             open = (gint) i;
           else if (is_close_quote (c, i) && open >= 0)
@@ -2333,6 +2538,7 @@ find_quotes (Ctx *c)
               open = -1;
             }
         }
+      c->cand_dquote.next = ci;
     }
   if (open >= 0)
     {

@@ -769,6 +769,48 @@ test_caches_follow_rules (void **state)
   assert_string_not_equal (other, first);
 }
 
+/* token_bits reads its cache ahead of the token it is at (the entry of
+ * the token 16 further is fetched first): documents of every length
+ * around that distance, and with every kind of token (words with and
+ * without capitals, numbers, punctuation, quotation marks), give the
+ * same claims through the cache, cold or warm, as without it. */
+static void
+test_token_bits_ahead (void **state)
+{
+  static const char *const words[] = {
+    "\"", "The", "German", "army", "said", "on", "Monday", "that", "Russian", "troops", "attacked",
+    "Kyiv", ",", "killing", "12", "people", "in", "3", "cities", ";", "NATO", "condemned", "the",
+    "attack", "\"", ",", "said", "Olaf", "Scholz", ".", "He", "was", "not", "happy", "and", "Putin",
+    "denied", "it", "."
+  };
+  XrefRules plain = *story_rules;
+
+  plain.serial = 0;
+  for (guint n = 1; n <= G_N_ELEMENTS (words); n++)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+      g_autoptr (XrefDocument) cold = NULL, warm = NULL, bare = NULL;
+      g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? " " : "", words[i]);
+      g_string_append_c (text, '\n');
+      /* (the default rules first, so that the story's cache starts cold) */
+      cold = extract_text ("ahead.txt", text->str, NULL, default_rules);
+      g_clear_pointer (&cold, xref_document_free);
+      cold = extract_text ("ahead.txt", text->str, NULL, story_rules);
+      warm = extract_text ("ahead.txt", text->str, NULL, story_rules);
+      bare = extract_text ("ahead.txt", text->str, NULL, &plain);
+      a = show_claims (cold);
+      b = show_claims (warm);
+      c = show_claims (bare);
+      assert_string_equal (a, c);
+      assert_string_equal (b, c);
+      if (n == G_N_ELEMENTS (words))
+        assert_true (warm->claims->len >= 2);
+    }
+}
+
 /* A noun phrase id longer than np_id's buffer is built whole. */
 static void
 test_long_np_id (void **state)
@@ -993,6 +1035,7 @@ main (void)
     cmocka_unit_test (test_shared_rules),
     cmocka_unit_test (test_claim_free_layouts),
     cmocka_unit_test (test_caches_follow_rules),
+    cmocka_unit_test (test_token_bits_ahead),
     cmocka_unit_test (test_names_map),
     cmocka_unit_test (test_work_reuse),
   };
