@@ -40,10 +40,13 @@ typedef struct {
 
 typedef struct {
   char *id;                /* "<doc id>#<n>", n counting from 1 in text order;
-                              owned: a claim made by xref_extract_claims
-                              holds it in the claim's own block, right
-                              after the struct (one allocation), any other
-                              one (g_strdup) is freed by xref_claim_free */
+                              a claim made by xref_extract_claims lives in
+                              its document's claim block with its id and
+                              slots (XrefDocument.claim_block, freed with
+                              the document; xref_claim_free leaves it
+                              alone); any other claim owns its id
+                              (g_strdup), slots and rules, which
+                              xref_claim_free frees */
   XrefDocument *doc;       /* borrowed: the document owns its claims */
   guint sentence;          /* index into doc->sentences */
   gsize start;             /* the sentence's byte span (the evidence) */
@@ -55,7 +58,9 @@ typedef struct {
   XrefArg date;            /* id is the TimeML value, e.g. "2022-02-24" */
   GArray *slots;           /* XrefSlotValue, sorted by slot id; NULL
                               when the claim has none (xref_claim_slot
-                              and every reader allow for it) */
+                              and every reader allow for it).  Read only
+                              (data and len): in a claim block it is a
+                              header there, not a GArray of its own */
 
   XrefPolarity polarity;
   XrefModality modality;
@@ -64,9 +69,10 @@ typedef struct {
   XrefArg source;          /* who the speaker cites, "Washington explained
                               that…", id NULL when none */
   GPtrArray *rules;        /* interned rule ids that fired, in order, no
-                              duplicates (provenance); read only: claims
-                              with the same list may share one array
-                              (reference counted) */
+                              duplicates (provenance); read only (pdata
+                              and len): the claims of xref_extract_claims
+                              with the same list share one, made once and
+                              kept until exit like the interned ids */
 } XrefClaim;
 
 void xref_claim_free (XrefClaim *claim);

@@ -63,6 +63,10 @@ struct _XrefDocument {
   GPtrArray *claims;       /* XrefClaim* (extract.h), owned, in text order */
 
   guint n_warnings;        /* warnings printed for this document */
+
+  /* The extract stage's claims with their ids, slots and rule lists, in
+   * one block (extract.c), freed with the document; NULL when none. */
+  gpointer claim_block;
 };
 
 /* A new empty document (all arrays created, empty).  Takes ownership of

@@ -60,6 +60,8 @@ xref_document_free (XrefDocument *doc)
   g_clear_pointer (&doc->sentences, g_array_unref);
   g_clear_pointer (&doc->timexes, g_array_unref);
   g_clear_pointer (&doc->claims, g_ptr_array_unref);
+  /* (after the claims: xref_claim_free reads it) */
+  g_free (doc->claim_block);
   g_free (doc);
 }
 

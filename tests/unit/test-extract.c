@@ -681,35 +681,57 @@ test_empty_and_again (void **state)
   assert_string_equal (((XrefClaim *) g_ptr_array_index (doc->claims, 1))->id, "again.txt#2");
 }
 
-/* Claims with the same rule list share one array (reference counted):
- * it outlives the document that made it. */
+/* A document's claims live in one block it owns, with their ids and
+ * slots; claims with the same rule list, of any document, share one list,
+ * which outlives the documents (valgrind checks the reads). */
 static void
 test_shared_rules (void **state)
 {
-  const char *text = "Russia attacked Kyiv on Monday.\n";
+  const char *text = "Russia attacked Kyiv on Monday. Russia attacked Kyiv on Tuesday.\n";
   XrefDocument *first = extract_text ("one.txt", text, NULL, default_rules);
   g_autoptr (XrefDocument) second = extract_text ("two.txt", text, NULL, default_rules);
-  const XrefClaim *a, *b;
+  g_autoptr (XrefDocument) slots = extract_text ("three.txt", "Germany delivered 14 tanks to Ukraine.\n", NULL,
+                                                 default_rules);
+  const XrefClaim *a, *b, *c;
   g_autoptr (GPtrArray) want = g_ptr_array_new ();
 
-  assert_int_equal (first->claims->len, 1);
-  assert_int_equal (second->claims->len, 1);
+  assert_int_equal (first->claims->len, 2);
+  assert_int_equal (second->claims->len, 2);
   a = g_ptr_array_index (first->claims, 0);
-  b = g_ptr_array_index (second->claims, 0);
+  b = g_ptr_array_index (first->claims, 1);
+  c = g_ptr_array_index (second->claims, 0);
+  assert_non_null (first->claim_block);
+  assert_string_equal (a->id, "one.txt#1");
+  assert_string_equal (b->id, "one.txt#2");
+  assert_string_equal (c->id, "two.txt#1");
   assert_ptr_equal (a->rules, b->rules);
+  assert_ptr_equal (a->rules, c->rules);
+  assert_true (a->rules->len >= 2);
+  assert_ptr_equal (g_ptr_array_index (a->rules, 0), a->action.rule);
+  assert_null (a->slots);
+  assert_string_not_equal (a->date.id, b->date.id);
   for (guint i = 0; i < a->rules->len; i++)
     g_ptr_array_add (want, g_ptr_array_index (a->rules, i));
-  assert_true (want->len >= 2);
   xref_document_free (first);
-  assert_int_equal (b->rules->len, want->len);
+  assert_int_equal (c->rules->len, want->len);
   for (guint i = 0; i < want->len; i++)
-    assert_ptr_equal (g_ptr_array_index (b->rules, i), g_ptr_array_index (want, i));
-  assert_null (b->slots);
+    assert_ptr_equal (g_ptr_array_index (c->rules, i), g_ptr_array_index (want, i));
+
+  assert_int_equal (slots->claims->len, 1);
+  c = g_ptr_array_index (slots->claims, 0);
+  assert_non_null (c->slots);
+  assert_true (c->slots->len >= 1);
+  assert_non_null (xref_claim_slot (c, "recipient"));
+  assert_string_equal (xref_claim_slot (c, "recipient")->value, "ukraine");
+  for (guint i = 1; i < c->slots->len; i++)
+    assert_true (strcmp (g_array_index (c->slots, XrefSlotValue, i - 1).slot,
+                         g_array_index (c->slots, XrefSlotValue, i).slot) < 0);
 }
 
-/* A claim of the stage holds its id in its own block; xref_claim_free
- * frees that and a claim made elsewhere (run-jsonl.c: an id of its own)
- * alike (valgrind checks the frees). */
+/* A claim of the stage lives in its document's block: xref_claim_free
+ * leaves it to the document; a claim made elsewhere (run-jsonl.c: an id,
+ * slots and rules of its own) it frees (valgrind checks the frees).
+ * Extracting a document again replaces its block. */
 static void
 test_claim_free_layouts (void **state)
 {
@@ -720,8 +742,18 @@ test_claim_free_layouts (void **state)
   c = g_ptr_array_index (doc->claims, 0);
   assert_string_equal (c->id, "ids.txt#1");
   other->id = g_strdup (c->id);
+  other->doc = doc;
+  other->slots = g_array_new (FALSE, TRUE, sizeof (XrefSlotValue));
+  other->rules = g_ptr_array_new ();
   xref_claim_free (other);
+  xref_claim_free (c);
   xref_claim_free (NULL);
+  assert_string_equal (c->id, "ids.txt#1");
+  xref_extract_claims (doc, default_rules);
+  assert_int_equal (doc->claims->len, 1);
+  assert_non_null (doc->claim_block);
+  c = g_ptr_array_index (doc->claims, 0);
+  assert_string_equal (c->id, "ids.txt#1");
 }
 
 /* The claims of every seed document, one string. */
@@ -1020,6 +1052,61 @@ test_work_reuse (void **state)
   assert_string_equal (got, want);
 }
 
+/* What a thread remembers between documents (the token-bits, noun-phrase
+ * id and rule-list caches) never changes a claim: each text extracted
+ * alone on a new thread (every cache cold) has the claims it has after
+ * the thread has seen it and texts that share its words. */
+typedef struct {
+  const char *text;
+  char *out;
+} MemoJob;
+
+static gpointer
+memo_job (gpointer p)
+{
+  MemoJob *j = p;
+  g_autoptr (XrefDocument) doc = extract_text ("memo.txt", j->text, NULL, default_rules);
+
+  j->out = show_claims (doc);
+  return NULL;
+}
+
+static void
+test_thread_caches_exact (void **state)
+{
+  const char *texts[] = {
+    "Germany delivered 14 tanks to Ukraine.\n",
+    "France delivered 14 tanks to Ukraine.\n",
+    "Germany delivered 14 tanks to Ukraine in May.\n",
+    "Germany delivered 15 tanks to Poland.\n",
+    "Washington will send tanks to Kyiv to defend the city.\n",
+    "Washington will send air defense systems to Kyiv for the country’s air defense.\n",
+    "The Pentagon plans to train Ukrainian troops at a military base in Germany.\n",
+    "The Pentagon plans to train Ukrainian troops at a military base in Germany in December.\n",
+    "They train Ukrainian soldiers on the territories of Britain, Germany and Italy.\n",
+    "They train Ukrainian soldiers on the territories of Britain, Germany and France.\n",
+    "The war has displaced more than 14 million people.\n",
+  };
+  guint slotted = 0;
+
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+      {
+        MemoJob job = { texts[i], NULL };
+        g_autoptr (XrefDocument) doc = NULL;
+        g_autofree char *warm = NULL;
+
+        g_thread_join (g_thread_new ("memo", memo_job, &job));
+        doc = extract_text ("memo.txt", texts[i], NULL, default_rules);
+        warm = show_claims (doc);
+        assert_string_equal (warm, job.out);
+        if (strstr (warm, " slot.") != NULL)
+          slotted++;
+        g_free (job.out);
+      }
+  assert_true (slotted >= 2 * 8);
+}
+
 int
 main (void)
 {
@@ -1038,6 +1125,7 @@ main (void)
     cmocka_unit_test (test_token_bits_ahead),
     cmocka_unit_test (test_names_map),
     cmocka_unit_test (test_work_reuse),
+    cmocka_unit_test (test_thread_caches_exact),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
