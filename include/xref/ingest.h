@@ -113,7 +113,9 @@ typedef struct {
  * order: *.txt, *.md, *.markdown, *.html, *.htm, recursively, skipping
  * dot-files and dot-folders, following no symlink loop, skipping FIFOs,
  * sockets and devices.  Reads "manifest.yaml" at each root when present.
- * Unreadable entries are warned about and skipped.  Returns NULL with
+ * Unreadable folders are warned about and skipped; a file is listed
+ * without a readability check (reading it reports "cannot read", in
+ * corpus order, and the run counts it skipped).  Returns NULL with
  * XREF_ERROR_INPUT only when a path does not exist at all. */
 XrefCorpus *xref_corpus_open (const char *const *paths, guint n_paths, GError **error);
 void xref_corpus_free (XrefCorpus *corpus);

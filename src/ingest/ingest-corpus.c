@@ -120,10 +120,9 @@ at_name (const Dir *dir, const char *name, const char *path)
 }
 
 /* One entry of a folder: name in dir, path to open, rel its id below the
- * root, type its d_type.  A regular file (most entries) costs one
- * faccessat relative to the folder, and nothing at all when its name is
- * not an article's; only folders, symlinks and the entries the file
- * system does not type are stat'ed. */
+ * root, type its d_type.  A regular file (most entries) costs no system
+ * call here; only folders, symlinks and the entries the file system does
+ * not type are stat'ed. */
 static void
 walk_entry (XrefCorpus *corpus, const Dir *dir, const char *name, unsigned char type, const char *rel, Walk *walk)
 {
@@ -170,12 +169,9 @@ walk_entry (XrefCorpus *corpus, const Dir *dir, const char *name, unsigned char 
           return;
         }
     }
-  if (faccessat (dir->fd, at_name (dir, name, path), R_OK, 0) != 0)
-    {
-      int saved = errno;
-      xref_warn (path, "cannot read: %s", g_strerror (saved));
-      return;
-    }
+  /* Whether the file can be read is not asked here (an access call per
+   * file): its open says so, and xref_ingest_file reports "cannot read"
+   * as this walk once did; run.c warns of it in corpus order. */
   add_file (corpus, rel, path, walk->root_fd);
 }
 

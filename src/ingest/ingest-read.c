@@ -14,6 +14,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- bytes ---------------------------------------------------------------- */
 
 /* How much of the start of a file the binary test looks at. */
@@ -77,7 +81,29 @@ binary_reason (const char *data, gsize len, gsize valid)
   if (has_prefix_len (data, len, "BZh", 3) && len >= 10 && memcmp (data + 4, "1AY&SY", 6) == 0)
     return "bzip2";
 
-  for (gsize i = 0; i < n; i++)
+  gsize at = 0;
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+  /* Sixteen bytes at a time: a mask of the bytes below 0x20 (min (b,
+   * 0x1f) == b), and only those looked at one by one (in an article
+   * mostly the line breaks, one in some sixty bytes). */
+  {
+    const __m128i low = _mm_set1_epi8 (0x1f);
+    for (; at + 16 <= n; at += 16)
+      {
+        __m128i v = _mm_loadu_si128 ((const __m128i *) (gconstpointer) (data + at));
+        guint m = (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (_mm_min_epu8 (v, low), v));
+        for (; m != 0; m &= m - 1)
+          {
+            guchar c = (guchar) data[at + (guint) __builtin_ctz (m)];
+            if (c == 0)
+              nul++;
+            else if (c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1b)
+              ctrl++;
+          }
+      }
+  }
+#endif
+  for (gsize i = at; i < n; i++)
     {
       guchar c;
       guint64 w;
@@ -171,32 +197,32 @@ typedef struct {
 } Line;
 
 /* Splits text[from..len) into lines.  A line ends at \n; a \r right before
- * it is not part of the line. */
+ * it is not part of the line.  One pass: the array is sized for lines of
+ * 32 bytes on average (articles have longer ones) and grown if need be. */
 static GArray *
 split_lines (const char *text, gsize from, gsize len)
 {
   GArray *lines;
-  guint n = 0, k = 0;
+  guint k = 0;
   gsize p;
 
-  /* counted first, so the array is allocated once */
-  for (p = from; p < len; n++)
-    {
-      const char *nl = memchr (text + p, '\n', len - p);
-      p = nl != NULL ? (gsize) (nl - text) + 1 : len;
-    }
-  lines = g_array_sized_new (FALSE, FALSE, sizeof (Line), n);
-  g_array_set_size (lines, n);
+  lines = g_array_sized_new (FALSE, FALSE, sizeof (Line), (guint) ((len - MIN (from, len)) / 32) + 16);
+  g_array_set_size (lines, (guint) ((len - MIN (from, len)) / 32) + 16);
   for (p = from; p < len; k++)
     {
       const char *nl = memchr (text + p, '\n', len - p);
       gsize e = nl != NULL ? (gsize) (nl - text) : len;
-      Line *l = &g_array_index (lines, Line, k);
+      Line *l;
+
+      if (G_UNLIKELY (k == lines->len))
+        g_array_set_size (lines, 2 * k);
+      l = &g_array_index (lines, Line, k);
       l->start = l->body = p;
       l->end = (e > p && text[e - 1] == '\r') ? e - 1 : e;
       l->kind = LINE_TEXT;
       p = nl != NULL ? e + 1 : len;
     }
+  g_array_set_size (lines, k);
   return lines;
 }
 
@@ -464,13 +490,49 @@ read_front_matter (XrefDocument *doc, gsize from, const char *shown, XrefMeta *f
 
 /* ---- dateline and outlets -------------------------------------------------- */
 
+/* What a document asks of the outlets' patterns, worked out once per
+ * document (a loop over the patterns) rather than for each of its lines:
+ * most lines are longer than any pattern and start with a byte no
+ * pattern starts with, so they are answered without the loop. */
+typedef struct {
+  const XrefRules *rules;
+  gsize max_len;           /* the longest pattern */
+  guint64 first[4];        /* bit c: a pattern starts with byte c */
+} Outlets;
+
+static void
+outlets_init (Outlets *ox, const XrefRules *rules)
+{
+  memset (ox, 0, sizeof *ox);
+  ox->rules = rules;
+  if (rules == NULL || rules->outlets == NULL)
+    return;
+  for (guint i = 0; i < rules->outlets->len; i++)
+    {
+      const XrefOutlet *o = g_ptr_array_index (rules->outlets, i);
+      for (guint j = 0; o->patterns != NULL && j < o->patterns->len; j++)
+        {
+          const char *pat = g_ptr_array_index (o->patterns, j);
+          guchar c = (guchar) pat[0];
+          ox->max_len = MAX (ox->max_len, strlen (pat));
+          ox->first[c >> 6] |= G_GUINT64_CONSTANT (1) << (c & 63);
+        }
+    }
+}
+
 /* The outlet whose pattern occurs at text[pos..limit), longest first. */
 static const XrefOutlet *
-outlet_at (const XrefRules *rules, const char *text, gsize pos, gsize limit, gsize *len)
+outlet_at (const Outlets *ox, const char *text, gsize pos, gsize limit, gsize *len)
 {
+  const XrefRules *rules = ox->rules;
   const XrefOutlet *best = NULL;
   gsize best_len = 0;
+  guchar c0 = (guchar) text[pos];
 
+  *len = 0;
+  /* no pattern starts with this byte (an empty one is never taken) */
+  if (!(ox->first[c0 >> 6] & (G_GUINT64_CONSTANT (1) << (c0 & 63))))
+    return NULL;
   if (rules == NULL || rules->outlets == NULL)
     return NULL;
   for (guint i = 0; i < rules->outlets->len; i++)
@@ -499,26 +561,27 @@ outlet_at (const XrefRules *rules, const char *text, gsize pos, gsize limit, gsi
 
 /* The outlet of a line that is nothing but an outlet pattern: "(AP)". */
 static const XrefOutlet *
-outlet_line (const XrefRules *rules, const char *text, gsize s, gsize e)
+outlet_line (const Outlets *ox, const char *text, gsize s, gsize e)
 {
   gsize n = 0;
   const XrefOutlet *o;
 
   trim (text, &s, &e);
-  if (s >= e)
+  /* (a line longer than every pattern is none of them) */
+  if (s >= e || e - s > ox->max_len)
     return NULL;
-  o = outlet_at (rules, text, s, e, &n);
+  o = outlet_at (ox, text, s, e, &n);
   return (o != NULL && s + n == e) ? o : NULL;
 }
 
 /* The outlet named anywhere in [s, e) (a footer "watch the X TV channel"). */
 static const XrefOutlet *
-outlet_within (const XrefRules *rules, const char *text, gsize s, gsize e)
+outlet_within (const Outlets *ox, const char *text, gsize s, gsize e)
 {
   for (gsize p = s; p < e; p++)
     {
       gsize n;
-      const XrefOutlet *o = outlet_at (rules, text, p, e, &n);
+      const XrefOutlet *o = outlet_at (ox, text, p, e, &n);
       if (o != NULL)
         return o;
     }
@@ -617,9 +680,9 @@ parse_month_day (const XrefRules *rules, GArray *toks, guint i, XrefDate *d, gui
  * Fills what the document does not know yet and returns where the body
  * continues (s when there is no dateline). */
 static gsize
-read_dateline (XrefDocument *doc, const XrefRules *rules, gsize s, gsize e)
+read_dateline (XrefDocument *doc, const Outlets *ox, gsize s, gsize e, GArray *toks)
 {
-  g_autoptr (GArray) toks = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  const XrefRules *rules = ox->rules;
   const char *text = doc->text;
   guint i = 0, end_tok = 0;
   XrefDate full = { 0, 0, 0 }, md = { 0, 0, 0 };
@@ -639,11 +702,23 @@ read_dateline (XrefDocument *doc, const XrefRules *rules, gsize s, gsize e)
       && !(e - s >= 4 && g_ascii_strncasecmp (text + s, "date", 4) == 0))
     {
       gsize n;
-      if (outlet_at (rules, text, s, e, &n) == NULL)
+      if (outlet_at (ox, text, s, e, &n) == NULL)
+        return s;
+    }
+  /* Lines that open with a quotation mark (most first lines that the test
+   * above leaves: “We…”, "The…") start with a QUOTE token: no "date", no
+   * place (a word in capitals), no dash, "." or ":" to close, so unless
+   * an outlet pattern starts there the steps below find no dateline. */
+  if (text[s] == '"' || (e - s >= 3 && memcmp (text + s, "\xe2\x80\x9c", 3) == 0))
+    {
+      gsize n;
+      if (outlet_at (ox, text, s, e, &n) == NULL)
         return s;
     }
 
-  /* the dateline is short: tokenize the start of the line only */
+  /* the dateline is short: tokenize the start of the line only (toks:
+   * the caller's scratch) */
+  g_array_set_size (toks, 0);
   xref_tokenize (text, s, MIN (e, s + 300), toks);
   if (toks->len == 0)
     return s;
@@ -691,7 +766,7 @@ read_dateline (XrefDocument *doc, const XrefRules *rules, gsize s, gsize e)
                 k++;
               gsize n;
               if (k > i + 1 && tok (toks, k) != NULL
-                  && (outlet_at (rules, text, tok (toks, k)->start, e, &n) != NULL || tok_is (toks, k, "(")))
+                  && (outlet_at (ox, text, tok (toks, k)->start, e, &n) != NULL || tok_is (toks, k, "(")))
                 i = k;
             }
         }
@@ -704,7 +779,7 @@ read_dateline (XrefDocument *doc, const XrefRules *rules, gsize s, gsize e)
     {
       gsize n = 0;
       gsize at = tok (toks, i)->start;
-      outlet = outlet_at (rules, text, at, e, &n);
+      outlet = outlet_at (ox, text, at, e, &n);
       if (outlet != NULL)
         {
           /* a pattern must end on a token boundary */
@@ -803,10 +878,22 @@ last_char (const char *text, gsize s, gsize e, gboolean skip_closers)
   trim (text, &s, &e);
   while (e > s)
     {
-      const char *p = g_utf8_find_prev_char (text + s, text + e);
-      if (p == NULL)
-        p = text + s;
-      gunichar c = g_utf8_get_char (p);
+      const char *p;
+      gunichar c;
+
+      /* an ASCII byte is a character of its own (most lines end in one) */
+      if ((guchar) text[e - 1] < 0x80)
+        {
+          p = text + e - 1;
+          c = (guchar) *p;
+        }
+      else
+        {
+          p = g_utf8_find_prev_char (text + s, text + e);
+          if (p == NULL)
+            p = text + s;
+          c = g_utf8_get_char (p);
+        }
       if (skip_closers
           && (c == 0x201D || c == 0x2019 || c == '"' || c == '\'' || c == 0x00BB || c == ')' || c == ']'))
         {
@@ -990,9 +1077,10 @@ add_span (GArray *a, const char *text, gsize s, gsize e)
  * skip the patterns that cannot match a line (most lines, most patterns)
  * without running them. */
 static void
-mark_boilerplate (XrefDocument *doc, GArray *lines, const XrefRules *rules, const char *shown, gboolean text_valid,
+mark_boilerplate (XrefDocument *doc, GArray *lines, const Outlets *ox, const char *shown, gboolean text_valid,
                   const XrefOutlet **footer_outlet)
 {
+  const XrefRules *rules = ox->rules;
   gboolean cut = FALSE, warned = FALSE;
 
   if (rules == NULL || rules->boilerplate == NULL)
@@ -1017,13 +1105,16 @@ mark_boilerplate (XrefDocument *doc, GArray *lines, const XrefRules *rules, cons
             continue;
           if (text_valid && xref_regex_cannot_match (bp->line, doc->text + l->start, l->end - l->start))
             continue;
-          if (xref_regex_match (bp->line, doc->text + l->start, l->end - l->start, 0, &m, &v, &err))
+          /* a line of a valid text is valid (it is cut at \n): PCRE2 need
+           * not check it again for every pattern */
+          if (text_valid ? xref_regex_match_valid (bp->line, doc->text + l->start, l->end - l->start, 0, &m, &v, &err)
+                         : xref_regex_match (bp->line, doc->text + l->start, l->end - l->start, 0, &m, &v, &err))
             {
               l->kind = LINE_DROP;
               if (bp->cut_rest)
                 cut = TRUE;
               else if (*footer_outlet == NULL)
-                *footer_outlet = outlet_within (rules, doc->text, l->start, l->end);
+                *footer_outlet = outlet_within (ox, doc->text, l->start, l->end);
               break;
             }
           if (err != NULL && !warned)
@@ -1045,18 +1136,29 @@ mark_boilerplate (XrefDocument *doc, GArray *lines, const XrefRules *rules, cons
  * that starts like a sentence; otherwise the lines are one hard-wrapped
  * paragraph.  Blank and dropped lines always end a paragraph. */
 static void
-build_regions (XrefDocument *doc, GArray *lines)
+build_regions (XrefDocument *doc, GArray *lines, GArray *scratch)
 {
   const char *text = doc->text;
-  g_autoptr (GArray) scratch = g_array_new (FALSE, TRUE, sizeof (XrefToken));
   gsize longest = 0;
-  guint i = 0;
+  guint i = 0, n_text = 0;
 
   for (guint k = 0; k < lines->len; k++)
     {
       const Line *l = &g_array_index (lines, Line, k);
-      if (l->kind == LINE_TEXT && l->end - l->body > longest)
-        longest = l->end - l->body;
+      if (l->kind == LINE_TEXT)
+        {
+          n_text++;
+          if (l->end - l->body > longest)
+            longest = l->end - l->body;
+        }
+    }
+  /* a region per text line at most: room made once, not grown span by
+   * span (a reallocation at 1, 2, 4, 8 and 16 regions) */
+  if (n_text > 0)
+    {
+      guint had = doc->regions->len;
+      g_array_set_size (doc->regions, had + n_text);
+      g_array_set_size (doc->regions, had);
     }
 
   while (i < lines->len)
@@ -1082,7 +1184,9 @@ build_regions (XrefDocument *doc, GArray *lines)
           continue;
         }
 
-      /* a paragraph: lines i..j-1 */
+      /* a paragraph: lines i..j-1; heading_like of line i, asked at most
+       * once (-1: not yet) */
+      gint first_heading = -1;
       j = i + 1;
       while (j < lines->len)
         {
@@ -1094,7 +1198,7 @@ build_regions (XrefDocument *doc, GArray *lines)
             break;
           if (ends_final (text, prev->body, prev->end))
             break;
-          if (j - 1 == i && heading_like (text, prev->body, prev->end, scratch)
+          if (j - 1 == i && (first_heading = heading_like (text, prev->body, prev->end, scratch))
               && starts_upper (text, next->body, next->end))
             break;
           if (plen * 10 < longest * 6 && starts_upper (text, next->body, next->end)
@@ -1103,7 +1207,7 @@ build_regions (XrefDocument *doc, GArray *lines)
           j++;
         }
 
-      if (j == i + 1 && heading_like (text, l->body, l->end, scratch))
+      if (j == i + 1 && (first_heading >= 0 ? first_heading : heading_like (text, l->body, l->end, scratch)))
         {
           /* the first heading before any body text is the title */
           if (doc->title == NULL && doc->regions->len == 0)
@@ -1133,10 +1237,9 @@ cmp_spans (gconstpointer a, gconstpointer b)
  * document has titles already, the question is short, is not quoted,
  * holds one sentence and is followed by body text. */
 static void
-question_headings (XrefDocument *doc)
+question_headings (XrefDocument *doc, GArray *scratch)
 {
   const char *text = doc->text;
-  g_autoptr (GArray) scratch = g_array_new (FALSE, TRUE, sizeof (XrefToken));
   gboolean moved = FALSE;
 
   if (doc->headings->len < 2)
@@ -1236,7 +1339,10 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
 
   /* blank lines, Markdown headings, lines that only name the outlet */
   gboolean md = is_markdown (id);
+  /* tokens of a line, for every step below that tokenizes one */
   g_autoptr (GArray) scratch = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  Outlets ox;
+  outlets_init (&ox, rules);
   for (guint i = 0; i < lines->len; i++)
     {
       Line *l = &g_array_index (lines, Line, i);
@@ -1259,7 +1365,7 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
               l->body = p;
             }
         }
-      else if ((o = outlet_line (rules, doc->text, l->start, l->end)) != NULL)
+      else if ((o = outlet_line (&ox, doc->text, l->start, l->end)) != NULL)
         {
           l->kind = LINE_DROP;
           fill_meta (&doc->outlet, o->name != NULL ? o->name : o->id);
@@ -1269,7 +1375,7 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
   /* repair_utf8 left a valid text; an HTML page's decoded references
    * were written after it, so its text is checked again */
   gboolean text_valid = !is_html (id) || xref_utf8_valid_prefix (doc->text, doc->len) == doc->len;
-  mark_boilerplate (doc, lines, rules, shown, text_valid, &footer_outlet);
+  mark_boilerplate (doc, lines, &ox, shown, text_valid, &footer_outlet);
 
   /* the dateline opens the first body line (after a title or two) */
   for (guint i = 0, tried = 0; i < lines->len && tried < 3; i++)
@@ -1280,7 +1386,7 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
       if (l->kind != LINE_TEXT)
         continue;
       tried++;
-      b = read_dateline (doc, rules, l->start, l->end);
+      b = read_dateline (doc, &ox, l->start, l->end, scratch);
       if (b > l->start)
         {
           l->body = b;
@@ -1298,8 +1404,8 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
   if (footer_outlet != NULL)
     fill_meta (&doc->outlet, footer_outlet->name != NULL ? footer_outlet->name : footer_outlet->id);
 
-  build_regions (doc, lines);
-  question_headings (doc);
+  build_regions (doc, lines, scratch);
+  question_headings (doc, scratch);
   return g_steal_pointer (&doc);
 }
 
@@ -1319,12 +1425,14 @@ xref_ingest_bytes (const char *id, const char *data, gsize len, const XrefMeta *
  * reads the size fstat gave, then one more byte to see the end of the
  * file; asking for that byte in the same call tells the end as well (a
  * read of a regular file that returns less than it was asked for has
- * reached the end).  Anything else (an error, not a regular file, a file
- * too large, or one that grew or shrank since fstat) returns FALSE, and
- * the caller reads the file again with xref_read_file, which handles
- * every case and words the error. */
+ * reached the end).  A file that cannot be opened is "cannot read" (the
+ * walk does not ask beforehand: the open answers), with *failed set.
+ * Anything else (an error, not a regular file, a file too large, or one
+ * that grew or shrank since fstat) returns FALSE, and the caller reads the
+ * file again with xref_read_file, which handles every case and words the
+ * error. */
 static gboolean
-read_whole (const XrefCorpusFile *file, char **contents, gsize *len)
+read_whole (const XrefCorpusFile *file, char **contents, gsize *len, gboolean *failed, GError **error)
 {
   const int flags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
   struct stat st;
@@ -1335,7 +1443,12 @@ read_whole (const XrefCorpusFile *file, char **contents, gsize *len)
   /* below the root folder's descriptor when the walk kept one */
   fd = file->root_fd != NULL ? openat (*file->root_fd, file->id, flags) : open (file->path, flags);
   if (fd < 0)
-    return FALSE;
+    {
+      int saved = errno;
+      g_set_error (error, XREF_ERROR, XREF_ERROR_INPUT, "cannot read: %s", g_strerror (saved));
+      *failed = TRUE;
+      return FALSE;
+    }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > XREF_INGEST_MAX_FILE)
     {
       close (fd);
@@ -1361,8 +1474,10 @@ xref_ingest_file (const XrefCorpusFile *file, const XrefMeta *meta, const XrefRu
 {
   char *data = NULL;
   gsize len = 0;
+  gboolean failed = FALSE;
 
-  if (!read_whole (file, &data, &len) && !xref_read_file (file->path, XREF_INGEST_MAX_FILE, &data, &len, error))
+  if (!read_whole (file, &data, &len, &failed, error)
+      && (failed || !xref_read_file (file->path, XREF_INGEST_MAX_FILE, &data, &len, error)))
     return NULL;
   return ingest_take (file->id, file->path, file->path, data, len, meta, rules, error);
 }

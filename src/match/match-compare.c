@@ -42,8 +42,10 @@ entity (const XrefRules *rules, const char *id)
   return xref_rules_entity (rules, id);
 }
 
-const char *
-xref_match_entity_root (const XrefRules *rules, GHashTable *cache, const char *id)
+/* interned: id is known to be interned, so that neither it nor a root
+ * equal to it is interned again (a hash and the intern table's lock). */
+static const char *
+entity_root (const XrefRules *rules, GHashTable *cache, const char *id, gboolean interned)
 {
   const char *root;
   const XrefEntity *e;
@@ -64,10 +66,24 @@ xref_match_entity_root (const XrefRules *rules, GHashTable *cache, const char *i
       root = next != NULL ? next->id : xref_intern (up);
       e = next;
     }
-  root = xref_intern (root);
+  /* (a root found above is interned: an entity's id is, and so is up) */
+  if (root == id && !interned)
+    root = xref_intern (root);
   if (cache != NULL)
-    g_hash_table_insert (cache, (gpointer) xref_intern (id), (gpointer) root);
+    g_hash_table_insert (cache, (gpointer) (interned ? id : xref_intern (id)), (gpointer) root);
   return root;
+}
+
+const char *
+xref_match_entity_root (const XrefRules *rules, GHashTable *cache, const char *id)
+{
+  return entity_root (rules, cache, id, FALSE);
+}
+
+const char *
+xref_match_entity_root_interned (const XrefRules *rules, GHashTable *cache, const char *id)
+{
+  return entity_root (rules, cache, id, TRUE);
 }
 
 static gboolean

@@ -33,4 +33,8 @@ XrefMatchRelation xref_match_compare_values (const XrefMatchComparer *c, const c
  * no free functions).  Returns an interned string; NULL for NULL. */
 const char *xref_match_entity_root (const XrefRules *rules, GHashTable *cache, const char *id);
 
+/* The same for an id that is interned already (a claim's): it is not
+ * interned again. */
+const char *xref_match_entity_root_interned (const XrefRules *rules, GHashTable *cache, const char *id);
+
 G_END_DECLS

@@ -127,6 +127,18 @@ typedef struct {
   gconstpointer value;
 } IdMemo;
 
+/* The ISO form of a document's date (formatted and interned), memoised by
+ * the date in a direct-mapped table: the documents of a story share a few
+ * dozen dates.  (The bench corpus's dates are random: there iso_of's hand
+ * formatting is the gain.)  One per thread. */
+#define DATE_MEMO_BITS 9
+
+typedef struct {
+  XrefDate date;
+  gboolean set;
+  const char *iso;
+} DateMemo;
+
 static inline IdMemo *
 id_memo_slot (IdMemo *memo, guint bits, const char *id)
 {
@@ -156,8 +168,9 @@ typedef struct {
  * threads fill parts of it at known places; a claim that makes no item (a
  * speech act, a claim without action) leaves its slot empty (claim NULL).
  * Text offsets are kept in 32 bits (a document is at most 64 MiB,
- * XREF_INGEST_MAX_FILE): 96 bytes an item, not 144, as there are a million
- * of them in a 100 MB corpus. */
+ * XREF_INGEST_MAX_FILE), and the document's date is read from Ctx.doc_iso:
+ * 88 bytes an item, not 144, as there are a million of them in a 100 MB
+ * corpus (each 4 KB page of them first touched costs a page fault). */
 typedef struct {
   const XrefClaim *claim;  /* NULL: an empty slot */
   const char *action;      /* interned action id */
@@ -165,7 +178,6 @@ typedef struct {
   const char *object;
   const char *speaker;     /* interned own id (persons are not rolled up) */
   const char *date;        /* interned TimeML value, or NULL */
-  const char *doc_date;    /* doc_date of the claim's document */
   guint doc;               /* index of its document in the corpus */
   guint seq;               /* index of the claim in its document */
   guint32 start;           /* the claim's start (a copy, for sorting
@@ -185,6 +197,9 @@ typedef struct {
   guint8 weak_object;      /* may join a topic as if it were absent */
   guint8 strong_actor;     /* is_strong of actor / object, kept so that */
   guint8 strong_object;    /* grouping reads no id's bytes */
+  guint8 own_doc;          /* the claim's doc is the document at index
+                              doc (always, but for hand-made corpora):
+                              its date is Ctx.doc_iso[doc] */
 } Item;
 
 /* A topic's items.  The lists of every topic are carved out of
@@ -298,6 +313,7 @@ typedef struct {
   /* Memos, so that what depends only on an interned value or a document
    * is worked out once, not once per claim and row: */
   const char **doc_iso;    /* [d]: xref_date_to_iso of document d's date */
+  DateMemo *date_memo;     /* [1 << DATE_MEMO_BITS]: date_iso */
   KeyMap *names;           /* np_names: Key {np, id, NULL} → result + 1 */
   GHashTable *complete;    /* complete_date: TimeML value → ISO or no_date */
   const char *id_date, *id_event, *id_polarity, *id_status;   /* interned */
@@ -315,6 +331,10 @@ typedef struct {
                               each voice of the row at hand */
   GArray *runs;            /* Run: scratch of topic_rows, the runs of the
                               topic at hand */
+  GPtrArray *stating;      /* scratch of collect: Collected.stating of the
+                              row at hand (one row is collected at a time,
+                              so it is not allocated per row) */
+  GPtrArray *reps;         /* scratch of compare_row */
 } Ctx;
 
 const char *
@@ -557,6 +577,8 @@ is_strong (const char *id)
   return id != NULL && !is_weak (id);
 }
 
+static const char *iso_of (const XrefDate *d);
+
 /* A claim's complete date as ISO, else NULL.  Memoised by the interned
  * value. */
 static const char *
@@ -573,7 +595,7 @@ complete_date (const Ctx *ctx, const char *value)
       if (!xref_date_parse_timeml (value, &d) || !xref_date_is_complete (&d))
         iso = no_date;
       else
-        iso = xref_date_to_iso (&d);
+        iso = iso_of (&d);
       g_hash_table_insert (ctx->complete, (gpointer) value, (gpointer) iso);
     }
   return iso != no_date ? iso : NULL;
@@ -714,9 +736,50 @@ item_root (Ctx *ctx, const char *id)
   if (slot->id != id)
     {
       slot->id = id;
-      slot->value = xref_match_entity_root (ctx->rules, ctx->roots, id);
+      /* (a claim's ids are interned: XrefArg) */
+      slot->value = xref_match_entity_root_interned (ctx->rules, ctx->roots, id);
     }
   return slot->value;
+}
+
+/* xref_date_to_iso (d), a complete date of four-digit year formatted by
+ * hand (g_snprintf was most of its cost), any other by it. */
+static const char *
+iso_of (const XrefDate *d)
+{
+  char buf[10];
+
+  if (d->year > 0 && d->year <= 9999 && d->month > 0 && d->month <= 99 && d->day > 0 && d->day <= 99)
+    {
+      buf[0] = (char) ('0' + d->year / 1000);
+      buf[1] = (char) ('0' + d->year / 100 % 10);
+      buf[2] = (char) ('0' + d->year / 10 % 10);
+      buf[3] = (char) ('0' + d->year % 10);
+      buf[4] = '-';
+      buf[5] = (char) ('0' + d->month / 10);
+      buf[6] = (char) ('0' + d->month % 10);
+      buf[7] = '-';
+      buf[8] = (char) ('0' + d->day / 10);
+      buf[9] = (char) ('0' + d->day % 10);
+      return xref_intern_len (buf, sizeof buf);
+    }
+  return xref_date_to_iso (d);
+}
+
+/* iso_of (d) through ctx's date memo. */
+static const char *
+date_iso (Ctx *ctx, const XrefDate *d)
+{
+  guint h = ((guint) d->year * 37u * 16u + (guint) d->month * 32u + (guint) d->day) & ((1u << DATE_MEMO_BITS) - 1);
+  DateMemo *m = &ctx->date_memo[h];
+
+  if (!m->set || m->date.year != d->year || m->date.month != d->month || m->date.day != d->day)
+    {
+      m->date = *d;
+      m->set = TRUE;
+      m->iso = iso_of (d);
+    }
+  return m->iso;
 }
 
 static void
@@ -737,7 +800,7 @@ collect_part (Ctx *ctx, guint part, gpointer data)
       /* the documents' dates for doc_date, each by the part that has it
        * (xref_date_to_iso interns: worked out here, on the workers, rather
        * than before them on one thread) */
-      ctx->doc_iso[d] = doc != NULL ? xref_date_to_iso (&doc->date) : NULL;
+      ctx->doc_iso[d] = doc != NULL ? date_iso (ctx, &doc->date) : NULL;
       /* (no claims: the item array may have no storage at all) */
       if (doc == NULL || doc->claims == NULL || doc->claims->len == 0)
         continue;
@@ -780,7 +843,7 @@ collect_part (Ctx *ctx, guint part, gpointer data)
           it->action_start = (guint32) c->action.start;
           it->action_end = (guint32) c->action.end;
           it->polarity = (guint8) c->polarity;
-          it->doc_date = doc_date (ctx, c->doc, d);
+          it->own_doc = c->doc != NULL && c->doc == doc;
           if (c->date.id != NULL)
             {
               it->date = c->date.id;
@@ -1328,6 +1391,70 @@ cmp_topic_items (gconstpointer a, gconstpointer b, gpointer data)
   return 0;
 }
 
+/* An item's place in cmp_topic_items's order as two words, compared
+ * without a call: (doc, start), then (seq, the item's index). */
+typedef struct {
+  guint64 hi;
+  guint64 lo;
+} ItemKey;
+
+static inline gboolean
+item_key_less (const ItemKey *a, const ItemKey *b)
+{
+  return a->hi != b->hi ? a->hi < b->hi : a->lo < b->lo;
+}
+
+/* Sorts t's items as g_qsort_with_data (…, cmp_topic_items) does: the
+ * keys are distinct (an item's document and index in it are its own), so
+ * any sort gives that one order.  A merge sort of the keys (insertion
+ * sort for runs of 16), with their indices carried in the low word. */
+static void
+sort_topic_items (Ctx *ctx, Topic *t)
+{
+  guint n = t->items.len;
+  g_autofree ItemKey *a = g_new (ItemKey, 2 * (gsize) n);
+  ItemKey *b = a + n, *from, *to;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const Item *it = &g_array_index (ctx->items, Item, t->items.v[i]);
+      a[i].hi = (guint64) it->doc << 32 | it->start;
+      a[i].lo = (guint64) it->seq << 32 | t->items.v[i];
+    }
+  for (guint lo = 0; lo < n; lo += 16)
+    {
+      guint hi = MIN (lo + 16, n);
+      for (guint i = lo + 1; i < hi; i++)
+        {
+          ItemKey k = a[i];
+          guint j = i;
+          for (; j > lo && item_key_less (&k, &a[j - 1]); j--)
+            a[j] = a[j - 1];
+          a[j] = k;
+        }
+    }
+  from = a;
+  to = b;
+  for (guint w = 16; w < n; w *= 2)
+    {
+      for (guint lo = 0; lo < n; lo += 2 * w)
+        {
+          guint mid = MIN (lo + w, n), hi = MIN (lo + 2 * w, n), i = lo, j = mid, k = lo;
+          while (i < mid && j < hi)
+            to[k++] = item_key_less (&from[j], &from[i]) ? from[j++] : from[i++];
+          while (i < mid)
+            to[k++] = from[i++];
+          while (j < hi)
+            to[k++] = from[j++];
+        }
+      ItemKey *x = from;
+      from = to;
+      to = x;
+    }
+  for (guint i = 0; i < n; i++)
+    t->items.v[i] = (guint) from[i].lo;
+}
+
 static const char *
 item_value (const Ctx *ctx, const Item *it, Field field, const char *slot, gsize *start, gsize *end)
 {
@@ -1365,7 +1492,8 @@ item_value (const Ctx *ctx, const Item *it, Field field, const char *slot, gsize
 typedef struct {
   XrefRow *row;
   GPtrArray *stating;      /* XrefSource* borrowed from row->sources and
-                              row->voices, sorted by value then document */
+                              row->voices, sorted by value then document
+                              (Ctx.stating: valid until the next collect) */
   guint n_multi;           /* sources whose document gives several values */
   guint n_reporting;       /* documents that report the topic */
 } Collected;
@@ -1416,6 +1544,48 @@ cmp_distinct (gconstpointer a, gconstpointer b, gpointer data)
   const char *const *values = data;
 
   return strcmp (values[*(const guint *) a], values[*(const guint *) b]);
+}
+
+/* Sorts st[n] by cmp_ranked, stably (as g_qsort_with_data, which is
+ * stable: a stable sort has one result, so this is it): insertion sort of
+ * runs of 8, then merges taking the left entry of equal ones, with the
+ * comparison inlined rather than called through a pointer. */
+static void
+sort_ranked (Stating *st, guint n)
+{
+  g_autofree Stating *tmp = g_new (Stating, n);
+  Stating *from = st, *to = tmp;
+
+  for (guint lo = 0; lo < n; lo += 8)
+    {
+      guint hi = MIN (lo + 8, n);
+      for (guint i = lo + 1; i < hi; i++)
+        {
+          Stating k = st[i];
+          guint j = i;
+          for (; j > lo && cmp_ranked (&st[j - 1], &k, NULL) > 0; j--)
+            st[j] = st[j - 1];
+          st[j] = k;
+        }
+    }
+  for (guint w = 8; w < n; w *= 2)
+    {
+      for (guint lo = 0; lo < n; lo += 2 * w)
+        {
+          guint mid = MIN (lo + w, n), hi = MIN (lo + 2 * w, n), i = lo, j = mid, k = lo;
+          while (i < mid && j < hi)
+            to[k++] = cmp_ranked (&from[j], &from[i], NULL) < 0 ? from[j++] : from[i++];
+          while (i < mid)
+            to[k++] = from[i++];
+          while (j < hi)
+            to[k++] = from[j++];
+        }
+      Stating *x = from;
+      from = to;
+      to = x;
+    }
+  if (from != st)
+    memcpy (st, from, n * sizeof *st);
 }
 
 /* Sorts st[n] as a stable sort by cmp_stating would, without a general
@@ -1482,8 +1652,7 @@ sort_stating (Stating *st, guint n)
       for (guint k = i + 1; k < j; k++)
         if (cmp_ranked (&st[k - 1], &st[k], NULL) > 0)
           {
-            /* GLib's sort is stable, as g_array_sort's (the same one) */
-            g_qsort_with_data (&st[i], (gint) (j - i), sizeof (Stating), cmp_ranked, NULL);
+            sort_ranked (&st[i], j - i);
             break;
           }
     }
@@ -1535,7 +1704,15 @@ sentence_date (const Ctx *ctx, const XrefClaim *c, guint seq, guint d)
 }
 
 
-static gboolean
+/* The date of an item's document when its claim is not that document's
+ * (hand-made corpora only): out of line, so item_field stays inlined. */
+G_NO_INLINE static const char *
+item_doc_date (const Ctx *ctx, const Item *it)
+{
+  return doc_date (ctx, it->claim->doc, it->doc);
+}
+
+static inline gboolean
 item_field (const Ctx *ctx, const Item *it, Field field, const char *slot, Value *out)
 {
   memset (out, 0, sizeof *out);
@@ -1548,7 +1725,7 @@ item_field (const Ctx *ctx, const Item *it, Field field, const char *slot, Value
     }
   out->value = item_value (ctx, it, field, slot, &out->start, &out->end);
   out->claim = it->claim;
-  out->date = it->doc_date;
+  out->date = G_LIKELY (it->own_doc) ? ctx->doc_iso[it->doc] : item_doc_date (ctx, it);
   return out->value != NULL;
 }
 
@@ -1579,11 +1756,26 @@ static gboolean value_is_negative (const char *v);
  * (topic, field) pairs give no row, so this spares them the row's
  * allocation. */
 static gboolean
-topic_values (Ctx *ctx, const Topic *t, Field field, const char *slot)
+topic_values (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *slot)
 {
   gboolean any = FALSE, neg = FALSE, pos = FALSE;
 
   g_array_set_size (ctx->values, t->items.len);
+  if (field == FIELD_EVENT)
+    {
+      /* Every item of a topic gives its action as the event, so a
+       * document's first item gives the source and its others add
+       * nothing (the same value: no voice, not several values): only the
+       * first item of each run is read (collect reads no other). */
+      for (guint r = 0; r < runs->len; r++)
+        {
+          guint i = g_array_index (runs, Run, r).first;
+          if (item_field (ctx, &g_array_index (ctx->items, Item, t->items.v[i]), field, slot,
+                          &g_array_index (ctx->values, Value, i)))
+            any = TRUE;
+        }
+      return any;
+    }
   for (guint i = 0; i < t->items.len; i++)
     {
       const Item *it = &g_array_index (ctx->items, Item, t->items.v[i]);
@@ -1618,7 +1810,7 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
   XrefRow *row;
 
   memset (out, 0, sizeof *out);
-  if (!topic_values (ctx, t, field, slot))
+  if (!topic_values (ctx, t, runs, field, slot))
     return FALSE;
   row = g_new0 (XrefRow, 1);
   row->actor = t->key.actor;
@@ -1630,11 +1822,12 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
    * rows × documents does not make the cost quadratic. */
   gboolean dense = ctx->n_docs <= XREF_MATCH_DENSE_MAX;
   guint n_sources = dense ? ctx->n_docs : runs->len;
-  row->sources = g_array_sized_new (FALSE, TRUE, sizeof (XrefSource), n_sources);
+  /* each source written whole here (not cleared, then written) */
+  row->sources = g_array_sized_new (FALSE, FALSE, sizeof (XrefSource), n_sources);
   g_array_set_size (row->sources, n_sources);
   for (guint d = 0; d < n_sources; d++)
-    g_array_index (row->sources, XrefSource, d).doc
-      = g_ptr_array_index (ctx->documents, dense ? d : g_array_index (runs, Run, d).doc);
+    g_array_index (row->sources, XrefSource, d)
+      = (XrefSource) { .doc = g_ptr_array_index (ctx->documents, dense ? d : g_array_index (runs, Run, d).doc) };
 
   out->row = row;
   out->n_reporting = runs->len;
@@ -1644,8 +1837,10 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
       XrefSource *src = &g_array_index (row->sources, XrefSource, dense ? run->doc : r);
       guint first_voice = row->voices != NULL ? row->voices->len : 0;
       gboolean multi = FALSE;
+      /* (an event: the run's first item only, see topic_values) */
+      guint n_k = field == FIELD_EVENT ? MIN (run->n, 1u) : run->n;
 
-      for (guint k = 0; k < run->n; k++)
+      for (guint k = 0; k < n_k; k++)
         {
           const Item *it = &g_array_index (ctx->items, Item, t->items.v[run->first + k]);
           const Value *v = &g_array_index (ctx->values, Value, run->first + k);
@@ -1725,7 +1920,7 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
         sort_stating ((Stating *) (gpointer) ctx->sorting->data, ctx->sorting->len);
         break;
       }
-  out->stating = g_ptr_array_sized_new (ctx->sorting->len);
+  out->stating = ctx->stating;
   g_ptr_array_set_size (out->stating, (gint) ctx->sorting->len);
   for (guint i = 0; i < ctx->sorting->len; i++)
     out->stating->pdata[i] = g_array_index (ctx->sorting, Stating, i).src;
@@ -1735,11 +1930,12 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
 /* Compares one source per distinct value (the first by document id), pair
  * by pair, and returns the worst relation. */
 static XrefMatchRelation
-compare_row (const XrefMatchComparer *cmp, const Collected *col)
+compare_row (Ctx *ctx, const XrefMatchComparer *cmp, const Collected *col)
 {
-  g_autoptr (GPtrArray) reps = g_ptr_array_new ();
+  GPtrArray *reps = ctx->reps;
   XrefMatchRelation worst = XREF_MATCH_EQUAL;
 
+  g_ptr_array_set_size (reps, 0);
   for (guint i = 0; i < col->stating->len; i++)
     {
       const XrefSource *s = g_ptr_array_index (col->stating, i);
@@ -1913,14 +2109,12 @@ add_draft (Ctx *ctx, const Topic *t, Collected *col, XrefVerdict verdict, const 
       break;
     }
   g_array_append_val (ctx->drafts, d);
-  g_ptr_array_unref (col->stating);
   memset (col, 0, sizeof *col);
 }
 
 static void
 drop (Collected *col)
 {
-  g_ptr_array_unref (col->stating);
   xref_row_free (col->row);
   memset (col, 0, sizeof *col);
 }
@@ -2155,7 +2349,7 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
   if (!collect (ctx, t, runs, field, slot, &col))
     return;
   contra = slot_comparer (ctx, field, slot, &cmp);
-  rel = compare_row (&cmp, &col);
+  rel = compare_row (ctx, &cmp, &col);
   n = col.row->n_states;
   left_out = col.n_reporting - n;
   note = g_string_new (NULL);
@@ -2427,6 +2621,9 @@ shared_rows (Ctx *ctx)
     }
 }
 
+/* How many distinct slots topic_rows notes for a topic. */
+#define STATED_MAX 16
+
 static void
 topic_rows (Ctx *ctx, Topic *t)
 {
@@ -2436,12 +2633,15 @@ topic_rows (Ctx *ctx, Topic *t)
   Run *run;
   guint n_runs = 0;
 
+  /* A topic of one item (most topics) is one document's: no row. */
+  if (t->items.len < 2)
+    return;
   /* Items join topics in corpus order, so most topics are in order
    * already: check in one pass before sorting. */
   for (guint i = 1; i < t->items.len; i++)
     if (cmp_topic_items (&t->items.v[i - 1], &t->items.v[i], ctx) > 0)
       {
-        g_qsort_with_data (t->items.v, (gint) t->items.len, sizeof (guint), cmp_topic_items, ctx);
+        sort_topic_items (ctx, t);
         break;
       }
   /* the runs in the scratch of ctx: at most one per item */
@@ -2478,6 +2678,33 @@ topic_rows (Ctx *ctx, Topic *t)
   value_row (ctx, t, runs, FIELD_DATE, date_slot, action_has_key_slot (action, date_slot));
   if (action == NULL || action->slots == NULL)
     return;
+  /* The slots some item gives a value for, in one pass over the claims:
+   * a slot of the action that none gives makes no row (collect finds no
+   * value), so its pass over the items is spared.  Past STATED_MAX
+   * distinct slots every slot is tried. */
+  const char *stated[STATED_MAX];
+  guint n_stated = 0;
+  for (guint i = 0; i < t->items.len && n_stated <= STATED_MAX; i++)
+    {
+      const XrefClaim *c = g_array_index (ctx->items, Item, t->items.v[i]).claim;
+      for (guint k = 0; c->slots != NULL && k < c->slots->len && n_stated <= STATED_MAX; k++)
+        {
+          const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, k);
+          guint j = 0;
+
+          if (v->slot == NULL || v->value == NULL)
+            continue;
+          while (j < n_stated && stated[j] != v->slot)
+            j++;
+          if (j == n_stated)
+            {
+              if (n_stated == STATED_MAX)
+                n_stated++;   /* too many: stop, try every slot */
+              else
+                stated[n_stated++] = v->slot;
+            }
+        }
+    }
   for (guint i = 0; i < action->slots->len; i++)
     {
       const char *slot = xref_intern (g_ptr_array_index (action->slots, i));
@@ -2487,6 +2714,15 @@ topic_rows (Ctx *ctx, Topic *t)
        * their own; a slot listed twice gives one row. */
       if (slot == date_slot || strcmp (slot, "event") == 0 || strcmp (slot, "polarity") == 0)
         continue;
+      if (n_stated <= STATED_MAX)
+        {
+          /* as claim_slot compares: the interned pointer, else the bytes */
+          guint j = 0;
+          while (j < n_stated && stated[j] != slot && (stated[j][0] != slot[0] || strcmp (stated[j], slot) != 0))
+            j++;
+          if (j == n_stated)
+            continue;
+        }
       for (guint j = 0; j < i && !seen; j++)
         seen = g_strcmp0 (g_ptr_array_index (action->slots, j), slot) == 0;
       if (!seen && !slot_is_shared (ctx, t->key.action, slot))
@@ -2658,11 +2894,14 @@ worker_init (Ctx *w, const Ctx *ctx)
   w->roots = g_hash_table_new (g_direct_hash, g_direct_equal);
   w->root_memo = g_new0 (IdMemo, 1u << ROOT_MEMO_BITS);
   w->action_memo = g_new0 (IdMemo, 1u << ACTION_MEMO_BITS);
+  w->date_memo = g_new0 (DateMemo, 1u << DATE_MEMO_BITS);
   w->complete = g_hash_table_new (g_direct_hash, g_direct_equal);
   w->values = g_array_new (FALSE, FALSE, sizeof (Value));
   w->sorting = g_array_new (FALSE, FALSE, sizeof (Stating));
   w->voice_docs = g_array_new (FALSE, FALSE, sizeof (guint));
   w->runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  w->stating = g_ptr_array_new ();
+  w->reps = g_ptr_array_new ();
 }
 
 static void
@@ -2675,11 +2914,14 @@ worker_clear (Ctx *w)
   g_hash_table_unref (w->roots);
   g_free (w->root_memo);
   g_free (w->action_memo);
+  g_free (w->date_memo);
   g_hash_table_unref (w->complete);
   g_array_unref (w->values);
   g_array_unref (w->sorting);
   g_array_unref (w->voice_docs);
   g_array_unref (w->runs);
+  g_ptr_array_unref (w->stating);
+  g_ptr_array_unref (w->reps);
 }
 
 GPtrArray *
@@ -2709,6 +2951,7 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   ctx.roots = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.root_memo = g_new0 (IdMemo, 1u << ROOT_MEMO_BITS);
   ctx.action_memo = g_new0 (IdMemo, 1u << ACTION_MEMO_BITS);
+  ctx.date_memo = g_new0 (DateMemo, 1u << DATE_MEMO_BITS);
   ctx.topics = keymap_new ();
   ctx.compat = keymap_new ();
   ctx.topic_list = g_ptr_array_new ();
@@ -2718,6 +2961,8 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   ctx.sorting = g_array_new (FALSE, FALSE, sizeof (Stating));
   ctx.voice_docs = g_array_new (FALSE, FALSE, sizeof (guint));
   ctx.runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  ctx.stating = g_ptr_array_new ();
+  ctx.reps = g_ptr_array_new ();
   ctx.doc_rank = doc_ranks (documents);
   ctx.statuses = g_array_new (FALSE, FALSE, sizeof (Value));
   ctx.links = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -2776,6 +3021,8 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   g_array_unref (ctx.sorting);
   g_array_unref (ctx.voice_docs);
   g_array_unref (ctx.runs);
+  g_ptr_array_unref (ctx.stating);
+  g_ptr_array_unref (ctx.reps);
   g_free (ctx.doc_rank);
   g_array_unref (ctx.statuses);
   g_free (ctx.status_base);
@@ -2793,6 +3040,7 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   g_hash_table_unref (ctx.roots);
   g_free (ctx.root_memo);
   g_free (ctx.action_memo);
+  g_free (ctx.date_memo);
   g_array_unref (ctx.items);
   return rows;
 }

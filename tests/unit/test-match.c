@@ -570,6 +570,50 @@ test_several_values_noted (void **state)
   assert_non_null (strstr (r->note, "several values"));
 }
 
+/* A document's source is its first claim in text order, not in the order
+ * of its claims: here each document lists 40 claims of one topic with
+ * their starts descending (and two of them at one start, ordered by
+ * their index), so match sorts the topic's 120 items (by runs of 16,
+ * then merged) before it picks a document's first value. */
+static void
+test_first_in_text_order (void **state)
+{
+  g_autoptr (GPtrArray) docs = corpus_new (3, "a.txt", "b.txt", "c.txt");
+  g_autoptr (GPtrArray) rows = NULL;
+  const XrefRow *r;
+
+  for (guint d = 0; d < 3; d++)
+    for (guint k = 0; k < 40; k++)
+      {
+        g_autofree char *q = g_strdup_printf ("quantity=%u", d * 100 + k);
+        XrefClaim *c = add_claim (doc_at (docs, d), "us", "send", "patriot", NULL, AFF, q, NULL);
+        /* claim k starts at 10000 - 100 k; claims 38 and 39 both at 6200 */
+        c->start = 10000 - 100 * (k < 39 ? k : 38);
+      }
+  for (guint n = 1; n <= 2; n++)
+    {
+      g_clear_pointer (&rows, g_ptr_array_unref);
+      rows = xref_match_threads (docs, rules, n);
+      check_invariants (docs, rows);
+      r = must_find (rows, "us", "send", "patriot", "quantity");
+      for (guint d = 0; d < 3; d++)
+        {
+          g_autofree char *v = g_strdup_printf ("%u", d * 100 + 38);
+          g_autofree char *id = g_strdup_printf ("%s#39", doc_at (docs, d)->id);
+          assert_string_equal (source (r, d)->value, v);
+          assert_string_equal (source (r, d)->claim->id, id);
+        }
+      /* the event row: one source per document, its first claim too */
+      r = must_find (rows, "us", "send", "patriot", "event");
+      assert_int_equal (r->n_states, 3);
+      for (guint d = 0; d < 3; d++)
+        {
+          g_autofree char *id = g_strdup_printf ("%s#39", doc_at (docs, d)->id);
+          assert_string_equal (source (r, d)->claim->id, id);
+        }
+    }
+}
+
 static void set_speaker (XrefClaim *c, const char *speaker);
 
 /* The values of a row are listed in byte order whatever the order of the
@@ -1423,6 +1467,7 @@ main (void)
     cmocka_unit_test (test_key_slot_omission),
     cmocka_unit_test (test_event_omit),
     cmocka_unit_test (test_several_values_noted),
+    cmocka_unit_test (test_first_in_text_order),
     cmocka_unit_test (test_voices_within_one_article),
     cmocka_unit_test (test_voice_agreeing_is_not_listed),
     cmocka_unit_test (test_bare_phrase_joins_only_what_it_names),
