@@ -82,6 +82,12 @@ void xref_temporal_scan (const XrefDocument *doc, const XrefRules *rules, GArray
  * that can start there: the reference the fast scan must equal (tests). */
 void xref_temporal_scan_every (const XrefDocument *doc, const XrefRules *rules, GArray *raws);
 
+/* The tokens of doc for which the scan's first pass, which reads the
+ * records of only the tokens it cannot pass over, finds another start
+ * set (the matchers that can start there) or candidate list than the
+ * same pass reading every token's record; 0 when none (tests). */
+guint xref_temporal_starts_differ (const XrefDocument *doc, const XrefRules *rules);
+
 /* The calendar arithmetic and values of temporal.c, for the tests: d plus
  * days (a date without a year is counted in a stand-in year and comes back
  * without one; FALSE when d is no valid date), the ISO weekday of a valid

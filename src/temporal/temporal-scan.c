@@ -141,6 +141,7 @@ enum {
   WF_PER = 1 << 6,         /* "per" */
   WF_TENSE = 1 << 7,       /* marker_at may find a tense marker here without the phrase tables */
   WF_PHRASE_HEAD = 1 << 8, /* a speech or action phrase starts with it: marker_at */
+  WF_CONTEXT = 1 << 9,     /* what it starts depends on the tokens after it only: records_pass */
 };
 
 /* What the rules know of one interned word or phrase: the tables (TL_*,
@@ -178,6 +179,8 @@ typedef struct {
   guint16 flags;           /* WF_* */
 } WordBits;
 
+typedef struct WordIndex WordIndex;
+
 typedef struct {
   const XrefRules *rules;
   const XrefToken *t;      /* the tokens of one sentence */
@@ -186,13 +189,25 @@ typedef struct {
   guint sentence;
   GHashTable *index;       /* interned key of any table → WordBits*, for
                               words built on the fly ("feb.", "mid-") */
-  const WordBits *const *tb; /* the records of t[0 .. n) (word_record_of) */
+  const WordIndex *wi;
+  /* the records of t[0 .. n) (word_record_of), NULL where records_pass
+   * did not need one: rec finds those when a matcher asks */
+  const WordBits **tb;
   const guint32 *starts;   /* matchers that can start at t[0 .. n) (MB bits, and ST_UNIT) */
   gboolean every;          /* try every matcher at every token (the reference) */
 } Scan;
 
 static guint match_at (const Scan *s, guint i, XrefRawTimex *r);
 static guint match_core (const Scan *s, guint i, XrefRawTimex *r);
+static const WordBits *rec_fill (const Scan *s, guint i);
+
+/* The record of token i (i < s->n). */
+G_ALWAYS_INLINE static inline const WordBits *
+rec (const Scan *s, guint i)
+{
+  const WordBits *b = s->tb[i];
+  return G_LIKELY (b != NULL) ? b : rec_fill (s, i);
+}
 
 /* ---- token helpers ----------------------------------------------------- */
 
@@ -245,9 +260,11 @@ tl_value (const Scan *s, TList l, const char *word)
 static const char *
 tl_tok (const Scan *s, TList l, guint i)
 {
-  if (i >= s->n || !(s->tb[i]->in & TB (l)))
+  const WordBits *b;
+
+  if (i >= s->n || !((b = rec (s, i))->in & TB (l)))
     return NULL;
-  return word_value (s->tb[i], l);
+  return word_value (b, l);
 }
 
 static gboolean
@@ -288,7 +305,7 @@ tl_phrase (const Scan *s, guint i, TList l, const char **value)
   *value = NULL;
   if (i >= s->n)
     return 0;
-  b = s->tb[i];
+  b = rec (s, i);
   if (b->heads & TB (l))
     for (guint k = 0; k < b->n_phrases; k++)
       {
@@ -352,9 +369,11 @@ table_get (const Scan *s, guint b, const char *key, gpointer *value)
 static gboolean
 table_tok (const Scan *s, guint b, guint i, gpointer *value)
 {
-  if (i >= s->n || !(s->tb[i]->in & TB (b)))
+  const WordBits *w;
+
+  if (i >= s->n || !((w = rec (s, i))->in & TB (b)))
     return FALSE;
-  *value = (gpointer) word_value (s->tb[i], b);
+  *value = (gpointer) word_value (w, b);
   return TRUE;
 }
 
@@ -362,7 +381,7 @@ table_tok (const Scan *s, guint b, guint i, gpointer *value)
 static guint
 word_class_tok (const Scan *s, guint i)
 {
-  return i < s->n ? s->tb[i]->wclass : 0;
+  return i < s->n ? rec (s, i)->wclass : 0;
 }
 
 /* A lower-case content word: not capitalised, not a closed-class word. */
@@ -586,7 +605,7 @@ vague_at (const Scan *s, guint i)
 
   if (!is_kind (s, i, XREF_TOKEN_WORD))
     return 0;
-  b = s->tb[i];
+  b = rec (s, i);
   /* phrases of two or three words, longest first, every token a WORD;
    * keys longer than 127 bytes were never looked up */
   if (b->heads & TB (TB_VAGUE))
@@ -621,7 +640,7 @@ unit_at (const Scan *s, guint i, gboolean *plural)
 {
   const WordBits *b;
 
-  if (!is_kind (s, i, XREF_TOKEN_WORD) || (b = s->tb[i])->unit == NULL)
+  if (!is_kind (s, i, XREF_TOKEN_WORD) || (b = rec (s, i))->unit == NULL)
     return NULL;
   if (plural != NULL)
     *plural = b->unit_plural;
@@ -645,9 +664,10 @@ name_at (const Scan *s, guint table, guint i, guint *len, gboolean *abbrev)
   /* "Feb." where the index says the rules have it: the value of "feb."
    * is kept with "feb" */
   const guint dot = table == TB_MONTHS ? TB_MONTHS_DOT : TB_WEEKDAYS_DOT;
-  if (s->tb[i]->in & TB (dot))
+  const WordBits *b = rec (s, i);
+  if (b->in & TB (dot))
     {
-      v = (gpointer) word_value (s->tb[i], dot);
+      v = (gpointer) word_value (b, dot);
       *abbrev = TRUE;
       if (dot_follows (s, i))
         *len = 2;
@@ -2169,7 +2189,7 @@ marker_slow (const Scan *s, guint j)
   /* a regular past, but not "succeed" or "need" (the word's letters:
    * word_letters); tested before the phrase tables, which can only say
    * the same */
-  if ((s->tb[j]->flags & WF_ED) && !capitalised (s, j) && word_class_tok (s, j) == 0)
+  if ((rec (s, j)->flags & WF_ED) && !capitalised (s, j) && word_class_tok (s, j) == 0)
     return XREF_TENSE_PAST;
   return marker_phrase (s, j);
 }
@@ -2181,7 +2201,7 @@ marker_slow (const Scan *s, guint j)
 G_ALWAYS_INLINE static inline gint
 marker_at (const Scan *s, guint j)
 {
-  const guint flags = s->tb[j]->flags;
+  const guint flags = rec (s, j)->flags;
 
   if (!s->every && !(flags & WF_TENSE))
     {
@@ -2343,7 +2363,13 @@ index_table (GHashTable *index, GHashTable *phrases, GHashTable *table, guint b)
  * reference on the one it uses. */
 enum { WI_TABLES = 1 + TB_WORD_CLASSES - TL_N + 1 };
 
-typedef struct {
+/* The start filter of an index: one bit per slot of 2^START_FILTER_BITS,
+ * by the Fibonacci hash of an interned pointer (filter_slot), set for
+ * every word whose record can put a bit in a start set (start_relevant).
+ * A clear bit says the word is no such word of the index. */
+#define START_FILTER_BITS 15
+
+struct WordIndex {
   gint ref;
   guint gen;                     /* a number of its own: tells a thread's word cache whose it is */
   const XrefPhraseTable *speech, *action; /* the rule set's, not referenced */
@@ -2358,7 +2384,43 @@ typedef struct {
   guint shift;                   /* 64 - log2 (number of slots) */
   WordBits unknown[WF_UNKNOWN + 1]; /* the records of words no table has, by word_letters */
   struct WordValue *values;      /* the values of every record */
-} WordIndex;
+  guint64 filter[(1u << START_FILTER_BITS) / 64];
+  gboolean filter_ok;            /* the filter may be used: see records_pass */
+};
+
+/* A record can put a bit in a start set: its own at a token that is no
+ * NUMBER (records_pass reads the record of every NUMBER), the one of "the"
+ * before it, or the one of the token before it, which reads the bits
+ * next_in of its record (start_more, number_start_set). */
+static gboolean
+start_relevant (const WordBits *b, guint64 next_in)
+{
+  for (guint slot = 0; slot < SLOT_N; slot++)
+    if (slot >> 1 != XREF_TOKEN_NUMBER && (b->starts[slot] != 0 || b->after_the[slot] != 0))
+      return TRUE;
+  return (b->in & next_in) != 0;
+}
+
+/* A record whose start set at a token that is no NUMBER comes from the
+ * tokens after it alone (start_more): it starts nothing by itself, lets
+ * nothing start at "the" or at the token before it (as start_relevant),
+ * and all else depends on the records, the unit words and the phrase
+ * second words that follow. */
+static gboolean
+context_only (const WordBits *b, guint64 next_in)
+{
+  for (guint slot = 0; slot < SLOT_N; slot++)
+    if (slot >> 1 != XREF_TOKEN_NUMBER && ((b->starts[slot] & ~ST_MORE) != 0 || b->after_the[slot] != 0))
+      return FALSE;
+  return (b->in & next_in) == 0;
+}
+
+/* The bit of an interned pointer in a start filter. */
+static inline gsize
+filter_slot (const char *key)
+{
+  return (gsize) (((guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - START_FILTER_BITS));
+}
 
 static GMutex word_index_lock;
 static WordIndex *word_index_last;
@@ -2466,13 +2528,14 @@ word_record_of (const WordIndex *wi, const char *norm)
 }
 
 /* Each thread's cache of word records, direct-mapped by the interned
- * pointer of a token's norm: a token's record is one probe that nearly
- * always hits, and a word no table has (most words) has its letters read
- * once per thread, not at every token.  It belongs to
- * the index numbered word_cache_gen; a scan with another index clears it
- * first.  Interned pointers live until exit, so a key is never reused for
- * another word. */
-#define WORD_CACHE_BITS 14
+ * pointer of a token's norm: a record is one probe that nearly always
+ * hits, and a word no table has has its letters read once per thread, not
+ * at every token.  Only the tokens records_pass does not pass over (about
+ * one in nine) and those the matchers ask about read it: 2^13 slots.  It
+ * (and the pass cache) belongs to the index numbered word_cache_gen; a
+ * scan with another index clears it first.  Interned pointers live until
+ * exit, so a key is never reused for another word. */
+#define WORD_CACHE_BITS 13
 
 typedef struct {
   const char *key;
@@ -2627,6 +2690,42 @@ word_index_new (const XrefRules *rules)
     }
   for (guint f = 0; f <= WF_UNKNOWN; f++)
     word_record (&wi->unknown[f], f, FALSE, FALSE);
+
+  /* the start filter: what start_more and number_start_set read of the
+   * token after the one they are for, then the words of the index that
+   * can make a start set */
+  guint64 next_in = TB (TL_CLOCK) | TB (TB_MONTHS) | TB (TB_MONTHS_DOT);
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    next_in |= ((WordBits *) value)->next_in;
+  for (guint f = 0; f <= WF_UNKNOWN; f++)
+    next_in |= wi->unknown[f].next_in;
+  /* the second words of phrases (start_ctx compares the token after the
+   * first word with them) are in the filter too, and have no WF_CONTEXT */
+  g_autoptr (GHashTable) seconds = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    for (guint k = 0; k < ((WordBits *) value)->n_phrases; k++)
+      g_hash_table_add (seconds, (gpointer) ((WordBits *) value)->phrases[k].words[1]);
+  GHashTableIter sit;
+  g_hash_table_iter_init (&sit, seconds);
+  while (g_hash_table_iter_next (&sit, &key, NULL))
+    {
+      const gsize h = filter_slot (key);
+      wi->filter[h >> 6] |= G_GUINT64_CONSTANT (1) << (h & 63);
+    }
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (start_relevant (value, next_in))
+      {
+        const gsize h = filter_slot (key);
+        wi->filter[h >> 6] |= G_GUINT64_CONSTANT (1) << (h & 63);
+        if (context_only (value, next_in) && !g_hash_table_contains (seconds, key))
+          ((WordBits *) value)->flags |= WF_CONTEXT;
+      }
+  /* records_pass takes a word without a digit or a dash that the filter
+   * does not know for one of these two */
+  wi->filter_ok = !start_relevant (&wi->unknown[0], next_in) && !start_relevant (&wi->unknown[WF_ED], next_in);
   return wi;
 }
 
@@ -2696,54 +2795,161 @@ token_start_set (const XrefToken *t, const WordBits *b, const XrefToken *next, c
   return m;
 }
 
+/* The record of an interned word through this thread's cache (its
+ * generation checked by records_pass). */
+G_ALWAYS_INLINE static inline const WordBits *
+cached_record (const WordIndex *wi, const char *norm)
+{
+  WordCacheSlot *c = &word_cache[((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+                                 >> (64 - WORD_CACHE_BITS)];
+
+  if (G_LIKELY (c->key == norm))
+    return c->bits;
+  c->key = norm;
+  c->bits = word_record_of (wi, norm);
+  return c->bits;
+}
+
+/* rec of a token records_pass left without its record. */
+G_GNUC_NO_INLINE static const WordBits *
+rec_fill (const Scan *s, guint i)
+{
+  return s->tb[i] = cached_record (s->wi, s->t[i].norm);
+}
+
+/* Each thread's answer to "can records_pass pass over a token of this
+ * word?" (pass_over), direct-mapped by the interned pointer of its norm:
+ * the pointer itself, with PASS_OVER or PASS_CONTEXT set for the answers
+ * yes and "where the tokens after it are passed over", PASS_UNIT for a
+ * unit word; 0 when empty.  Only pointers below 2^61 are kept (user-space
+ * pointers are), so that a slot XOR the pointer is one of those bits (or
+ * 0) only when it holds that pointer.  Eight bytes a word, read at
+ * every token: 2^15 slots (256 KB, as the word cache had when every token
+ * read it).  Cleared with the word cache. */
+#define PASS_CACHE_BITS 15
+#define PASS_OVER (G_GUINT64_CONSTANT (1) << 63)
+#define PASS_CONTEXT (G_GUINT64_CONSTANT (1) << 62)
+#define PASS_UNIT (G_GUINT64_CONSTANT (1) << 61)
+
+static _Thread_local guint64 pass_cache[1u << PASS_CACHE_BITS];
+
+/* What records_pass can do with a token of the word norm (no NUMBER),
+ * cached at slot: PASS_OVER when it puts no bit in any start set, its own
+ * or another's: the start filter does not know it, and it has no digit
+ * first or dash (the letters that give a word no table has bits of its
+ * own: word_letters), so that its record is one of the index's that make
+ * no start set, or a record of the words no table has with at most WF_ED,
+ * which make none either (filter_ok).  PASS_CONTEXT when its record has
+ * WF_CONTEXT: it starts something only where a token after it does not
+ * pass or a unit word follows.  Else PASS_UNIT for a unit word, and 0. */
+G_GNUC_NO_INLINE static guint64
+pass_over (const WordIndex *wi, guint64 *slot, const char *norm)
+{
+  const gsize h = filter_slot (norm);
+  guint64 tag = 0;
+
+  if (!(wi->filter[h >> 6] & (G_GUINT64_CONSTANT (1) << (h & 63))))
+    {
+      if (wi->filter_ok && !g_ascii_isdigit (norm[0]) && strchr (norm, '-') == NULL)
+        tag = PASS_OVER;
+    }
+  else
+    {
+      const WordBits *b = index_lookup (wi, norm, NULL);
+      if (b != NULL && (b->flags & WF_CONTEXT))
+        tag = PASS_CONTEXT;
+      else if (b != NULL && (b->in & TB (TB_UNITS)))
+        tag = PASS_UNIT;
+    }
+  if (!((guint64) (guintptr) norm & (PASS_OVER | PASS_CONTEXT | PASS_UNIT)))
+    *slot = (guint64) (guintptr) norm | tag;
+  return tag;
+}
+
+/* The record and start set of token k (a token records_pass did not pass
+ * over), from its record; tb[k + 1]: the record of the token after it,
+ * NULL for one passed over (which the words no table has stand in for). */
+G_ALWAYS_INLINE static inline guint32
+record_start (const WordIndex *wi, const XrefToken *toks, guint nt, guint k, const WordBits **tb, guint32 *starts)
+{
+  const XrefToken *t = &toks[k];
+  const WordBits *b = cached_record (wi, t->norm);
+  const guint32 st = b->starts[token_slot (t)];
+  guint32 m = st & ~ST_MORE;
+
+  if (G_UNLIKELY (st & ST_MORE))
+    m |= start_more (t, b, st, k + 1 < nt ? t + 1 : NULL, tb[k + 1] != NULL ? tb[k + 1] : &wi->unknown[0],
+                     &starts[k + 1]);
+  tb[k] = b;
+  starts[k] = m;
+  return m;
+}
+
 /* The pass over the tokens of a document before the scan (see scan):
- * fills tb and starts for toks[0 .. nt] (nt, after the last token, gets
- * the bits of no word, and starts[nt .. nt + 3] are 0) and lists in
- * cand, from the last down, the tokens where some matcher can start;
- * returns how many.  Backwards, so that a token's start set can read the
- * tokens after it.  A token's record is one probe of this thread's word
- * cache, which nearly always hits. */
+ * fills starts for toks[0 .. nt] (nt, after the last token, gets the bits
+ * of no word, and starts[nt .. nt + 3] are 0) and lists in cand, from the
+ * last down, the tokens where some matcher can start; returns how many.
+ *
+ * Most tokens of a news text can start nothing and make nothing start
+ * before them: those pass_over says yes to (one probe of this thread's
+ * pass cache, eight bytes a word).  Their start sets are 0 and their tb
+ * NULL (rec finds the record when a matcher asks).  The others (about one
+ * in nine) get their records (one probe of the word cache) and start
+ * sets, from the last down, so that a token's start set can read the
+ * tokens after it.  xref_temporal_starts_differ compares the start sets
+ * with records_pass_every's. */
 G_GNUC_NO_INLINE static guint
 records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const WordBits **tb, guint32 *starts,
               guint *cand)
 {
-  WordCacheSlot *const cache = word_cache;
-  guint n_cand = 0;
+  guint n_cand = 0, n_slow = 0;
 
   if (word_cache_gen != wi->gen)
     {
-      memset (cache, 0, sizeof word_cache);
+      memset (word_cache, 0, sizeof word_cache);
+      memset (pass_cache, 0, sizeof pass_cache);
       word_cache_gen = wi->gen;
     }
-  tb[nt] = &wi->unknown[0];
+  tb[nt] = NULL;
   memset (&starts[nt], 0, 4 * sizeof *starts);
-  /* token t, its record *tp and start set *sp, from the last token down */
-  const XrefToken *t = toks + nt;
-  const WordBits **tp = tb + nt;
-  guint32 *sp = starts + nt;
-  while (t > toks)
-    {
-      t--, tp--, sp--;
-      const char *norm = t->norm;
-      WordCacheSlot *c = &cache[((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-                                >> (64 - WORD_CACHE_BITS)];
-      const WordBits *b = c->bits;
 
-      if (G_UNLIKELY (c->key != norm))
-        {
-          b = word_record_of (wi, norm);
-          c->key = norm;
-          c->bits = b;
-        }
-      *tp = b;
-      const guint32 st = b->starts[token_slot (t)];
-      guint32 m = st & ~ST_MORE;
-      if (G_UNLIKELY (st & ST_MORE))
-        m |= start_more (t, b, st, t + 1 < toks + nt ? t + 1 : NULL, tp[1], sp + 1);
-      *sp = m;
-      if (m & ~ST_UNIT)
-        cand[n_cand++] = (guint) (t - toks);
+  /* First the tokens that need their records, listed in cand from the
+   * last down: a loop without calls but on a miss of the pass cache.  A
+   * PASS_CONTEXT word ("the", "a", "that") is passed over too where the
+   * token after it is and no unit word is among the four after it: it
+   * then makes no start set (start_more: no record, unit word or phrase's
+   * second word follows it).  slow and unit: the last token not passed
+   * over and the last unit word seen (past the end at first, which is as
+   * good as passed over). */
+  guint64 *const cache = pass_cache;
+  const XrefToken *t = toks + nt;
+  guint slow = nt + 1, unit = nt + 4;
+  for (guint k = nt; k > 0;)
+    {
+      const char *norm = (--t)->norm;
+      const gsize h = ((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - PASS_CACHE_BITS);
+      guint64 tag = cache[h] ^ (guint64) (guintptr) norm;
+
+      k--;
+      tb[k] = NULL;
+      starts[k] = 0;
+      if (G_LIKELY (tag == PASS_OVER) && t->kind != XREF_TOKEN_NUMBER)
+        continue;
+      if (tag != 0 && tag != PASS_OVER && tag != PASS_CONTEXT && tag != PASS_UNIT)
+        tag = pass_over (wi, &cache[h], norm);
+      if (t->kind != XREF_TOKEN_NUMBER
+          && (tag == PASS_OVER || (tag == PASS_CONTEXT && slow > k + 1 && unit > k + 4)))
+        continue;
+      slow = k;
+      if (tag == PASS_UNIT)
+        unit = k;
+      cand[n_slow++] = k;
     }
+  /* then their records and start sets, from the last down (cand is
+   * rewritten behind the reading) */
+  for (guint j = 0; j < n_slow; j++)
+    if (record_start (wi, toks, nt, cand[j], tb, starts) & ~ST_UNIT)
+      cand[n_cand++] = cand[j];
   return n_cand;
 }
 
@@ -2771,19 +2977,20 @@ records_pass_every (const WordIndex *wi, const XrefToken *toks, guint nt, const 
 static void
 scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws, gboolean every)
 {
-  Scan base = { rules, NULL, 0, 0, 0, NULL, NULL, NULL, every };
+  Scan base = { rules, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, every };
   WordIndex *wi;
 
   if (doc->tokens == NULL || doc->sentences == NULL)
     return;
   wi = word_index_get (rules);
   base.index = wi->index;
+  base.wi = wi;
 
-  /* One pass over the tokens, backwards: each token's record (one probe
-   * of this thread's cache) and its start set (the record's, and where
-   * the record says the tokens after it matter, start_more).  The tokens
-   * where some matcher can start (a few in a hundred) are listed: the
-   * sentence loop below visits only those. */
+  /* One pass over the tokens, backwards: each token's start set (0 for
+   * most, told by one probe of this thread's pass cache; else from its
+   * record and, where the record says the tokens after it matter,
+   * start_more).  The tokens where some matcher can start (a few in a
+   * hundred) are listed: the sentence loop below visits only those. */
   const guint nt = doc->tokens->len;
   const XrefToken *toks = (const XrefToken *) (gpointer) doc->tokens->data;
   /* on the stack for an article of the usual size (about 800 tokens),
@@ -2804,7 +3011,8 @@ scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws, gboolean ev
       starts = starts_heap = g_new (guint32, nt + 4);
       cand = cand_heap = g_new (guint, nt + 1);
     }
-  n_cand = every ? records_pass_every (wi, toks, nt, tb, starts, cand) : records_pass (wi, toks, nt, tb, starts, cand);
+  n_cand = every ? records_pass_every (wi, toks, nt, tb, starts, cand)
+               : records_pass (wi, toks, nt, tb, starts, cand);
 
   guint done = 0;   /* tokens before this index belong to an expression already */
   /* cand holds the candidates from the last token down: read from its end
@@ -2835,8 +3043,9 @@ scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws, gboolean ev
       s.starts = starts + s.base;
       /* A sentence that ends with "p.m." may have been cut before the zone
        * or the day of its time ("at 5 p.m. EST Nov. 9"): the time may read
-       * on into the next sentence, which then starts after it. */
-      if (is_in (&s, s.n - 1, TL_CLOCK) && si + 1 < doc->sentences->len)
+       * on into the next sentence, which then starts after it.  (A clock
+       * word makes a start set before it: records_pass read its record.) */
+      if (s.tb[s.n - 1] != NULL && is_in (&s, s.n - 1, TL_CLOCK) && si + 1 < doc->sentences->len)
         {
           const XrefSentence *next = &g_array_index (doc->sentences, XrefSentence, si + 1);
           if (next->first_token == sent->first_token + sent->n_tokens && !(next->flags & XREF_SENTENCE_PARA)
@@ -2881,4 +3090,37 @@ void
 xref_temporal_scan_every (const XrefDocument *doc, const XrefRules *rules, GArray *raws)
 {
   scan (doc, rules, raws, TRUE);
+}
+
+guint
+xref_temporal_starts_differ (const XrefDocument *doc, const XrefRules *rules)
+{
+  const guint nt = doc->tokens != NULL ? doc->tokens->len : 0;
+  const XrefToken *toks = nt > 0 ? (const XrefToken *) (gpointer) doc->tokens->data : NULL;
+  WordIndex *wi = word_index_get (rules);
+  g_autofree const WordBits **tb = g_new (const WordBits *, nt + 1);
+  g_autofree const WordBits **tb_every = g_new (const WordBits *, nt + 1);
+  g_autofree guint32 *starts = g_new (guint32, nt + 4);
+  g_autofree guint32 *starts_every = g_new (guint32, nt + 4);
+  g_autofree guint *cand = g_new (guint, nt + 1);
+  g_autofree guint *cand_every = g_new (guint, nt + 1);
+  guint differ = 0;
+
+  records_pass_every (wi, toks, nt, tb_every, starts_every, cand_every);
+  /* twice: with this thread's caches as they were, then with this
+   * document's words in them */
+  for (guint round = 0; round < 2; round++)
+    {
+      guint n_cand = records_pass (wi, toks, nt, tb, starts, cand), j = 0;
+
+      for (guint k = nt; k-- > 0;)
+        {
+          differ += starts[k] != starts_every[k] || (tb[k] != NULL && tb[k] != tb_every[k]);
+          if (starts_every[k] & ~ST_UNIT)
+            differ += j >= n_cand || cand[j++] != k;
+        }
+      differ += j != n_cand;
+    }
+  word_index_unref (wi);
+  return differ;
 }
