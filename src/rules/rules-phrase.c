@@ -19,7 +19,8 @@
  * pointer, and a filter of (first word, second word) pairs that sends a
  * token whose next word starts no longer phrase straight to the one-word
  * phrases of its bucket ("the" heads a dozen entity phrases; "the army"
- * matches none of them).  The bucket holds the answer of its first
+ * matches none of them), asked first of a 32-bit filter of second words
+ * kept in the bucket itself.  The bucket holds the answer of its first
  * one-word phrase when that needs no form (most verbs): no phrase is
  * read.  A token whose next word does continue some phrase reads the
  * phrases of that pair only (a hash of pairs), not its first word's whole
@@ -68,7 +69,15 @@ typedef struct {
                               phrase; NULL when there is none (or it is
                               NULL: singles is walked then) */
   guint flags;             /* BK_* */
+  guint32 seconds;         /* bit second_bit (w): some phrase of two words
+                              or more starts with this word and w (not
+                              "*"); in the bucket's own cache line, so
+                              that most tokens whose next word continues
+                              no phrase are answered without the table's
+                              pair filter (a second cache miss) */
 } Bucket;
+
+G_STATIC_ASSERT (sizeof (Bucket) == 32);
 
 enum {
   BK_LONGER = 1 << 0,      /* a phrase of two words or more starts here */
@@ -93,6 +102,13 @@ pair_hash (const char *first, const char *second)
 {
   return ((guint64) (guintptr) first * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
          ^ ((guint64) (guintptr) second * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F));
+}
+
+/* A bucket's bit of a second word (interned). */
+static inline guint
+second_bit (const char *second)
+{
+  return (guint) (((guint64) (guintptr) second * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F)) >> 59);
 }
 
 /* The pair filter's bit of a first and a second word. */
@@ -477,6 +493,7 @@ xref_phrase_table_freeze (XrefPhraseTable *t)
         {
           guint pb = pair_bit (p->words[0].norm, p->words[1].norm);
           t->pairs[pb / 64] |= G_GUINT64_CONSTANT (1) << (pb % 64);
+          bk->seconds |= 1u << second_bit (p->words[1].norm);
           bk->flags |= BK_LONGER;
         }
       if (p->n > 1)
@@ -530,18 +547,25 @@ word_matches (const XrefPhraseTable *t, const PWord *w, const XrefToken *tok)
   return w->form == NULL || tok->form == w->form || forms_equal (tok->form, w->form);
 }
 
-/* Does phrase p match at tokens[i]?  Its length in tokens (quotation
- * marks inside count), or 0. */
+/* Does phrase p of a pair's chain match at tokens[i], tokens[k2] being
+ * the next word?  Its length in tokens (quotation marks inside count),
+ * or 0.  Its first word has the norm of tokens[i] (the bucket's) and its
+ * second that of tokens[k2] or "*" (the pair's): the walk starts with
+ * their forms and goes on after k2. */
 static inline guint
-phrase_at (const XrefPhraseTable *t, const Phrase *p, const XrefToken *tokens, guint n, guint i)
+pair_phrase_at (const XrefPhraseTable *t, const Phrase *p, const XrefToken *tokens, guint n, guint i, guint k2)
 {
-  guint k = i;
+  const char *form = p->words[0].form;
+  guint k = k2 + 1;
 
-  for (guint w = 0; w < p->n; w++)
+  if (form != NULL && tokens[i].form != form && !forms_equal (tokens[i].form, form))
+    return 0;
+  if (!word_matches (t, &p->words[1], &tokens[k2]))
+    return 0;
+  for (guint w = 2; w < p->n; w++)
     {
-      if (w > 0)
-        while (k < n && tokens[k].kind == XREF_TOKEN_QUOTE)
-          k++;
+      while (k < n && tokens[k].kind == XREF_TOKEN_QUOTE)
+        k++;
       if (k >= n || !word_matches (t, &p->words[w], &tokens[k]))
         return 0;
       k++;
@@ -604,7 +628,7 @@ chain_match (const XrefPhraseTable *t, const Bucket *bk, const XrefToken *tokens
           p = b;
           b = b->next2;
         }
-      len = phrase_at (t, p, tokens, n, i);
+      len = pair_phrase_at (t, p, tokens, n, i, k2);
       if (len > 0)
         {
           if (value != NULL)
@@ -643,10 +667,15 @@ xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guin
         ;
       if (k2 < n)
         {
-          guint pb = pair_bit (tok->norm, tokens[k2].norm);
-          gboolean wild = (bk->flags & BK_WILD2) != 0;
-          if (wild || (t->pairs[pb / 64] & (G_GUINT64_CONSTANT (1) << (pb % 64))))
-            return chain_match (t, bk, tokens, n, i, k2, wild, value);
+          const char *second = tokens[k2].norm;
+          if (bk->flags & BK_WILD2)
+            return chain_match (t, bk, tokens, n, i, k2, TRUE, value);
+          if ((bk->seconds & (1u << second_bit (second))) != 0)
+            {
+              guint pb = pair_bit (tok->norm, second);
+              if ((t->pairs[pb / 64] & (G_GUINT64_CONSTANT (1) << (pb % 64))) != 0)
+                return chain_match (t, bk, tokens, n, i, k2, FALSE, value);
+            }
         }
     }
   return singles_match (bk, tok, value);

@@ -15,14 +15,31 @@
 #define DEPTH_LIMIT   10000u
 #define MAX_SUBJECT   (64u * 1024)
 
+/* What the probes of an anchored pattern with few possible first bytes
+ * found beyond the first byte (see first_bytes). */
+typedef struct {
+  guint8 second[0x80][16];      /* [a] bit b: a subject that starts with the
+                                   ASCII bytes a, b may match */
+  guint8 wide[32];              /* bit c: one that starts with the
+                                   character U+0080 + c (U+0080-U+00FF),
+                                   or U+2000 + c - WIDE_PUNCT
+                                   (U+2000-U+207F: the quotation marks and
+                                   dashes of news text) may match */
+} RegexProbes;
+
+#define WIDE_PUNCT 0x80u        /* the index of U+2000 in RegexProbes.wide */
+
 struct _XrefRegex {
   pcre2_code *code;
   pcre2_match_context *mctx;
   char *pattern;
   int value_group;         /* number of the group "value", 0 when absent */
   guint32 min_length;      /* PCRE2's lower bound on a match, in characters */
+  guint32 ovector;         /* pairs of offsets a match needs: groups + 1 */
+  gboolean jit;            /* PCRE2's JIT compiled it (for complete matches) */
   guint8 first_ok[32];     /* bit b: a subject whose first byte is b may
                               match (see first_bytes) */
+  RegexProbes *probes;     /* or NULL (see first_bytes) */
   XrefRegexPrefilter *prefilter; /* what every match consumes (rules-prefilter.c),
                                     or NULL */
 };
@@ -31,6 +48,19 @@ struct _XrefRegex {
 /* The probe's match limit: far below MATCH_LIMIT, so that a first byte
  * the probe rules out fails the real match long before its limit too. */
 #define PROBE_MATCH_LIMIT 10000u
+
+/* Beyond this many possible ASCII first bytes the longer probes are not
+ * made: patterns such as "^[^.;]{0,80}?…" are not boilerplate and would
+ * cost thousands of probes. */
+#define PROBE_MAX_FIRST 16u
+
+/* Does the pattern fail on every subject that starts with s[0..n)?  (A
+ * valid UTF-8 probe; see first_bytes.) */
+static gboolean
+probe_fails (const XrefRegex *re, const char *s, gsize n, pcre2_match_data *md, pcre2_match_context *mctx)
+{
+  return pcre2_match (re->code, (PCRE2_SPTR) s, n, 0, PCRE2_PARTIAL_HARD, md, mctx) == PCRE2_ERROR_NOMATCH;
+}
 
 /* Fills first_ok: with which byte a subject that matches can start.
  *
@@ -50,15 +80,23 @@ struct _XrefRegex {
  * match, a partial match, an error) keeps b.  Bytes >= 0x80 begin a
  * multi-byte character and are not probed (kept), nor are "\n" and
  * "\r", which a newline convention may pair with the byte after them.
- * Other patterns keep every byte.  (Probing two bytes cut the PCRE2
- * calls of ingest by a further three quarters but cost more at rule
- * loading than it saved on 10 MB.) */
+ * Other patterns keep every byte.
+ *
+ * When at most PROBE_MAX_FIRST ASCII bytes are kept (boilerplate
+ * patterns), the same probe runs on the two-byte subjects "ab" of the
+ * kept printable bytes a (a line starting "Se" may be "Search", one
+ * starting "Sa" may not) and on the one-character subjects U+0080-U+00FF and
+ * U+2000-U+207F (lines that open with a quotation mark), filling probes.
+ * These probes run on PCRE2's JIT (compiled for partial matching here),
+ * so that they cost little at rule loading; probing every pair of bytes
+ * with the interpreter cost more than it saved on 10 MB. */
 static void
-first_bytes (XrefRegex *re)
+first_bytes (XrefRegex *re, gboolean jit)
 {
   guint32 options = 0;
   pcre2_match_context *mctx;
   pcre2_match_data *md;
+  guint n_ok = 0;
 
   memset (re->first_ok, 0xff, sizeof re->first_ok);
   if (pcre2_pattern_info (re->code, PCRE2_INFO_ALLOPTIONS, &options) != 0 || (options & PCRE2_ANCHORED) == 0)
@@ -72,8 +110,40 @@ first_bytes (XrefRegex *re)
       char subject = (char) b;
       if (b == '\n' || b == '\r')
         continue;
-      if (pcre2_match (re->code, (PCRE2_SPTR) &subject, 1, 0, PCRE2_PARTIAL_HARD, md, mctx) == PCRE2_ERROR_NOMATCH)
+      if (probe_fails (re, &subject, 1, md, mctx))
         re->first_ok[b >> 3] &= (guint8) ~(1u << (b & 7));
+      else
+        n_ok++;
+    }
+  if (n_ok <= PROBE_MAX_FIRST)
+    {
+      RegexProbes *pr = g_new (RegexProbes, 1);
+
+      if (jit)
+        (void) pcre2_jit_compile (re->code, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+      memset (pr, 0xff, sizeof *pr);
+      /* not after a space or a control character (first bytes that
+       * "^\s*" keeps): lines seldom start with one, and each costs 126
+       * probes at every rule load */
+      for (guint a = ' ' + 1; a < 0x80; a++)
+        {
+          if ((re->first_ok[a >> 3] & (1u << (a & 7))) == 0)
+            continue;
+          for (guint b = 0; b < 0x80; b++)
+            {
+              char subject[2] = { (char) a, (char) b };
+              if (b != '\n' && b != '\r' && probe_fails (re, subject, 2, md, mctx))
+                pr->second[a][b >> 3] &= (guint8) ~(1u << (b & 7));
+            }
+        }
+      for (guint c = 0; c < 0x100; c++)
+        {
+          char subject[4];
+          gunichar u = c < WIDE_PUNCT ? 0x80 + c : 0x2000 + c - WIDE_PUNCT;
+          if (probe_fails (re, subject, (gsize) g_unichar_to_utf8 (u, subject), md, mctx))
+            pr->wide[c >> 3] &= (guint8) ~(1u << (c & 7));
+        }
+      re->probes = pr;
     }
   pcre2_match_data_free (md);
   pcre2_match_context_free (mctx);
@@ -101,12 +171,12 @@ xref_regex_new (const char *pattern, gsize len, char **message, gsize *offset)
   /* The JIT is an optimisation only: without it the interpreter runs.
    * XREF_NO_JIT turns it off for valgrind, which cannot follow JIT code
    * (make valgrind sets it). */
-  if (g_getenv ("XREF_NO_JIT") == NULL)
-    (void) pcre2_jit_compile (code, PCRE2_JIT_COMPLETE);
+  gboolean jit = g_getenv ("XREF_NO_JIT") == NULL && pcre2_jit_compile (code, PCRE2_JIT_COMPLETE) == 0;
 
   re = g_new0 (XrefRegex, 1);
   re->code = code;
   re->pattern = g_strndup (pattern, len);
+  re->jit = jit;
   re->mctx = pcre2_match_context_create (NULL);
   pcre2_set_match_limit (re->mctx, MATCH_LIMIT);
   pcre2_set_depth_limit (re->mctx, DEPTH_LIMIT);
@@ -114,7 +184,10 @@ xref_regex_new (const char *pattern, gsize len, char **message, gsize *offset)
   re->value_group = group > 0 ? group : 0;
   if (pcre2_pattern_info (code, PCRE2_INFO_MINLENGTH, &re->min_length) != 0)
     re->min_length = 0;
-  first_bytes (re);
+  if (pcre2_pattern_info (code, PCRE2_INFO_CAPTURECOUNT, &re->ovector) != 0)
+    re->ovector = 0;
+  re->ovector += 1;
+  first_bytes (re, jit);
   re->prefilter = xref_prefilter_new (pattern, len, re->min_length);
   return re;
 }
@@ -127,6 +200,7 @@ xref_regex_free (XrefRegex *re)
   xref_prefilter_free (re->prefilter);
   pcre2_match_context_free (re->mctx);
   pcre2_code_free (re->code);
+  g_free (re->probes);
   g_free (re->pattern);
   g_free (re);
 }
@@ -163,19 +237,22 @@ match_data_free (gpointer md)
 }
 
 static GPrivate match_data_key = G_PRIVATE_INIT (match_data_free);
+/* The same block, read without g_private_get's call; the GPrivate owns
+ * it (and frees it when the thread ends). */
+static _Thread_local pcre2_match_data *match_data_tls;
+static _Thread_local guint32 match_data_pairs;
 
 static pcre2_match_data *
-match_data_for (const pcre2_code *code)
+match_data_for (const XrefRegex *re)
 {
-  pcre2_match_data *md = g_private_get (&match_data_key);
-  guint32 need = 1;
+  pcre2_match_data *md = match_data_tls;
 
-  if (pcre2_pattern_info (code, PCRE2_INFO_CAPTURECOUNT, &need) == 0)
-    need += 1;
-  if (md != NULL && pcre2_get_ovector_count (md) >= need)
+  if (md != NULL && match_data_pairs >= re->ovector)
     return md;
-  md = pcre2_match_data_create (MAX (need, 16u), NULL);
+  md = pcre2_match_data_create (MAX (re->ovector, 16u), NULL);
   g_private_replace (&match_data_key, md);
+  match_data_tls = md;
+  match_data_pairs = pcre2_get_ovector_count (md);
   return md;
 }
 
@@ -207,9 +284,15 @@ regex_match (const XrefRegex *re, const char *subject, gsize len, gsize offset, 
   if (offset > len)
     return FALSE;
 
-  md = match_data_for (re->code);
-  rc = pcre2_match (re->code, (PCRE2_SPTR) subject, len, offset,
-                    known_valid || valid_utf8 (subject, len) ? PCRE2_NO_UTF_CHECK : 0, md, re->mctx);
+  md = match_data_for (re);
+  /* A subject known to be valid goes straight to the JIT code, which
+   * pcre2_match would call after its own checks (the offset is checked
+   * above, the UTF-8 by the caller). */
+  if (known_valid && re->jit)
+    rc = pcre2_jit_match (re->code, (PCRE2_SPTR) subject, len, offset, 0, md, re->mctx);
+  else
+    rc = pcre2_match (re->code, (PCRE2_SPTR) subject, len, offset,
+                      known_valid || valid_utf8 (subject, len) ? PCRE2_NO_UTF_CHECK : 0, md, re->mctx);
   if (rc == PCRE2_ERROR_NOMATCH)
     return FALSE;
   if (rc < 0)
@@ -271,7 +354,23 @@ xref_regex_cannot_match (const XrefRegex *re, const char *subject, gsize len)
   if (len == 0)
     return FALSE;
   b = (guchar) subject[0];
-  return (re->first_ok[b >> 3] & (1u << (b & 7))) == 0;
+  if ((re->first_ok[b >> 3] & (1u << (b & 7))) == 0)
+    return TRUE;
+  if (re->probes != NULL && len >= 2)
+    {
+      /* the subject is valid UTF-8: a lead byte has its continuation */
+      const guchar *s = (const guchar *) subject;
+      guint c = G_MAXUINT;
+      if (b < 0x80)
+        return (re->probes->second[b][s[1] >> 3] & (1u << (s[1] & 7))) == 0;
+      if (b == 0xC2 || b == 0xC3)
+        c = (((guint) b & 0x1F) << 6 | (s[1] & 0x3F)) - 0x80;
+      else if (b == 0xE2 && (s[1] == 0x80 || s[1] == 0x81) && len >= 3)
+        c = WIDE_PUNCT + (((guint) s[1] & 1) << 6 | (s[2] & 0x3F));
+      if (c != G_MAXUINT)
+        return (re->probes->wide[c >> 3] & (1u << (c & 7))) == 0;
+    }
+  return FALSE;
 }
 
 const XrefRegexPrefilter *

@@ -63,12 +63,55 @@ test_intern_inner_nul (void **state)
   assert_memory_equal (longer, bytes, sizeof bytes - 1);
 }
 
+/* Many distinct strings (the table doubles several times, its rehash
+ * placing entries without compares): each keeps its pointer, is found by
+ * xref_intern_try and holds its bytes; strings never interned are not
+ * found.  Two threads intern the same strings at once and get the same
+ * pointers. */
+static gpointer
+intern_many (gpointer data)
+{
+  const char **out = data;
+  char buf[32];
+
+  for (guint i = 0; i < 60000; i++)
+    {
+      g_snprintf (buf, sizeof buf, "grow-%u-%x", i, i * 2654435761u);
+      out[i] = xref_intern (buf);
+    }
+  return NULL;
+}
+
+static void
+test_intern_grow (void **state)
+{
+  g_autofree const char **a = g_new0 (const char *, 60000);
+  g_autofree const char **b = g_new0 (const char *, 60000);
+  GThread *t;
+  char buf[32];
+
+  (void) state;
+  t = g_thread_new ("intern", intern_many, b);
+  intern_many (a);
+  g_thread_join (t);
+  for (guint i = 0; i < 60000; i++)
+    {
+      g_snprintf (buf, sizeof buf, "grow-%u-%x", i, i * 2654435761u);
+      assert_ptr_equal (a[i], b[i]);
+      assert_string_equal (a[i], buf);
+      assert_ptr_equal (xref_intern_try (buf), a[i]);
+      assert_ptr_equal (xref_intern_len (buf, strlen (buf)), a[i]);
+      g_snprintf (buf, sizeof buf, "never-%u", i);
+      assert_null (xref_intern_try (buf));
+    }
+}
+
 /* xref_utf8_valid_prefix gives g_utf8_validate_len's answer (the end of
  * the longest valid prefix) for random texts of ASCII runs, valid
  * characters of two, three and four bytes and the invalid ones (overlong,
  * surrogate, beyond U+10FFFF, truncated, stray continuation bytes, NUL),
- * for every start and every length: the sixteen- and eight-byte runs,
- * the characters checked inline and those left to GLib. */
+ * for every start and every length: the thirty-two-, sixteen- and
+ * eight-byte runs, the characters checked inline and those left to GLib. */
 static void
 test_utf8_valid_prefix (void **state)
 {
@@ -119,6 +162,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_intern_one_byte_apart),
     cmocka_unit_test (test_intern_inner_nul),
+    cmocka_unit_test (test_intern_grow),
     cmocka_unit_test (test_utf8_valid_prefix),
   };
 

@@ -1256,6 +1256,14 @@ test_regex_cannot_match (void **state)
   for (guint i = 0; alphabet[i] != '\0'; i++)
     for (guint j = 0; alphabet[j] != '\0'; j++)
       g_ptr_array_add (lines, g_strdup_printf ("%c%c", alphabet[i], alphabet[j]));
+  /* every first character the probes cover, alone and before "x" */
+  for (gunichar c = 0x80; c < 0x2080; c = c == 0x7ff ? 0x2000 : c + 1)   /* and beyond U+00FF */
+    {
+      char buf[8] = { 0 };
+      g_unichar_to_utf8 (c, buf);
+      g_ptr_array_add (lines, g_strdup (buf));
+      g_ptr_array_add (lines, g_strconcat (buf, "x", NULL));
+    }
   assert_true (lines->len > 1000);
 
   for (guint r = 0; r < regexes->len + def->boilerplate->len; r++)
@@ -1291,8 +1299,22 @@ test_regex_cannot_match (void **state)
   assert_false (xref_regex_cannot_match (x3, "123", 3));
   assert_true (xref_regex_cannot_match (x3, "a23", 3));
   const XrefRegex *any = g_ptr_array_index (regexes, 22);   /* x, not anchored */
-  assert_false (xref_regex_cannot_match (any, "abc", 3));
+  assert_false (xref_regex_cannot_match (any, "abx", 3));
   assert_true (xref_regex_cannot_match (any, "", 0));
+  /* the two-byte probe: "^a$" on "ab…"; "^\s*x" on " x…" and " y…" */
+  const XrefRegex *a_end = g_ptr_array_index (regexes, 4);
+  assert_true (xref_regex_cannot_match (a_end, "ab", 2));
+  assert_false (xref_regex_cannot_match (a_end, "a\n", 2));
+  const XrefRegex *sx = g_ptr_array_index (regexes, 13);
+  assert_false (xref_regex_cannot_match (sx, " x", 2));
+  assert_false (xref_regex_cannot_match (sx, "  x", 3));
+  assert_false (xref_regex_cannot_match (sx, " y", 2));   /* not probed after a space */
+  assert_false (xref_regex_cannot_match (sx, "xy", 2));
+  /* and the first characters U+0080-U+00FF, U+2000-U+207F */
+  assert_true (xref_regex_cannot_match (sx, "“x", strlen ("“x")));
+  assert_false (xref_regex_cannot_match (sx, "\u2003x", strlen ("\u2003x")));
+  assert_false (xref_regex_cannot_match (sx, "\u00a0x", strlen ("\u00a0x")));
+  assert_true (xref_regex_cannot_match (sx, "éx", strlen ("éx")));
   (void) checked;
 }
 
@@ -1310,6 +1332,7 @@ test_prefilter_scan (void **state)
     "’s", "territory ", "territories ", "a third country", "a military base in ", "more than ", "1", "14",
     "million", " ", " ", " ", ", ", ". ", ";", "’", "é", "within", "Search", "<p>", "Comments", "x", "A", "_",
     "tanks", "e", "n", "y", "r", "said the minister on Monday ", "\t", "\n", "—", "xyzzy",
+    "\u0663", "\uff15", "\u06f5", "\u00a0", "\u3000", "\u2009", "“", "”", "\u1680",
   };
   static const char *const extra[] = {
     "\\b(?:in|at) (?<value>(?:the )?[A-Z][\\w’-]*)",
@@ -1319,6 +1342,10 @@ test_prefilter_scan (void **state)
     "\\bfor the [a-z]",
     "ry of [A-Z]",
     "[xyz]q",
+    "\\d",
+    "x\\s\\d",
+    "[\\d,]+é",
+    "\\s\\w",
   };
   g_autoptr (XrefRules) r = load_default ();
   g_autoptr (GPtrArray) res = g_ptr_array_new ();
@@ -1377,6 +1404,60 @@ test_prefilter_scan (void **state)
         }
     }
   assert_true (compared > 100000);
+}
+
+/* The non-ASCII lead bytes the prefilter gives \d, \s and \w (and
+ * classes holding them): every code point whose one-character subject
+ * the prefilter rules out is one that PCRE2 does not match either.  The
+ * ruled-out characters are joined into subjects of up to 60 KB, each
+ * searched by PCRE2 in one call. */
+static void
+test_prefilter_classes (void **state)
+{
+  static const char *const patterns[] = { "\\d", "\\s", "\\w", "[\\d;]", "[\\s,]" };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    {
+      g_autofree char *msg = NULL;
+      gsize off = 0;
+      g_autoptr (GString) chunk = g_string_new (NULL);
+      XrefRegex *re = xref_regex_new (patterns[i], strlen (patterns[i]), &msg, &off);
+      const XrefRegexPrefilter *pf;
+      guint ruled_out = 0;
+
+      if (re == NULL)
+        fail_msg ("/%s/: %s", patterns[i], msg);
+      pf = xref_regex_prefilter (re);
+      assert_non_null (pf);
+      for (gunichar c = 0x80; c <= 0x110000; c++)
+        {
+          char buf[8];
+          gint n;
+          XrefSpan whole, value;
+
+          if (c < 0x110000 && (c < 0xD800 || c > 0xDFFF))
+            {
+              n = g_unichar_to_utf8 (c, buf);
+              if (!xref_prefilter_may_match (pf, buf, (gsize) n, 0))
+                {
+                  g_string_append_len (chunk, buf, n);
+                  ruled_out++;
+                }
+            }
+          if (chunk->len > 0 && (chunk->len > 60000 || c == 0x110000))
+            {
+              if (xref_regex_match (re, chunk->str, chunk->len, 0, &whole, &value, NULL))
+                fail_msg ("/%s/ ruled out U+%04X, which it matches", patterns[i],
+                          g_utf8_get_char (chunk->str + whole.start));
+              g_string_truncate (chunk, 0);
+            }
+        }
+      /* \d and \s rule out most non-ASCII characters, \w none */
+      if (strstr (patterns[i], "w") == NULL)
+        assert_true (ruled_out > 1000);
+      xref_regex_free (re);
+    }
 }
 
 /* The filters of the phrase tables give the answers of the whole walk,
@@ -1513,6 +1594,7 @@ main (void)
     cmocka_unit_test (test_regex_columns),
     cmocka_unit_test (test_regex_cannot_match),
     cmocka_unit_test (test_prefilter_scan),
+    cmocka_unit_test (test_prefilter_classes),
     cmocka_unit_test (test_phrase_filters),
     cmocka_unit_test (test_id_lookup),
   };
