@@ -46,6 +46,25 @@ is_form (const XrefToken *t, const char *form)
   return str_is (t->form, form);
 }
 
+/* g_unichar_isalpha and g_unichar_islower of the first character of s
+ * (UTF-8), ASCII without the decoding and GLib's tables (the same
+ * answers: the ASCII letters are A-Z, a-z). */
+static inline gboolean
+first_is_alpha (const char *s)
+{
+  if ((guchar) s[0] < 0x80)
+    return g_ascii_isalpha (s[0]);
+  return g_unichar_isalpha (g_utf8_get_char (s));
+}
+
+static inline gboolean
+first_is_lower (const char *s)
+{
+  if ((guchar) s[0] < 0x80)
+    return g_ascii_islower (s[0]);
+  return g_unichar_islower (g_utf8_get_char (s));
+}
+
 /* The length of a token's form: the form is exactly the bytes of its span. */
 static inline gsize
 form_len (const XrefToken *t)
@@ -130,6 +149,12 @@ typedef struct {
 
 enum { TI_MONTHS, TI_WEEKDAYS, TI_WORD_CLASSES, TI_ABBREVIATIONS, TI_TABLES };
 
+/* Most words asked about are in none of the tables (names, common
+ * words), so a bit per pointer hash, 4 KiB that stay in the first-level
+ * cache, answers most of them before the slots (which, at a quarter full,
+ * take a few hundred KiB) are read. */
+#define INDEX_FILTER_BITS (1u << 15)
+
 typedef struct {
   gint ref;
   GHashTable *tables[TI_TABLES];   /* a reference on each (NULL allowed) */
@@ -137,6 +162,7 @@ typedef struct {
                                       every speech phrase is a key (speech) */
   TextWord *slots;
   gsize mask;                      /* number of slots - 1 */
+  guint64 filter[INDEX_FILTER_BITS / 64];   /* bit filter_bit (key) set for each key */
 } TextIndex;
 
 static const TextWord no_word = { NULL, 0, 0, 0, FALSE, FALSE };
@@ -148,10 +174,24 @@ index_hash (const char *key, gsize mask)
   return (gsize) (a >> 32) & mask;
 }
 
+/* The filter bit of a key: other bits of the product than index_hash's. */
+static inline guint
+filter_bit (const char *key)
+{
+  guint64 a = (guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  return (guint) (a >> (64 - 15));
+}
+
+G_STATIC_ASSERT (INDEX_FILTER_BITS == 1u << 15);
+
 /* The answers for an interned string: its entry, or no_word. */
 static inline const TextWord *
 index_find (const TextIndex *ti, const char *key)
 {
+  guint b = filter_bit (key);
+
+  if (!(ti->filter[b / 64] & (G_GUINT64_CONSTANT (1) << (b % 64))))
+    return &no_word;
   for (gsize i = index_hash (key, ti->mask);; i = (i + 1) & ti->mask)
     {
       const TextWord *w = &ti->slots[i];
@@ -174,6 +214,7 @@ index_add (TextIndex *ti, const XrefRules *rules, const char *key)
   if (w->key != NULL)
     return;
   w->key = key;
+  ti->filter[filter_bit (key) / 64] |= G_GUINT64_CONSTANT (1) << (filter_bit (key) % 64);
   w->month = lookup_date_word (rules->months, key);
   w->weekday = lookup_date_word (rules->weekdays, key);
   w->wc = xref_rules_word_class (rules, key);
@@ -367,7 +408,7 @@ is_initial (const XrefToken *t)
   if (n >= 3 && t->form[n - 2] == '-' && g_ascii_isupper (t->form[n - 1]))
     return TRUE;
   /* one character: at most four bytes */
-  return n <= 4 && n_chars (t) == 1 && g_unichar_isalpha (g_utf8_get_char (t->form));
+  return n <= 4 && n_chars (t) == 1 && first_is_alpha (t->form);
 }
 
 /* Token t (followed by after, or NULL) can start a sentence: a capital,
@@ -467,7 +508,7 @@ colon_boundary (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   /* after a lower-case word, or a label or place in capitals
    * ("UPDATE: A suspect …", "MUMBAI: An Indian warship …") */
   if (prev->kind != XREF_TOKEN_WORD || prev->end != t->start || (prev->flags & XREF_TOKEN_IN_QUOTE)
-      || !(g_unichar_islower (g_utf8_get_char (prev->form))
+      || !(first_is_lower (prev->form)
            || ((prev->flags & XREF_TOKEN_ALLCAPS) && chars_at_least (prev, 3))))
     return 0;
   if (next->kind != XREF_TOKEN_WORD || next->start == t->end || !(next->flags & XREF_TOKEN_CAPITALISED)
@@ -599,7 +640,7 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
    * "a limit of . 08 percent" (a sentence rarely opens with a bare
    * three-digit number or a leading zero) */
   if (j == i + 1 && str_is (t->form, ".") && next->kind == XREF_TOKEN_NUMBER && i > 0
-      && at (doc, i - 1)->kind == XREF_TOKEN_WORD && g_unichar_islower (g_utf8_get_char (at (doc, i - 1)->form))
+      && at (doc, i - 1)->kind == XREF_TOKEN_WORD && first_is_lower (at (doc, i - 1)->form)
       && strspn (next->form, "0123456789") == strlen (next->form)
       && (strlen (next->form) == 3 || (next->form[0] == '0' && strlen (next->form) <= 3)))
     return 0;
@@ -1156,7 +1197,7 @@ headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
       || wc_of (rules, prev->norm) != 0 || (prev->flags & XREF_TOKEN_IN_QUOTE))
     return FALSE;
   if (next->kind == XREF_TOKEN_WORD && !(next->flags & XREF_TOKEN_CAPITALISED)
-      && g_unichar_isalpha (g_utf8_get_char (next->form)))
+      && first_is_alpha (next->form))
     return TRUE;
   /* "… hits the coast There's been …", "Here's": a contraction */
   if (next->kind == XREF_TOKEN_WORD && next->start == t->end
@@ -1173,7 +1214,7 @@ headline_break (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
          && (next->flags & XREF_TOKEN_CAPITALISED) && i + 2 < last
          && at (doc, i + 2)->kind == XREF_TOKEN_WORD && !(at (doc, i + 2)->flags & XREF_TOKEN_CAPITALISED)
          && wc_of (rules, at (doc, i + 2)->norm) == 0
-         && g_unichar_isalpha (g_utf8_get_char (at (doc, i + 2)->form));
+         && first_is_alpha (at (doc, i + 2)->form);
 }
 
 /* A title-cased headline run into its body at the start of a region:
@@ -1210,7 +1251,7 @@ title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint
           words++;
           continue;
         }
-      if (wc != 0 || !chars_at_least (t, 4) || !g_unichar_isalpha (g_utf8_get_char (t->form)))
+      if (wc != 0 || !chars_at_least (t, 4) || !first_is_alpha (t->form))
         continue;
       /* the first lower-case content word: the body started at the
        * capitalised word right before it (function words between) */
@@ -1385,7 +1426,7 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
         return 0;
       if (!(t->flags & XREF_TOKEN_CAPITALISED))
         {
-          if (wc == 0 && chars_at_least (t, 4) && g_unichar_isalpha (g_utf8_get_char (t->form)))
+          if (wc == 0 && chars_at_least (t, 4) && first_is_alpha (t->form))
             lower_content = TRUE;
           continue;
         }
@@ -1399,7 +1440,7 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
       if (month_of (rules, t) || weekday_of (rules, t))
         continue;
       if (next->kind != XREF_TOKEN_WORD || (next->flags & XREF_TOKEN_CAPITALISED)
-          || !g_unichar_isalpha (g_utf8_get_char (next->form)))
+          || !first_is_alpha (next->form))
         continue;
       if (!lower_elsewhere (doc, lower, t))
         continue;
@@ -1488,7 +1529,7 @@ title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint las
            * word (written in lower case elsewhere) after a lower-case one */
           if (!all_caps && !any_closed && words <= 3 && wc == 0 && !(n->flags & XREF_TOKEN_ALLCAPS)
               && !(p->flags & XREF_TOKEN_CAPITALISED)
-              && wc_of (rules, p->norm) == 0 && g_unichar_isalpha (g_utf8_get_char (p->form))
+              && wc_of (rules, p->norm) == 0 && first_is_alpha (p->form)
               && lower_elsewhere (doc, lower, n))
             return k;
           if (!all_caps && !(n->flags & XREF_TOKEN_ALLCAPS) && !str_is (n->norm, "i") && wc != 0
@@ -1613,6 +1654,12 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
    * of another token): the month and weekday names (month_of ||
    * weekday_of: a capitalised WORD) open stamps, and only a word that
    * can start a speech phrase can start an attribution. */
+  /* (the index and the tokens in locals: the stores through the bit
+   * arrays below may alias anything, so the compiler would read the
+   * thread-local index and doc->tokens again after each) */
+  const TextIndex *ti = rules != NULL ? cur_index : NULL;
+  const XrefToken *tok = (const XrefToken *) (gconstpointer) doc->tokens->data;
+
   for (guint i = first; i < last; i++)
     {
       guint8 b;
@@ -1622,9 +1669,14 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
       if (i >= last)
         break;
       b = tb[i - first];
-      if ((b & TB_CAP_WORD) && rules != NULL && cur_index != NULL)
+      if ((b & TB_CAP_WORD) && ti != NULL)
         {
-          const TextWord *w = word_of (at (doc, i)->norm);
+          const TextWord *w = index_find (ti, tok[i].norm);
+
+          /* a word in none of the tables (most names), when the index
+           * has the speech heads: none of the tests below can hold */
+          if (w == &no_word && ti->serial != 0)
+            continue;
           if (w->month != 0 || w->weekday != 0)
             {
               tb[i - first] |= TB_STAMP;
@@ -1633,7 +1685,7 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
           if (w->wc & HEADLINE_CLASSES)
             wb[i - first] |= WB_HEADLINE;
           /* (attribution_start asks the rules when the index has no heads) */
-          speech = cur_index->serial == 0 || w->speech;
+          speech = ti->serial == 0 || w->speech;
         }
       /* (headline_break needs a capitalised word of HEADLINE_CLASSES) */
       if (((b & TB_CAP_WORD) && (wb[i - first] & WB_HEADLINE) && headline_break (doc, rules, i, first, last))

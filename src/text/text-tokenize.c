@@ -16,7 +16,7 @@
 /* Decodes one character of p[0..end-p); invalid or truncated sequences
  * come back as (gunichar) -1 with *len 1 so that the caller can skip a
  * byte and go on. */
-static gunichar
+static inline gunichar
 get_char (const char *p, const char *end, gsize *len)
 {
   gunichar c;
@@ -42,7 +42,7 @@ get_char (const char *p, const char *end, gsize *len)
 }
 
 /* The character that ends right before p (p > lo), or 0. */
-static gunichar
+static inline gunichar
 prev_char (const char *lo, const char *p)
 {
   const char *q;
@@ -126,7 +126,7 @@ is_space_uni (gunichar c)
     }
 }
 
-static gboolean
+static inline gboolean
 is_letter (gunichar c)
 {
   if (c < 0x80)
@@ -157,7 +157,7 @@ is_other_number (gunichar c)
   return c != (gunichar) -1 && is_other_number_uni (c);
 }
 
-static gboolean
+static inline gboolean
 is_alnum (gunichar c)
 {
   if (c >= 0x80 && c < UNI_TABLE_END)
@@ -165,7 +165,7 @@ is_alnum (gunichar c)
   return is_letter (c) || is_digit (c) || is_other_number (c);
 }
 
-static gboolean
+static inline gboolean
 is_space (gunichar c)
 {
   if (c == (gunichar) -1)
@@ -609,6 +609,12 @@ typedef struct {
 
 static _Thread_local _Alignas (64) FormSlot form_cache[1u << FORM_CACHE_BITS];
 
+/* low_bytes[n]: the mask of the first n bytes of a little-endian word */
+static const guint64 low_bytes[8] = {
+  0, 0xff, 0xffff, 0xffffff, 0xffffffff, G_GUINT64_CONSTANT (0xffffffffff), G_GUINT64_CONSTANT (0xffffffffffff),
+  G_GUINT64_CONSTANT (0xffffffffffffff),
+};
+
 
 static inline guint64
 load4 (const char *s)
@@ -812,14 +818,14 @@ emit (Out *out, const char *text, const char *s, const char *e, XrefTokenKind ki
 
 /* Space-like for the purpose of deciding whether a straight quote opens
  * or closes: white space, the text's edge, opening brackets and dashes. */
-static gboolean
+static inline gboolean
 opens_left (gunichar c)
 {
   return c == 0 || is_space (c) || c == '(' || c == '[' || c == '{' || c == 0x2014 || c == 0x2013 || c == '-'
          || c == '/' || c == 0x201C || c == 0x2018 || c == 0x00AB;
 }
 
-static gboolean
+static inline gboolean
 closes_right (gunichar c)
 {
   return c == 0 || is_space (c) || c == ')' || c == ']' || c == '}' || c == ',' || c == '.' || c == ';'
@@ -850,7 +856,7 @@ typedef struct {
   guint depth;
 } QuoteStack;
 
-static gboolean
+static inline gboolean
 quote_open_in (const QuoteStack *qs, int fam)
 {
   for (guint i = qs->depth; i > 0; i--)
@@ -1010,6 +1016,21 @@ stopped:
       return q;
     }
 hand_over:
+  /* "well-known", "anti-aircraft": a hyphen before an ASCII letter goes
+   * on the word, as scan_word's inner hyphen does, and so does the run of
+   * letters after it (an n inside a run is no "n't": an apostrophe stops
+   * the run) */
+  while (*q == '-' && q + 1 < end && (byte_class[(guchar) q[1]] & BC_LETTER))
+    {
+      q += 2;
+      while (q < end && (byte_class[(guchar) *q] & BC_LETTER))
+        q++;
+      if (q >= end || (byte_class[(guchar) *q] & BC_ENDS))
+        {
+          *number = FALSE;
+          return q;
+        }
+    }
   if (q - 1 > p && (q[-1] | 0x20) == 'n')
     q--;
   return scan_word (lo, p, q, end, FALSE, number);
@@ -1026,11 +1047,16 @@ hand_over:
  * (OUT_SYNC, OUT_LOAD) to fast_word_call, which takes the rarer tokens,
  * so that the loop itself has few live values.  A word of up to fifteen
  * ASCII letters, the common token, is scanned with one sixteen-byte
- * test (ascii_letters16), and its first eight bytes give its cache slot
- * and its compare; one-byte punctuation is read from a per-thread table
+ * test (ascii_letters16) before the byte class is read, and its first
+ * eight bytes give its cache slot and its compare (up to seven letters
+ * one compare of the zero-padded head, which tells the length too); the
+ * bound checks (the end of the text, of the sixteen-byte reads, of the
+ * block) are one compare against a pointer worked out once per stretch
+ * (safe_end).  One-byte punctuation is read from a per-thread table
  * instead of the form cache.  fast_word_call settles the words near the
  * end of the text and the words before an apostrophe without scan_word,
- * and plain numbers ("2013", "6,755") too. */
+ * and plain numbers ("2013", "6,755") too; scan_ascii_word takes the
+ * ASCII letters after an inner hyphen ("well-known"). */
 
 /* A one-byte PUNCT or SYMBOL (a BC_PLAIN byte): its form (NULL until the
  * thread first meets it), norm and flags, and its kind and
@@ -1177,6 +1203,14 @@ ascii_letters16 (const char *src)
 #endif
 }
 
+/* An n or N at p (p >= lo) that follows a letter, a dot or a non-ASCII
+ * byte: it may start the "n't" split off a word, the general step's. */
+static inline gboolean
+n_after_word (const char *lo, const char *p)
+{
+  return p > lo && ((guchar) p[-1] >= 0x80 || (byte_class[(guchar) p[-1]] & BC_LETTER) || p[-1] == '.');
+}
+
 /* The tokens fast_run leaves to a call: a word starting with the ASCII
  * letter at p that the loop did not settle (one near hi, one ending at
  * an apostrophe, a long word, a word scan_word must finish), or a word or
@@ -1260,6 +1294,24 @@ fast_word_call (Out *out, const char *text, const char *lo, const char *p, const
   }                                                                                                                \
   G_STMT_END
 
+/* The end of the stretch from p in which the word path of fast_run may
+ * run without a bound check: before it p < hi, p + 17 <= lim (the
+ * sixteen bytes the word is scanned in, and the one after them that the
+ * path may look at after a word and a punctuation mark), and the block
+ * has room for the tokens made from p on and two more (each token holds
+ * a byte at least, so the room outlasts the bytes; the word path makes
+ * up to two tokens at a time); p itself when p + 17 > lim.  The block
+ * has room for one token at least (room_left >= 1). */
+static inline const char *
+safe_end (const char *p, const char *hi, const char *lim, gsize room_left)
+{
+  gsize n = MIN ((gsize) (hi - p), room_left - 1);
+
+  if (lim - p < 17)
+    return p;
+  return p + MIN (n, (gsize) (lim - p) - 16);
+}
+
 /* Emits the tokens from p on while the fast paths apply, and returns
  * where the general step must take over (or hi): at a quotation mark (the
  * only tokens that change in_q), a non-ASCII byte, "...", an n or N that
@@ -1272,6 +1324,8 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
 {
   XrefToken *t = NULL, *room = NULL;
   guint8 *bb;
+  FormSlot *cache = form_cache;   /* (the thread's address, found once) */
+  const char *pstop = p;          /* (the checks at the first turn) */
 
   /* (no block yet: t == room asks for one) */
   if (out->buf != NULL)
@@ -1279,66 +1333,136 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
   else
     bb = out->bb;
 
-  while (p < hi)
+  for (;;)
     {
-      guchar b = (guchar) *p;
-      guint8 k = byte_class[b];
+      guchar b;
+      guint8 k;
 
+      /* Below pstop the word path needs no bound check: p < hi, p + 17
+       * <= lim, and the block has room (safe_end).  Nor does it ask
+       * whether an n or N at p may start the "n't" split off a word (an
+       * n after a letter, a dot or a non-ASCII byte): p reaches such a
+       * place only at the first turn, after a call, or after a dot with
+       * no space after it, and each of those sets pstop to p, so that
+       * this block asks. */
+      if (G_UNLIKELY (p >= pstop))
+        {
+          if (p >= hi)
+            break;
+          if (G_UNLIKELY ((*p | 0x20) == 'n') && n_after_word (lo, p))
+            break;
+          if (t == room)
+            {
+              OUT_SYNC ();
+              out_grow (out, p);
+              OUT_LOAD ();
+            }
+          pstop = safe_end (p, hi, lim, (gsize) (room - t));
+          if (p >= pstop)
+            goto other;
+        }
+      /* The common word first: a run of one to fifteen ASCII letters
+       * that ends at a byte that ends a word, settled here from one
+       * sixteen-byte test (the byte class of the first byte is only
+       * read when it is no letter).  The slot pair is form_pair's, the
+       * compare slot_holds' (for n > 8 the one eight-byte compare of
+       * tail_equal, of the bytes at n - 8 that form_pair hashes too). */
+        {
+          guint n = ascii_letters16 (p);
+          guint64 head, tail;
+          const FormSlot *fs;
+          FormSlot *pair;
+          gsize at;
+
+          if (n == 0)
+            goto other;
+          /* (a letter before a dot, "U.S.", "J.", is the general step's) */
+          if (n == 16 || !(byte_class[(guchar) p[n]] & BC_ENDS) || (n == 1 && p[1] == '.'))
+            goto call;
+          if (n < 8)
+            {
+              /* Up to seven letters the head alone is the key: it holds
+               * the n bytes and a zero after them, which the head of no
+               * other length has (no byte of a token is zero, and a slot
+               * of eight or more bytes has eight). */
+              head = xref_text_load8 (p) & low_bytes[n];
+              pair = &cache[((head * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
+              if (G_LIKELY (pair[0].head == head))
+                fs = &pair[0];
+              else if (pair[1].head == head)
+                fs = &pair[1];
+              else
+                fs = form_miss (pair, p, n, head);
+            }
+          else
+            {
+              guint64 w = xref_text_load8 (p);
+              guint64 h = (n == 8 ? w : w ^ ((guint64) n << 56)) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+
+              head = w;
+              tail = xref_text_load8 (p + n - 8);
+              if (n > 8)
+                h = (h ^ (h >> 29) ^ tail) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+              pair = &cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
+              if (G_LIKELY (pair[0].head == head && pair[0].len == n && xref_text_load8 (pair[0].form + n - 8) == tail))
+                fs = &pair[0];
+              else if (pair[1].head == head && pair[1].len == n && xref_text_load8 (pair[1].form + n - 8) == tail)
+                fs = &pair[1];
+              else
+                fs = form_miss (pair, p, n, head);
+            }
+          at = (gsize) (p - text);
+          t->start = at;
+          t->end = at + n;
+          t->form = fs->form;
+          t->norm = fs->norm;
+          t->kind = XREF_TOKEN_WORD;
+          t->flags = fs->flags | in_q;
+          *bb++ = (guint8) (in_q | fs->wbits);
+          t++;
+          /* The one space after most words is skipped here rather than
+           * by a turn of the loop, and one-byte punctuation right after
+           * the word ("said," "ago.") is emitted here, inside the region
+           * and unless it is the first dot of "...": the block has room
+           * for both tokens (safe_end).  p + 1 < lim; a space is skipped
+           * only before hi (lim passes hi only when the byte at hi is no
+           * space; else p + 1 < lim == hi). */
+          p += n;
+          if (*p == ' ')
+            {
+              p++;
+              continue;
+            }
+          b = (guchar) *p;
+          if ((byte_class[b] & BC_PLAIN) && p < hi && !(b == '.' && p + 1 < hi && p[1] == '.'))
+            {
+              const Punct1 *pu = &punct1[b];
+
+              if (G_UNLIKELY (pu->form == NULL))
+                pu = punct1_fill (b);
+              PUT_TOKEN (p, p + 1, (XrefTokenKind) pu->kind, pu->form, pu->norm, pu->flags | in_q, in_q | pu->bits);
+              p++;
+              if (*p == ' ')
+                p++;
+              else if (b == '.')
+                pstop = p;   /* (the n check) */
+            }
+          continue;
+        }
+    other:
+      b = (guchar) *p;
+      k = byte_class[b];
       if (k & BC_SPACE)
         {
           p++;
           continue;
         }
-      if (G_UNLIKELY (t == room))
-        {
-          OUT_SYNC ();
-          out_grow (out, p);
-          OUT_LOAD ();
-        }
       if (k & BC_LETTER)
         {
-          /* not "n't" split off a word (an n or N after a letter or a dot) */
-          if ((b | 0x20) == 'n' && p > lo
-              && ((guchar) p[-1] >= 0x80 || (byte_class[(guchar) p[-1]] & BC_LETTER) || p[-1] == '.'))
+          /* (near the end of the text: a letter the sixteen-byte test
+           * did not take) */
+          if ((b | 0x20) == 'n' && n_after_word (lo, p))
             break;
-          if (G_LIKELY (p + 16 <= lim))
-            {
-              /* A run of one to fifteen ASCII letters that ends at a byte
-               * that ends a word: the common word, settled here.  The slot
-               * pair is form_pair's, the compare slot_holds' (for n > 8 the
-               * one eight-byte compare of tail_equal, of the bytes at n - 8
-               * that form_pair hashes too). */
-              guint n = ascii_letters16 (p);
-              guint64 w, head, h, tail = 0;
-              const FormSlot *fs;
-              FormSlot *pair;
-
-              /* (a letter before a dot, "U.S.", "J.", is the general step's) */
-              if (n == 16 || !(byte_class[(guchar) p[n]] & BC_ENDS) || (n == 1 && p[1] == '.'))
-                goto call;
-              w = xref_text_load8 (p);
-              head = n < 8 ? w & ((G_GUINT64_CONSTANT (1) << (8 * n)) - 1) : w;
-              h = (n <= 8 ? head : head ^ ((guint64) n << 56)) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
-              if (n > 8)
-                {
-                  tail = xref_text_load8 (p + n - 8);
-                  h = (h ^ (h >> 29) ^ tail) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-                }
-              pair = &form_cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
-              if (G_LIKELY (pair[0].head == head && pair[0].len == n
-                            && (n <= 8 || xref_text_load8 (pair[0].form + n - 8) == tail)))
-                fs = &pair[0];
-              else if (pair[1].head == head && pair[1].len == n
-                       && (n <= 8 || xref_text_load8 (pair[1].form + n - 8) == tail))
-                fs = &pair[1];
-              else
-                fs = form_miss (pair, p, n, head);
-              PUT_TOKEN (p, p + n, XREF_TOKEN_WORD, fs->form, fs->norm, fs->flags | in_q, in_q | fs->wbits);
-              /* the one space after most words: skipped here rather than
-               * by a turn of the loop (p + n < hi: n < 16) */
-              p += n + (p[n] == ' ');
-              continue;
-            }
           goto call;
         }
       /* punctuation of one byte; "..." is one token */
@@ -1350,6 +1474,8 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
             pu = punct1_fill (b);
           PUT_TOKEN (p, p + 1, (XrefTokenKind) pu->kind, pu->form, pu->norm, pu->flags | in_q, in_q | pu->bits);
           p++;
+          if (b == '.')
+            pstop = p;   /* (the n check) */
           continue;
         }
       if (!(k & BC_DIGIT))
@@ -1365,6 +1491,7 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
         if (q == NULL)
           break;
         p = q;
+        pstop = p;   /* (the checks again) */
       }
     }
   OUT_SYNC ();
@@ -1411,6 +1538,25 @@ tokenize (const char *text, gsize start, gsize end, gsize readable, GArray *toke
           p = in_q ? fast_run (&out, text, lo, p, hi, lim, XREF_TOKEN_IN_QUOTE) : fast_run (&out, text, lo, p, hi, lim, 0);
           if (p >= hi)
             break;
+          /* “ and ” (E2 80 9C, E2 80 9D) open and close whatever their
+           * neighbours are (the switch of the general step below), and
+           * no test before it takes them: done here without decoding */
+          if (hi - p >= 3 && (guchar) p[0] == 0xe2 && (guchar) p[1] == 0x80 && ((guchar) p[2] | 1) == 0x9d)
+            {
+              if ((guchar) p[2] == 0x9c)
+                {
+                  emit (&out, text, p, p + 3, XREF_TOKEN_QUOTE, XREF_TOKEN_OPEN_QUOTE | in_q, fast);
+                  quote_push (&qs, Q_DOUBLE);
+                }
+              else
+                {
+                  quote_pop (&qs, Q_DOUBLE);
+                  emit (&out, text, p, p + 3, XREF_TOKEN_QUOTE,
+                        XREF_TOKEN_CLOSE_QUOTE | (qs.depth > 0 ? XREF_TOKEN_IN_QUOTE : 0), fast);
+                }
+              p += 3;
+              continue;
+            }
         }
 
       /* the general step */
