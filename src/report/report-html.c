@@ -400,30 +400,23 @@ rows_part (GString *out, guint from, guint to, gpointer data)
 
       if (n_docs > XREF_MATCH_DENSE_MAX)
         sources_cell (out, row, pd->labels);
-      /* One cell per document column, matched by document: a cursor walks
-       * the row's sources beside the columns (report-private.h), and the
-       * empty cells between two sources are written at once. */
-      else if (xref_report_sources_ordered (report, row, index))
-        {
-          guint d = 0;
-
-          for (guint k = 0; row->sources != NULL && k < row->sources->len; k++)
-            {
-              const XrefSource *s = &g_array_index (row->sources, XrefSource, k);
-              guint at = xref_report_doc_at (report, index, s->doc, d) - 1;
-
-              xref_report_repeat (out, "<td></td>", 9, at - d);
-              source_cell (out, row, s);
-              d = at + 1;
-            }
-          xref_report_repeat (out, "<td></td>", 9, n_docs - d);
-        }
+      /* One cell per document column, matched by document (a cursor
+       * beside the columns: report-private.h), the empty cells between
+       * two sources written at once. */
       else
-        for (guint d = 0; d < n_docs; d++)
-          {
-            const XrefDocument *doc = g_ptr_array_index (report->documents, d);
-            source_cell (out, row, xref_report_source (row, doc, d));
-          }
+        {
+          XrefReportColumns cols;
+          const XrefSource *src;
+          guint gap, d;
+
+          xref_report_columns_init (&cols, report, index, row);
+          while (xref_report_columns_next (&cols, &gap, &d, &src))
+            {
+              xref_report_repeat (out, "<td></td>", 9, gap);
+              source_cell (out, row, src);
+            }
+          xref_report_repeat (out, "<td></td>", 9, gap);
+        }
       PUT (out, "<td>");
       esc (out, row->rule);
       if (row->note != NULL)

@@ -164,7 +164,7 @@ put_size (GString *out, const char *key, gsize key_len, guint64 n)
  * Keying by address is sound because nothing a report shows changes or is
  * freed while it is rendered; a memo lives for one xref_render_json call,
  * one per thread.  Direct-mapped: a collision only costs a miss. */
-#define MEMO_BITS 12
+#define MEMO_BITS 13
 #define MEMO_SLOTS (1u << MEMO_BITS)
 #define MEMO_LONG 54              /* longer escaped forms are not kept */
 #define DOC_ESC_MAX 64            /* nor longer escaped document ids */
@@ -176,8 +176,23 @@ typedef struct {
   char bytes[MEMO_LONG + 1];      /* the escaped form, quotes included */
 } MemoSlot;                       /* 64 bytes: one cache line */
 
+/* A claim's rules list, written: most claims of xref_extract_claims
+ * share their list with others (one GPtrArray per distinct list, kept
+ * until exit), so ",\"rules\":[…]}" is kept by the array's address like
+ * the ids, and a hit is one copy instead of a memo lookup per rule. */
+#define RULES_BITS 10
+#define RULES_SLOTS (1u << RULES_BITS)
+#define RULES_LONG 118            /* longer forms are not kept */
+
+typedef struct {
+  const GPtrArray *key;
+  guint8 len;
+  char bytes[RULES_LONG + 1];
+} RulesSlot;                      /* 128 bytes: two cache lines */
+
 typedef struct {
   MemoSlot slot[MEMO_SLOTS];
+  RulesSlot rules[RULES_SLOTS];
   /* A claim's ",\"polarity\":…,\"modality\":…" as last written: nearly
    * every claim is affirmed and asserted, so both are one copy. */
   gint pm_polarity, pm_modality;   /* -1: none yet */
@@ -667,25 +682,51 @@ w_claim_id (char *w, const char *id, const char *doc_id, gsize doc_id_len, const
 G_NO_INLINE static void
 memo_set_doc (Memo *m, const XrefDocument *doc)
 {
-  g_autoptr (GString) esc = g_string_new (NULL);
+  /* escaped on the stack (no GString per document): an id longer than
+   * DOC_ESC_MAX cannot fit escaped, and is not kept */
+  char esc[XREF_REPORT_JSON_ROOM (DOC_ESC_MAX)];
+  gsize n;
 
   m->doc = doc;
   m->doc_esc_len = 0;
   if (doc == NULL || doc->id == NULL)
     return;
-  m->doc_id_len = strlen (doc->id);
-  xref_escape_json (esc, doc->id, -1);
-  if (esc->len <= sizeof m->doc_esc)
+  n = m->doc_id_len = strlen (doc->id);
+  if (n <= DOC_ESC_MAX)
     {
-      memcpy (m->doc_esc, esc->str, esc->len);
-      m->doc_esc_len = (guint8) esc->len;
+      n = (gsize) (xref_report_escape_json_to (esc, doc->id, n, n) - esc);
+      if (n <= sizeof m->doc_esc)
+        {
+          memcpy (m->doc_esc, esc, n);
+          m->doc_esc_len = (guint8) n;
+        }
     }
 }
 
-/* A claim's rules and the claim's end: ,"rules":[…]} (rules may be NULL). */
+/* A claim's rules and the claim's end: ,"rules":[…]} (rules may be NULL),
+ * through m's rules memo when m is not NULL. */
 G_ALWAYS_INLINE static inline char *
 w_rules (char *w, GString *out, gsize need, Memo *m, const GPtrArray *rules)
 {
+  RulesSlot *slot = NULL;
+  gsize at = 0;
+
+  if (m != NULL && rules != NULL)
+    {
+      slot = &m->rules[((guint64) (guintptr) rules * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - RULES_BITS)];
+      if (G_LIKELY (slot->key == rules))
+        {
+          /* fixed sizes, a few vector moves: 64 bytes (most lists), then
+           * the rest of the slot when the list is longer */
+          w = w_room (w, out, sizeof slot->bytes);
+          memcpy (w, slot->bytes, 64);
+          if (slot->len > 64)
+            memcpy (w + 64, slot->bytes + 64, sizeof slot->bytes - 64);
+          return w + slot->len;
+        }
+      /* by offset: a memo miss may move out's bytes */
+      at = (gsize) (w - out->str);
+    }
   W_LIT (w, ",\"rules\":[");
   for (guint i = 0; rules != NULL && i < rules->len; i++)
     {
@@ -694,6 +735,12 @@ w_rules (char *w, GString *out, gsize need, Memo *m, const GPtrArray *rules)
       W_ID (w, g_ptr_array_index (rules, i));
     }
   W_LIT (w, "]}");
+  if (slot != NULL && (gsize) (w - out->str) - at <= RULES_LONG)
+    {
+      slot->key = rules;
+      slot->len = (guint8) ((gsize) (w - out->str) - at);
+      memcpy (slot->bytes, out->str + at, slot->len);
+    }
   return w;
 }
 

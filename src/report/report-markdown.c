@@ -150,7 +150,9 @@ rows_part (GString *out, guint from, guint to, gpointer data)
   const XrefReport *report = rd->report;
   GHashTable *index = rd->index;
   guint n_docs = report->documents != NULL ? report->documents->len : 0;
-  gboolean ordered;
+  XrefReportColumns cols;
+  const XrefSource *src;
+  guint gap, d;
 
   for (guint i = from; i < to; i++)
     {
@@ -179,41 +181,18 @@ rows_part (GString *out, guint from, guint to, gpointer data)
           continue;
         }
 
-      /* One cell per document column, matched by document: a cursor walks
-       * the row's sources beside the columns (report-private.h), and the
-       * empty cells between two sources are written at once. */
-      ordered = xref_report_sources_ordered (report, row, index);
-      for (guint d = 0, k = 0; d < n_docs;)
+      /* One cell per document column, matched by document (a cursor
+       * beside the columns: report-private.h), the empty cells between
+       * two sources written at once. */
+      xref_report_columns_init (&cols, report, index, row);
+      while (xref_report_columns_next (&cols, &gap, &d, &src))
         {
-          const XrefDocument *doc;
-          const XrefSource *src;
-
-          if (ordered)
-            {
-              guint next = n_docs;
-
-              if (row->sources != NULL && k < row->sources->len)
-                next = xref_report_doc_at (report, index, g_array_index (row->sources, XrefSource, k).doc, d) - 1;
-              xref_report_repeat (out, "  |", 3, next - d);
-              d = next;
-              if (d == n_docs)
-                break;
-              src = &g_array_index (row->sources, XrefSource, k++);
-            }
-          else
-            src = xref_report_source (row, g_ptr_array_index (report->documents, d), d);
-          doc = g_ptr_array_index (report->documents, d);
-          d++;
-
-          if (src == NULL)
-            g_string_append (out, "  |");
-          else
-            {
-              g_string_append_c (out, ' ');
-              source_text (out, row, doc, src);
-              g_string_append (out, " |");
-            }
+          xref_report_repeat (out, "  |", 3, gap);
+          g_string_append_c (out, ' ');
+          source_text (out, row, g_ptr_array_index (report->documents, d), src);
+          g_string_append (out, " |");
         }
+      xref_report_repeat (out, "  |", 3, gap);
       cell (out, row->rule);
       cell (out, row->note);
       g_string_append_c (out, '\n');

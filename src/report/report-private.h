@@ -136,6 +136,30 @@ xref_report_doc_at (const XrefReport *report, GHashTable *index, const XrefDocum
   return GPOINTER_TO_UINT (g_hash_table_lookup (index, doc));
 }
 
+/* A row's document columns walked beside its sources, for the dense
+ * tables (markdown, HTML): each step finds the next column that has a
+ * source and how many empty columns come before it, so that the renderer
+ * writes those at once.  An ordered row (xref_report_sources_ordered) is
+ * walked by a cursor over its sources, one compare per source; any other
+ * asks xref_report_source column by column.  Both give the same cells. */
+typedef struct {
+  const XrefReport *report;
+  GHashTable *index;         /* xref_report_doc_index */
+  const XrefRow *row;
+  gboolean ordered;
+  guint n_docs;
+  guint d;                   /* the next column */
+  guint k;                   /* ordered: the next source */
+} XrefReportColumns;
+
+void xref_report_columns_init (XrefReportColumns *it, const XrefReport *report, GHashTable *index,
+                               const XrefRow *row);
+/* The next column with a source: TRUE, its index in *col, its source in
+ * *src and the number of empty columns before it (since the last one
+ * returned) in *gap; at the end FALSE, with the empty columns left in
+ * *gap. */
+gboolean xref_report_columns_next (XrefReportColumns *it, guint *gap, guint *col, const XrefSource **src);
+
 /* For each document of report, the (row, source) pairs of the rows that
  * list it, in row order: what a view per document shows, found in one
  * pass over the rows' sources instead of asking every row for every

@@ -219,6 +219,56 @@ xref_report_sources_ordered (const XrefReport *report, const XrefRow *row, GHash
 }
 
 void
+xref_report_columns_init (XrefReportColumns *it, const XrefReport *report, GHashTable *index, const XrefRow *row)
+{
+  it->report = report;
+  it->index = index;
+  it->row = row;
+  it->ordered = xref_report_sources_ordered (report, row, index);
+  it->n_docs = report->documents != NULL ? report->documents->len : 0;
+  it->d = 0;
+  it->k = 0;
+}
+
+gboolean
+xref_report_columns_next (XrefReportColumns *it, guint *gap, guint *col, const XrefSource **src)
+{
+  const XrefRow *row = it->row;
+  guint from = it->d;
+
+  if (it->ordered)
+    {
+      if (row->sources == NULL || it->k >= row->sources->len)
+        {
+          it->d = it->n_docs;
+          *gap = it->n_docs - from;
+          return FALSE;
+        }
+      *src = &g_array_index (row->sources, XrefSource, it->k++);
+      *col = xref_report_doc_at (it->report, it->index, (*src)->doc, from) - 1;
+      *gap = *col - from;
+      it->d = *col + 1;
+      return TRUE;
+    }
+  for (guint d = from; d < it->n_docs; d++)
+    {
+      const XrefSource *s = xref_report_source (row, g_ptr_array_index (it->report->documents, d), d);
+
+      if (s != NULL)
+        {
+          *src = s;
+          *col = d;
+          *gap = d - from;
+          it->d = d + 1;
+          return TRUE;
+        }
+    }
+  it->d = it->n_docs;
+  *gap = it->n_docs - from;
+  return FALSE;
+}
+
+void
 xref_report_by_doc_init (XrefReportByDoc *by, const XrefReport *report)
 {
   GHashTable *index = xref_report_doc_index (report);
