@@ -361,8 +361,9 @@ xref_regex_cannot_match (const XrefRegex *re, const char *subject, gsize len)
       /* the subject is valid UTF-8: a lead byte has its continuation */
       const guchar *s = (const guchar *) subject;
       guint c = G_MAXUINT;
+      /* (second bytes were probed in ASCII only: a non-ASCII one may match) */
       if (b < 0x80)
-        return (re->probes->second[b][s[1] >> 3] & (1u << (s[1] & 7))) == 0;
+        return s[1] < 0x80 && (re->probes->second[b][s[1] >> 3] & (1u << (s[1] & 7))) == 0;
       if (b == 0xC2 || b == 0xC3)
         c = (((guint) b & 0x1F) << 6 | (s[1] & 0x3F)) - 0x80;
       else if (b == 0xE2 && (s[1] == 0x80 || s[1] == 0x81) && len >= 3)

@@ -1224,6 +1224,9 @@ test_regex_cannot_match (void **state)
     "(*ANYCRLF)^$", "^(?<=a)", "^\\s*x", "(?i)^ab", "^(a+)+$", "^\\d{3}", "^é", "^.", "\\Ax", "^(?:a|)$",
     "^a|^b", "x", "(?m)^x", "^\\X", "^\\R", "^\\N", "^[[:alpha:]]", "^\\p{Lu}", "^(?:)*+b", "^(?(?=a)a|b)",
     "^(*COMMIT)a", "^a(*ACCEPT)", "^(a)\\1", "\\Gab", "^(?|a|b)c", "^a\\Kb", "^\\s+$",
+    /* an ASCII first byte before a non-ASCII second one (only ASCII
+     * second bytes are probed; the next row's bits must not be read) */
+    "^(?:aé|b[^@A-G])",
   };
   static const char alphabet[] = " \tabxAB0!.\r";
   g_autoptr (XrefRules) def = test_load_default_rules ();
@@ -1253,6 +1256,8 @@ test_regex_cannot_match (void **state)
     g_ptr_array_add (lines, g_strndup ((const char *) &b, 1));
   g_ptr_array_add (lines, g_strdup ("é"));
   g_ptr_array_add (lines, g_strdup ("\u2003x"));
+  g_ptr_array_add (lines, g_strdup ("aé"));
+  g_ptr_array_add (lines, g_strdup ("a“x"));
   for (guint i = 0; alphabet[i] != '\0'; i++)
     for (guint j = 0; alphabet[j] != '\0'; j++)
       g_ptr_array_add (lines, g_strdup_printf ("%c%c", alphabet[i], alphabet[j]));
