@@ -979,6 +979,23 @@ token_bits (Ctx *c)
   guint *cq = c->cand_dquote.at, *cs = c->cand_semi.at;
   guint ne = 0, nm = 0, na = 0, nq = 0, ns = 0;
 
+  /* Token i, of bits b, to the candidate lists it belongs to. */
+#define TB_PUSH_CANDS(i, b)                             \
+  G_STMT_START                                          \
+  {                                                     \
+    if ((b) & (XREF_WB_ENTITY_HEAD | XREF_WC_DETERMINER)) \
+      ce[ne++] = (i);                                   \
+    if ((b) & XREF_WB_MODAL_HEAD)                       \
+      cm[nm++] = (i);                                   \
+    if ((b) & (XREF_WB_ACTION_HEAD | XREF_WB_SPEECH_HEAD)) \
+      ca[na++] = (i);                                   \
+    if ((b) & TB_DQUOTE)                                \
+      cq[nq++] = (i);                                   \
+    if ((b) & TB_SEMI)                                  \
+      cs[ns++] = (i);                                   \
+  }                                                     \
+  G_STMT_END
+
   memset (c->used, 0, ntok * sizeof *c->used);
   fill_unset (c->ment, c->tmx, c->spx, ntok);
   if (tc == NULL)
@@ -999,32 +1016,24 @@ token_bits (Ctx *c)
         }
       for (; i + TB_AHEAD < ntok; i++)
         {
-          guint key = tb_key (&tok[i + TB_AHEAD]);
+          guint key = tb_key (&tok[i + TB_AHEAD]), b;
           wb[i + TB_AHEAD] = key;
           __builtin_prefetch (&tc->e[key & TB_SLOT_MASK]);
-          wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i]);
+          b = wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i]);
+          /* the candidates, while the bits are at hand (most tokens
+           * are no candidate: one test) */
+          if (b & TB_CAND)
+            TB_PUSH_CANDS (i, b);
         }
       for (; i < ntok; i++)
         wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i]);
     }
-  /* (most tokens are no candidate: one test) */
-  for (guint i = 0; i < ntok; i++)
-    {
-      guint b = wb[i];
-
-      if (!(b & TB_CAND))
-        continue;
-      if (b & (XREF_WB_ENTITY_HEAD | XREF_WC_DETERMINER))
-        ce[ne++] = i;
-      if (b & XREF_WB_MODAL_HEAD)
-        cm[nm++] = i;
-      if (b & (XREF_WB_ACTION_HEAD | XREF_WB_SPEECH_HEAD))
-        ca[na++] = i;
-      if (b & TB_DQUOTE)
-        cq[nq++] = i;
-      if (b & TB_SEMI)
-        cs[ns++] = i;
-    }
+  /* (the tokens the loop above left out: the last TB_AHEAD, or all
+   * without the cache) */
+  for (guint i = tc == NULL ? 0 : ntok > TB_AHEAD ? ntok - TB_AHEAD : 0; i < ntok; i++)
+    if (wb[i] & TB_CAND)
+      TB_PUSH_CANDS (i, wb[i]);
+#undef TB_PUSH_CANDS
   c->cand_entity.n = ne;
   c->cand_modal.n = nm;
   c->cand_action.n = na;
@@ -1639,30 +1648,21 @@ push_mention (Vec *out, guint first, guint last, guint sent, const char *id, Men
   VEC_PUSH (out, Mention, m);
 }
 
-/* By first token, stably (as g_array_sort did): an insertion sort, since
- * a sentence's mentions come nearly in order (its entities, then the
- * others, each in text order). */
+/* m[0..n) by first token, stably (as g_array_sort did), into dst: m is
+ * the sentence's entities (find_entities, in text order) up to ne, then
+ * its other mentions (find_mentions' main loop, in text order), so the
+ * order is a merge of the two runs; on a tie the entity comes first. */
 static void
-sort_mentions (Vec *out)
+merge_mentions (Mention *dst, const Mention *m, guint ne, guint n)
 {
-  Mention *m = (Mention *) (gpointer) out->data;
+  guint p = 0, q = ne;
 
-  for (guint i = 1; i < out->len; i++)
-    {
-      Mention x;
-      guint j = i;
-
-      /* (most are in place: no copy) */
-      if (m[i - 1].first <= m[i].first)
-        continue;
-      x = m[i];
-      while (j > 0 && m[j - 1].first > x.first)
-        {
-          m[j] = m[j - 1];
-          j--;
-        }
-      m[j] = x;
-    }
+  while (p < ne && q < n)
+    *dst++ = m[q].first < m[p].first ? m[q++] : m[p++];
+  while (p < ne)
+    *dst++ = m[p++];
+  while (q < n)
+    *dst++ = m[q++];
 }
 
 /* Pronoun resolution: the most salient compatible mention of the last
@@ -2021,6 +2021,8 @@ static void
 find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
 {
   SentInfo *si = INFO (c, s);
+  /* (out holds find_entities' mentions: the first run of the merge) */
+  const guint nent = out->len;
 
   /* Demonyms take the nouns after them: "American experts"; so does a
    * country or an organisation used as a modifier of a plural noun that
@@ -2205,66 +2207,61 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
     }
 
   np_resolve (c, out);
-  sort_mentions (out);
 
-  /* A title before a person: "President Joe Biden". */
-  for (guint k = 0; k + 1 < out->len; k++)
-    {
-      Mention *m = &g_array_index (out, Mention, k), *n = &g_array_index (out, Mention, k + 1);
-      if (m->kind == MK_NAME && n->kind == MK_ENTITY && (n->cat & CAT_PERSON) && m->last == n->first)
-        {
-          n->first = m->first;
-          memmove (m, m + 1, (out->len - k - 1) * sizeof (Mention));
-          out->len--;
-          k--;
-        }
-    }
-
-  /* Objects of prepositions (and what is coordinated with them). */
-  for (guint k = 0; k < out->len; k++)
-    {
-      Mention *m = &g_array_index (out, Mention, k);
-      guint p = m->first;
-      while (p > a && is_quote (c, p - 1))
-        p--;
-      if (p > a && (wc (c, p - 1) & XREF_WC_PREPOSITION))
-        m->in_pp = TRUE;
-      else if (k > 0)
-        {
-          const Mention *prev = &g_array_index (out, Mention, k - 1);
-          if (prev->in_pp && prev->last + 1 == p && (norm (c, p - 1) == c->w.and_ || norm (c, p - 1) == c->w.or_))
-            m->in_pp = TRUE;
-        }
-    }
-
-  /* "Putin and Biden" together are plural for "they". */
-  for (guint k = 0; k + 1 < out->len; k++)
-    {
-      Mention *m = &g_array_index (out, Mention, k), *n = &g_array_index (out, Mention, k + 1);
-      if (m->kind == MK_ENTITY && n->kind == MK_ENTITY && (m->cat & CAT_PERSON) && (n->cat & CAT_PERSON)
-          && n->first == m->last + 1 && norm (c, m->last) == c->w.and_)
-        {
-          m->cat |= CAT_PLURAL;
-          n->cat |= CAT_PLURAL;
-        }
-    }
-
-  /* The sentence's mentions join the document's in one copy; a pronoun
-   * is then resolved in place against the mentions before it (those of
-   * the sentence included, already resolved). */
+  /* The sentence's mentions join the document's, in order (one merge),
+   * and one pass over them drops a title before a person ("President
+   * Joe Biden": the person takes the title's tokens), marks the objects
+   * of prepositions, makes "Putin and Biden" plural and resolves each
+   * pronoun in place against the mentions before it (those of the
+   * sentence included, already marked and resolved): at a mention, all
+   * a pronoun reads of those before it is final (a pair made plural is
+   * two entities, no pronoun). */
   si->m0 = c->mentions->len;
-  si->mn = out->len;
   {
     Mention *dst = vec_reserve (c->mentions, out->len, sizeof (Mention));
+    guint n = 0;
+
     if (out->len > 0)   /* an empty GArray's data may be NULL */
-      memcpy (dst, out->data, out->len * sizeof (Mention));
-    c->mentions->len += out->len;
+      merge_mentions (dst, (const Mention *) (gpointer) out->data, MIN (nent, out->len), out->len);
     for (guint k = 0; k < out->len; k++)
       {
-        Mention *m = &dst[k];
+        Mention *m;
+
+        if (k + 1 < out->len && dst[k].kind == MK_NAME && dst[k + 1].kind == MK_ENTITY
+            && (dst[k + 1].cat & CAT_PERSON) && dst[k].last == dst[k + 1].first)
+          {
+            dst[k + 1].first = dst[k].first;
+            continue;
+          }
+        /* (k - n titles dropped before: the mention moves down) */
+        m = &dst[n];
+        if (n != k)
+          *m = dst[k];
+        /* Objects of prepositions (and what is coordinated with them). */
+        {
+          guint p = m->first;
+          while (p > a && is_quote (c, p - 1))
+            p--;
+          if (p > a && (wc (c, p - 1) & XREF_WC_PREPOSITION))
+            m->in_pp = TRUE;
+          else if (n > 0)
+            {
+              const Mention *prev = m - 1;
+              if (prev->in_pp && prev->last + 1 == p
+                  && (norm (c, p - 1) == c->w.and_ || norm (c, p - 1) == c->w.or_))
+                m->in_pp = TRUE;
+            }
+        }
+        /* "Putin and Biden" together are plural for "they". */
+        if (n > 0 && m->kind == MK_ENTITY && m[-1].kind == MK_ENTITY && (m[-1].cat & CAT_PERSON)
+            && (m->cat & CAT_PERSON) && m->first == m[-1].last + 1 && norm (c, m[-1].last) == c->w.and_)
+          {
+            m[-1].cat |= CAT_PLURAL;
+            m->cat |= CAT_PLURAL;
+          }
         if (m->kind == MK_PRONOUN)
           {
-            gint r = resolve_pronoun (c, m->pclass, s, si->m0 + k, NULL);
+            gint r = resolve_pronoun (c, m->pclass, s, si->m0 + n, NULL);
             if (r >= 0)
               {
                 const Mention *ante = MENTION (c, r);
@@ -2276,10 +2273,13 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
           }
         for (guint j = m->first; j < m->last; j++)
           {
-            c->ment[j] = (gint) (si->m0 + k);
+            c->ment[j] = (gint) (si->m0 + n);
             c->used[j] |= U_MENTION;
           }
+        n++;
       }
+    c->mentions->len += n;
+    si->mn = n;
   }
 }
 

@@ -1107,6 +1107,35 @@ test_thread_caches_exact (void **state)
   assert_true (slotted >= 2 * 8);
 }
 
+/* find_mentions joins a sentence's entities and its other mentions in
+ * one merge of the two runs, and in one pass drops a title before a
+ * person, marks objects of prepositions and resolves pronouns: an
+ * entity after other mentions ("the envoy ... President Joe Biden")
+ * keeps its place for "he" in the next sentence, the title goes into
+ * the person, and "he" after a preposition's object still finds him. */
+static void
+test_mention_merge (void **state)
+{
+  const char *text = "The Russian envoy in Kyiv met President Joe Biden on Monday. "
+                     "He said the talks with the envoy were useful.";
+  XrefDocument *doc = extract_text ("merge", text, NULL, default_rules);
+  g_autofree char *all = show_claims (doc);
+  gboolean met = FALSE, said = FALSE;
+
+  for (guint i = 0; i < doc->claims->len; i++)
+    {
+      const XrefClaim *c = g_ptr_array_index (doc->claims, i);
+      if (g_strcmp0 (c->object.id, "biden") == 0
+          && g_str_has_prefix (doc->text + c->object.start, "President Joe Biden"))
+        met = TRUE;
+      if (g_strcmp0 (c->speaker.id, "biden") == 0)
+        said = TRUE;
+    }
+  if (!met || !said)
+    fail_msg ("mention merge: claims:%s", all);
+  xref_document_free (doc);
+}
+
 int
 main (void)
 {
@@ -1126,6 +1155,7 @@ main (void)
     cmocka_unit_test (test_names_map),
     cmocka_unit_test (test_work_reuse),
     cmocka_unit_test (test_thread_caches_exact),
+    cmocka_unit_test (test_mention_merge),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
