@@ -388,6 +388,7 @@ typedef struct {
   struct Keep_ *keep;           /* the claims kept, staged (keep_claim) */
   guint opening_s1;             /* 1 + the sentence of opening_tx, 0 */
   gint opening_tx;              /* its opening_date */
+  struct ClauseMemo_ *clause;   /* clause_start's last answer, or NULL */
 } Ctx;
 
 /* ---- the thread's work buffers ---------------------------------------- *
@@ -2637,33 +2638,69 @@ quote_of (const Ctx *c, guint i)
 
 /* ---- clauses ------------------------------------------------------------ */
 
+/* clause_start's last answer: start L and *opener for the clause of
+ * token pos in the sentence from token a (a is G_MAXUINT for none). */
+typedef struct ClauseMemo_ {
+  guint a, pos, L;
+  gint opener;
+  /* clause_end's: the clause of token pos (end_pos) of the sentence
+   * ending before token b ends at end_R (b is G_MAXUINT for none) */
+  guint b, end_pos, end_R;
+} ClauseMemo;
+
 /* The first token of the clause that holds token pos: after the last
  * ";", ":", speech verb or clause-opening conjunction ("that", "which",
  * "because", "if" …; not "and"/"or") before it.  *opener is the boundary
- * token, or -1. */
+ * token, or -1.  Whether a token is a boundary does not depend on pos,
+ * and the claims of a sentence ask from left to right: with no boundary
+ * in [pos of the last answer, pos) the answer is the last one, so the
+ * scan stops there (Ctx.clause; the tokens' marks no longer change once
+ * the claims are built). */
 static guint
 clause_start (const Ctx *c, guint a, guint pos, gint *opener)
 {
+  ClauseMemo *cm = c->clause;
+  guint stop = cm != NULL && cm->a == a && cm->pos <= pos ? cm->pos : a;
+  guint L = a;
+
   *opener = -1;
-  for (guint k = pos; k-- > a;)
+  for (guint k = pos; k-- > stop;)
     {
       if (c->used[k] & (U_MENTION | U_ENTITY))
         continue;
       if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon))
         {
           *opener = (gint) k;
-          return k + 1;
+          L = k + 1;
+          goto found;
         }
       if ((c->used[k] & U_SPEECH) && c->spx[k] >= 0 && SPEECH (c, c->spx[k])->who.id != NULL)
-        return k + 1;
+        {
+          L = k + 1;
+          goto found;
+        }
       if ((wc (c, k) & XREF_WC_CONJUNCTION) && norm (c, k) != c->w.and_ && norm (c, k) != c->w.or_
           && !((c->used[k] & U_MODAL) && norm (c, k) != c->w.if_ && norm (c, k) != c->w.unless))
         {
           *opener = (gint) k;
-          return k + 1;
+          L = k + 1;
+          goto found;
         }
     }
-  return a;
+  if (stop != a)
+    {
+      L = cm->L;
+      *opener = cm->opener;
+    }
+found:
+  if (cm != NULL)
+    {
+      cm->a = a;
+      cm->pos = pos;
+      cm->L = L;
+      cm->opener = *opener;
+    }
+  return L;
 }
 
 /* The end of the clause from pos: the next punctuation that closes a
@@ -2671,15 +2708,28 @@ clause_start (const Ctx *c, guint a, guint pos, gint *opener)
 static guint
 clause_end (const Ctx *c, guint b, guint pos)
 {
-  for (guint k = pos; k < b; k++)
+  ClauseMemo *cm = c->clause;
+  guint k;
+
+  /* (no boundary in [end_pos, end_R): the same end for any pos there,
+   * as for the next verb of the same clause) */
+  if (cm != NULL && cm->b == b && cm->end_pos <= pos && pos <= cm->end_R)
+    return cm->end_R;
+  for (k = pos; k < b; k++)
     {
       if (c->used[k] & (U_MENTION | U_ENTITY | U_TIMEX))
         continue;
       if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon) || is_punct (c, k, c->w.comma)
           || is_punct (c, k, c->w.period) || (wc (c, k) & XREF_WC_CONJUNCTION) || (c->used[k] & U_SPEECH))
-        return k;
+        break;
     }
-  return b;
+  if (cm != NULL)
+    {
+      cm->b = b;
+      cm->end_pos = pos;
+      cm->end_R = k;
+    }
+  return k;
 }
 
 /* Skips the verb group left of pos: auxiliaries, modals, negation,
@@ -3280,7 +3330,7 @@ slot_match (const Ctx *c, const XrefRegex *re, gsize from, gsize len, gsize off,
  * slot id.  A claim asks for each slot of its action: the few slots of a
  * rule set are remembered, not looked up and formatted for every claim. */
 static const SlotInfo *
-slot_info (Ctx *c, const char *sid)
+slot_info_new (Ctx *c, const char *sid)
 {
   /* "slot:<id>" depends on the interned id alone: each thread remembers
    * the last few across documents (interned strings live until exit) */
@@ -3291,9 +3341,6 @@ slot_info (Ctx *c, const char *sid)
   SlotInfo *si;
   guint r;
 
-  for (guint i = 0; i < sc->n; i++)
-    if (sc->slots[i].sid == sid)
-      return &sc->slots[i];
   si = sc->n < G_N_ELEMENTS (sc->slots) ? &sc->slots[sc->n++] : &sc->spare;
   si->sid = sid;
   r = (guint) (((guintptr) sid >> 4) & (G_N_ELEMENTS (rules) - 1));
@@ -3308,9 +3355,21 @@ slot_info (Ctx *c, const char *sid)
   return si;
 }
 
+/* (the few slots asked for lately: inline) */
+static inline const SlotInfo *
+slot_info (Ctx *c, const char *sid)
+{
+  SlotCache *sc = c->slots;
+
+  for (guint i = 0; i < sc->n; i++)
+    if (sc->slots[i].sid == sid)
+      return &sc->slots[i];
+  return slot_info_new (c, sid);
+}
+
 /* rule is interned: every rule id comes from the rule set (rules.h) or
  * from slot_rule. */
-static void
+static inline void
 add_rule (Ctx *c, const char *rule)
 {
   const char **r = (const char **) (gpointer) c->draft_rules->data;
@@ -3618,8 +3677,8 @@ claims_block (Ctx *c)
   const XrefClaim *staged = (const XrefClaim *) (gpointer) k->claims.data;
   const char *const *rules = (const char *const *) (gpointer) k->rules.data;
   ListEntry *cache = list_cache ();
-  char digits[16];
-  guint nd = 1;
+  GString *id = c->scratch;
+  char *digits;
 
   /* ids of n digits from 10^(n-1) on */
   for (guint64 p = 1, d = 1; p <= n; p *= 10, d++)
@@ -3636,12 +3695,16 @@ claims_block (Ctx *c)
   for (guint i = 0; i < n && i < 8; i++)
     __builtin_prefetch (list_entry (cache, ref[i].hash));
   g_ptr_array_set_size (doc->claims, n);
-  /* the number as decimal digits, counted up (no division per claim) */
-  digits[0] = '0';
+  /* the id "<doc id>#<n>" in scratch, its number counted up in decimal
+   * digits (no division per claim), copied with its NUL for each claim */
+  g_string_truncate (id, 0);
+  g_string_append_len (id, doc->id, (gssize) len);
+  g_string_append (id, "#0");
+  digits = id->str + len + 1;
   for (guint i = 0; i < n; i++)
     {
       XrefClaim *claim = &claims[i];
-      guint d = nd;
+      gsize d = id->len - (len + 1);
 
       while (d > 0 && digits[d - 1] == '9')
         digits[--d] = '0';
@@ -3649,9 +3712,10 @@ claims_block (Ctx *c)
         digits[d - 1]++;
       else
         {
-          memmove (digits + 1, digits, nd);
+          /* 9…9 + 1: 10…0 */
+          g_string_append_c (id, '0');
+          digits = id->str + len + 1;
           digits[0] = '1';
-          nd++;
         }
       /* (one claim at a time: a few vector moves, where one memcpy of
        * them all is a "rep movsb") */
@@ -3662,13 +3726,9 @@ claims_block (Ctx *c)
       if (i + 8 < n)
         __builtin_prefetch (list_entry (cache, ref[i + 8].hash));
       claim->rules = (GPtrArray *) shared_rules (cache, rules + ref[i].rule0, ref[i].n_rules, ref[i].hash);
-      memcpy (ids, doc->id, len);
-      ids[len] = '#';
-      for (guint j = 0; j < nd; j++)
-        ids[len + 1 + j] = digits[j];
-      ids[len + 1 + nd] = '\0';
+      memcpy (ids, id->str, id->len + 1);
       claim->id = ids;
-      ids += len + 2 + nd;
+      ids += id->len + 1;
       claim->slots = NULL;
       if (ref[i].n_slots > 0)
         {
@@ -3691,7 +3751,7 @@ date_value_ok (const char *v)
 /* The time expression of the types in mask nearest to [first, last) in
  * [L, R) of sentence s; -1 if none. */
 static gint
-nearest_timex (const Ctx *c, guint s, guint L, guint R, guint first, guint last, guint mask)
+nearest_timex_in (const Ctx *c, guint s, guint L, guint R, guint first, guint last, guint mask)
 {
   gint best = -1;
   guint best_d = G_MAXUINT;
@@ -3712,6 +3772,13 @@ nearest_timex (const Ctx *c, guint s, guint L, guint R, guint first, guint last,
         }
     }
   return best;
+}
+
+/* (most sentences have no time expression: no call for them) */
+static inline gint
+nearest_timex (const Ctx *c, guint s, guint L, guint R, guint first, guint last, guint mask)
+{
+  return c->txn[s] == 0 ? -1 : nearest_timex_in (c, s, L, R, first, last, mask);
 }
 
 /* A date that opens the sentence ("On February 24, …") dates all of it. */
@@ -3752,6 +3819,25 @@ arg_of_timex (const XrefTimex *t)
   a.start = t->start;
   a.end = t->end;
   return a;
+}
+
+/* Is a straight double quote among tokens [lo, hi)?  A binary search of
+ * their candidates (TB_DQUOTE, cand_dquote), not a look at each token. */
+static gboolean
+has_dquote (const Ctx *c, guint lo, guint hi)
+{
+  const guint *at = c->cand_dquote.at;
+  guint l = 0, h = c->cand_dquote.n;
+
+  while (l < h)
+    {
+      guint mid = l + (h - l) / 2;
+      if (at[mid] < lo)
+        l = mid + 1;
+      else
+        h = mid;
+    }
+  return l < c->cand_dquote.n && at[l] < hi;
 }
 
 /* Who says what token pos of sentence s says. */
@@ -3834,10 +3920,8 @@ attribution (const Ctx *c, guint s, guint pos, XrefArg *speaker, XrefArg *source
       if (!(next->flags & (XREF_SENTENCE_PARA | XREF_SENTENCE_HEADING)) && ni->sn > 0)
         {
           /* (a straight double quote: TB_DQUOTE, from the token bits) */
-          for (guint k = cur->first_token; k < cur->first_token + cur->n_tokens && !quoted; k++)
-            quoted = (c->wb[k] & TB_DQUOTE) != 0;
-          for (guint k = next->first_token; k < next->first_token + next->n_tokens && !quoted; k++)
-            quoted = (c->wb[k] & TB_DQUOTE) != 0;
+          quoted = has_dquote (c, cur->first_token, cur->first_token + cur->n_tokens)
+                   || has_dquote (c, next->first_token, next->first_token + next->n_tokens);
         }
       if (!quoted && !(next->flags & (XREF_SENTENCE_PARA | XREF_SENTENCE_HEADING)) && ni->sn > 0)
         {
@@ -3866,7 +3950,7 @@ lists_slot (const XrefAction *action, const char *slot)
   return FALSE;
 }
 
-static XrefArg
+static inline XrefArg
 arg_of_index (const Ctx *c, gint k)
 {
   XrefArg a = { 0 };
@@ -3900,7 +3984,8 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
   XrefModality modality = XREF_MODALITY_ASSERTED;
   const ModalOcc *refusal = NULL;
   Vec *fired = c->fired;
-  XrefClaim *claim = draft_claim (c);
+  /* (filled in place below) */
+  XrefClaim *claim = keep_room (&c->keep->claims, 1, sizeof (XrefClaim));
   const char *speech_rule = NULL;
 
   /* "send * troops into Poland", "checked herself into a clinic": a
@@ -3926,19 +4011,27 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
   if (range0 > o->first)
     range0 = L;
   /* a verb phrase coordinated with an earlier one has its own group:
-   * "has denied it can withdraw … and has vowed to continue fighting" */
-  for (guint k = range0; k < o->first; k++)
-    if ((norm (c, k) == c->w.and_ || norm (c, k) == c->w.or_) && c->ment[k] < 0)
-      range0 = k + 1;
-
-  /* "X will become (– …) “legitimate targets”": a copula whose
-   * complement is the action noun */
-  for (guint k = range0; k < o->first; k++)
-    if (is_copula (c, k))
+   * "has denied it can withdraw … and has vowed to continue fighting";
+   * and "X will become (– …) “legitimate targets”": a copula whose
+   * complement is the action noun (the last copula of the group decides).
+   * One scan back from the action finds both. */
+  {
+    guint kc = G_MAXUINT;
+    for (guint k = o->first; k-- > range0;)
+      {
+        if ((norm (c, k) == c->w.and_ || norm (c, k) == c->w.or_) && c->ment[k] < 0)
+          {
+            range0 = k + 1;
+            break;
+          }
+        if (kc == G_MAXUINT && is_copula (c, k))
+          kc = k;
+      }
+    if (kc != G_MAXUINT)
       {
         guint words = 0;
         copula = TRUE;
-        for (guint j = k + 1; j < o->first && copula; j++)
+        for (guint j = kc + 1; j < o->first && copula; j++)
           if (is_copula (c, j) || is_quote (c, j) || is_adverb (c, j) || tk (c, j)->kind == XREF_TOKEN_PUNCT
               || (wc (c, j) & (XREF_WC_DETERMINER | XREF_WC_NEGATION | XREF_WC_AUXILIARY)) || (c->used[j] & U_MODAL))
             continue;
@@ -3947,6 +4040,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
           else
             copula = FALSE;
       }
+  }
 
   /* Coordinated verbs share the subject and the verb group:
    * "does not intend to enter … and send …". */
@@ -4217,6 +4311,9 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
     if (source.id != NULL && (source.start < sent->start || source.end > sent->end))
       source.start = source.end = sent->start;
 
+    /* (every field, one store each: no memset of the draft, no
+     * temporary) */
+    claim->id = NULL;
     claim->doc = c->doc;
     claim->sentence = s;
     claim->start = sent->start;
@@ -4227,10 +4324,15 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
     claim->action.end = tk (c, o->last - 1)->end;
     claim->action.rule = o->m->rule;
     claim->object = object_arg;
+    claim->date.id = NULL;
+    claim->date.start = claim->date.end = 0;
+    claim->date.rule = NULL;
+    claim->slots = NULL;
     claim->polarity = polarity;
     claim->modality = modality;
     claim->speaker = speaker;
     claim->source = source;
+    claim->rules = NULL;
 
     add_rule (c, o->m->rule);
     add_rule (c, actor_arg.rule);
@@ -4676,6 +4778,8 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
 
   find_quotes (c);
 
+  ClauseMemo clause = { G_MAXUINT, 0, 0, -1, G_MAXUINT, 0, 0 };
+  c->clause = &clause;
   for (guint s = 0; s < nsent; s++)
     {
       const SentInfo *si = INFO (c, s);

@@ -1136,6 +1136,49 @@ test_mention_merge (void **state)
   xref_document_free (doc);
 }
 
+/* clause_start answers the claims of a sentence from left to right from
+ * its last answer (Ctx.clause): the subjects of the actions of sentences
+ * with several clauses (";", ":", a speech verb, "which", "because",
+ * "and") are those each clause gives on its own. */
+static void
+test_clause_memo (void **state)
+{
+  static const char *const texts[][2] = {
+    { "Russia attacked Kharkiv; Germany delivered tanks to Ukraine and Poland sent jets, which Ukraine used.\n",
+      "Germany delivered tanks to Ukraine and Poland sent jets, which Ukraine used.\n" },
+    { "Kyiv said that Russia shelled Kherson because Ukraine attacked Crimea: Moscow launched missiles.\n",
+      "Moscow launched missiles.\n" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr (XrefDocument) whole = extract_text ("clause.txt", texts[i][0], NULL, default_rules);
+      g_autoptr (XrefDocument) part = extract_text ("clause.txt", texts[i][1], NULL, default_rules);
+      g_autofree char *all = show_claims (whole);
+
+      assert_true (part->claims->len > 0);
+      for (guint k = 0; k < part->claims->len; k++)
+        {
+          /* "actor=… action=… object=…": the speaker may differ */
+          g_autofree char *one = show_claim (g_ptr_array_index (part->claims, k));
+          const char *from = strstr (one, " actor="), *to = strstr (one, " polarity=");
+          g_autofree char *args = NULL;
+          assert_non_null (from);
+          if (strstr (from, " speaker=") != NULL && strstr (from, " speaker=") < to)
+            to = strstr (from, " speaker=");
+          args = g_strndup (from, (gsize) (to - from));
+          if (strstr (all, args) == NULL)
+            fail_msg ("\"%s\" not among the claims of \"%s\":%s", args, texts[i][0], all);
+        }
+    }
+  {
+    g_autoptr (XrefDocument) doc = extract_text ("clause.txt", texts[1][0], NULL, default_rules);
+    g_autofree char *all = show_claims (doc);
+    assert_non_null (strstr (all, " actor=russia[Russia] action=attack[shelled]"));
+    assert_non_null (strstr (all, " actor=ukraine[Ukraine] action=attack[attacked]"));
+  }
+}
+
 int
 main (void)
 {
@@ -1156,6 +1199,7 @@ main (void)
     cmocka_unit_test (test_work_reuse),
     cmocka_unit_test (test_thread_caches_exact),
     cmocka_unit_test (test_mention_merge),
+    cmocka_unit_test (test_clause_memo),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
