@@ -333,6 +333,7 @@ main (int argc, char **argv)
   run = xref_run_new ();
   run->jobs = (guint) o.jobs;
   run->slim = !extract || jsonl;
+  run->count_words = o.stats;
   run->progress = isatty (STDERR_FILENO);
   run->shard = shard;
   run->n_shards = n_shards;

@@ -27,6 +27,9 @@ typedef struct {
                               the files whose index in corpus order is
                               shard modulo n_shards (`--shard K/N`) */
   guint n_shards;
+  gboolean count_words;    /* fill n_words (a pass over every document's
+                              tokens: only --stats and tests read it);
+                              default FALSE, n_words stays 0 */
 
   /* Filled by xref_run_extract for xref_run_write_jsonl. */
   GHashTable *manifest;    /* document id → XrefMeta*, a reference on the

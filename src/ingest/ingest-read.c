@@ -232,9 +232,10 @@ is_blank_char (guchar c)
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '\n';
 }
 
-/* Trims ASCII white space and no-break spaces (U+00A0) from [*s, *e). */
+/* Trims ASCII white space and no-break spaces (U+00A0) from [*s, *e)
+ * (the loops of trim, below). */
 static void
-trim (const char *text, gsize *s, gsize *e)
+trim_slow (const char *text, gsize *s, gsize *e)
 {
   for (;;)
     {
@@ -254,6 +255,21 @@ trim (const char *text, gsize *s, gsize *e)
       else
         break;
     }
+}
+
+/* Most spans neither start nor end with white space or a no-break space:
+ * the two bytes that say so, inline, and the loops only for the others
+ * (a blank byte is below 0x21; U+00A0 is C2 A0). */
+static inline void
+trim (const char *text, gsize *s, gsize *e)
+{
+  if (*s < *e)
+    {
+      guchar a = (guchar) text[*s], z = (guchar) text[*e - 1];
+      if (a > 0x20 && a != 0xc2 && z > 0x20 && z != 0xa0)
+        return;
+    }
+  trim_slow (text, s, e);
 }
 
 static gboolean

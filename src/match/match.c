@@ -335,6 +335,8 @@ typedef struct {
                               row at hand (one row is collected at a time,
                               so it is not allocated per row) */
   GPtrArray *reps;         /* scratch of compare_row */
+  GString *note;           /* scratch: the note of the row at hand (one at
+                              a time), copied at its size by add_draft */
 } Ctx;
 
 const char *
@@ -939,12 +941,12 @@ collect_items (Ctx *ctx, Ctx *workers, guint n_workers)
 /* TRUE when the phrase text is exactly an alias of e or of an entity
  * within e. */
 static gboolean
-names_entity (const Ctx *ctx, const char *text, gsize len, const XrefEntity *e)
+names_entity (const Ctx *ctx, const char *text, gsize len, const XrefEntity *e, GArray *toks)
 {
-  g_autoptr (GArray) toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
   const XrefEntityMatch *m;
   gconstpointer v = NULL;
 
+  g_array_set_size (toks, 0);
   xref_tokenize (text, 0, len, toks);
   if (toks->len == 0
       || xref_phrase_table_match (ctx->rules->entity_phrases, (const XrefToken *) (gpointer) toks->data, toks->len, 0, &v)
@@ -966,7 +968,8 @@ np_names_uncached (const Ctx *ctx, const char *np, const char *id)
 {
   const XrefEntity *e;
   const char *head;
-  g_autoptr (GString) phrase = g_string_new (NULL);
+  g_autoptr (GString) phrase = NULL;
+  g_autoptr (GArray) toks = NULL;
 
   if (ctx->rules == NULL || ctx->rules->entity_phrases == NULL || !is_weak (np) || id == NULL)
     return FALSE;
@@ -975,15 +978,18 @@ np_names_uncached (const Ctx *ctx, const char *np, const char *id)
     return FALSE;
   head = strrchr (np, ' ');
   head = head != NULL ? head + 1 : np + 3;
-  if (names_entity (ctx, head, strlen (head), e))
+  /* the scratch of the phrases tried (made past the early returns) */
+  toks = g_array_sized_new (FALSE, FALSE, sizeof (XrefToken), 8);
+  if (names_entity (ctx, head, strlen (head), e, toks))
     return TRUE;
+  phrase = g_string_sized_new (64);
   /* "Polish " + head, "Polish armed " + head, … */
   for (const char *sp = strchr (e->name, ' '); sp != NULL; sp = strchr (sp + 1, ' '))
     {
       g_string_truncate (phrase, 0);
       g_string_append_len (phrase, e->name, sp - e->name + 1);
       g_string_append (phrase, head);
-      if (names_entity (ctx, phrase->str, phrase->len, e))
+      if (names_entity (ctx, phrase->str, phrase->len, e, toks))
         return TRUE;
     }
   return FALSE;
@@ -1967,8 +1973,19 @@ source_label (const XrefSource *s)
 static gboolean
 same_speaker (const XrefMatchComparer *cmp, const Collected *col, GString *note)
 {
-  g_autoptr (GHashTable) by = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GHashTable) by = NULL;
+  guint n_dated = 0;
 
+  /* a pair needs two sources with a speaker and a date: most rows have
+   * fewer, and are answered without a table */
+  for (guint i = 0; i < col->stating->len && n_dated < 2; i++)
+    {
+      const XrefSource *s = g_ptr_array_index (col->stating, i);
+      n_dated += s->speaker != NULL && s->date != NULL;
+    }
+  if (n_dated < 2)
+    return FALSE;
+  by = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; i < col->stating->len; i++)
     {
       const XrefSource *s = g_ptr_array_index (col->stating, i);
@@ -2004,16 +2021,26 @@ plural (guint n, const char *one, const char *many)
 
 /* "a (2 sources), b (1 source)": the distinct values with their counts,
  * in value order, at most five of them. */
-/* "%u" of n, without printf (notes are written for every row). */
+/* "%0*u" of n (width digits at least, zero padded), without printf
+ * (notes are written for every row). */
 static void
-append_uint (GString *s, guint n)
+append_uint_width (GString *s, guint n, guint width)
 {
   char buf[16], *w = buf + sizeof buf;
 
   do
     *--w = (char) ('0' + n % 10);
   while ((n /= 10) > 0);
+  while (buf + sizeof buf - w < (gssize) MIN (width, sizeof buf))
+    *--w = '0';
   g_string_append_len (s, w, buf + sizeof buf - w);
+}
+
+/* "%u" of n, without printf. */
+static void
+append_uint (GString *s, guint n)
+{
+  append_uint_width (s, n, 1);
 }
 
 static void
@@ -2064,8 +2091,21 @@ append_date_key (GString *s, gint64 date_key)
     }
   g_date_clear (&g, 1);
   g_date_set_julian (&g, (guint32) date_key);
-  g_string_append_printf (s, " (the event of %04u-%02u-%02u)", (guint) g_date_get_year (&g),
-                          (guint) g_date_get_month (&g), (guint) g_date_get_day (&g));
+  /* " (the event of %04u-%02u-%02u)", without printf */
+  g_string_append (s, " (the event of ");
+  append_uint_width (s, (guint) g_date_get_year (&g), 4);
+  g_string_append_c (s, '-');
+  append_uint_width (s, (guint) g_date_get_month (&g), 2);
+  g_string_append_c (s, '-');
+  append_uint_width (s, (guint) g_date_get_day (&g), 2);
+  g_string_append_c (s, ')');
+}
+
+/* The scratch note of a row, empty (see Ctx.note). */
+static inline GString *
+note_begin (Ctx *ctx)
+{
+  return g_string_truncate (ctx->note, 0);
 }
 
 static void
@@ -2085,7 +2125,9 @@ add_draft (Ctx *ctx, const Topic *t, Collected *col, XrefVerdict verdict, const 
       col->row->actions = g_ptr_array_new ();
       g_ptr_array_extend (col->row->actions, t->actions, NULL, NULL);
     }
-  col->row->note = g_string_free (note, FALSE);
+  /* note is ctx->note: the row gets a copy of its size (no GString, no
+   * slack), the scratch stays for the next row */
+  col->row->note = g_strndup (note->str, note->len);
   d.row = col->row;
   d.n_states = col->row->n_states;
   d.actor = col->row->actor;
@@ -2129,7 +2171,7 @@ event_row (Ctx *ctx, const Topic *t, const GArray *runs)
   if (!collect (ctx, t, runs, FIELD_EVENT, ctx->id_event, &col))
     return;
   n = col.row->n_states;
-  note = g_string_new (NULL);
+  note = note_begin (ctx);
   if (n < ctx->n_docs && 2 * n >= ctx->n_docs)
     {
       g_string_append_printf (note, "reported by %u of %u sources; %u %s it out", n, ctx->n_docs, ctx->n_docs - n,
@@ -2173,7 +2215,7 @@ polarity_row (Ctx *ctx, const Topic *t, const GArray *runs)
       return;
     }
   rule = slot_comparer (ctx, FIELD_POLARITY, col.row->slot, &cmp);
-  note = g_string_new (NULL);
+  note = note_begin (ctx);
   if (n_neg < col.stating->len)
     {
       guint n_aff = col.stating->len - n_neg;
@@ -2301,7 +2343,7 @@ status_row (Ctx *ctx, const Topic *t, const GArray *runs)
       return;
     }
   contra = find_contradiction (ctx, XREF_CONTRA_ANTONYM, NULL);
-  note = g_string_new (NULL);
+  note = note_begin (ctx);
   for (guint pass = 0; pass < 2; pass++)
     {
       guint shown = 0, more = 0;
@@ -2352,7 +2394,7 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
   rel = compare_row (ctx, &cmp, &col);
   n = col.row->n_states;
   left_out = col.n_reporting - n;
-  note = g_string_new (NULL);
+  note = note_begin (ctx);
 
   if (rel == XREF_MATCH_DIFFERS)
     {
@@ -2382,7 +2424,11 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
       /* One source alone gives a detail the others reporting the topic
        * leave out: nothing to agree with, so an omission, ranked below the
        * key-slot ones. */
-      g_string_append_printf (note, "only 1 of the %u sources reporting it gives the %s (", col.n_reporting, what);
+      g_string_append (note, "only 1 of the ");
+      append_uint (note, col.n_reporting);
+      g_string_append (note, " sources reporting it gives the ");
+      g_string_append (note, what);
+      g_string_append (note, " (");
       append_values (note, &col, FALSE);
       g_string_append (note, ")");
       add_draft (ctx, t, &col, XREF_VERDICT_OMIT, "omit:detail", key, field == FIELD_DATE ? 3 : 4, note);
@@ -2410,7 +2456,12 @@ value_row (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char
     else
       {
         rule = "agree:equal";
-        g_string_append_printf (note, "all %u sources that give the %s agree: ", n, what);
+        /* (the most common note: written without printf) */
+        g_string_append (note, "all ");
+        append_uint (note, n);
+        g_string_append (note, " sources that give the ");
+        g_string_append (note, what);
+        g_string_append (note, " agree: ");
       }
     append_values (note, &col, FALSE);
     add_draft (ctx, t, &col, XREF_VERDICT_AGREE, rule, key, field == FIELD_DATE ? 3 : 4, note);
@@ -2902,6 +2953,7 @@ worker_init (Ctx *w, const Ctx *ctx)
   w->runs = g_array_new (FALSE, FALSE, sizeof (Run));
   w->stating = g_ptr_array_new ();
   w->reps = g_ptr_array_new ();
+  w->note = g_string_sized_new (256);
 }
 
 static void
@@ -2922,6 +2974,7 @@ worker_clear (Ctx *w)
   g_array_unref (w->runs);
   g_ptr_array_unref (w->stating);
   g_ptr_array_unref (w->reps);
+  g_string_free (w->note, TRUE);
 }
 
 GPtrArray *
@@ -2963,6 +3016,7 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   ctx.runs = g_array_new (FALSE, FALSE, sizeof (Run));
   ctx.stating = g_ptr_array_new ();
   ctx.reps = g_ptr_array_new ();
+  ctx.note = g_string_sized_new (256);
   ctx.doc_rank = doc_ranks (documents);
   ctx.statuses = g_array_new (FALSE, FALSE, sizeof (Value));
   ctx.links = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -3023,6 +3077,7 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   g_array_unref (ctx.runs);
   g_ptr_array_unref (ctx.stating);
   g_ptr_array_unref (ctx.reps);
+  g_string_free (ctx.note, TRUE);
   g_free (ctx.doc_rank);
   g_array_unref (ctx.statuses);
   g_free (ctx.status_base);

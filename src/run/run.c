@@ -151,7 +151,9 @@ extract_one (Pool *pool, Slot *slot)
 {
   xref_extract_claims (slot->doc, pool->run->rules);
   slot->extracted = TRUE;
-  slot->n_words = count_words (slot->doc);
+  /* (a pass over all the tokens, about 1% of the run: only when asked) */
+  if (pool->run->count_words)
+    slot->n_words = count_words (slot->doc);
   if (pool->run->slim)
     slim (slot->doc);
 }

@@ -147,6 +147,7 @@ single_run (guint jobs, gboolean slim, XrefFormat format, gboolean extract)
   g_autoptr (XrefRun) run = new_run (jobs, slim);
   const char *paths[] = { corpus, NULL };
 
+  run->count_words = TRUE;   /* (off by default: only --stats reads it) */
   assert_true (xref_run_extract (run, paths, 1, &error));
   assert_no_error (error);
   assert_int_equal (run->documents->len, 6);
