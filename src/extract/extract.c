@@ -378,12 +378,9 @@ typedef struct {
   gsize doc_id_len;
   struct SlotCache_ *slots;     /* the slots asked for lately (slot_info) */
   Words w;
-  guint n_claims;
-  gpointer rules_cache;         /* the thread's RulesCache (shared_rules) */
   struct NpIdCache_ *np_ids;    /* the thread's np_id cache, or NULL */
   struct TokenBitsCache_ *tb;   /* the thread's token_bits cache, or NULL */
   struct NpBytesCache_ *np_bytes; /* the thread's np_intern cache */
-  Vec *kept;                    /* the claims kept (XrefClaim *), in order */
   Vec *pending;                 /* find_mentions' NpPending */
   struct Keep_ *keep;           /* the claims kept, staged (keep_claim) */
   guint opening_s1;             /* 1 + the sentence of opening_tx, 0 */
@@ -428,7 +425,7 @@ typedef struct {
   guint sent_cap;               /* per-sentence arrays */
   guint *tx0, *txn;
   Vec sents;                    /* SentInfo */
-  Vec local, ids, mentions, actions, speeches, modals, quotes, speakers, fired, draft_slots, draft_rules, kept, pending;
+  Vec local, ids, mentions, actions, speeches, modals, quotes, speakers, fired, draft_slots, draft_rules, pending;
   GString *scratch;
   Names names;
   SlotCache slots;
@@ -468,7 +465,7 @@ work_free (gpointer p)
   g_free (w->txn);
   {
     Vec *v[] = { &w->sents, &w->local, &w->ids, &w->mentions, &w->actions, &w->speeches, &w->modals, &w->quotes,
-                 &w->speakers, &w->fired, &w->draft_slots, &w->draft_rules, &w->kept, &w->pending };
+                 &w->speakers, &w->fired, &w->draft_slots, &w->draft_rules, &w->pending };
     for (guint i = 0; i < G_N_ELEMENTS (v); i++)
       g_free (v[i]->data);
   }
@@ -521,7 +518,7 @@ work_for (guint ntok, guint nsent)
     }
   {
     Vec *v[] = { &w->sents, &w->local, &w->ids, &w->mentions, &w->actions, &w->speeches, &w->modals, &w->quotes,
-                 &w->speakers, &w->fired, &w->draft_slots, &w->draft_rules, &w->kept, &w->pending };
+                 &w->speakers, &w->fired, &w->draft_slots, &w->draft_rules, &w->pending };
     for (guint i = 0; i < G_N_ELEMENTS (v); i++)
       v[i]->len = 0;
   }
@@ -4710,7 +4707,6 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
   c->fired = &work->fired;
   c->draft_slots = &work->draft_slots;
   c->draft_rules = &work->draft_rules;
-  c->kept = &work->kept;
   c->pending = &work->pending;
   c->slots = &work->slots;
   /* (a rule set without a serial is asked afresh for every document) */
