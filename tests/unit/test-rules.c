@@ -1569,6 +1569,147 @@ test_id_lookup (void **state)
   assert_null (xref_rules_action (NULL, "send"));
 }
 
+/* The skip filter of a phrase table (xref_phrase_skip_may_match) never
+ * says no where xref_phrase_table_match finds a phrase: at every token
+ * of the seed corpus, of texts with quotation marks, wildcards and
+ * capitalised phrase words, and of random sequences of the tables' first
+ * words, corpus words and quotation marks; for every table of the
+ * default rules with the story rules and of a set with wildcards.  It
+ * does say no at most tokens of the corpus whose word starts a phrase
+ * (else the callers would gain nothing). */
+static void
+skip_check (const XrefPhraseTable *table, const XrefToken *tv, guint n, guint *skipped, guint *heads)
+{
+  const XrefPhraseSkip *skip = xref_phrase_table_skip (table);
+  g_autoptr (GPtrArray) first = g_ptr_array_new ();
+
+  xref_phrase_table_heads (table, first);
+
+  assert_non_null (skip);
+  for (guint i = 0; i < n; i++)
+    {
+      gconstpointer v = NULL;
+      guint j = i + 1, len = xref_phrase_table_match (table, tv, n, i, &v);
+      gboolean may;
+
+      if (tv[i].norm == NULL)
+        continue;
+      while (j < n && tv[j].kind == XREF_TOKEN_QUOTE)
+        j++;
+      may = xref_phrase_skip_may_match (skip, tv[i].norm, j < n ? tv[j].norm : NULL);
+      /* the two steps of a caller (extract's match_table) say the same */
+      assert_int_equal (may, xref_phrase_skip_may_match_alone (skip, tv[i].norm)
+                               || (j < n && xref_phrase_skip_has (skip, tv[i].norm, tv[j].norm)));
+      if (!may && len > 0)
+        fail_msg ("token %u (%s) skipped, but a phrase of %u tokens matches", i, tv[i].form, len);
+      /* (at a token whose word starts a phrase, where callers ask) */
+      if (g_ptr_array_find (first, tv[i].norm, NULL))
+        {
+          (*heads)++;
+          *skipped += !may;
+        }
+    }
+}
+
+static void
+test_phrase_skip (void **state)
+{
+  const char *src = g_getenv ("XREF_SRCDIR");
+  g_autofree char *dir = xref_rules_default_dir ();
+  g_autofree char *story = g_build_filename (src != NULL ? src : ".", "corpus", ".xref", "rules", NULL);
+  g_autofree char *corpus = g_build_filename (src != NULL ? src : ".", "corpus", NULL);
+  const char *dirs[] = { dir, story };
+  g_autoptr (XrefRules) r = load_dirs (dirs, g_file_test (story, G_FILE_TEST_IS_DIR) ? 2 : 1);
+  g_autoptr (XrefRules) w = load_yaml ("lexicon:\n"
+                                       "  determiners: [the, its, their]\n"
+                                       "  pronouns: {plural: [them], neuter: [it, its]}\n"
+                                       "  irregular_verbs: {send: [sent, sent]}\n"
+                                       "slots:\n"
+                                       "  - {id: location}\n"
+                                       "actions:\n"
+                                       "  - id: deploy\n"
+                                       "    verbs: [send * troops into, send * troops, deploy US troops, deploy]\n"
+                                       "    slots: [location]\n");
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) words = g_ptr_array_new ();
+  g_autoptr (GDir) d = g_dir_open (corpus, 0, NULL);
+  const XrefPhraseTable *tables[] = { r->entity_phrases, r->action_phrases, r->speech_phrases, r->modal_phrases,
+                                      w->action_phrases };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (4);
+  const char *name;
+  guint skipped[G_N_ELEMENTS (tables)] = { 0 }, heads[G_N_ELEMENTS (tables)] = { 0 }, corpus_texts;
+
+  (void) state;
+  assert_ptr_equal (r->entity_skip, xref_phrase_table_skip (r->entity_phrases));
+  assert_ptr_equal (r->modal_skip, xref_phrase_table_skip (r->modal_phrases));
+  assert_null (xref_phrase_table_skip (NULL));
+  g_ptr_array_add (texts, g_strdup ("They sent “its” troops into Ukraine; deploy US troops, deploy us troops, "
+                                    "send them troops, send the the troops, sending its ” troops into it."));
+  g_ptr_array_add (texts, g_strdup ("The U.S. and the United States said “the Kremlin” told reporters, according "
+                                    "to the Pentagon, that it plans to send tanks. It was due to"));
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (corpus, name, NULL);
+      char *text = NULL;
+      if (g_str_has_suffix (name, ".txt") && g_file_get_contents (path, &text, NULL, NULL))
+        {
+          if (g_utf8_validate (text, -1, NULL))
+            g_ptr_array_add (texts, text);
+          else
+            g_free (text);
+        }
+    }
+  corpus_texts = texts->len;
+  assert_true (corpus_texts > 2);
+
+  /* random texts: the first words of every table, the words of the
+   * phrase texts above, quotation marks */
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    xref_phrase_table_heads (tables[t], words);
+  {
+    g_auto (GStrv) extra = g_strsplit ("to due expected set United States US us troops its them the a “ ” \" "
+                                       "comment refused according Kremlin Pentagon said told reporters into , .",
+                                       " ", -1);
+    g_autoptr (GPtrArray) own = g_ptr_array_new_with_free_func (g_free);
+    for (guint k = 0; extra[k] != NULL; k++)
+      g_ptr_array_add (words, (gpointer) xref_intern (extra[k]));
+    for (guint x = 0; x < 400; x++)
+      {
+        GString *s = g_string_new (NULL);
+        for (guint k = 0; k < 30; k++)
+          {
+            const char *word = g_ptr_array_index (words, g_rand_int_range (rand, 0, (gint32) words->len));
+            g_string_append (s, word);
+            g_string_append_c (s, ' ');
+          }
+        g_ptr_array_add (texts, g_string_free (s, FALSE));
+      }
+  }
+
+  for (guint x = 0; x < texts->len; x++)
+    {
+      const char *text = g_ptr_array_index (texts, x);
+      g_autoptr (GArray) toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+      const XrefToken *tv;
+
+      xref_tokenize (text, 0, strlen (text), toks);
+      tv = (const XrefToken *) (gconstpointer) toks->data;
+      for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+        {
+          /* the whole text, and its last tokens alone (no next word) */
+          skip_check (tables[t], tv, toks->len, &skipped[t], &heads[t]);
+          for (guint n = 1; n <= 2 && n <= toks->len; n++)
+            skip_check (tables[t], tv + toks->len - n, n, &skipped[t], &heads[t]);
+        }
+      if (x + 1 == corpus_texts)
+        {
+          /* the entity and the modal tables, whose callers use it */
+          assert_true (heads[0] > 200 && skipped[0] > heads[0] / 4);
+          assert_true (heads[3] > 50 && skipped[3] > heads[3] / 3);
+        }
+    }
+}
+
 int
 main (void)
 {
@@ -1602,6 +1743,7 @@ main (void)
     cmocka_unit_test (test_prefilter_classes),
     cmocka_unit_test (test_phrase_filters),
     cmocka_unit_test (test_id_lookup),
+    cmocka_unit_test (test_phrase_skip),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
