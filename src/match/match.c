@@ -166,7 +166,8 @@ typedef struct {
 /* One claim, with the canonical keys match works with.  Ctx.items has a
  * slot for every claim of the corpus (document by document), so that
  * threads fill parts of it at known places; a claim that makes no item (a
- * speech act, a claim without action) leaves its slot empty (claim NULL).
+ * speech act, a claim without action) takes no slot: a part packs its
+ * items, and its slots left over are empty (NO_BUCKET, never written).
  * Text offsets are kept in 32 bits (a document is at most 64 MiB,
  * XREF_INGEST_MAX_FILE), and the document's date is read from Ctx.doc_iso:
  * 88 bytes an item, not 144, as there are a million of them in a 100 MB
@@ -315,6 +316,8 @@ typedef struct {
   const char **doc_iso;    /* [d]: xref_date_to_iso of document d's date */
   DateMemo *date_memo;     /* [1 << DATE_MEMO_BITS]: date_iso */
   KeyMap *names;           /* np_names: Key {np, id, NULL} → result + 1 */
+  GArray *np_toks;         /* XrefToken: scratch of np_names_uncached */
+  GString *np_phrase;      /* scratch of np_names_uncached */
   GHashTable *complete;    /* complete_date: TimeML value → ISO or no_date */
   const char *id_date, *id_event, *id_polarity, *id_status;   /* interned */
   const char *polarity_ids[2];   /* interned xref_polarity_name, by polarity */
@@ -791,12 +794,17 @@ collect_part (Ctx *ctx, guint part, gpointer data)
   const char *date_slot = ctx->id_date;
   GArray *statuses = job->statuses[part];
   guint *bucket_n = &job->bucket_n[part * N_BUCKETS];
+  /* The part's items are packed from the start of its slots, speech acts
+   * left out (a quarter of the claims): the slots left at the end are
+   * never written, so their pages are never touched (see collect_items). */
+  guint next = job->claim_base[job->first_doc[part]];
+  const guint end = job->claim_base[job->first_doc[part + 1]];
+  Item *items = (Item *) (gpointer) ctx->items->data;
+  guint8 *buckets = job->item_bucket;
 
   for (guint d = job->first_doc[part]; d < job->first_doc[part + 1]; d++)
     {
       const XrefDocument *doc = g_ptr_array_index (ctx->documents, d);
-      Item *slots;
-      guint8 *buckets;
       gint n_status = 0;
 
       /* the documents' dates for doc_date, each by the part that has it
@@ -806,28 +814,27 @@ collect_part (Ctx *ctx, guint part, gpointer data)
       /* (no claims: the item array may have no storage at all) */
       if (doc == NULL || doc->claims == NULL || doc->claims->len == 0)
         continue;
-      slots = &g_array_index (ctx->items, Item, job->claim_base[d]);
-      buckets = &job->item_bucket[job->claim_base[d]];
       /* the spans fit Item's 32-bit offsets (see Item) */
       g_assert (doc->len < G_MAXUINT32);
       for (guint i = 0; i < doc->claims->len; i++)
         {
           const XrefClaim *c = g_ptr_array_index (doc->claims, i);
-          Item *it = &slots[i];
+          Item *it;
 
           /* the claims are scattered over the heap: ask for the next ones
            * while this one is read (a hint only) */
           if (i + 2 < doc->claims->len)
             __builtin_prefetch (g_ptr_array_index (doc->claims, i + 2));
 
-          memset (it, 0, sizeof *it);
-          buckets[i] = NO_BUCKET;
           /* speech acts are listed, never compared (action ids are
-           * interned: xref_claim_is_speech by pointer) */
+           * interned: xref_claim_is_speech by pointer): no item */
           if (c == NULL || c->action.id == NULL || c->action.id == ctx->id_say)
             continue;
-          buckets[i] = action_bucket (c->action.id);
-          bucket_n[buckets[i]]++;
+          it = &items[next];
+          memset (it, 0, sizeof *it);
+          buckets[next] = action_bucket (c->action.id);
+          bucket_n[buckets[next]]++;
+          next++;
           /* the ids of a claim are interned (XrefArg), so they are used as
            * they are */
           it->claim = c;
@@ -876,6 +883,8 @@ collect_part (Ctx *ctx, guint part, gpointer data)
         }
       job->n_status[d] = (guint) n_status;
     }
+  /* the unused slots: empty (their bytes of item_bucket only) */
+  memset (&buckets[next], NO_BUCKET, end - next);
 }
 
 /* Fills Ctx.items (a slot per claim) and Ctx.statuses, over parts of the
@@ -893,8 +902,12 @@ collect_items (Ctx *ctx, Ctx *workers, guint n_workers)
       job.claim_base[d + 1] = job.claim_base[d] + (doc != NULL && doc->claims != NULL ? doc->claims->len : 0);
     }
   n_claims = job.claim_base[ctx->n_docs];
-  /* Every slot is written by a part: no clearing, and pages are touched
-   * by the thread that fills them. */
+  /* A slot per claim, as the parts fill the slots of their documents' claims
+   * (on several threads, at places known beforehand); a part packs its
+   * items at the start of its slots and marks the rest empty in
+   * item_bucket only, so the Item storage is not cleared: its pages are
+   * touched by the thread that fills them, and those of the unused slots
+   * not at all.  Item order (the claims' corpus order) is kept. */
   g_array_set_size (ctx->items, n_claims);
   ctx->item_bucket = g_new (guint8, n_claims + 1);
 
@@ -968,8 +981,10 @@ np_names_uncached (const Ctx *ctx, const char *np, const char *id)
 {
   const XrefEntity *e;
   const char *head;
-  g_autoptr (GString) phrase = NULL;
-  g_autoptr (GArray) toks = NULL;
+  /* the scratch (of this thread's Ctx: the pointers are const, not what
+   * they point to) */
+  GString *phrase = ctx->np_phrase;
+  GArray *toks = ctx->np_toks;
 
   if (ctx->rules == NULL || ctx->rules->entity_phrases == NULL || !is_weak (np) || id == NULL)
     return FALSE;
@@ -978,11 +993,8 @@ np_names_uncached (const Ctx *ctx, const char *np, const char *id)
     return FALSE;
   head = strrchr (np, ' ');
   head = head != NULL ? head + 1 : np + 3;
-  /* the scratch of the phrases tried (made past the early returns) */
-  toks = g_array_sized_new (FALSE, FALSE, sizeof (XrefToken), 8);
   if (names_entity (ctx, head, strlen (head), e, toks))
     return TRUE;
-  phrase = g_string_sized_new (64);
   /* "Polish " + head, "Polish armed " + head, … */
   for (const char *sp = strchr (e->name, ' '); sp != NULL; sp = strchr (sp + 1, ' '))
     {
@@ -1814,6 +1826,7 @@ static gboolean
 collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *slot, Collected *out)
 {
   XrefRow *row;
+  Stating *st;
 
   memset (out, 0, sizeof *out);
   if (!topic_values (ctx, t, runs, field, slot))
@@ -1831,12 +1844,18 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
   /* each source written whole here (not cleared, then written) */
   row->sources = g_array_sized_new (FALSE, FALSE, sizeof (XrefSource), n_sources);
   g_array_set_size (row->sources, n_sources);
-  for (guint d = 0; d < n_sources; d++)
-    g_array_index (row->sources, XrefSource, d)
-      = (XrefSource) { .doc = g_ptr_array_index (ctx->documents, dense ? d : g_array_index (runs, Run, d).doc) };
+  /* (sparse: source r is run r's, written in the loop below) */
+  for (guint d = 0; dense && d < n_sources; d++)
+    g_array_index (row->sources, XrefSource, d) = (XrefSource) { .doc = g_ptr_array_index (ctx->documents, d) };
 
   out->row = row;
   out->n_reporting = runs->len;
+  /* The stating sources with their sort keys, made as the runs are read:
+   * the sources state in document order, which is the runs' order,
+   * dense or not; the voices are added after them.  Room for one per
+   * run. */
+  g_array_set_size (ctx->sorting, runs->len);
+  st = (Stating *) (gpointer) ctx->sorting->data;
   for (guint r = 0; r < runs->len; r++)
     {
       const Run *run = &g_array_index (runs, Run, r);
@@ -1845,6 +1864,9 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
       gboolean multi = FALSE;
       /* (an event: the run's first item only, see topic_values) */
       guint n_k = field == FIELD_EVENT ? MIN (run->n, 1u) : run->n;
+
+      if (!dense)
+        *src = (XrefSource) { .doc = g_ptr_array_index (ctx->documents, run->doc) };
 
       for (guint k = 0; k < n_k; k++)
         {
@@ -1886,7 +1908,7 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
             }
         }
       if (src->states)
-        row->n_states++;
+        st[row->n_states++] = (Stating) { src->value, src->speaker, ctx->doc_rank[run->doc], 0, src };
       if (multi)
         out->n_multi++;
     }
@@ -1896,20 +1918,12 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
       memset (out, 0, sizeof *out);
       return FALSE;
     }
-  /* the stating sources, then the voices, sorted (a stable sort); written
-   * in place, the scratch sized once */
+  /* then the voices; the lot sorted below (a stable sort), in place */
   {
-    guint n = 0;
-    Stating *st;
+    guint n = row->n_states;
 
     g_array_set_size (ctx->sorting, row->n_states + (row->voices != NULL ? row->voices->len : 0));
     st = (Stating *) (gpointer) ctx->sorting->data;
-    for (guint d = 0; d < row->sources->len; d++)
-      {
-        XrefSource *src = &g_array_index (row->sources, XrefSource, d);
-        if (src->states)
-          st[n++] = (Stating) { src->value, src->speaker, ctx->doc_rank[dense ? d : g_array_index (runs, Run, d).doc], 0, src };
-      }
     for (guint j = 0; row->voices != NULL && j < row->voices->len; j++)
       {
         XrefSource *src = &g_array_index (row->voices, XrefSource, j);
@@ -2683,6 +2697,7 @@ topic_rows (Ctx *ctx, Topic *t)
   GArray *runs = ctx->runs;
   Run *run;
   guint n_runs = 0;
+  gboolean any_date = FALSE, any_negated = FALSE, status_neg = FALSE, status_pos = FALSE;
 
   /* A topic of one item (most topics) is one document's: no row. */
   if (t->items.len < 2)
@@ -2695,7 +2710,10 @@ topic_rows (Ctx *ctx, Topic *t)
         sort_topic_items (ctx, t);
         break;
       }
-  /* the runs in the scratch of ctx: at most one per item */
+  /* the runs in the scratch of ctx: at most one per item; in the same
+   * pass, what the status, polarity and date rows need of the items
+   * (topic_values's tests), so that a row none can come of costs no pass
+   * of its own: most topics have no date, no negation, no status */
   g_array_set_size (runs, t->items.len);
   run = (Run *) (gpointer) runs->data;
   for (guint i = 0; i < t->items.len; i++)
@@ -2706,6 +2724,16 @@ topic_rows (Ctx *ctx, Topic *t)
         run[n_runs - 1].n++;
       else
         run[n_runs++] = (Run) { it->doc, i, 1 };
+      any_date = any_date || it->date != NULL;
+      any_negated = any_negated || it->polarity == XREF_POLARITY_NEGATED;
+      if (it->status >= 0)
+        {
+          const Value *sv = &g_array_index (ctx->statuses, Value, ctx->status_base[it->doc] + (guint) it->status);
+          if (value_is_negative (sv->value))
+            status_neg = TRUE;
+          else
+            status_pos = TRUE;
+        }
     }
   g_array_set_size (runs, n_runs);
   /* A topic of one document only makes no row. */
@@ -2724,9 +2752,13 @@ topic_rows (Ctx *ctx, Topic *t)
 
   action = rules_action (ctx, t->key.action);
   event_row (ctx, t, runs);
-  status_row (ctx, t, runs);
-  polarity_row (ctx, t, runs);
-  value_row (ctx, t, runs, FIELD_DATE, date_slot, action_has_key_slot (action, date_slot));
+  /* (each skipped exactly when its collect would find no row) */
+  if (status_neg && status_pos)
+    status_row (ctx, t, runs);
+  if (any_negated)
+    polarity_row (ctx, t, runs);
+  if (any_date)
+    value_row (ctx, t, runs, FIELD_DATE, date_slot, action_has_key_slot (action, date_slot));
   if (action == NULL || action->slots == NULL)
     return;
   /* The slots some item gives a value for, in one pass over the claims:
@@ -2939,6 +2971,8 @@ worker_init (Ctx *w, const Ctx *ctx)
   w->topics = keymap_new ();
   w->compat = keymap_new ();
   w->names = keymap_new ();
+  w->np_toks = g_array_sized_new (FALSE, FALSE, sizeof (XrefToken), 8);
+  w->np_phrase = g_string_sized_new (64);
   w->blocks = g_ptr_array_new_with_free_func (g_free);
   w->block_at = NULL;
   w->block_left = 0;
@@ -2962,6 +2996,8 @@ worker_clear (Ctx *w)
   keymap_free (w->topics, NULL);
   keymap_free (w->compat, g_free);
   keymap_free (w->names, NULL);
+  g_array_unref (w->np_toks);
+  g_string_free (w->np_phrase, TRUE);
   g_ptr_array_unref (w->blocks);   /* (its topics are freed with it) */
   g_hash_table_unref (w->roots);
   g_free (w->root_memo);
@@ -3022,6 +3058,8 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   ctx.links = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.shared = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.names = keymap_new ();
+  ctx.np_toks = g_array_sized_new (FALSE, FALSE, sizeof (XrefToken), 8);
+  ctx.np_phrase = g_string_sized_new (64);
   ctx.complete = g_hash_table_new (g_direct_hash, g_direct_equal);
   /* filled by collect_items */
   ctx.doc_iso = g_new0 (const char *, ctx.n_docs + 1);
@@ -3086,6 +3124,8 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   g_free (ctx.bucket_n);
   g_hash_table_unref (ctx.complete);
   keymap_free (ctx.names, NULL);
+  g_array_unref (ctx.np_toks);
+  g_string_free (ctx.np_phrase, TRUE);
   g_hash_table_unref (ctx.shared);
   g_hash_table_unref (ctx.links);
   g_ptr_array_unref (ctx.topic_list);
