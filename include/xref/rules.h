@@ -241,56 +241,6 @@ typedef struct {
   guint examples;
 } XrefRulesCounts;
 
-/* What a caller needs to know that xref_phrase_table_match cannot match
- * at a token, without calling it: built when the table is frozen,
- * immutable after.  Most words that start a phrase start only phrases of
- * two words or more ("the" → "the united states", "was" → "was due to"),
- * so whether one matches depends on the next word.  One bit per pair of
- * interned words (first, second) of every such phrase, and per pair
- * (first, NULL) of every first word that may match without its next word
- * (it is a phrase of one word, or "*" follows it).  A clear bit of both
- * pairs is a sure no; a set bit a maybe (it is a hash). */
-#define XREF_PHRASE_SKIP_BITS (1u << 14)
-typedef struct {
-  guint64 bits[XREF_PHRASE_SKIP_BITS / 64];
-} XrefPhraseSkip;
-
-static inline guint
-xref_phrase_skip_bit (const char *first, const char *second)
-{
-  guint64 h = ((guint64) (guintptr) first * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-              ^ ((guint64) (guintptr) second * G_GUINT64_CONSTANT (0xFF51AFD7ED558CCD));
-  return (guint) (h >> 50);
-}
-
-/* FALSE when xref_phrase_table_match (table, tokens, n, i, …) surely
- * returns 0, skip being the table's: first is the norm of tokens[i] and
- * second that of the next token after quotation marks, NULL when there is
- * none (i is the last word).  TRUE: call it.  For the finders that ask the
- * table at most tokens whose word starts a phrase. */
-static inline gboolean
-xref_phrase_skip_has (const XrefPhraseSkip *skip, const char *first, const char *second)
-{
-  guint b = xref_phrase_skip_bit (first, second);
-
-  return ((skip->bits[b / 64] >> (b % 64)) & 1) != 0;
-}
-
-static inline gboolean
-xref_phrase_skip_may_match (const XrefPhraseSkip *skip, const char *first, const char *second)
-{
-  return xref_phrase_skip_has (skip, first, NULL) || xref_phrase_skip_has (skip, first, second);
-}
-
-/* TRUE when tokens[i] may match whatever its next word:
- * xref_phrase_skip_may_match (skip, first, second) is TRUE for every
- * second.  A caller asks it first, before it looks for the next word. */
-static inline gboolean
-xref_phrase_skip_may_match_alone (const XrefPhraseSkip *skip, const char *first)
-{
-  return xref_phrase_skip_has (skip, first, NULL);
-}
-
 /* ---- the rule set ------------------------------------------------------ */
 
 struct _XrefRules {
@@ -353,11 +303,6 @@ struct _XrefRules {
    * rules say of a word is valid while the serial it was filled for is
    * the serial of the rules asked about. */
   guint serial;
-  /* Set with word_index (NULL for a set built by hand): the skip filters
-   * of entity_phrases and modal_phrases (xref_phrase_skip_may_match),
-   * owned by their tables. */
-  const XrefPhraseSkip *entity_skip;
-  const XrefPhraseSkip *modal_skip;
 };
 
 /* Loads every *.yaml file (sorted by name) of each folder in dirs, in order;
@@ -385,9 +330,6 @@ char *xref_rules_default_dir (void);
  * exactly; other words match the token's lower-cased norm. */
 guint xref_phrase_table_match (const XrefPhraseTable *table, const XrefToken *tokens, guint n, guint i,
                                gconstpointer *value);
-
-/* The table's skip filter (above); NULL for a table not frozen or NULL. */
-const XrefPhraseSkip *xref_phrase_table_skip (const XrefPhraseTable *table);
 
 /* Number of phrases in the table. */
 guint xref_phrase_table_size (const XrefPhraseTable *table);

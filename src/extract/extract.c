@@ -1151,29 +1151,15 @@ sentence_of (const Ctx *c, guint i)
 /* ---- phrase tables ------------------------------------------------------ */
 
 /* head is the table's XREF_WB_*_HEAD bit: no phrase starts at a token
- * without it, which is most tokens.  Most of the words that have it
- * ("the", "was") start only longer phrases, and most of the time the
- * next word continues none of them: the table's skip filter says so
- * without the call (for the entity and modal tables, where that is
- * three calls in four). */
+ * without it, which is most tokens. */
 static inline guint
 match_table (const Ctx *c, const XrefPhraseTable *table, guint head, guint a, guint b, guint i,
              gconstpointer *value)
 {
-  const XrefPhraseSkip *skip = head == XREF_WB_ENTITY_HEAD  ? c->rules->entity_skip
-                               : head == XREF_WB_MODAL_HEAD ? c->rules->modal_skip
-                                                            : NULL;
-
-  *value = NULL;
   if (table == NULL || i >= b || !(c->wb[i] & head))
-    return 0;
-  if (skip != NULL && !xref_phrase_skip_may_match_alone (skip, c->tok[i].norm))
     {
-      guint j = i + 1;
-      while (j < b && (c->wb[j] & TB_QUOTE))
-        j++;
-      if (j >= b || !xref_phrase_skip_has (skip, c->tok[i].norm, c->tok[j].norm))
-        return 0;
+      *value = NULL;
+      return 0;
     }
   return xref_phrase_table_match (table, &c->tok[a], b - a, i - a, value);
 }

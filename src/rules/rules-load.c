@@ -1004,8 +1004,6 @@ finish (RulesLoader *ld, GError **error)
   collect_examples (ld);
   count (ld);
   ld->rules->word_index = word_index_build (ld->rules);
-  ld->rules->entity_skip = xref_phrase_table_skip (ld->rules->entity_phrases);
-  ld->rules->modal_skip = xref_phrase_table_skip (ld->rules->modal_phrases);
   ld->rules->serial = (guint) g_atomic_int_add (&rules_serial, 1) + 1;
   return g_steal_pointer (&ld->rules);
 }

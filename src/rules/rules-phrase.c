@@ -27,12 +27,7 @@
  * chain.  What costs here is memory more than instructions: each bucket,
  * filter word or phrase read is likely a cache miss, which is why there is
  * no filter of first words in front of the buckets any more (95 % of the
- * calls passed it).  The callers that ask at most head words (extract's
- * entity and modal finders: "the", "was") ask the table's skip filter
- * (rules.h, XrefPhraseSkip: the same pairs, and the first words that
- * may match alone, in a bitmap keyed by the interned pointers) before
- * they call, which answers "no" for three calls in four without the call
- * or the bucket. */
+ * calls passed it). */
 #include "rules-private.h"
 
 #include <string.h>
@@ -153,9 +148,6 @@ struct _XrefPhraseTable {
    * (token norms are interned). */
   const char **wild;
   guint wild_shift, wild_mask;
-  /* Set at freeze: the callers' filter (rules.h), a copy of what the
-   * buckets know, so that a call that cannot match is not made. */
-  XrefPhraseSkip *skip;
 };
 
 
@@ -225,7 +217,6 @@ xref_phrase_table_free (XrefPhraseTable *t)
   g_free (t->chains);
   g_free (t->pair_slots);
   g_free (t->wild);
-  g_free (t->skip);
   g_clear_pointer (&t->by_words, g_hash_table_unref);
   g_clear_pointer (&t->blocks, g_ptr_array_unref);
   g_free (t);
@@ -483,7 +474,6 @@ xref_phrase_table_freeze (XrefPhraseTable *t)
     t->bucket_mask = (1u << log2) - 1;
     t->buckets = g_aligned_alloc0 ((gsize) t->bucket_mask + 1, sizeof (Bucket), 64);
     t->chains = g_new0 (Phrase *, (gsize) t->bucket_mask + 1);
-    t->skip = g_new0 (XrefPhraseSkip, 1);
   }
   for (guint i = 0; i < len; i++)
     {
@@ -508,12 +498,6 @@ xref_phrase_table_freeze (XrefPhraseTable *t)
         }
       if (p->n > 1)
         n_longer++;
-      /* (first, NULL) for a first word that may match without its next
-       * word: a one-word phrase, or "*" after it */
-      {
-        guint sb = xref_phrase_skip_bit (p->words[0].norm, p->n == 1 || p->words[1].any ? NULL : p->words[1].norm);
-        t->skip->bits[sb / 64] |= G_GUINT64_CONSTANT (1) << (sb % 64);
-      }
     }
   pairs_build (t, n_longer);
   wild_build (t);
@@ -526,12 +510,6 @@ xref_phrase_table_heads (const XrefPhraseTable *t, GPtrArray *out)
 {
   for (guint i = 0; t != NULL && i < t->phrases->len; i++)
     g_ptr_array_add (out, (gpointer) ((const Phrase *) g_ptr_array_index (t->phrases, i))->words[0].norm);
-}
-
-const XrefPhraseSkip *
-xref_phrase_table_skip (const XrefPhraseTable *t)
-{
-  return t != NULL && t->frozen ? t->skip : NULL;
 }
 
 guint
