@@ -1306,10 +1306,17 @@ pf_block (const PfNeed *nd, const guchar *p)
 {
   __m128i x = pf_load16 (p);
   /* x - lo <= hi - lo, unsigned: min (t, span) == t */
-  __m128i t0 = _mm_sub_epi8 (x, pf_load16 (nd->lo[0])), t1 = _mm_sub_epi8 (x, pf_load16 (nd->lo[1]));
-  __m128i r = _mm_or_si128 (_mm_cmpeq_epi8 (_mm_min_epu8 (t0, pf_load16 (nd->span[0])), t0),
-                            _mm_cmpeq_epi8 (_mm_min_epu8 (t1, pf_load16 (nd->span[1])), t1));
-  guint m = (guint) _mm_movemask_epi8 (r) | ((guint) _mm_movemask_epi8 (x) & nd->high_mask);
+  __m128i t0 = _mm_sub_epi8 (x, pf_load16 (nd->lo[0]));
+  __m128i r = _mm_cmpeq_epi8 (_mm_min_epu8 (t0, pf_load16 (nd->span[0])), t0);
+  guint m;
+
+  /* (with fewer than two ranges the second is the first again) */
+  if (nd->n_ranges > 1)
+    {
+      __m128i t1 = _mm_sub_epi8 (x, pf_load16 (nd->lo[1]));
+      r = _mm_or_si128 (r, _mm_cmpeq_epi8 (_mm_min_epu8 (t1, pf_load16 (nd->span[1])), t1));
+    }
+  m = (guint) _mm_movemask_epi8 (r) | ((guint) _mm_movemask_epi8 (x) & nd->high_mask);
 
   if (m != 0 && nd->n_before1 > 0)
     {
