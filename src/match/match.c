@@ -1422,6 +1422,47 @@ item_key_less (const ItemKey *a, const ItemKey *b)
   return a->hi != b->hi ? a->hi < b->hi : a->lo < b->lo;
 }
 
+/* Defines a stable sort of a[n] by LESS (x, y) (TRUE when *x sorts
+ * before *y), with the comparison inlined: insertion sort of runs of RUN,
+ * then merges back and forth between a and tmp[n]; returns whichever of
+ * the two holds the result. */
+#define DEFINE_MERGE_SORT(name, Type, RUN, LESS)                                              \
+  static Type *name (Type *a, Type *tmp, guint n)                                             \
+  {                                                                                           \
+    Type *from = a, *to = tmp;                                                                \
+    for (guint lo = 0; lo < n; lo += RUN)                                                     \
+      {                                                                                       \
+        guint hi = MIN (lo + RUN, n);                                                         \
+        for (guint i = lo + 1; i < hi; i++)                                                   \
+          {                                                                                   \
+            Type k = a[i];                                                                    \
+            guint j = i;                                                                      \
+            for (; j > lo && LESS (&k, &a[j - 1]); j--)                                       \
+              a[j] = a[j - 1];                                                                \
+            a[j] = k;                                                                         \
+          }                                                                                   \
+      }                                                                                       \
+    for (guint w = RUN; w < n; w *= 2)                                                        \
+      {                                                                                       \
+        for (guint lo = 0; lo < n; lo += 2 * w)                                               \
+          {                                                                                   \
+            guint mid = MIN (lo + w, n), hi = MIN (lo + 2 * w, n), i = lo, j = mid, k = lo;   \
+            while (i < mid && j < hi)                                                         \
+              to[k++] = LESS (&from[j], &from[i]) ? from[j++] : from[i++];                    \
+            while (i < mid)                                                                   \
+              to[k++] = from[i++];                                                            \
+            while (j < hi)                                                                    \
+              to[k++] = from[j++];                                                            \
+          }                                                                                   \
+        Type *x = from;                                                                       \
+        from = to;                                                                            \
+        to = x;                                                                               \
+      }                                                                                       \
+    return from;                                                                              \
+  }
+
+DEFINE_MERGE_SORT (merge_sort_keys, ItemKey, 16, item_key_less)
+
 /* Sorts t's items as g_qsort_with_data (…, cmp_topic_items) does: the
  * keys are distinct (an item's document and index in it are its own), so
  * any sort gives that one order.  A merge sort of the keys (insertion
@@ -1431,7 +1472,7 @@ sort_topic_items (Ctx *ctx, Topic *t)
 {
   guint n = t->items.len;
   g_autofree ItemKey *a = g_new (ItemKey, 2 * (gsize) n);
-  ItemKey *b = a + n, *from, *to;
+  ItemKey *b = a + n, *from;
 
   for (guint i = 0; i < n; i++)
     {
@@ -1439,36 +1480,7 @@ sort_topic_items (Ctx *ctx, Topic *t)
       a[i].hi = (guint64) it->doc << 32 | it->start;
       a[i].lo = (guint64) it->seq << 32 | t->items.v[i];
     }
-  for (guint lo = 0; lo < n; lo += 16)
-    {
-      guint hi = MIN (lo + 16, n);
-      for (guint i = lo + 1; i < hi; i++)
-        {
-          ItemKey k = a[i];
-          guint j = i;
-          for (; j > lo && item_key_less (&k, &a[j - 1]); j--)
-            a[j] = a[j - 1];
-          a[j] = k;
-        }
-    }
-  from = a;
-  to = b;
-  for (guint w = 16; w < n; w *= 2)
-    {
-      for (guint lo = 0; lo < n; lo += 2 * w)
-        {
-          guint mid = MIN (lo + w, n), hi = MIN (lo + 2 * w, n), i = lo, j = mid, k = lo;
-          while (i < mid && j < hi)
-            to[k++] = item_key_less (&from[j], &from[i]) ? from[j++] : from[i++];
-          while (i < mid)
-            to[k++] = from[i++];
-          while (j < hi)
-            to[k++] = from[j++];
-        }
-      ItemKey *x = from;
-      from = to;
-      to = x;
-    }
+  from = merge_sort_keys (a, b, n);
   for (guint i = 0; i < n; i++)
     t->items.v[i] = (guint) from[i].lo;
 }
@@ -1564,44 +1576,23 @@ cmp_distinct (gconstpointer a, gconstpointer b, gpointer data)
   return strcmp (values[*(const guint *) a], values[*(const guint *) b]);
 }
 
+static inline gboolean
+ranked_less (const Stating *x, const Stating *y)
+{
+  return cmp_ranked (x, y, NULL) < 0;
+}
+
+DEFINE_MERGE_SORT (merge_sort_ranked, Stating, 8, ranked_less)
+
 /* Sorts st[n] by cmp_ranked, stably (as g_qsort_with_data, which is
- * stable: a stable sort has one result, so this is it): insertion sort of
- * runs of 8, then merges taking the left entry of equal ones, with the
+ * stable: a stable sort has one result, so this is it), with the
  * comparison inlined rather than called through a pointer. */
 static void
 sort_ranked (Stating *st, guint n)
 {
   g_autofree Stating *tmp = g_new (Stating, n);
-  Stating *from = st, *to = tmp;
+  Stating *from = merge_sort_ranked (st, tmp, n);
 
-  for (guint lo = 0; lo < n; lo += 8)
-    {
-      guint hi = MIN (lo + 8, n);
-      for (guint i = lo + 1; i < hi; i++)
-        {
-          Stating k = st[i];
-          guint j = i;
-          for (; j > lo && cmp_ranked (&st[j - 1], &k, NULL) > 0; j--)
-            st[j] = st[j - 1];
-          st[j] = k;
-        }
-    }
-  for (guint w = 8; w < n; w *= 2)
-    {
-      for (guint lo = 0; lo < n; lo += 2 * w)
-        {
-          guint mid = MIN (lo + w, n), hi = MIN (lo + 2 * w, n), i = lo, j = mid, k = lo;
-          while (i < mid && j < hi)
-            to[k++] = cmp_ranked (&from[j], &from[i], NULL) < 0 ? from[j++] : from[i++];
-          while (i < mid)
-            to[k++] = from[i++];
-          while (j < hi)
-            to[k++] = from[j++];
-        }
-      Stating *x = from;
-      from = to;
-      to = x;
-    }
   if (from != st)
     memcpy (st, from, n * sizeof *st);
 }
