@@ -2197,6 +2197,68 @@ test_report_repeat (void **state)
   assert_string_equal (out->str, "0718446744073709551615");
 }
 
+/* Long strings (several vectors) of plain text with characters of two
+ * and three bytes at every offset, across the 16- and 32-byte vectors'
+ * ends, and now and then one the copy-as-is path must not keep (C1,
+ * U+2028/2029, overlong, surrogate, cut, four bytes): escaped as the
+ * reference does, with a length, NUL-terminated, and into exact room
+ * with bytes to escape readable past the end. */
+static void
+test_escape_json_kept (void **state)
+{
+  static const char *const chars[] = {
+    "\xc3\xa9", "\xe2\x80\x9c", "\xe2\x80\x94", "\xdf\xbf", "\xef\xbf\xbf", "\xc2\xa0", "\xc2\x85", "\xe2\x80\xa8",
+    "\xe2\x80\xa9", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xed\xa0\x80", "\xf0\x9f\x98\x80", "\xe2\x80", "\xc3", "\xff",
+    "\"", "\x7f", "\n",
+  };
+  g_autoptr (GRand) rand = g_rand_new_with_seed (2028);
+
+  (void) state;
+  for (int iter = 0; iter < 6000; iter++)
+    {
+      g_autoptr (GString) in = g_string_new (NULL);
+      g_autoptr (GString) got = g_string_new ("x");
+      g_autoptr (GString) want = g_string_new ("x");
+      gint len = g_rand_int_range (rand, 0, 300);
+      /* mostly the kept characters (the first six), now and then another */
+      gint pick = g_rand_int_range (rand, 0, 4) == 0 ? (gint) G_N_ELEMENTS (chars) : 6;
+
+      while ((gint) in->len < len)
+        {
+          if (g_rand_int_range (rand, 0, 6) == 0)
+            g_string_append (in, chars[g_rand_int_range (rand, 0, pick)]);
+          else
+            g_string_append_c (in, (char) ('a' + g_rand_int_range (rand, 0, 26)));
+        }
+      reference_escape_json (want, in->str, in->len);
+      xref_escape_json (got, in->str, (gssize) in->len);
+      assert_int_equal (got->len, want->len);
+      assert_memory_equal (got->str, want->str, want->len);
+
+      {
+        gsize room = XREF_REPORT_JSON_ROOM (in->len);
+        g_autofree char *at = g_malloc (room);
+        gsize n = in->len;
+        char *end;
+
+        /* readable past the end (a span of a text) every other time: the
+         * bytes there must not be taken */
+        if (iter % 2 == 1)
+          g_string_append (in, "\"\xe2\x80\x9c\x01\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"");
+        end = xref_report_escape_json_to (at, in->str, n, in->len);
+        g_string_truncate (in, n);
+
+        g_assert_true (end >= at && (gsize) (end - at) <= room);
+        assert_int_equal (end - at, want->len - 1);
+        assert_memory_equal (at, want->str + 1, want->len - 1);
+      }
+
+      g_string_assign (got, "x");
+      xref_escape_json (got, in->str, -1);
+      assert_string_equal (got->str, want->str);
+    }
+}
+
 int
 main (void)
 {
@@ -2238,6 +2300,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_html_voices, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_html_evil, setup_evil, fixture_teardown),
     cmocka_unit_test_teardown (test_sparse_rows, fixture_teardown),
+    cmocka_unit_test (test_escape_json_kept),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
