@@ -859,6 +859,30 @@ test_dispatch (void **state)
   assert_true (n > 100);
 }
 
+/* records_pass clears its arrays sixteen bytes a store, then a token at a
+ * time for the rest: documents of every length from 1 to 40 tokens (a
+ * time expression last, among words passed over) must get the start sets
+ * of the slow pass, past their last token too. */
+static void
+test_pass_lengths (void **state)
+{
+  g_autoptr (GString) failures = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint n = 1; n <= 40; n++)
+    {
+      g_string_truncate (text, 0);
+      for (guint k = 0; k + 2 < n; k++)
+        g_string_append (text, k % 3 == 2 ? "people " : "the ");
+      g_string_append (text, n >= 2 ? "last Friday" : "Friday");
+      g_autofree char *id = g_strdup_printf ("length %u", n);
+      g_autoptr (XrefDocument) doc = make_doc (id, text->str);
+      assert_same_scan (doc, rules, failures);
+    }
+  if (failures->len > 0)
+    fail_msg ("%s", failures->str);
+}
+
 int
 main (void)
 {
@@ -877,6 +901,7 @@ main (void)
     cmocka_unit_test (test_calendar),
     cmocka_unit_test (test_values),
     cmocka_unit_test (test_dispatch),
+    cmocka_unit_test (test_pass_lengths),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
