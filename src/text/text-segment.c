@@ -95,13 +95,18 @@ chars_at_least (const XrefToken *t, glong k)
 
   if (k <= 0)
     return TRUE;
+  /* (a character takes one to four bytes: most forms settle here) */
+  if (n < (gsize) k)
+    return FALSE;
+  if (n >= 4 * (gsize) k)
+    return TRUE;
   for (gsize i = 0; i < n; i++)
     if (((guchar) t->form[i] & 0xc0) != 0x80 && ++c >= k)
       return TRUE;
   return FALSE;
 }
 
-static gboolean
+static inline gboolean
 is_terminal (const XrefToken *t)
 {
   if (t->kind != XREF_TOKEN_PUNCT)
@@ -407,8 +412,12 @@ is_initial (const XrefToken *t)
   /* "D-W." of "Rep. Ann Cole, D-W. Va.": an initial after a hyphen */
   if (n >= 3 && t->form[n - 2] == '-' && g_ascii_isupper (t->form[n - 1]))
     return TRUE;
-  /* one character: at most four bytes */
-  return n <= 4 && n_chars (t) == 1 && first_is_alpha (t->form);
+  /* one character: at most four bytes (an ASCII first byte is one) */
+  if (n > 4)
+    return FALSE;
+  if ((guchar) t->form[0] < 0x80)
+    return n == 1 && g_ascii_isalpha (t->form[0]);
+  return n_chars (t) == 1 && first_is_alpha (t->form);
 }
 
 /* Token t (followed by after, or NULL) can start a sentence: a capital,

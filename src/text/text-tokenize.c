@@ -907,12 +907,12 @@ enum {
 
 static guint8 byte_class[256];   /* 0 for bytes >= 0x80 */
 
-static void
-byte_class_init (void)
-{
-  static gsize done = 0;
+static gsize byte_class_done = 0;
 
-  if (!g_once_init_enter (&done))
+G_NO_INLINE static void
+byte_class_fill (void)
+{
+  if (!g_once_init_enter (&byte_class_done))
     return;
   for (guint c = 0; c < 0x80; c++)
     {
@@ -933,7 +933,15 @@ byte_class_init (void)
     uni_class[c] = (guint8) ((is_letter_uni (c) ? UC_LETTER : 0) | (g_unichar_isdigit (c) ? UC_DIGIT : 0)
                              | (is_other_number_uni (c) ? UC_OTHER_NUMBER : 0) | (is_space_uni (c) ? UC_SPACE : 0)
                              | (is_symbol_uni (c) ? UC_SYMBOL : 0));
-  g_once_init_leave (&done, 1);
+  g_once_init_leave (&byte_class_done, 1);
+}
+
+/* (once filled, a load and a test: it runs at every call of the tokenizer) */
+static inline void
+byte_class_init (void)
+{
+  if (G_UNLIKELY (g_atomic_pointer_get (&byte_class_done) == 0))
+    byte_class_fill ();
 }
 
 #define ONES G_GUINT64_CONSTANT (0x0101010101010101)
@@ -1374,10 +1382,15 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
           FormSlot *pair;
           gsize at;
 
-          if (n == 0)
-            goto other;
+          /* (one compare for the two rare cases, no letter and sixteen) */
+          if (G_UNLIKELY (n - 1 >= 15))
+            {
+              if (n == 0)
+                goto other;
+              goto call;
+            }
           /* (a letter before a dot, "U.S.", "J.", is the general step's) */
-          if (n == 16 || !(byte_class[(guchar) p[n]] & BC_ENDS) || (n == 1 && p[1] == '.'))
+          if (!(byte_class[(guchar) p[n]] & BC_ENDS) || (n == 1 && p[1] == '.'))
             goto call;
           if (n < 8)
             {
