@@ -2888,40 +2888,38 @@ record_start (const WordIndex *wi, const XrefToken *toks, guint nt, guint k, con
   return m;
 }
 
-/* Sets tb[0 .. nt] to NULL and starts[0 .. nt + 4) to 0 (what every
- * token records_pass passes over keeps), sixteen bytes a store: not in
- * its loop, where it took two stores and two pointers a token, nor by
- * memset, which glibc does with "rep stosb" past 2 KB (fast, but valgrind
- * counts it a byte at a time, which would blur the stage's counts). */
+/* Zeroes p[0 .. n), sixteen bytes a store: records_pass's arrays are
+ * cleared here rather than in its loop, where it took two stores and two
+ * pointers a token, nor by memset, which glibc does with "rep stosb" past
+ * 2 KB (fast, but valgrind counts it a byte at a time, which would blur
+ * the stage's counts). */
 static void
-clear_pass (const WordBits **tb, guint32 *starts, guint nt)
+zero_bytes (gpointer p, gsize n)
 {
-  guint i = 0;
+  guint8 *b = p;
+  gsize i = 0;
 
 #if defined(__SSE2__)
   const __m128i zero = _mm_setzero_si128 ();
-  for (; i + 8 <= nt + 1; i += 8)
+  for (; i + 64 <= n; i += 64)
     {
-      _mm_storeu_si128 ((__m128i *) (gpointer) (tb + i), zero);
-      _mm_storeu_si128 ((__m128i *) (gpointer) (tb + i + 2), zero);
-      _mm_storeu_si128 ((__m128i *) (gpointer) (tb + i + 4), zero);
-      _mm_storeu_si128 ((__m128i *) (gpointer) (tb + i + 6), zero);
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b + i), zero);
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b + i + 16), zero);
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b + i + 32), zero);
+      _mm_storeu_si128 ((__m128i *) (gpointer) (b + i + 48), zero);
     }
 #endif
-  for (; i < nt + 1; i++)
-    tb[i] = NULL;
-  i = 0;
-#if defined(__SSE2__)
-  for (; i + 16 <= nt + 4; i += 16)
-    {
-      _mm_storeu_si128 ((__m128i *) (gpointer) (starts + i), zero);
-      _mm_storeu_si128 ((__m128i *) (gpointer) (starts + i + 4), zero);
-      _mm_storeu_si128 ((__m128i *) (gpointer) (starts + i + 8), zero);
-      _mm_storeu_si128 ((__m128i *) (gpointer) (starts + i + 12), zero);
-    }
-#endif
-  for (; i < nt + 4; i++)
-    starts[i] = 0;
+  for (; i < n; i++)
+    b[i] = 0;
+}
+
+/* Sets tb[0 .. nt] to NULL and starts[0 .. nt + 4) to 0 (what every
+ * token records_pass passes over keeps). */
+static void
+clear_pass (const WordBits **tb, guint32 *starts, guint nt)
+{
+  zero_bytes (tb, ((gsize) nt + 1) * sizeof *tb);
+  zero_bytes (starts, ((gsize) nt + 4) * sizeof *starts);
 }
 
 /* The pass over the tokens of a document before the scan (see scan):
