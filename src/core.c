@@ -378,7 +378,8 @@ xref_utf8_valid_prefix (const char *s, gsize len)
 gboolean
 xref_unichar_unsafe (gunichar c)
 {
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+         || c == 0x200e || c == 0x200f || c == 0x061c;
 }
 
 /* Text from an article or a file name made safe for a terminal: valid

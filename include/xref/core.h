@@ -147,9 +147,10 @@ const char *xref_intern_try (const char *s);
 gsize xref_utf8_valid_prefix (const char *s, gsize len);
 
 /* TRUE for characters never shown raw from article or rule text: C0
- * controls, DEL, C1 controls, and the bidirectional embeddings, overrides
- * and isolates (U+202A–202E, U+2066–2069) that let quoted text reorder what
- * is shown around it ("Trojan Source", CVE-2021-42574). */
+ * controls, DEL, C1 controls, and the bidirectional controls that let
+ * quoted text reorder what is shown around it ("Trojan Source",
+ * CVE-2021-42574): embeddings, overrides and isolates (U+202A–202E,
+ * U+2066–2069) and the marks LRM, RLM and ALM (U+200E, U+200F, U+061C). */
 gboolean xref_unichar_unsafe (gunichar c);
 
 /* Prints "xref: warning: FILE: MESSAGE" on stderr (FILE may be NULL).

@@ -156,6 +156,28 @@ test_utf8_valid_prefix (void **state)
   assert_true (checked > 100000);
 }
 
+/* Every bidirectional control is unsafe, and nothing else of the
+ * punctuation block around them: embeddings, overrides, isolates and the
+ * marks LRM, RLM, ALM (a fuzzer found LRM shown raw in the table). */
+static void
+test_unichar_unsafe_bidi (void **state)
+{
+  static const gunichar bidi[] = { 0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+                                   0x2066, 0x2067, 0x2068, 0x2069 };
+  static const gunichar shown[] = { 'a', 0xe9, 0x200b, 0x200d, 0x2010, 0x2014, 0x201c, 0x2029 + 0x10, 0x2070,
+                                    0x061b, 0x061d };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (bidi); i++)
+    if (!xref_unichar_unsafe (bidi[i]))
+      fail_msg ("U+%04X is shown raw", bidi[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    if (xref_unichar_unsafe (shown[i]))
+      fail_msg ("U+%04X is taken for unsafe", shown[i]);
+  assert_true (xref_unichar_unsafe (0x1b));
+  assert_true (xref_unichar_unsafe (0x85));
+}
+
 int
 main (void)
 {
@@ -164,6 +186,7 @@ main (void)
     cmocka_unit_test (test_intern_inner_nul),
     cmocka_unit_test (test_intern_grow),
     cmocka_unit_test (test_utf8_valid_prefix),
+    cmocka_unit_test (test_unichar_unsafe_bidi),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

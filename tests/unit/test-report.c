@@ -2259,6 +2259,30 @@ test_escape_json_kept (void **state)
     }
 }
 
+/* The directional marks LRM, RLM and ALM are replaced like the other
+ * bidi controls in the terminal table, Markdown and HTML (a fuzzer found
+ * LRM shown raw in the table). */
+static void
+test_escape_bidi_marks (void **state)
+{
+  static const char text[] = "a\u200eb\u200fc\u061cd\u202ee";
+  void (*const escape[]) (GString *, const char *, gssize) = { xref_escape_terminal, xref_escape_markdown,
+                                                               xref_escape_html };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (escape); i++)
+    {
+      g_autoptr (GString) out = g_string_new (NULL);
+      escape[i] (out, text, -1);
+      assert_null (strstr (out->str, "\u200e"));
+      assert_null (strstr (out->str, "\u200f"));
+      assert_null (strstr (out->str, "\u061c"));
+      assert_null (strstr (out->str, "\u202e"));
+      assert_non_null (strstr (out->str, "a"));
+      assert_non_null (strstr (out->str, "e"));
+    }
+}
+
 int
 main (void)
 {
@@ -2301,6 +2325,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_html_evil, setup_evil, fixture_teardown),
     cmocka_unit_test_teardown (test_sparse_rows, fixture_teardown),
     cmocka_unit_test (test_escape_json_kept),
+    cmocka_unit_test (test_escape_bidi_marks),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
