@@ -129,8 +129,7 @@ typedef struct {
 
 /* The ISO form of a document's date (formatted and interned), memoised by
  * the date in a direct-mapped table: the documents of a story share a few
- * dozen dates.  (The bench corpus's dates are random: there iso_of's hand
- * formatting is the gain.)  One per thread. */
+ * dozen dates.  One per thread. */
 #define DATE_MEMO_BITS 9
 
 typedef struct {
@@ -582,7 +581,6 @@ is_strong (const char *id)
   return id != NULL && !is_weak (id);
 }
 
-static const char *iso_of (const XrefDate *d);
 
 /* A claim's complete date as ISO, else NULL.  Memoised by the interned
  * value. */
@@ -600,7 +598,7 @@ complete_date (const Ctx *ctx, const char *value)
       if (!xref_date_parse_timeml (value, &d) || !xref_date_is_complete (&d))
         iso = no_date;
       else
-        iso = iso_of (&d);
+        iso = xref_date_to_iso (&d);
       g_hash_table_insert (ctx->complete, (gpointer) value, (gpointer) iso);
     }
   return iso != no_date ? iso : NULL;
@@ -747,31 +745,7 @@ item_root (Ctx *ctx, const char *id)
   return slot->value;
 }
 
-/* xref_date_to_iso (d), a complete date of four-digit year formatted by
- * hand (g_snprintf was most of its cost), any other by it. */
-static const char *
-iso_of (const XrefDate *d)
-{
-  char buf[10];
-
-  if (d->year > 0 && d->year <= 9999 && d->month > 0 && d->month <= 99 && d->day > 0 && d->day <= 99)
-    {
-      buf[0] = (char) ('0' + d->year / 1000);
-      buf[1] = (char) ('0' + d->year / 100 % 10);
-      buf[2] = (char) ('0' + d->year / 10 % 10);
-      buf[3] = (char) ('0' + d->year % 10);
-      buf[4] = '-';
-      buf[5] = (char) ('0' + d->month / 10);
-      buf[6] = (char) ('0' + d->month % 10);
-      buf[7] = '-';
-      buf[8] = (char) ('0' + d->day / 10);
-      buf[9] = (char) ('0' + d->day % 10);
-      return xref_intern_len (buf, sizeof buf);
-    }
-  return xref_date_to_iso (d);
-}
-
-/* iso_of (d) through ctx's date memo. */
+/* xref_date_to_iso (d) through ctx's date memo. */
 static const char *
 date_iso (Ctx *ctx, const XrefDate *d)
 {
@@ -782,7 +756,7 @@ date_iso (Ctx *ctx, const XrefDate *d)
     {
       m->date = *d;
       m->set = TRUE;
-      m->iso = iso_of (d);
+      m->iso = xref_date_to_iso (d);
     }
   return m->iso;
 }

@@ -331,29 +331,6 @@ prefetch_source_blocks (const XrefSource *s)
 }
 
 
-/* ,"date":"YYYY-MM-DD" for a complete date of years 1 to 9999 (all but
- * nonsense): what xref_date_to_iso formats ("%04d-%02d-%02d"), from the
- * digit tables instead of printf and the intern table (most of the cost
- * of a document's record).  FALSE, having written nothing, otherwise. */
-static gboolean
-put_date_complete (GString *out, const XrefDate *d)
-{
-  char *w;
-
-  if (d->year < 1 || d->year > 9999 || d->month < 1 || d->month > 99 || d->day < 1 || d->day > 99)
-    return FALSE;
-  w = xref_report_room (out, 32);
-  W_LIT (w, ",\"date\":\"");
-  w = w_put (w, digit_quads[d->year], 4);
-  *w++ = '-';
-  w = w_put (w, digit_pairs + 2 * d->month, 2);
-  *w++ = '-';
-  w = w_put (w, digit_pairs + 2 * d->day, 2);
-  *w++ = '"';
-  xref_report_done (out, w);
-  return TRUE;
-}
-
 static void
 document (GString *out, const XrefDocument *doc, gboolean extract)
 {
@@ -361,15 +338,14 @@ document (GString *out, const XrefDocument *doc, gboolean extract)
   FIELD_STR (out, ",\"outlet\":", doc->outlet);
   /* The contract allows only "YYYY-MM-DD" or null; a partial date (only
    * "December 28" was found) is kept in an added field. */
-  if (!xref_date_is_complete (&doc->date) || !put_date_complete (out, &doc->date))
-    {
-      const char *iso = xref_date_to_iso (&doc->date);
-      gboolean complete = xref_date_is_complete (&doc->date);
+  {
+    const char *iso = xref_date_to_iso (&doc->date);
+    gboolean complete = xref_date_is_complete (&doc->date);
 
-      FIELD_STR (out, ",\"date\":", complete ? iso : NULL);
-      if (!complete && iso != NULL)
-        FIELD_STR (out, ",\"date_partial\":", iso);
-    }
+    FIELD_STR (out, ",\"date\":", complete ? iso : NULL);
+    if (!complete && iso != NULL)
+      FIELD_STR (out, ",\"date_partial\":", iso);
+  }
   FIELD_STR (out, ",\"date_basis\":", xref_date_basis_name (doc->date_basis));
   if (doc->title != NULL)
     FIELD_STR (out, ",\"title\":", doc->title);

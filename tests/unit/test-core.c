@@ -178,6 +178,45 @@ test_unichar_unsafe_bidi (void **state)
   assert_true (xref_unichar_unsafe (0x85));
 }
 
+/* xref_date_to_iso formats complete dates by hand: every edge of the
+ * fields reads as printf's "%04d-%02d-%02d" (interned), and the partial
+ * and out-of-range forms are printf's too. */
+static void
+test_date_to_iso (void **state)
+{
+  static const gint years[] = { -1, 0, 1, 9, 10, 999, 1000, 2022, 9999, 10000, 123456 };
+  static const gint months[] = { -1, 0, 1, 9, 10, 12, 99, 100 };
+  static const gint days[] = { -1, 0, 1, 9, 10, 31, 99, 100, 1000 };
+
+  (void) state;
+  for (guint y = 0; y < G_N_ELEMENTS (years); y++)
+    for (guint m = 0; m < G_N_ELEMENTS (months); m++)
+      for (guint d = 0; d < G_N_ELEMENTS (days); d++)
+        {
+          XrefDate date = { years[y], months[m], days[d] };
+          const char *iso = xref_date_to_iso (&date);
+          g_autofree char *want = NULL;
+
+          if (date.year > 0 && date.month > 0 && date.day > 0)
+            want = g_strdup_printf ("%04d-%02d-%02d", date.year, date.month, date.day);
+          else if (date.year > 0 && date.month > 0)
+            want = g_strdup_printf ("%04d-%02d", date.year, date.month);
+          else if (date.year > 0)
+            want = g_strdup_printf ("%04d", date.year);
+          else if (date.month > 0 && date.day > 0)
+            want = g_strdup_printf ("XXXX-%02d-%02d", date.month, date.day);
+          else if (date.month > 0)
+            want = g_strdup_printf ("XXXX-%02d", date.month);
+          if (want == NULL)
+            assert_null (iso);
+          else
+            {
+              assert_string_equal (iso, want);
+              assert_ptr_equal (iso, xref_intern (want));
+            }
+        }
+}
+
 int
 main (void)
 {
@@ -187,6 +226,7 @@ main (void)
     cmocka_unit_test (test_intern_grow),
     cmocka_unit_test (test_utf8_valid_prefix),
     cmocka_unit_test (test_unichar_unsafe_bidi),
+    cmocka_unit_test (test_date_to_iso),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -1127,9 +1127,9 @@ test_json_long_spans (void **state)
   fixture_teardown ((void **) &f);
 }
 
-/* A document's date is formatted by hand when complete: every edge of its
- * fields reads as xref_date_to_iso's (printf's) form, null when the date
- * is not complete, the partial form in "date_partial". */
+/* A document's "date": at every edge of its fields, xref_date_to_iso's
+ * form when the date is complete, else null with the partial form in
+ * "date_partial". */
 static void
 test_json_dates (void **state)
 {
