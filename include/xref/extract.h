@@ -16,6 +16,15 @@ const char *xref_polarity_name (XrefPolarity p);
 /* "asserted", "planned", "possible", "refused", "unconfirmed", "conditional". */
 const char *xref_modality_name (XrefModality m);
 
+/* A byte offset into a document's text, in claims: 32 bits, because ingest
+ * refuses any text longer than XREF_INGEST_MAX_FILE (64 MiB, ingest.h),
+ * files and bytes alike, and `xref match` refuses a jsonl offset above it.
+ * Claims are the largest part of a run's memory (about 12,000 per MB of
+ * text): with 32-bit offsets and no padding an XrefClaim is 192 bytes on
+ * LP64 (256 with gsize), three cache lines' worth, and an XrefSlotValue 32
+ * (40).  tests/unit/test-run.c checks the 192. */
+typedef guint32 XrefOffset;
+
 /* One element of a claim: a canonical id and the words that stand for it.
  * id == NULL means the element is absent.  For an actor resolved from "he",
  * the span is the span of "he". */
@@ -23,8 +32,8 @@ typedef struct {
   const char *id;          /* interned canonical id: an entity id, an action
                               id, or for unknown noun phrases a normalised
                               phrase ("np:military personnel") */
-  gsize start;
-  gsize end;
+  XrefOffset start;
+  XrefOffset end;
   const char *rule;        /* interned id of the rule that produced it, or NULL */
 } XrefArg;
 
@@ -33,8 +42,8 @@ typedef struct {
   const char *value;       /* interned canonical value: entity ids joined
                               by "," (sorted) for SET, ISO date, number,
                               vague-group id, else normalised text */
-  gsize start;             /* span of the value's text */
-  gsize end;
+  XrefOffset start;        /* span of the value's text */
+  XrefOffset end;
   const char *rule;        /* interned id of the rule that recognised it */
 } XrefSlotValue;
 
@@ -48,9 +57,12 @@ typedef struct {
                               (g_strdup), slots and rules, which
                               xref_claim_free frees */
   XrefDocument *doc;       /* borrowed: the document owns its claims */
+  XrefOffset start;        /* the sentence's byte span (the evidence) */
+  XrefOffset end;
   guint sentence;          /* index into doc->sentences */
-  gsize start;             /* the sentence's byte span (the evidence) */
-  gsize end;
+  /* (one byte each beside sentence, not an enum's four: no padding) */
+  XrefPolarity polarity : 8;
+  XrefModality modality : 8;
 
   XrefArg actor;
   XrefArg action;
@@ -62,8 +74,6 @@ typedef struct {
                               (data and len): in a claim block it is a
                               header there, not a GArray of its own */
 
-  XrefPolarity polarity;
-  XrefModality modality;
   XrefArg speaker;         /* who says so (an entity id), id NULL when the
                               text asserts it in its own voice */
   XrefArg source;          /* who the speaker cites, "Washington explained

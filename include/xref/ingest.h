@@ -10,8 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* Largest article read, in bytes; larger files are refused (and so every
- * byte offset into a document fits in 32 bits). */
+/* Largest article read, in bytes; larger files (xref_ingest_file) and byte
+ * strings (xref_ingest_bytes) are refused, so every byte offset into a
+ * document fits the 32-bit offsets of claims (XrefOffset, extract.h). */
 #define XREF_INGEST_MAX_FILE (64u * 1024u * 1024u)
 
 typedef enum {
@@ -131,7 +132,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (XrefCorpus, xref_corpus_free)
 XrefDocument *xref_ingest_file (const XrefCorpusFile *file, const XrefMeta *meta, const XrefRules *rules,
                                 GError **error);
 
-/* The same from bytes in memory (tests, fuzzing). */
+/* The same from bytes in memory (tests, fuzzing, `xref match`'s undated
+ * records); more than XREF_INGEST_MAX_FILE bytes are refused. */
 XrefDocument *xref_ingest_bytes (const char *id, const char *data, gsize len, const XrefMeta *meta,
                                  const XrefRules *rules, GError **error);
 

@@ -114,7 +114,7 @@ claim_words (GString *out, const XrefRules *rules, const XrefClaim *c)
     {
       g_string_append (out, "      sentence: “");
       xref_escape_terminal (out, s, (gssize) len);
-      g_string_append_printf (out, "” (bytes %" G_GSIZE_FORMAT "–%" G_GSIZE_FORMAT ")\n", c->start, c->end);
+      g_string_append_printf (out, "” (bytes %u–%u)\n", c->start, c->end);
     }
   if (c->rules != NULL && c->rules->len > 0)
     {

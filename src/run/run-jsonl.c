@@ -160,6 +160,21 @@ size_of (json_t *obj, const char *key)
   return v > 0 ? (gsize) v : 0;
 }
 
+/* A byte offset of a claim into *out: 0 when absent or negative, like
+ * size_of; one above XREF_INGEST_MAX_FILE cannot point into any article
+ * (and would not fit XrefOffset, extract.h): an error, never truncated. */
+static gboolean
+offset_of (json_t *obj, const char *key, XrefOffset *out, const Where *w, const XrefDocument *doc)
+{
+  json_int_t v = json_integer_value (json_object_get (obj, key));
+
+  if (v > (json_int_t) XREF_INGEST_MAX_FILE)
+    return bad (w, "document '%s': \"%s\" %" JSON_INTEGER_FORMAT " is out of range (an offset into an article"
+                " is at most %u)", doc->id, key, v, XREF_INGEST_MAX_FILE);
+  *out = v > 0 ? (XrefOffset) v : 0;
+  return TRUE;
+}
+
 /* Writes text at [start, end) of doc's blank text when it fits exactly. */
 static void
 put_span (XrefDocument *doc, gsize start, gsize end, const char *text)
@@ -174,17 +189,18 @@ put_span (XrefDocument *doc, gsize start, gsize end, const char *text)
 }
 
 /* An element {"id"|"value":…,"text":…,"start":…,"end":…,"rule":…} or null. */
-static void
-read_arg (XrefDocument *doc, json_t *obj, const char *id_key, XrefArg *arg)
+static gboolean
+read_arg (XrefDocument *doc, json_t *obj, const char *id_key, XrefArg *arg, const Where *w)
 {
   memset (arg, 0, sizeof *arg);
   if (!json_is_object (obj))
-    return;
+    return TRUE;
   arg->id = xref_intern (str_or_null (obj, id_key));
-  arg->start = size_of (obj, "start");
-  arg->end = size_of (obj, "end");
+  if (!offset_of (obj, "start", &arg->start, w, doc) || !offset_of (obj, "end", &arg->end, w, doc))
+    return FALSE;
   arg->rule = xref_intern (str_or_null (obj, "rule"));
   put_span (doc, arg->start, arg->end, str_or_null (obj, "text"));
+  return TRUE;
 }
 
 static gint
@@ -193,8 +209,10 @@ cmp_slot (gconstpointer a, gconstpointer b)
   return strcmp (((const XrefSlotValue *) a)->slot, ((const XrefSlotValue *) b)->slot);
 }
 
+/* A claim of doc, or NULL (an error set through w) on an offset out of
+ * range. */
 static XrefClaim *
-read_claim (XrefDocument *doc, json_t *obj)
+read_claim (XrefDocument *doc, json_t *obj, const Where *w)
 {
   XrefClaim *c = g_new0 (XrefClaim, 1);
   const char *polarity = str_or_null (obj, "polarity");
@@ -208,24 +226,26 @@ read_claim (XrefDocument *doc, json_t *obj)
   c->id = g_strdup (str_or_null (obj, "id"));
   c->doc = doc;
   c->sentence = (guint) size_of (obj, "sentence_index");
-  c->start = size_of (obj, "start");
-  c->end = size_of (obj, "end");
-  put_span (doc, c->start, c->end, str_or_null (obj, "sentence"));
-  read_arg (doc, json_object_get (obj, "actor"), "id", &c->actor);
-  read_arg (doc, json_object_get (obj, "action"), "id", &c->action);
-  read_arg (doc, json_object_get (obj, "object"), "id", &c->object);
-  read_arg (doc, json_object_get (obj, "date"), "value", &c->date);
-  read_arg (doc, json_object_get (obj, "speaker"), "id", &c->speaker);
-  read_arg (doc, json_object_get (obj, "source"), "id", &c->source);
-
   c->slots = g_array_new (FALSE, TRUE, sizeof (XrefSlotValue));
+  c->rules = g_ptr_array_new ();
+  if (!offset_of (obj, "start", &c->start, w, doc) || !offset_of (obj, "end", &c->end, w, doc))
+    goto fail;
+  put_span (doc, c->start, c->end, str_or_null (obj, "sentence"));
+  if (!read_arg (doc, json_object_get (obj, "actor"), "id", &c->actor, w)
+      || !read_arg (doc, json_object_get (obj, "action"), "id", &c->action, w)
+      || !read_arg (doc, json_object_get (obj, "object"), "id", &c->object, w)
+      || !read_arg (doc, json_object_get (obj, "date"), "value", &c->date, w)
+      || !read_arg (doc, json_object_get (obj, "speaker"), "id", &c->speaker, w)
+      || !read_arg (doc, json_object_get (obj, "source"), "id", &c->source, w))
+    goto fail;
+
   json_object_foreach (slots, name, v)
     {
       XrefSlotValue sv = { 0 };
       sv.slot = xref_intern (name);
       sv.value = xref_intern (str_or_null (v, "value"));
-      sv.start = size_of (v, "start");
-      sv.end = size_of (v, "end");
+      if (!offset_of (v, "start", &sv.start, w, doc) || !offset_of (v, "end", &sv.end, w, doc))
+        goto fail;
       sv.rule = xref_intern (str_or_null (v, "rule"));
       put_span (doc, sv.start, sv.end, str_or_null (v, "text"));
       g_array_append_val (c->slots, sv);
@@ -239,11 +259,14 @@ read_claim (XrefDocument *doc, json_t *obj)
     if (g_strcmp0 (modality, xref_modality_name ((XrefModality) m)) == 0)
       c->modality = (XrefModality) m;
 
-  c->rules = g_ptr_array_new ();
   json_array_foreach (rules, i, v)
     if (json_is_string (v))
       g_ptr_array_add (c->rules, (gpointer) xref_intern (json_string_value (v)));
   return c;
+
+fail:
+  xref_claim_free (c);
+  return NULL;
 }
 
 static gboolean
@@ -342,6 +365,7 @@ read_record (XrefRun *run, json_t *rec, GPtrArray *docs, GHashTable *undated, co
   const char *id = str_or_null (d, "id");
   const char *date;
   XrefDocument *doc;
+  XrefClaim *c;
   json_t *v;
   size_t i;
 
@@ -404,7 +428,10 @@ read_record (XrefRun *run, json_t *rec, GPtrArray *docs, GHashTable *undated, co
     {
       if (!json_is_object (v))
         return bad (w, "document '%s': a claim is not an object", id);
-      g_ptr_array_add (doc->claims, read_claim (doc, v));
+      c = read_claim (doc, v, w);
+      if (c == NULL)
+        return FALSE;
+      g_ptr_array_add (doc->claims, c);
     }
   return TRUE;
 }

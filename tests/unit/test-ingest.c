@@ -314,6 +314,54 @@ test_walk_root_fd (void **state)
   rm_tree (moved);
 }
 
+/* Files are read in one call up to 64 KiB and in two past it (read_whole
+ * asks for the size only then): every size around that line reads whole,
+ * below the walk's descriptor and by path alike. */
+static void
+test_ingest_file_sizes (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-sizes-XXXXXX", &error);
+  const gsize sizes[] = { 0, 1, 4096, 65535, 65536, 65537, 131073, 200001 };
+  const char *paths[1] = { root };
+  g_autoptr (XrefCorpus) corpus = NULL;
+  GString *data[G_N_ELEMENTS (sizes)];
+
+  assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u.txt", i);
+      data[i] = g_string_new (NULL);
+      for (gsize k = 0; k < sizes[i]; k++)
+        g_string_append_c (data[i], (k + i) % 61 == 60 ? '\n' : (char) ('a' + (k * 7 + i) % 26));
+      write_file (root, name, data[i]->str, (gssize) data[i]->len);
+    }
+  corpus = xref_corpus_open (paths, 1, &error);
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, G_N_ELEMENTS (sizes));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (guint by_path = 0; by_path < 2; by_path++)
+      {
+        XrefCorpusFile f = *(const XrefCorpusFile *) g_ptr_array_index (corpus->files, i);
+        g_autoptr (GError) e2 = NULL;
+        g_autoptr (XrefDocument) doc = NULL;
+
+        if (by_path)
+          f.root_fd = NULL;
+        else
+          assert_non_null (f.root_fd);
+        doc = xref_ingest_file (&f, NULL, rules, &e2);
+        assert_no_error (e2);
+        assert_non_null (doc);
+        assert_int_equal (doc->len, sizes[i]);
+        assert_memory_equal (doc->text, data[i]->str, sizes[i] + 1);
+      }
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    g_string_free (data[i], TRUE);
+  rm_tree (root);
+  (void) state;
+}
+
 static void
 test_walk_missing (void **state)
 {
@@ -1004,6 +1052,22 @@ test_binary (void **state)
   assert_true (g_str_has_prefix (error->message, "binary file skipped"));
 }
 
+/* Bytes in memory have the limit of files (so every offset fits a claim's
+ * 32 bits): one byte over is refused before it is looked at.  (calloc'd:
+ * the pages are never touched) */
+static void
+test_bytes_limit (void **state)
+{
+  g_autofree char *big = g_malloc0 ((gsize) XREF_INGEST_MAX_FILE + 1);
+  g_autoptr (GError) error = NULL;
+  XrefDocument *doc;
+
+  doc = xref_ingest_bytes ("big.txt", big, (gsize) XREF_INGEST_MAX_FILE + 1, NULL, rules, &error);
+  assert_null (doc);
+  assert_true (g_error_matches (error, XREF_ERROR, XREF_ERROR_INPUT));
+  assert_true (g_str_has_prefix (error->message, "file too large"));
+}
+
 static void
 test_crlf_bom (void **state)
 {
@@ -1574,6 +1638,8 @@ main (void)
     cmocka_unit_test (test_bad_input),
     cmocka_unit_test (test_bad_beside_good),
     cmocka_unit_test (test_read_file_sizes),
+    cmocka_unit_test (test_bytes_limit),
+    cmocka_unit_test (test_ingest_file_sizes),
   };
   return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
 }

@@ -5,7 +5,8 @@
  *  - `xref extract --format jsonl` over shards, read back by `xref match`,
  *    gives the report of one run, also when a document can only be dated
  *    by the corpus year pass (tests/cases/shard/undated.txt);
- *  - a record that is not one is an error with file:line;
+ *  - a record that is not one is an error with file:line, and so is a
+ *    claim offset too large for any article (claims hold 32 bits);
  *  - a streamed JSON report (XrefReport.flush) has the bytes of a whole one.
  * The seed corpus is copied to a temporary folder with the undated article. */
 #include "test-util.h"
@@ -316,6 +317,84 @@ test_jsonl_bad_record (void **state)
   (void) state;
 }
 
+/* Claims hold 32-bit offsets (extract.h): the reader takes an offset up to
+ * XREF_INGEST_MAX_FILE as written, and refuses a larger one, 2^32 and
+ * 2^32 + 5 among them, with file:line instead of truncating it (to 0 and
+ * 5).  Offsets past the document's length stay accepted (the reports clamp
+ * spans to the text). */
+static void
+test_jsonl_offsets (void **state)
+{
+  static const char *const bad_claims[] = {
+    "{\"id\":\"a#1\",\"start\":0,\"end\":4294967296}",
+    "{\"id\":\"a#1\",\"start\":0,\"end\":4,\"actor\":{\"id\":\"x\",\"start\":4294967301,\"end\":4294967302}}",
+    "{\"id\":\"a#1\",\"start\":0,\"end\":4,\"slots\":{\"n\":{\"value\":\"1\",\"start\":67108865,\"end\":2}}}",
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *def = xref_rules_default_dir ();
+  g_autofree char *file = g_build_filename (tmp_dir, "offsets.jsonl", NULL);
+  const char *dirs[] = { def, NULL };
+  const char *files[] = { file, NULL };
+  const char *head = "{\"document\":{\"id\":\"a\",\"length\":10,\"date_basis\":\"none\"},\"timexes\":[],\"claims\":[";
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_claims); i++)
+    {
+      g_autoptr (XrefRun) run = xref_run_new ();
+      g_autofree char *line = g_strconcat ("\n", head, bad_claims[i], "]}\n", NULL);
+
+      assert_true (xref_run_load_rules (run, dirs, &error));
+      assert_true (g_file_set_contents (file, line, -1, NULL));
+      assert_false (xref_run_read_jsonl (run, files, 1, &error));
+      assert_non_null (error);
+      assert_non_null (strstr (error->message, "offsets.jsonl:2: "));
+      assert_non_null (strstr (error->message, "out of range"));
+      g_clear_error (&error);
+    }
+
+  {
+    g_autoptr (XrefRun) run = xref_run_new ();
+    g_autofree char *line = NULL;
+    const XrefDocument *doc;
+    const XrefClaim *c;
+    const XrefSlotValue *sv;
+
+    assert_true (xref_run_load_rules (run, dirs, &error));
+    line = g_strconcat (head, "{\"id\":\"a#1\",\"start\":3,\"end\":67108864,\"actor\":{\"id\":\"x\",\"start\":-7,"
+                        "\"end\":12},\"slots\":{\"n\":{\"value\":\"1\",\"start\":5,\"end\":9}}}]}\n", NULL);
+    assert_true (g_file_set_contents (file, line, -1, NULL));
+    assert_true (xref_run_read_jsonl (run, files, 1, &error));
+    assert_no_error (error);
+    assert_int_equal (run->documents->len, 1);
+    doc = g_ptr_array_index (run->documents, 0);
+    assert_int_equal (doc->claims->len, 1);
+    c = g_ptr_array_index (doc->claims, 0);
+    assert_int_equal (c->start, 3);
+    assert_int_equal (c->end, XREF_INGEST_MAX_FILE);
+    assert_int_equal (c->actor.start, 0);   /* negative: 0, as before */
+    assert_int_equal (c->actor.end, 12);
+    sv = xref_claim_slot (c, xref_intern ("n"));
+    assert_non_null (sv);
+    assert_int_equal (sv->start, 5);
+    assert_int_equal (sv->end, 9);
+  }
+  (void) state;
+}
+
+/* Claims are most of a run's memory: 32-bit offsets and no padding keep
+ * one at 192 bytes on LP64 (extract.h); a field added carelessly shows
+ * here. */
+static void
+test_claim_size (void **state)
+{
+  if (sizeof (gpointer) == 8)
+    {
+      assert_int_equal (sizeof (XrefClaim), 192);
+      assert_int_equal (sizeof (XrefArg), 24);
+      assert_int_equal (sizeof (XrefSlotValue), 32);
+    }
+  (void) state;
+}
+
 static guint n_flushes;
 
 static void
@@ -383,6 +462,8 @@ main (void)
     cmocka_unit_test (test_jsonl_shards_identical),
     cmocka_unit_test (test_jsonl_undated_record),
     cmocka_unit_test (test_jsonl_bad_record),
+    cmocka_unit_test (test_jsonl_offsets),
+    cmocka_unit_test (test_claim_size),
     cmocka_unit_test (test_stream_identical),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
