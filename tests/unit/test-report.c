@@ -25,7 +25,8 @@ claim_free (gpointer p)
   XrefClaim *c = p;
   g_free (c->id);
   g_array_unref (c->slots);
-  g_ptr_array_unref (c->rules);
+  if (c->rules != NULL)   /* (a claim may have no rules list) */
+    g_ptr_array_unref (c->rules);
   g_free (c);
 }
 
@@ -1011,7 +1012,7 @@ test_json_rules_memo (void **state)
     {
       XrefClaim *c = claim_add (doc);
 
-      g_ptr_array_unref (c->rules);
+      g_clear_pointer (&c->rules, g_ptr_array_unref);
       if (i % 7 == 3)
         c->rules = NULL;
       else if (i % 2 == 0)
