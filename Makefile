@@ -113,9 +113,10 @@ check: deps
 	$(MAKE) WERROR=-Werror BUILD=build/check$(if $(SAN),-san) unit cli-check story-check headers-check golden-check html-check shard-check \
 	  fuzz-regress hostile
 
+# (a GLib critical, a g_return_if_fail that fired, fails the test)
 unit: $(UNIT_BIN) $(BUILD)/xref
 	@set -e; for t in $(UNIT_BIN); do \
-	  echo "== $$t"; XREF_RULES=$(CURDIR)/rules XREF_SRCDIR=$(CURDIR) $$t; \
+	  echo "== $$t"; XREF_RULES=$(CURDIR)/rules XREF_SRCDIR=$(CURDIR) G_DEBUG=fatal-criticals $$t; \
 	done
 
 # Every public header compiles on its own.
