@@ -39,7 +39,28 @@ enum {
   XREF_TEXT_BIT_IN_QUOTE = 1 << 4,   /* flagged IN_QUOTE */
   XREF_TEXT_BIT_QUOTE    = 1 << 5,   /* a QUOTE */
   XREF_TEXT_BIT_BULLET   = 1 << 6,   /* a PUNCT or SYMBOL whose first byte is not ASCII */
+  XREF_TEXT_BIT_PASS     = 1 << 7,   /* a WORD, PUNCT or SYMBOL whose norm the thread's pass
+                                        test (xref_text_set_pass) says yes to */
 };
+
+/* A test of a token's norm (interned) that a later stage would otherwise
+ * make at every token: its answer is worked out once per form, when the
+ * tokenizer's per-thread form cache describes it, and carried as
+ * XREF_TEXT_BIT_PASS in the bits of every WORD, PUNCT and SYMBOL token of
+ * that form.  It must be a pure function of (data, norm). */
+typedef gboolean (*XrefTextPassFunc) (gconstpointer data, const char *norm);
+
+/* Sets this thread's pass test (NULL for none: no token gets the bit).
+ * gen names (func, data): a new gen forgets the thread's cached answers;
+ * data must stay valid until the thread sets another test or exits. */
+void xref_text_set_pass (XrefTextPassFunc func, gconstpointer data, guint gen);
+
+/* The XREF_TEXT_BIT_* of every token of doc (one byte per token of
+ * doc->tokens, in order, with eight readable bytes after them) when this
+ * thread segmented doc last, with its pass test numbered gen, and the
+ * tokens are as it left them; else NULL.  Valid until this thread
+ * segments another document. */
+const guint8 *xref_text_doc_bits (const XrefDocument *doc, guint gen);
 
 /* xref_tokenize, also storing the XREF_TEXT_BIT_* of the k-th token
  * appended at bits[k]; bits must have room for end - start bytes (a token

@@ -2372,6 +2372,15 @@ enum { WI_TABLES = 1 + TB_WORD_CLASSES - TL_N + 1 };
  * A clear bit says the word is no such word of the index. */
 #define START_FILTER_BITS 15
 
+/* The part filter of an index: one bit per slot of 2^PART_FILTER_BITS, by
+ * a hash of the bytes (part_hash), set for every word of the index.  The
+ * parts of a hyphenated word ("year" of "year-ago") are asked about
+ * (part_bits) by their bytes; most are no word of the index, and nearly
+ * all of those are in no table at all, so that xref_intern_try found no
+ * interned copy only after a probe of the shared intern table, under its
+ * lock.  A clear bit answers them first. */
+#define PART_FILTER_BITS 14
+
 struct WordIndex {
   gint ref;
   guint gen;                     /* a number of its own: tells a thread's word cache whose it is */
@@ -2388,6 +2397,7 @@ struct WordIndex {
   WordBits unknown[WF_UNKNOWN + 1]; /* the records of words no table has, by word_letters */
   struct WordValue *values;      /* the values of every record */
   guint64 filter[(1u << START_FILTER_BITS) / 64];
+  guint64 part_filter[(1u << PART_FILTER_BITS) / 64];
   gboolean filter_ok;            /* the filter may be used: see records_pass */
 };
 
@@ -2451,10 +2461,26 @@ index_lookup (const WordIndex *wi, const char *key, const WordBits *none)
     }
 }
 
+/* The bit of s[0 .. len) in a part filter (FNV-1a, folded). */
+static inline guint
+part_hash (const char *s, gsize len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize k = 0; k < len; k++)
+    h = (h ^ (guchar) s[k]) * 16777619u;
+  return (h ^ (h >> PART_FILTER_BITS)) & ((1u << PART_FILTER_BITS) - 1);
+}
+
 /* The record of s[0 .. len) (a part of a word), or NULL when no table has it. */
 static const WordBits *
 part_bits (const WordIndex *wi, const char *s, gsize len)
 {
+  const guint bit = part_hash (s, len);
+
+  if (!(wi->part_filter[bit / 64] & (G_GUINT64_CONSTANT (1) << (bit % 64))))
+    return NULL;   /* no word of the index */
+
   char buf[64];
   g_autofree char *heap = NULL;
   char *w = len < sizeof buf ? buf : (heap = g_malloc (len + 1));
@@ -2638,6 +2664,8 @@ word_index_new (const XrefRules *rules)
   g_hash_table_iter_init (&it, wi->index);
   while (g_hash_table_iter_next (&it, &key, &value))
     {
+      const guint bit = part_hash (key, strlen (key));
+      wi->part_filter[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
       gsize h = slot_of (wi, key);
       while (wi->slots[h].key != NULL)
         h = (h + 1) & (((gsize) 1 << order) - 1);
@@ -2869,6 +2897,35 @@ pass_over (const WordIndex *wi, guint64 *slot, const char *norm)
   return tag;
 }
 
+/* The text stage's pass test (XrefTextPassFunc, data the WordIndex):
+ * pass_over's PASS_OVER, which needs no record.  The tokenizer asks it
+ * once per form and marks the tokens of a form it says yes to with
+ * XREF_TEXT_BIT_PASS, so that records_pass passes over them without a
+ * probe of the pass cache. */
+static gboolean
+pass_test (gconstpointer data, const char *norm)
+{
+  const WordIndex *wi = data;
+  const gsize h = filter_slot (norm);
+
+  return !(wi->filter[h >> 6] & (G_GUINT64_CONSTANT (1) << (h & 63))) && wi->filter_ok && !g_ascii_isdigit (norm[0])
+         && strchr (norm, '-') == NULL;
+}
+
+/* The index whose pass test this thread's text stage asks, with a
+ * reference (dropped when the thread exits or asks another's). */
+static GPrivate pass_test_wi = G_PRIVATE_INIT ((GDestroyNotify) word_index_unref);
+
+static void
+pass_test_set (WordIndex *wi)
+{
+  if (g_private_get (&pass_test_wi) == wi)
+    return;
+  g_atomic_int_inc (&wi->ref);
+  g_private_replace (&pass_test_wi, wi);
+  xref_text_set_pass (pass_test, wi, wi->gen);
+}
+
 /* The record and start set of token k (a token records_pass did not pass
  * over), from its record; tb[k + 1]: the record of the token after it,
  * NULL for one passed over (which the words no table has stand in for). */
@@ -2936,8 +2993,8 @@ clear_pass (const WordBits **tb, guint32 *starts, guint nt)
  * tokens after it.  xref_temporal_starts_differ compares the start sets
  * with records_pass_every's. */
 G_GNUC_NO_INLINE static guint
-records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const WordBits **tb, guint32 *starts,
-              guint *cand)
+records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const guint8 *bits, const WordBits **tb,
+              guint32 *starts, guint *cand)
 {
   guint n_cand = 0, n_slow = 0;
 
@@ -2958,15 +3015,40 @@ records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const WordBi
    * over and the last unit word seen (past the end at first, which is as
    * good as passed over). */
   guint64 *const cache = pass_cache;
-  const XrefToken *t = toks + nt;
+  const XrefToken *t;
   guint slow = nt + 1, unit = nt + 4;
   for (guint k = nt; k > 0;)
     {
-      const char *norm = (--t)->norm;
+      /* With the text stage's bits (xref_text_doc_bits), the tokens
+       * marked XREF_TEXT_BIT_PASS (a WORD, PUNCT or SYMBOL whose norm
+       * pass_test says yes to: pass_over's PASS_OVER, no NUMBER) are
+       * skipped eight at a time, as the test below would pass over each. */
+      if (bits != NULL)
+        {
+          while (k >= 8)
+            {
+              guint64 w;
+              memcpy (&w, bits + k - 8, 8);
+              const guint64 m = ~GUINT64_FROM_LE (w) & (XREF_TEXT_BIT_PASS * G_GUINT64_CONSTANT (0x0101010101010101));
+              if (m != 0)
+                {
+                  /* (the last such byte, j: bit 8j + 7, 8 (7 - j) leading zeros) */
+                  k -= (guint) __builtin_clzll (m) >> 3;
+                  break;
+                }
+              k -= 8;
+            }
+          if (k < 8)
+            while (k > 0 && (bits[k - 1] & XREF_TEXT_BIT_PASS))
+              k--;
+          if (k == 0)
+            break;
+        }
+      t = &toks[--k];
+      const char *norm = t->norm;
       const gsize h = ((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - PASS_CACHE_BITS);
       guint64 tag = cache[h] ^ (guint64) (guintptr) norm;
 
-      k--;
       if (G_LIKELY (tag == PASS_OVER) && t->kind != XREF_TOKEN_NUMBER)
         continue;
       if (tag != 0 && tag != PASS_OVER && tag != PASS_CONTEXT && tag != PASS_UNIT)
@@ -3046,7 +3128,9 @@ scan (const XrefDocument *doc, const XrefRules *rules, GArray *raws, gboolean ev
       cand = cand_heap = g_new (guint, nt + 1);
     }
   n_cand = every ? records_pass_every (wi, toks, nt, tb, starts, cand)
-               : records_pass (wi, toks, nt, tb, starts, cand);
+               : records_pass (wi, toks, nt, xref_text_doc_bits (doc, wi->gen), tb, starts, cand);
+  if (!every)
+    pass_test_set (wi);
 
   guint done = 0;   /* tokens before this index belong to an expression already */
   /* cand holds the candidates from the last token down: read from its end
@@ -3141,6 +3225,11 @@ xref_temporal_starts_differ (const XrefDocument *doc, const XrefRules *rules)
   guint differ = 0;
 
   records_pass_every (wi, toks, nt, tb_every, starts_every, cand_every);
+  /* the text stage's XREF_TEXT_BIT_PASS, where this thread segmented doc
+   * with this index's pass test: only on tokens pass_over passes over */
+  const guint8 *bits = xref_text_doc_bits (doc, wi->gen);
+  for (guint k = 0; bits != NULL && k < nt; k++)
+    differ += (bits[k] & XREF_TEXT_BIT_PASS) && (toks[k].kind == XREF_TOKEN_NUMBER || !pass_test (wi, toks[k].norm));
   /* twice: with this thread's caches as they were, then with this
    * document's words in them */
   for (guint round = 0; round < 2; round++)
@@ -3148,7 +3237,7 @@ xref_temporal_starts_differ (const XrefDocument *doc, const XrefRules *rules)
       /* garbage where records_pass must write (clear_pass) */
       memset (tb, 0xA5, (nt + 1) * sizeof *tb);
       memset (starts, 0xA5, (nt + 4) * sizeof *starts);
-      guint n_cand = records_pass (wi, toks, nt, tb, starts, cand), j = 0;
+      guint n_cand = records_pass (wi, toks, nt, xref_text_doc_bits (doc, wi->gen), tb, starts, cand), j = 0;
 
       for (guint k = nt; k-- > 0;)
         {

@@ -373,12 +373,10 @@ put_digits (char *p, gint v, gint width)
 /* xref_date_to_iso, written by hand where its fields have at most four
  * digits (always, but for absurd ones): the same string. */
 static const char *
-iso_value (const XrefDate *d)
+iso_value_make (const XrefDate *d)
 {
   char buf[16], *p = buf;
 
-  if (d->year > 9999 || d->month > 9999 || d->day > 9999)
-    return xref_date_to_iso (d);
   if (d->year > 0)
     {
       p = put_digits (p, d->year, 4);
@@ -406,6 +404,45 @@ iso_value (const XrefDate *d)
   else
     return NULL;
   return xref_intern_len (buf, (gsize) (p - buf));
+}
+
+/* Each thread's last values of iso_value, direct-mapped by the fields
+ * they depend on (a field of 0 or less is unknown): most values of a
+ * document are the document date and a few around it, so a value is one
+ * compare instead of being written and interned again (a hash and a
+ * probe of the intern cache).  The values are interned, so a slot is
+ * never stale; an empty slot has key 0, the fields of no value (NULL). */
+typedef struct {
+  guint64 key;
+  const char *value;
+} ValueMemo;
+
+#define VALUE_MEMO_BITS 8
+
+static _Thread_local ValueMemo iso_memo[1u << VALUE_MEMO_BITS];
+
+static inline ValueMemo *
+memo_slot (ValueMemo *memo, guint64 key)
+{
+  return &memo[(key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - VALUE_MEMO_BITS)];
+}
+
+static const char *
+iso_value (const XrefDate *d)
+{
+  guint64 key;
+  ValueMemo *m;
+
+  if (d->year > 9999 || d->month > 9999 || d->day > 9999)
+    return xref_date_to_iso (d);
+  key = ((guint64) MAX (d->year, 0) << 32) | ((guint64) MAX (d->month, 0) << 16) | (guint64) MAX (d->day, 0);
+  m = memo_slot (iso_memo, key);
+  if (m->key != key)
+    {
+      m->value = iso_value_make (d);
+      m->key = key;
+    }
+  return m->value;
 }
 
 static const char *
@@ -436,6 +473,37 @@ duration_value (const char *unit, gdouble amount, gboolean vague)
   memcpy (buf + n, num, n_num);
   memcpy (buf + n + n_num, code, n_code);
   return xref_intern_len (buf, n + n_num + n_code);
+}
+
+/* duration_value of an interned unit (a raw expression's), memoised as
+ * iso_value: keyed by the unit's address, the amount and vague (a slot
+ * whose unit differs is never taken: the key holds the address). */
+typedef struct {
+  const char *unit;
+  guint64 amount;          /* the bits of the amount */
+  gboolean vague;
+  const char *value;
+} DurationMemo;
+
+static _Thread_local DurationMemo duration_memo[1u << VALUE_MEMO_BITS];
+
+static const char *
+duration_value_interned (const char *unit, gdouble amount, gboolean vague)
+{
+  guint64 bits;
+  DurationMemo *m;
+
+  memcpy (&bits, &amount, sizeof bits);
+  m = &duration_memo[(((guint64) (guintptr) unit ^ bits ^ (guint64) vague) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+                     >> (64 - VALUE_MEMO_BITS)];
+  if (m->unit != unit || m->amount != bits || m->vague != vague)
+    {
+      m->value = duration_value (unit, amount, vague);
+      m->unit = unit;
+      m->amount = bits;
+      m->vague = vague;
+    }
+  return m->value;
 }
 
 typedef struct {
@@ -771,12 +839,12 @@ resolve (const XrefRawTimex *r, Ctx *c, XrefTimex *t)
 
     case XREF_RAW_DURATION:
       t->type = XREF_TIMEX_DURATION;
-      t->value = duration_value (r->unit, r->amount, r->vague);
+      t->value = duration_value_interned (r->unit, r->amount, r->vague);
       break;
 
     case XREF_RAW_SET:
       t->type = XREF_TIMEX_SET;
-      t->value = r->value != NULL ? r->value : duration_value (r->unit, r->amount, FALSE);
+      t->value = r->value != NULL ? r->value : duration_value_interned (r->unit, r->amount, FALSE);
       break;
 
     case XREF_RAW_TIME:

@@ -33,4 +33,7 @@ xref_text_first_byte (guint64 w)
 #endif
 }
 
+/* The gen of this thread's pass test (xref_text_set_pass), 0 for none. */
+guint xref_text_pass_gen (void);
+
 G_END_DECLS

@@ -1631,11 +1631,12 @@ attribution_start (const XrefDocument *doc, const XrefRules *rules, guint i, gui
          && !(at (doc, i + n - 1)->flags & XREF_TOKEN_CAPITALISED);
 }
 
-/* scratch: room for the bits of a region of the document (see
+/* scratch: room for the marks of a region of the document; bits: the
+ * document's token bits, from the region's first token on (see
  * xref_text_segment) */
 static void
 segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lower *lower, guint8 *scratch,
-                Sents *ss)
+                guint8 *bits, Sents *ss)
 {
   guint first = doc->tokens->len, last, start;
   guint flags = XREF_SENTENCE_PARA;
@@ -1643,8 +1644,8 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
 
   /* tb[0..n), brk[0..n] and wb[0..n), each with eight zero bytes after
    * it for next_with; a region of m bytes has at most m tokens */
-  tb = scratch;
-  brk = tb + (r->end - r->start) + 8;
+  tb = bits + first;
+  brk = scratch;
   wb = brk + (r->end - r->start) + 9;
   /* (the text is NUL-terminated: len + 1 bytes readable) */
   xref_text_tokenize_bits_in (doc->text, r->start, r->end, doc->len + 1, doc->tokens, tb);
@@ -1763,12 +1764,52 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
     add_sentence (ss, doc, start, last - start, flags, tb + (start - first));
 }
 
+/* The bits of the tokens of the document this thread segmented last,
+ * kept for the stages after it (xref_text_doc_bits), and what tells that
+ * document: its address, its text, its token array and count, and the
+ * pass test's gen.  The buffer is freed when the thread exits. */
+static GPrivate doc_bits_buf = G_PRIVATE_INIT (g_free);
+static _Thread_local gsize doc_bits_room;
+static _Thread_local struct {
+  const XrefDocument *doc;
+  const char *text;
+  gconstpointer tokens;
+  guint n;
+  guint gen;
+} doc_bits_of;
+
+/* This thread's bits buffer with room for n bytes (its contents lost);
+ * one grown for a huge document is not kept for small ones. */
+static guint8 *
+doc_bits_get (gsize n)
+{
+  guint8 *b = g_private_get (&doc_bits_buf);
+
+  if (b != NULL && doc_bits_room >= n && (doc_bits_room <= (1u << 22) || n > doc_bits_room / 4))
+    return b;
+  doc_bits_room = doc_bits_room < n ? MAX (n, 2 * doc_bits_room) : MAX (n, (gsize) 1 << 16);
+  b = g_malloc (doc_bits_room);
+  g_private_replace (&doc_bits_buf, b);
+  return b;
+}
+
+const guint8 *
+xref_text_doc_bits (const XrefDocument *doc, guint gen)
+{
+  if (doc == NULL || doc->tokens == NULL || doc_bits_of.doc != doc || doc_bits_of.text != doc->text
+      || doc_bits_of.tokens != (gconstpointer) doc->tokens->data || doc_bits_of.n != doc->tokens->len
+      || doc_bits_of.gen != gen)
+    return NULL;
+  return g_private_get (&doc_bits_buf);
+}
+
 void
 xref_text_segment (XrefDocument *doc, const XrefRules *rules)
 {
   guint r = 0, h = 0;
   Lower lower = { NULL, 0 };
   g_autofree guint8 *scratch = NULL;
+  guint8 *bits;
   Sents ss = { NULL, 0, 0 };
 
   /* Sized from the text so that appending never reallocates: about one
@@ -1785,9 +1826,20 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
   ss.room = (guint) MIN (doc->len / 64 + 8, G_MAXUINT / 2);
   ss.v = g_new (XrefSentence, ss.room);
   cur_index = rules != NULL ? text_index_get (rules) : NULL;
-  /* the bits of one region at a time (segment_region): no region is
-   * longer than the text */
-  scratch = g_malloc (3 * doc->len + 25);
+  /* the marks of one region at a time (segment_region): no region is
+   * longer than the text; the bits of every token (no more tokens than
+   * bytes in the regions and headings), eight bytes of padding after the
+   * last */
+  scratch = g_malloc (2 * doc->len + 25);
+  {
+    gsize spans = 0;
+    for (guint k = 0; k < doc->regions->len; k++)
+      spans += g_array_index (doc->regions, XrefSpan, k).end - g_array_index (doc->regions, XrefSpan, k).start;
+    for (guint k = 0; k < doc->headings->len; k++)
+      spans += g_array_index (doc->headings, XrefSpan, k).end - g_array_index (doc->headings, XrefSpan, k).start;
+    doc_bits_of.doc = NULL;
+    bits = doc_bits_get (spans + 16);
+  }
 
   /* regions and headings in text order */
   while (r < doc->regions->len || h < doc->headings->len)
@@ -1798,13 +1850,13 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
       if (hs != NULL && (rs == NULL || hs->start < rs->start))
         {
           guint first = doc->tokens->len;
-          xref_tokenize (doc->text, hs->start, hs->end, doc->tokens);
+          xref_text_tokenize_bits (doc->text, hs->start, hs->end, doc->tokens, bits + first);
           add_sentence (&ss, doc, first, doc->tokens->len - first, XREF_SENTENCE_HEADING, NULL);
           h++;
         }
       else
         {
-          segment_region (doc, rules, rs, &lower, scratch, &ss);
+          segment_region (doc, rules, rs, &lower, scratch, bits, &ss);
           r++;
         }
     }
@@ -1820,4 +1872,10 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
   g_clear_pointer (&lower.set, g_hash_table_unref);
   text_index_unref ((TextIndex *) cur_index);
   cur_index = NULL;
+  memset (bits + doc->tokens->len, 0, 8);
+  doc_bits_of.doc = doc;
+  doc_bits_of.text = doc->text;
+  doc_bits_of.tokens = doc->tokens->data;
+  doc_bits_of.n = doc->tokens->len;
+  doc_bits_of.gen = xref_text_pass_gen ();
 }

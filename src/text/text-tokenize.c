@@ -482,7 +482,7 @@ token_bits (XrefTokenKind kind, guint flags, guint8 wbits, guint8 pbits)
     case XREF_TOKEN_PUNCT:
       return b | pbits;
     case XREF_TOKEN_SYMBOL:
-      return b | (pbits & XREF_TEXT_BIT_BULLET);
+      return b | (pbits & (XREF_TEXT_BIT_BULLET | XREF_TEXT_BIT_PASS));
     case XREF_TOKEN_QUOTE:
       return b | XREF_TEXT_BIT_QUOTE;
     default:
@@ -491,6 +491,24 @@ token_bits (XrefTokenKind kind, guint flags, guint8 wbits, guint8 pbits)
 }
 
 G_STATIC_ASSERT ((guint) XREF_TEXT_BIT_IN_QUOTE == (guint) XREF_TOKEN_IN_QUOTE);
+
+/* This thread's pass test (xref_text_set_pass), asked once per form on
+ * a miss of the form cache, the answer kept in the slot's bits. */
+static _Thread_local XrefTextPassFunc pass_func;
+static _Thread_local gconstpointer pass_data;
+static _Thread_local guint pass_gen;
+
+/* form_bits, and XREF_TEXT_BIT_PASS where the pass test says yes. */
+static inline void
+describe_bits (const char *s, gsize n, Described *d)
+{
+  form_bits (s, n, d->flags, &d->wbits, &d->pbits);
+  if (pass_func != NULL && pass_func (pass_data, d->norm))
+    {
+      d->wbits |= XREF_TEXT_BIT_PASS;
+      d->pbits |= XREF_TEXT_BIT_PASS;
+    }
+}
 
 static void
 describe (const char *s, gsize n, Described *d)
@@ -533,7 +551,7 @@ describe (const char *s, gsize n, Described *d)
             d->flags |= XREF_TOKEN_ALLCAPS;
           d->form = xref_intern_len (s, n);
           d->norm = upper == 0 ? d->form : xref_intern_len (low, n);
-          form_bits (s, n, d->flags, &d->wbits, &d->pbits);
+          describe_bits (s, n, d);
           return;
         }
       d->flags = 0;
@@ -583,7 +601,7 @@ describe (const char *s, gsize n, Described *d)
     d->flags |= XREF_TOKEN_ALLCAPS;
   d->norm = xref_intern_len (scratch->str, scratch->len);
   g_string_free (scratch, TRUE);
-  form_bits (s, n, d->flags, &d->wbits, &d->pbits);
+  describe_bits (s, n, d);
 }
 
 /* 2^16 slots of 32 bytes, in pairs of one 64-byte line (two-way: a pair
@@ -597,15 +615,25 @@ describe (const char *s, gsize n, Described *d)
  * never dangling. */
 #define FORM_CACHE_BITS 16
 
+/* Forms of up to FORM_MAX bytes are cached (every word of news text;
+ * longer ones are described each time, into form_long). */
+#define FORM_MAX 255
+
 typedef struct {
   const char *form;        /* interned; NULL for an empty slot */
   const char *norm;        /* interned */
   guint64 head;            /* head_word of the form */
-  guint32 len;
-  guint16 flags;           /* XREF_TOKEN_CAPITALISED, XREF_TOKEN_ALLCAPS */
+  guint32 tail;            /* for a form of 8 to 12 bytes its last four:
+                              with the head every byte, so that a compare
+                              need not read the form itself (a cache miss
+                              of its own, into the intern table's chunks) */
+  guint8 len;              /* 1..FORM_MAX; 0 for an empty slot */
+  guint8 flags;            /* XREF_TOKEN_CAPITALISED, XREF_TOKEN_ALLCAPS */
   guint8 wbits;            /* Described */
   guint8 pbits;
 } FormSlot;
+
+G_STATIC_ASSERT (sizeof (FormSlot) == 32);
 
 static _Thread_local _Alignas (64) FormSlot form_cache[1u << FORM_CACHE_BITS];
 
@@ -665,11 +693,29 @@ form_pair (const char *s, gsize n, guint64 head)
   return &form_cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
 }
 
-/* (an empty slot has len 0, and n >= 1) */
+/* (an empty slot has len 0, and 1 <= n <= FORM_MAX) */
 static inline gboolean
 slot_holds (const FormSlot *fs, const char *s, gsize n, guint64 head)
 {
-  return fs->len == n && fs->head == head && (n <= 8 || tail_equal (fs->form, s, n));
+  return fs->len == n && fs->head == head
+         && (n <= 8 || (n <= 12 ? fs->tail == (guint32) load4 (s + n - 4) : tail_equal (fs->form, s, n)));
+}
+
+/* The slot a form longer than FORM_MAX is described into. */
+static _Thread_local FormSlot form_long;
+
+/* Sets fs from d, the description of s[0..n) (head: its head_word). */
+static inline void
+slot_set (FormSlot *fs, const Described *d, const char *s, gsize n, guint64 head)
+{
+  fs->form = d->form;
+  fs->norm = d->norm;
+  fs->head = head;
+  fs->tail = n >= 8 && n <= 12 ? (guint32) load4 (s + n - 4) : 0;
+  fs->len = (guint8) MIN (n, (gsize) FORM_MAX);
+  fs->flags = (guint8) d->flags;
+  fs->wbits = d->wbits;
+  fs->pbits = d->pbits;
 }
 
 /* A miss: describes s[0..n) into the pair's first slot, the word there
@@ -681,13 +727,7 @@ form_miss (FormSlot *pair, const char *s, gsize n, guint64 head)
 
   describe (s, n, &d);
   pair[1] = pair[0];
-  pair[0].form = d.form;
-  pair[0].norm = d.norm;
-  pair[0].head = head;
-  pair[0].len = (guint32) n;   /* xref_intern refuses 4 GiB strings */
-  pair[0].flags = (guint16) d.flags;
-  pair[0].wbits = d.wbits;
-  pair[0].pbits = d.pbits;
+  slot_set (&pair[0], &d, s, n, head);
   return &pair[0];
 }
 
@@ -701,6 +741,13 @@ form_of (const char *s, gsize n, guint64 head)
 
   if (head == 0)
     head = head_word (s, n);
+  if (G_UNLIKELY (n > FORM_MAX))
+    {
+      Described d;
+      describe (s, n, &d);
+      slot_set (&form_long, &d, s, n, head);
+      return &form_long;
+    }
   pair = form_pair (s, n, head);
   if (G_LIKELY (slot_holds (&pair[0], s, n, head)))
     return &pair[0];
@@ -1080,6 +1127,25 @@ typedef struct {
 
 static _Thread_local Punct1 punct1[128];
 
+void
+xref_text_set_pass (XrefTextPassFunc func, gconstpointer data, guint gen)
+{
+  if (func == pass_func && data == pass_data && gen == pass_gen)
+    return;
+  /* the cached bits were the old test's (an empty slot has len 0, no head) */
+  memset (form_cache, 0, sizeof form_cache);
+  memset (punct1, 0, sizeof punct1);
+  pass_func = func;
+  pass_data = data;
+  pass_gen = gen;
+}
+
+guint
+xref_text_pass_gen (void)
+{
+  return pass_func != NULL ? pass_gen : 0;
+}
+
 /* Fills punct1[b] (a BC_PLAIN byte) from the form cache, as emit would
  * describe the token. */
 G_NO_INLINE static const Punct1 *
@@ -1417,9 +1483,15 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
               if (n > 8)
                 h = (h ^ (h >> 29) ^ tail) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
               pair = &cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
-              if (G_LIKELY (pair[0].head == head && pair[0].len == n && xref_text_load8 (pair[0].form + n - 8) == tail))
+              /* (up to twelve bytes the slot's tail holds the last four
+               * bytes, those of tail >> 32: no read of the form) */
+              if (G_LIKELY (pair[0].head == head && pair[0].len == n
+                            && (n <= 12 ? pair[0].tail == (guint32) (tail >> 32)
+                                        : xref_text_load8 (pair[0].form + n - 8) == tail)))
                 fs = &pair[0];
-              else if (pair[1].head == head && pair[1].len == n && xref_text_load8 (pair[1].form + n - 8) == tail)
+              else if (pair[1].head == head && pair[1].len == n
+                       && (n <= 12 ? pair[1].tail == (guint32) (tail >> 32)
+                                   : xref_text_load8 (pair[1].form + n - 8) == tail))
                 fs = &pair[1];
               else
                 fs = form_miss (pair, p, n, head);
