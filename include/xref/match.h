@@ -17,11 +17,8 @@ const char *xref_verdict_name (XrefVerdict v);
 
 typedef struct {
   const XrefDocument *doc;   /* borrowed */
-  gboolean states;           /* TRUE: the document states a value */
   const XrefClaim *claim;    /* the claim carrying it (NULL when omitted) */
   const char *value;         /* interned canonical value, NULL when omitted */
-  gsize start;               /* span of the value's text in doc (0,0 when none) */
-  gsize end;
   const char *speaker;       /* interned speaker id of the claim, NULL when
                                 the document says it in its own voice */
   const char *date;          /* interned ISO date of the statement (the
@@ -29,6 +26,19 @@ typedef struct {
                                 date in its sentence, else the document's),
                                 NULL when unknown; set on status rows and
                                 wherever match compared dates */
+  guint32 start;             /* span of the value's text in doc (0,0 when
+                                none); 32 bits, as a document is at most
+                                64 MiB (XREF_INGEST_MAX_FILE): 56 bytes a
+                                source, not 64, and a large corpus has
+                                millions of them */
+  guint32 end;
+  gboolean states;           /* TRUE: the document states a value */
+  guint32 claim_n;           /* n when match found claim's id to be
+                                "<doc id>#<n>" (doc's id), so that a report
+                                can write the id without reading the claim
+                                (a cache miss per source: the claims of a
+                                row are all over the corpus); 0 when not
+                                known (read claim->id) */
 } XrefSource;
 
 typedef struct {
@@ -44,8 +54,15 @@ typedef struct {
                                 in document order; in a corpus of more than
                                 XREF_MATCH_DENSE_MAX documents only the
                                 documents that report the topic (stating or
-                                omitting the slot), in document order */
+                                omitting the slot), in document order.
+                                Read only (data and len): in a row of
+                                xref_match it is a header in the row's own
+                                allocation (sources_inline), not a GArray
+                                of its own */
   guint n_states;            /* how many sources state a value */
+  gboolean sources_inline;   /* sources lives in the row's allocation
+                                (xref_row_free leaves it alone); FALSE in
+                                a row made by hand */
   GArray *voices;            /* XrefSource: further values that other
                                 speakers give in a document already listed
                                 in sources (speaker-aware comparison: the

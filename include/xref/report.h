@@ -39,9 +39,10 @@ typedef struct {
                               processor, 1 = none besides the caller */
   XrefRowsFunc rows_later; /* JSON only: when set, rows is not read; the
                               renderer writes the documents and claims
-                              (on jobs - 1 threads) while the caller is
-                              still matching, then calls rows_later, which
-                              waits for the rows and returns them */
+                              (on jobs threads, the calling one among
+                              them) while the caller is still matching,
+                              then calls rows_later, which waits for the
+                              rows and returns them */
   gpointer rows_later_data;
 } XrefReport;
 

@@ -168,14 +168,14 @@ typedef struct {
  * speech act, a claim without action) takes no slot: a part packs its
  * items, and its slots left over are empty (NO_BUCKET, never written).
  * Text offsets are kept in 32 bits (a document is at most 64 MiB,
- * XREF_INGEST_MAX_FILE), and the document's date is read from Ctx.doc_iso:
- * 88 bytes an item, not 144, as there are a million of them in a 100 MB
- * corpus (each 4 KB page of them first touched costs a page fault). */
+ * XREF_INGEST_MAX_FILE), the document's date is read from Ctx.doc_iso,
+ * and what only grouping reads is in a GroupKey beside it, freed before
+ * the rows are made: 64 bytes an item (one cache line), not 144, as there
+ * are a million of them in a 100 MB corpus, alive with the rows (each
+ * 4 KB page of them first touched costs a page fault). */
 typedef struct {
   const XrefClaim *claim;  /* NULL: an empty slot */
   const char *action;      /* interned action id */
-  const char *actor;       /* interned root id, or NULL */
-  const char *object;
   const char *speaker;     /* interned own id (persons are not rolled up) */
   const char *date;        /* interned TimeML value, or NULL */
   guint doc;               /* index of its document in the corpus */
@@ -188,19 +188,38 @@ typedef struct {
    * items (in one array) rather than claims scattered over the heap: */
   guint32 action_start;
   guint32 action_end;
-  gint status;             /* index of its item_status among those of its
+  signed int status : 29;  /* index of its item_status among those of its
                               document (Ctx.status_base), -1 when it gives
                               none */
-  guint8 polarity;         /* XrefPolarity */
+  unsigned int polarity : 1;   /* XrefPolarity */
+  unsigned int own_doc : 1;    /* the claim's doc is the document at index
+                                  doc (always, but for hand-made corpora):
+                                  its date is Ctx.doc_iso[doc] */
+  unsigned int id_seq : 1;     /* own_doc, and the claim's id is "<doc
+                                  id>#<seq + 1>" (XrefSource.claim_n) */
+} Item;
+
+G_STATIC_ASSERT (sizeof (Item) <= 64);
+
+/* Item i of ctx. */
+#define ITEM_AT(ctx, i) ((ctx)->items[i])
+G_STATIC_ASSERT (XREF_POLARITY_NEGATED == 1);
+
+/* What grouping reads of an item (Ctx.group_keys, by item index): 32
+ * bytes, so that grouping reads two items a cache line, in item order,
+ * and not the items themselves. */
+typedef struct {
+  const char *action;      /* Item.action */
+  const char *actor;       /* interned root id, or NULL */
+  const char *object;
   guint8 weak_actor;       /* the actor / object is a bare noun phrase
                               ("np:…"): it names no entity, so the claim */
   guint8 weak_object;      /* may join a topic as if it were absent */
   guint8 strong_actor;     /* is_strong of actor / object, kept so that */
   guint8 strong_object;    /* grouping reads no id's bytes */
-  guint8 own_doc;          /* the claim's doc is the document at index
-                              doc (always, but for hand-made corpora):
-                              its date is Ctx.doc_iso[doc] */
-} Item;
+} GroupKey;
+
+G_STATIC_ASSERT (sizeof (GroupKey) <= 32);
 
 /* A topic's items.  The lists of every topic are carved out of
  * Ctx.blocks, as are the topics, so that a topic costs no allocation of
@@ -289,7 +308,11 @@ typedef struct {
   GPtrArray *documents;
   const XrefRules *rules;
   guint n_docs;
-  GArray *items;           /* Item */
+  Item *items;             /* [n_items], 64-byte aligned (an item is one
+                              cache line) */
+  guint n_items;
+  GroupKey *group_keys;    /* [items]: made with the items, freed after
+                              grouping */
   GHashTable *roots;       /* id → root id (interned, no free) */
   IdMemo *root_memo;       /* [1 << ROOT_MEMO_BITS]: in front of roots
                               (item_root) */
@@ -364,7 +387,7 @@ xref_row_free (XrefRow *row)
     return;
   g_free (row->id);
   g_free (row->note);
-  if (row->sources != NULL)
+  if (row->sources != NULL && !row->sources_inline)
     g_array_unref (row->sources);
   if (row->voices != NULL)
     g_array_unref (row->voices);
@@ -389,6 +412,8 @@ keymap_new (void)
 static void
 keymap_free (KeyMap *m, GDestroyNotify value_free)
 {
+  if (m == NULL)
+    return;
   for (guint i = 0; value_free != NULL && i < (1u << m->bits); i++)
     if (m->slots[i].value != NULL)
       value_free (m->slots[i].value);
@@ -722,10 +747,33 @@ typedef struct {
                               document's first claim */
   guint *n_status;         /* [n_docs] */
   GArray **statuses;       /* [n_parts] */
-  guint8 *item_bucket;     /* Ctx.item_bucket (the workers' copies of
-                              Ctx do not have it yet) */
+  guint8 *item_bucket;     /* Ctx.item_bucket and Ctx.group_keys (the */
+  GroupKey *group_keys;    /* workers' copies of Ctx do not have them yet) */
   guint *bucket_n;         /* [n_parts * N_BUCKETS]: items per bucket */
 } CollectJob;
+
+/* TRUE when id is "<doc_id>#<n>" (doc_id_len the length of doc_id), n
+ * written as xref_extract_claims writes it (no leading zero). */
+static gboolean
+claim_id_is (const char *id, const char *doc_id, gsize doc_id_len, guint n)
+{
+  const char *p;
+  guint64 v = 0;
+
+  /* strncmp, not memcmp: id may be shorter than doc_id */
+  if (id == NULL || strncmp (id, doc_id, doc_id_len) != 0 || id[doc_id_len] != '#')
+    return FALSE;
+  p = id + doc_id_len + 1;
+  if (p[0] < '1' || p[0] > '9')
+    return FALSE;
+  for (guint k = 0; p[k] != '\0'; k++)
+    {
+      if (p[k] < '0' || p[k] > '9' || k >= 10)
+        return FALSE;
+      v = v * 10 + (guint) (p[k] - '0');
+    }
+  return v == n;
+}
 
 /* xref_match_entity_root (id) through ctx's root memo. */
 static inline const char *
@@ -773,7 +821,9 @@ collect_part (Ctx *ctx, guint part, gpointer data)
    * never written, so their pages are never touched (see collect_items). */
   guint next = job->claim_base[job->first_doc[part]];
   const guint end = job->claim_base[job->first_doc[part + 1]];
-  Item *items = (Item *) (gpointer) ctx->items->data;
+  gsize doc_id_len;
+  Item *items = ctx->items;
+  GroupKey *keys = job->group_keys;
   guint8 *buckets = job->item_bucket;
 
   for (guint d = job->first_doc[part]; d < job->first_doc[part + 1]; d++)
@@ -790,10 +840,12 @@ collect_part (Ctx *ctx, guint part, gpointer data)
         continue;
       /* the spans fit Item's 32-bit offsets (see Item) */
       g_assert (doc->len < G_MAXUINT32);
+      doc_id_len = doc->id != NULL ? strlen (doc->id) : 0;
       for (guint i = 0; i < doc->claims->len; i++)
         {
           const XrefClaim *c = g_ptr_array_index (doc->claims, i);
           Item *it;
+          GroupKey *gk;
 
           /* the claims are scattered over the heap: ask for the next ones
            * while this one is read (a hint only) */
@@ -805,6 +857,7 @@ collect_part (Ctx *ctx, guint part, gpointer data)
           if (c == NULL || c->action.id == NULL || c->action.id == ctx->id_say)
             continue;
           it = &items[next];
+          gk = &keys[next];
           memset (it, 0, sizeof *it);
           buckets[next] = action_bucket (c->action.id);
           bucket_n[buckets[next]]++;
@@ -816,17 +869,21 @@ collect_part (Ctx *ctx, guint part, gpointer data)
           it->doc = d;
           it->seq = i;
           it->start = (guint32) c->start;
-          it->actor = item_root (ctx, c->actor.id);
-          it->object = item_root (ctx, c->object.id);
+          gk->action = c->action.id;
+          gk->actor = item_root (ctx, c->actor.id);
+          gk->object = item_root (ctx, c->object.id);
+          gk->weak_actor = is_weak (gk->actor);
+          gk->weak_object = is_weak (gk->object);
+          gk->strong_actor = gk->actor != NULL && !gk->weak_actor;
+          gk->strong_object = gk->object != NULL && !gk->weak_object;
           it->speaker = c->speaker.id;
-          it->weak_actor = is_weak (it->actor);
-          it->weak_object = is_weak (it->object);
-          it->strong_actor = it->actor != NULL && !it->weak_actor;
-          it->strong_object = it->object != NULL && !it->weak_object;
           it->action_start = (guint32) c->action.start;
           it->action_end = (guint32) c->action.end;
-          it->polarity = (guint8) c->polarity;
+          it->polarity = c->polarity == XREF_POLARITY_NEGATED;
           it->own_doc = c->doc != NULL && c->doc == doc;
+          /* (the ids are read here in the order of the claim block, which
+           * holds them one after the other) */
+          it->id_seq = it->own_doc && doc->id != NULL && claim_id_is (c->id, doc->id, doc_id_len, i + 1);
           if (c->date.id != NULL)
             {
               it->date = c->date.id;
@@ -882,8 +939,16 @@ collect_items (Ctx *ctx, Ctx *workers, guint n_workers)
    * item_bucket only, so the Item storage is not cleared: its pages are
    * touched by the thread that fills them, and those of the unused slots
    * not at all.  Item order (the claims' corpus order) is kept. */
-  g_array_set_size (ctx->items, n_claims);
+  ctx->items = g_aligned_alloc (n_claims + 1, sizeof (Item), 64);
+  ctx->n_items = n_claims;
+  for (guint w = 0; w < n_workers; w++)
+    {
+      workers[w].items = ctx->items;
+      workers[w].n_items = ctx->n_items;
+    }
   ctx->item_bucket = g_new (guint8, n_claims + 1);
+  /* (like the items: the pages of unused slots are never touched) */
+  ctx->group_keys = g_aligned_alloc (n_claims + 1, sizeof (GroupKey), 64);
 
   /* a few parts per worker, so that one slowed down (the other core
    * renders the report meanwhile) holds the others up little */
@@ -901,6 +966,7 @@ collect_items (Ctx *ctx, Ctx *workers, guint n_workers)
   job.statuses = g_new0 (GArray *, n_parts);
   job.bucket_n = g_new0 (guint, n_parts * N_BUCKETS);
   job.item_bucket = ctx->item_bucket;
+  job.group_keys = ctx->group_keys;
   for (guint p = 0; p < n_parts; p++)
     job.statuses[p] = g_array_new (FALSE, FALSE, sizeof (Value));
 
@@ -1002,16 +1068,16 @@ np_names (const Ctx *ctx, const char *np, const char *id)
  * topic t: the phrase names the actor (object) of one of t's claims.  A
  * claim whose elements are absent, not bare phrases, always may. */
 static gboolean
-weak_fits (const Ctx *ctx, const Item *it, const Topic *t)
+weak_fits (const Ctx *ctx, const Item *it, const GroupKey *gk, const Topic *t)
 {
-  gboolean actor_ok = !it->weak_actor, object_ok = !it->weak_object;
+  gboolean actor_ok = !gk->weak_actor, object_ok = !gk->weak_object;
   const char *last_actor = NULL, *last_object = NULL;
 
   /* the first claims are enough: a topic's claims name the same entities
    * (mostly the very same ids, asked about once) */
   for (guint i = 0; i < t->items.len && i < 32 && !(actor_ok && object_ok); i++)
     {
-      const XrefClaim *c = g_array_index (ctx->items, Item, t->items.v[i]).claim;
+      const XrefClaim *c = ITEM_AT (ctx, t->items.v[i]).claim;
       if (!actor_ok && (i == 0 || c->actor.id != last_actor))
         actor_ok = np_names (ctx, it->claim->actor.id, c->actor.id);
       if (!object_ok && (i == 0 || c->object.id != last_object))
@@ -1072,7 +1138,7 @@ group_part (Ctx *w, guint part, gpointer data)
   const GroupJob *job = data;
   GroupOut *out = &job->out[part];
   const guint8 *bucket = w->item_bucket;
-  const guint n_items = w->items->len;
+  const guint n_items = w->n_items;
   /* the part's wildcard items, in item order (room for all its items) */
   g_autofree guint *wild = g_new (guint, job->part_n[part] + 1);
   guint n_wild = 0;
@@ -1081,42 +1147,43 @@ group_part (Ctx *w, guint part, gpointer data)
   out->partial = g_array_new (FALSE, FALSE, sizeof (TopicAt));
   for (guint i = 0; i < n_items; i++)
     {
-      const Item *it;
+      const GroupKey *gk;
       Key k;
       gboolean created;
       Topic *t;
 
       if (job->part_of[bucket[i]] != part)
         continue;
-      it = &g_array_index (w->items, Item, i);
-      if (!it->strong_actor || !it->strong_object)
+      gk = &w->group_keys[i];
+      if (!gk->strong_actor || !gk->strong_object)
         {
           wild[n_wild++] = i;
           continue;
         }
-      k = (Key) { it->action, it->actor, it->object };
+      k = (Key) { gk->action, gk->actor, gk->object };
       t = group_topic (w, &k, i, out->full, &created);
       topic_add (w, t, i);
       if (created)
         {
-          compat_bump (w, it->action, it->actor, any_id, t);
-          compat_bump (w, it->action, any_id, it->object, t);
-          compat_bump (w, it->action, any_id, any_id, t);
+          compat_bump (w, gk->action, gk->actor, any_id, t);
+          compat_bump (w, gk->action, any_id, gk->object, t);
+          compat_bump (w, gk->action, any_id, any_id, t);
         }
     }
 
   for (guint j = 0; j < n_wild; j++)
     {
       guint i = wild[j];
-      const Item *it = &g_array_index (w->items, Item, i);
-      const char *action = it->action;
-      Key wk = { action, it->strong_actor ? it->actor : any_id, it->strong_object ? it->object : any_id };
-      Key k = { action, it->actor, it->object };
+      const Item *it = &ITEM_AT (w, i);
+      const GroupKey *gk = &w->group_keys[i];
+      const char *action = gk->action;
+      Key wk = { action, gk->strong_actor ? gk->actor : any_id, gk->strong_object ? gk->object : any_id };
+      Key k = { action, gk->actor, gk->object };
       const Compat *c;
       gboolean created;
 
       c = keymap_get (w->compat, &wk);
-      if (c != NULL && c->n == 1 && weak_fits (w, it, c->topic))
+      if (c != NULL && c->n == 1 && weak_fits (w, it, gk, c->topic))
         topic_add (w, c->topic, i);
       else
         topic_add (w, group_topic (w, &k, i, out->partial, &created), i);
@@ -1310,7 +1377,7 @@ split_by_date (Ctx *ctx, Topic *t, gdouble tolerance)
       guint idx = t->items.v[i];
       Dated dt = { 0, idx };
 
-      if (item_days (&g_array_index (ctx->items, Item, idx), &dt.days))
+      if (item_days (&ITEM_AT (ctx, idx), &dt.days))
         g_array_append_val (dated, dt);
       else
         g_array_append_val (undated, idx);
@@ -1371,8 +1438,8 @@ static gint
 cmp_topic_items (gconstpointer a, gconstpointer b, gpointer data)
 {
   const Ctx *ctx = data;
-  const Item *x = &g_array_index (ctx->items, Item, *(const guint *) a);
-  const Item *y = &g_array_index (ctx->items, Item, *(const guint *) b);
+  const Item *x = &ITEM_AT (ctx, *(const guint *) a);
+  const Item *y = &ITEM_AT (ctx, *(const guint *) b);
 
   if (x->doc != y->doc)
     return x->doc < y->doc ? -1 : 1;
@@ -1450,7 +1517,7 @@ sort_topic_items (Ctx *ctx, Topic *t)
 
   for (guint i = 0; i < n; i++)
     {
-      const Item *it = &g_array_index (ctx->items, Item, t->items.v[i]);
+      const Item *it = &ITEM_AT (ctx, t->items.v[i]);
       a[i].hi = (guint64) it->doc << 32 | it->start;
       a[i].lo = (guint64) it->seq << 32 | t->items.v[i];
     }
@@ -1474,9 +1541,8 @@ item_value (const Ctx *ctx, const Item *it, Field field, const char *slot, gsize
     case FIELD_POLARITY:
       *start = it->action_start;
       *end = it->action_end;
-      if ((guint) it->polarity < G_N_ELEMENTS (ctx->polarity_ids))
-        return ctx->polarity_ids[it->polarity];
-      return xref_intern (xref_polarity_name (it->polarity));
+      /* (one bit: affirmed or negated, the two XrefPolarity values) */
+      return ctx->polarity_ids[it->polarity];
     case FIELD_DATE:
       *start = it->date_start;
       *end = it->date_end;
@@ -1491,6 +1557,13 @@ item_value (const Ctx *ctx, const Item *it, Field field, const char *slot, gsize
       return v->value;   /* interned (XrefSlotValue) */
     }
 }
+
+/* A row of xref_match with its sources (XrefRow.sources_inline). */
+typedef struct {
+  XrefRow row;
+  GArray header;           /* data and len only: row.sources */
+  XrefSource sources[];
+} RowBlock;
 
 /* What a row's sources say, before a verdict. */
 typedef struct {
@@ -1717,6 +1790,8 @@ set_source (XrefSource *src, const Item *it, const Value *v)
 {
   src->states = TRUE;
   src->claim = v->claim;
+  /* (a status's claim may be another claim of the item's sentence) */
+  src->claim_n = it->id_seq && v->claim == it->claim ? it->seq + 1 : 0;
   src->value = v->value;
   src->start = v->start;
   src->end = v->end;
@@ -1753,7 +1828,7 @@ topic_values (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const c
       for (guint r = 0; r < runs->len; r++)
         {
           guint i = g_array_index (runs, Run, r).first;
-          if (item_field (ctx, &g_array_index (ctx->items, Item, t->items.v[i]), field, slot,
+          if (item_field (ctx, &ITEM_AT (ctx, t->items.v[i]), field, slot,
                           &g_array_index (ctx->values, Value, i)))
             any = TRUE;
         }
@@ -1761,7 +1836,7 @@ topic_values (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const c
     }
   for (guint i = 0; i < t->items.len; i++)
     {
-      const Item *it = &g_array_index (ctx->items, Item, t->items.v[i]);
+      const Item *it = &ITEM_AT (ctx, t->items.v[i]);
       Value *v = &g_array_index (ctx->values, Value, i);
 
       if (!item_field (ctx, it, field, slot, v))
@@ -1796,19 +1871,30 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
   memset (out, 0, sizeof *out);
   if (!topic_values (ctx, t, runs, field, slot))
     return FALSE;
-  row = g_new0 (XrefRow, 1);
-  row->actor = t->key.actor;
-  row->action = t->key.action;
-  row->object = t->key.object;
-  row->slot = slot;
   /* One source per document; past XREF_MATCH_DENSE_MAX documents only the
    * documents that report the topic (runs are in corpus order), so that
    * rows × documents does not make the cost quadratic. */
   gboolean dense = ctx->n_docs <= XREF_MATCH_DENSE_MAX;
   guint n_sources = dense ? ctx->n_docs : runs->len;
-  /* each source written whole here (not cleared, then written) */
-  row->sources = g_array_sized_new (FALSE, FALSE, sizeof (XrefSource), n_sources);
-  g_array_set_size (row->sources, n_sources);
+  /* The row, its sources' header and the sources in one block of their
+   * exact size: a GArray would round its storage up to a power of two
+   * (a third of it unused on average, and sources are most of the
+   * memory of the rows), and cost two more allocations a row. */
+  {
+    RowBlock *b = g_malloc (sizeof (RowBlock) + (gsize) n_sources * sizeof (XrefSource));
+
+    memset (&b->row, 0, sizeof b->row);
+    row = &b->row;
+    b->header.data = (gchar *) (gpointer) b->sources;
+    b->header.len = n_sources;
+    row->sources = &b->header;
+    row->sources_inline = TRUE;
+  }
+  row->actor = t->key.actor;
+  row->action = t->key.action;
+  row->object = t->key.object;
+  row->slot = slot;
+  /* each source written whole below (not cleared, then written) */
   /* (sparse: source r is run r's, written in the loop below) */
   for (guint d = 0; dense && d < n_sources; d++)
     g_array_index (row->sources, XrefSource, d) = (XrefSource) { .doc = g_ptr_array_index (ctx->documents, d) };
@@ -1835,7 +1921,7 @@ collect (Ctx *ctx, const Topic *t, const GArray *runs, Field field, const char *
 
       for (guint k = 0; k < n_k; k++)
         {
-          const Item *it = &g_array_index (ctx->items, Item, t->items.v[run->first + k]);
+          const Item *it = &ITEM_AT (ctx, t->items.v[run->first + k]);
           const Value *v = &g_array_index (ctx->values, Value, run->first + k);
           gboolean known = FALSE, same_speaker = FALSE;
 
@@ -2545,7 +2631,7 @@ static gboolean
 topic_states (const Ctx *ctx, const Topic *t, const char *slot)
 {
   for (guint i = 0; i < t->items.len; i++)
-    if (claim_slot (g_array_index (ctx->items, Item, t->items.v[i]).claim, slot) != NULL)
+    if (claim_slot (ITEM_AT (ctx, t->items.v[i]).claim, slot) != NULL)
       return TRUE;
   return FALSE;
 }
@@ -2683,7 +2769,7 @@ topic_rows (Ctx *ctx, Topic *t)
   run = (Run *) (gpointer) runs->data;
   for (guint i = 0; i < t->items.len; i++)
     {
-      const Item *it = &g_array_index (ctx->items, Item, t->items.v[i]);
+      const Item *it = &ITEM_AT (ctx, t->items.v[i]);
 
       if (n_runs > 0 && run[n_runs - 1].doc == it->doc)
         run[n_runs - 1].n++;
@@ -2734,7 +2820,7 @@ topic_rows (Ctx *ctx, Topic *t)
   guint n_stated = 0;
   for (guint i = 0; i < t->items.len && n_stated <= STATED_MAX; i++)
     {
-      const XrefClaim *c = g_array_index (ctx->items, Item, t->items.v[i]).claim;
+      const XrefClaim *c = ITEM_AT (ctx, t->items.v[i]).claim;
       for (guint k = 0; c->slots != NULL && k < c->slots->len && n_stated <= STATED_MAX; k++)
         {
           const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, k);
@@ -3001,7 +3087,6 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   ctx.documents = documents;
   ctx.rules = rules;
   ctx.n_docs = documents->len;
-  ctx.items = g_array_new (FALSE, FALSE, sizeof (Item));
   ctx.roots = g_hash_table_new (g_direct_hash, g_direct_equal);
   ctx.root_memo = g_new0 (IdMemo, 1u << ROOT_MEMO_BITS);
   ctx.action_memo = g_new0 (IdMemo, 1u << ACTION_MEMO_BITS);
@@ -3047,9 +3132,29 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   for (guint w = 0; w < n_threads; w++)
     {
       workers[w].item_bucket = ctx.item_bucket;
+      workers[w].group_keys = ctx.group_keys;
       workers[w].bucket_n = ctx.bucket_n;
     }
   group_items (&ctx, workers, n_threads);
+  /* Grouping is done: its keys and tables go before the rows are made,
+   * so that the rows reuse their memory rather than add to the peak. */
+  g_clear_pointer (&ctx.group_keys, g_aligned_free);
+  keymap_free (g_steal_pointer (&ctx.topics), NULL);
+  keymap_free (g_steal_pointer (&ctx.compat), g_free);
+  keymap_free (g_steal_pointer (&ctx.names), NULL);
+  for (guint w = 0; w < n_threads; w++)
+    {
+      workers[w].group_keys = NULL;
+      if (w == 0)
+        {
+          /* (the calling thread's copy: ctx's tables, freed above) */
+          workers[w].topics = workers[w].compat = workers[w].names = NULL;
+          continue;
+        }
+      keymap_free (g_steal_pointer (&workers[w].topics), NULL);
+      keymap_free (g_steal_pointer (&workers[w].compat), g_free);
+      keymap_free (g_steal_pointer (&workers[w].names), NULL);
+    }
   split_topics (&ctx);
   /* the workers' copies see the items, statuses and topics as they are
    * now (read only from here on) */
@@ -3101,6 +3206,6 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   g_free (ctx.root_memo);
   g_free (ctx.action_memo);
   g_free (ctx.date_memo);
-  g_array_unref (ctx.items);
+  g_aligned_free (ctx.items);
   return rows;
 }

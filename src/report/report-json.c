@@ -324,7 +324,7 @@ prefetch_claim_blocks (const XrefClaim *c)
 static inline void
 prefetch_source_blocks (const XrefSource *s)
 {
-  if (s->claim != NULL)
+  if (s->claim != NULL && s->claim_n == 0)
     PREFETCH (s->claim->id);
   if (s->states && s->doc != NULL && s->doc->text != NULL && s->start < s->doc->len)
     PREFETCH (s->doc->text + s->start);
@@ -652,6 +652,24 @@ w_claim_id (char *w, const char *id, const char *doc_id, gsize doc_id_len, const
     return NULL;
   w[k] = '"';
   return w + k + 1;
+}
+
+/* What w_claim_id writes for a claim whose id is known to be "<doc
+ * id>#<n>": the escaped document id esc[0, esc_len) without its closing
+ * quote (ESC_COPY bytes readable at esc, and room for them at w), '#', n
+ * and the quote. */
+G_ALWAYS_INLINE static inline char *
+w_claim_n (char *w, const char *esc, gsize esc_len, guint32 n)
+{
+  if (G_LIKELY (esc_len <= ESC_COPY))
+    memcpy (w, esc, ESC_COPY);
+  else
+    memcpy (w, esc, esc_len - 1);
+  w += esc_len - 1;
+  *w++ = '#';
+  w = write_uint (w, n);
+  *w++ = '"';
+  return w;
 }
 
 /* Makes m's document doc (w_claim_id and the claims' "doc"). */
@@ -1090,6 +1108,10 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefS
   end = NULL;
   if (s->claim == NULL)
     end = w_put (w, "null", 4);
+  else if (s->claim_n != 0)
+    /* match found the id to be "<doc id>#<claim_n>": written from the
+     * key and the number, without reading the claim */
+    end = w_claim_n (w, key + 7, key_len - 7, s->claim_n);
   else if (s->claim->doc == s->doc && s->claim->id != NULL && s->doc->id != NULL)
     end = w_claim_id (w, s->claim->id, s->doc->id, keys->id_len[index], key + 7, key_len - 7);
   if (G_UNLIKELY (end == NULL))
@@ -1106,8 +1128,12 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefS
   xref_report_done (out, w);
 }
 
+/* A row is written in three pieces, so that a row of thousands of
+ * sources can be cut into parts (cut_rows): row_head up to its
+ * "sources":[, row_sources for its sources [from, to), row_tail after
+ * them. */
 static void
-row (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
+row_head (GString *out, Memo *m, const XrefRow *r)
 {
   FIELD_STR (out, "{\"id\":", r->id);
   FIELD_ID (out, m, ",\"topic\":{\"actor\":", r->actor);
@@ -1131,14 +1157,21 @@ row (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
   FIELD_ID (out, m, ",\"rule\":", r->rule);
   FIELD_STR (out, ",\"note\":", r->note);
   FIELD_SIZE (out, ",\"n_states\":", r->n_states);
-
   PUT (out, ",\"sources\":[");
-  for (guint i = 0; r->sources != NULL && i < r->sources->len; i++)
+}
+
+static void
+row_sources (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r, guint from, guint to)
+{
+  for (guint i = from; i < to; i++)
     {
       if (i + 2 < r->sources->len)
         {
-          PREFETCH (g_array_index (r->sources, XrefSource, i + 2).claim);
-          PREFETCH (g_array_index (r->sources, XrefSource, i + 2).doc);
+          const XrefSource *ahead = &g_array_index (r->sources, XrefSource, i + 2);
+
+          if (ahead->claim_n == 0)
+            PREFETCH (ahead->claim);
+          PREFETCH (ahead->doc);
         }
       if (i + 1 < r->sources->len)
         prefetch_source_blocks (&g_array_index (r->sources, XrefSource, i + 1));
@@ -1148,6 +1181,11 @@ row (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
         PUT (out, ",");
       json_source (out, m, keys, i, s);
     }
+}
+
+static void
+row_tail (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
+{
   /* further values of other speakers in the same documents */
   PUT (out, "],\"voices\":[");
   for (guint i = 0; r->voices != NULL && i < r->voices->len; i++)
@@ -1157,6 +1195,20 @@ row (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
       json_source (out, m, keys, G_MAXUINT, &g_array_index (r->voices, XrefSource, i));
     }
   PUT (out, "]}");
+}
+
+static guint
+n_sources (const XrefRow *r)
+{
+  return r->sources != NULL ? r->sources->len : 0;
+}
+
+static void
+row (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
+{
+  row_head (out, m, r);
+  row_sources (out, m, keys, r, 0, n_sources (r));
+  row_tail (out, m, keys, r);
 }
 
 /* ---- parts -------------------------------------------------------------- */
@@ -1176,6 +1228,11 @@ typedef struct {
   const char *head;        /* written before its records, or NULL */
   const char *tail;        /* written after them, or NULL */
   const DocKeys *keys;     /* rows: the documents' keys, or NULL */
+  gboolean slice;          /* rows: the sources [src_begin, src_end) of
+                              row begin (end is begin + 1), with its head
+                              when src_begin is 0 and its tail when
+                              src_end is its number of sources */
+  guint src_begin, src_end;
 } Part;
 
 /* About this many bytes of JSON per part: large enough that handing parts
@@ -1215,7 +1272,7 @@ weight (const XrefReport *report, PartKind kind, guint i)
 static void
 cut (GArray *parts, const XrefReport *report, PartKind kind, guint n, const char *head, const char *tail)
 {
-  Part p = { kind, 0, 0, TRUE, head, NULL, NULL };
+  Part p = { kind, 0, 0, TRUE, head, NULL, NULL, FALSE, 0, 0 };
   gsize bytes = 0;
   gboolean any = FALSE;   /* claims: some document before the cut has one */
 
@@ -1235,6 +1292,65 @@ cut (GArray *parts, const XrefReport *report, PartKind kind, guint n, const char
           bytes = 0;
         }
     }
+  p.end = n;
+  p.tail = tail;
+  g_array_append_val (parts, p);
+}
+
+/* A row with more sources than this is cut into parts of so many (its
+ * weight alone is past PART_BYTES): past 256 documents one row can list
+ * thousands, and one part of them, written on one thread while the
+ * parts after it wait in order for it, would leave the other cores
+ * idle. */
+#define ROW_SLICE (PART_BYTES / 256)
+
+/* cut for the rows, a row of more than ROW_SLICE sources in slices. */
+static void
+cut_rows (GArray *parts, const XrefReport *report, guint n, const char *head, const char *tail, const DocKeys *keys)
+{
+  Part p = { PART_ROWS, 0, 0, TRUE, head, NULL, keys, FALSE, 0, 0 };
+  gsize bytes = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const XrefRow *r = g_ptr_array_index (report->rows, i);
+      guint n_src = n_sources (r);
+
+      if (n_src > ROW_SLICE)
+        {
+          if (i > p.begin)
+            {
+              p.end = i;
+              g_array_append_val (parts, p);
+              p.head = NULL;
+            }
+          for (guint a = 0; a < n_src; a += ROW_SLICE)
+            {
+              Part q = p;
+
+              q.begin = i;
+              q.end = i + 1;
+              q.slice = TRUE;
+              q.src_begin = a;
+              q.src_end = MIN (a + ROW_SLICE, n_src);
+              g_array_append_val (parts, q);
+              p.head = NULL;
+            }
+          p.begin = i + 1;
+          bytes = 0;
+          continue;
+        }
+      bytes += weight (report, PART_ROWS, i);
+      if (bytes >= PART_BYTES && i + 1 < n)
+        {
+          p.end = i + 1;
+          g_array_append_val (parts, p);
+          p.begin = i + 1;
+          p.head = NULL;
+          bytes = 0;
+        }
+    }
+  /* the last part, with the tail (empty when a sliced row ends the rows) */
   p.end = n;
   p.tail = tail;
   g_array_append_val (parts, p);
@@ -1263,13 +1379,7 @@ plan (const XrefReport *report, gboolean head, gboolean rows, const DocKeys *key
       cut (parts, report, PART_CLAIMS, n_docs, NULL, claims_tail);
     }
   if (rows && !report->extract)
-    {
-      guint from = parts->len;
-
-      cut (parts, report, PART_ROWS, n_rows, ",\n\"rows\":[", n_rows > 0 ? "\n]}\n" : "]}\n");
-      for (guint i = from; i < parts->len; i++)
-        g_array_index (parts, Part, i).keys = keys;
-    }
+    cut_rows (parts, report, n_rows, ",\n\"rows\":[", n_rows > 0 ? "\n]}\n" : "]}\n", keys);
   return parts;
 }
 
@@ -1308,11 +1418,27 @@ render_part (const XrefReport *report, const Part *p, Memo *m, GString *out)
         break;
       case PART_ROWS:
       default:
-        if (i > 0)
-          PUT (out, ",\n  ");
-        else
-          PUT (out, "\n  ");
-        row (out, m, p->keys, g_ptr_array_index (report->rows, i));
+        {
+          const XrefRow *r = g_ptr_array_index (report->rows, i);
+
+          if (!p->slice || p->src_begin == 0)
+            {
+              if (i > 0)
+                PUT (out, ",\n  ");
+              else
+                PUT (out, "\n  ");
+            }
+          if (!p->slice)
+            row (out, m, p->keys, r);
+          else
+            {
+              if (p->src_begin == 0)
+                row_head (out, m, r);
+              row_sources (out, m, p->keys, r, p->src_begin, p->src_end);
+              if (p->src_end == n_sources (r))
+                row_tail (out, m, p->keys, r);
+            }
+        }
         break;
       }
   if (p->tail != NULL)
@@ -1373,7 +1499,12 @@ xref_render_json (const XrefReport *report, GString *out)
       g_autoptr (GArray) tail = NULL;
       DocKeys *keys;
 
-      render_parts (report, head, MAX (n_threads, 2u) - 1, out);
+      /* on as many threads as there are cores, not one fewer (the
+       * calling thread is one of them): match's threads and these share
+       * the cores while both run, and once match is done (or in its
+       * serial steps) the claims left would otherwise be written on one
+       * core while the others idle */
+      render_parts (report, head, n_threads, out);
       /* the documents' keys do not depend on the rows either: made
        * before waiting for them, while match may still run */
       keys = doc_keys_new (report);

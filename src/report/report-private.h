@@ -228,9 +228,11 @@ typedef void (*XrefReportPartFunc) (GString *out, guint from, guint to, gpointer
  * n_threads threads (0: report->jobs, itself 0 for one per processor),
  * render (out, i, data, state) writing part i; each rendering thread
  * first makes its own state with state_new (data) (NULL: none) and frees
- * it with state_free after its last part.  The calling thread hands the
- * parts to out strictly in order, to report->flush by the MB when set;
- * with one thread, or one part, it renders them all itself. */
+ * it with state_free after its last part.  The calling thread is one of
+ * the n_threads (n_threads - 1 are started): it hands the parts to out
+ * strictly in order, to report->flush by the MB when set, and renders
+ * the next part while the one due is not ready; with one thread, or one
+ * part, it renders them all itself. */
 typedef void (*XrefReportPartRender) (GString *out, guint part, gpointer data, gpointer state);
 
 void xref_report_run_parts (const XrefReport *report, guint n_parts, guint n_threads, XrefReportPartRender render,

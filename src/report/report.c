@@ -419,14 +419,14 @@ xref_report_run_parts (const XrefReport *report, guint n_parts, guint n_threads,
 {
   PartPool pool = { 0 };
   GThread **threads;
+  gpointer state = NULL;   /* the calling thread's, made if it renders */
 
   if (n_threads == 0)
     n_threads = report->jobs > 0 ? report->jobs : g_get_num_processors ();
   n_threads = MIN (n_threads, n_parts);
   if (n_threads <= 1)
     {
-      gpointer state = state_new != NULL ? state_new (data) : NULL;
-
+      state = state_new != NULL ? state_new (data) : NULL;
       for (guint i = 0; i < n_parts; i++)
         {
           render (out, i, data, state);
@@ -449,18 +449,40 @@ xref_report_run_parts (const XrefReport *report, guint n_parts, guint n_threads,
     pool.slot[s] = g_string_sized_new (1u << 16);
   g_mutex_init (&pool.lock);
   g_cond_init (&pool.cond);
+  /* n_threads - 1 workers: this thread is the last renderer */
   threads = g_new0 (GThread *, n_threads);
-  for (guint t = 0; t < n_threads; t++)
+  for (guint t = 1; t < n_threads; t++)
     threads[t] = g_thread_new ("xref-render", part_worker, &pool);
 
-  /* This thread hands the parts out in order as they become ready. */
+  /* This thread hands the parts out in order as they become ready, and
+   * while the next one is not ready renders the next part not taken
+   * (when its slot is free) instead of waiting: so n_threads threads
+   * render, with one thread fewer to start (each new thread costs its
+   * thread-local storage, megabytes here, zeroed), and when the workers
+   * are slowed down (the JSON's claims are written while match runs) no
+   * core idles once the others are done. */
   for (guint i = 0; i < pool.n_parts; i++)
     {
       GString *buf = pool.slot[i % pool.n_slots];
 
       g_mutex_lock (&pool.lock);
       while (!pool.ready[i % pool.n_slots])
-        g_cond_wait (&pool.cond, &pool.lock);
+        {
+          if (pool.next < pool.n_parts && pool.next < pool.emitted + pool.n_slots)
+            {
+              guint j = pool.next++;
+
+              g_mutex_unlock (&pool.lock);
+              if (state == NULL && state_new != NULL)
+                state = state_new (data);
+              render (pool.slot[j % pool.n_slots], j, data, state);
+              g_mutex_lock (&pool.lock);
+              pool.ready[j % pool.n_slots] = TRUE;
+              g_cond_broadcast (&pool.cond);
+              continue;
+            }
+          g_cond_wait (&pool.cond, &pool.lock);
+        }
       g_mutex_unlock (&pool.lock);
 
       /* gathered in out and handed to flush by the MB: parts may be
@@ -483,9 +505,11 @@ xref_report_run_parts (const XrefReport *report, guint n_parts, guint n_threads,
       g_mutex_unlock (&pool.lock);
     }
 
-  for (guint t = 0; t < n_threads; t++)
+  for (guint t = 1; t < n_threads; t++)
     g_thread_join (threads[t]);
   g_free (threads);
+  if (state != NULL && state_free != NULL)
+    state_free (state);
   for (guint s = 0; s < pool.n_slots; s++)
     g_string_free (pool.slot[s], TRUE);
   g_free (pool.slot);
