@@ -337,7 +337,13 @@ typedef struct SlotCache_ {
   guint n;
   SlotInfo spare;               /* when all 16 are taken */
   guint serial;
+  /* slot_info's index of slots: 1 + the index of the slot of sid at
+   * SLOT_HASH (sid) or one of the places after it, 0 for none (n == 0
+   * empties it) */
+  guint8 at[64];
 } SlotCache;
+
+#define SLOT_HASH(sid) ((guint) (((guint64) (guintptr) (sid) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 58))
 
 typedef struct {
   XrefDocument *doc;
@@ -413,6 +419,10 @@ enum {
   NP_NAME_ONE,                  /* a one-word name: the map's id if it has one */
   NP_NAME_MORE,                 /* a longer name: the map learns its last word */
 };
+
+/* wb and used have room for this many tokens after the document's,
+ * zero (token_bits): mstart_window reads sixteen tokens at a time. */
+#define TOK_PAD 16
 
 typedef struct {
   gsize caches_len;             /* tb and np_ids: the length of np_ids_block when
@@ -501,10 +511,10 @@ work_for (guint ntok, guint nsent)
     {
       guint cap = MAX (ntok, 2 * w->tok_cap);
       w->tok_cap = cap;
-      w->wb = g_renew (guint, w->wb, cap);
+      w->wb = g_renew (guint, w->wb, cap + TOK_PAD);
       for (guint i = 0; i < G_N_ELEMENTS (w->cand); i++)
         w->cand[i] = g_renew (guint, w->cand[i], cap);
-      w->used = g_renew (guint8, w->used, cap);
+      w->used = g_renew (guint8, w->used, cap + TOK_PAD);
       w->ment = g_renew (gint, w->ment, cap);
       w->tmx = g_renew (gint, w->tmx, cap);
       w->spx = g_renew (gint, w->spx, cap);
@@ -733,6 +743,15 @@ is_punct (const Ctx *c, guint i, const char *p)
   return c->tok[i].norm == p;
 }
 
+/* May token i be punctuation: none of a word, a number or a quotation
+ * mark (";", ":", ",", "." are PUNCT tokens)?  One test of its bits
+ * before the compares of its norm (is_punct) in the clause scans. */
+static inline gboolean
+maybe_punct (const Ctx *c, guint i)
+{
+  return !(c->wb[i] & (TB_WORD | TB_NUMBER | TB_QUOTE));
+}
+
 static gboolean
 is_relative (const Ctx *c, guint i)
 {
@@ -864,15 +883,19 @@ token_bits_of (const XrefRules *rules, const XrefToken *t)
  * lately, direct-mapped by the interned norm, for the rules whose serial
  * it holds: most tokens are common words, and one probe here replaces
  * the word index probe, a strlen and the tests of the spelling. */
-/* 2^14 entries, 256 KB (in the thread's work buffers): at 2^12 one
- * token in six missed on the 10 MB corpus */
-#define TB_CACHE_BITS 14
+/* 2^15 entries of 16 bytes, 512 KB (in the thread's work buffers, on
+ * huge pages where there are): on the 10 MB corpus, one token in six
+ * missed at 2^12, 115,000 tokens of 1.85 million at 2^14, 66,000 at
+ * 2^15, 39,000 at 2^16 (a miss costs ~130 instructions and the word
+ * index's cache misses; but the larger the table, the less of the
+ * 1 MB second-level cache is left to the phrase tables: perf could not
+ * tell 2^14 from 2^16) */
+#define TB_CACHE_BITS 15
 
 typedef struct TokenBitsCache_ {
   guint serial;                 /* XrefRules.serial; 0: empty */
   struct {
-    const char *norm;
-    guint tag;                  /* TB_TAG */
+    guint64 key;                /* TB_FULL of the token; 0: empty */
     guint bits;
   } e[1u << TB_CACHE_BITS];
 } TokenBitsCache;
@@ -885,6 +908,12 @@ G_STATIC_ASSERT ((XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) == 3 && XREF_TOKE
 /* token_bits prefetches the entry of the token this far ahead */
 #define TB_AHEAD 16
 #define TB_SLOT_MASK ((1u << TB_CACHE_BITS) - 1)
+/* An entry's key: the norm's pointer and, above it, the TB_TAG (tag);
+ * one compare instead of two.  User-space pointers are below 2^56 (2^47
+ * on x86-64 with four-level paging, 2^52 or 2^56 at most elsewhere), so
+ * the tag's bits are free there. */
+#define TB_FULL(norm, tag) ((guint64) (guintptr) (norm) | ((guint64) (tag) << 56))
+G_STATIC_ASSERT (sizeof (gpointer) <= sizeof (guint64));
 
 /* Token t's cache slot (the low TB_CACHE_BITS bits) and its TB_TAG (the
  * bits above). */
@@ -949,12 +978,12 @@ fill_unset (gint *p, gint *q, gint *r, guint n)
 static inline guint
 tb_lookup (const XrefRules *rules, TokenBitsCache *tc, const XrefToken *t, guint key)
 {
-  guint h = key & TB_SLOT_MASK, tag = key >> TB_CACHE_BITS;
+  guint h = key & TB_SLOT_MASK;
+  guint64 full = TB_FULL (t->norm, key >> TB_CACHE_BITS);
 
-  if (G_UNLIKELY (tc->e[h].norm != t->norm || tc->e[h].tag != tag))
+  if (G_UNLIKELY (tc->e[h].key != full))
     {
-      tc->e[h].norm = t->norm;
-      tc->e[h].tag = tag;
+      tc->e[h].key = full;
       tc->e[h].bits = token_bits_of (rules, t);
     }
   return tc->e[h].bits;
@@ -994,7 +1023,8 @@ token_bits (Ctx *c)
   }                                                     \
   G_STMT_END
 
-  memset (c->used, 0, ntok * sizeof *c->used);
+  memset (c->used, 0, (ntok + TOK_PAD) * sizeof *c->used);
+  memset (wb + ntok, 0, TOK_PAD * sizeof *wb);
   fill_unset (c->ment, c->tmx, c->spx, ntok);
   if (tc == NULL)
     for (guint i = 0; i < ntok; i++)
@@ -1050,7 +1080,8 @@ token_bits (Ctx *c)
         guint i = cd->at[k], j = i + 1;
         if (!(wb[i] & XREF_WB_ENTITY_HEAD))
           {
-            while (j < ntok && tok[j].kind == XREF_TOKEN_QUOTE)
+            /* (TB_QUOTE: wb is at hand, the tokens' records are not) */
+            while (j < ntok && (wb[j] & TB_QUOTE))
               j++;
             if (j >= ntok || !(wb[j] & XREF_WB_ENTITY_HEAD))
               continue;
@@ -2015,6 +2046,51 @@ after_verb (const Ctx *c, const SentInfo *si, guint i)
   return FALSE;
 }
 
+/* The bits of a token (Ctx.wb) that let it start a mention other than a
+ * bare noun phrase (TB_MSTART without TB_NOMINAL alone). */
+#define MSTART_NOT_BARE                                                                                \
+  (XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL | XREF_WC_PRONOUN_NEUTER       \
+   | XREF_WC_DETERMINER | TB_NUMBER | TB_CAPWORD | XREF_WB_VAGUE | XREF_WB_NUMBER)
+
+/* The tokens of [w0, MIN (b, w0 + 64)) where find_mentions' main loop
+ * may start a mention, bit k - w0 for token k: TB_MSTART and not used
+ * (neither changes in that loop).  A word of bits made without a branch
+ * per token, then read from bit to bit: the loop that skipped token by
+ * token mispredicted at the end of nearly every run (perf: a sixth of
+ * find_mentions' time). */
+static inline guint64
+mstart_window (const Ctx *c, guint w0, guint b)
+{
+  guint64 m = 0;
+  guint n = MIN (b - w0, 64u), k = 0;
+  const guint *wb = c->wb + w0;
+  const guint8 *used = c->used + w0;
+
+#if defined(__SSE2__)
+  /* sixteen tokens a step: their TB_MSTART bits packed to bytes, and
+   * with the bytes of used that are 0; the last step may read up to 15
+   * tokens past b (the document's next tokens, or TOK_PAD), masked off */
+  const __m128i bit = _mm_set1_epi32 ((gint) TB_MSTART), zero = _mm_setzero_si128 ();
+  for (; k < n; k += 16)
+    {
+      __m128i x[4];
+      for (guint q = 0; q < 4; q++)
+        {
+          __m128i w = _mm_loadu_si128 ((const __m128i *) (gconstpointer) (wb + k + 4 * q));
+          x[q] = _mm_cmpeq_epi32 (_mm_and_si128 (w, bit), bit);
+        }
+      __m128i p = _mm_packs_epi16 (_mm_packs_epi32 (x[0], x[1]), _mm_packs_epi32 (x[2], x[3]));
+      __m128i u = _mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (gconstpointer) (used + k)), zero);
+      m |= (guint64) (guint) _mm_movemask_epi8 (_mm_and_si128 (p, u)) << k;
+    }
+  return n == 64 ? m : m & ((G_GUINT64_CONSTANT (1) << n) - 1);
+#else
+  for (; k < n; k++)
+    m |= (guint64) (((wb[k] / TB_MSTART) & 1) & (used[k] == 0)) << k;
+  return m;
+#endif
+}
+
 static void
 find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
 {
@@ -2058,6 +2134,12 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
       }
     }
 
+  /* (the tokens where a mention may start, 64 a word from w0: below) */
+  guint64 win = 0;
+  guint w0 = a;
+
+  if (a < b)
+    win = mstart_window (c, a, b);
   for (guint i = a; i < b;)
     {
       guint k;
@@ -2065,10 +2147,33 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
 
       /* Most tokens start no mention: skip to the next that may (no
        * quotation mark has TB_MSTART, and a timex token is used) */
-      while (i < b && (!(c->wb[i] & TB_MSTART) || c->used[i] != 0))
-        i++;
-      if (i >= b)
-        break;
+      {
+        guint64 m;
+        if (i >= w0 + 64)
+          {
+            w0 = i;
+            win = mstart_window (c, w0, b);
+          }
+        m = win >> (i - w0);
+        if (m == 0)
+          {
+            i = w0 + 64;
+            continue;
+          }
+        i += (guint) __builtin_ctzll (m);
+      }
+      /* A nominal word that starts nothing else (no pronoun, determiner,
+       * number, vague word or capital) starts only a bare noun phrase,
+       * and only after punctuation, a quotation mark, a conjunction, a
+       * preposition, "'s" or an action (the last two cases below): most
+       * such words follow an adjective or another noun. */
+      if (!(c->wb[i] & MSTART_NOT_BARE) && i > a
+          && !(c->wb[i - 1] & (TB_PUNCT | TB_QUOTE | XREF_WC_CONJUNCTION | XREF_WC_PREPOSITION))
+          && !(c->used[i - 1] & U_ACTION) && norm (c, i - 1) != c->w.poss)
+        {
+          i++;
+          continue;
+        }
       k = wc (c, i);
       t = tk (c, i);
 
@@ -2665,7 +2770,7 @@ clause_start (const Ctx *c, guint a, guint pos, gint *opener)
     {
       if (c->used[k] & (U_MENTION | U_ENTITY))
         continue;
-      if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon))
+      if (maybe_punct (c, k) && (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon)))
         {
           *opener = (gint) k;
           L = k + 1;
@@ -2716,8 +2821,10 @@ clause_end (const Ctx *c, guint b, guint pos)
     {
       if (c->used[k] & (U_MENTION | U_ENTITY | U_TIMEX))
         continue;
-      if (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon) || is_punct (c, k, c->w.comma)
-          || is_punct (c, k, c->w.period) || (wc (c, k) & XREF_WC_CONJUNCTION) || (c->used[k] & U_SPEECH))
+      if ((maybe_punct (c, k)
+           && (is_punct (c, k, c->w.semicolon) || is_punct (c, k, c->w.colon) || is_punct (c, k, c->w.comma)
+               || is_punct (c, k, c->w.period)))
+          || (wc (c, k) & XREF_WC_CONJUNCTION) || (c->used[k] & U_SPEECH))
         break;
     }
   if (cm != NULL)
@@ -3338,7 +3445,16 @@ slot_info_new (Ctx *c, const char *sid)
   SlotInfo *si;
   guint r;
 
-  si = sc->n < G_N_ELEMENTS (sc->slots) ? &sc->slots[sc->n++] : &sc->spare;
+  if (sc->n < G_N_ELEMENTS (sc->slots))
+    {
+      guint h = SLOT_HASH (sid);
+      while (sc->at[h] != 0)
+        h = (h + 1) % G_N_ELEMENTS (sc->at);
+      si = &sc->slots[sc->n++];
+      sc->at[h] = (guint8) sc->n;
+    }
+  else
+    si = &sc->spare;
   si->sid = sid;
   r = (guint) (((guintptr) sid >> 4) & (G_N_ELEMENTS (rules) - 1));
   if (rules[r].rule == NULL || rules[r].sid != sid)
@@ -3358,9 +3474,10 @@ slot_info (Ctx *c, const char *sid)
 {
   SlotCache *sc = c->slots;
 
-  for (guint i = 0; i < sc->n; i++)
-    if (sc->slots[i].sid == sid)
-      return &sc->slots[i];
+  /* (hashed: the loop over the slots mispredicted its exit, perf) */
+  for (guint h = SLOT_HASH (sid); sc->at[h] != 0; h = (h + 1) % G_N_ELEMENTS (sc->at))
+    if (sc->slots[sc->at[h] - 1].sid == sid)
+      return &sc->slots[sc->at[h] - 1];
   return slot_info_new (c, sid);
 }
 
@@ -3379,18 +3496,21 @@ add_rule (Ctx *c, const char *rule)
   VEC_PUSH (c->draft_rules, const char *, rule);
 }
 
-/* The draft's value of a slot, or NULL (as xref_claim_slot). */
+/* The draft's value of a slot, or NULL (as xref_claim_slot).  Slot ids
+ * are interned (every caller passes an id of the rules, rules.h, or of
+ * Words): the same id is the same pointer. */
 static const XrefSlotValue *
 draft_slot (const Ctx *c, const char *slot)
 {
   const XrefSlotValue *v = (const XrefSlotValue *) (gconstpointer) c->draft_slots->data;
 
   for (guint i = 0; i < c->draft_slots->len; i++)
-    if (v[i].slot == slot || g_strcmp0 (v[i].slot, slot) == 0)
+    if (v[i].slot == slot)
       return &v[i];
   return NULL;
 }
 
+/* slot is interned (draft_slot). */
 static void
 add_slot (Ctx *c, const char *slot, const char *value, gsize start, gsize end, const char *rule)
 {
@@ -3398,7 +3518,7 @@ add_slot (Ctx *c, const char *slot, const char *value, gsize start, gsize end, c
 
   if (slot == NULL || value == NULL || draft_slot (c, slot) != NULL)
     return;
-  v.slot = xref_intern (slot);
+  v.slot = slot;
   v.value = value;
   v.start = start;
   v.end = end;
@@ -3470,16 +3590,18 @@ keep_for (void)
  * interned rule ids it holds; claims point to it, with no reference to
  * count.  Each thread remembers the lists it used lately, direct-mapped
  * by a hash of the rule pointers, with their first pointers in the entry
- * (one cache line): most claims (84 % there) find their list without
- * touching the list itself or the lock, and claims_block asks for the
- * entries of the claims ahead before it reads them. */
+ * (one cache line): most claims (89 % there, 2^12 entries; 84 % at
+ * 2^11, when the locked table answered 19,000 times on the 10 MB corpus
+ * instead of 13,000) find their list without touching the list itself
+ * or the lock, and claims_block asks for the entries of the claims ahead
+ * before it reads them. */
 typedef struct {
   GPtrArray list;               /* pdata → r; the public fields only */
   guint64 hash;
   const char *r[];
 } SharedList;
 
-#define LIST_CACHE_BITS 11
+#define LIST_CACHE_BITS 12
 #define LIST_INLINE 6
 
 typedef struct {
@@ -4713,6 +4835,7 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
   if (rules->serial == 0 || c->slots->serial != rules->serial)
     {
       c->slots->n = 0;
+      memset (c->slots->at, 0, sizeof c->slots->at);
       c->slots->serial = rules->serial;
     }
   c->doc_id_len = strlen (doc->id);

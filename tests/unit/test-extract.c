@@ -1136,6 +1136,38 @@ test_mention_merge (void **state)
   xref_document_free (doc);
 }
 
+/* find_mentions reads where a mention may start 64 tokens at a time,
+ * sixteen a step, the last step past the sentence's end and, at the end
+ * of the text, past the document's (mstart_window): a sentence after 0
+ * to 99 commas gives the same claims whichever window and step its
+ * mentions fall in. */
+static void
+test_mention_window (void **state)
+{
+  g_autofree char *want = NULL;
+
+  for (guint n = 0; n < 100; n++)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+      g_autoptr (XrefDocument) doc = NULL;
+      g_autofree char *got = NULL;
+
+      for (guint i = 0; i < n; i++)
+        g_string_append (text, ", ");
+      g_string_append (text, "the soldiers attacked the city and local officials said that they shelled two villages");
+      doc = extract_text ("window.txt", text->str, NULL, default_rules);
+      got = show_claims (doc);
+      if (want == NULL)
+        {
+          want = g_strdup (got);
+          if (strstr (want, "np:soldiers") == NULL || strstr (want, "np:villages") == NULL)
+            fail_msg ("mention window: claims:%s", want);
+        }
+      else if (strcmp (got, want) != 0)
+        fail_msg ("mention window: after %u commas:%s\nnot:%s", n, got, want);
+    }
+}
+
 /* clause_start answers the claims of a sentence from left to right from
  * its last answer (Ctx.clause): the subjects of the actions of sentences
  * with several clauses (";", ":", a speech verb, "which", "because",
@@ -1200,6 +1232,7 @@ main (void)
     cmocka_unit_test (test_thread_caches_exact),
     cmocka_unit_test (test_mention_merge),
     cmocka_unit_test (test_clause_memo),
+    cmocka_unit_test (test_mention_window),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
