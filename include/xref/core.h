@@ -137,6 +137,11 @@ void xref_tokenize_reference (const char *text, gsize start, gsize end, GArray *
 const char *xref_intern (const char *s);
 /* The same for s[0..len), which need not be NUL-terminated. */
 const char *xref_intern_len (const char *s, gsize len);
+/* xref_intern_len for a caller whose strings are mostly new to this
+ * thread (the tokenizer's form-cache misses): it neither reads nor fills
+ * the thread's cache of recent strings, a cache miss that would find
+ * nothing and push out strings that others find there. */
+const char *xref_intern_len_cold (const char *s, gsize len);
 /* The interned copy of s if s was ever interned, else NULL; interns
  * nothing (for lookups of words built on the fly). */
 const char *xref_intern_try (const char *s);

@@ -2571,7 +2571,6 @@ typedef struct {
   const WordBits *bits;
 } WordCacheSlot;
 
-static _Thread_local WordCacheSlot word_cache[1u << WORD_CACHE_BITS];
 static _Thread_local guint word_cache_gen;
 
 static void
@@ -2826,28 +2825,6 @@ token_start_set (const XrefToken *t, const WordBits *b, const XrefToken *next, c
   return m;
 }
 
-/* The record of an interned word through this thread's cache (its
- * generation checked by records_pass). */
-G_ALWAYS_INLINE static inline const WordBits *
-cached_record (const WordIndex *wi, const char *norm)
-{
-  WordCacheSlot *c = &word_cache[((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-                                 >> (64 - WORD_CACHE_BITS)];
-
-  if (G_LIKELY (c->key == norm))
-    return c->bits;
-  c->key = norm;
-  c->bits = word_record_of (wi, norm);
-  return c->bits;
-}
-
-/* rec of a token records_pass left without its record. */
-G_GNUC_NO_INLINE static const WordBits *
-rec_fill (const Scan *s, guint i)
-{
-  return s->tb[i] = cached_record (s->wi, s->t[i].norm);
-}
-
 /* Each thread's answer to "can records_pass pass over a token of this
  * word?" (pass_over), direct-mapped by the interned pointer of its norm:
  * the pointer itself, with PASS_OVER or PASS_CONTEXT set for the answers
@@ -2862,7 +2839,39 @@ rec_fill (const Scan *s, guint i)
 #define PASS_CONTEXT (G_GUINT64_CONSTANT (1) << 62)
 #define PASS_UNIT (G_GUINT64_CONSTANT (1) << 61)
 
-static _Thread_local guint64 pass_cache[1u << PASS_CACHE_BITS];
+/* The word and pass caches of this thread, allocated by its first
+ * records_pass (a static _Thread_local array would be zeroed at the
+ * creation of every thread of a run, most of which never scan) and freed
+ * when it exits. */
+typedef struct {
+  WordCacheSlot word_cache[1u << WORD_CACHE_BITS];
+  guint64 pass_cache[1u << PASS_CACHE_BITS];
+} ScanCaches;
+
+static _Thread_local ScanCaches *scan_caches;
+static GPrivate scan_caches_key = G_PRIVATE_INIT (g_free);
+
+/* The record of an interned word through this thread's cache (its
+ * generation checked by records_pass). */
+G_ALWAYS_INLINE static inline const WordBits *
+cached_record (const WordIndex *wi, const char *norm)
+{
+  WordCacheSlot *c = &scan_caches->word_cache[((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+                                              >> (64 - WORD_CACHE_BITS)];
+
+  if (G_LIKELY (c->key == norm))
+    return c->bits;
+  c->key = norm;
+  c->bits = word_record_of (wi, norm);
+  return c->bits;
+}
+
+/* rec of a token records_pass left without its record. */
+G_GNUC_NO_INLINE static const WordBits *
+rec_fill (const Scan *s, guint i)
+{
+  return s->tb[i] = cached_record (s->wi, s->t[i].norm);
+}
 
 /* What records_pass can do with a token of the word norm (no NUMBER),
  * cached at slot: PASS_OVER when it puts no bit in any start set, its own
@@ -2998,10 +3007,15 @@ records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const guint8
 {
   guint n_cand = 0, n_slow = 0;
 
+  if (G_UNLIKELY (scan_caches == NULL))
+    {
+      scan_caches = g_new0 (ScanCaches, 1);
+      g_private_set (&scan_caches_key, scan_caches);
+      word_cache_gen = wi->gen;
+    }
   if (word_cache_gen != wi->gen)
     {
-      memset (word_cache, 0, sizeof word_cache);
-      memset (pass_cache, 0, sizeof pass_cache);
+      memset (scan_caches, 0, sizeof *scan_caches);
       word_cache_gen = wi->gen;
     }
   clear_pass (tb, starts, nt);
@@ -3014,7 +3028,7 @@ records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const guint8
    * second word follows it).  slow and unit: the last token not passed
    * over and the last unit word seen (past the end at first, which is as
    * good as passed over). */
-  guint64 *const cache = pass_cache;
+  guint64 *const cache = scan_caches->pass_cache;
   const XrefToken *t;
   guint slow = nt + 1, unit = nt + 4;
   for (guint k = nt; k > 0;)

@@ -549,8 +549,8 @@ describe (const char *s, gsize n, Described *d)
         {
           if (letters >= 2 && upper == letters)
             d->flags |= XREF_TOKEN_ALLCAPS;
-          d->form = xref_intern_len (s, n);
-          d->norm = upper == 0 ? d->form : xref_intern_len (low, n);
+          d->form = xref_intern_len_cold (s, n);
+          d->norm = upper == 0 ? d->form : xref_intern_len_cold (low, n);
           describe_bits (s, n, d);
           return;
         }
@@ -635,7 +635,34 @@ typedef struct {
 
 G_STATIC_ASSERT (sizeof (FormSlot) == 32);
 
-static _Thread_local _Alignas (64) FormSlot form_cache[1u << FORM_CACHE_BITS];
+/* This thread's cache, allocated when the thread first tokenizes (most
+ * threads of a run never do, and a static _Thread_local array is zeroed
+ * at the creation of every thread) and freed when it exits. */
+static _Thread_local FormSlot *form_cache;
+
+#define FORM_CACHE_SIZE (sizeof (FormSlot) << FORM_CACHE_BITS)
+
+/* (the allocation, one line more than the slots: a pair must not
+ * straddle two lines) */
+static GPrivate form_cache_mem = G_PRIVATE_INIT (g_free);
+
+G_NO_INLINE static FormSlot *
+form_cache_new (void)
+{
+  gpointer mem = g_malloc0 (FORM_CACHE_SIZE + 64);
+
+  g_private_set (&form_cache_mem, mem);
+  form_cache = (FormSlot *) (((guintptr) mem + 63) & ~(guintptr) 63);
+  return form_cache;
+}
+
+/* (a load and a test) */
+static inline FormSlot *
+form_cache_get (void)
+{
+  FormSlot *c = form_cache;
+  return G_LIKELY (c != NULL) ? c : form_cache_new ();
+}
 
 /* low_bytes[n]: the mask of the first n bytes of a little-endian word */
 static const guint64 low_bytes[8] = {
@@ -690,7 +717,7 @@ form_pair (const char *s, gsize n, guint64 head)
 
   for (gsize k = 8; k < n; k += 8)
     h = (h ^ (h >> 29) ^ xref_text_load8 (s + MIN (k, n - 8))) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  return &form_cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
+  return &form_cache_get ()[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
 }
 
 /* (an empty slot has len 0, and 1 <= n <= FORM_MAX) */
@@ -1133,7 +1160,8 @@ xref_text_set_pass (XrefTextPassFunc func, gconstpointer data, guint gen)
   if (func == pass_func && data == pass_data && gen == pass_gen)
     return;
   /* the cached bits were the old test's (an empty slot has len 0, no head) */
-  memset (form_cache, 0, sizeof form_cache);
+  if (form_cache != NULL)
+    memset (form_cache, 0, FORM_CACHE_SIZE);
   memset (punct1, 0, sizeof punct1);
   pass_func = func;
   pass_data = data;
@@ -1398,7 +1426,7 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
 {
   XrefToken *t = NULL, *room = NULL;
   guint8 *bb;
-  FormSlot *cache = form_cache;   /* (the thread's address, found once) */
+  FormSlot *cache = form_cache_get ();   /* (the thread's address, found once) */
   const char *pstop = p;          /* (the checks at the first turn) */
 
   /* (no block yet: t == room asks for one) */

@@ -63,21 +63,27 @@ test_intern_inner_nul (void **state)
   assert_memory_equal (longer, bytes, sizeof bytes - 1);
 }
 
-/* Many distinct strings (the table doubles several times, its rehash
- * placing entries without compares): each keeps its pointer, is found by
- * xref_intern_try and holds its bytes; strings never interned are not
- * found.  Two threads intern the same strings at once and get the same
- * pointers. */
+/* Many distinct strings (the table, of 2^17 slots at first, doubles
+ * twice, its rehash placing entries without compares): each keeps its
+ * pointer, is found by xref_intern_try and holds its bytes; strings never
+ * interned are not found.  Two threads intern the same strings at once
+ * and get the same pointers, one of them every third string through
+ * xref_intern_len_cold, which passes the thread's cache by. */
+#define N_GROW 140000
+
+static GThread *main_thread;
+
 static gpointer
 intern_many (gpointer data)
 {
   const char **out = data;
   char buf[32];
 
-  for (guint i = 0; i < 60000; i++)
+  for (guint i = 0; i < N_GROW; i++)
     {
       g_snprintf (buf, sizeof buf, "grow-%u-%x", i, i * 2654435761u);
-      out[i] = xref_intern (buf);
+      out[i] = i % 3 == 0 && g_thread_self () != main_thread ? xref_intern_len_cold (buf, strlen (buf))
+                                                              : xref_intern (buf);
     }
   return NULL;
 }
@@ -85,25 +91,35 @@ intern_many (gpointer data)
 static void
 test_intern_grow (void **state)
 {
-  g_autofree const char **a = g_new0 (const char *, 60000);
-  g_autofree const char **b = g_new0 (const char *, 60000);
+  g_autofree const char **a = g_new0 (const char *, N_GROW);
+  g_autofree const char **b = g_new0 (const char *, N_GROW);
   GThread *t;
   char buf[32];
 
   (void) state;
+  main_thread = g_thread_self ();
   t = g_thread_new ("intern", intern_many, b);
   intern_many (a);
   g_thread_join (t);
-  for (guint i = 0; i < 60000; i++)
+  for (guint i = 0; i < N_GROW; i++)
     {
       g_snprintf (buf, sizeof buf, "grow-%u-%x", i, i * 2654435761u);
       assert_ptr_equal (a[i], b[i]);
       assert_string_equal (a[i], buf);
       assert_ptr_equal (xref_intern_try (buf), a[i]);
       assert_ptr_equal (xref_intern_len (buf, strlen (buf)), a[i]);
+      assert_ptr_equal (xref_intern_len_cold (buf, strlen (buf)), a[i]);
       g_snprintf (buf, sizeof buf, "never-%u", i);
       assert_null (xref_intern_try (buf));
     }
+  /* a string interned first past the cache is found by the others */
+  {
+    const char *c = xref_intern_len_cold ("cold-first-xyz", 10);
+    assert_string_equal (c, "cold-first");
+    assert_ptr_equal (xref_intern_try ("cold-first"), c);
+    assert_ptr_equal (xref_intern ("cold-first"), c);
+    assert_ptr_equal (xref_intern_len_cold ("cold-first", 10), c);
+  }
 }
 
 /* xref_utf8_valid_prefix gives g_utf8_validate_len's answer (the end of

@@ -482,6 +482,78 @@ test_tokenize_fast_paths (void **state)
   g_rand_free (rnd);
 }
 
+/* A thread's caches (the form cache, the intern caches) are allocated
+ * when it first tokenizes and freed when it exits: threads that start
+ * with none, one with a pass test set before its first token, tokenize as
+ * the reference does (valgrind sees the caches freed at thread exit). */
+typedef struct {
+  const char *text;
+  gboolean set_pass;
+  GArray *tokens;
+  guint8 *bits;
+} ThreadJob;
+
+static gboolean
+pass_words_with_e (gconstpointer data, const char *norm)
+{
+  (void) data;
+  return strchr (norm, 'e') != NULL;
+}
+
+static gpointer
+tokenize_job (gpointer p)
+{
+  ThreadJob *j = p;
+  gsize n = strlen (j->text);
+
+  if (j->set_pass)
+    xref_text_set_pass (pass_words_with_e, NULL, 7);
+  j->bits = g_malloc (n + 1);
+  xref_text_tokenize_bits (j->text, 0, n, j->tokens, j->bits);
+  return NULL;
+}
+
+static void
+test_tokenize_threads (void **state)
+{
+  GString *s = g_string_new (NULL);
+  g_autoptr (GArray) ref = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  ThreadJob jobs[3];
+  GThread *t[3];
+
+  (void) state;
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (s, "%s word%u, The Thread%u said \"yes\" on 12.5 %s. ", i % 2 ? "Every" : "every",
+                            i % 997, i % 13, i % 3 ? "percent" : "Internationalisation");
+  xref_tokenize_reference (s->str, 0, s->len, ref);
+  for (guint k = 0; k < 3; k++)
+    {
+      jobs[k].text = s->str;
+      jobs[k].set_pass = k == 2;
+      jobs[k].tokens = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+      t[k] = g_thread_new ("tokenize", tokenize_job, &jobs[k]);
+    }
+  for (guint k = 0; k < 3; k++)
+    {
+      g_thread_join (t[k]);
+      assert_int_equal (jobs[k].tokens->len, ref->len);
+      for (guint i = 0; i < ref->len; i++)
+        {
+          const XrefToken *x = &g_array_index (jobs[k].tokens, XrefToken, i);
+          assert_same_token ("tokenize (new thread)", s->str, 0, s->len, i, x, &g_array_index (ref, XrefToken, i));
+          guint8 want = expected_bits (x);
+
+          if (jobs[k].set_pass && strchr (x->norm, 'e') != NULL
+              && (x->kind == XREF_TOKEN_WORD || x->kind == XREF_TOKEN_PUNCT || x->kind == XREF_TOKEN_SYMBOL))
+            want |= XREF_TEXT_BIT_PASS;
+          assert_int_equal (jobs[k].bits[i], want);
+        }
+      g_array_unref (jobs[k].tokens);
+      g_free (jobs[k].bits);
+    }
+  g_string_free (s, TRUE);
+}
+
 /* ---- sentences from tests/cases/sentences.txt ------------------------------ */
 
 /* The case file: "### name" starts a case; the lines up to the first
@@ -853,6 +925,7 @@ main (void)
     cmocka_unit_test (test_tokenize_quotes),
     cmocka_unit_test (test_tokenize_hostile),
     cmocka_unit_test (test_tokenize_fast_paths),
+    cmocka_unit_test (test_tokenize_threads),
     cmocka_unit_test (test_tokenize_unicode_classes),
     cmocka_unit_test (test_sentence_cases),
     cmocka_unit_test (test_sentence_flags),
