@@ -1086,8 +1086,13 @@ test_thread_caches_exact (void **state)
     "They train Ukrainian soldiers on the territories of Britain, Germany and Italy.\n",
     "They train Ukrainian soldiers on the territories of Britain, Germany and France.\n",
     "The war has displaced more than 14 million people.\n",
+    /* (speech_according's memo: the same speech matches, cold and warm) */
+    "According to Kyiv, Russia attacked Kharkiv.\n",
+    "Russia attacked Kharkiv, according to the latest reports, and Ukraine said it shelled Belgorod.\n",
+    /* (entity_info's memo: an alias after a role, a demonym, weapons) */
+    "German Chancellor Olaf Scholz said American experts sent Patriot missiles and tanks to Ukraine.\n",
   };
-  guint slotted = 0;
+  guint slotted = 0, according = 0;
 
   for (guint round = 0; round < 2; round++)
     for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
@@ -1102,9 +1107,13 @@ test_thread_caches_exact (void **state)
         assert_string_equal (warm, job.out);
         if (strstr (warm, " slot.") != NULL)
           slotted++;
+        /* "according to X" makes X the speaker of the sentence's claims */
+        if (strstr (warm, "speaker=ukraine[Kyiv]") != NULL || strstr (warm, "speaker=np:latest[the latest]") != NULL)
+          according++;
         g_free (job.out);
       }
   assert_true (slotted >= 2 * 8);
+  assert_true (according == 2 * 2);
 }
 
 /* find_mentions joins a sentence's entities and its other mentions in
