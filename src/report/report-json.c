@@ -179,8 +179,11 @@ typedef struct {
 /* A claim's rules list, written: most claims of xref_extract_claims
  * share their list with others (one GPtrArray per distinct list, kept
  * until exit), so ",\"rules\":[…]}" is kept by the array's address like
- * the ids, and a hit is one copy instead of a memo lookup per rule. */
-#define RULES_BITS 10
+ * the ids, and a hit is one copy instead of a memo lookup per rule.
+ * 4096 slots (512 KB): a 10 MB corpus has some 5,500 distinct lists, and
+ * with 1024 a quarter of the claims missed (each miss reads the list's
+ * array, elsewhere on the heap, then every id). */
+#define RULES_BITS 12
 #define RULES_SLOTS (1u << RULES_BITS)
 #define RULES_LONG 118            /* longer forms are not kept */
 
@@ -222,6 +225,21 @@ static void
 memo_free (Memo *m)
 {
   g_free (m);
+}
+
+/* The memo's slot for s (Fibonacci hashing of the address). */
+static inline MemoSlot *
+memo_slot (const Memo *m, const char *s)
+{
+  return (MemoSlot *) &m->slot[((guint64) (guintptr) s * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEMO_BITS)];
+}
+
+/* The rules memo's slot for the list rules. */
+static inline RulesSlot *
+rules_slot (const Memo *m, const GPtrArray *rules)
+{
+  return (RulesSlot *) &m->rules[((guint64) (guintptr) rules * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
+                                 >> (64 - RULES_BITS)];
 }
 
 /* The miss path of put_id: escapes s and keeps its escaped form in slot
@@ -267,8 +285,7 @@ put_id_key (GString *out, Memo *m, const char *key, gsize key_len, const char *s
       xref_report_done (out, w + 4);
       return;
     }
-  /* Fibonacci hashing of the address */
-  slot = &m->slot[((guint64) (guintptr) s * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEMO_BITS)];
+  slot = memo_slot (m, s);
   if (G_LIKELY (slot->key == s))
     {
       memcpy (w, slot->bytes, sizeof slot->bytes);
@@ -308,28 +325,6 @@ span_text (GString *out, const XrefDocument *doc, gsize start, gsize end)
  * record two ahead, then the blocks it points to one ahead (by then its
  * own bytes have arrived).  A hint only: it never changes what is read. */
 #define PREFETCH(p) __builtin_prefetch (p)
-
-static inline void
-prefetch_claim_blocks (const XrefClaim *c)
-{
-  PREFETCH (c->id);
-  if (c->slots != NULL)
-    PREFETCH (c->slots->data);
-  if (c->rules != NULL)
-    PREFETCH (c->rules->pdata);
-  if (c->doc != NULL && c->doc->text != NULL && c->start < c->doc->len)
-    PREFETCH (c->doc->text + c->start);
-}
-
-static inline void
-prefetch_source_blocks (const XrefSource *s)
-{
-  if (s->claim != NULL && s->claim_n == 0)
-    PREFETCH (s->claim->id);
-  if (s->states && s->doc != NULL && s->doc->text != NULL && s->start < s->doc->len)
-    PREFETCH (s->doc->text + s->start);
-}
-
 
 static void
 document (GString *out, const XrefDocument *doc, gboolean extract)
@@ -492,7 +487,7 @@ w_id (char *w, GString *out, gsize need, Memo *m, const char *s)
     return w_put (w, "null", 4);
   if (G_UNLIKELY (m == NULL))
     return w_id_miss (w, out, need, NULL, s);
-  slot = &m->slot[((guint64) (guintptr) s * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEMO_BITS)];
+  slot = memo_slot (m, s);
   if (G_LIKELY (slot->key == s))
     {
       /* fixed sizes, a few vector moves: 32 bytes (most escaped ids),
@@ -602,19 +597,37 @@ w_arg (char *w, GString *out, gsize need, Memo *m, const char *open, gsize open_
 #define W_ID(w, s) ((w) = w_id ((w), out, need, m, (s)))
 
 /* An upper bound of the bytes claim writes after the claim's id, but the
- * texts of spans longer than w_span's fast path (which make their own
- * room). */
+ * texts of spans longer than w_span's fast path and the rules (which make
+ * their own room). */
 G_ALWAYS_INLINE static inline gsize
 claim_room (const XrefClaim *c)
 {
   guint n_slots = c->slots != NULL ? c->slots->len : 0;
-  guint n_rules = c->rules != NULL ? c->rules->len : 0;
 
   /* the keys and integers of the claim itself, its doc, polarity and
-   * modality, each rule, the six args and each slot, and their texts as
-   * short spans */
-  return 256 + 3 * W_ID_ROOM + (gsize) n_rules * (1 + W_ID_ROOM) + 7 * XREF_REPORT_JSON_ROOM (0) + 6 * ARG_ROOM
+   * modality, the six args and each slot, and their texts as short spans
+   * (not its rules: w_rules makes their room, so that the rules' array,
+   * shared and elsewhere on the heap, is read only when the memo does
+   * not have the list) */
+  return 256 + 3 * W_ID_ROOM + 7 * XREF_REPORT_JSON_ROOM (0) + 6 * ARG_ROOM
          + (gsize) n_slots * (1 + W_ID_ROOM + ARG_ROOM + XREF_REPORT_JSON_ROOM (0));
+}
+
+/* The escaped id esc[0, esc_len) without its closing quote at w;
+ * returns its end.  Short ones (nearly all) as one fixed-size copy: 32
+ * bytes when esc_len - 1 <= 32 (the bytes of a DocKey's inline key up to
+ * its line's end), ESC_COPY when esc_len <= ESC_COPY; so many bytes must
+ * be readable at esc, and w have room for ESC_COPY. */
+G_ALWAYS_INLINE static inline char *
+w_esc_open (char *w, const char *esc, gsize esc_len)
+{
+  if (G_LIKELY (esc_len <= 33))
+    memcpy (w, esc, 32);
+  else if (esc_len <= ESC_COPY)
+    memcpy (w, esc, ESC_COPY);
+  else
+    memcpy (w, esc, esc_len - 1);
+  return w + esc_len - 1;
 }
 
 /* A claim's id written from its document's id already escaped.  The
@@ -635,12 +648,7 @@ w_claim_id (char *w, const char *id, const char *doc_id, gsize doc_id_len, const
   /* strncmp, not memcmp: id may be shorter than doc_id */
   if (strncmp (id, doc_id, doc_id_len) != 0 || p[0] != '#')
     return NULL;
-  /* esc has ESC_COPY bytes readable, w room for them */
-  if (G_LIKELY (esc_len <= ESC_COPY))
-    memcpy (w, esc, ESC_COPY);
-  else
-    memcpy (w, esc, esc_len - 1);
-  w += esc_len - 1;
+  w = w_esc_open (w, esc, esc_len);
   w[0] = '#';
   for (k = 1; p[k] >= '0' && p[k] <= '9'; k++)
     {
@@ -661,11 +669,7 @@ w_claim_id (char *w, const char *id, const char *doc_id, gsize doc_id_len, const
 G_ALWAYS_INLINE static inline char *
 w_claim_n (char *w, const char *esc, gsize esc_len, guint32 n)
 {
-  if (G_LIKELY (esc_len <= ESC_COPY))
-    memcpy (w, esc, ESC_COPY);
-  else
-    memcpy (w, esc, esc_len - 1);
-  w += esc_len - 1;
+  w = w_esc_open (w, esc, esc_len);
   *w++ = '#';
   w = write_uint (w, n);
   *w++ = '"';
@@ -707,7 +711,7 @@ w_rules (char *w, GString *out, gsize need, Memo *m, const GPtrArray *rules)
 
   if (m != NULL && rules != NULL)
     {
-      slot = &m->rules[((guint64) (guintptr) rules * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - RULES_BITS)];
+      slot = rules_slot (m, rules);
       if (G_LIKELY (slot->key == rules))
         {
           /* fixed sizes, a few vector moves: 64 bytes (most lists), then
@@ -718,9 +722,13 @@ w_rules (char *w, GString *out, gsize need, Memo *m, const GPtrArray *rules)
             memcpy (w + 64, slot->bytes + 64, sizeof slot->bytes - 64);
           return w + slot->len;
         }
-      /* by offset: a memo miss may move out's bytes */
-      at = (gsize) (w - out->str);
     }
+  /* the list's own room: a bound of what is left (a memo miss of one of
+   * the ids makes it again) */
+  need = 16 + (rules != NULL ? (gsize) rules->len : 0) * (1 + W_ID_ROOM);
+  w = w_room (w, out, need);
+  /* by offset: a memo miss may move out's bytes */
+  at = (gsize) (w - out->str);
   W_LIT (w, ",\"rules\":[");
   for (guint i = 0; rules != NULL && i < rules->len; i++)
     {
@@ -903,88 +911,124 @@ claim (GString *out, const XrefClaim *c)
  * writes each document's id many times: with thousands of documents they
  * would only thrash the memo (keyed by the ids' addresses, as many as the
  * documents).  Built once before the rows are rendered, read-only after
- * (shared by the workers): the bytes by document index, and a table from
- * a document's address to its index (open addressing, Fibonacci hashing,
- * at most half full). */
-/* Keys and escaped ids up to this long are copied as one fixed-size
- * block (a few vector moves instead of a call to memcpy): the bytes after
- * them are readable (the next key, or padding) and the writers' room
- * covers the block. */
+ * (shared by the workers): a table from a document's address to its
+ * record (open addressing, Fibonacci hashing, at most half full).
+ *
+ * A record is one cache line holding all that a source reads of its
+ * document: the key ("{\"doc\":" and the escaped id), the text and its
+ * length.  The sources of a row are documents all over the corpus, so a
+ * source used to wait on four misses in a row (the table, the index, the
+ * key's offset, the key) and one more on the document for its text;
+ * now the line of a source a few ahead is prefetched from its address
+ * alone (row_sources), then its text from the line. */
+#define KEY_INLINE 40            /* keys up to this long are in the record */
+
+typedef struct {
+  const XrefDocument *doc;       /* NULL: a free slot */
+  const char *text;              /* DOC_TEXT (doc) */
+  guint32 len;                   /* DOC_LEN (doc) */
+  guint16 key_len;               /* the key's length */
+  guint16 id_len;                /* strlen (doc->id), for w_claim_id */
+  union {
+    char bytes[KEY_INLINE];      /* key_len <= KEY_INLINE */
+    const char *at;              /* else the key in DocKeys.bytes */
+  } key;
+} DocKey;                        /* 64 bytes: one cache line */
+
+G_STATIC_ASSERT (sizeof (DocKey) == 64);
+
+/* Keys and escaped ids longer than KEY_INLINE are copied as one fixed-size
+ * block when they fit (a few vector moves instead of a call to memcpy):
+ * the bytes after them are readable (padding) and the writers' room covers
+ * the block. */
 #define KEY_COPY 64
 
 typedef struct {
-  const GPtrArray *documents;
-  GString *bytes;          /* "{\"doc\":" and the escaped id, one after the other */
-  gsize *at;               /* document i's are bytes[at[i], at[i + 1]) */
-  gsize *id_len;           /* the length of document i's id (for claim ids) */
-  guint n;
-  guint bits;              /* the table has 1 << bits slots */
-  const XrefDocument **slot_doc;   /* NULL: a free slot */
-  guint *slot_index;
+  DocKey *slot;                  /* 1 << bits records, 64-byte aligned */
+  gpointer slot_mem;             /* slot's allocation */
+  guint bits;
+  GString *bytes;                /* the keys longer than KEY_INLINE */
 } DocKeys;
 
-static inline guint
-doc_keys_hash (const DocKeys *k, const XrefDocument *doc)
+static inline const DocKey *
+doc_keys_slot (const DocKeys *k, const XrefDocument *doc)
 {
-  return (guint) (((guint64) (guintptr) doc * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - k->bits));
+  return &k->slot[((guint64) (guintptr) doc * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - k->bits)];
 }
 
 static DocKeys *
 doc_keys_new (const XrefReport *report)
 {
   DocKeys *k = g_new0 (DocKeys, 1);
+  guint n = report->documents != NULL ? report->documents->len : 0;
+  g_autoptr (GString) key = g_string_sized_new (128);
+  GArray *at;   /* gsize: a long key's offset in bytes, by slot (G_MAXSIZE: inline) */
   guint mask;
 
-  k->documents = report->documents;
-  k->n = report->documents != NULL ? report->documents->len : 0;
-  k->bytes = g_string_sized_new (64 * (gsize) k->n + 1);
-  k->at = g_new (gsize, k->n + 1);
-  k->id_len = g_new0 (gsize, k->n + 1);
   k->bits = 4;
-  while ((1u << k->bits) < 2 * k->n)
+  while ((1u << k->bits) < 2 * n)
     k->bits++;
   mask = (1u << k->bits) - 1;
-  k->slot_doc = g_new0 (const XrefDocument *, mask + 1);
-  k->slot_index = g_new0 (guint, mask + 1);
-  for (guint i = 0; i < k->n; i++)
+  k->slot_mem = g_malloc0 (((gsize) mask + 1) * sizeof (DocKey) + 63);
+  k->slot = (DocKey *) (((guintptr) k->slot_mem + 63) & ~(guintptr) 63);
+  k->bytes = g_string_new (NULL);
+  at = g_array_sized_new (FALSE, FALSE, sizeof (gsize), mask + 1);
+  g_array_set_size (at, mask + 1);
+  for (guint i = 0; i < n; i++)
     {
       const XrefDocument *doc = g_ptr_array_index (report->documents, i);
-      guint h;
+      DocKey *d = (DocKey *) doc_keys_slot (k, doc);
+      gsize id_len;
 
-      k->at[i] = k->bytes->len;
-      PUT (k->bytes, "{\"doc\":");
-      xref_escape_json (k->bytes, doc->id, -1);
-      k->id_len[i] = doc->id != NULL ? strlen (doc->id) : 0;
-      for (h = doc_keys_hash (k, doc); k->slot_doc[h] != NULL && k->slot_doc[h] != doc; h = (h + 1) & mask)
-        ;
-      if (k->slot_doc[h] == NULL)
+      while (d->doc != NULL && d->doc != doc)
+        d = &k->slot[(gsize) (d - k->slot + 1) & mask];
+      /* (a document listed twice keeps its first record) */
+      if (d->doc != NULL || doc == NULL)
+        continue;
+      g_string_assign (key, "{\"doc\":");
+      xref_escape_json (key, doc->id, -1);
+      id_len = doc->id != NULL ? strlen (doc->id) : 0;
+      /* a document of more than 4 GB, or an id of 64 KB, is written the
+       * general way (json_source_other) */
+      if (DOC_LEN (doc) > G_MAXUINT32 || id_len > G_MAXUINT16 || key->len > G_MAXUINT16)
+        continue;
+      d->doc = doc;
+      d->text = DOC_TEXT (doc);
+      d->len = (guint32) DOC_LEN (doc);
+      d->key_len = (guint16) key->len;
+      d->id_len = (guint16) id_len;
+      g_array_index (at, gsize, d - k->slot) = G_MAXSIZE;
+      if (key->len <= KEY_INLINE)
+        memcpy (d->key.bytes, key->str, key->len);
+      else
         {
-          k->slot_doc[h] = doc;
-          k->slot_index[h] = i;
+          g_array_index (at, gsize, d - k->slot) = k->bytes->len;
+          g_string_append_len (k->bytes, key->str, (gssize) key->len);
         }
     }
-  k->at[k->n] = k->bytes->len;
-  /* KEY_COPY bytes readable from any key's start (see json_source) */
+  /* KEY_COPY bytes readable from any key's start (see json_source); the
+   * long keys' addresses once bytes no longer moves */
   g_string_set_size (k->bytes, k->bytes->len + KEY_COPY);
+  for (guint s = 0; s <= mask; s++)
+    if (k->slot[s].doc != NULL && k->slot[s].key_len > KEY_INLINE)
+      k->slot[s].key.at = k->bytes->str + g_array_index (at, gsize, s);
+  g_array_free (at, TRUE);
   return k;
 }
 
-/* The index of doc among the documents of the report, or -1; hint is
- * where it is when the sources list every document in corpus order (up
- * to XREF_MATCH_DENSE_MAX documents), which is checked first. */
-static inline gint
-doc_keys_find (const DocKeys *k, const XrefDocument *doc, guint hint)
+/* doc's record, or NULL when doc is not among the report's documents. */
+static inline const DocKey *
+doc_keys_find (const DocKeys *k, const XrefDocument *doc)
 {
+  if (k == NULL || doc == NULL)
+    return NULL;
+
   const guint mask = (1u << k->bits) - 1;
 
-  if (doc == NULL)
-    return -1;
-  if (hint < k->n && g_ptr_array_index (k->documents, hint) == doc)
-    return (gint) hint;
-  for (guint h = doc_keys_hash (k, doc); k->slot_doc[h] != NULL; h = (h + 1) & mask)
-    if (k->slot_doc[h] == doc)
-      return (gint) k->slot_index[h];
-  return -1;
+  for (const DocKey *d = doc_keys_slot (k, doc); d->doc != NULL; d = &k->slot[(gsize) (d - k->slot + 1) & mask])
+    if (d->doc == doc)
+      return d;
+  return NULL;
 }
 
 static void
@@ -993,24 +1037,22 @@ doc_keys_free (DocKeys *k)
   if (k == NULL)
     return;
   g_string_free (k->bytes, TRUE);
-  g_free (k->at);
-  g_free (k->id_len);
-  g_free (k->slot_doc);
-  g_free (k->slot_index);
+  g_free (k->slot_mem);
   g_free (k);
 }
 
 /* The end of a source that states its value: its value, text, offsets,
  * speaker and date at w (room: need, with XREF_REPORT_JSON_ROOM (len) for
- * text, the span's bytes or NULL). */
+ * text; has_text: the span is not empty; text and len: its document's). */
 G_ALWAYS_INLINE static inline char *
-w_source_value (char *w, GString *out, gsize need, Memo *m, const XrefSource *s, const char *text)
+w_source_value (char *w, GString *out, gsize need, Memo *m, const XrefSource *s, gboolean has_text,
+                const char *text, gsize len)
 {
   W_LIT (w, ",\"value\":");
   W_ID (w, s->value);
   W_LIT (w, ",\"text\":");
-  if (text != NULL)
-    w = w_span (w, out, need, DOC_TEXT (s->doc), DOC_LEN (s->doc), s->start, s->end);
+  if (has_text)
+    w = w_span (w, out, need, text, len, s->start, s->end);
   else
     W_LIT (w, "null");
   w = w_start_end (w, s->start, s->end);
@@ -1050,57 +1092,62 @@ json_source_other (GString *out, Memo *m, const XrefSource *s)
   FIELD_STR (out, ",\"status\":\"states\",\"claim\":", s->claim != NULL ? s->claim->id : NULL);
   text = xref_report_span (s->doc, s->start, s->end, &len);
   need = SOURCE_VALUE_ROOM + XREF_REPORT_JSON_ROOM (len);
-  xref_report_done (out, w_source_value (xref_report_room (out, need), out, need, m, s, text));
+  xref_report_done (out, w_source_value (xref_report_room (out, need), out, need, m, s, text != NULL,
+                                         DOC_TEXT (s->doc), DOC_LEN (s->doc)));
 }
 
-/* A source; its "{\"doc\":…" from keys when not NULL (hint: see
- * doc_keys_find). */
-static void
-json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefSource *s)
+/* The key of d at w (room: MAX (key_len, KEY_COPY)); returns its end. */
+G_ALWAYS_INLINE static inline char *
+w_key (char *w, const DocKey *d)
 {
-  gint index = keys != NULL ? doc_keys_find (keys, s->doc, hint) : -1;
-  const char *key, *text;
-  gsize len, need, key_len;
-  char *w, *end;
+  if (G_LIKELY (d->key_len <= KEY_INLINE))
+    memcpy (w, d->key.bytes, KEY_INLINE);   /* the whole field: a fixed size */
+  else
+    memcpy (w, d->key.at, d->key_len <= KEY_COPY ? KEY_COPY : d->key_len);
+  return w + d->key_len;
+}
 
-  if (index < 0)
+/* A source of document d (its record in DocKeys; NULL when the document
+ * is not among the report's). */
+static void
+json_source (GString *out, Memo *m, const DocKey *d, const XrefSource *s)
+{
+  gsize len, need, key_len;
+  gboolean has_text;
+  char *w, *end, *key_at;
+
+  if (d == NULL)
     {
       json_source_other (out, m, s);
       return;
     }
-  key = keys->bytes->str + keys->at[index];
-  key_len = keys->at[index + 1] - keys->at[index];
+  key_len = d->key_len;
   /* Most sources of a large report are documents that leave the row's
    * value out: their value and text are null, so the rest is one literal
    * written with the key. */
   if (!s->states && s->claim == NULL)
     {
       w = xref_report_room (out, MAX (key_len, (gsize) KEY_COPY) + sizeof omits);
-      if (G_LIKELY (key_len <= KEY_COPY))
-        {
-          memcpy (w, key, KEY_COPY);
-          w += key_len;
-        }
-      else
-        w = w_put (w, key, key_len);
+      w = w_key (w, d);
       xref_report_done (out, w_put (w, omits, sizeof omits - 1));
       return;
     }
   /* the rest at a pointer, as for the claims, in room reserved once; the
    * claim's id from the key when it is one of this document's claims
-   * (w_claim_id: the key is "{\"doc\":" then the document's escaped id) */
-  text = s->states ? xref_report_span (s->doc, s->start, s->end, &len) : NULL;
-  if (text == NULL)
-    len = 0;
-  need = 64 + 2 * MAX (key_len, (gsize) KEY_COPY) + 12 + SOURCE_VALUE_ROOM + XREF_REPORT_JSON_ROOM (len);
-  w = xref_report_room (out, need);
-  if (G_LIKELY (key_len <= KEY_COPY))
+   * (w_claim_id: the key is "{\"doc\":" then the document's escaped id;
+   * its bytes read again from where they were just written) */
+  len = 0;
+  has_text = FALSE;
+  if (s->states && d->text != NULL)
     {
-      memcpy (w, key, KEY_COPY);
-      w += key_len;
+      gsize e = MIN ((gsize) s->end, (gsize) d->len), b = MIN ((gsize) s->start, e);
+
+      len = e - b;
+      has_text = len > 0;
     }
-  else
-    w = w_put (w, key, key_len);
+  need = 64 + 2 * MAX (key_len, (gsize) KEY_COPY) + 12 + SOURCE_VALUE_ROOM + XREF_REPORT_JSON_ROOM (len);
+  key_at = xref_report_room (out, need);
+  w = w_key (key_at, d);
   if (s->states)
     W_LIT (w, ",\"status\":\"states\",\"claim\":");
   else
@@ -1111,9 +1158,10 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefS
   else if (s->claim_n != 0)
     /* match found the id to be "<doc id>#<claim_n>": written from the
      * key and the number, without reading the claim */
-    end = w_claim_n (w, key + 7, key_len - 7, s->claim_n);
+    end = w_claim_n (w, G_LIKELY (key_len <= KEY_INLINE) ? d->key.bytes + 7 : d->key.at + 7, key_len - 7, s->claim_n);
   else if (s->claim->doc == s->doc && s->claim->id != NULL && s->doc->id != NULL)
-    end = w_claim_id (w, s->claim->id, s->doc->id, keys->id_len[index], key + 7, key_len - 7);
+    end = w_claim_id (w, s->claim->id, s->doc->id, d->id_len,
+                      G_LIKELY (key_len <= KEY_INLINE) ? d->key.bytes + 7 : d->key.at + 7, key_len - 7);
   if (G_UNLIKELY (end == NULL))
     {
       xref_report_done (out, w);
@@ -1122,7 +1170,7 @@ json_source (GString *out, Memo *m, const DocKeys *keys, guint hint, const XrefS
     }
   w = end;
   if (s->states)
-    w = w_source_value (w, out, need, m, s, text);
+    w = w_source_value (w, out, need, m, s, has_text, d->text, d->len);
   else
     W_LIT (w, ",\"value\":null,\"text\":null}");
   xref_report_done (out, w);
@@ -1160,26 +1208,47 @@ row_head (GString *out, Memo *m, const XrefRow *r)
   PUT (out, ",\"sources\":[");
 }
 
+/* Sources are looked up so many ahead of the one written (a ring of
+ * their records), their records' lines prefetched twice as far. */
+#define SRC_AHEAD 4
+
+/* Looks up source s's record, and asks for what json_source will read
+ * through it: the text of its value (and the claim when its id must be
+ * read).  Always inlined: a helper of nothing but prefetches has no
+ * effect as far as GCC can tell, which drops every call to it (the
+ * prefetch helpers of the claims and sources before this were such dead
+ * calls at -O2). */
+G_ALWAYS_INLINE static inline const DocKey *
+source_ahead (const DocKeys *keys, const XrefSource *s)
+{
+  const DocKey *d = doc_keys_find (keys, s->doc);
+
+  if (s->states && d != NULL && d->text != NULL && s->start < d->len)
+    PREFETCH (d->text + s->start);
+  if (s->claim != NULL && s->claim_n == 0)
+    PREFETCH (s->claim);
+  return d;
+}
+
 static void
 row_sources (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r, guint from, guint to)
 {
+  const XrefSource *src = (const XrefSource *) (gpointer) r->sources->data;
+  const DocKey *ring[SRC_AHEAD];
+
+  for (guint i = from; i < to && i < from + SRC_AHEAD; i++)
+    ring[i % SRC_AHEAD] = source_ahead (keys, &src[i]);
   for (guint i = from; i < to; i++)
     {
-      if (i + 2 < r->sources->len)
-        {
-          const XrefSource *ahead = &g_array_index (r->sources, XrefSource, i + 2);
+      const DocKey *d = ring[i % SRC_AHEAD];
 
-          if (ahead->claim_n == 0)
-            PREFETCH (ahead->claim);
-          PREFETCH (ahead->doc);
-        }
-      if (i + 1 < r->sources->len)
-        prefetch_source_blocks (&g_array_index (r->sources, XrefSource, i + 1));
-      const XrefSource *s = &g_array_index (r->sources, XrefSource, i);
-
+      if (i + 2 * SRC_AHEAD < to && keys != NULL)
+        PREFETCH (doc_keys_slot (keys, src[i + 2 * SRC_AHEAD].doc));
+      if (i + SRC_AHEAD < to)
+        ring[i % SRC_AHEAD] = source_ahead (keys, &src[i + SRC_AHEAD]);
       if (i > 0)
         PUT (out, ",");
-      json_source (out, m, keys, i, s);
+      json_source (out, m, d, &src[i]);
     }
 }
 
@@ -1190,9 +1259,11 @@ row_tail (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r)
   PUT (out, "],\"voices\":[");
   for (guint i = 0; r->voices != NULL && i < r->voices->len; i++)
     {
+      const XrefSource *s = &g_array_index (r->voices, XrefSource, i);
+
       if (i > 0)
         PUT (out, ",");
-      json_source (out, m, keys, G_MAXUINT, &g_array_index (r->voices, XrefSource, i));
+      json_source (out, m, doc_keys_find (keys, s->doc), s);
     }
   PUT (out, "]}");
 }
@@ -1403,14 +1474,14 @@ render_part (const XrefReport *report, const Part *p, Memo *m, GString *out)
         break;
       case PART_CLAIMS:
         {
-          /* Every document's claims, in corpus order then text order. */
+          /* Every document's claims, in corpus order then text order (a
+           * document's claims are one block, in order: read as a stream,
+           * which the processor's own prefetching follows) */
           const XrefDocument *doc = g_ptr_array_index (report->documents, i);
           for (guint j = 0; doc->claims != NULL && j < doc->claims->len; j++)
             {
               if (j + 2 < doc->claims->len)
                 PREFETCH (g_ptr_array_index (doc->claims, j + 2));
-              if (j + 1 < doc->claims->len)
-                prefetch_claim_blocks (g_ptr_array_index (doc->claims, j + 1));
               claim_of_part (out, m, &quote, g_ptr_array_index (doc->claims, j), first ? SEP_FIRST : SEP_NEXT);
               first = FALSE;
             }

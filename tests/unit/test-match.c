@@ -429,6 +429,57 @@ test_set_refinement (void **state)
   assert_string_equal (r->rule, "agree:refinement");
 }
 
+/* Items remember whether their claim has a slot value, so that the slot
+ * rows read no claim without one (Item.has_slots): a claim without a slot
+ * array, one with an empty array and ones with values must give the same
+ * rows whichever way a claim has no value, and the values of the others
+ * all reach their rows. */
+static void
+test_slots_absent (void **state)
+{
+  g_autofree char *want = NULL;
+
+  (void) state;
+  for (int null_slots = 0; null_slots < 2; null_slots++)
+    {
+      g_autoptr (GPtrArray) docs = corpus_new (4, "a.txt", "b.txt", "c.txt", "d.txt");
+      g_autoptr (GPtrArray) rows = NULL;
+      g_autoptr (GString) got = g_string_new (NULL);
+      XrefClaim *bare;
+      const XrefRow *r;
+
+      add_claim (doc_at (docs, 0), "us", "train", "ukrainian-armed-forces", NULL, AFF, "location=germany",
+                 "timeline=PXM", NULL);
+      bare = add_claim (doc_at (docs, 1), "us", "train", "ukrainian-armed-forces", NULL, AFF, NULL);
+      if (null_slots)
+        g_clear_pointer (&bare->slots, g_array_unref);
+      add_claim (doc_at (docs, 2), "us", "train", "ukrainian-armed-forces", NULL, AFF, NULL);
+      add_claim (doc_at (docs, 3), "us", "train", "ukrainian-armed-forces", NULL, AFF, "location=us", NULL);
+      rows = xref_match (docs, rules);
+      check_invariants (docs, rows);
+      r = must_find (rows, "us", "train", "ukraine", "location");
+      assert_int_equal (r->n_states, 2);
+      assert_string_equal (source (r, 0)->value, "germany");
+      assert_false (source (r, 1)->states);
+      assert_false (source (r, 2)->states);
+      assert_string_equal (source (r, 3)->value, "us");
+      assert_int_equal (must_find (rows, "us", "train", "ukraine", "timeline")->n_states, 1);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const XrefRow *x = g_ptr_array_index (rows, i);
+
+          g_string_append_printf (got, "%s %s %s %s %u;", x->id, x->slot, xref_verdict_name (x->verdict), x->rule,
+                                  x->n_states);
+          for (guint d = 0; d < x->sources->len; d++)
+            g_string_append_printf (got, " %s", source (x, d)->states ? source (x, d)->value : "-");
+        }
+      if (want == NULL)
+        want = g_strdup (got->str);
+      else
+        assert_string_equal (got->str, want);
+    }
+}
+
 static void
 test_set_members (void **state)
 {
@@ -1456,6 +1507,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_verdict_names),
+    cmocka_unit_test (test_slots_absent),
     cmocka_unit_test (test_date_agree),
     cmocka_unit_test (test_date_partial_refines),
     cmocka_unit_test (test_date_differ),

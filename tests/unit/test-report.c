@@ -984,6 +984,86 @@ test_json_claim_ids (void **state)
   fixture_teardown ((void **) &f);
 }
 
+/* The rows' sources are written from a per-document record (the key,
+ * inline up to 40 bytes or kept apart, the text and its length, found by
+ * the document's address) and looked up a few sources ahead: every source
+ * must be byte for byte what the general path writes for a document that
+ * is not among the report's (each piece escaped on its own).  Ids at the
+ * record's boundaries (a key of 40 and 41 bytes), to escape, long; spans
+ * empty, past the text, of a few bytes and long; stating and omitting,
+ * with a claim number (claim_n) and without; rows shorter and longer than
+ * the look-ahead; a document listed twice. */
+static void
+test_json_source_keys (void **state)
+{
+  static const char *const doc_ids[] = { "x", "quo\"te\\.txt", "000/000000.txt",
+                                          /* keys "{\"doc\":" + 2 quotes + 31 or 32 bytes: 40, 41 */
+                                          "abcdefghijklmnopqrstuvwxyz01234", "abcdefghijklmnopqrstuvwxyz012345",
+                                          "a/very/long/path/of/folders/under/the/corpus/root/to/an/article/000.txt",
+                                          "caf\xc3\xa9\tt\x01.txt" };
+  Fixture *f = fixture_new ();
+  g_autoptr (GString) fast = g_string_new (NULL);
+  g_autoptr (GString) slow = g_string_new (NULL);
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+  XrefDocument *d[G_N_ELEMENTS (doc_ids)];
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (doc_ids); i++)
+    {
+      d[i] = doc_add (f, doc_ids[i], "Moscow said \"the base\" is in Poland, a long way from Kyiv.\n", -1, NULL, 2022,
+                      1, 2, XREF_DATE_BASIS_METADATA);
+      for (guint k = 0; k < 3; k++)
+        {
+          XrefClaim *c = claim_add (d[i]);
+
+          g_free (c->id);
+          c->id = k < 2 ? g_strdup_printf ("%s#%u", doc_ids[i], k + 1) : g_strdup ("other#1");
+        }
+    }
+  g_ptr_array_add (f->docs, d[2]);   /* listed twice */
+  for (guint r = 0; r < 4; r++)
+    {
+      XrefRow *row = row_add (f, "us", "train", NULL, "location", XREF_VERDICT_DIFFER, "key-slot", NULL);
+      guint n = r == 0 ? 1 : r == 1 ? 5 : 40;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const XrefDocument *doc = d[(i * 3 + r) % G_N_ELEMENTS (doc_ids)];
+          guint k = (i + r) % 3;
+          XrefClaim *c = g_ptr_array_index (doc->claims, k);
+          static const char *const needles[] = { "Moscow", "the base", "Poland, a long way from Kyiv.", "Kyiv" };
+          XrefSource *s;
+
+          source_add (row, doc, i % 5 == 4 ? NULL : c, i % 2 == 0 ? "poland" : NULL, needles[i % 4]);
+          s = &g_array_index (row->sources, XrefSource, row->sources->len - 1);
+          s->claim_n = k < 2 && i % 3 != 0 && s->claim != NULL ? k + 1 : 0;
+          s->speaker = i % 4 == 1 ? xref_intern ("russia") : NULL;
+          s->date = i % 3 == 1 ? xref_intern ("2022-01-02") : NULL;
+          if (i % 7 == 6)
+            {
+              /* empty, and past the text */
+              s->start = s->end = 3;
+              if (i % 2 == 0)
+                {
+                  s->start = 500;
+                  s->end = 600;
+                }
+            }
+        }
+    }
+  f->report.jobs = 1;
+  xref_render_json (&f->report, fast);
+  /* the same rows without the documents: each source the general way */
+  f->report.documents = none;
+  xref_render_json (&f->report, slow);
+  f->report.documents = f->docs;
+  assert_non_null (strstr (fast->str, "\n\"rows\":["));
+  assert_string_equal (strstr (fast->str, "\n\"rows\":["), strstr (slow->str, "\n\"rows\":["));
+  json_decref (parse_json (fast->str));
+  g_ptr_array_steal_index (f->docs, f->docs->len - 1);   /* (not freed twice) */
+  fixture_teardown ((void **) &f);
+}
+
 /* A claim's ",\"rules\":[…]}" is kept by its rules array's address (the
  * claims of xref_extract_claims share one array per distinct list): arrays
  * shared by many claims, one per claim (more than the memo has slots, so
@@ -1008,7 +1088,7 @@ test_json_rules_memo (void **state)
           g_ptr_array_add (shared[k], (gpointer) xref_intern (id));
         }
     }
-  for (guint i = 0; i < 1500; i++)
+  for (guint i = 0; i < 5000; i++)
     {
       XrefClaim *c = claim_add (doc);
 
@@ -2303,6 +2383,7 @@ main (void)
     cmocka_unit_test (test_json_dates),
     cmocka_unit_test (test_json_long_spans),
     cmocka_unit_test (test_json_claim_ids),
+    cmocka_unit_test (test_json_source_keys),
     cmocka_unit_test (test_json_rules_memo),
     cmocka_unit_test_setup_teardown (test_render_dispatch, setup_clean, fixture_teardown),
     cmocka_unit_test_setup_teardown (test_json_report, setup_clean, fixture_teardown),
