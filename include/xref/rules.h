@@ -18,6 +18,10 @@ typedef struct _XrefPhraseTable XrefPhraseTable;
 typedef struct _XrefRegex XrefRegex;
 typedef struct _XrefWordIndex XrefWordIndex;
 
+/* The most words the slot patterns of a rule set may need (a pattern
+ * needing more is not tested: xref_regex_slot_words). */
+#define XREF_SLOT_WORDS_MAX 8
+
 /* Where a rule came from, for provenance and error messages. */
 typedef struct {
   const char *file;   /* path as given when loading (interned) */
@@ -298,6 +302,13 @@ struct _XrefRules {
    * every first word of a phrase table, with its bits, in an
    * open-addressing table keyed by the interned pointer. */
   XrefWordIndex *word_index;
+  /* The words the slot patterns need (see xref_regex_slot_words), at
+   * most XREF_SLOT_WORDS_MAX, lower-cased and interned; built once at
+   * load, immutable after. */
+  const char *slot_word[XREF_SLOT_WORDS_MAX];
+  guint8 slot_word_len[XREF_SLOT_WORDS_MAX];
+  guint8 slot_word_end[32];     /* bit b: a word ends with byte b */
+  guint n_slot_words;
   /* A number no other rule set of the process has (set with word_index,
    * from 1; 0 for a set built by hand): a per-thread cache of what the
    * rules say of a word is valid while the serial it was filled for is
@@ -406,6 +417,22 @@ gboolean xref_regex_cannot_match (const XrefRegex *re, const char *subject, gsiz
  * the match limit on a subject this rules out is not run, so that error
  * is not reported either.  Thread safe. */
 gboolean xref_regex_may_match (const XrefRegex *re, const char *subject, gsize len, gsize offset);
+
+/* The slot words of a slot pattern of a rule set loaded from files: a
+ * bit set over rules->slot_word, one of whose words every match of re
+ * consumes as a word followed by a space, after a space or a word
+ * boundary ("in" or "at" for "\b(?:in|at) [A-Z]…"); 0 when nothing is
+ * known.  xref_tokenize puts such a word at the end of a token, so
+ * that re cannot match a text none of whose tokens has a norm of which
+ * xref_rules_slot_word_bits says one of these bits. */
+guint xref_regex_slot_words (const XrefRegex *re);
+
+/* The bits of the slot words (rules->slot_word[k]: bit k) that a token
+ * of norm norm (len bytes) may hold where a slot pattern needs it: the
+ * norm is the word, or ends with it after a byte that is no ASCII
+ * letter or digit ("built-in") or after an "i" or a "k" (which may
+ * stand for "İ" or the Kelvin sign).  Thread safe. */
+guint xref_rules_slot_word_bits (const XrefRules *rules, const char *norm, gsize len);
 
 /* The pattern text and id of a rule regex, for messages. */
 const char *xref_regex_pattern (const XrefRegex *re);

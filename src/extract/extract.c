@@ -539,7 +539,7 @@ work_for (guint ntok, guint nsent)
       w->wb = g_renew (guint, w->wb, cap + TOK_PAD);
       for (guint i = 0; i < G_N_ELEMENTS (w->cand); i++)
         w->cand[i] = g_renew (guint, w->cand[i], cap);
-      w->used = g_renew (guint8, w->used, cap + TOK_PAD);
+      w->used = g_renew (guint8, w->used, 2 * (cap + TOK_PAD)); /* and SLOT_WORDS */
       w->ment = g_renew (gint, w->ment, cap);
       w->tmx = g_renew (gint, w->tmx, cap);
       w->spx = g_renew (gint, w->spx, cap);
@@ -922,6 +922,7 @@ typedef struct TokenBitsCache_ {
   struct {
     guint64 key;                /* TB_FULL of the token; 0: empty */
     guint bits;
+    guint sw;                   /* xref_rules_slot_word_bits of the norm */
   } e[1u << TB_CACHE_BITS];
 } TokenBitsCache;
 
@@ -999,9 +1000,43 @@ fill_unset (gint *p, gint *q, gint *r, guint n)
     p[i] = q[i] = r[i] = -1;
 }
 
-/* token_bits_of (rules, t) through the cache tc, given tb_key (t). */
+/* The slot words of a token (SLOT_WORDS): xref_rules_slot_word_bits of
+ * its norm; all of them for a token without one. */
+static guint8
+slot_words_of (const XrefRules *rules, const XrefToken *t)
+{
+  if (t->norm == NULL)
+    return G_MAXUINT8;
+  return (guint8) xref_rules_slot_word_bits (rules, t->norm, strlen (t->norm));
+}
+
+/* Ctx's token → slot words (slot_words_of), per token: in used's
+ * buffer, after used and its padding. */
+#define SLOT_WORDS(c) ((c)->used + (c)->ntok + TOK_PAD)
+
+/* The slot words of tokens [a, b): eight tokens a load. */
+static guint
+slot_words_span (const guint8 *sw, guint a, guint b)
+{
+  guint64 acc = 0, x;
+
+  for (; a + 8 <= b; a += 8)
+    {
+      memcpy (&x, sw + a, 8);
+      acc |= x;
+    }
+  for (; a < b; a++)
+    acc |= sw[a];
+  acc |= acc >> 32;
+  acc |= acc >> 16;
+  acc |= acc >> 8;
+  return (guint) (acc & 0xff);
+}
+
+/* token_bits_of (rules, t) through the cache tc, given tb_key (t); the
+ * slot words to *sw. */
 static inline guint
-tb_lookup (const XrefRules *rules, TokenBitsCache *tc, const XrefToken *t, guint key)
+tb_lookup (const XrefRules *rules, TokenBitsCache *tc, const XrefToken *t, guint key, guint8 *sw)
 {
   guint h = key & TB_SLOT_MASK;
   guint64 full = TB_FULL (t->norm, key >> TB_CACHE_BITS);
@@ -1010,7 +1045,9 @@ tb_lookup (const XrefRules *rules, TokenBitsCache *tc, const XrefToken *t, guint
     {
       tc->e[h].key = full;
       tc->e[h].bits = token_bits_of (rules, t);
+      tc->e[h].sw = slot_words_of (rules, t);
     }
+  *sw = (guint8) tc->e[h].sw;
   return tc->e[h].bits;
 }
 
@@ -1027,6 +1064,7 @@ token_bits (Ctx *c)
   const XrefToken *tok = c->tok;
   const guint ntok = c->ntok;
   guint *wb = c->wb;
+  guint8 *sw = SLOT_WORDS (c);
   guint *ce = c->cand_entity.at, *cm = c->cand_modal.at, *ca = c->cand_action.at;
   guint *cq = c->cand_dquote.at, *cs = c->cand_semi.at;
   guint ne = 0, nm = 0, na = 0, nq = 0, ns = 0;
@@ -1053,7 +1091,10 @@ token_bits (Ctx *c)
   fill_unset (c->ment, c->tmx, c->spx, ntok);
   if (tc == NULL)
     for (guint i = 0; i < ntok; i++)
-      wb[i] = token_bits_of (c->rules, &tok[i]);
+      {
+        wb[i] = token_bits_of (c->rules, &tok[i]);
+        sw[i] = slot_words_of (c->rules, &tok[i]);
+      }
   else
     {
       /* The cache is read in token order but its entries are scattered,
@@ -1072,14 +1113,14 @@ token_bits (Ctx *c)
           guint key = tb_key (&tok[i + TB_AHEAD]), b;
           wb[i + TB_AHEAD] = key;
           __builtin_prefetch (&tc->e[key & TB_SLOT_MASK]);
-          b = wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i]);
+          b = wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i], &sw[i]);
           /* the candidates, while the bits are at hand (most tokens
            * are no candidate: one test) */
           if (b & TB_CAND)
             TB_PUSH_CANDS (i, b);
         }
       for (; i < ntok; i++)
-        wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i]);
+        wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i], &sw[i]);
     }
   /* (the tokens the loop above left out: the last TB_AHEAD, or all
    * without the cache) */
@@ -4532,6 +4573,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
     /* The slots of the action. */
     gsize after_to = 0;         /* the end of the text after the action */
     gboolean have_after = FALSE;
+    guint after_words = 0;      /* the slot words of its tokens */
     for (guint k = 0; action->slots != NULL && k < action->slots->len; k++)
       {
         const char *sid = g_ptr_array_index (action->slots, k);
@@ -4608,10 +4650,12 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
           if (!have_after)
             {
               have_after = TRUE;
+              guint end_tok = b; /* its tokens end before this one */
               after_to = sent->end;
               for (guint j = n + 1; j < si->a0 + si->an; j++)
                 {
                   after_to = MIN (after_to, tk (c, ACTION (c, j)->first)->start);
+                  end_tok = MIN (end_tok, ACTION (c, j)->first);
                   break;
                 }
               /* the first ";" from o->last (the candidates: most
@@ -4619,8 +4663,14 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
               {
                 guint j = cand_first (&c->cand_semi, o->last, b);
                 if (j < b)
-                  after_to = MIN (after_to, tk (c, j)->start);
+                  {
+                    after_to = MIN (after_to, tk (c, j)->start);
+                    end_tok = MIN (end_tok, j);
+                  }
               }
+              /* the slot words its tokens may hold (a word a pattern
+               * needs ends a token there, before a space) */
+              after_words = slot_words_span (SLOT_WORDS (c), o->last, end_tok);
             }
           gsize to = after_to;
           for (guint p = 0; to > from && p < def->patterns->len && !done; p++)
@@ -4629,7 +4679,12 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
               g_autoptr (GError) error = NULL;
               gsize off = 0;
               const XrefRegex *re = g_ptr_array_index (def->patterns, p);
+              guint need = xref_regex_slot_words (re);
 
+              /* Most of these texts lack the word the pattern needs
+               * ("in", "to"): the tokens' slot words say so at once. */
+              if (need != 0 && !(need & after_words))
+                continue;
               /* A value that is a time expression ("in December") is
                * the date's business: look further.  Most of these
                * texts lack what the pattern needs ("in ", a digit):

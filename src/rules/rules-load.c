@@ -1004,6 +1004,7 @@ finish (RulesLoader *ld, GError **error)
   collect_examples (ld);
   count (ld);
   ld->rules->word_index = word_index_build (ld->rules);
+  xref_slot_words_build (ld->rules);
   ld->rules->serial = (guint) g_atomic_int_add (&rules_serial, 1) + 1;
   return g_steal_pointer (&ld->rules);
 }

@@ -1422,3 +1422,96 @@ xref_prefilter_may_match_reference (const XrefRegexPrefilter *pf, const char *su
       return FALSE;
   return TRUE;
 }
+
+/* ---- the words a pattern needs, for the tokens -------------------------
+ *
+ * A word of ASCII letters and digits that every string of a set holds
+ * before a space, after a space or a word boundary ("in" of "\bin [A-Z]",
+ * "territory" of "the territory of "), ends a token of any text the
+ * pattern matches: xref_tokenize never puts a space in a token, puts
+ * every ASCII letter and digit in one and splits no run of them that a
+ * space ends; and what comes before the word in that token, if
+ * anything, ends with a byte that is no ASCII word character.  So a
+ * text none of whose tokens' norms is or ends so with one of the words
+ * cannot match (xref_regex_slot_words). */
+
+/* The words of token string s after a space or a boundary and before
+ * a space, lower-cased and interned, the longest first (at most max, in
+ * words): their number. */
+static guint
+pf_string_words (const GString *s, const char **words, guint max)
+{
+  guint n = 0;
+
+  for (gsize i = 1; i < s->len; i++)
+    {
+      guchar before = (guchar) s->str[i - 1];
+      gsize j = i;
+      if (before != ' ' && before != PF_BOUNDARY)
+        continue;
+      while (j < s->len && (guchar) s->str[j] < 0x80 && g_ascii_isalnum (s->str[j]))
+        j++;
+      if (j == i || j >= s->len || s->str[j] != ' ' || n == max)
+        continue;
+      {
+        g_autofree char *low = g_ascii_strdown (s->str + i, (gssize) (j - i));
+        guint k = n++;
+        /* (insertion, the longest first) */
+        for (; k > 0 && strlen (words[k - 1]) < j - i; k--)
+          words[k] = words[k - 1];
+        words[k] = xref_intern (low);
+      }
+    }
+  return n;
+}
+
+/* Whether w is one of words[0..n). */
+static gboolean
+pf_has_word (const char *const *words, guint n, const char *w)
+{
+  for (guint k = 0; k < n; k++)
+    if (words[k] == w)
+      return TRUE;
+  return FALSE;
+}
+
+guint
+xref_prefilter_words (const XrefRegexPrefilter *pf, const char **words, guint max)
+{
+  for (guint i = 0; pf != NULL && i < pf->n_needs; i++)
+    {
+      const PfNeed *nd = &pf->needs[i];
+      const char *cand[PF_MAX_ALT][8];
+      guint nc[PF_MAX_ALT];
+      guint n = 0;
+      gboolean ok = nd->n > 0 && nd->n <= PF_MAX_ALT;
+
+      for (guint k = 0; k < nd->n && ok; k++)
+        ok = (nc[k] = pf_string_words (nd->str[k], cand[k], G_N_ELEMENTS (cand[k]))) > 0;
+      /* Every string needs one of the words: first those of strings with
+       * one, then for each string not yet covered its longest (the
+       * rarer, as a rule: "territory" rather than "on" or "the"). */
+      for (guint k = 0; k < nd->n && ok; k++)
+        if (nc[k] == 1 && !pf_has_word (words, n, cand[k][0]))
+          {
+            ok = n < max;
+            if (ok)
+              words[n++] = cand[k][0];
+          }
+      for (guint k = 0; k < nd->n && ok; k++)
+        {
+          gboolean covered = FALSE;
+          for (guint e = 0; e < nc[k] && !covered; e++)
+            covered = pf_has_word (words, n, cand[k][e]);
+          if (!covered)
+            {
+              ok = n < max;
+              if (ok)
+                words[n++] = cand[k][0];
+            }
+        }
+      if (ok)
+        return n;
+    }
+  return 0;
+}

@@ -303,6 +303,15 @@ gboolean xref_prefilter_may_match_reference (const XrefRegexPrefilter *pf, const
  * tests that pin the filters to it. */
 guint xref_phrase_table_match_reference (const XrefPhraseTable *table, const XrefToken *tokens, guint n, guint i,
                                          gconstpointer *value);
+/* The words of one set of the prefilter's strings when every string of
+ * it holds a word of ASCII letters and digits after a space or a word
+ * boundary and before a space (lower-cased, interned, at most max, in
+ * words): their number, or 0 (rules-prefilter.c). */
+guint xref_prefilter_words (const XrefRegexPrefilter *pf, const char **words, guint max);
+/* Numbers the slot words of the slot patterns of r (r->slot_word) and
+ * gives each pattern its bits (rules-regex.c). */
+void xref_slot_words_build (XrefRules *r);
+
 /* The prefilter of a rule regex, or NULL (rules-regex.c). */
 const XrefRegexPrefilter *xref_regex_prefilter (const XrefRegex *re);
 

@@ -42,6 +42,7 @@ struct _XrefRegex {
   RegexProbes *probes;     /* or NULL (see first_bytes) */
   XrefRegexPrefilter *prefilter; /* what every match consumes (rules-prefilter.c),
                                     or NULL */
+  guint slot_words;              /* xref_regex_slot_words */
 };
 
 
@@ -372,6 +373,81 @@ xref_regex_cannot_match (const XrefRegex *re, const char *subject, gsize len)
         return (re->probes->wide[c >> 3] & (1u << (c & 7))) == 0;
     }
   return FALSE;
+}
+
+guint
+xref_regex_slot_words (const XrefRegex *re)
+{
+  return re->slot_words;
+}
+
+void
+xref_slot_words_build (XrefRules *r)
+{
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, r->slots);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const XrefSlotDef *def = v;
+      for (guint p = 0; def->patterns != NULL && p < def->patterns->len; p++)
+        {
+          XrefRegex *re = g_ptr_array_index (def->patterns, p);
+          const char *words[XREF_SLOT_WORDS_MAX];
+          guint n = xref_prefilter_words (re->prefilter, words, G_N_ELEMENTS (words));
+          guint mask = 0;
+
+          for (guint e = 0; e < n; e++)
+            {
+              guint k = 0;
+              while (k < r->n_slot_words && r->slot_word[k] != words[e])
+                k++;
+              if (k == XREF_SLOT_WORDS_MAX || strlen (words[e]) >= 32)
+                {
+                  mask = 0;     /* no room: no test */
+                  break;
+                }
+              if (k == r->n_slot_words)
+                {
+                  r->slot_word_len[k] = (guint8) strlen (words[e]);
+                  {
+                    guchar last = (guchar) words[e][r->slot_word_len[k] - 1];
+                    r->slot_word_end[last >> 3] |= (guint8) (1u << (last & 7));
+                  }
+                  r->slot_word[r->n_slot_words++] = words[e];
+                }
+              mask |= 1u << k;
+            }
+          re->slot_words = mask;
+        }
+    }
+}
+
+guint
+xref_rules_slot_word_bits (const XrefRules *rules, const char *norm, gsize len)
+{
+  guint bits = 0;
+  guchar last = len > 0 ? (guchar) norm[len - 1] : 0;
+
+  if (!(rules->slot_word_end[last >> 3] & (1u << (last & 7))))
+    return 0;                   /* (most norms: no word ends so) */
+  /* norm ends with the word (its last byte first: most norms do not),
+   * after the start or a byte that is no ASCII letter or digit in the
+   * text: none in the norm, or an "i" or a "k", the lower case of "İ"
+   * and of the Kelvin sign */
+  for (guint k = 0; k < rules->n_slot_words; k++)
+    {
+      const char *w = rules->slot_word[k];
+      gsize wl = rules->slot_word_len[k];
+      if (len >= wl && norm[len - 1] == w[wl - 1] && memcmp (norm + len - wl, w, wl) == 0)
+        {
+          char before = len > wl ? norm[len - wl - 1] : ' ';
+          if (!g_ascii_isalnum (before) || before == 'i' || before == 'k')
+            bits |= 1u << k;
+        }
+    }
+  return bits;
 }
 
 const XrefRegexPrefilter *

@@ -1329,6 +1329,90 @@ test_regex_cannot_match (void **state)
  * default slot patterns and patterns with classes, non-ASCII bytes,
  * boundaries and byte sets, on random subjects of 0 to 200 bytes built
  * from the pieces they look for, from every offset. */
+/* The slot words (xref_regex_slot_words, xref_rules_slot_word_bits): a
+ * text none of whose tokens holds a word a slot pattern needs must be
+ * one the prefilter and PCRE2 reject, over many random texts; a word in
+ * an optional group is not needed. */
+static guint
+assert_slot_words (const XrefRules *r, const char *text, gsize len)
+{
+  guint ruled_out = 0;
+  g_autoptr (GArray) toks = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  guint have = 0;
+  GHashTableIter it;
+  gpointer v;
+
+  xref_tokenize (text, 0, len, toks);
+  for (guint k = 0; k < toks->len; k++)
+    {
+      const XrefToken *t = &g_array_index (toks, XrefToken, k);
+      have |= t->norm == NULL ? G_MAXUINT : xref_rules_slot_word_bits (r, t->norm, strlen (t->norm));
+    }
+  g_hash_table_iter_init (&it, r->slots);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const XrefSlotDef *def = v;
+      for (guint p = 0; def->patterns != NULL && p < def->patterns->len; p++)
+        {
+          const XrefRegex *re = g_ptr_array_index (def->patterns, p);
+          guint need = xref_regex_slot_words (re);
+          XrefSpan whole, value;
+          if (need == 0 || (need & have) != 0)
+            continue;
+          if (xref_regex_may_match (re, text, len, 0)
+              || xref_regex_match_valid (re, text, len, 0, &whole, &value, NULL))
+            fail_msg ("slot words rule out a match of %s in \"%.*s\"", xref_regex_pattern (re), (int) len, text);
+          ruled_out++;
+        }
+    }
+  return ruled_out;
+}
+
+static void
+test_slot_words (void **state)
+{
+  static const char *const pieces[] = {
+    "in ", "at ", "In ", "AT ", "to ", "on the ", "the ", "territory ", "territories ", "of ", "Kyiv", "U.S.",
+    "Germany", "a third country", "a military base in ", "built-in ", "check-in ", "co-", "’", "'", "é",
+    "İn ", "ın ", "-", " ", " ", " ", ", ", ". ", "x", "A", "_", "1", "foo ", "bar ", "baz ", "into ", "tin ",
+    "\u00a0", "—", "“", "”", "(", ")", "ſ", "\u212a",
+  };
+  g_autoptr (XrefRules) r = load_default ();
+  g_autoptr (XrefRules) y = load_yaml ("slots:\n"
+                                       "  - id: x\n"
+                                       "    compare: exact\n"
+                                       "    patterns:\n"
+                                       "      - '(?:\\bfoo )?\\bbar (?<value>\\w+)'\n"
+                                       "      - '(?:\\bfoo )?(?<value>\\d+)'\n"
+                                       "      - '\\b(?:in|at|baz) (?:the )?(?<value>[A-Z]\\w*)'\n");
+  g_autoptr (GRand) rnd = g_rand_new_with_seed (23);
+  const XrefSlotDef *x = g_hash_table_lookup (y->slots, xref_intern ("x"));
+  GString *s = g_string_new (NULL);
+  guint ruled_out = 0;
+
+  (void) state;
+  assert_non_null (x);
+  /* bar, not the optional foo; nothing for the second; three words */
+  assert_int_equal (__builtin_popcount (xref_regex_slot_words (g_ptr_array_index (x->patterns, 0))), 1);
+  assert_int_equal (xref_regex_slot_words (g_ptr_array_index (x->patterns, 1)), 0);
+  assert_int_equal (__builtin_popcount (xref_regex_slot_words (g_ptr_array_index (x->patterns, 2))), 3);
+  assert_true (xref_rules_slot_word_bits (y, "built-in", 8) != 0);
+  assert_true (xref_rules_slot_word_bits (y, "tin", 3) == 0);
+  assert_true (xref_rules_slot_word_bits (y, xref_intern ("bar"), 3) != 0);
+  assert_true (r->n_slot_words > 0);
+  for (guint i = 0; i < 20000; i++)
+    {
+      guint n = (guint) g_rand_int_range (rnd, 1, 9);
+      g_string_truncate (s, 0);
+      for (guint k = 0; k < n; k++)
+        g_string_append (s, pieces[g_rand_int_range (rnd, 0, G_N_ELEMENTS (pieces))]);
+      ruled_out += assert_slot_words (r, s->str, s->len);
+      ruled_out += assert_slot_words (y, s->str, s->len);
+    }
+  g_string_free (s, TRUE);
+  assert_true (ruled_out > 20000);
+}
+
 static void
 test_prefilter_scan (void **state)
 {
@@ -1599,6 +1683,7 @@ main (void)
     cmocka_unit_test (test_regex_columns),
     cmocka_unit_test (test_regex_cannot_match),
     cmocka_unit_test (test_prefilter_scan),
+    cmocka_unit_test (test_slot_words),
     cmocka_unit_test (test_prefilter_classes),
     cmocka_unit_test (test_phrase_filters),
     cmocka_unit_test (test_id_lookup),
