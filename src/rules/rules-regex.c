@@ -10,6 +10,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <string.h>
+#include <stdlib.h>
 
 #define MATCH_LIMIT   1000000u
 #define DEPTH_LIMIT   10000u
@@ -381,16 +382,26 @@ xref_regex_slot_words (const XrefRegex *re)
   return re->slot_words;
 }
 
+/* qsort order of two interned ids (strings) */
+static int
+cmp_ids (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 void
 xref_slot_words_build (XrefRules *r)
 {
-  GHashTableIter it;
-  gpointer v;
+  /* the slots in the order of their ids, not the table's (which follows
+   * the ids' addresses): when the words outnumber XREF_SLOT_WORDS_MAX,
+   * the same patterns get a test in every run */
+  guint n_ids = 0;
+  g_autofree gpointer *ids = g_hash_table_get_keys_as_array (r->slots, &n_ids);
 
-  g_hash_table_iter_init (&it, r->slots);
-  while (g_hash_table_iter_next (&it, NULL, &v))
+  qsort (ids, n_ids, sizeof *ids, cmp_ids);
+  for (guint i = 0; i < n_ids; i++)
     {
-      const XrefSlotDef *def = v;
+      const XrefSlotDef *def = g_hash_table_lookup (r->slots, ids[i]);
       for (guint p = 0; def->patterns != NULL && p < def->patterns->len; p++)
         {
           XrefRegex *re = g_ptr_array_index (def->patterns, p);
