@@ -135,6 +135,16 @@ void xref_tokenize_reference (const char *text, gsize start, gsize end, GArray *
  * abandons its old blocks as it grows, which sanitizers and valgrind
  * report as leaks.  NULL gives NULL. */
 const char *xref_intern (const char *s);
+
+/* Fibonacci hashing of an address: the top bits (1..63) of p times
+ * 2^64/φ, a slot index of a table of 2^bits.  The tables keyed by
+ * interned strings, rule records or documents compare addresses, so
+ * they hash the address. */
+static inline gsize
+xref_hash_ptr (gconstpointer p, guint bits)
+{
+  return (gsize) (((guint64) (guintptr) p * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - bits));
+}
 /* The same for s[0..len), which need not be NUL-terminated. */
 const char *xref_intern_len (const char *s, gsize len);
 /* xref_intern_len for a caller whose strings are mostly new to this

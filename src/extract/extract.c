@@ -368,7 +368,7 @@ typedef struct SlotCache_ {
   EntityInfo entities[1u << ENTITY_INFO_BITS];
 } SlotCache;
 
-#define SLOT_HASH(sid) ((guint) (((guint64) (guintptr) (sid) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 58))
+#define SLOT_HASH(sid) ((guint) xref_hash_ptr ((sid), 6))
 
 typedef struct {
   XrefDocument *doc;
@@ -577,8 +577,7 @@ work_for (guint ntok, guint nsent)
 static inline guint
 gram_slot (const Words *w, const char *word)
 {
-  return (guint) (((guint64) (guintptr) word * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 58)
-         & (G_N_ELEMENTS (w->gram) - 1);
+  return (guint) xref_hash_ptr (word, 6) & (G_N_ELEMENTS (w->gram) - 1);
 }
 
 static void
@@ -1813,8 +1812,7 @@ entity_rule (const XrefEntityMatch *em)
 static EntityInfo
 entity_info (const Ctx *c, const XrefEntityMatch *em)
 {
-  EntityInfo *e = &c->slots->entities[((guint64) (guintptr) em * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-                                      >> (64 - ENTITY_INFO_BITS)];
+  EntityInfo *e = &c->slots->entities[xref_hash_ptr (em, ENTITY_INFO_BITS)];
 
   if (G_UNLIKELY (e->em != em))
     {

@@ -141,7 +141,7 @@ typedef struct {
 static inline IdMemo *
 id_memo_slot (IdMemo *memo, guint bits, const char *id)
 {
-  return &memo[((guint64) (guintptr) id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - bits)];
+  return &memo[xref_hash_ptr (id, bits)];
 }
 
 /* A table from Key to a pointer, for the lookups of grouping (a claim's
@@ -1674,7 +1674,7 @@ sort_stating (Stating *st, guint n)
   slot_index = g_new (guint, mask + 1);
   for (guint i = 0; i < n; i++)
     {
-      guint h = (guint) (((guint64) (guintptr) st[i].value * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - bits));
+      guint h = (guint) xref_hash_ptr (st[i].value, bits);
 
       while (slot_value[h] != NULL && slot_value[h] != st[i].value)
         h = (h + 1) & mask;

@@ -231,15 +231,14 @@ memo_free (Memo *m)
 static inline MemoSlot *
 memo_slot (const Memo *m, const char *s)
 {
-  return (MemoSlot *) &m->slot[((guint64) (guintptr) s * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - MEMO_BITS)];
+  return (MemoSlot *) &m->slot[xref_hash_ptr (s, MEMO_BITS)];
 }
 
 /* The rules memo's slot for the list rules. */
 static inline RulesSlot *
 rules_slot (const Memo *m, const GPtrArray *rules)
 {
-  return (RulesSlot *) &m->rules[((guint64) (guintptr) rules * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-                                 >> (64 - RULES_BITS)];
+  return (RulesSlot *) &m->rules[xref_hash_ptr (rules, RULES_BITS)];
 }
 
 /* The miss path of put_id: escapes s and keeps its escaped form in slot
@@ -953,7 +952,7 @@ typedef struct {
 static inline const DocKey *
 doc_keys_slot (const DocKeys *k, const XrefDocument *doc)
 {
-  return &k->slot[((guint64) (guintptr) doc * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - k->bits)];
+  return &k->slot[xref_hash_ptr (doc, k->bits)];
 }
 
 static DocKeys *

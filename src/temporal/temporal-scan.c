@@ -2043,7 +2043,7 @@ number_start_set (const XrefToken *t, const XrefToken *next, const WordBits *nb)
 static guint64
 second_bit (const char *word)
 {
-  return G_GUINT64_CONSTANT (1) << (((guint64) (guintptr) word * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 58);
+  return G_GUINT64_CONSTANT (1) << xref_hash_ptr (word, 6);
 }
 
 /* What the tokens after token t (its bits b) let start there beyond its
@@ -2432,7 +2432,7 @@ context_only (const WordBits *b, guint64 next_in)
 static inline gsize
 filter_slot (const char *key)
 {
-  return (gsize) (((guint64) (guintptr) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - START_FILTER_BITS));
+  return xref_hash_ptr (key, START_FILTER_BITS);
 }
 
 static GMutex word_index_lock;
@@ -2856,8 +2856,7 @@ static GPrivate scan_caches_key = G_PRIVATE_INIT (g_free);
 G_ALWAYS_INLINE static inline const WordBits *
 cached_record (const WordIndex *wi, const char *norm)
 {
-  WordCacheSlot *c = &scan_caches->word_cache[((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-                                              >> (64 - WORD_CACHE_BITS)];
+  WordCacheSlot *c = &scan_caches->word_cache[xref_hash_ptr (norm, WORD_CACHE_BITS)];
 
   if (G_LIKELY (c->key == norm))
     return c->bits;
@@ -3060,7 +3059,7 @@ records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const guint8
         }
       t = &toks[--k];
       const char *norm = t->norm;
-      const gsize h = ((guint64) (guintptr) norm * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - PASS_CACHE_BITS);
+      const gsize h = xref_hash_ptr (norm, PASS_CACHE_BITS);
       guint64 tag = cache[h] ^ (guint64) (guintptr) norm;
 
       if (G_LIKELY (tag == PASS_OVER) && t->kind != XREF_TOKEN_NUMBER)
