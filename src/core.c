@@ -17,23 +17,42 @@ G_DEFINE_QUARK (xref-error-quark, xref_error)
 
 static GMutex warn_lock;
 
-/* The intern table: an open-addressing set of strings whose bytes live in
- * a string chunk.  Each slot keeps the string's hash and length, so the
- * hash computed once for the per-thread cache below also finds the slot,
- * and a probe compares bytes only when hash and length agree.  Both the
- * slots and the chunk are reachable from these statics until exit, so
- * nothing leaks. */
+/* The intern table: an open-addressing set of strings.  Each slot keeps
+ * the string's hash and length, so the hash computed once for the
+ * per-thread cache below also finds the slot, and a probe compares bytes
+ * only when hash and length agree.
+ *
+ * Lookups take no lock.  A slot's string pointer is stored last, with
+ * release order, once its hash and length are written and its bytes are
+ * in place, and read with acquire order; slots are never emptied, and a
+ * table replaced by a larger one (table_grow) is kept, full and
+ * unchanged, so a reader still probing it reads valid entries and at
+ * worst misses a string added since, which the locked path below then
+ * finds.  Only an insertion takes intern_lock, and it copies the bytes
+ * into this thread's arena before taking it, so the lock is held for
+ * the probe and one slot write.  The tables, old ones included, and the
+ * arena blocks stay reachable from these statics until exit, so nothing
+ * leaks. */
 typedef struct {
-  const char *s;
+  const char *s;           /* atomic: NULL for an empty slot */
   guint32 hash;
   guint32 len;
 } InternEntry;
 
+typedef struct InternTable_ InternTable;
+struct InternTable_ {
+  gsize mask;              /* number of slots - 1 (a power of two minus one) */
+  InternTable *older;      /* the table this one replaced, kept (see above) */
+  InternEntry slots[];
+};
+
 static GMutex intern_lock;
-static InternEntry *intern_slots;
-static gsize intern_mask;     /* number of slots - 1 (a power of two minus one) */
-static gsize intern_count;
-static GStringChunk *intern_chunk;
+static InternTable *intern_table;    /* atomic: the current table, or NULL */
+static gsize intern_count;           /* under intern_lock */
+
+/* The blocks of every thread's string arena, chained through their first
+ * bytes (under intern_lock). */
+static gpointer intern_blocks;
 
 /* Every token of every article is interned twice, by every worker thread,
  * so the shared table would be a point of contention: each thread keeps a
@@ -56,6 +75,9 @@ typedef struct {
    * of a string that is already the interned copy (a token's norm looked
    * up in a rule table) are answered without reading its bytes. */
   const char *seen[1u << CACHE_BITS];
+  /* The free end of this thread's block of interned bytes (arena_take) */
+  char *arena;
+  gsize arena_left;
 } InternTls;
 
 /* This thread's caches, allocated when it first interns (a static
@@ -161,98 +183,178 @@ cache_slot (InternTls *tl, guint32 h)
   return &tl->cache[(h ^ (h >> CACHE_BITS)) & ((1u << CACHE_BITS) - 1)];
 }
 
-/* The first slot where an entry of hash h would be looked for. */
+/* The first slot of t where an entry of hash h would be looked for.
+ * The slot index mixes the high bits in (the cache uses the low ones). */
 static inline gsize
-table_home (guint32 h)
+table_home (const InternTable *t, guint32 h)
 {
-  return (gsize) (h * 0x9E3779B1u) & intern_mask;
+  return (gsize) (h * 0x9E3779B1u) & t->mask;
 }
 
-/* The table's slot for s[0..len) with hash h: the entry holding it, or
- * the empty slot where it belongs.  Called with intern_lock held and the
- * table allocated.  The slot index mixes the high bits in (the cache
- * uses the low ones). */
+/* s[0..len) (hash h) in t without a lock, or NULL (see the table's
+ * comment: a NULL may be a string added meanwhile, never a wrong one). */
+static inline const char *
+table_probe (const InternTable *t, const char *s, gsize len, guint32 h)
+{
+  for (gsize i = table_home (t, h);; i = (i + 1) & t->mask)
+    {
+      const InternEntry *e = &t->slots[i];
+      const char *p = __atomic_load_n (&e->s, __ATOMIC_ACQUIRE);
+      if (p == NULL)
+        return NULL;
+      if (e->hash == h && e->len == len && bytes_equal (p, s, len))
+        return p;
+    }
+}
+
+/* The slot of the current table for s[0..len) with hash h: the entry
+ * holding it, or the empty slot where it belongs.  Called with
+ * intern_lock held and the table allocated. */
 static InternEntry *
 table_find (const char *s, gsize len, guint32 h)
 {
-  gsize i = table_home (h);
+  InternTable *t = intern_table;
 
-  for (;;)
+  for (gsize i = table_home (t, h);; i = (i + 1) & t->mask)
     {
-      InternEntry *e = &intern_slots[i];
+      InternEntry *e = &t->slots[i];
       if (e->s == NULL || (e->hash == h && e->len == len && bytes_equal (e->s, s, len)))
         return e;
-      i = (i + 1) & intern_mask;
     }
 }
 
-/* Doubles the table (with intern_lock held), keeping it at most half
- * full.  The entries are distinct, so each goes to the first empty slot
- * from its home, with no compare; the home of the entry sixteen ahead is
- * prefetched, so that the random writes into the new table wait on
- * memory together rather than one after another (the rehash was most of
- * the table's cost: every entry a cache miss, with the lock held). */
+static InternTable *
+table_new (gsize n_slots, InternTable *older)
+{
+  InternTable *t = g_malloc0 (sizeof (InternTable) + n_slots * sizeof (InternEntry));
+
+  t->mask = n_slots - 1;
+  t->older = older;
+  return t;
+}
+
+/* Replaces the table (with intern_lock held) by one twice its size, so
+ * that it stays at most half full, and publishes it; the old one is kept
+ * for the readers that may still be probing it.  The entries are
+ * distinct, so each goes to the first empty slot from its home, with no
+ * compare; the home of the entry sixteen ahead is prefetched, so that
+ * the random writes into the new table wait on memory together rather
+ * than one after another. */
 static void
 table_grow (void)
 {
-  InternEntry *old = intern_slots;
-  gsize old_n = intern_mask + 1;
+  InternTable *old = intern_table;
+  gsize old_n = old->mask + 1;
+  InternTable *t = table_new (old_n * 2, old);
 
-  intern_mask = old_n * 2 - 1;
-  intern_slots = g_new0 (InternEntry, intern_mask + 1);
   for (gsize k = 0; k < old_n; k++)
     {
+      const InternEntry *o = &old->slots[k];
       gsize i;
-      if (k + 16 < old_n && old[k + 16].s != NULL)
-        __builtin_prefetch (&intern_slots[table_home (old[k + 16].hash)], 1);
-      if (old[k].s == NULL)
+      if (k + 16 < old_n && old->slots[k + 16].s != NULL)
+        __builtin_prefetch (&t->slots[table_home (t, old->slots[k + 16].hash)], 1);
+      if (o->s == NULL)
         continue;
-      for (i = table_home (old[k].hash); intern_slots[i].s != NULL; i = (i + 1) & intern_mask)
+      for (i = table_home (t, o->hash); t->slots[i].s != NULL; i = (i + 1) & t->mask)
         ;
-      intern_slots[i] = old[k];
+      t->slots[i] = *o;
     }
-  g_free (old);
+  __atomic_store_n (&intern_table, t, __ATOMIC_RELEASE);
+}
+
+/* A block of the string arena: 64 KiB, or one string's own when longer. */
+#define ARENA_BLOCK ((gsize) 64 << 10)
+
+/* Room for len bytes and a NUL in this thread's arena: the copy
+ * table_lookup publishes, made before it takes the lock.  Blocks are
+ * chained (under intern_lock: a block is taken once per ~64 KiB of new
+ * strings) into intern_blocks. */
+static char *
+arena_take (InternTls *tl, gsize len)
+{
+  gsize need = len + 1;
+  char *block;
+
+  if (G_LIKELY (need <= tl->arena_left))
+    {
+      char *p = tl->arena;
+      tl->arena += need;
+      tl->arena_left -= need;
+      return p;
+    }
+  {
+    gsize size = MAX (ARENA_BLOCK, need + sizeof (gpointer));
+    block = g_malloc (size);
+    g_mutex_lock (&intern_lock);
+    *(gpointer *) (gpointer) block = intern_blocks;
+    intern_blocks = block;
+    g_mutex_unlock (&intern_lock);
+    block += sizeof (gpointer);
+    size -= sizeof (gpointer);
+    if (size - need >= tl->arena_left)
+      {
+        /* (a block for this string alone leaves the old one current) */
+        tl->arena = block + need;
+        tl->arena_left = size - need;
+      }
+    return block;
+  }
+}
+
+/* Gives back the last arena_take (of len bytes) when its copy was not
+ * used. */
+static void
+arena_untake (InternTls *tl, char *p, gsize len)
+{
+  if (p + len + 1 == tl->arena)
+    {
+      tl->arena = p;
+      tl->arena_left += len + 1;
+    }
 }
 
 /* Looks s[0..len) (hash h) up in the shared table; when add, interns it
  * if missing.  Returns the interned copy or NULL. */
 static const char *
-table_lookup (const char *s, gsize len, guint32 h, gboolean add)
+table_lookup (InternTls *tl, const char *s, gsize len, guint32 h, gboolean add)
 {
-  const char *found = NULL;
+  const InternTable *t = __atomic_load_n (&intern_table, __ATOMIC_ACQUIRE);
+  const char *found;
   InternEntry *e;
+  char *copy;
 
+  if (t != NULL && (found = table_probe (t, s, len, h)) != NULL)
+    return found;
+  if (!add)
+    return NULL;
+  copy = arena_take (tl, len);
+  memcpy (copy, s, len);
+  copy[len] = '\0';
   g_mutex_lock (&intern_lock);
-  if (intern_slots == NULL)
+  if (intern_table == NULL)
     {
-      if (!add)
-        {
-          g_mutex_unlock (&intern_lock);
-          return NULL;
-        }
       /* 2^17 slots (2 MiB, touched as they are used): a run of any size
        * interns tens of thousands of strings (51,561 for the 10 MB bench
        * corpus), and each doubling from a small table rehashed every
        * entry, a cache miss each, with the lock held */
-      intern_mask = (1u << 17) - 1;
-      intern_slots = g_new0 (InternEntry, intern_mask + 1);
-      intern_chunk = g_string_chunk_new (1 << 16);
+      __atomic_store_n (&intern_table, table_new ((gsize) 1 << 17, NULL), __ATOMIC_RELEASE);
     }
   e = table_find (s, len, h);
   if (e->s != NULL)
-    found = e->s;
-  else if (add)
     {
-      /* g_string_chunk_insert_len copies len bytes and adds the NUL */
-      found = g_string_chunk_insert_len (intern_chunk, s, (gssize) len);
-      e->s = found;
-      e->hash = h;
-      e->len = (guint32) len;
-      if (++intern_count * 2 > intern_mask + 1)
-        table_grow ();
+      /* added by another thread since the probe */
+      found = e->s;
+      g_mutex_unlock (&intern_lock);
+      arena_untake (tl, copy, len);
+      return found;
     }
+  e->hash = h;
+  e->len = (guint32) len;
+  __atomic_store_n (&e->s, copy, __ATOMIC_RELEASE);
+  if (++intern_count * 2 > intern_table->mask + 1)
+    table_grow ();
   g_mutex_unlock (&intern_lock);
-  return found;
+  return copy;
 }
 
 const char *
@@ -276,7 +378,7 @@ xref_intern_len (const char *s, gsize len)
       *seen_slot (tl, slot->s) = slot->s;
       return slot->s;
     }
-  found = table_lookup (s, len, h, TRUE);
+  found = table_lookup (tl, s, len, h, TRUE);
   slot->s = found;
   slot->len = (guint32) len;
   slot->hash = h;
@@ -292,7 +394,7 @@ xref_intern_len_cold (const char *s, gsize len)
   if (s == NULL)
     return NULL;
   g_assert (len < G_MAXUINT32);
-  found = table_lookup (s, len, hash_bytes (s, len), TRUE);
+  found = table_lookup (intern_tls_get (), s, len, hash_bytes (s, len), TRUE);
   /* (the interned copy is still marked seen: the tokenizer's norms are
    * what xref_intern_try is asked about) */
   *seen_slot (intern_tls_get (), found) = found;
@@ -320,7 +422,7 @@ xref_intern_try (const char *s)
     return slot->s;
   if (len >= G_MAXUINT32)
     return NULL;
-  found = table_lookup (s, len, h, FALSE);
+  found = table_lookup (tl, s, len, h, FALSE);
   if (found != NULL)
     {
       slot->s = found;

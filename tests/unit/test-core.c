@@ -122,6 +122,35 @@ test_intern_grow (void **state)
   }
 }
 
+/* Strings longer than a block of the thread's string arena (64 KiB) get
+ * a block of their own, and the arena goes on where it was: the strings
+ * interned before and after keep their bytes. */
+static void
+test_intern_long (void **state)
+{
+  gsize n = (gsize) 200 << 10;
+  g_autofree char *big = g_malloc (n + 1);
+  const char *before, *p, *after, *again;
+
+  (void) state;
+  for (gsize i = 0; i < n; i++)
+    big[i] = (char) ('a' + i % 26);
+  big[n] = '\0';
+  before = xref_intern ("long-before");
+  p = xref_intern_len (big, n);
+  after = xref_intern ("long-after");
+  assert_int_equal (strlen (p), n);
+  assert_memory_equal (p, big, n);
+  assert_string_equal (before, "long-before");
+  assert_string_equal (after, "long-after");
+  big[n - 1] = 'Z';
+  again = xref_intern_len (big, n);
+  assert_ptr_not_equal (again, p);
+  assert_int_equal (p[n - 1], 'a' + (n - 1) % 26);
+  assert_ptr_equal (xref_intern_len (big, n), again);
+  assert_ptr_equal (xref_intern_len_cold (big, n - 1), xref_intern_len (p, n - 1));
+}
+
 /* xref_utf8_valid_prefix gives g_utf8_validate_len's answer (the end of
  * the longest valid prefix) for random texts of ASCII runs, valid
  * characters of two, three and four bytes and the invalid ones (overlong,
@@ -240,6 +269,7 @@ main (void)
     cmocka_unit_test (test_intern_one_byte_apart),
     cmocka_unit_test (test_intern_inner_nul),
     cmocka_unit_test (test_intern_grow),
+    cmocka_unit_test (test_intern_long),
     cmocka_unit_test (test_utf8_valid_prefix),
     cmocka_unit_test (test_unichar_unsafe_bidi),
     cmocka_unit_test (test_date_to_iso),
