@@ -17,8 +17,12 @@
  *    from one table entry), the escaper copies runs of plain bytes at
  *    once (report-escape.c), ids come from a memo, a claim's id and doc
  *    from its document's escaped id (w_claim_id), a sentence quoted
- *    again by the next claim is copied, and the rows' document keys come
- *    from a table built once (DocKeys);
+ *    again by a claim of its document is copied (Quote), and the rows'
+ *    document keys come from a table built once (DocKeys);
+ *  - the memory a claim or source reads (its lines, the memo's lines of
+ *    its rarer ids, its rules' array, a source's text) is asked for a
+ *    record or more ahead: rendering is bound by those misses more than
+ *    by writing;
  *  - the report is cut into parts of a few hundred KB (runs of documents,
  *    of documents' claims, of rows) that worker threads render at once
  *    while the calling thread hands them out (XrefReport.flush, or appends
@@ -139,6 +143,24 @@ write_uint (char *w, guint64 v)
       return w + 5;
     }
   return write_uint_long (w, v);
+}
+
+/* write_uint for a number that is mostly under 100 (a sentence's index):
+ * those first, instead of after the tests for offsets. */
+G_ALWAYS_INLINE static inline char *
+write_uint_small (char *w, guint64 v)
+{
+  if (G_LIKELY (v < 100))
+    {
+      if (v < 10)
+        {
+          w[0] = (char) ('0' + v);
+          return w + 1;
+        }
+      memcpy (w, digit_pairs + 2 * v, 2);
+      return w + 2;
+    }
+  return write_uint (w, v);
 }
 
 /* A key literal (",\"start\":") then the integer n. */
@@ -387,17 +409,27 @@ document (GString *out, const XrefDocument *doc, gboolean extract)
   PUT (out, "}");
 }
 
-/* The sentence a claim quotes, as last written into out.  A sentence with
- * several claims is quoted by each of them, one after the other (about a
- * third of the claims of a corpus quote their predecessor's sentence), so
- * the escaped bytes already in out are copied instead of escaping the text
- * again.  Kept by offset in out (which may move when it grows), only for
- * the records of one part: the part is not flushed while it is written,
- * so the bytes are still there. */
+/* The sentences a part's claims quote, as written into out.  A sentence
+ * with several claims is quoted by each of them (half the claims of a
+ * corpus quote a sentence already quoted in their document, most the one
+ * of the claim before, the rest a few claims back), so the escaped bytes
+ * already in out are copied instead of escaping the text again.  An entry
+ * per sentence index (modulo QUOTE_SLOTS), kept by offset in out (which
+ * may move when it grows), is used only when its document and span are
+ * the claim's own: the index only picks the entry, so a claim that gives
+ * another index than its sentence's only misses.  For the records of one
+ * part (a document's claims are never split between parts): the part is
+ * not flushed while it is written, so the bytes are still there. */
+#define QUOTE_SLOTS 64
+
 typedef struct {
-  const XrefDocument *doc;
-  gsize start, end;        /* the claim's span */
-  gsize at, len;           /* its escaped form: out->str[at, at + len) */
+  const XrefDocument *doc;     /* NULL: empty */
+  XrefOffset start, end;       /* the span quoted */
+  gsize at, len;               /* its escaped form: out->str[at, at + len) */
+} QuoteSlot;
+
+typedef struct {
+  QuoteSlot slot[QUOTE_SLOTS];
 } Quote;
 
 /* Claims, the bulk of the report, are written at a plain pointer w into
@@ -761,6 +793,7 @@ claim_in (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
   const gsize len = DOC_LEN (doc);
   gsize need;
   char *w, *end;
+  QuoteSlot *qs;
 
   if (m != NULL && G_UNLIKELY (m->doc != doc))
     memo_set_doc (m, doc);
@@ -804,11 +837,12 @@ claim_in (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
     }
   w = w_start_end (w, c->start, c->end);
   W_LIT (w, ",\"sentence\":");
-  if (q != NULL && q->doc == doc && doc != NULL && q->start == c->start && q->end == c->end)
+  qs = q != NULL ? &q->slot[c->sentence % QUOTE_SLOTS] : NULL;
+  if (qs != NULL && qs->doc == doc && doc != NULL && qs->start == c->start && qs->end == c->end)
     {
       /* (room first: out may move) */
-      w = w_room (w, out, q->len + need);
-      w = w_put (w, out->str + q->at, q->len);
+      w = w_room (w, out, qs->len + need);
+      w = w_put (w, out->str + qs->at, qs->len);
     }
   else
     {
@@ -816,16 +850,17 @@ claim_in (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
       gsize at = (gsize) (w - out->str);
 
       w = w_span (w, out, need, text, len, c->start, c->end);
-      if (q != NULL)
+      if (qs != NULL)
         {
-          q->doc = doc;
-          q->start = c->start;
-          q->end = c->end;
-          q->at = at;
-          q->len = (gsize) (w - out->str) - at;
+          qs->doc = doc;
+          qs->start = c->start;
+          qs->end = c->end;
+          qs->at = at;
+          qs->len = (gsize) (w - out->str) - at;
         }
     }
-  W_SIZE (w, ",\"sentence_index\":", c->sentence);
+  W_LIT (w, ",\"sentence_index\":");
+  w = write_uint_small (w, c->sentence);
 
   W_ARG (w, ",\"actor\":", "{\"id\":", &c->actor);
   W_ARG (w, ",\"action\":", "{\"id\":", &c->action);
@@ -1209,7 +1244,7 @@ row_head (GString *out, Memo *m, const XrefRow *r)
 
 /* Sources are looked up so many ahead of the one written (a ring of
  * their records), their records' lines prefetched twice as far. */
-#define SRC_AHEAD 4
+#define SRC_AHEAD 8
 
 /* Looks up source s's record, and asks for what json_source will read
  * through it: the text of its value (and the claim when its id must be
@@ -1218,12 +1253,24 @@ row_head (GString *out, Memo *m, const XrefRow *r)
  * prefetch helpers of the claims and sources before this were such dead
  * calls at -O2). */
 G_ALWAYS_INLINE static inline const DocKey *
-source_ahead (const DocKeys *keys, const XrefSource *s)
+source_ahead (const DocKeys *keys, Memo *m, const XrefSource *s)
 {
   const DocKey *d = doc_keys_find (keys, s->doc);
 
-  if (s->states && d != NULL && d->text != NULL && s->start < d->len)
-    PREFETCH (d->text + s->start);
+  if (s->states)
+    {
+      if (d != NULL && d->text != NULL && s->start < d->len)
+        {
+          /* both lines when the 16 bytes w_span tests cross one */
+          PREFETCH (d->text + s->start);
+          PREFETCH (d->text + s->start + 15);
+        }
+      /* the memo lines of its ids (values and speakers are all over
+       * the memo: a line of a rare one is a miss) */
+      PREFETCH (memo_slot (m, s->value));
+      PREFETCH (memo_slot (m, s->speaker));
+      PREFETCH (memo_slot (m, s->date));
+    }
   if (s->claim != NULL && s->claim_n == 0)
     PREFETCH (s->claim);
   return d;
@@ -1236,7 +1283,7 @@ row_sources (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r, guint
   const DocKey *ring[SRC_AHEAD];
 
   for (guint i = from; i < to && i < from + SRC_AHEAD; i++)
-    ring[i % SRC_AHEAD] = source_ahead (keys, &src[i]);
+    ring[i % SRC_AHEAD] = source_ahead (keys, m, &src[i]);
   for (guint i = from; i < to; i++)
     {
       const DocKey *d = ring[i % SRC_AHEAD];
@@ -1244,7 +1291,7 @@ row_sources (GString *out, Memo *m, const DocKeys *keys, const XrefRow *r, guint
       if (i + 2 * SRC_AHEAD < to && keys != NULL)
         PREFETCH (doc_keys_slot (keys, src[i + 2 * SRC_AHEAD].doc));
       if (i + SRC_AHEAD < to)
-        ring[i % SRC_AHEAD] = source_ahead (keys, &src[i + SRC_AHEAD]);
+        ring[i % SRC_AHEAD] = source_ahead (keys, m, &src[i + SRC_AHEAD]);
       if (i > 0)
         PUT (out, ",");
       json_source (out, m, d, &src[i]);
@@ -1457,8 +1504,11 @@ static void
 render_part (const XrefReport *report, const Part *p, Memo *m, GString *out)
 {
   gboolean first = p->first;
-  Quote quote = { NULL, 0, 0, 0, 0 };
+  Quote quote;
 
+  /* the part's own quotes: offsets into this part's bytes */
+  if (p->kind == PART_CLAIMS)
+    memset (&quote, 0, sizeof quote);
   if (p->head != NULL)
     g_string_append (out, p->head);
   for (guint i = p->begin; i < p->end; i++)
@@ -1477,10 +1527,71 @@ render_part (const XrefReport *report, const Part *p, Memo *m, GString *out)
            * document's claims are one block, in order: read as a stream,
            * which the processor's own prefetching follows) */
           const XrefDocument *doc = g_ptr_array_index (report->documents, i);
+
+          /* The next documents' claim arrays, a stage per document (each
+           * pointer is read from what was asked for one document
+           * before): the document three ahead, the claims' header two
+           * ahead, their pointers one ahead, whose first claims and the
+           * text are then asked for below; every first read of a
+           * document was a miss. */
+          if (i + 3 < p->end)
+            PREFETCH (g_ptr_array_index (report->documents, i + 3));
+          if (i + 2 < p->end)
+            PREFETCH (((const XrefDocument *) g_ptr_array_index (report->documents, i + 2))->claims);
+          if (i + 1 < p->end)
+            {
+              const XrefDocument *d1 = g_ptr_array_index (report->documents, i + 1);
+
+              if (d1->claims != NULL)
+                PREFETCH (d1->claims->pdata);
+            }
+          if (doc->claims != NULL && doc->claims->len > 0)
+            {
+              const char *c0 = g_ptr_array_index (doc->claims, 0);
+
+              PREFETCH (c0);
+              PREFETCH (c0 + 64);
+              PREFETCH (c0 + 128);
+              PREFETCH (c0 + sizeof (XrefClaim) - 1);
+              PREFETCH (doc->text);
+            }
           for (guint j = 0; doc->claims != NULL && j < doc->claims->len; j++)
             {
               if (j + 2 < doc->claims->len)
-                PREFETCH (g_ptr_array_index (doc->claims, j + 2));
+                {
+                  /* every line of the claim after next (192 bytes, not
+                   * aligned: up to four lines; the hardware's prefetcher
+                   * left the fields of the later ones to miss) */
+                  const char *c2 = g_ptr_array_index (doc->claims, j + 2);
+
+                  PREFETCH (c2);
+                  PREFETCH (c2 + 64);
+                  PREFETCH (c2 + 128);
+                  PREFETCH (c2 + sizeof (XrefClaim) - 1);
+                }
+              if (j + 1 < doc->claims->len)
+                {
+                  /* The memo lines the next claim reads (1 MB of memo
+                   * against a 1 MB L2: a rare id's or rule list's line
+                   * is a cache miss, and each is on the chain of the
+                   * writing pointer) and its rules' array, asked for a
+                   * claim ahead; not its action's (a few hundred ids,
+                   * always cached).  Written here, not in a helper: GCC
+                   * drops a call whose only effect is a prefetch. */
+                  const XrefClaim *n = g_ptr_array_index (doc->claims, j + 1);
+
+                  PREFETCH (memo_slot (m, n->actor.id));
+                  PREFETCH (memo_slot (m, n->object.id));
+                  PREFETCH (memo_slot (m, n->date.id));
+                  PREFETCH (memo_slot (m, n->speaker.id));
+                  PREFETCH (rules_slot (m, n->rules));
+                  PREFETCH (n->rules);
+                  /* its id and slots header, after the claims in the
+                   * document's block */
+                  PREFETCH (n->id);
+                  if (n->slots != NULL)
+                    PREFETCH (n->slots);
+                }
               claim_of_part (out, m, &quote, g_ptr_array_index (doc->claims, j), first ? SEP_FIRST : SEP_NEXT);
               first = FALSE;
             }
