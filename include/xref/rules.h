@@ -342,6 +342,30 @@ char *xref_rules_default_dir (void);
 guint xref_phrase_table_match (const XrefPhraseTable *table, const XrefToken *tokens, guint n, guint i,
                                gconstpointer *value);
 
+/* A phrase's tag: a few bits of what its value says (at most 16 bits),
+ * which xref_phrase_table_match_tagged hands back with the match from
+ * the table's own memory, so that a caller that only tests them does not
+ * read the value (a cache miss per match in the action finder). */
+typedef guint (*XrefPhraseTagFunc) (gconstpointer value);
+
+/* Has the table tag every phrase with tag_of (its value), at freeze
+ * (call before). */
+void xref_phrase_table_set_tags (XrefPhraseTable *table, XrefPhraseTagFunc tag_of);
+
+/* xref_phrase_table_match, and the tag of the phrase matched to *tag (0
+ * when none matches or the table has no tags). */
+guint xref_phrase_table_match_tagged (const XrefPhraseTable *table, const XrefToken *tokens, guint n, guint i,
+                                      gconstpointer *value, guint *tag);
+
+/* The tags of action_phrases: xref_action_match_tag of an XrefActionMatch. */
+enum {
+  XREF_ACTION_TAG_FORM    = 0x7,      /* mask of its XrefForm */
+  XREF_ACTION_TAG_ACTION  = 1 << 3,   /* its action is not NULL */
+  XREF_ACTION_TAG_CAPITAL = 1 << 4,   /* its lemma starts with a capital */
+  XREF_ACTION_TAG_SET     = 1 << 5,   /* always: a tag that is 0 was not set */
+};
+guint xref_action_match_tag (gconstpointer value);
+
 /* Number of phrases in the table. */
 guint xref_phrase_table_size (const XrefPhraseTable *table);
 

@@ -264,6 +264,9 @@ action_table (RulesLoader *ld)
   XrefPhraseTable *t = xref_phrase_table_new (r->word_classes, g_free);
   g_autoptr (GPtrArray) acts = in_order (r->actions, cmp_action);
 
+  /* (extract tests the form and the action of most matches, not more) */
+  xref_phrase_table_set_tags (t, xref_action_match_tag);
+
   for (guint i = 0; i < acts->len; i++)
     {
       const RulesAction *a = g_ptr_array_index (acts, i);

@@ -47,6 +47,7 @@ struct _Phrase {
   Phrase *next2;           /* next phrase of its pair's chain (set at
                               freeze) */
   guint pos;               /* its place in the bucket's chain */
+  guint tag;               /* tag_of (value), set at freeze; 0 without */
   gpointer value;
   gint64 rank;
   guint seq;
@@ -68,7 +69,8 @@ typedef struct {
                               this norm): the answer without reading the
                               phrase; NULL when there is none (or it is
                               NULL: singles is walked then) */
-  guint flags;             /* BK_* */
+  guint16 flags;           /* BK_* */
+  guint16 tag1;            /* the tag of value1 (xref_phrase_table_set_tags) */
   guint32 seconds;         /* bit second_bit (w): some phrase of two words
                               or more starts with this word and w (not
                               "*"); in the bucket's own cache line, so
@@ -128,6 +130,7 @@ struct _XrefPhraseTable {
   GPtrArray *phrases;      /* owns the Phrase*, in insertion order */
   GHashTable *word_classes;
   GDestroyNotify value_free;
+  XrefPhraseTagFunc tag_of;  /* or NULL: every tag 0 */
   gboolean frozen;
   GPtrArray *blocks;       /* memory of xref_phrase_table_alloc (owned) */
   gsize block_used;        /* bytes used in the last block */
@@ -480,12 +483,19 @@ xref_phrase_table_freeze (XrefPhraseTable *t)
       Phrase *p = order[i];
       Bucket *bk = bucket_find (t, p->words[0].norm, TRUE);
 
+      if (t->tag_of != NULL)
+        {
+          p->tag = t->tag_of (p->value);
+          g_warn_if_fail (p->tag <= G_MAXUINT16);
+        }
+
       p->next = t->chains[bk - t->buckets];
       t->chains[bk - t->buckets] = p;
       if (p->n == 1)
         {
           bk->singles = p;
           bk->value1 = p->words[0].form == NULL ? p->value : NULL;
+          bk->tag1 = (guint16) p->tag;
         }
       else if (p->words[1].any)
         bk->flags |= BK_LONGER | BK_WILD2;
@@ -576,12 +586,14 @@ pair_phrase_at (const XrefPhraseTable *t, const Phrase *p, const XrefToken *toke
 /* The one-word phrases of a bucket (most matches): the bucket's word is
  * the token's norm, so only a form written with a capital can fail. */
 static inline guint
-singles_match (const Bucket *bk, const XrefToken *tok, gconstpointer *value)
+singles_match (const Bucket *bk, const XrefToken *tok, gconstpointer *value, guint *tag)
 {
   if (bk->value1 != NULL)
     {
       if (value != NULL)
         *value = bk->value1;
+      if (tag != NULL)
+        *tag = bk->tag1;
       return 1;
     }
   for (const Phrase *p = bk->singles; p != NULL; p = p->next)
@@ -591,6 +603,8 @@ singles_match (const Bucket *bk, const XrefToken *tok, gconstpointer *value)
         {
           if (value != NULL)
             *value = p->value;
+          if (tag != NULL)
+            *tag = p->tag;
           return 1;
         }
     }
@@ -606,7 +620,7 @@ singles_match (const Bucket *bk, const XrefToken *tok, gconstpointer *value)
  * of line so that the common case does not pay for its registers. */
 static G_GNUC_NO_INLINE guint
 chain_match (const XrefPhraseTable *t, const Bucket *bk, const XrefToken *tokens, guint n, guint i, guint k2,
-             gboolean wild, gconstpointer *value)
+             gboolean wild, gconstpointer *value, guint *tag)
 {
   const PairSlot *ps = pair_slot (t, bk->head, tokens[k2].norm);
   const Phrase *a = ps->chain, *b = NULL;
@@ -633,14 +647,18 @@ chain_match (const XrefPhraseTable *t, const Bucket *bk, const XrefToken *tokens
         {
           if (value != NULL)
             *value = p->value;
+          if (tag != NULL)
+            *tag = p->tag;
           return len;
         }
     }
-  return singles_match (bk, &tokens[i], value);
+  return singles_match (bk, &tokens[i], value, tag);
 }
 
-guint
-xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i, gconstpointer *value)
+/* xref_phrase_table_match, and the tag of the match to *tag when tag is
+ * not NULL (0 when none matches). */
+G_ALWAYS_INLINE static inline guint
+match_at (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i, gconstpointer *value, guint *tag)
 {
   const XrefToken *tok;
   const Bucket *bk;
@@ -648,6 +666,8 @@ xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guin
 
   if (value != NULL)
     *value = NULL;
+  if (tag != NULL)
+    *tag = 0;
   if (t == NULL || i >= n)
     return 0;
   tok = &tokens[i];
@@ -669,16 +689,53 @@ xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guin
         {
           const char *second = tokens[k2].norm;
           if (bk->flags & BK_WILD2)
-            return chain_match (t, bk, tokens, n, i, k2, TRUE, value);
+            return chain_match (t, bk, tokens, n, i, k2, TRUE, value, tag);
           if ((bk->seconds & (1u << second_bit (second))) != 0)
             {
               guint pb = pair_bit (tok->norm, second);
               if ((t->pairs[pb / 64] & (G_GUINT64_CONSTANT (1) << (pb % 64))) != 0)
-                return chain_match (t, bk, tokens, n, i, k2, FALSE, value);
+                return chain_match (t, bk, tokens, n, i, k2, FALSE, value, tag);
             }
         }
     }
-  return singles_match (bk, tok, value);
+  return singles_match (bk, tok, value, tag);
+}
+
+guint
+xref_phrase_table_match (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i, gconstpointer *value)
+{
+  return match_at (t, tokens, n, i, value, NULL);
+}
+
+guint
+xref_phrase_table_match_tagged (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i,
+                                gconstpointer *value, guint *tag)
+{
+  return match_at (t, tokens, n, i, value, tag);
+}
+
+void
+xref_phrase_table_set_tags (XrefPhraseTable *t, XrefPhraseTagFunc tag_of)
+{
+  g_return_if_fail (!t->frozen);
+  t->tag_of = tag_of;
+}
+
+guint
+xref_action_match_tag (gconstpointer value)
+{
+  const XrefActionMatch *m = value;
+  guint tag = XREF_ACTION_TAG_SET;
+
+  if (m == NULL)
+    return 0;
+  G_STATIC_ASSERT ((guint) XREF_FORM_NOUN <= (guint) XREF_ACTION_TAG_FORM);
+  tag |= (guint) m->form & XREF_ACTION_TAG_FORM;
+  if (m->action != NULL)
+    tag |= XREF_ACTION_TAG_ACTION;
+  if (m->lemma != NULL && g_unichar_isupper (g_utf8_get_char (m->lemma)))
+    tag |= XREF_ACTION_TAG_CAPITAL;
+  return tag;
 }
 
 /* The original walk, kept as the reference of the filters above: the

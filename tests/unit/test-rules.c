@@ -1608,9 +1608,19 @@ test_phrase_filters (void **state)
             gconstpointer v1 = NULL, v2 = NULL;
             guint n1 = xref_phrase_table_match (tables[t], tv, toks->len, i, &v1);
             guint n2 = xref_phrase_table_match_reference (tables[t], tv, toks->len, i, &v2);
+            gconstpointer v3 = NULL;
+            guint tag = 0, n3 = xref_phrase_table_match_tagged (tables[t], tv, toks->len, i, &v3, &tag);
             if (n1 != n2 || v1 != v2)
               fail_msg ("table %u, text %u, token %u (%s): %u tokens, the reference %u", t, x, i,
                         i < toks->len ? tv[i].form : "end", n1, n2);
+            /* the tagged match: the same, and the action tables' tag is
+             * their value's (the others have none) */
+            assert_int_equal (n3, n1);
+            assert_ptr_equal (v3, v1);
+            if (tables[t] == r->action_phrases || tables[t] == w->action_phrases)
+              assert_int_equal (tag, n1 > 0 ? xref_action_match_tag (v1) : 0);
+            else
+              assert_int_equal (tag, 0);
             matched += n1 > 0;
             asked++;
           }
