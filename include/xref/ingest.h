@@ -29,7 +29,8 @@ typedef struct _XrefDocument XrefDocument;
 
 struct _XrefDocument {
   char *id;                /* path relative to the corpus root, '/' separated */
-  char *path;              /* path to open the file with */
+  char *path;              /* path to open the file with (id and path live
+                              in the document's block: never replaced) */
   char *text;              /* the file's bytes, invalid UTF-8 and NUL bytes
                               replaced one byte for one (so offsets into
                               text are offsets into the file); NUL-terminated.
@@ -92,7 +93,8 @@ typedef struct {
   GPtrArray *files;        /* XrefCorpusFile*, sorted by id (byte order) */
   GHashTable *manifest;    /* document id → XrefMeta*, may be empty */
   GPtrArray *root_fds;     /* int*: an open descriptor on each folder
-                              walked from (see XrefCorpusFile.root_fd),
+                              walked from and on each (of the first 256)
+                              holding articles (see XrefCorpusFile.root_fd),
                               closed by xref_corpus_free */
 } XrefCorpus;
 
@@ -100,14 +102,18 @@ typedef struct {
   char *id;                /* relative to the root it was found under;
                               a file given directly keeps its base name */
   char *path;
-  const int *root_fd;      /* when not NULL, an open descriptor on the
-                              folder the file was found under, id being
-                              its path below that folder: the file opens
-                              with openat (*root_fd, id), one lookup per
-                              component of id instead of one per component
-                              of path.  NULL for a file given directly or
+  const int *root_fd;      /* when not NULL, an open descriptor on a
+                              folder above the file (usually the one it
+                              is in), name being its path below that
+                              folder: the file opens with openat
+                              (*root_fd, name), one lookup per component
+                              of name instead of one per component of
+                              path.  NULL for a file given directly or
                               whose id is its path.  Owned by the
                               XrefCorpus, valid while it lives. */
+  const char *name;        /* with root_fd: the file's path below it (the
+                              end of id: its base name, or all of id
+                              past the walk's open folders); else NULL */
 } XrefCorpusFile;
 
 /* Walks each path (a file or a folder) and lists the articles in a stable

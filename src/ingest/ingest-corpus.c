@@ -15,16 +15,19 @@
 
 static const char *const article_exts[] = { ".txt", ".md", ".markdown", ".html", ".htm" };
 
+/* Whether name ends in an article extension after at least one byte
+ * (the extensions hold no dot but their first: only the last dot of name
+ * can start one). */
 static gboolean
 is_article_name (const char *name)
 {
-  gsize n = strlen (name);
+  const char *dot = strrchr (name, '.');
+
+  if (dot == NULL || dot == name)
+    return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (article_exts); i++)
-    {
-      gsize e = strlen (article_exts[i]);
-      if (n > e && g_ascii_strcasecmp (name + n - e, article_exts[i]) == 0)
-        return TRUE;
-    }
+    if (g_ascii_strcasecmp (dot, article_exts[i]) == 0)
+      return TRUE;
   return FALSE;
 }
 
@@ -35,23 +38,34 @@ root_fd_close (int *fd)
   g_free (fd);
 }
 
+/* (its id and path are in its block: see add_file) */
 static void
 corpus_file_free (XrefCorpusFile *f)
 {
-  if (f == NULL)
-    return;
-  g_free (f->id);
-  g_free (f->path);
   g_free (f);
 }
 
+/* A file, its id id_dir + name and its path path_dir + path_name, in one
+ * block with them (a corpus lists tens of thousands of files, each once);
+ * when root_fd is not NULL, the descriptor it opens below, with its name
+ * there: name itself (by_name) or its whole id. */
 static void
-add_file (XrefCorpus *corpus, const char *id, const char *path, const int *root_fd)
+add_file (XrefCorpus *corpus, const char *id_dir, const char *name, const char *path_dir, const char *path_name,
+          const int *root_fd, gboolean by_name)
 {
-  XrefCorpusFile *f = g_new0 (XrefCorpusFile, 1);
-  f->id = g_strdup (id);
-  f->path = g_strdup (path);
+  gsize il = strlen (id_dir), nl = strlen (name), pl = strlen (path_dir), ql = strlen (path_name);
+  XrefCorpusFile *f = g_malloc (sizeof *f + il + nl + 1 + pl + ql + 1);
+  char *id = (char *) (f + 1);
+  char *path = id + il + nl + 1;
+
+  memcpy (id, id_dir, il);
+  memcpy (id + il, name, nl + 1);
+  memcpy (path, path_dir, pl);
+  memcpy (path + pl, path_name, ql + 1);
+  f->id = id;
+  f->path = path;
   f->root_fd = root_fd;
+  f->name = root_fd == NULL ? NULL : by_name ? id + il : id;
   g_ptr_array_add (corpus->files, f);
 }
 
@@ -93,15 +107,48 @@ on_path (const GArray *stack, const struct stat *st)
 }
 
 /* A folder being walked: its path, and an open descriptor on it (or
- * AT_FDCWD, see walk_dir) that its entries are looked up relative to. */
+ * AT_FDCWD, see walk_dir) that its entries are looked up relative to;
+ * files_fd, once its first article is found, the descriptor its articles
+ * open below (see files_fd). */
 typedef struct {
   const char *path;
   int fd;
+  const int *files_fd;
+  const char *prefix;      /* path's entries are prefix + name: */
+  const char *id_prefix;   /* their ids, id_prefix + name */
 } Dir;
 
 /* Folders deeper than this are read by path, not through a descriptor
  * kept open (each folder on the current path holds one). */
 #define WALK_MAX_OPEN_DIRS 32
+
+/* At most this many folders keep a descriptor for their files until the
+ * corpus is freed; the files of any more open below the root's. */
+#define WALK_MAX_FILE_DIRS 256
+
+/* The descriptor the articles of dir open below, with their base name:
+ * a duplicate of the folder's own, kept with the root's in
+ * corpus->root_fds, so that each open looks up one name instead of
+ * walking the id from the root again (24,000 opens in a bench run).
+ * NULL when there is none (the folder read by path, too many folders,
+ * no descriptor left): the file opens below the root or by path. */
+static const int *
+files_fd (XrefCorpus *corpus, Dir *dir)
+{
+  int fd;
+  int *kept;
+
+  if (dir->files_fd != NULL || dir->fd == AT_FDCWD || corpus->root_fds->len >= WALK_MAX_FILE_DIRS)
+    return dir->files_fd;
+  fd = fcntl (dir->fd, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0)
+    return NULL;
+  kept = g_new (int, 1);
+  *kept = fd;
+  g_ptr_array_add (corpus->root_fds, kept);
+  dir->files_fd = kept;
+  return kept;
+}
 
 /* An entry of a folder, as readdir gave it. */
 typedef struct {
@@ -119,21 +166,22 @@ at_name (const Dir *dir, const char *name, const char *path)
   return dir->fd == AT_FDCWD ? path : name;
 }
 
-/* One entry of a folder: name in dir, path to open, rel its id below the
- * root, type its d_type.  A regular file (most entries) costs no system
- * call here; only folders, symlinks and the entries the file system does
- * not type are stat'ed. */
+/* One entry of a folder: name in dir, type its d_type (its path and its
+ * id below the root are dir's prefixes and name).  A regular file (most
+ * entries) costs no system call here, nor any allocation but its own;
+ * only folders, symlinks and the entries the file system does not type
+ * are stat'ed. */
 static void
-walk_entry (XrefCorpus *corpus, const Dir *dir, const char *name, unsigned char type, const char *rel, Walk *walk)
+walk_entry (XrefCorpus *corpus, Dir *dir, const char *name, unsigned char type, Walk *walk)
 {
   g_autofree char *path = NULL;
   struct stat lst, st;
 
   if (type == DT_REG && !is_article_name (name))
     return;
-  path = g_build_filename (dir->path, name, NULL);
   if (type != DT_REG)
     {
+      path = g_strconcat (dir->prefix, name, NULL);
       if (fstatat (dir->fd, at_name (dir, name, path), &lst, AT_SYMLINK_NOFOLLOW) != 0)
         {
           int saved = errno;
@@ -158,6 +206,7 @@ walk_entry (XrefCorpus *corpus, const Dir *dir, const char *name, unsigned char 
               xref_warn (path, "symlink loop, folder skipped");
               return;
             }
+          g_autofree char *rel = g_strconcat (dir->id_prefix, name, NULL);
           walk_dir (corpus, path, rel, walk);
           return;
         }
@@ -172,7 +221,10 @@ walk_entry (XrefCorpus *corpus, const Dir *dir, const char *name, unsigned char 
   /* Whether the file can be read is not asked here (an access call per
    * file): its open says so, and xref_ingest_file reports "cannot read"
    * as this walk once did; run.c warns of it in corpus order. */
-  add_file (corpus, rel, path, walk->root_fd);
+  if (files_fd (corpus, dir) != NULL)
+    add_file (corpus, dir->id_prefix, name, dir->prefix, name, dir->files_fd, TRUE);
+  else
+    add_file (corpus, dir->id_prefix, name, dir->prefix, name, walk->root_fd, FALSE);
 }
 
 static int
@@ -194,8 +246,15 @@ walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, Walk *walk)
   DIR *d;
   struct dirent *de;
   g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  Dir at = { dir, AT_FDCWD };
+  /* g_build_filename (dir, name) for any name (which holds no
+   * separator) is the one for "-" with the name for the "-": made once
+   * for the folder, not for each of its files */
+  g_autofree char *prefix = g_build_filename (dir, "-", NULL);
+  g_autofree char *id_prefix = rel != NULL ? g_strconcat (rel, "/", NULL) : g_strdup ("");
+  /* (the root's files open below the root's own descriptor) */
+  Dir at = { dir, AT_FDCWD, rel == NULL ? walk->root_fd : NULL, prefix, id_prefix };
 
+  prefix[strlen (prefix) - 1] = '\0';
   if (stat (dir, &st) != 0)
     return;
   d = opendir (dir);
@@ -228,8 +287,7 @@ walk_dir (XrefCorpus *corpus, const char *dir, const char *rel, Walk *walk)
   for (guint i = 0; i < entries->len; i++)
     {
       Entry *e = &g_array_index (entries, Entry, i);
-      g_autofree char *child = rel != NULL ? g_strconcat (rel, "/", e->name, NULL) : g_strdup (e->name);
-      walk_entry (corpus, &at, e->name, e->type, child, walk);
+      walk_entry (corpus, &at, e->name, e->type, walk);
       g_free (e->name);
     }
   g_array_set_size (stack, stack->len - 1);
@@ -388,6 +446,20 @@ cmp_files (gconstpointer a, gconstpointer b)
   return c != 0 ? c : strcmp (fa->path, fb->path);
 }
 
+/* Sorts the files by cmp_files: a folder's files come from the walk
+ * mostly in that order already (its entries sorted by name), which one
+ * pass checks for far less than a sort costs. */
+static void
+sort_files (GPtrArray *files)
+{
+  for (guint i = 1; i < files->len; i++)
+    if (cmp_files (&files->pdata[i - 1], &files->pdata[i]) > 0)
+      {
+        g_ptr_array_sort (files, cmp_files);
+        return;
+      }
+}
+
 XrefCorpus *
 xref_corpus_open (const char *const *paths, guint n_paths, GError **error)
 {
@@ -447,13 +519,13 @@ xref_corpus_open (const char *const *paths, guint n_paths, GError **error)
            * beside it, unless a root already supplied it */
           if (!g_hash_table_contains (corpus->manifest, base))
             read_manifest_in (corpus, dir);
-          add_file (corpus, base, path, NULL);
+          add_file (corpus, "", base, "", path, NULL, FALSE);
         }
       else
         xref_warn (path, "%s, skipped", kind_name (st.st_mode));
     }
 
-  g_ptr_array_sort (corpus->files, cmp_files);
+  sort_files (corpus->files);
 
   /* Ids must be unique (reports key on them): a repeated id (the same
    * name under two roots) falls back to the path as given. */
@@ -471,12 +543,12 @@ xref_corpus_open (const char *const *paths, guint n_paths, GError **error)
             }
           xref_warn (f->path, "document id '%s' already used by '%s'; using the path as its id", f->id,
                      prev->path);
-          g_free (f->id);
-          f->id = g_strdup (f->path);
+          f->id = f->path;     /* (both in its block) */
           f->root_fd = NULL;   /* the id is no longer the path below a root */
+          f->name = NULL;
         }
     }
-  g_ptr_array_sort (corpus->files, cmp_files);
+  sort_files (corpus->files);
 
   return g_steal_pointer (&corpus);
 }

@@ -6,6 +6,8 @@
  * at later stages' headers, for sizeof only. */
 #include "xref/temporal.h"
 
+#include <string.h>
+
 const char *
 xref_date_basis_name (XrefDateBasis basis)
 {
@@ -23,13 +25,19 @@ xref_date_basis_name (XrefDateBasis basis)
     }
 }
 
+/* The id and the path are copied into the document's own block (one
+ * allocation instead of three a document; they are never replaced). */
 XrefDocument *
 xref_document_new (const char *id, const char *path)
 {
-  XrefDocument *doc = g_new0 (XrefDocument, 1);
+  gsize il = id != NULL ? strlen (id) + 1 : 0, pl = path != NULL ? strlen (path) + 1 : 0;
+  XrefDocument *doc = g_malloc0 (sizeof *doc + il + pl);
+  char *at = (char *) (doc + 1);
 
-  doc->id = g_strdup (id);
-  doc->path = g_strdup (path);
+  if (id != NULL)
+    doc->id = memcpy (at, id, il);
+  if (path != NULL)
+    doc->path = memcpy (at + il, path, pl);
   doc->date_basis = XREF_DATE_BASIS_NONE;
   doc->regions = g_array_new (FALSE, TRUE, sizeof (XrefSpan));
   doc->headings = g_array_new (FALSE, TRUE, sizeof (XrefSpan));
@@ -46,8 +54,7 @@ xref_document_free (XrefDocument *doc)
 {
   if (doc == NULL)
     return;
-  g_free (doc->id);
-  g_free (doc->path);
+  /* (id and path are in the document's block) */
   g_free (doc->text);
   g_free (doc->outlet);
   g_free (doc->title);

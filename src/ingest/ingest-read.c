@@ -196,17 +196,16 @@ typedef struct {
   guint kind;
 } Line;
 
-/* Splits text[from..len) into lines.  A line ends at \n; a \r right before
- * it is not part of the line.  One pass: the array is sized for lines of
- * 32 bytes on average (articles have longer ones) and grown if need be. */
-static GArray *
-split_lines (const char *text, gsize from, gsize len)
+/* Splits text[from..len) into lines (Line), into the array lines.  A line
+ * ends at \n; a \r right before it is not part of the line.  One pass:
+ * the array is sized for lines of 32 bytes on average (articles have
+ * longer ones) and grown if need be. */
+static void
+split_lines (GArray *lines, const char *text, gsize from, gsize len)
 {
-  GArray *lines;
   guint k = 0;
   gsize p;
 
-  lines = g_array_sized_new (FALSE, FALSE, sizeof (Line), (guint) ((len - MIN (from, len)) / 32) + 16);
   g_array_set_size (lines, (guint) ((len - MIN (from, len)) / 32) + 16);
   for (p = from; p < len; k++)
     {
@@ -223,7 +222,6 @@ split_lines (const char *text, gsize from, gsize len)
       p = nl != NULL ? e + 1 : len;
     }
   g_array_set_size (lines, k);
-  return lines;
 }
 
 static gboolean
@@ -1292,12 +1290,51 @@ question_headings (XrefDocument *doc, GArray *scratch)
     g_array_sort (doc->headings, cmp_spans);
 }
 
+/* ingest_take's lines and token scratch, kept by each thread from one
+ * document to the next rather than allocated (and grown) for each; those
+ * of a document over SCRATCH_KEEP bytes are let go after it.  A thread's
+ * are freed when it ends; the main thread's live to exit. */
+#define SCRATCH_KEEP (1u << 20)
+
+typedef struct {
+  GArray *lines;           /* Line */
+  GArray *tokens;          /* XrefToken */
+} Scratch;
+
+static void
+scratch_free (gpointer data)
+{
+  Scratch *s = data;
+
+  g_array_unref (s->lines);
+  g_array_unref (s->tokens);
+  g_free (s);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+
+static Scratch *
+scratch_get (void)
+{
+  Scratch *s = g_private_get (&scratch_key);
+
+  if (G_UNLIKELY (s == NULL))
+    {
+      s = g_new (Scratch, 1);
+      s->lines = g_array_new (FALSE, FALSE, sizeof (Line));
+      s->tokens = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+      g_private_set (&scratch_key, s);
+    }
+  return s;
+}
+
 static XrefDocument *
 ingest_take (const char *id, const char *path, const char *shown, char *data, gsize len, const XrefMeta *meta,
              const XrefRules *rules, GError **error)
 {
   g_autoptr (XrefDocument) doc = NULL;
-  g_autoptr (GArray) lines = NULL;
+  Scratch *kept;
+  GArray *lines;
   XrefMeta fm = { 0 };
   const char *why;
   gsize body = 0, valid;
@@ -1351,12 +1388,15 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
         }
     }
 
-  lines = split_lines (doc->text, body, doc->len);
+  kept = scratch_get ();
+  lines = kept->lines;
+  split_lines (lines, doc->text, body, doc->len);
 
   /* blank lines, Markdown headings, lines that only name the outlet */
   gboolean md = is_markdown (id);
-  /* tokens of a line, for every step below that tokenizes one */
-  g_autoptr (GArray) scratch = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  /* tokens of a line, for every step below that tokenizes one (each
+   * empties it first) */
+  GArray *scratch = kept->tokens;
   Outlets ox;
   outlets_init (&ox, rules);
   for (guint i = 0; i < lines->len; i++)
@@ -1422,6 +1462,8 @@ ingest_take (const char *id, const char *path, const char *shown, char *data, gs
 
   build_regions (doc, lines, scratch);
   question_headings (doc, scratch);
+  if (G_UNLIKELY (doc->len > SCRATCH_KEEP))
+    g_private_replace (&scratch_key, NULL);   /* (frees them) */
   return g_steal_pointer (&doc);
 }
 
@@ -1472,8 +1514,8 @@ read_whole (const XrefCorpusFile *file, char **contents, gsize *len, gboolean *f
   char *buf;
   ssize_t n, m;
 
-  /* below the root folder's descriptor when the walk kept one */
-  fd = file->root_fd != NULL ? openat (*file->root_fd, file->id, flags) : open (file->path, flags);
+  /* below its folder's descriptor when the walk kept one */
+  fd = file->root_fd != NULL ? openat (*file->root_fd, file->name, flags) : open (file->path, flags);
   if (fd < 0)
     {
       int saved = errno;

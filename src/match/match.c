@@ -1187,6 +1187,14 @@ group_part (Ctx *w, guint part, gpointer data)
       const Compat *c;
       gboolean created;
 
+      /* the keys and items of the wildcards are scattered over the arrays
+       * and no longer cached (the loop above went over all the part's
+       * items): ask for those a few ahead while this one is grouped */
+      if (j + 8 < n_wild)
+        {
+          __builtin_prefetch (&w->group_keys[wild[j + 8]]);
+          __builtin_prefetch (&ITEM_AT (w, wild[j + 8]));
+        }
       c = keymap_get (w->compat, &wk);
       if (c != NULL && c->n == 1 && weak_fits (w, it, gk, c->topic))
         topic_add (w, c->topic, i);

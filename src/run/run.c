@@ -308,7 +308,7 @@ xref_run_extract (XrefRun *run, const char *const *paths, guint n_paths, GError 
       {
         const XrefCorpusFile *file = g_ptr_array_index (corpus->files, i);
         struct stat st;
-        if ((file->root_fd != NULL ? fstatat (*file->root_fd, file->id, &st, 0) : stat (file->path, &st)) == 0)
+        if ((file->root_fd != NULL ? fstatat (*file->root_fd, file->name, &st, 0) : stat (file->path, &st)) == 0)
           pool.total_bytes += st.st_size;
       }
 

@@ -305,6 +305,12 @@ test_walk_root_fd (void **state)
       g_autoptr (XrefDocument) doc = NULL;
 
       assert_non_null (f->root_fd);
+      /* each opens below its own folder's descriptor, by its base name */
+      assert_string_equal (f->name, i == 0 ? "a.txt" : "b.txt");
+      assert_ptr_equal (f->name, f->id + (i == 0 ? 0 : 4));
+      if (i == 1)
+        assert_int_not_equal (*f->root_fd,
+                              *((const XrefCorpusFile *) g_ptr_array_index (corpus->files, 0))->root_fd);
       doc = xref_ingest_file (f, NULL, rules, &e2);
       assert_no_error (e2);
       assert_non_null (doc);
@@ -423,7 +429,7 @@ test_walk_specials (void **state)
 
   /* reading a FIFO directly fails at once instead of blocking */
   {
-    XrefCorpusFile f = { (char *) "pipe.txt", fifo, NULL };
+    XrefCorpusFile f = { (char *) "pipe.txt", fifo, NULL, NULL };
     g_autoptr (GError) e2 = NULL;
     alarm (10);
     XrefDocument *doc = xref_ingest_file (&f, NULL, rules, &e2);
@@ -588,6 +594,56 @@ test_walk_many (void **state)
   rm_tree (root);
 }
 
+/* The first folders with articles keep a descriptor each for their
+ * files (opened by base name); past WALK_MAX_FILE_DIRS (256) descriptors
+ * the files open below the root's by their id; every file reads. */
+static void
+test_walk_folder_fds (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-folders-XXXXXX", &error);
+  const char *paths[1];
+  g_autoptr (XrefCorpus) corpus = NULL;
+  guint by_base = 0, by_id = 0;
+
+  assert_no_error (error);
+  for (guint d = 0; d < 300; d++)
+    {
+      g_autofree char *rel = g_strdup_printf ("f%03u/a.txt", d);
+      g_autofree char *body = g_strdup_printf ("Article of folder %u.\n", d);
+      write_file (root, rel, body, -1);
+    }
+  paths[0] = root;
+  corpus = xref_corpus_open (paths, 1, &error);
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, 300);
+  assert_true (corpus->root_fds->len <= 256);
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      g_autofree char *want = g_strdup_printf ("Article of folder %u.\n", i);
+      g_autoptr (XrefDocument) doc = NULL;
+
+      assert_non_null (f->root_fd);
+      if (f->name == f->id)
+        {
+          assert_ptr_equal (f->root_fd, g_ptr_array_index (corpus->root_fds, 0));
+          by_id++;
+        }
+      else
+        {
+          assert_string_equal (f->name, "a.txt");
+          by_base++;
+        }
+      doc = xref_ingest_file (f, NULL, rules, &error);
+      assert_no_error (error);
+      assert_string_equal (doc->text, want);
+    }
+  assert_int_equal (by_base, corpus->root_fds->len - 1);
+  assert_int_equal (by_id, 300 - by_base);
+  rm_tree (root);
+}
+
 /* A 20 MB article: read whole, every paragraph a region, offsets into
  * the file. */
 static void
@@ -609,7 +665,7 @@ test_large_file (void **state)
   write_file (root, "big.txt", s->str, (gssize) s->len);
   path = g_build_filename (root, "big.txt", NULL);
   {
-    XrefCorpusFile f = { (char *) "big.txt", path, NULL };
+    XrefCorpusFile f = { (char *) "big.txt", path, NULL, NULL };
     doc = xref_ingest_file (&f, NULL, rules, &error);
   }
   assert_no_error (error);
@@ -625,6 +681,59 @@ test_large_file (void **state)
   rm_tree (root);
 }
 
+
+static void
+assert_spans_equal (const GArray *a, const GArray *b)
+{
+  assert_int_equal (a->len, b->len);
+  if (a->len > 0)
+    assert_memory_equal (a->data, b->data, a->len * sizeof (XrefSpan));
+}
+
+/* ingest keeps its line array and token scratch from one document to the
+ * next on a thread (and lets a large document's go): a document reads the
+ * same after documents of other shapes as on a fresh thread. */
+static gpointer
+ingest_on_thread (gpointer data)
+{
+  const char *text = data;
+  g_autoptr (GError) error = NULL;
+  XrefDocument *doc = xref_ingest_bytes ("a.md", text, strlen (text), NULL, rules, &error);
+
+  g_assert_no_error (error);
+  return doc;
+}
+
+static void
+test_ingest_scratch_reuse (void **state)
+{
+  const char *text = "# A heading\n\nWASHINGTON, Dec. 21 (TASS) - First paragraph here.\n"
+                     "Second line of it.\n\nWhat next?\n\nLast paragraph.\n";
+  g_autoptr (XrefDocument) fresh = g_thread_join (g_thread_new ("fresh", ingest_on_thread, (gpointer) text));
+  GString *other = g_string_new (NULL);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (XrefDocument) o = NULL;
+      g_autoptr (XrefDocument) again = NULL;
+
+      /* many short lines, then one line with many tokens, then a document
+       * past SCRATCH_KEEP (1 MiB) whose arrays are let go */
+      g_string_truncate (other, 0);
+      for (guint i = 0; other->len < (round == 2 ? 2u << 20 : 20000u); i++)
+        g_string_append_printf (other, round == 1 ? "w%u " : "Line %u.\n", i);
+      o = xref_ingest_bytes ("o.md", other->str, other->len, NULL, rules, &error);
+      assert_no_error (error);
+      again = xref_ingest_bytes ("a.md", text, strlen (text), NULL, rules, &error);
+      assert_no_error (error);
+      assert_spans_equal (fresh->regions, again->regions);
+      assert_spans_equal (fresh->headings, again->headings);
+      assert_string_equal (fresh->text, again->text);
+      assert_int_equal (g_strcmp0 (fresh->place, again->place), 0);
+    }
+  g_string_free (other, TRUE);
+}
 
 /* A very long line (1 MB, no line break): one region, no warning, and
  * the boilerplate rules are not run on it. */
@@ -1435,7 +1544,7 @@ test_bad_beside_good (void **state)
       if (g_str_has_prefix (f->id, "00") && g_str_has_suffix (f->id, ".txt"))
         {
           g_autofree char *seed_path = g_build_filename (seeds, f->id, NULL);
-          XrefCorpusFile alone_f = { f->id, seed_path, NULL };
+          XrefCorpusFile alone_f = { f->id, seed_path, NULL, NULL };
           g_autoptr (XrefDocument) alone = xref_ingest_file (&alone_f, NULL, rules, &e2);
           assert_non_null (alone);
           assert_int_equal (doc->regions->len, alone->regions->len);
@@ -1485,7 +1594,7 @@ test_bad_input (void **state)
       g_autofree char *body = NULL;
       g_auto (GStrv) lines = NULL;
       g_autoptr (GError) e2 = NULL;
-      XrefCorpusFile f = { (char *) name, path, NULL };
+      XrefCorpusFile f = { (char *) name, path, NULL, NULL };
       g_autoptr (XrefDocument) doc = NULL;
       Capture c;
 
@@ -1608,6 +1717,8 @@ main (void)
     cmocka_unit_test (test_walk_order),
     cmocka_unit_test (test_walk_file_given),
     cmocka_unit_test (test_walk_root_fd),
+    cmocka_unit_test (test_walk_folder_fds),
+    cmocka_unit_test (test_ingest_scratch_reuse),
     cmocka_unit_test (test_walk_missing),
     cmocka_unit_test (test_walk_specials),
     cmocka_unit_test (test_walk_unreadable),
