@@ -554,6 +554,87 @@ test_tokenize_threads (void **state)
   g_string_free (s, TRUE);
 }
 
+/* The form cache against the reference on text like news: short words
+ * met at Zipf-like rates, far more of them than the cache holds, so that
+ * pairs keep, swap, lose and describe again words of every frequency; lower
+ * case, capitalised, in capitals, of nine letters, before punctuation;
+ * in this thread and in new ones, one with a pass test (whose bit the
+ * slots keep). */
+static void
+test_tokenize_zipf_words (void **state)
+{
+  GString *s = g_string_new (NULL);
+  GRand *rnd = g_rand_new_with_seed (20261121);
+  g_autoptr (GArray) ref = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+  ThreadJob jobs[2];
+  GThread *t[2];
+
+  (void) state;
+  for (guint i = 0; i < 80000; i++)
+    {
+      gdouble r = g_rand_double (rnd);
+      guint w = (guint) (80000 * r * r * r);   /* word w: small w often */
+      guint len = 1 + w % 8;
+      char word[16];
+
+      for (guint k = 0; k < len; k++)
+        {
+          word[k] = (char) ('a' + w % 26);
+          w = w / 26 + k * 7;
+        }
+      word[len] = '\0';
+      switch (g_rand_int_range (rnd, 0, 16))
+        {
+        case 0:
+          word[0] = g_ascii_toupper (word[0]);
+          break;
+        case 1:
+          for (guint k = 0; k < len; k++)
+            word[k] = g_ascii_toupper (word[k]);
+          break;
+        case 2:
+          word[len] = 'q';
+          word[len + 1] = '\0';
+          break;
+        default:
+          break;
+        }
+      g_string_append (s, word);
+      g_string_append (s, i % 13 == 0 ? ". " : i % 7 == 0 ? ", " : " ");
+    }
+  for (int twice = 0; twice < 2; twice++)
+    assert_same_tokens (s->str, 0, s->len);
+
+  xref_tokenize_reference (s->str, 0, s->len, ref);
+  for (guint k = 0; k < 2; k++)
+    {
+      jobs[k].text = s->str;
+      jobs[k].set_pass = k == 1;
+      jobs[k].tokens = g_array_new (FALSE, TRUE, sizeof (XrefToken));
+      t[k] = g_thread_new ("tokenize", tokenize_job, &jobs[k]);
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      g_thread_join (t[k]);
+      assert_int_equal (jobs[k].tokens->len, ref->len);
+      for (guint i = 0; i < ref->len; i++)
+        {
+          const XrefToken *x = &g_array_index (jobs[k].tokens, XrefToken, i);
+          guint8 want = expected_bits (x);
+
+          assert_same_token ("tokenize (Zipf words)", s->str, 0, s->len, i, x, &g_array_index (ref, XrefToken, i));
+          if (jobs[k].set_pass && strchr (x->norm, 'e') != NULL
+              && (x->kind == XREF_TOKEN_WORD || x->kind == XREF_TOKEN_PUNCT || x->kind == XREF_TOKEN_SYMBOL))
+            want |= XREF_TEXT_BIT_PASS;
+          assert_int_equal (jobs[k].bits[i], want);
+        }
+      g_array_unref (jobs[k].tokens);
+      g_free (jobs[k].bits);
+    }
+  g_rand_free (rnd);
+  g_string_free (s, TRUE);
+}
+
 /* ---- sentences from tests/cases/sentences.txt ------------------------------ */
 
 /* The case file: "### name" starts a case; the lines up to the first
@@ -916,6 +997,38 @@ test_lower_elsewhere (void **state)
   g_string_free (s, TRUE);
 }
 
+/* The text search behind lower_elsewhere looks at 32 places a step and
+ * leaves the last bytes of the document to memmem: the lower-case word at
+ * every offset from the start of a step, at the very end of the text, cut
+ * short by it ("engineer" alone, "engineersX" as part of a longer word) or
+ * with only its two ends right ("engineXXs") must give the answer a plain
+ * search gives. */
+static void
+test_lower_elsewhere_offsets (void **state)
+{
+  static const char *const tails[] = { "engineers", "engineers.", "engineer", "engineersx", "engineeXs", "Engineers" };
+
+  for (gsize k = 0; k < G_N_ELEMENTS (tails); k++)
+    for (guint pad = 0; pad < 70; pad++)
+      {
+        g_autoptr (GString) s = g_string_new ("The ground shook for a minute. Seismic risk Engineers say the towers are "
+                                              "safe. Several of them");
+        for (guint p = 0; p < pad; p++)
+          g_string_append (s, p % 5 == 4 ? " " : "x");
+        g_string_append_printf (s, " %s", tails[k]);
+        g_autoptr (XrefDocument) doc = segment_string (s->str);
+        gboolean title = FALSE;
+        for (guint i = 0; i < doc->sentences->len; i++)
+          {
+            const XrefSentence *st = &g_array_index (doc->sentences, XrefSentence, i);
+            title |= st->end - st->start == strlen ("Seismic risk")
+                     && memcmp (doc->text + st->start, "Seismic risk", 12) == 0;
+          }
+        /* "engineers" as a word of its own, and only so */
+        assert_int_equal (title, k <= 1);
+      }
+}
+
 int
 main (void)
 {
@@ -926,6 +1039,7 @@ main (void)
     cmocka_unit_test (test_tokenize_hostile),
     cmocka_unit_test (test_tokenize_fast_paths),
     cmocka_unit_test (test_tokenize_threads),
+    cmocka_unit_test (test_tokenize_zipf_words),
     cmocka_unit_test (test_tokenize_unicode_classes),
     cmocka_unit_test (test_sentence_cases),
     cmocka_unit_test (test_sentence_flags),
@@ -934,6 +1048,7 @@ main (void)
     cmocka_unit_test (test_intern),
     cmocka_unit_test (test_word_index_per_rules),
     cmocka_unit_test (test_lower_elsewhere),
+    cmocka_unit_test (test_lower_elsewhere_offsets),
   };
   return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
 }
