@@ -2381,6 +2381,15 @@ enum { WI_TABLES = 1 + TB_WORD_CLASSES - TL_N + 1 };
  * lock.  A clear bit answers them first. */
 #define PART_FILTER_BITS 14
 
+/* What records_pass can do with a token of a word (pass_over): pass over
+ * it, pass over it where the tokens after it are passed over, or it is a
+ * unit word (else 0).  Kept beside an interned pointer (below 2^61, as
+ * user-space pointers are) in the pass cache and the filter words. */
+#define PASS_OVER (G_GUINT64_CONSTANT (1) << 63)
+#define PASS_CONTEXT (G_GUINT64_CONSTANT (1) << 62)
+#define PASS_UNIT (G_GUINT64_CONSTANT (1) << 61)
+#define PASS_TAGS (PASS_OVER | PASS_CONTEXT | PASS_UNIT)
+
 struct WordIndex {
   gint ref;
   guint gen;                     /* a number of its own: tells a thread's word cache whose it is */
@@ -2399,6 +2408,16 @@ struct WordIndex {
   guint64 filter[(1u << START_FILTER_BITS) / 64];
   guint64 part_filter[(1u << PART_FILTER_BITS) / 64];
   gboolean filter_ok;            /* the filter may be used: see records_pass */
+  /* every word of the index whose filter bit is set, by open addressing
+   * (at most two thirds full: a few KB, that records_pass prefetches):
+   * its interned pointer with its pass_over tag (PASS_CONTEXT, PASS_UNIT
+   * or none) in those bits, 0 for an empty slot; and in the same slot of
+   * fword_recs its record.  With the text stage's PASS bits, the tokens
+   * records_pass reads are these words or words that pass_over passes
+   * over nowhere (see records_pass) */
+  guint64 *fwords;
+  const WordBits **fword_recs;
+  guint fword_bits;              /* log2 (number of slots) */
 };
 
 /* A record can put a bit in a start set: its own at a token that is no
@@ -2594,6 +2613,8 @@ word_index_unref (WordIndex *wi)
   g_hash_table_unref (wi->index);
   g_hash_table_unref (wi->phrases);
   g_free (wi->slots);
+  g_free (wi->fwords);
+  g_free (wi->fword_recs);
   g_free (wi->values);
   for (guint k = 0; k < WI_TABLES; k++)
     g_clear_pointer (&wi->tables[k], g_hash_table_unref);
@@ -2756,6 +2777,42 @@ word_index_new (const XrefRules *rules)
   /* records_pass takes a word without a digit or a dash that the filter
    * does not know for one of these two */
   wi->filter_ok = !start_relevant (&wi->unknown[0], next_in) && !start_relevant (&wi->unknown[WF_ED], next_in);
+
+  /* the filter words, with pass_over's tags (the filter bit is set:
+   * PASS_CONTEXT, PASS_UNIT or 0 from the record) */
+  guint n_fwords = 0;
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      const gsize h = filter_slot (key);
+      n_fwords += (wi->filter[h >> 6] >> (h & 63)) & 1;
+    }
+  wi->fword_bits = 4;
+  while ((1u << wi->fword_bits) < n_fwords + n_fwords / 2)
+    wi->fword_bits++;
+  wi->fwords = g_new0 (guint64, (gsize) 1 << wi->fword_bits);
+  wi->fword_recs = g_new0 (const WordBits *, (gsize) 1 << wi->fword_bits);
+  g_hash_table_iter_init (&it, wi->index);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      const gsize h = filter_slot (key);
+      const WordBits *b = value;
+      gsize i = xref_hash_ptr (key, wi->fword_bits);
+
+      if (!((wi->filter[h >> 6] >> (h & 63)) & 1))
+        continue;
+      if ((guint64) (guintptr) key & PASS_TAGS)
+        {
+          /* (a pointer this high cannot carry a tag: no filter words) */
+          g_clear_pointer (&wi->fwords, g_free);
+          break;
+        }
+      while (wi->fwords[i] != 0)
+        i = (i + 1) & (((gsize) 1 << wi->fword_bits) - 1);
+      wi->fwords[i] = (guint64) (guintptr) key
+                      | ((b->flags & WF_CONTEXT) ? PASS_CONTEXT : (b->in & TB (TB_UNITS)) ? PASS_UNIT : 0);
+      wi->fword_recs[i] = b;
+    }
   return wi;
 }
 
@@ -2835,9 +2892,6 @@ token_start_set (const XrefToken *t, const WordBits *b, const XrefToken *next, c
  * every token: 2^15 slots (256 KB, as the word cache had when every token
  * read it).  Cleared with the word cache. */
 #define PASS_CACHE_BITS 15
-#define PASS_OVER (G_GUINT64_CONSTANT (1) << 63)
-#define PASS_CONTEXT (G_GUINT64_CONSTANT (1) << 62)
-#define PASS_UNIT (G_GUINT64_CONSTANT (1) << 61)
 
 /* The word and pass caches of this thread, allocated by its first
  * records_pass (a static _Thread_local array would be zeroed at the
@@ -2941,7 +2995,8 @@ G_ALWAYS_INLINE static inline guint32
 record_start (const WordIndex *wi, const XrefToken *toks, guint nt, guint k, const WordBits **tb, guint32 *starts)
 {
   const XrefToken *t = &toks[k];
-  const WordBits *b = cached_record (wi, t->norm);
+  /* (records_pass may have found the record with the token's tag) */
+  const WordBits *b = tb[k] != NULL ? tb[k] : cached_record (wi, t->norm);
   const guint32 st = b->starts[token_slot (t)];
   guint32 m = st & ~ST_MORE;
 
@@ -2993,13 +3048,15 @@ clear_pass (const WordBits **tb, guint32 *starts, guint nt)
  * last down, the tokens where some matcher can start; returns how many.
  *
  * Most tokens of a news text can start nothing and make nothing start
- * before them: those pass_over says yes to (one probe of this thread's
- * pass cache, eight bytes a word).  Their start sets are 0 and their tb
- * NULL (rec finds the record when a matcher asks).  The others (about one
- * in nine) get their records (one probe of the word cache) and start
- * sets, from the last down, so that a token's start set can read the
- * tokens after it.  xref_temporal_starts_differ compares the start sets
- * with records_pass_every's. */
+ * before them: those pass_over says yes to (the text stage's PASS bit, or
+ * without it one probe of this thread's pass cache, eight bytes a word;
+ * with the bits, the tokens without it are looked up among the filter
+ * words).  Their start sets are 0 and their tb NULL (rec finds the record
+ * when a matcher asks).  The others (about one in ten) get their records
+ * (their filter word's, or one probe of the word cache) and start sets,
+ * from the last down, so that a token's start set can read the tokens
+ * after it.  xref_temporal_starts_differ compares the start sets with
+ * records_pass_every's. */
 G_GNUC_NO_INLINE static guint
 records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const guint8 *bits, const WordBits **tb,
               guint32 *starts, guint *cand)
@@ -3028,6 +3085,23 @@ records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const guint8
    * over and the last unit word seen (past the end at first, which is as
    * good as passed over). */
   guint64 *const cache = scan_caches->pass_cache;
+  const gboolean fwords = bits != NULL && wi->fwords != NULL;
+  /* (in locals: the stores to tb may alias the index's fields) */
+  const guint64 *const fw_keys = wi->fwords;
+  const WordBits *const *const fw_recs = wi->fword_recs;
+  const guint fw_bits = wi->fword_bits;
+  const gsize fw_mask = ((gsize) 1 << fw_bits) - 1;
+
+  /* The other stages between two documents leave little of the filter
+   * words in cache, and each word's slot would be a miss of its own in
+   * the loop, which waits on it: fetch the lines at once, in parallel
+   * (written here: GCC drops calls to a helper that only prefetches). */
+  if (fwords)
+    for (gsize i = 0; i <= fw_mask; i += 64 / sizeof *fw_keys)
+      {
+        __builtin_prefetch (&fw_keys[i]);
+        __builtin_prefetch (&fw_recs[i]);
+      }
   const XrefToken *t;
   guint slow = nt + 1, unit = nt + 4;
   for (guint k = nt; k > 0;)
@@ -3059,20 +3133,64 @@ records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const guint8
         }
       t = &toks[--k];
       const char *norm = t->norm;
-      const gsize h = xref_hash_ptr (norm, PASS_CACHE_BITS);
-      guint64 tag = cache[h] ^ (guint64) (guintptr) norm;
+      guint64 tag;
 
-      if (G_LIKELY (tag == PASS_OVER) && t->kind != XREF_TOKEN_NUMBER)
-        continue;
-      if (tag != 0 && tag != PASS_OVER && tag != PASS_CONTEXT && tag != PASS_UNIT)
-        tag = pass_over (wi, &cache[h], norm);
+      if (fwords)
+        {
+          /* A WORD, PUNCT or SYMBOL without the PASS bit is one that
+           * pass_over does not pass over: its filter bit is set, or it has
+           * a digit or a dash, or the filter may not be used (filter_ok),
+           * and then its tag is 0.  So its tag is its filter word's, or 0
+           * when it is none (no word of the index, or its filter bit is
+           * clear); the same holds for a NUMBER, whose tag matters only
+           * when it is PASS_UNIT.  A QUOTE (never given the bit) that is no
+           * filter word asks the pass cache.  The filter words take a few
+           * KB, fetched whole above, where the pass cache holds every word
+           * the thread has met and missed at most of them. */
+          const guint64 p = (guint64) (guintptr) norm;
+
+          for (gsize i = xref_hash_ptr (norm, fw_bits);; i = (i + 1) & fw_mask)
+            {
+              const guint64 x = fw_keys[i] ^ p;
+              if (!(x & ~(PASS_CONTEXT | PASS_UNIT)))
+                {
+                  tag = x;
+                  if (tag == PASS_CONTEXT && slow > k + 1 && unit > k + 4 && t->kind != XREF_TOKEN_NUMBER)
+                    goto next;
+                  /* its record: record_start needs no probe (and will
+                   * read the start sets, fetched meanwhile) */
+                  tb[k] = fw_recs[i];
+                  __builtin_prefetch (&fw_recs[i]->starts[0]);
+                  goto slow_token;
+                }
+              if (fw_keys[i] == 0)
+                break;
+            }
+          if (G_LIKELY (t->kind != XREF_TOKEN_QUOTE))
+            {
+              tag = 0;
+              /* (record_start will probe the word cache) */
+              __builtin_prefetch (&scan_caches->word_cache[xref_hash_ptr (norm, WORD_CACHE_BITS)]);
+              goto slow_token;
+            }
+        }
+      {
+        const gsize h = xref_hash_ptr (norm, PASS_CACHE_BITS);
+        tag = cache[h] ^ (guint64) (guintptr) norm;
+        if (G_LIKELY (tag == PASS_OVER) && t->kind != XREF_TOKEN_NUMBER)
+          continue;
+        if (tag != 0 && tag != PASS_OVER && tag != PASS_CONTEXT && tag != PASS_UNIT)
+          tag = pass_over (wi, &cache[h], norm);
+      }
       if (t->kind != XREF_TOKEN_NUMBER
           && (tag == PASS_OVER || (tag == PASS_CONTEXT && slow > k + 1 && unit > k + 4)))
         continue;
+    slow_token:
       slow = k;
       if (tag == PASS_UNIT)
         unit = k;
       cand[n_slow++] = k;
+    next:;
     }
   /* then their records and start sets, from the last down (cand is
    * rewritten behind the reading) */

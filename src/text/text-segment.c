@@ -72,6 +72,20 @@ form_len (const XrefToken *t)
   return t->end - t->start;
 }
 
+/* The text of the document being segmented by this thread (set by
+ * xref_text_segment for the length of the call). */
+static _Thread_local const char *cur_text;
+
+/* The bytes of a token's form, form_len of them (not NUL-terminated), in
+ * the document's text: the tests that read a form byte by byte read them
+ * there, where the segmenter has just been, rather than in the interned
+ * string, which is mostly a cache miss. */
+static inline const char *
+span_bytes (const XrefToken *t)
+{
+  return cur_text + t->start;
+}
+
 /* g_utf8_strlen (t->form, -1) without the call: the form is valid UTF-8
  * (form_len bytes), one character per byte that is not a continuation
  * byte. */
@@ -79,10 +93,11 @@ static inline glong
 n_chars (const XrefToken *t)
 {
   gsize n = form_len (t);
+  const char *f = span_bytes (t);
   glong c = 0;
 
   for (gsize k = 0; k < n; k++)
-    c += ((guchar) t->form[k] & 0xc0) != 0x80;
+    c += ((guchar) f[k] & 0xc0) != 0x80;
   return c;
 }
 
@@ -100,8 +115,9 @@ chars_at_least (const XrefToken *t, glong k)
     return FALSE;
   if (n >= 4 * (gsize) k)
     return TRUE;
+  const char *f = span_bytes (t);
   for (gsize i = 0; i < n; i++)
-    if (((guchar) t->form[i] & 0xc0) != 0x80 && ++c >= k)
+    if (((guchar) f[i] & 0xc0) != 0x80 && ++c >= k)
       return TRUE;
   return FALSE;
 }
@@ -143,14 +159,17 @@ is_closer (const XrefToken *t)
 static gint lookup_date_word (GHashTable *table, const char *norm);
 static gboolean abbreviation_of (GHashTable *abbreviations, const char *form);
 
+/* (16 bytes: four to a cache line; month and weekday are asked only
+ * whether they are 0) */
 typedef struct {
   const char *key;         /* interned; NULL for an empty slot */
-  gint month;              /* lookup_date_word (months, key) */
-  gint weekday;            /* lookup_date_word (weekdays, key) */
   guint wc;                /* xref_rules_word_class (rules, key) */
-  gboolean abbrev;         /* abbreviation_of (abbreviations, key) */
-  gboolean speech;         /* xref_rules_word_bits (rules, key) has XREF_WB_SPEECH_HEAD */
+  guint8 month;            /* lookup_date_word (months, key) != 0 */
+  guint8 weekday;          /* lookup_date_word (weekdays, key) != 0 */
+  guint8 abbrev;           /* abbreviation_of (abbreviations, key) */
+  guint8 speech;           /* xref_rules_word_bits (rules, key) has XREF_WB_SPEECH_HEAD */
 } TextWord;
+G_STATIC_ASSERT (sizeof (TextWord) == 16 || sizeof (gpointer) != 8);
 
 enum { TI_MONTHS, TI_WEEKDAYS, TI_WORD_CLASSES, TI_ABBREVIATIONS, TI_TABLES };
 
@@ -170,7 +189,7 @@ typedef struct {
   guint64 filter[INDEX_FILTER_BITS / 64];   /* bit filter_bit (key) set for each key */
 } TextIndex;
 
-static const TextWord no_word = { NULL, 0, 0, 0, FALSE, FALSE };
+static const TextWord no_word = { NULL, 0, 0, 0, 0, 0 };
 
 static inline gsize
 index_hash (const char *key, gsize mask)
@@ -220,10 +239,10 @@ index_add (TextIndex *ti, const XrefRules *rules, const char *key)
     return;
   w->key = key;
   ti->filter[filter_bit (key) / 64] |= G_GUINT64_CONSTANT (1) << (filter_bit (key) % 64);
-  w->month = lookup_date_word (rules->months, key);
-  w->weekday = lookup_date_word (rules->weekdays, key);
+  w->month = lookup_date_word (rules->months, key) != 0;
+  w->weekday = lookup_date_word (rules->weekdays, key) != 0;
   w->wc = xref_rules_word_class (rules, key);
-  w->abbrev = abbreviation_of (rules->abbreviations, key);
+  w->abbrev = abbreviation_of (rules->abbreviations, key) != 0;
   w->speech = rules->word_index != NULL && (xref_rules_word_bits (rules, key) & XREF_WB_SPEECH_HEAD) != 0;
 }
 
@@ -282,8 +301,9 @@ text_index_new (const XrefRules *rules)
       ti->serial = rules->serial;
     }
   /* at most two entries per key (the key, and the key without its dot),
-   * at most half full */
-  while (size < 4 * n)
+   * at most two thirds full (the default rules: 913 entries in 2048
+   * slots, 32 KB) */
+  while (size < 3 * n)
     size *= 2;
   ti->slots = g_new0 (TextWord, size);
   ti->mask = size - 1;
@@ -351,7 +371,7 @@ wc_of (const XrefRules *rules, const char *norm)
   return rules != NULL && norm != NULL ? word_of (norm)->wc : 0;
 }
 
-/* The month (1..12) or weekday (1..7) a capitalised word names, or 0;
+/* Whether a capitalised word names a month or weekday (1), or not (0);
  * the rules may list only the dotted form ("Thu" for "Thu."). */
 static gint
 month_of (const XrefRules *rules, const XrefToken *t)
@@ -405,19 +425,21 @@ static gboolean
 is_initial (const XrefToken *t)
 {
   gsize n;
+  const char *f;
 
   if (t->kind != XREF_TOKEN_WORD)
     return FALSE;
   n = form_len (t);
+  f = span_bytes (t);
   /* "D-W." of "Rep. Ann Cole, D-W. Va.": an initial after a hyphen */
-  if (n >= 3 && t->form[n - 2] == '-' && g_ascii_isupper (t->form[n - 1]))
+  if (n >= 3 && f[n - 2] == '-' && g_ascii_isupper (f[n - 1]))
     return TRUE;
   /* one character: at most four bytes (an ASCII first byte is one) */
   if (n > 4)
     return FALSE;
-  if ((guchar) t->form[0] < 0x80)
-    return n == 1 && g_ascii_isalpha (t->form[0]);
-  return n_chars (t) == 1 && first_is_alpha (t->form);
+  if ((guchar) f[0] < 0x80)
+    return n == 1 && g_ascii_isalpha (f[0]);
+  return n_chars (t) == 1 && first_is_alpha (f);
 }
 
 /* Token t (followed by after, or NULL) can start a sentence: a capital,
@@ -435,9 +457,9 @@ starts_sentence (const XrefToken *t, const XrefToken *after)
     return after != NULL && after->start == t->end && after->kind != XREF_TOKEN_PUNCT
            && starts_sentence (after, NULL);
   /* an ASCII first byte: only A-Z are upper or title case */
-  if ((guchar) t->form[0] < 0x80)
-    return g_ascii_isupper (t->form[0]);
-  c = g_utf8_get_char (t->form);
+  if ((guchar) span_bytes (t)[0] < 0x80)
+    return g_ascii_isupper (span_bytes (t)[0]);
+  c = g_utf8_get_char (span_bytes (t));
   return g_unichar_isupper (c) || g_unichar_istitle (c);
 }
 
@@ -703,9 +725,11 @@ next_with (const guint8 *a, guint i, guint n, guint8 bits)
  * doc->sentences in one go at the end (g_array_append_val per sentence
  * cost more than finding most sentences). */
 typedef struct {
-  XrefSentence *v;
+  XrefSentence *v;         /* this thread's sents_buf */
   guint n, room;
 } Sents;
+
+static void sents_grow (Sents *ss);
 
 static void
 add_sentence (Sents *ss, const XrefDocument *doc, guint first, guint n, guint flags, const guint8 *tb)
@@ -751,10 +775,7 @@ add_sentence (Sents *ss, const XrefDocument *doc, guint first, guint n, guint fl
       }
   s.flags = flags | (quoted && all_quoted ? XREF_SENTENCE_QUOTE : 0);
   if (G_UNLIKELY (ss->n == ss->room))
-    {
-      ss->room = MAX (2 * ss->room, 64);
-      ss->v = g_renew (XrefSentence, ss->v, ss->room);
-    }
+    sents_grow (ss);
   ss->v[ss->n++] = s;
 }
 
@@ -820,11 +841,12 @@ lookup_date_word (GHashTable *table, const char *norm)
 static gboolean
 is_clock (const XrefToken *t)
 {
-  const char *f = t->form;
+  const char *f = span_bytes (t), *e = f + form_len (t);
   if (!g_ascii_isdigit (f[0]))
     return FALSE;
-  for (const char *p = f; *p; p++)
-    if ((*p == ':' || *p == '.') && p > f && g_ascii_isdigit (p[-1]) && g_ascii_isdigit (p[1]))
+  /* (past the form, its NUL: no digit) */
+  for (const char *p = f; p < e; p++)
+    if ((*p == ':' || *p == '.') && p > f && g_ascii_isdigit (p[-1]) && p + 1 < e && g_ascii_isdigit (p[1]))
       return TRUE;
   return FALSE;
 }
@@ -1260,7 +1282,7 @@ title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint
           words++;
           continue;
         }
-      if (wc != 0 || !chars_at_least (t, 4) || !first_is_alpha (t->form))
+      if (wc != 0 || !chars_at_least (t, 4) || !first_is_alpha (span_bytes (t)))
         continue;
       /* the first lower-case content word: the body started at the
        * capitalised word right before it (function words between) */
@@ -1299,29 +1321,35 @@ word_byte (guchar c)
  * "don't"), are the set lower_elsewhere asks about. */
 
 /* memmem (hay, end - hay, w, n) for n >= 2.  With SSE2 the candidates,
- * where the first two bytes of w start, are found sixteen places at a
- * time (glibc's memmem took about three instructions per byte of the
- * document here); the rest of the text goes to memmem. */
+ * where the first and the last byte of w are n - 1 bytes apart, are found
+ * thirty-two places at a time (glibc's memmem took about three
+ * instructions per byte of the document here; the first two bytes, "th",
+ * "re", let through several times more candidates than the two ends); the
+ * rest of the text goes to memmem. */
 static const char *
 find_bytes (const char *hay, const char *end, const char *w, gsize n)
 {
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-  const __m128i c0 = _mm_set1_epi8 (w[0]), c1 = _mm_set1_epi8 (w[1]);
+  const __m128i c0 = _mm_set1_epi8 (w[0]), c1 = _mm_set1_epi8 (w[n - 1]);
 
-  /* (each step reads hay[0..17)) */
-  while (end - hay >= 17)
+  /* (each step reads hay[0..32) and hay[n - 1..n + 31): every candidate
+   * x < hay + 32 has its n bytes before end) */
+  while ((gsize) (end - hay) >= n + 31)
     {
-      unsigned m = (unsigned) _mm_movemask_epi8 (
-        _mm_and_si128 (_mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (const void *) hay), c0),
-                       _mm_cmpeq_epi8 (_mm_loadu_si128 ((const __m128i *) (const void *) (hay + 1)), c1)));
+      const __m128i a0 = _mm_loadu_si128 ((const __m128i *) (const void *) hay);
+      const __m128i a1 = _mm_loadu_si128 ((const __m128i *) (const void *) (hay + 16));
+      const __m128i z0 = _mm_loadu_si128 ((const __m128i *) (const void *) (hay + n - 1));
+      const __m128i z1 = _mm_loadu_si128 ((const __m128i *) (const void *) (hay + n + 15));
+      guint32 m = (guint32) _mm_movemask_epi8 (_mm_and_si128 (_mm_cmpeq_epi8 (a0, c0), _mm_cmpeq_epi8 (z0, c1)))
+                  | (guint32) _mm_movemask_epi8 (_mm_and_si128 (_mm_cmpeq_epi8 (a1, c0), _mm_cmpeq_epi8 (z1, c1))) << 16;
       while (m != 0)
         {
           const char *x = hay + __builtin_ctz (m);
-          if ((gsize) (end - x) >= n && memcmp (x + 2, w + 2, n - 2) == 0)
+          if (memcmp (x + 1, w + 1, n - 2) == 0)
             return x;
           m &= m - 1;
         }
-      hay += 16;
+      hay += 32;
     }
 #endif
   return memmem (hay, (gsize) (end - hay), w, n);
@@ -1435,7 +1463,7 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
         return 0;
       if (!(t->flags & XREF_TOKEN_CAPITALISED))
         {
-          if (wc == 0 && chars_at_least (t, 4) && first_is_alpha (t->form))
+          if (wc == 0 && chars_at_least (t, 4) && first_is_alpha (span_bytes (t)))
             lower_content = TRUE;
           continue;
         }
@@ -1582,7 +1610,7 @@ record_row_end (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
 
   if (t->kind != XREF_TOKEN_NUMBER || i == first || i + 2 >= last)
     return FALSE;
-  for (const char *c = t->form; *c; c++)
+  for (const char *c = span_bytes (t), *e = c + form_len (t); c < e; c++)
     if (*c == '-' && digits > 0)
       {
         parts++;
@@ -1643,19 +1671,20 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
   guint8 *brk, *tb, *wb;
 
   /* tb[0..n), brk[0..n] and wb[0..n), each with eight zero bytes after
-   * it for next_with; a region of m bytes has at most m tokens */
+   * it for next_with; a region of m bytes has at most m tokens, so the
+   * scratch (2 m + 17 bytes) holds brk and wb one after the other, cleared
+   * by one memset */
   tb = bits + first;
   brk = scratch;
-  wb = brk + (r->end - r->start) + 9;
   /* (the text is NUL-terminated: len + 1 bytes readable) */
   xref_text_tokenize_bits_in (doc->text, r->start, r->end, doc->len + 1, doc->tokens, tb);
   last = doc->tokens->len;
   {
     guint n = last - first;
 
+    wb = brk + n + 9;
     memset (tb + n, 0, 8);
-    memset (brk, 0, n + 9);
-    memset (wb, 0, n + 8);
+    memset (brk, 0, 2 * (gsize) n + 17);
   }
   /* Marks that depend on the tokens alone: run-in headlines, bullets,
    * attributions, result rows, then date stamps (mark_stamps reads no
@@ -1778,19 +1807,45 @@ static _Thread_local struct {
   guint gen;
 } doc_bits_of;
 
-/* This thread's bits buffer with room for n bytes (its contents lost);
- * one grown for a huge document is not kept for small ones. */
+/* This thread's buffer of key (*room bytes) with room for n bytes (its
+ * contents lost); one grown for a huge document is not kept for small
+ * ones.  The buffers are freed when the thread exits. */
+static gpointer
+thread_buf (GPrivate *key, gsize *room, gsize n)
+{
+  gpointer b = g_private_get (key);
+
+  if (b != NULL && *room >= n && (*room <= (1u << 22) || n > *room / 4))
+    return b;
+  *room = *room < n ? MAX (n, 2 * *room) : MAX (n, (gsize) 1 << 16);
+  b = g_malloc (*room);
+  g_private_replace (key, b);
+  return b;
+}
+
+/* This thread's bits buffer with room for n bytes (its contents lost). */
 static guint8 *
 doc_bits_get (gsize n)
 {
-  guint8 *b = g_private_get (&doc_bits_buf);
+  return thread_buf (&doc_bits_buf, &doc_bits_room, n);
+}
 
-  if (b != NULL && doc_bits_room >= n && (doc_bits_room <= (1u << 22) || n > doc_bits_room / 4))
-    return b;
-  doc_bits_room = doc_bits_room < n ? MAX (n, 2 * doc_bits_room) : MAX (n, (gsize) 1 << 16);
-  b = g_malloc (doc_bits_room);
-  g_private_replace (&doc_bits_buf, b);
-  return b;
+/* The marks of a region (segment_region's scratch) and the sentences of
+ * a document as they are found (Sents): buffers of the thread, reused from
+ * document to document instead of two allocations each. */
+static GPrivate scratch_buf = G_PRIVATE_INIT (g_free);
+static _Thread_local gsize scratch_room;
+static GPrivate sents_buf = G_PRIVATE_INIT (g_free);
+static _Thread_local gsize sents_room;
+
+/* Room for at least one more sentence in ss (whose v is sents_buf's). */
+static void
+sents_grow (Sents *ss)
+{
+  ss->room = MAX (2 * ss->room, 64);
+  ss->v = g_renew (XrefSentence, ss->v, ss->room);
+  sents_room = ss->room * sizeof (XrefSentence);
+  g_private_set (&sents_buf, ss->v);   /* (the old block is gone: no destroy) */
 }
 
 const guint8 *
@@ -1808,7 +1863,7 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
 {
   guint r = 0, h = 0;
   Lower lower = { NULL, 0 };
-  g_autofree guint8 *scratch = NULL;
+  guint8 *scratch;
   guint8 *bits;
   Sents ss = { NULL, 0, 0 };
 
@@ -1823,14 +1878,23 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
     }
   g_array_set_size (doc->tokens, 0);
   /* (about one sentence per 64 bytes of prose; more grow the buffer) */
-  ss.room = (guint) MIN (doc->len / 64 + 8, G_MAXUINT / 2);
-  ss.v = g_new (XrefSentence, ss.room);
+  ss.room = (guint) MIN (doc->len / 64 + 8, G_MAXUINT / 2 / sizeof (XrefSentence));
+  ss.v = thread_buf (&sents_buf, &sents_room, ss.room * sizeof (XrefSentence));
+  ss.room = (guint) MIN (sents_room / sizeof (XrefSentence), G_MAXUINT / 2 / sizeof (XrefSentence));
   cur_index = rules != NULL ? text_index_get (rules) : NULL;
+  cur_text = doc->text;
+  /* The index's filter is read at every capitalised word, but the stages
+   * between two documents leave little of it in cache, and each of its
+   * lines would be a miss of its own: fetched at once (written here:
+   * GCC drops calls to a helper that only prefetches). */
+  if (cur_index != NULL)
+    for (gsize k = 0; k < G_N_ELEMENTS (cur_index->filter); k += 8)
+      __builtin_prefetch (&cur_index->filter[k]);
   /* the marks of one region at a time (segment_region): no region is
    * longer than the text; the bits of every token (no more tokens than
    * bytes in the regions and headings), eight bytes of padding after the
    * last */
-  scratch = g_malloc (2 * doc->len + 25);
+  scratch = thread_buf (&scratch_buf, &scratch_room, 2 * doc->len + 25);
   {
     gsize spans = 0;
     for (guint k = 0; k < doc->regions->len; k++)
@@ -1868,10 +1932,10 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
     }
   g_array_set_size (doc->sentences, 0);
   g_array_append_vals (doc->sentences, ss.v, ss.n);
-  g_free (ss.v);
   g_clear_pointer (&lower.set, g_hash_table_unref);
   text_index_unref ((TextIndex *) cur_index);
   cur_index = NULL;
+  cur_text = NULL;
   memset (bits + doc->tokens->len, 0, 8);
   doc_bits_of.doc = doc;
   doc_bits_of.text = doc->text;
