@@ -127,6 +127,16 @@ typedef struct {
   gconstpointer value;
 } IdMemo;
 
+/* A slot of the roots' memo: the root of an id, and whether that root is
+ * a bare noun phrase (is_weak), so that collect_part reads neither the
+ * roots' table nor the root's bytes (a cache miss per claim: the ids are
+ * all over the intern table's memory). */
+typedef struct {
+  const char *id;          /* NULL: empty */
+  const char *root;
+  gboolean weak;           /* is_weak (root) */
+} RootMemo;
+
 /* The ISO form of a document's date (formatted and interned), memoised by
  * the date in a direct-mapped table: the documents of a story share a few
  * dozen dates.  One per thread. */
@@ -318,7 +328,7 @@ typedef struct {
   GroupKey *group_keys;    /* [items]: made with the items, freed after
                               grouping */
   GHashTable *roots;       /* id → root id (interned, no free) */
-  IdMemo *root_memo;       /* [1 << ROOT_MEMO_BITS]: in front of roots
+  RootMemo *root_memo;     /* [1 << ROOT_MEMO_BITS]: in front of roots
                               (item_root) */
   IdMemo *action_memo;     /* [1 << ACTION_MEMO_BITS]: rules_action */
   KeyMap *topics;          /* Key → Topic* (in blocks) */
@@ -779,22 +789,28 @@ claim_id_is (const char *id, const char *doc_id, gsize doc_id_len, guint n)
   return v == n;
 }
 
-/* xref_match_entity_root (id) through ctx's root memo. */
+/* xref_match_entity_root (id) through ctx's root memo; *weak: is_weak of
+ * the root. */
 static inline const char *
-item_root (Ctx *ctx, const char *id)
+item_root (Ctx *ctx, const char *id, guint8 *weak)
 {
-  IdMemo *slot;
+  RootMemo *slot;
 
   if (id == NULL)
-    return NULL;
-  slot = id_memo_slot (ctx->root_memo, ROOT_MEMO_BITS, id);
+    {
+      *weak = FALSE;
+      return NULL;
+    }
+  slot = &ctx->root_memo[xref_hash_ptr (id, ROOT_MEMO_BITS)];
   if (slot->id != id)
     {
       slot->id = id;
       /* (a claim's ids are interned: XrefArg) */
-      slot->value = xref_match_entity_root_interned (ctx->rules, ctx->roots, id);
+      slot->root = xref_match_entity_root_interned (ctx->rules, ctx->roots, id);
+      slot->weak = is_weak (slot->root);
     }
-  return slot->value;
+  *weak = (guint8) slot->weak;
+  return slot->root;
 }
 
 /* xref_date_to_iso (d) through ctx's date memo. */
@@ -874,10 +890,8 @@ collect_part (Ctx *ctx, guint part, gpointer data)
           it->seq = i;
           it->start = (guint32) c->start;
           gk->action = c->action.id;
-          gk->actor = item_root (ctx, c->actor.id);
-          gk->object = item_root (ctx, c->object.id);
-          gk->weak_actor = is_weak (gk->actor);
-          gk->weak_object = is_weak (gk->object);
+          gk->actor = item_root (ctx, c->actor.id, &gk->weak_actor);
+          gk->object = item_root (ctx, c->object.id, &gk->weak_object);
           gk->strong_actor = gk->actor != NULL && !gk->weak_actor;
           gk->strong_object = gk->object != NULL && !gk->weak_object;
           it->speaker = c->speaker.id;
@@ -3071,7 +3085,7 @@ worker_init (Ctx *w, const Ctx *ctx)
   w->block_at = NULL;
   w->block_left = 0;
   w->roots = g_hash_table_new (g_direct_hash, g_direct_equal);
-  w->root_memo = g_new0 (IdMemo, 1u << ROOT_MEMO_BITS);
+  w->root_memo = g_new0 (RootMemo, 1u << ROOT_MEMO_BITS);
   w->action_memo = g_new0 (IdMemo, 1u << ACTION_MEMO_BITS);
   w->date_memo = g_new0 (DateMemo, 1u << DATE_MEMO_BITS);
   w->complete = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -3131,7 +3145,7 @@ xref_match_threads (GPtrArray *documents, const XrefRules *rules, guint n_thread
   ctx.rules = rules;
   ctx.n_docs = documents->len;
   ctx.roots = g_hash_table_new (g_direct_hash, g_direct_equal);
-  ctx.root_memo = g_new0 (IdMemo, 1u << ROOT_MEMO_BITS);
+  ctx.root_memo = g_new0 (RootMemo, 1u << ROOT_MEMO_BITS);
   ctx.action_memo = g_new0 (IdMemo, 1u << ACTION_MEMO_BITS);
   ctx.date_memo = g_new0 (DateMemo, 1u << DATE_MEMO_BITS);
   ctx.topics = keymap_new ();
