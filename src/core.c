@@ -551,6 +551,25 @@ printable (const char *s)
   return g_string_free (out, FALSE);
 }
 
+/* The calling thread's held-back warnings (xref_warn_hold), or NULL. */
+static _Thread_local GString *warn_held;
+
+void
+xref_warn_hold (GString *buf)
+{
+  warn_held = buf;
+}
+
+void
+xref_warn_write (const GString *buf)
+{
+  if (buf == NULL || buf->len == 0)
+    return;
+  g_mutex_lock (&warn_lock);
+  fwrite (buf->str, 1, buf->len, stderr);
+  g_mutex_unlock (&warn_lock);
+}
+
 void
 xref_warn (const char *file, const char *format, ...)
 {
@@ -564,6 +583,17 @@ xref_warn (const char *file, const char *format, ...)
   /* Messages may quote article or rule text: the same care as names. */
   msg = printable (raw);
 
+  if (warn_held != NULL)
+    {
+      if (file != NULL)
+        {
+          g_autofree char *shown = printable (file);
+          g_string_append_printf (warn_held, "xref: warning: %s: %s\n", shown, msg);
+        }
+      else
+        g_string_append_printf (warn_held, "xref: warning: %s\n", msg);
+      return;
+    }
   g_mutex_lock (&warn_lock);
   if (file != NULL)
     {

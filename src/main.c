@@ -120,6 +120,55 @@ match_wait (gpointer data)
   return job->run->rows;
 }
 
+/* The corpus walk, on a thread of its own while the main thread loads the
+ * rules (neither needs the other): its warnings are held back and written
+ * after the rules' own, as a run on one thread would order them, and
+ * dropped when the rules fail to load (the walk was never reached). */
+typedef struct {
+  const char *const *paths;
+  guint n_paths;
+  GThread *thread;
+  XrefCorpus *corpus;      /* NULL on error */
+  GError *error;
+  GString *warnings;
+  double ms;
+} WalkJob;
+
+static gpointer
+walk_thread (gpointer data)
+{
+  WalkJob *job = data;
+  gint64 t0 = g_get_monotonic_time ();
+
+  xref_warn_hold (job->warnings);
+  job->corpus = xref_corpus_open (job->paths, job->n_paths, &job->error);
+  xref_warn_hold (NULL);
+  job->ms = (g_get_monotonic_time () - t0) / 1e3;
+  return NULL;
+}
+
+/* Joins the walk; with rules_ok, writes its warnings and hands over its
+ * corpus (NULL with *error set when the walk failed); else frees it. */
+static XrefCorpus *
+walk_finish (WalkJob *job, gboolean rules_ok, GError **error)
+{
+  XrefCorpus *corpus;
+
+  g_thread_join (g_steal_pointer (&job->thread));
+  corpus = g_steal_pointer (&job->corpus);
+  if (rules_ok)
+    {
+      xref_warn_write (job->warnings);
+      if (corpus == NULL)
+        g_propagate_error (error, g_steal_pointer (&job->error));
+    }
+  else
+    g_clear_pointer (&corpus, xref_corpus_free);
+  g_clear_error (&job->error);
+  g_string_free (g_steal_pointer (&job->warnings), TRUE);
+  return corpus;
+}
+
 /* The run of a successful invocation, not freed at exit (see main). */
 static XrefRun *volatile finished_run;   /* volatile: the store must stay */
 
@@ -199,6 +248,9 @@ main (int argc, char **argv)
   XrefReport report = { 0 };
   int status = XREF_EXIT_OK;
   gint64 t_start, t_rules = 0, t_extract = 0, t_render = 0;
+  WalkJob walk = { 0 };
+  XrefCorpus *corpus = NULL;
+  gboolean rules_ok;
   double hwm_extract = 0;
   MatchJob match_job = { 0 };
   XrefOutput *output = NULL;
@@ -339,10 +391,23 @@ main (int argc, char **argv)
   run->n_shards = n_shards;
   rule_dirs = xref_run_rule_dirs ((const char *const *) o.paths, (const char *const *) o.rules,
                                   o.no_default_rules, &error);
-  if (rule_dirs == NULL || !xref_run_load_rules (run, (const char *const *) rule_dirs, &error)
-      || !(t_rules = g_get_monotonic_time (), TRUE)
+  if (rule_dirs != NULL && !match)
+    {
+      walk.paths = (const char *const *) o.paths;
+      walk.n_paths = g_strv_length (o.paths);
+      walk.warnings = g_string_new (NULL);
+      walk.thread = g_thread_new ("xref-walk", walk_thread, &walk);
+    }
+  rules_ok = rule_dirs != NULL && xref_run_load_rules (run, (const char *const *) rule_dirs, &error);
+  t_rules = g_get_monotonic_time ();
+  if (walk.thread != NULL)
+    {
+      corpus = walk_finish (&walk, rules_ok, &error);
+      run->walk_ms = walk.ms;
+    }
+  if (!rules_ok
       || !(match ? xref_run_read_jsonl (run, (const char *const *) o.paths, g_strv_length (o.paths), &error)
-                 : xref_run_extract (run, (const char *const *) o.paths, g_strv_length (o.paths), &error)))
+                 : corpus != NULL && xref_run_extract_corpus (run, g_steal_pointer (&corpus), &error)))
     {
       status = fail (error);
       options_clear (&o);

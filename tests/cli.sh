@@ -248,5 +248,29 @@ else
   bad "a streamed report over 1 MiB equals the one written with -o (exit $status, $size bytes)"
 fi
 
+# The corpus walk runs beside the rules load: its warnings still come out
+# whole, once, in walk order, and none when the rules fail (the walk's
+# result is then never used).
+mkdir -p "$tmp/walk/sub" "$tmp/badrules"
+cp "$tmp/agree/a.txt" "$tmp/walk/"
+ln -s nowhere "$tmp/walk/broken"
+ln -s ../sub "$tmp/walk/sub/loop"
+run --format csv "$tmp/walk"
+if [ "$status" -eq 0 ] \
+   && [ "$(grep -c '^xref: warning: ' "$tmp/err")" -eq 2 ] \
+   && sed -n 1p "$tmp/err" | grep -q 'broken: broken symlink, skipped' \
+   && sed -n 2p "$tmp/err" | grep -q 'loop: symlink loop, folder skipped'; then
+  ok "the walk's warnings, once each and in walk order"
+else
+  bad "the walk's warnings, once each and in walk order (exit $status)"
+fi
+printf 'x: 1\n' >"$tmp/badrules/x.yaml"
+run --rules "$tmp/badrules" --format csv "$tmp/walk"
+if [ "$status" -eq 2 ] && ! grep -q '^xref: warning: ' "$tmp/err" && grep -q "x.yaml:1:1: unknown key 'x'" "$tmp/err"; then
+  ok "broken rules: the rules error alone, no walk warnings"
+else
+  bad "broken rules: the rules error alone, no walk warnings (exit $status)"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

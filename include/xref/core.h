@@ -172,6 +172,14 @@ gboolean xref_unichar_unsafe (gunichar c);
  * Thread safe.  Warnings never stop a run. */
 void xref_warn (const char *file, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* Holds back the calling thread's warnings: while buf is set, xref_warn on
+ * this thread appends its lines to buf instead of writing them (NULL
+ * writes again).  For work run beside other work whose warnings come
+ * first in a run on one thread (the corpus walk beside the rules load);
+ * xref_warn_write then writes buf to stderr, or the caller drops it. */
+void xref_warn_hold (GString *buf);
+void xref_warn_write (const GString *buf);
+
 /* Reads a whole file into a newly allocated buffer (NUL-terminated, the NUL
  * not counted in *len).  Refuses files larger than max_size bytes.
  * Returns FALSE with XREF_ERROR_INPUT on failure. */

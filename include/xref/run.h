@@ -72,6 +72,11 @@ gboolean xref_run_load_rules (XrefRun *run, const char *const *dirs, GError **er
  * extracted). */
 gboolean xref_run_extract (XrefRun *run, const char *const *paths, guint n_paths, GError **error);
 
+/* xref_run_extract on a corpus already walked (xref_corpus_open), which it
+ * takes and frees: the walk can then run beside the rules load (main.c).
+ * Sets no walk_ms: the caller timed the walk. */
+gboolean xref_run_extract_corpus (XrefRun *run, XrefCorpus *corpus, GError **error);
+
 /* `xref extract --format jsonl`: appends to out one line per document of
  * run (after xref_run_extract), handing finished lines to report->flush
  * when it is set (report may be NULL): {"document":…,"claims":[…],

@@ -281,17 +281,28 @@ pool_run (Pool *pool, guint n_threads, guint n_items)
 gboolean
 xref_run_extract (XrefRun *run, const char *const *paths, guint n_paths, GError **error)
 {
-  g_autoptr (XrefCorpus) corpus = NULL;
+  XrefCorpus *corpus;
+  gint64 t0;
+
+  g_return_val_if_fail (run->rules != NULL, FALSE);
+
+  t0 = g_get_monotonic_time ();
+  corpus = xref_corpus_open (paths, n_paths, error);
+  if (corpus == NULL)
+    return FALSE;
+  run->walk_ms = (g_get_monotonic_time () - t0) / 1e3;
+  return xref_run_extract_corpus (run, corpus, error);
+}
+
+gboolean
+xref_run_extract_corpus (XrefRun *run, XrefCorpus *corpus_in, GError **error)
+{
+  g_autoptr (XrefCorpus) corpus = corpus_in;
   Pool pool = { 0 };
   guint jobs;
 
   g_return_val_if_fail (run->rules != NULL, FALSE);
 
-  gint64 t0 = g_get_monotonic_time ();
-  corpus = xref_corpus_open (paths, n_paths, error);
-  if (corpus == NULL)
-    return FALSE;
-  run->walk_ms = (g_get_monotonic_time () - t0) / 1e3;
   g_clear_pointer (&run->manifest, g_hash_table_unref);
   if (corpus->manifest != NULL)
     run->manifest = g_hash_table_ref (corpus->manifest);
