@@ -1019,7 +1019,15 @@ names_entity (const Ctx *ctx, const char *text, gsize len, const XrefEntity *e, 
   gconstpointer v = NULL;
 
   g_array_set_size (toks, 0);
-  xref_tokenize (text, 0, len, toks);
+  /* Not xref_tokenize: its fast path allocates and clears a 2 MB form
+   * cache in every thread that first calls it, and grouping's threads
+   * (the match thread and a new worker) tokenize only these phrases, a
+   * few thousand at most (np_names is memoised and tokenizes only for
+   * entities the rules know): the two caches cost 500 to 1,000 page
+   * faults (and 4 MB cleared) on the 10 MB corpus, more than the general
+   * code's extra work.  The two give the same tokens (core.h;
+   * test_np_phrase_tokens). */
+  xref_tokenize_reference (text, 0, len, toks);
   if (toks->len == 0
       || xref_phrase_table_match (ctx->rules->entity_phrases, (const XrefToken *) (gpointer) toks->data, toks->len, 0, &v)
            != toks->len

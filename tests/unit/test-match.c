@@ -1502,6 +1502,58 @@ test_many_topics (void **state)
     }
 }
 
+/* Bare noun phrases are matched against entity names with the reference
+ * tokenizer (names_entity: no per-thread form cache in match's threads),
+ * the rule loader tokenizes the names with xref_tokenize: both must split
+ * the phrases np_names builds ("Polish armed " + head) alike. */
+static void
+test_np_phrase_tokens (void **state)
+{
+  static const char *const heads[] = { "military", "forces", "officials", "U.S.", "anti-aircraft", "Kyiv’s",
+                                       "O'Brien", "“army”", "2,000", "état-major", "a.m." };
+  g_autoptr (GArray) fast = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  g_autoptr (GArray) ref = g_array_new (FALSE, FALSE, sizeof (XrefToken));
+  g_autoptr (GString) phrase = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer v;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, rules->entities);
+  while (g_hash_table_iter_next (&iter, NULL, &v))
+    {
+      const XrefEntity *e = v;
+
+      if (e->name == NULL || !g_utf8_validate (e->name, -1, NULL))
+        continue;
+      for (guint h = 0; h < G_N_ELEMENTS (heads); h++)
+        for (const char *sp = e->name;; sp = strchr (sp + 1, ' '))
+          {
+            /* the head alone, then each first words of the name + head */
+            g_string_truncate (phrase, 0);
+            if (sp != e->name)
+              g_string_append_len (phrase, e->name, sp - e->name + 1);
+            g_string_append (phrase, heads[h]);
+            g_array_set_size (fast, 0);
+            g_array_set_size (ref, 0);
+            xref_tokenize (phrase->str, 0, phrase->len, fast);
+            xref_tokenize_reference (phrase->str, 0, phrase->len, ref);
+            assert_int_equal (fast->len, ref->len);
+            for (guint k = 0; k < fast->len; k++)
+              {
+                const XrefToken *a = &g_array_index (fast, XrefToken, k);
+                const XrefToken *b = &g_array_index (ref, XrefToken, k);
+                assert_true (a->start == b->start && a->end == b->end && a->kind == b->kind);
+                assert_true (a->form == b->form && a->norm == b->norm && a->flags == b->flags);
+              }
+            n++;
+            if (sp == NULL || strchr (sp + 1, ' ') == NULL)
+              break;
+          }
+    }
+  assert_true (n > 100);
+  (void) state;
+}
+
 int
 main (void)
 {
@@ -1543,6 +1595,7 @@ main (void)
     cmocka_unit_test (test_cost),
     cmocka_unit_test (test_threads_same_rows),
     cmocka_unit_test (test_many_topics),
+    cmocka_unit_test (test_np_phrase_tokens),
   };
 
   return cmocka_run_group_tests (tests, setup_rules, teardown_rules);
