@@ -262,6 +262,32 @@ test_date_to_iso (void **state)
         }
 }
 
+/* xref_intern_try of a pointer it handed out (a token's norm) answers
+ * that pointer, through the thread's cache or the shared table: there is
+ * no cache of handed-out pointers, so this is the bytes' lookup, checked
+ * here after enough other strings to push the first ones out of the
+ * thread's cache. */
+static void
+test_intern_try_interned (void **state)
+{
+  enum { N = 40000 };
+  g_autofree const char **p = g_new0 (const char *, N);
+  char buf[32];
+
+  (void) state;
+  for (guint i = 0; i < N; i++)
+    {
+      g_snprintf (buf, sizeof buf, "try-%u", i);
+      p[i] = xref_intern (buf);
+    }
+  for (guint i = 0; i < N; i++)
+    {
+      g_snprintf (buf, sizeof buf, "try-%u", i);
+      assert_ptr_equal (xref_intern_try (p[i]), p[i]);
+      assert_ptr_equal (xref_intern_try (buf), p[i]);
+    }
+}
+
 int
 main (void)
 {
@@ -273,6 +299,7 @@ main (void)
     cmocka_unit_test (test_utf8_valid_prefix),
     cmocka_unit_test (test_unichar_unsafe_bidi),
     cmocka_unit_test (test_date_to_iso),
+    cmocka_unit_test (test_intern_try_interned),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
