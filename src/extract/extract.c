@@ -44,6 +44,7 @@
 #include "xref/extract.h"
 
 #include "extract-names.h"
+#include "extract-phrase.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -742,6 +743,37 @@ ends_with (const char *s, const char *suffix)
   return n >= m && memcmp (s + n - m, suffix, m) == 0;
 }
 
+/* Does the norm of token i end with suffix (lower-case ASCII, m bytes)?
+ * From the form's last bytes in the document's text (just read) when
+ * they are ASCII: the tokenizer lowers a form character by character
+ * (ASCII to ASCII), so the norm ends with those bytes lowered.  Else from
+ * the interned norm, a strlen and likely a cache miss away (perf: the
+ * strlen of the capitalised words at a sentence's start in
+ * find_mentions). */
+static gboolean
+norm_ends_with (const Ctx *c, guint i, const char *suffix, gsize m)
+{
+  const XrefToken *t = &c->tok[i];
+  const char *f = c->doc->text + t->start;
+  gsize n = t->end - t->start, k;
+
+  /* (rules without a serial, the tests' reference: no cache, no fast
+   * path) */
+  if (n < m || t->norm == NULL || c->tb == NULL)
+    return t->norm != NULL && ends_with (t->norm, suffix);
+  f += n - m;
+  for (k = 0; k < m && (guchar) f[k] < 0x80; k++)
+    ;
+  if (k < m)
+    return ends_with (t->norm, suffix);
+  for (k = 0; k < m; k++)
+    if (g_ascii_tolower (f[k]) != suffix[k])
+      return FALSE;
+  return TRUE;
+}
+
+#define NORM_ENDS_WITH(c, i, suffix) norm_ends_with ((c), (i), "" suffix, sizeof (suffix) - 1)
+
 /* A form of "be" (w.be; TB_BE, once per token by token_bits). */
 static gboolean
 is_be (const Ctx *c, guint i)
@@ -825,16 +857,35 @@ is_nominal (const Ctx *c, guint i)
  * TB_* bits, which follow from these, the norm's spelling, the token's
  * kind and its capitalisation flags.  The reference; token_bits goes
  * through a cache. */
+/* The bytes of token t's norm and their number: where the norm is the
+ * form (no capital, no quotation mark to fold: most tokens), they are
+ * text[start, end), which the tokenizer has just read, instead of the
+ * interned copy, which a token_bits cache miss finds out of the cache
+ * more often than not (perf: the strlen there waited on it).  The bytes
+ * are not NUL-terminated.  text may be NULL (the norm's own bytes). */
+static inline const char *
+norm_bytes (const char *text, const XrefToken *t, gsize *len)
+{
+  if (text != NULL && t->norm != NULL && t->norm == t->form)
+    {
+      *len = t->end - t->start;
+      return text + t->start;
+    }
+  *len = t->norm != NULL ? strlen (t->norm) : 0;
+  return t->norm;
+}
+
 static guint
-token_bits_of (const XrefRules *rules, const XrefToken *t)
+token_bits_of (const XrefRules *rules, const char *text, const XrefToken *t)
 {
   /* (the TB_KIND bits are the stage's) */
   guint b = xref_rules_word_bits (rules, t->norm) & ~(guint) TB_KIND;
-  gsize n = t->norm != NULL ? strlen (t->norm) : 0;
+  gsize n;
+  const char *nb = norm_bytes (text, t, &n);
 
-  if (n >= 2 && t->norm[n - 2] == 'e' && t->norm[n - 1] == 'd')
+  if (n >= 2 && nb[n - 2] == 'e' && nb[n - 1] == 'd')
     b |= TB_ED;
-  if (is_plural_spelling (t->norm, n))
+  if (is_plural_spelling (nb, n))
     b |= TB_PLURAL;
   if (t->kind != XREF_TOKEN_WORD)
     b &= ~(guint) XREF_WB_CLASSES;
@@ -849,7 +900,7 @@ token_bits_of (const XrefRules *rules, const XrefToken *t)
         adverb = TRUE;
       else if (k == 0 && !(t->flags & XREF_TOKEN_CAPITALISED) && n >= 5)
         {
-          const char *e = t->norm + n;
+          const char *e = nb + n;
           adverb = e[-2] == 'l' && e[-1] == 'y' && e[-3] != 'p' && e[-3] != 'i' && e[-3] != 'b';
         }
       if (adverb)
@@ -857,7 +908,7 @@ token_bits_of (const XrefRules *rules, const XrefToken *t)
       /* nominal: an open-class word, not capitalised, not an adverb, of
        * two characters or more (norms are valid UTF-8) */
       if (!(t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)) && k == 0 && !adverb && n > 0
-          && *g_utf8_next_char (t->norm) != '\0')
+          && (gsize) g_utf8_skip[(guchar) nb[0]] < n)
         b |= TB_NOMINAL;
     }
   /* Every kind of mention find_mentions makes starts at a pronoun or
@@ -919,14 +970,21 @@ token_bits_of (const XrefRules *rules, const XrefToken *t)
  * tell 2^14 from 2^16) */
 #define TB_CACHE_BITS 15
 
+typedef struct {
+  guint64 key;                  /* TB_FULL of the token; 0: empty */
+  guint bits;
+  guint sw;                     /* xref_rules_slot_word_bits of the norm */
+} TbEntry;
+
 typedef struct TokenBitsCache_ {
+  /* (first, and the cache aligned on 64 bytes, caches_map: no pair
+   * straddles two cache lines; with the serial first, one entry in four
+   * did, and token_bits' prefetch fetched only the line of its key) */
+  TbEntry e[1u << TB_CACHE_BITS];
   guint serial;                 /* XrefRules.serial; 0: empty */
-  struct {
-    guint64 key;                /* TB_FULL of the token; 0: empty */
-    guint bits;
-    guint sw;                   /* xref_rules_slot_word_bits of the norm */
-  } e[1u << TB_CACHE_BITS];
 } TokenBitsCache;
+
+G_STATIC_ASSERT (sizeof (TbEntry) == 16);
 
 /* What a token's bits depend on besides its norm: its kind and two flags;
  * and 32, which no empty entry has, so that an entry is found only where
@@ -934,8 +992,16 @@ typedef struct TokenBitsCache_ {
 #define TB_TAG(t) (32u | ((guint) (t)->kind << 2) | ((t)->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS)))
 G_STATIC_ASSERT ((XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) == 3 && XREF_TOKEN_SYMBOL < 8);
 /* token_bits prefetches the entry of the token this far ahead */
-#define TB_AHEAD 16
-#define TB_SLOT_MASK ((1u << TB_CACHE_BITS) - 1)
+#define TB_AHEAD 32
+/* The entries go in pairs (2^TB_SET_BITS of them), 32 bytes in one
+ * cache line: a token's entry is either of its pair's, the one found
+ * last first.  A pair loses far fewer answers than two direct-mapped
+ * slots: on the 10 MB corpus, 64,000 misses (20,000 of them first
+ * sights) became 29,000, and each miss is a word index probe, two cache
+ * misses. */
+#define TB_SET_BITS (TB_CACHE_BITS - 1)
+#define TB_SLOT_MASK ((1u << TB_SET_BITS) - 1)
+#define TB_SET(tc, key) (&(tc)->e[2 * ((key) & TB_SLOT_MASK)])
 /* An entry's key: the norm's pointer and, above it, the TB_TAG (tag);
  * one compare instead of two.  User-space pointers are below 2^56 (2^47
  * on x86-64 with four-level paging, 2^52 or 2^56 at most elsewhere), so
@@ -943,16 +1009,16 @@ G_STATIC_ASSERT ((XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) == 3 && XREF_TOKE
 #define TB_FULL(norm, tag) ((guint64) (guintptr) (norm) | ((guint64) (tag) << 56))
 G_STATIC_ASSERT (sizeof (gpointer) <= sizeof (guint64));
 
-/* Token t's cache slot (the low TB_CACHE_BITS bits) and its TB_TAG (the
- * bits above). */
+/* Token t's pair of entries (the low TB_SET_BITS bits) and its TB_TAG
+ * (the bits above). */
 static inline guint
 tb_key (const XrefToken *t)
 {
   guint tag = TB_TAG (t);
 
   return (guint) ((((guint64) (guintptr) t->norm ^ tag) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-                  >> (64 - TB_CACHE_BITS))
-         | (tag << TB_CACHE_BITS);
+                  >> (64 - TB_SET_BITS))
+         | (tag << TB_SET_BITS);
 }
 
 static void caches_map (Work *w);
@@ -1005,11 +1071,15 @@ fill_unset (gint *p, gint *q, gint *r, guint n)
 /* The slot words of a token (SLOT_WORDS): xref_rules_slot_word_bits of
  * its norm; all of them for a token without one. */
 static guint8
-slot_words_of (const XrefRules *rules, const XrefToken *t)
+slot_words_of (const XrefRules *rules, const char *text, const XrefToken *t)
 {
+  gsize n;
+  const char *nb;
+
   if (t->norm == NULL)
     return G_MAXUINT8;
-  return (guint8) xref_rules_slot_word_bits (rules, t->norm, strlen (t->norm));
+  nb = norm_bytes (text, t, &n);
+  return (guint8) xref_rules_slot_word_bits (rules, nb, n);
 }
 
 /* Ctx's token → slot words (slot_words_of), per token: in used's
@@ -1038,32 +1108,44 @@ slot_words_span (const guint8 *sw, guint a, guint b)
 /* token_bits_of (rules, t) through the cache tc, given tb_key (t); the
  * slot words to *sw. */
 static inline guint
-tb_lookup (const XrefRules *rules, TokenBitsCache *tc, const XrefToken *t, guint key, guint8 *sw)
+tb_lookup (const XrefRules *rules, const char *text, TokenBitsCache *tc, const XrefToken *t, guint key, guint8 *sw)
 {
-  guint h = key & TB_SLOT_MASK;
-  guint64 full = TB_FULL (t->norm, key >> TB_CACHE_BITS);
+  TbEntry *p = TB_SET (tc, key);
+  guint64 full = TB_FULL (t->norm, key >> TB_SET_BITS);
 
-  if (G_UNLIKELY (tc->e[h].key != full))
+  if (G_UNLIKELY (p[0].key != full))
     {
-      tc->e[h].key = full;
-      tc->e[h].bits = token_bits_of (rules, t);
-      tc->e[h].sw = slot_words_of (rules, t);
+      TbEntry x;
+
+      if (p[1].key == full)
+        x = p[1];
+      else
+        {
+          x.key = full;
+          x.bits = token_bits_of (rules, text, t);
+          x.sw = slot_words_of (rules, text, t);
+        }
+      p[1] = p[0];
+      p[0] = x;
     }
-  *sw = (guint8) tc->e[h].sw;
-  return tc->e[h].bits;
+  *sw = (guint8) p[0].sw;
+  return p[0].bits;
 }
 
 /* The bits of every token of the document (Ctx.wb), and the candidates
  * of the phrase finders; since it visits every token anyway, it also
  * clears used and sets ment, tmx and spx to -1 (the buffers are the
  * thread's, reused). */
-static void
+/* (out of line, as GCC chose before its callees grew: perf tells its
+ * share apart) */
+G_GNUC_NO_INLINE static void
 token_bits (Ctx *c)
 {
   TokenBitsCache *tc = c->tb;
   /* (locals: the stores to wb and the candidate arrays could alias the
    * fields of c, which the compiler would then load again per token) */
   const XrefToken *tok = c->tok;
+  const char *text = c->doc->text;
   const guint ntok = c->ntok;
   guint *wb = c->wb;
   guint8 *sw = SLOT_WORDS (c);
@@ -1088,14 +1170,50 @@ token_bits (Ctx *c)
   }                                                     \
   G_STMT_END
 
+  /* The phrase finders read, at each candidate, the bucket of its word
+   * in a phrase table, a cache miss (perf: most of a match's time, 1.6 %
+   * of all samples on that load): asked for here, with the bits, a
+   * sentence or more before the finders get there. */
+  XrefPhraseHint he, ha, hs, hm;
+  xref_phrase_table_hint (c->rules->entity_phrases, &he);
+  xref_phrase_table_hint (c->rules->action_phrases, &ha);
+  xref_phrase_table_hint (c->rules->speech_phrases, &hs);
+  xref_phrase_table_hint (c->rules->modal_phrases, &hm);
+#define TB_HEADS (XREF_WB_ENTITY_HEAD | XREF_WB_ACTION_HEAD | XREF_WB_SPEECH_HEAD | XREF_WB_MODAL_HEAD)
+#define TB_PREFETCH_BUCKETS(i, b)                                                  \
+  G_STMT_START                                                                     \
+  {                                                                                \
+    guint64 ph = xref_phrase_hash (tok[i].norm);                                   \
+    /* (and the slot of the pair of this word and the next, where a       \
+     * longer phrase goes on: chain_match) */                             \
+    const char *next = i + 1 < ntok ? tok[i + 1].norm : NULL;                       \
+    if ((b) & XREF_WB_ENTITY_HEAD)                                                 \
+      {                                                                            \
+        __builtin_prefetch (xref_phrase_hint_at (&he, ph));                        \
+        __builtin_prefetch (xref_phrase_pair_at (&he, tok[i].norm, next));         \
+      }                                                                            \
+    if ((b) & XREF_WB_ACTION_HEAD)                                                 \
+      {                                                                            \
+        __builtin_prefetch (xref_phrase_hint_at (&ha, ph));                        \
+        __builtin_prefetch (xref_phrase_pair_at (&ha, tok[i].norm, next));         \
+      }                                                                            \
+    if ((b) & XREF_WB_SPEECH_HEAD)                                                 \
+      __builtin_prefetch (xref_phrase_hint_at (&hs, ph));                          \
+    if ((b) & XREF_WB_MODAL_HEAD)                                                  \
+      __builtin_prefetch (xref_phrase_hint_at (&hm, ph));                          \
+  }                                                                                \
+  G_STMT_END
+
   memset (c->used, 0, (ntok + TOK_PAD) * sizeof *c->used);
   memset (wb + ntok, 0, TOK_PAD * sizeof *wb);
   fill_unset (c->ment, c->tmx, c->spx, ntok);
   if (tc == NULL)
+    /* (without the cache, the reference the tests compare it with: the
+     * bytes of the interned norms, not the text's) */
     for (guint i = 0; i < ntok; i++)
       {
-        wb[i] = token_bits_of (c->rules, &tok[i]);
-        sw[i] = slot_words_of (c->rules, &tok[i]);
+        wb[i] = token_bits_of (c->rules, NULL, &tok[i]);
+        sw[i] = slot_words_of (c->rules, NULL, &tok[i]);
       }
   else
     {
@@ -1108,21 +1226,25 @@ token_bits (Ctx *c)
       for (guint k = 0; k < ahead; k++)
         {
           wb[k] = tb_key (&tok[k]);
-          __builtin_prefetch (&tc->e[wb[k] & TB_SLOT_MASK]);
+          __builtin_prefetch (TB_SET (tc, wb[k]));
         }
       for (; i + TB_AHEAD < ntok; i++)
         {
           guint key = tb_key (&tok[i + TB_AHEAD]), b;
           wb[i + TB_AHEAD] = key;
-          __builtin_prefetch (&tc->e[key & TB_SLOT_MASK]);
-          b = wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i], &sw[i]);
+          __builtin_prefetch (TB_SET (tc, key));
+          b = wb[i] = tb_lookup (c->rules, text, tc, &tok[i], wb[i], &sw[i]);
           /* the candidates, while the bits are at hand (most tokens
            * are no candidate: one test) */
           if (b & TB_CAND)
-            TB_PUSH_CANDS (i, b);
+            {
+              TB_PUSH_CANDS (i, b);
+              if (b & TB_HEADS)
+                TB_PREFETCH_BUCKETS (i, b);
+            }
         }
       for (; i < ntok; i++)
-        wb[i] = tb_lookup (c->rules, tc, &tok[i], wb[i], &sw[i]);
+        wb[i] = tb_lookup (c->rules, text, tc, &tok[i], wb[i], &sw[i]);
     }
   /* (the tokens the loop above left out: the last TB_AHEAD, or all
    * without the cache) */
@@ -1130,6 +1252,8 @@ token_bits (Ctx *c)
     if (wb[i] & TB_CAND)
       TB_PUSH_CANDS (i, wb[i]);
 #undef TB_PUSH_CANDS
+#undef TB_PREFETCH_BUCKETS
+#undef TB_HEADS
   c->cand_entity.n = ne;
   c->cand_modal.n = nm;
   c->cand_action.n = na;
@@ -1344,6 +1468,19 @@ match_entity (const Ctx *c, guint a, guint b, guint i, const XrefEntityMatch **e
 }
 
 /* ---- mentions ----------------------------------------------------------- */
+
+/* entity_cat (c, e, plural) given cat, entity_cat of e with either
+ * plural: the entity's record is not read again.  (CAT_PLURAL is
+ * entity_cat's for a group whatever plural is.)  A mention's cat keeps
+ * entity_cat's bits of its entity: CAT_COUNTRY, CAT_ORG and CAT_EVENT
+ * there say what its entity's type is. */
+static inline guint
+entity_cat_plural (guint cat, gboolean plural)
+{
+  if (!(cat & CAT_GROUP))
+    cat &= ~(guint) CAT_PLURAL;
+  return cat | (plural ? CAT_PLURAL : 0);
+}
 
 static inline guint
 entity_cat (const Ctx *c, const XrefEntity *e, gboolean plural)
@@ -2030,7 +2167,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
       if (alen > 0 && alen >= slen && aform == XREF_FORM_NOUN && i + alen < b
           && is_nominal (c, i + alen) && !ends_ed (c, i + alen)
           /* (not "an earthquake measuring 5.6": a participle follows) */
-          && !ends_with (norm (c, i + alen), "ing"))
+          && !NORM_ENDS_WITH (c, i + alen, "ing"))
         {
           /* (not "an earthquake struck": a verb follows) */
           gconstpointer next = NULL;
@@ -2186,7 +2323,9 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
         continue;
       if (m->ekind == XREF_MENTION_DEMONYM)
         e = nominal_run (c, m->last, b, NP_MAX - 1);
-      else if (m->entity->type == c->w.t_country || m->entity->type == c->w.t_org)
+      /* (a country or an organisation: its cat says so, entity_cat, and
+       * the entity's record, rule data, is a cache miss away) */
+      else if (m->cat & (CAT_COUNTRY | CAT_ORG))
         {
           e = nominal_run (c, m->last, b, 2);
           for (guint j = m->last; j < e; j++)
@@ -2205,7 +2344,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
           if (e > m->last)
             {
               m->last = e;
-              m->cat = entity_cat (c, m->entity, is_plural (c, e - 1));
+              m->cat = entity_cat_plural (m->cat, is_plural (c, e - 1));
             }
       }
     }
@@ -2219,7 +2358,6 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
   for (guint i = a; i < b;)
     {
       guint k;
-      const XrefToken *t;
 
       /* Most tokens start no mention: skip to the next that may (no
        * quotation mark has TB_MSTART, and a timex token is used) */
@@ -2251,7 +2389,6 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
           continue;
         }
       k = wc (c, i);
-      t = tk (c, i);
 
       /* A possessive determiner before a noun, else a pronoun. */
       if (k & (XREF_WC_PRONOUN_MALE | XREF_WC_PRONOUN_FEMALE | XREF_WC_PRONOUN_PLURAL | XREF_WC_PRONOUN_NEUTER))
@@ -2284,7 +2421,7 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
           gboolean skip = FALSE;
 
           if (at_start (c, a, i) && e == i + 1)
-            skip = k != 0 || ends_ed (c, i) || ends_with (t->norm, "ing") || ends_with (t->norm, "ly")
+            skip = k != 0 || ends_ed (c, i) || NORM_ENDS_WITH (c, i, "ing") || NORM_ENDS_WITH (c, i, "ly")
                    || (e < b && is_punct (c, e, c->w.comma))
                    /* "Three inmates escaped": a number word, below */
                    || (c->wb[i] & XREF_WB_NUMBER);
@@ -4354,7 +4491,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
         {
           const Mention *m = *pron[w] >= 0 ? MENTION (c, *pron[w]) : NULL;
           if (m != NULL && m->kind == MK_PRONOUN && m->id == MENTION (c, actor)->id
-              && !ends_with (norm (c, m->first), "self") && !ends_with (norm (c, m->first), "selves"))
+              && !NORM_ENDS_WITH (c, m->first, "self") && !NORM_ENDS_WITH (c, m->first, "selves"))
             {
               gint r = resolve_pronoun (c, m->pclass, s, (guint) *pron[w], m->id);
               rebound[w] = *MENTION (c, *pron[w]);
@@ -4386,7 +4523,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
 
     /* "the invasion began": an event with no object is what began */
     if (object_arg.id == NULL && actor >= 0 && !coordinated && MENTION (c, actor)->entity != NULL
-        && MENTION (c, actor)->entity->type == c->w.t_event)
+        && (MENTION (c, actor)->cat & CAT_EVENT))
       {
         object_arg = actor_arg;
         memset (&actor_arg, 0, sizeof actor_arg);

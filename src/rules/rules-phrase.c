@@ -29,6 +29,7 @@
  * no filter of first words in front of the buckets any more (95 % of the
  * calls passed it). */
 #include "rules-private.h"
+#include "../extract/extract-phrase.h"
 
 #include <string.h>
 
@@ -79,7 +80,7 @@ typedef struct {
                               pair filter (a second cache miss) */
 } Bucket;
 
-G_STATIC_ASSERT (sizeof (Bucket) == 32);
+G_STATIC_ASSERT (sizeof (Bucket) == 32 && sizeof (Bucket) == XREF_PHRASE_BUCKET_SIZE);
 
 enum {
   BK_LONGER = 1 << 0,      /* a phrase of two words or more starts here */
@@ -95,15 +96,17 @@ typedef struct {
   Phrase *chain;
 } PairSlot;
 
+G_STATIC_ASSERT (sizeof (PairSlot) == XREF_PHRASE_PAIR_SIZE);
+
 /* The second word of the pair of the phrases with "*" there. */
 static const char wild_key[] = "*";
 
-/* A hash of a first and a second word (interned), for the pair slots. */
+/* A hash of a first and a second word (interned), for the pair slots
+ * (the prefetches of extract.c use it too). */
 static inline guint64
 pair_hash (const char *first, const char *second)
 {
-  return ((guint64) (guintptr) first * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15))
-         ^ ((guint64) (guintptr) second * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F));
+  return xref_phrase_pair_hash (first, second);
 }
 
 /* A bucket's bit of a second word (interned). */
@@ -326,11 +329,12 @@ xref_phrase_table_add (XrefPhraseTable *t, const XrefToken *tokens, guint n, gpo
   return TRUE;
 }
 
-/* The bucket of an interned first word; with add, a new one if none. */
+/* The bucket of an interned first word; with add, a new one if none.
+ * (xref_phrase_hash: the prefetches of extract.c hash alike.) */
 static Bucket *
 bucket_find (const XrefPhraseTable *t, const char *head, gboolean add)
 {
-  guint h = (guint) (((guint64) (guintptr) head * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> t->bucket_shift);
+  guint h = (guint) (xref_phrase_hash (head) >> t->bucket_shift);
 
   for (;; h = (h + 1) & t->bucket_mask)
     {
@@ -699,6 +703,25 @@ match_at (const XrefPhraseTable *t, const XrefToken *tokens, guint n, guint i, g
         }
     }
   return singles_match (bk, tok, value, tag);
+}
+
+void
+xref_phrase_table_hint (const XrefPhraseTable *t, XrefPhraseHint *hint)
+{
+  /* (the hint of no table: a shift of 63 keeps its offsets in here) */
+  static const char nothing[2 * MAX (XREF_PHRASE_BUCKET_SIZE, XREF_PHRASE_PAIR_SIZE)];
+
+  hint->buckets = hint->pairs = nothing;
+  hint->shift = hint->pair_shift = 63;
+  if (t == NULL || !t->frozen || t->buckets == NULL)
+    return;
+  hint->buckets = (const char *) t->buckets;
+  hint->shift = t->bucket_shift;
+  if (t->pair_slots != NULL)
+    {
+      hint->pairs = (const char *) t->pair_slots;
+      hint->pair_shift = t->pair_shift;
+    }
 }
 
 guint

@@ -801,8 +801,8 @@ test_caches_follow_rules (void **state)
   assert_string_not_equal (other, first);
 }
 
-/* token_bits reads its cache ahead of the token it is at (the entry of
- * the token 16 further is fetched first): documents of every length
+/* token_bits reads its cache ahead of the token it is at (the entries of
+ * the token 32 further are fetched first): documents of every length
  * around that distance, and with every kind of token (words with and
  * without capitals, numbers, punctuation, quotation marks), give the
  * same claims through the cache, cold or warm, as without it. */
@@ -1220,6 +1220,150 @@ test_clause_memo (void **state)
   }
 }
 
+/* The rule lists of two claims' rules: the same strings in the same
+ * order. */
+static gboolean
+same_rules (const XrefClaim *a, const XrefClaim *b)
+{
+  if (a->rules->len != b->rules->len)
+    return FALSE;
+  for (guint i = 0; i < a->rules->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (a->rules, i), g_ptr_array_index (b->rules, i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The claims of two documents are the same, rule lists included; the
+ * same list is the same pointer (the process's table). */
+static void
+assert_same_claims (const XrefDocument *a, const XrefDocument *b)
+{
+  g_autofree char *x = show_claims (a), *y = show_claims (b);
+
+  assert_string_equal (x, y);
+  assert_int_equal (a->claims->len, b->claims->len);
+  for (guint i = 0; i < a->claims->len; i++)
+    {
+      const XrefClaim *p = g_ptr_array_index (a->claims, i), *q = g_ptr_array_index (b->claims, i);
+      assert_true (same_rules (p, q));
+      assert_ptr_equal (p->rules, q->rules);
+    }
+}
+
+/* token_bits' cache keeps each answer in one of a pair of entries, and
+ * reads the spelling of a norm (-ed, plural, -ly, length) from the
+ * document's text where the norm is the form; find_mentions and
+ * build_claim read "-ing", "-ly", "self" from there too.  Against the
+ * reference (rules without a serial: no cache, the interned norms'
+ * bytes), with words whose norm is not their form (capitals, letters
+ * whose lower case has another length, ligatures), cold, after a
+ * document of 40,000 new words has rewritten every pair, and warm. */
+static void
+test_token_bits_pairs (void **state)
+{
+  const char *text = "Bombing of Kyiv continued on Monday. Yesterday Russia attacked Kharkiv and KILLED 12 civilians. "
+                     "ÉLYSÉE officials said Germany delivered tanks to Ukraine. İSTANBUL talks failed; the ministers "
+                     "reportedly walked out. Officials said the \xef\xac\x82" "ying drones attacked Odesa. Striking "
+                     "workers protested. Ukraine armed itself, and they protected themselves. Early reports said "
+                     "Poland SENT jets. \xc5\xbf" "elf-styled militias attacked Kherson. Nearly 20 people died.\n";
+  XrefRules plain = *default_rules;
+  g_autoptr (XrefDocument) ref = NULL, cold = NULL, evicted = NULL, warm = NULL, storm = NULL;
+  g_autoptr (GString) words = g_string_new (NULL);
+
+  plain.serial = 0;
+  for (guint i = 0; i < 40000; i++)
+    g_string_append_printf (words, "%s%c%05uq%s", i % 12 == 0 ? "" : " ", i % 3 == 0 ? 'W' : 'w', i,
+                            i % 12 == 11 ? ".\n" : "");
+  g_string_append (words, ".\n");
+  ref = extract_text ("pairs.txt", text, NULL, &plain);
+  cold = extract_text ("pairs.txt", text, NULL, default_rules);
+  storm = extract_text ("storm.txt", words->str, NULL, default_rules);
+  evicted = extract_text ("pairs.txt", text, NULL, default_rules);
+  warm = extract_text ("pairs.txt", text, NULL, default_rules);
+  assert_true (ref->claims->len >= 6);
+  assert_same_claims (ref, cold);
+  assert_same_claims (ref, evicted);
+  assert_same_claims (ref, warm);
+}
+
+typedef struct {
+  const char *text;
+  XrefDocument *doc;
+} ListJob;
+
+static gpointer
+list_job (gpointer p)
+{
+  ListJob *j = p;
+
+  j->doc = extract_text ("lists.txt", j->text, NULL, default_rules);
+  return NULL;
+}
+
+/* The process's rule lists are shared by the threads, each with its
+ * cache of the lists it used lately: documents with more distinct lists
+ * (an actor, an object and a speaker each) than a thread's cache holds,
+ * extracted on three threads at once, have the same claims with the same
+ * list pointers, and claims with equal lists share one. */
+static void
+test_rule_lists_table (void **state)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GHashTable) lists = g_hash_table_new (g_direct_hash, g_direct_equal);
+  ListJob jobs[3];
+  GThread *threads[G_N_ELEMENTS (jobs)];
+  GHashTableIter it;
+  gpointer v;
+
+  g_hash_table_iter_init (&it, default_rules->entities);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const XrefEntity *e = v;
+      gboolean plain = e->name != NULL && g_ascii_isupper (e->name[0]);
+      for (const char *p = e->name; plain && *p != '\0'; p++)
+        plain = g_ascii_isalpha (*p);
+      if (plain)
+        g_ptr_array_add (names, (gpointer) e->name);
+    }
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  for (guint a = 0; a < names->len; a++)
+    for (guint o = 0; o < names->len; o++)
+      for (guint k = 0; k < names->len && a != o; k++)
+        g_string_append_printf (text, "%s said %s attacked %s.\n", (const char *) g_ptr_array_index (names, k),
+                                (const char *) g_ptr_array_index (names, a),
+                                (const char *) g_ptr_array_index (names, o));
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      jobs[i].text = text->str;
+      jobs[i].doc = NULL;
+      threads[i] = g_thread_new ("lists", list_job, &jobs[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    g_thread_join (threads[i]);
+  for (guint i = 1; i < G_N_ELEMENTS (jobs); i++)
+    assert_same_claims (jobs[0].doc, jobs[i].doc);
+  for (guint i = 0; i < jobs[0].doc->claims->len; i++)
+    {
+      const XrefClaim *c = g_ptr_array_index (jobs[0].doc->claims, i);
+      const XrefClaim *seen = g_hash_table_lookup (lists, c->rules);
+      assert_ptr_equal (g_ptr_array_index (c->rules, 0), c->action.rule);
+      if (seen == NULL)
+        g_hash_table_insert (lists, (gpointer) c->rules, (gpointer) c);
+      /* (a list of the same rules is the same list) */
+      for (guint k = i; k-- > 0 && k + 8 > i;)
+        {
+          const XrefClaim *d = g_ptr_array_index (jobs[0].doc->claims, k);
+          assert_true (same_rules (c, d) == (c->rules == d->rules));
+        }
+    }
+  /* (more lists than a thread's cache has entries, 4096) */
+  print_message ("%u claims, %u distinct rule lists\n", jobs[0].doc->claims->len, g_hash_table_size (lists));
+  assert_true (g_hash_table_size (lists) > 4096);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    xref_document_free (jobs[i].doc);
+}
+
 int
 main (void)
 {
@@ -1242,6 +1386,8 @@ main (void)
     cmocka_unit_test (test_mention_merge),
     cmocka_unit_test (test_clause_memo),
     cmocka_unit_test (test_mention_window),
+    cmocka_unit_test (test_token_bits_pairs),
+    cmocka_unit_test (test_rule_lists_table),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
