@@ -44,7 +44,9 @@ typedef struct InternTable_ InternTable;
 struct InternTable_ {
   gsize mask;              /* number of slots - 1 (a power of two minus one) */
   InternTable *older;      /* the table this one replaced, kept (see above) */
-  InternEntry *slots;      /* mask + 1 of them (huge_alloc0) */
+  InternEntry *slots;      /* mask + 1 of them (xref_huge_alloc0: on a huge
+                              page, a random probe does not miss the TLB
+                              as well as the cache) */
 };
 
 static GMutex intern_lock;
@@ -219,40 +221,62 @@ table_find (const char *s, gsize len, guint32 h)
     }
 }
 
-/* size bytes of zeros, never freed, aligned on 2 MiB and asked for huge
- * pages where the system has them (madvise), else from malloc.  The
- * table's slots are probed at random: on 4 KiB pages (512 for the first
- * table's 2^17 slots) a probe missed the TLB as well as the cache, a
- * page walk before the load; on one huge page table_lookup has a quarter
- * fewer samples on 10 MB with one thread, a third fewer with two. */
-static gpointer
-huge_alloc0 (gsize size)
-{
+/* The length xref_huge_alloc0 maps for size bytes (0: it used malloc). */
 #if defined(MADV_HUGEPAGE)
-  const gsize huge = (gsize) 2 << 20;
-  gsize len = (size + huge - 1) & ~(huge - 1);
-  char *p = mmap (NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#define HUGE_PAGE ((gsize) 2 << 20)
+#define HUGE_LEN(size) (((size) + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1))
+#endif
+
+gpointer
+xref_huge_alloc0 (gsize size, gpointer *handle)
+{
+  gpointer mem;
+
+#if defined(MADV_HUGEPAGE)
+  gsize len = HUGE_LEN (size);
+  char *p = mmap (NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
   if (p != MAP_FAILED)
     {
-      char *q = (char *) (((guintptr) p + huge - 1) & ~(guintptr) (huge - 1));
+      char *q = (char *) (((guintptr) p + HUGE_PAGE - 1) & ~(guintptr) (HUGE_PAGE - 1));
       if (q > p)
         munmap (p, (gsize) (q - p));
-      if (q + len < p + len + huge)
-        munmap (q + len, (gsize) (p + len + huge - (q + len)));
+      if (q + len < p + len + HUGE_PAGE)
+        munmap (q + len, (gsize) (p + len + HUGE_PAGE - (q + len)));
       (void) madvise (q, len, MADV_HUGEPAGE);
+      /* (the low bit tells xref_huge_free which it was) */
+      *handle = q + 1;
       return q;
     }
 #endif
-  return g_malloc0 (size);
+  mem = g_malloc0 (size + 64);
+  *handle = mem;
+  return (gpointer) (((guintptr) mem + 63) & ~(guintptr) 63);
+}
+
+void
+xref_huge_free (gpointer handle, gsize size)
+{
+  if (handle == NULL)
+    return;
+#if defined(MADV_HUGEPAGE)
+  if ((guintptr) handle & 1)
+    {
+      munmap ((char *) handle - 1, HUGE_LEN (size));
+      return;
+    }
+#endif
+  g_free (handle);
 }
 
 static InternTable *
 table_new (gsize n_slots, InternTable *older)
 {
   InternTable *t = g_new (InternTable, 1);
+  gpointer handle;
 
-  t->slots = huge_alloc0 (n_slots * sizeof (InternEntry));
+  /* (never freed, like the strings: readers may still probe an old table) */
+  t->slots = xref_huge_alloc0 (n_slots * sizeof (InternEntry), &handle);
   t->mask = n_slots - 1;
   t->older = older;
   return t;

@@ -152,6 +152,14 @@ const char *xref_intern_len (const char *s, gsize len);
  * the thread's cache of recent strings, a cache miss that would find
  * nothing and push out strings that others find there. */
 const char *xref_intern_len_cold (const char *s, gsize len);
+/* size bytes of zeros aligned on 2 MiB, asked for transparent huge pages
+ * (madvise) where the system has them, else from malloc (64-byte
+ * aligned); NULL never.  For tables of a MiB or more probed at random (a
+ * probe on 4 KiB pages misses the TLB as well as the cache).  *handle is
+ * what xref_huge_free takes, with the same size. */
+gpointer xref_huge_alloc0 (gsize size, gpointer *handle);
+void xref_huge_free (gpointer handle, gsize size);
+
 /* The interned copy of s if s was ever interned, else NULL; interns
  * nothing (for lookups of words built on the fly). */
 const char *xref_intern_try (const char *s);

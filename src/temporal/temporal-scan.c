@@ -2903,7 +2903,14 @@ typedef struct {
 } ScanCaches;
 
 static _Thread_local ScanCaches *scan_caches;
-static GPrivate scan_caches_key = G_PRIVATE_INIT (g_free);
+
+static void
+scan_caches_free (gpointer handle)
+{
+  xref_huge_free (handle, sizeof (ScanCaches));
+}
+
+static GPrivate scan_caches_key = G_PRIVATE_INIT (scan_caches_free);
 
 /* The record of an interned word through this thread's cache (its
  * generation checked by records_pass). */
@@ -3065,8 +3072,12 @@ records_pass (const WordIndex *wi, const XrefToken *toks, guint nt, const guint8
 
   if (G_UNLIKELY (scan_caches == NULL))
     {
-      scan_caches = g_new0 (ScanCaches, 1);
-      g_private_set (&scan_caches_key, scan_caches);
+      /* (on a huge page: both caches are probed at random, and on 4 KiB
+       * pages a probe missed the TLB as well as the cache) */
+      gpointer handle;
+
+      scan_caches = xref_huge_alloc0 (sizeof (ScanCaches), &handle);
+      g_private_set (&scan_caches_key, handle);
       word_cache_gen = wi->gen;
     }
   if (word_cache_gen != wi->gen)
