@@ -513,36 +513,35 @@ tokenize_job (gpointer p)
   return NULL;
 }
 
+/* Tokenizes text on n new threads at once (the last with a pass test set
+ * first) and checks each thread's tokens and bits against the
+ * reference's. */
 static void
-test_tokenize_threads (void **state)
+assert_threads_tokenize (const char *what, const GString *text, guint n)
 {
-  GString *s = g_string_new (NULL);
   g_autoptr (GArray) ref = g_array_new (FALSE, TRUE, sizeof (XrefToken));
-  ThreadJob jobs[3];
-  GThread *t[3];
+  ThreadJob jobs[4];
+  GThread *t[4];
 
-  (void) state;
-  for (guint i = 0; i < 3000; i++)
-    g_string_append_printf (s, "%s word%u, The Thread%u said \"yes\" on 12.5 %s. ", i % 2 ? "Every" : "every",
-                            i % 997, i % 13, i % 3 ? "percent" : "Internationalisation");
-  xref_tokenize_reference (s->str, 0, s->len, ref);
-  for (guint k = 0; k < 3; k++)
+  g_assert (n <= G_N_ELEMENTS (jobs));
+  xref_tokenize_reference (text->str, 0, text->len, ref);
+  for (guint k = 0; k < n; k++)
     {
-      jobs[k].text = s->str;
-      jobs[k].set_pass = k == 2;
+      jobs[k].text = text->str;
+      jobs[k].set_pass = k == n - 1;
       jobs[k].tokens = g_array_new (FALSE, TRUE, sizeof (XrefToken));
       t[k] = g_thread_new ("tokenize", tokenize_job, &jobs[k]);
     }
-  for (guint k = 0; k < 3; k++)
+  for (guint k = 0; k < n; k++)
     {
       g_thread_join (t[k]);
       assert_int_equal (jobs[k].tokens->len, ref->len);
       for (guint i = 0; i < ref->len; i++)
         {
           const XrefToken *x = &g_array_index (jobs[k].tokens, XrefToken, i);
-          assert_same_token ("tokenize (new thread)", s->str, 0, s->len, i, x, &g_array_index (ref, XrefToken, i));
           guint8 want = expected_bits (x);
 
+          assert_same_token (what, text->str, 0, text->len, i, x, &g_array_index (ref, XrefToken, i));
           if (jobs[k].set_pass && strchr (x->norm, 'e') != NULL
               && (x->kind == XREF_TOKEN_WORD || x->kind == XREF_TOKEN_PUNCT || x->kind == XREF_TOKEN_SYMBOL))
             want |= XREF_TEXT_BIT_PASS;
@@ -551,6 +550,18 @@ test_tokenize_threads (void **state)
       g_array_unref (jobs[k].tokens);
       g_free (jobs[k].bits);
     }
+}
+
+static void
+test_tokenize_threads (void **state)
+{
+  GString *s = g_string_new (NULL);
+
+  (void) state;
+  for (guint i = 0; i < 3000; i++)
+    g_string_append_printf (s, "%s word%u, The Thread%u said \"yes\" on 12.5 %s. ", i % 2 ? "Every" : "every",
+                            i % 997, i % 13, i % 3 ? "percent" : "Internationalisation");
+  assert_threads_tokenize ("tokenize (new thread)", s, 3);
   g_string_free (s, TRUE);
 }
 
@@ -565,9 +576,6 @@ test_tokenize_zipf_words (void **state)
 {
   GString *s = g_string_new (NULL);
   GRand *rnd = g_rand_new_with_seed (20261121);
-  g_autoptr (GArray) ref = g_array_new (FALSE, TRUE, sizeof (XrefToken));
-  ThreadJob jobs[2];
-  GThread *t[2];
 
   (void) state;
   for (guint i = 0; i < 80000; i++)
@@ -605,32 +613,7 @@ test_tokenize_zipf_words (void **state)
   for (int twice = 0; twice < 2; twice++)
     assert_same_tokens (s->str, 0, s->len);
 
-  xref_tokenize_reference (s->str, 0, s->len, ref);
-  for (guint k = 0; k < 2; k++)
-    {
-      jobs[k].text = s->str;
-      jobs[k].set_pass = k == 1;
-      jobs[k].tokens = g_array_new (FALSE, TRUE, sizeof (XrefToken));
-      t[k] = g_thread_new ("tokenize", tokenize_job, &jobs[k]);
-    }
-  for (guint k = 0; k < 2; k++)
-    {
-      g_thread_join (t[k]);
-      assert_int_equal (jobs[k].tokens->len, ref->len);
-      for (guint i = 0; i < ref->len; i++)
-        {
-          const XrefToken *x = &g_array_index (jobs[k].tokens, XrefToken, i);
-          guint8 want = expected_bits (x);
-
-          assert_same_token ("tokenize (Zipf words)", s->str, 0, s->len, i, x, &g_array_index (ref, XrefToken, i));
-          if (jobs[k].set_pass && strchr (x->norm, 'e') != NULL
-              && (x->kind == XREF_TOKEN_WORD || x->kind == XREF_TOKEN_PUNCT || x->kind == XREF_TOKEN_SYMBOL))
-            want |= XREF_TEXT_BIT_PASS;
-          assert_int_equal (jobs[k].bits[i], want);
-        }
-      g_array_unref (jobs[k].tokens);
-      g_free (jobs[k].bits);
-    }
+  assert_threads_tokenize ("tokenize (Zipf words)", s, 2);
   g_rand_free (rnd);
   g_string_free (s, TRUE);
 }
