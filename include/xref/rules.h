@@ -247,6 +247,9 @@ typedef struct {
 
 /* ---- the rule set ------------------------------------------------------ */
 
+/* (XrefRules.according) */
+#define XREF_ACCORDING_MAX 8
+
 struct _XrefRules {
   GHashTable *entities;        /* interned id → XrefEntity* */
   GHashTable *actions;         /* interned id → XrefAction* */
@@ -314,6 +317,14 @@ struct _XrefRules {
    * rules say of a word is valid while the serial it was filled for is
    * the serial of the rules asked about. */
   guint serial;
+  /* The matches of speech_phrases whose lemma starts with "according"
+   * ("according to …"), set with it: extract asks this of every speech
+   * verb it finds, and the match and its lemma are rule data, two
+   * dependent cache misses away, where these are at hand.  At most
+   * XREF_ACCORDING_MAX; n_according is G_MAXUINT when there are more
+   * (ask the lemma). */
+  gconstpointer according[XREF_ACCORDING_MAX];
+  guint n_according;
 };
 
 /* Loads every *.yaml file (sorted by name) of each folder in dirs, in order;
@@ -368,6 +379,10 @@ guint xref_action_match_tag (gconstpointer value);
 
 /* Number of phrases in the table. */
 guint xref_phrase_table_size (const XrefPhraseTable *table);
+
+/* Calls fn (value, data) for the value of each phrase of the table, in
+ * the order they were added (a phrase added twice: the value it kept). */
+void xref_phrase_table_foreach (const XrefPhraseTable *table, GFunc fn, gpointer data);
 
 /* Word-class bits (XREF_WC_*) of an interned lower-case word, 0 if none.
  * (Any string gives the right answer; an interned one is found by its

@@ -244,7 +244,7 @@ typedef struct {
 typedef struct {
   const char *to, *of, *by, *that, *which, *who, *whom, *whose, *where, *and_, *or_, *if_, *unless;
   const char *poss, *comma, *semicolon, *colon, *period, *dash, *ndash, *hyphen, *lparen, *dquote;
-  const char *according, *the, *this_, *for_, *de, *than;
+  const char *the, *this_, *for_, *de, *than;
   const char *subordinators[7];
   const char *be[10];
   const char *copula[8];
@@ -360,13 +360,6 @@ typedef struct SlotCache_ {
    * SLOT_HASH (sid) or one of the places after it, 0 for none (n == 0
    * empties it) */
   guint8 at[64];
-  /* find_speakers' answers for the speech matches (XrefActionMatch) of
-   * the same rules, by SLOT_HASH of the match: is its lemma "according
-   * …"?  (emptied with at; m is NULL when empty) */
-  struct {
-    gconstpointer m;
-    gboolean yes;
-  } according[64];
   /* find_entities' entity matches (entity_info), by the match's address
    * (emptied with at) */
   EntityInfo entities[1u << ENTITY_INFO_BITS];
@@ -639,7 +632,6 @@ words_init (Words *w)
   w->hyphen = xref_intern ("-");
   w->lparen = xref_intern ("(");
   w->dquote = xref_intern ("\"");
-  w->according = xref_intern ("according");
   w->the = xref_intern ("the");
   w->this_ = xref_intern ("this");
   w->for_ = xref_intern ("for");
@@ -2706,24 +2698,24 @@ clause_follows (const Ctx *c, guint b, guint k)
   return k < b && !(c->wb[k] & (TB_PUNCT | TB_QUOTE));
 }
 
-/* Is the lemma of speech match m "according …"?  Through the thread's
- * memo (SlotCache.according, a few hot lines): the test read the match
- * and then its lemma, rule data two dependent cache misses away (perf,
- * 10 MB corpus: 0.36 % of all samples on that line). */
+/* Is the lemma of speech match m "according …"?  From the rules'
+ * list of those matches (XrefRules.according, on a line at hand), not
+ * from the match and then its lemma, rule data two dependent cache
+ * misses away (perf, 10 MB: 0.15-0.35 % of all samples there, in a
+ * thread's memo of the answers and its misses). */
 static gboolean
 speech_according (const Ctx *c, const XrefActionMatch *m)
 {
-  SlotCache *sc = c->slots;
-  guint h = SLOT_HASH (m);
+  const XrefRules *r = c->rules;
 
-  if (G_UNLIKELY (sc->according[h].m != m))
+  if (G_LIKELY (r->n_according <= XREF_ACCORDING_MAX))
     {
-      sc->according[h].m = m;
-      /* (the first byte first: most lemmas are not "according …") */
-      sc->according[h].yes = m->lemma != NULL && m->lemma[0] == c->w.according[0]
-                             && g_str_has_prefix (m->lemma, c->w.according);
+      for (guint i = 0; i < r->n_according; i++)
+        if (r->according[i] == m)
+          return TRUE;
+      return FALSE;
     }
-  return sc->according[h].yes;
+  return m->lemma != NULL && g_str_has_prefix (m->lemma, "according");
 }
 
 static void
@@ -3608,6 +3600,11 @@ slot_value (const Ctx *c, const XrefSlotDef *def, gsize start, gsize end)
       else
         k++;
     }
+  /* One entity: the joined text is its id, interned already (the
+   * rules' ids are), and interning an interned string gives it back, so
+   * it is the answer without a probe of the shared table (a miss). */
+  if (ids->len == 1)
+    return ((const char **) (gpointer) ids->data)[0];
   if (ids->len > 0)
     {
       /* (distinct ids: any sort gives the order g_ptr_array_sort did) */
@@ -3627,6 +3624,24 @@ slot_value (const Ctx *c, const XrefSlotDef *def, gsize start, gsize end)
       if (n != NULL)
         return n;
     }
+  {
+    /* One token besides quotes: the text is its norm, interned, and
+     * interning gives it back (as above) */
+    guint words = 0, word = k0;
+    for (guint k = k0; k < k1 && words < 2; k++)
+      if (tk (c, k)->kind != XREF_TOKEN_QUOTE)
+        {
+          words++;
+          word = k;
+        }
+    if (words == 1 && tk (c, word)->norm[0] != '\0')
+      {
+        const char *w1 = tk (c, word)->norm, *g = NULL;
+        if (def != NULL && def->groups != NULL)
+          g = g_hash_table_lookup (def->groups, w1);
+        return g != NULL ? g : w1;
+      }
+  }
   for (guint k = k0; k < k1; k++)
     {
       if (tk (c, k)->kind == XREF_TOKEN_QUOTE)
@@ -5087,7 +5102,6 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
     {
       c->slots->n = 0;
       memset (c->slots->at, 0, sizeof c->slots->at);
-      memset (c->slots->according, 0, sizeof c->slots->according);
       memset (c->slots->entities, 0, sizeof c->slots->entities);
       c->slots->serial = rules->serial;
     }

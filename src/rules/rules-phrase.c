@@ -532,6 +532,13 @@ xref_phrase_table_size (const XrefPhraseTable *t)
   return t != NULL ? t->phrases->len : 0;
 }
 
+void
+xref_phrase_table_foreach (const XrefPhraseTable *t, GFunc fn, gpointer data)
+{
+  for (guint i = 0; t != NULL && i < t->phrases->len; i++)
+    fn (((const Phrase *) g_ptr_array_index (t->phrases, i))->value, data);
+}
+
 /* Equal forms, counting the curly apostrophes and the straight one equal. */
 static gboolean
 forms_equal (const char *a, const char *b)

@@ -1364,6 +1364,93 @@ test_rule_lists_table (void **state)
     xref_document_free (jobs[i].doc);
 }
 
+static void
+collect_value (gpointer value, gpointer data)
+{
+  g_ptr_array_add (data, value);
+}
+
+/* slot_value gives a value of one entity or one word without interning
+ * it (it is interned already): the same pointer the slow path interns,
+ * for every slot of every claim; and the rules' list of "according"
+ * speech matches (find_speakers reads it instead of the match's lemma)
+ * says what the lemma says, for every speech phrase in some text. */
+static void
+test_slot_values_and_speech_tags (void **state)
+{
+  g_autoptr (XrefDocument) doc =
+    extract_text ("values.txt",
+                  "The Pentagon plans to train Ukrainian troops in Germany for several months. "
+                  "According to officials, Russia sent 12 tanks to Belarus on Monday. "
+                  "Russia will send \"volunteers\" to Syria, the ministry said. "
+                  "The US sent weapons to Ukraine and Poland, according to the latest reports. "
+                  "Officials told reporters that France sent aid to refugees.\n",
+                  NULL, story_rules);
+  const XrefPhraseTable *speech = story_rules->speech_phrases;
+  guint n_values = 0, n_speech = 0, n_according = 0;
+
+  for (guint i = 0; i < doc->claims->len; i++)
+    {
+      const XrefClaim *c = g_ptr_array_index (doc->claims, i);
+      for (guint j = 0; c->slots != NULL && j < c->slots->len; j++)
+        {
+          const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, j);
+          if (v->value == NULL)
+            continue;
+          assert_ptr_equal (v->value, xref_intern (v->value));
+          n_values++;
+        }
+    }
+  assert_true (n_values >= 4);
+
+  assert_non_null (speech);
+  for (guint s = 0; s < doc->sentences->len; s++)
+    {
+      const XrefSentence *sent = &g_array_index (doc->sentences, XrefSentence, s);
+      const XrefToken *tok = &g_array_index (doc->tokens, XrefToken, sent->first_token);
+      for (guint i = 0; i < sent->n_tokens; i++)
+        {
+          gconstpointer v = NULL;
+          guint len = xref_phrase_table_match (speech, tok, sent->n_tokens, i, &v);
+          if (len == 0 || v == NULL)
+            continue;
+          {
+            const XrefActionMatch *m = v;
+            gboolean according = m->lemma != NULL && g_str_has_prefix (m->lemma, "according");
+            gboolean listed = FALSE;
+            for (guint k = 0; k < story_rules->n_according && k < XREF_ACCORDING_MAX; k++)
+              listed |= story_rules->according[k] == v;
+            assert_true (story_rules->n_according <= XREF_ACCORDING_MAX);
+            assert_int_equal (listed, according);
+            n_speech++;
+            n_according += according;
+          }
+        }
+    }
+  assert_true (n_speech >= 3);
+  assert_int_equal (n_according, 2);
+
+  /* the list is exactly the table's values with such a lemma (none
+   * that a phrase added twice freed) */
+  {
+    g_autoptr (GPtrArray) values = g_ptr_array_new ();
+    guint want = 0;
+    xref_phrase_table_foreach (speech, collect_value, values);
+    assert_int_equal (values->len, xref_phrase_table_size (speech));
+    for (guint i = 0; i < values->len; i++)
+      {
+        const XrefActionMatch *m = g_ptr_array_index (values, i);
+        gboolean listed = FALSE;
+        for (guint k = 0; k < story_rules->n_according; k++)
+          listed |= story_rules->according[k] == m;
+        assert_int_equal (listed, m->lemma != NULL && g_str_has_prefix (m->lemma, "according"));
+        want += listed;
+      }
+    assert_int_equal (want, story_rules->n_according);
+    assert_true (want >= 1);
+  }
+}
+
 int
 main (void)
 {
@@ -1388,6 +1475,7 @@ main (void)
     cmocka_unit_test (test_mention_window),
     cmocka_unit_test (test_token_bits_pairs),
     cmocka_unit_test (test_rule_lists_table),
+    cmocka_unit_test (test_slot_values_and_speech_tags),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
