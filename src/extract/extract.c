@@ -49,7 +49,6 @@
 #include <stdlib.h>
 #include <string.h>
 #if defined(__linux__)
-#include <sys/mman.h>
 #endif
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -447,9 +446,9 @@ enum {
 #define TOK_PAD 16
 
 typedef struct {
-  gsize caches_len;             /* tb, np_ids and lists: the length of
-                                   np_ids_block when mapped (caches_map), 0
-                                   when allocated */
+  gsize caches_len;             /* tb, np_ids and lists: the size of the
+                                   block whose handle is np_ids_block
+                                   (caches_map, xref_huge_alloc0) */
   guint tok_cap;                /* per-token arrays: room for this many tokens */
   guint *wb;
   guint *cand[5];
@@ -464,7 +463,7 @@ typedef struct {
   SlotCache slots;
   struct TokenBitsCache_ *tb;   /* token_bits' cache, or NULL */
   struct NpIdCache_ *np_ids;    /* np_id's cache (in np_ids_block), or NULL */
-  gpointer np_ids_block;
+  gpointer np_ids_block;        /* the caches' handle (xref_huge_free) */
   struct ListEntry_ *lists;     /* claims_block's cache of rule lists (in np_ids_block) */
 } Work;
 
@@ -505,12 +504,7 @@ work_free (gpointer p)
   if (w->scratch != NULL)
     g_string_free (w->scratch, TRUE);
   g_free (w->names.e);
-#if defined(MADV_HUGEPAGE)
-  if (w->caches_len > 0)
-    munmap (w->np_ids_block, w->caches_len);
-  else
-#endif
-    g_free (w->np_ids_block);
+  xref_huge_free (w->np_ids_block, w->caches_len);
   g_free (w);
 }
 
@@ -1548,12 +1542,9 @@ G_STATIC_ASSERT (sizeof (NpIdEntry) == 64);
 /* The thread's three large caches, np_id's (2 MB), token_bits' (512 KB)
  * and the rule lists' (256 KB, claims_block), in one block, empty:
  * probed at random, they waited on memory, the scattered pages of
- * np_ids on the TLB as much (perf: the prefetch of np_resolve).  Where
- * the system has them, the block is asked for huge pages (two instead
- * of ~700, and ~700 fewer page faults); else it is allocated, aligned on
- * 64 bytes by hand (calloc gives fresh zero pages for a block this size
- * without writing them, an aligned allocator would clear them all). */
-#define CACHES_HUGE ((gsize) 2 << 20)
+ * np_ids on the TLB as much (perf: the prefetch of np_resolve).  The
+ * block is on huge pages where the system has them (xref_huge_alloc0: two
+ * instead of ~700, and ~700 fewer page faults). */
 
 static gsize list_cache_bytes (void);
 
@@ -1563,33 +1554,12 @@ caches_map (Work *w)
   gsize tb_at = (sizeof (NpIdCache) + 63) & ~(gsize) 63;
   gsize ls_at = (tb_at + sizeof (TokenBitsCache) + 63) & ~(gsize) 63;
   gsize size = ls_at + list_cache_bytes ();
-  char *base = NULL;
+  char *base;
 
   if (w->np_ids_block != NULL)
     return;
-#if defined(MADV_HUGEPAGE)
-  {
-    gsize len = (size + CACHES_HUGE - 1) & ~(CACHES_HUGE - 1);
-    char *p = mmap (NULL, len + CACHES_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-    if (p != MAP_FAILED)
-      {
-        char *q = (char *) (((guintptr) p + CACHES_HUGE - 1) & ~(guintptr) (CACHES_HUGE - 1));
-        if (q > p)
-          munmap (p, (gsize) (q - p));
-        if (q + len < p + len + CACHES_HUGE)
-          munmap (q + len, (gsize) (p + len + CACHES_HUGE - (q + len)));
-        (void) madvise (q, len, MADV_HUGEPAGE);
-        w->np_ids_block = base = q;
-        w->caches_len = len;
-      }
-  }
-#endif
-  if (base == NULL)
-    {
-      w->np_ids_block = g_malloc0 (size + 64);
-      base = (char *) (((guintptr) w->np_ids_block + 63) & ~(guintptr) 63);
-    }
+  base = xref_huge_alloc0 (size, &w->np_ids_block);
+  w->caches_len = size;
   w->np_ids = (NpIdCache *) (gpointer) base;
   w->tb = (TokenBitsCache *) (gpointer) (base + tb_at);
   w->lists = (struct ListEntry_ *) (gpointer) (base + ls_at);
