@@ -221,7 +221,7 @@ table_find (const char *s, gsize len, guint32 h)
     }
 }
 
-/* The length xref_huge_alloc0 maps for size bytes (0: it used malloc). */
+/* A huge page, and the length xref_huge_alloc0 maps for size bytes. */
 #if defined(MADV_HUGEPAGE)
 #define HUGE_PAGE ((gsize) 2 << 20)
 #define HUGE_LEN(size) (((size) + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1))
@@ -239,10 +239,10 @@ xref_huge_alloc0 (gsize size, gpointer *handle)
   if (p != MAP_FAILED)
     {
       char *q = (char *) (((guintptr) p + HUGE_PAGE - 1) & ~(guintptr) (HUGE_PAGE - 1));
+      /* (the mapping's ends around the aligned q: q - p < HUGE_PAGE) */
       if (q > p)
         munmap (p, (gsize) (q - p));
-      if (q + len < p + len + HUGE_PAGE)
-        munmap (q + len, (gsize) (p + len + HUGE_PAGE - (q + len)));
+      munmap (q + len, (gsize) (p + HUGE_PAGE - q));
       (void) madvise (q, len, MADV_HUGEPAGE);
       /* (the low bit tells xref_huge_free which it was) */
       *handle = q + 1;
@@ -613,6 +613,7 @@ xref_warn (const char *file, const char *format, ...)
   va_list ap;
   g_autofree char *raw = NULL;
   g_autofree char *msg = NULL;
+  g_autofree char *line = NULL;
 
   va_start (ap, format);
   raw = g_strdup_vprintf (format, ap);
@@ -620,25 +621,21 @@ xref_warn (const char *file, const char *format, ...)
   /* Messages may quote article or rule text: the same care as names. */
   msg = printable (raw);
 
-  if (warn_held != NULL)
-    {
-      if (file != NULL)
-        {
-          g_autofree char *shown = printable (file);
-          g_string_append_printf (warn_held, "xref: warning: %s: %s\n", shown, msg);
-        }
-      else
-        g_string_append_printf (warn_held, "xref: warning: %s\n", msg);
-      return;
-    }
-  g_mutex_lock (&warn_lock);
+  /* (the whole line at once: a held one and a written one are the same) */
   if (file != NULL)
     {
       g_autofree char *shown = printable (file);
-      fprintf (stderr, "xref: warning: %s: %s\n", shown, msg);
+      line = g_strdup_printf ("xref: warning: %s: %s\n", shown, msg);
     }
   else
-    fprintf (stderr, "xref: warning: %s\n", msg);
+    line = g_strdup_printf ("xref: warning: %s\n", msg);
+  if (warn_held != NULL)
+    {
+      g_string_append (warn_held, line);
+      return;
+    }
+  g_mutex_lock (&warn_lock);
+  fputs (line, stderr);
   g_mutex_unlock (&warn_lock);
 }
 

@@ -247,8 +247,11 @@ typedef struct {
 
 /* ---- the rule set ------------------------------------------------------ */
 
-/* (XrefRules.according) */
+/* (XrefRules.according: the speech matches whose lemma starts with
+ * XREF_ACCORDING_LEMMA, "according to X", where X is the source, not the
+ * speaker) */
 #define XREF_ACCORDING_MAX 8
+#define XREF_ACCORDING_LEMMA "according"
 
 struct _XrefRules {
   GHashTable *entities;        /* interned id → XrefEntity* */

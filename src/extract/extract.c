@@ -44,7 +44,7 @@
 #include "xref/extract.h"
 
 #include "extract-names.h"
-#include "extract-phrase.h"
+#include "rules/rules-phrase-hint.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -838,11 +838,6 @@ is_nominal (const Ctx *c, guint i)
   return TRUE;
 }
 
-/* The bits of a token (Ctx.wb): what the rules know of its norm
- * (xref_rules_word_bits; the word classes only for WORD tokens) and the
- * TB_* bits, which follow from these, the norm's spelling, the token's
- * kind and its capitalisation flags.  The reference; token_bits goes
- * through a cache. */
 /* The bytes of token t's norm and their number: where the norm is the
  * form (no capital, no quotation mark to fold: most tokens), they are
  * text[start, end), which the tokenizer has just read, instead of the
@@ -861,6 +856,11 @@ norm_bytes (const char *text, const XrefToken *t, gsize *len)
   return t->norm;
 }
 
+/* The bits of a token (Ctx.wb): what the rules know of its norm
+ * (xref_rules_word_bits; the word classes only for WORD tokens) and the
+ * TB_* bits, which follow from these, the norm's spelling, the token's
+ * kind and its capitalisation flags.  The reference; token_bits goes
+ * through a cache.  text: the document's (norm_bytes), or NULL. */
 static guint
 token_bits_of (const XrefRules *rules, const char *text, const XrefToken *t)
 {
@@ -2685,7 +2685,7 @@ speech_according (const Ctx *c, const XrefActionMatch *m)
           return TRUE;
       return FALSE;
     }
-  return m->lemma != NULL && g_str_has_prefix (m->lemma, "according");
+  return m->lemma != NULL && g_str_has_prefix (m->lemma, XREF_ACCORDING_LEMMA);
 }
 
 static void

@@ -206,7 +206,7 @@ note_according (gpointer value, gpointer data)
   const XrefActionMatch *m = value;
   XrefRules *r = data;
 
-  if (m == NULL || m->lemma == NULL || !g_str_has_prefix (m->lemma, "according"))
+  if (m == NULL || m->lemma == NULL || !g_str_has_prefix (m->lemma, XREF_ACCORDING_LEMMA))
     return;
   if (r->n_according < XREF_ACCORDING_MAX)
     r->according[r->n_according++] = m;

@@ -29,7 +29,7 @@
  * no filter of first words in front of the buckets any more (95 % of the
  * calls passed it). */
 #include "rules-private.h"
-#include "../extract/extract-phrase.h"
+#include "rules-phrase-hint.h"
 
 #include <string.h>
 

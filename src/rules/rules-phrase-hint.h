@@ -1,4 +1,4 @@
-/* xref — extract: where a phrase table keeps the bucket of a first word
+/* xref — rules: where a phrase table keeps the bucket of a first word
  * and the slot of a pair of words, for a prefetch long before the match
  * (rules-phrase.c defines the table, its hashes and
  * xref_phrase_table_hint; extract.c asks, while it reads every token's
