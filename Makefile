@@ -21,7 +21,8 @@ PKG_CONFIG ?= pkg-config
 PKGS      = glib-2.0 yaml-0.1 libpcre2-8 jansson libxml-2.0
 TEST_PKGS = cmocka jansson
 
-DEB_PACKAGES = pkg-config libglib2.0-dev libyaml-dev libpcre2-dev libcmocka-dev libjansson-dev libxml2-dev parallel
+DEB_PACKAGES = pkg-config libglib2.0-dev libyaml-dev libpcre2-dev libcmocka-dev libjansson-dev libxml2-dev parallel \
+               python3
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wwrite-strings -Wvla -Wno-unused-parameter
@@ -86,9 +87,60 @@ $(BUILD)/obj/rules/rules-load.o: $(BUILD)/datadir.stamp
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*/*.h) Makefile
+# ---- profile-guided optimisation (bench/README.md "Profile-guided build") ----
+#
+# A plain build (no SAN) with gcc and python3 is built twice: first with
+# -fprofile-generate in $(BUILD)/pgo, run over a training corpus generated
+# from the seed articles (bench/gen-corpus.py, no ECB+: a clean checkout
+# has everything it needs) in every output format, then with
+# -fprofile-use from the counts of that run.  PGO=0 builds once (faster
+# edit-build cycles); sanitizer and fuzzing builds never use a profile.
+PGO_OK := $(if $(SAN),,$(if $(shell command -v python3 2>/dev/null),1,))
+PGO    ?= $(if $(filter gcc cc,$(notdir $(CC))),$(PGO_OK),)
+ifeq ($(PGO),0)
+  override PGO :=
+endif
+PGO_DIR := $(BUILD)/pgo
+PGO_MB  ?= 4
+
+ifneq ($(PGO),)
+PGO_OBJ := $(patsubst src/%.c,$(PGO_DIR)/obj/%.o,$(LIB_SRC) src/main.c)
+
+$(PGO_DIR)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Isrc -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -fprofile-generate -fprofile-update=atomic -Isrc -c -o $@ $<
+
+$(PGO_DIR)/obj/rules/rules-load.o: $(BUILD)/datadir.stamp
+
+$(PGO_DIR)/xref: $(PGO_OBJ)
+	$(CC) $(LDFLAGS_ALL) -fprofile-generate -o $@ $^ $(PKG_LIBS)
+
+$(PGO_DIR)/corpus.stamp: bench/gen-corpus.py $(wildcard corpus/*.txt)
+	@mkdir -p $(dir $@)
+	python3 bench/gen-corpus.py --mb $(PGO_MB) --seed 7 --ecb '' --out $(PGO_DIR)/corpus
+	@touch $@
+
+# The training run: every format, the sharded path, one thread and two.
+$(PGO_DIR)/profile.stamp: $(PGO_DIR)/xref $(PGO_DIR)/corpus.stamp
+	@find $(PGO_DIR)/obj -name '*.gcda' -delete
+	@echo "pgo: training $(PGO_DIR)/xref on $(PGO_DIR)/corpus"
+	@set -e; x=$(PGO_DIR)/xref; c=$(PGO_DIR)/corpus; export XREF_RULES=$(CURDIR)/rules; \
+	  $$x --format json $$c >/dev/null; $$x --jobs 1 --format json $$c >/dev/null; \
+	  for f in table md csv html; do $$x --format $$f $$c >/dev/null; done; \
+	  $$x extract --format jsonl $$c > $(PGO_DIR)/train.jsonl; \
+	  $$x match --format json $(PGO_DIR)/train.jsonl >/dev/null; rm -f $(PGO_DIR)/train.jsonl; \
+	  $$x corpus/ >/dev/null
+	@touch $@
+
+PGO_USE = -fprofile-use -fprofile-partial-training -Wno-missing-profile
+PGO_DEP = $(PGO_DIR)/profile.stamp
+endif
+
+# (with PGO, -dumpbase names the instrumented object: -fprofile-use reads
+# its counts, and GCC matches the functions of a unit by that name too)
+$(BUILD)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*/*.h) Makefile $(PGO_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(if $(PGO),$(PGO_USE) -dumpbase $(PGO_DIR)/obj/$*) -Isrc -c -o $@ $<
 
 $(BUILD)/tests/test-%: tests/unit/test-%.c $(LIB) tests/unit/test-util.h
 	@mkdir -p $(dir $@)

@@ -7,6 +7,9 @@ byte repetition.  Deterministic for a given --seed.
     bench/gen-corpus.py --mb 10 --out build/bench/corpus-10 [--seed 1]
         [--seeds corpus] [--ecb ../shared/data/ecbplus-train/docs]
 
+--ecb '' leaves ECB+ out: sentences from the seed articles only (the
+training corpus of the profile-guided build, which needs no dev data).
+
 The story rules of the seed corpus (corpus/.xref/rules) are copied into the
 output so that the seed sentences extract their claims.  Generated corpora
 live under build/ or /tmp and are never committed."""
