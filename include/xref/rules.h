@@ -84,6 +84,9 @@ typedef struct {
   const XrefAction *action;   /* NULL for a speech verb (see speech table) */
   XrefForm form;              /* when a word is both past and participle
                                  (sent), PAST is given; extract decides */
+  gboolean attribution;       /* one of the lexicon's attribution_phrases
+                                 ("according to X"): X is the source,
+                                 after the phrase (in form's padding) */
   const char *lemma;          /* interned base form as written in the rules */
   const char *rule;           /* interned provenance id: "action:send" */
 } XrefActionMatch;
@@ -247,11 +250,10 @@ typedef struct {
 
 /* ---- the rule set ------------------------------------------------------ */
 
-/* (XrefRules.according: the speech matches whose lemma starts with
- * XREF_ACCORDING_LEMMA, "according to X", where X is the source, not the
- * speaker) */
+/* (XrefRules.according: the speech matches of attribution phrases,
+ * XrefActionMatch.attribution, "according to X", where X is the source,
+ * not the speaker) */
 #define XREF_ACCORDING_MAX 8
-#define XREF_ACCORDING_LEMMA "according"
 
 struct _XrefRules {
   GHashTable *entities;        /* interned id → XrefEntity* */
@@ -320,12 +322,12 @@ struct _XrefRules {
    * rules say of a word is valid while the serial it was filled for is
    * the serial of the rules asked about. */
   guint serial;
-  /* The matches of speech_phrases whose lemma starts with "according"
-   * ("according to …"), set with it: extract asks this of every speech
-   * verb it finds, and the match and its lemma are rule data, two
-   * dependent cache misses away, where these are at hand.  At most
-   * XREF_ACCORDING_MAX; n_according is G_MAXUINT when there are more
-   * (ask the lemma). */
+  /* The matches of speech_phrases made from the lexicon's
+   * attribution_phrases ("according to …", XrefActionMatch.attribution),
+   * set with it: extract asks this of every speech verb it finds, and the
+   * match is rule data, a cache miss away, where these are at hand.  At
+   * most XREF_ACCORDING_MAX; n_according is G_MAXUINT when there are more
+   * (ask the match). */
   gconstpointer according[XREF_ACCORDING_MAX];
   guint n_according;
 };

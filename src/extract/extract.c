@@ -2668,11 +2668,10 @@ clause_follows (const Ctx *c, guint b, guint k)
   return k < b && !(c->wb[k] & (TB_PUNCT | TB_QUOTE));
 }
 
-/* Is the lemma of speech match m "according …"?  From the rules'
- * list of those matches (XrefRules.according, on a line at hand), not
- * from the match and then its lemma, rule data two dependent cache
- * misses away (perf, 10 MB: 0.15-0.35 % of all samples there, in a
- * thread's memo of the answers and its misses). */
+/* Is speech match m an attribution phrase ("according to …")?  From the
+ * rules' list of those matches (XrefRules.according, on a line at hand),
+ * not from the match, rule data a cache miss away (perf, 10 MB:
+ * 0.15-0.35 % of all samples there, when it read the lemma). */
 static gboolean
 speech_according (const Ctx *c, const XrefActionMatch *m)
 {
@@ -2685,7 +2684,7 @@ speech_according (const Ctx *c, const XrefActionMatch *m)
           return TRUE;
       return FALSE;
     }
-  return m->lemma != NULL && g_str_has_prefix (m->lemma, XREF_ACCORDING_LEMMA);
+  return m->attribution;
 }
 
 static void

@@ -198,15 +198,15 @@ entity_table (RulesLoader *ld)
 
 /* ---- verbs ------------------------------------------------------------- */
 
-/* Notes speech match m in r->according when its lemma is "according
- * …" (XrefRules.according; a xref_phrase_table_foreach function). */
+/* Notes speech match m in r->according when it is an attribution phrase
+ * (XrefRules.according; a xref_phrase_table_foreach function). */
 static void
 note_according (gpointer value, gpointer data)
 {
   const XrefActionMatch *m = value;
   XrefRules *r = data;
 
-  if (m == NULL || m->lemma == NULL || !g_str_has_prefix (m->lemma, XREF_ACCORDING_LEMMA))
+  if (m == NULL || !m->attribution)
     return;
   if (r->n_according < XREF_ACCORDING_MAX)
     r->according[r->n_according++] = m;
@@ -308,7 +308,8 @@ speech_table (RulesLoader *ld)
       g_autofree char *rule_s = g_strconcat ("speech:", s->text, NULL);
       add_verb (ld, t, s, NULL, xref_intern (rule_s));
     }
-  /* "according to": a source follows, no verb to inflect. */
+  /* "according to": a source follows, no verb to inflect (any phrase
+   * of attribution_phrases, not a word of English in C). */
   for (guint i = 0; i < ld->attribution->len; i++)
     {
       const RulesStr *s = &g_array_index (ld->attribution, RulesStr, i);
@@ -318,6 +319,7 @@ speech_table (RulesLoader *ld)
 
       m->action = NULL;
       m->form = XREF_FORM_BASE;
+      m->attribution = TRUE;
       m->lemma = s->text;
       m->rule = xref_intern (rule_s);
       add_phrase (ld, t, s, (const XrefToken *) toks->data, toks->len, m, XREF_FORM_BASE);

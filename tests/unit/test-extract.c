@@ -8,6 +8,7 @@
 #include "../../src/rules/rules-private.h"   /* xref_regex_new */
 #include "../../src/extract/extract-names.h"  /* the stage's name map */
 
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -1416,7 +1417,8 @@ test_slot_values_and_speech_tags (void **state)
             continue;
           {
             const XrefActionMatch *m = v;
-            gboolean according = m->lemma != NULL && g_str_has_prefix (m->lemma, "according");
+            gboolean according = m->attribution;
+            assert_int_equal (according, m->lemma != NULL && g_str_has_prefix (m->lemma, "according"));
             gboolean listed = FALSE;
             for (guint k = 0; k < story_rules->n_according && k < XREF_ACCORDING_MAX; k++)
               listed |= story_rules->according[k] == v;
@@ -1443,12 +1445,69 @@ test_slot_values_and_speech_tags (void **state)
         gboolean listed = FALSE;
         for (guint k = 0; k < story_rules->n_according; k++)
           listed |= story_rules->according[k] == m;
-        assert_int_equal (listed, m->lemma != NULL && g_str_has_prefix (m->lemma, "according"));
+        assert_int_equal (listed, m->attribution);
         want += listed;
       }
     assert_int_equal (want, story_rules->n_according);
     assert_true (want >= 1);
   }
+}
+
+/* Any phrase of the lexicon's attribution_phrases introduces the source
+ * after it, as "according to" does: the rule set says which phrases are
+ * attributions, not a word compiled in. */
+static void
+test_attribution_phrase_from_rules (void **state)
+{
+  const char *text = "In the words of Kyiv, Russia attacked Kharkiv.\n";
+  g_autofree char *tmp = g_dir_make_tmp ("xref-attr-XXXXXX", NULL);
+  g_autofree char *yaml = g_build_filename (tmp, "lexicon.yaml", NULL);
+  g_autofree char *def = xref_rules_default_dir ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefRules) rules = NULL;
+  g_autoptr (XrefDocument) plain = NULL;
+  g_autoptr (XrefDocument) doc = NULL;
+  g_autofree char *plain_claims = NULL;
+  g_autofree char *claims = NULL;
+  const char *dirs[2];
+  const XrefActionMatch *listed = NULL;
+
+  assert_non_null (tmp);
+  g_file_set_contents (yaml, "lexicon:\n  attribution_phrases: [in the words of]\n", -1, &error);
+  assert_no_error (error);
+  dirs[0] = def;
+  dirs[1] = tmp;
+  rules = xref_rules_load (dirs, 2, &error);
+  assert_no_error (error);
+  assert_non_null (rules);
+
+  /* both phrases are attributions, and listed as such */
+  assert_int_equal (rules->n_according, 2);
+  for (guint k = 0; k < rules->n_according; k++)
+    {
+      const XrefActionMatch *m = rules->according[k];
+      assert_true (m->attribution);
+      assert_null (m->action);
+      if (strcmp (m->lemma, "in the words of") == 0)
+        listed = m;
+    }
+  assert_non_null (listed);
+  assert_string_equal (listed->rule, "speech:in the words of");
+
+  /* without the phrase, Kyiv is no speaker; with it, Kyiv is the source
+   * of the sentence's claims, as after "according to" */
+  plain = extract_text ("attr.txt", text, NULL, default_rules);
+  plain_claims = show_claims (plain);
+  assert_null (strstr (plain_claims, "speaker=ukraine[Kyiv]"));
+  doc = extract_text ("attr.txt", text, NULL, rules);
+  claims = show_claims (doc);
+  if (strstr (claims, "actor=russia[Russia] action=attack[attacked]") == NULL)
+    fail_msg ("no claim of the attack in:\n%s", claims);
+  if (strstr (claims, "speaker=ukraine[Kyiv]") == NULL)
+    fail_msg ("no speaker from the attribution phrase in:\n%s", claims);
+
+  g_unlink (yaml);
+  g_rmdir (tmp);
 }
 
 int
@@ -1476,6 +1535,7 @@ main (void)
     cmocka_unit_test (test_token_bits_pairs),
     cmocka_unit_test (test_rule_lists_table),
     cmocka_unit_test (test_slot_values_and_speech_tags),
+    cmocka_unit_test (test_attribution_phrase_from_rules),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }

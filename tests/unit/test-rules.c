@@ -225,10 +225,13 @@ test_default_speech_modal (void **state)
   assert_null (m->action);
   assert_string_equal (m->lemma, "say");
   assert_string_equal (m->rule, "speech:say");
+  assert_false (m->attribution);
   m = action_match (r->speech_phrases, "pointed out", 2);
   assert_string_equal (m->lemma, "point out");
+  assert_false (m->attribution);
   m = action_match (r->speech_phrases, "according to her", 2);
   assert_null (m->action);
+  assert_true (m->attribution);
   assert_string_equal (m->rule, "speech:according to");
 
   assert_int_equal (match_at (r->modal_phrases, "plans to send", 0, &v), 2);
