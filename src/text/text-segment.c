@@ -72,28 +72,24 @@ form_len (const XrefToken *t)
   return t->end - t->start;
 }
 
-/* The text of the document being segmented by this thread (set by
- * xref_text_segment for the length of the call). */
-static _Thread_local const char *cur_text;
-
 /* The bytes of a token's form, form_len of them (not NUL-terminated), in
  * the document's text: the tests that read a form byte by byte read them
  * there, where the segmenter has just been, rather than in the interned
  * string, which is mostly a cache miss. */
 static inline const char *
-span_bytes (const XrefToken *t)
+span_bytes (const XrefDocument *doc, const XrefToken *t)
 {
-  return cur_text + t->start;
+  return doc->text + t->start;
 }
 
 /* g_utf8_strlen (t->form, -1) without the call: the form is valid UTF-8
  * (form_len bytes), one character per byte that is not a continuation
  * byte. */
 static inline glong
-n_chars (const XrefToken *t)
+n_chars (const XrefDocument *doc, const XrefToken *t)
 {
   gsize n = form_len (t);
-  const char *f = span_bytes (t);
+  const char *f = span_bytes (doc, t);
   glong c = 0;
 
   for (gsize k = 0; k < n; k++)
@@ -101,9 +97,9 @@ n_chars (const XrefToken *t)
   return c;
 }
 
-/* n_chars (t) >= k, reading no further than the k-th character. */
+/* n_chars (doc, t) >= k, reading no further than the k-th character. */
 static inline gboolean
-chars_at_least (const XrefToken *t, glong k)
+chars_at_least (const XrefDocument *doc, const XrefToken *t, glong k)
 {
   gsize n = form_len (t);
   glong c = 0;
@@ -115,7 +111,7 @@ chars_at_least (const XrefToken *t, glong k)
     return FALSE;
   if (n >= 4 * (gsize) k)
     return TRUE;
-  const char *f = span_bytes (t);
+  const char *f = span_bytes (doc, t);
   for (gsize i = 0; i < n; i++)
     if (((guchar) f[i] & 0xc0) != 0x80 && ++c >= k)
       return TRUE;
@@ -422,7 +418,7 @@ is_abbreviation (const XrefRules *rules, const XrefToken *word)
 /* A single letter used as an initial: "J" before "."; also the letters of
  * an initialism written apart, "L. A." and "p. m." */
 static gboolean
-is_initial (const XrefToken *t)
+is_initial (const XrefDocument *doc, const XrefToken *t)
 {
   gsize n;
   const char *f;
@@ -430,7 +426,7 @@ is_initial (const XrefToken *t)
   if (t->kind != XREF_TOKEN_WORD)
     return FALSE;
   n = form_len (t);
-  f = span_bytes (t);
+  f = span_bytes (doc, t);
   /* "D-W." of "Rep. Ann Cole, D-W. Va.": an initial after a hyphen */
   if (n >= 3 && f[n - 2] == '-' && g_ascii_isupper (f[n - 1]))
     return TRUE;
@@ -439,13 +435,13 @@ is_initial (const XrefToken *t)
     return FALSE;
   if ((guchar) f[0] < 0x80)
     return n == 1 && g_ascii_isalpha (f[0]);
-  return n_chars (t) == 1 && first_is_alpha (f);
+  return n_chars (doc, t) == 1 && first_is_alpha (f);
 }
 
 /* Token t (followed by after, or NULL) can start a sentence: a capital,
  * a digit, an opening quote, or an opening bracket before a capital. */
 static gboolean
-starts_sentence (const XrefToken *t, const XrefToken *after)
+starts_sentence (const XrefDocument *doc, const XrefToken *t, const XrefToken *after)
 {
   gunichar c;
 
@@ -455,11 +451,11 @@ starts_sentence (const XrefToken *t, const XrefToken *after)
     return (t->flags & XREF_TOKEN_OPEN_QUOTE) != 0;
   if (t->kind == XREF_TOKEN_PUNCT && (str_is (t->form, "(") || str_is (t->form, "[")))
     return after != NULL && after->start == t->end && after->kind != XREF_TOKEN_PUNCT
-           && starts_sentence (after, NULL);
+           && starts_sentence (doc, after, NULL);
   /* an ASCII first byte: only A-Z are upper or title case */
-  if ((guchar) span_bytes (t)[0] < 0x80)
-    return g_ascii_isupper (span_bytes (t)[0]);
-  c = g_utf8_get_char (span_bytes (t));
+  if ((guchar) span_bytes (doc, t)[0] < 0x80)
+    return g_ascii_isupper (span_bytes (doc, t)[0]);
+  c = g_utf8_get_char (span_bytes (doc, t));
   return g_unichar_isupper (c) || g_unichar_istitle (c);
 }
 
@@ -540,7 +536,7 @@ colon_boundary (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
    * ("UPDATE: A suspect …", "MUMBAI: An Indian warship …") */
   if (prev->kind != XREF_TOKEN_WORD || prev->end != t->start || (prev->flags & XREF_TOKEN_IN_QUOTE)
       || !(first_is_lower (prev->form)
-           || ((prev->flags & XREF_TOKEN_ALLCAPS) && chars_at_least (prev, 3))))
+           || ((prev->flags & XREF_TOKEN_ALLCAPS) && chars_at_least (doc, prev, 3))))
     return 0;
   if (next->kind != XREF_TOKEN_WORD || next->start == t->end || !(next->flags & XREF_TOKEN_CAPITALISED)
       || (next->flags & XREF_TOKEN_ALLCAPS) || str_is (next->norm, "i"))
@@ -603,7 +599,7 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
       if (str_is (t->form, ".") && i > 0)
         {
           const XrefToken *w = at (doc, i - 1);
-          if (w->end == t->start && w->kind == XREF_TOKEN_WORD && (is_abbreviation (rules, w) || is_initial (w)))
+          if (w->end == t->start && w->kind == XREF_TOKEN_WORD && (is_abbreviation (rules, w) || is_initial (doc, w)))
             abbrev = TRUE;
           /* a dot right after other punctuation (",." ":." "(.") is
            * residue, or the dot of a decimal written apart: ". 290" */
@@ -642,8 +638,8 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
       /* "at 3:33 a.m. Palmer Fire and Rescue …": a clock time ends a
        * sentence unless a day or month goes on with it */
       if (month_of (rules, next)
-          || weekday_of (rules, next) || !starts_sentence (next, NULL)
-          || is_initial (next) || is_zone (next))
+          || weekday_of (rules, next) || !starts_sentence (doc, next, NULL)
+          || is_initial (doc, next) || is_zone (next))
         return 0;
       return j;
     }
@@ -652,12 +648,12 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
       /* "… in the U.S. “We …": a quotation opening after the
        * abbreviation starts a sentence, as does "The", "He" */
       if (next->kind == XREF_TOKEN_QUOTE && (next->flags & XREF_TOKEN_OPEN_QUOTE) && j + 1 < last
-          && starts_sentence (at (doc, j + 1), NULL))
+          && starts_sentence (doc, at (doc, j + 1), NULL))
         return j;
       /* "L. A.", "D. A. Will": the next letter of the initialism */
-      if (is_initial (next) && j + 1 < last && str_is (at (doc, j + 1)->form, "."))
+      if (is_initial (doc, next) && j + 1 < last && str_is (at (doc, j + 1)->form, "."))
         return 0;
-      if (is_initial (next) && i > 0 && is_initial (at (doc, i - 1)))
+      if (is_initial (doc, next) && i > 0 && is_initial (doc, at (doc, i - 1)))
         return 0;
       return closed_class_start (rules, next) ? j : 0;
     }
@@ -665,7 +661,7 @@ boundary_after (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
   if (!abbrev && (is_form (next, "\u2026") || is_form (next, "...")) && j + 1 < last
       && at (doc, j + 1)->start > next->end && at (doc, j + 1)->kind == XREF_TOKEN_WORD)
     return j;
-  if (!starts_sentence (next, j + 1 < last ? at (doc, j + 1) : NULL))
+  if (!starts_sentence (doc, next, j + 1 < last ? at (doc, j + 1) : NULL))
     return 0;
   /* the dot of a decimal written apart after a word: "hit . 308",
    * "a limit of . 08 percent" (a sentence rarely opens with a bare
@@ -839,9 +835,9 @@ lookup_date_word (GHashTable *table, const char *norm)
 
 /* A clock time: "7:35", "5:03pm", "05.51AM", "1:10PM". */
 static gboolean
-is_clock (const XrefToken *t)
+is_clock (const XrefDocument *doc, const XrefToken *t)
 {
-  const char *f = span_bytes (t), *e = f + form_len (t);
+  const char *f = span_bytes (doc, t), *e = f + form_len (t);
   if (!g_ascii_isdigit (f[0]))
     return FALSE;
   /* (past the form, its NUL: no digit) */
@@ -896,12 +892,12 @@ is_year (const XrefToken *t)
 /* A short word that follows a clock time: "am", "PM", "ET", "EDT", "IST",
  * "hrs", "a.m.", or the letters of "p. m." written apart. */
 static gboolean
-is_time_suffix (const XrefToken *t)
+is_time_suffix (const XrefDocument *doc, const XrefToken *t)
 {
   glong n;
   if (t->kind != XREF_TOKEN_WORD)
     return FALSE;
-  n = n_chars (t);
+  n = n_chars (doc, t);
   if (strchr (t->form, '.') != NULL)
     return n <= 4;                       /* a.m. p.m. */
   if (t->flags & XREF_TOKEN_ALLCAPS)
@@ -949,7 +945,7 @@ scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last
         {
           /* a number that is no part of a date or time ends the stamp:
            * "… 1:30 PM 5 Thoughts on …", "… 09:11 GMT 5.9 Earthquake" */
-          if (prev != NULL && !is_clock (t) && !is_numeric_date (t) && !is_year (t)
+          if (prev != NULL && !is_clock (doc, t) && !is_numeric_date (t) && !is_year (t)
               && !(month_of (rules, prev) || weekday_of (rules, prev))
               && !(is_form (prev, ".") && j >= i + 2
                    && (month_of (rules, at (doc, j - 2))
@@ -958,16 +954,16 @@ scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last
             break;
           number = TRUE;
           date = date || is_numeric_date (t) || (is_year (t) && month);
-          after_clock = is_clock (t) ? 3 : 0;
+          after_clock = is_clock (doc, t) ? 3 : 0;
           clock = clock || after_clock > 0;
         }
-      else if (t->kind == XREF_TOKEN_WORD && is_clock (t))
+      else if (t->kind == XREF_TOKEN_WORD && is_clock (doc, t))
         {
           clock = suffix = TRUE;
           after_clock = 2;
         }
-      else if (after_clock > 0 && is_time_suffix (t)
-               && (n_chars (t) > 1 || (j + 1 < last && is_form (at (doc, j + 1), "."))))
+      else if (after_clock > 0 && is_time_suffix (doc, t)
+               && (n_chars (doc, t) > 1 || (j + 1 < last && is_form (at (doc, j + 1), "."))))
         {
           suffix = TRUE;
           after_clock--;
@@ -1004,9 +1000,9 @@ scan_stamp (const XrefDocument *doc, const XrefRules *rules, guint i, guint last
                 good = j + 1;
             }
           else if (is_form (t, ".")
-                   && (prev == NULL || prev->end != t->start || n_chars (prev) > 4
+                   && (prev == NULL || prev->end != t->start || n_chars (doc, prev) > 4
                        || !(month_of (rules, prev) || weekday_of (rules, prev)
-                            || n_chars (prev) == 1)))
+                            || n_chars (doc, prev) == 1)))
             break;   /* only the dot of "Fri.", "Dec.", "p. m." */
           continue;
         }
@@ -1089,7 +1085,7 @@ inner_prefix (const XrefDocument *doc, const XrefRules *rules, guint j, guint la
     return 0;
   t = at (doc, k);
   if (month_of (rules, t) || weekday_of (rules, t) || t->kind == XREF_TOKEN_NUMBER
-      || is_clock (t))
+      || is_clock (doc, t))
     return k - j;
   return 0;
 }
@@ -1131,7 +1127,7 @@ mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint
        * time, or a day of the month before a month name ("14 June 2013";
        * not the "91" of "dies at 91 June 6") */
       if (!((wb[i - first] & WB_DATE) || is_numeric_date (t)
-            || is_clock (t)
+            || is_clock (doc, t)
             || (t->kind == XREF_TOKEN_NUMBER && strlen (t->form) <= 2 && atoi (t->form) >= 1 && atoi (t->form) <= 31
                 && i + 1 < last && month_of (rules, at (doc, i + 1)))))
         continue;
@@ -1153,7 +1149,7 @@ mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint
         s--;
       /* "8:24am: According to …" */
       if (end + 1 < last && is_form (at (doc, end), ":") && at (doc, end)->start == at (doc, end - 1)->end
-          && starts_sentence (at (doc, end + 1), end + 2 < last ? at (doc, end + 2) : NULL))
+          && starts_sentence (doc, at (doc, end + 1), end + 2 < last ? at (doc, end + 2) : NULL))
         end++;
       /* a dateline after a headline: "… nabs 26 pirates Mumbai, Nov 11 -
        * Indian Navy …", "… Act Restored WASHINGTON, DC, April 28, 2009
@@ -1184,12 +1180,12 @@ mark_stamps (const XrefDocument *doc, const XrefRules *rules, guint first, guint
         }
       /* "POSTED: 05/02/07, 9:00 PM PDT | A Norwalk judge …" */
       if (end + 1 < last && (is_form (at (doc, end), "|") || tok_is_dash (at (doc, end)))
-          && starts_sentence (at (doc, end + 1), end + 2 < last ? at (doc, end + 2) : NULL))
+          && starts_sentence (doc, at (doc, end + 1), end + 2 < last ? at (doc, end + 2) : NULL))
         end++;
       if (end < last)
         {
           const XrefToken *n = at (doc, end);
-          if (!starts_sentence (n, end + 1 < last ? at (doc, end + 1) : NULL))
+          if (!starts_sentence (doc, n, end + 1 < last ? at (doc, end + 1) : NULL))
             {
               i = end - 1;
               continue;
@@ -1282,7 +1278,7 @@ title_break (const XrefDocument *doc, const XrefRules *rules, guint first, guint
           words++;
           continue;
         }
-      if (wc != 0 || !chars_at_least (t, 4) || !first_is_alpha (span_bytes (t)))
+      if (wc != 0 || !chars_at_least (doc, t, 4) || !first_is_alpha (span_bytes (doc, t)))
         continue;
       /* the first lower-case content word: the body started at the
        * capitalised word right before it (function words between) */
@@ -1463,7 +1459,7 @@ sentence_case_break (const XrefDocument *doc, const XrefRules *rules, guint firs
         return 0;
       if (!(t->flags & XREF_TOKEN_CAPITALISED))
         {
-          if (wc == 0 && chars_at_least (t, 4) && first_is_alpha (span_bytes (t)))
+          if (wc == 0 && chars_at_least (doc, t, 4) && first_is_alpha (span_bytes (doc, t)))
             lower_content = TRUE;
           continue;
         }
@@ -1559,7 +1555,7 @@ title_after (const XrefDocument *doc, const XrefRules *rules, guint s, guint las
               p = at (doc, k - 2);
             }
           /* "BIGGEST STRIKE YET Workers walked out" */
-          if (all_caps && words >= 2 && !(n->flags & XREF_TOKEN_ALLCAPS) && chars_at_least (p, 3)
+          if (all_caps && words >= 2 && !(n->flags & XREF_TOKEN_ALLCAPS) && chars_at_least (doc, p, 3)
               && at (doc, k + 1)->kind == XREF_TOKEN_WORD)
             return k;
           /* "… of the city. Seismic risk Scientists say …": a common
@@ -1610,7 +1606,7 @@ record_row_end (const XrefDocument *doc, const XrefRules *rules, guint i, guint 
 
   if (t->kind != XREF_TOKEN_NUMBER || i == first || i + 2 >= last)
     return FALSE;
-  for (const char *c = span_bytes (t), *e = c + form_len (t); c < e; c++)
+  for (const char *c = span_bytes (doc, t), *e = c + form_len (t); c < e; c++)
     if (*c == '-' && digits > 0)
       {
         parts++;
@@ -1882,7 +1878,6 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
   ss.v = thread_buf (&sents_buf, &sents_room, ss.room * sizeof (XrefSentence));
   ss.room = (guint) MIN (sents_room / sizeof (XrefSentence), G_MAXUINT / 2 / sizeof (XrefSentence));
   cur_index = rules != NULL ? text_index_get (rules) : NULL;
-  cur_text = doc->text;
   /* The index's filter is read at every capitalised word, but the stages
    * between two documents leave little of it in cache, and each of its
    * lines would be a miss of its own: fetched at once (written here:
@@ -1935,7 +1930,6 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
   g_clear_pointer (&lower.set, g_hash_table_unref);
   text_index_unref ((TextIndex *) cur_index);
   cur_index = NULL;
-  cur_text = NULL;
   memset (bits + doc->tokens->len, 0, 8);
   doc_bits_of.doc = doc;
   doc_bits_of.text = doc->text;
