@@ -8,7 +8,6 @@
 #include "../../src/rules/rules-private.h"   /* xref_regex_new */
 #include "../../src/extract/extract-names.h"  /* the stage's name map */
 
-#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -1460,26 +1459,14 @@ static void
 test_attribution_phrase_from_rules (void **state)
 {
   const char *text = "In the words of Kyiv, Russia attacked Kharkiv.\n";
-  g_autofree char *tmp = g_dir_make_tmp ("xref-attr-XXXXXX", NULL);
-  g_autofree char *yaml = g_build_filename (tmp, "lexicon.yaml", NULL);
-  g_autofree char *def = xref_rules_default_dir ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (XrefRules) rules = NULL;
+  g_autofree char *tmp = NULL;
+  g_autoptr (XrefRules) rules =
+    test_load_rules_plus ("lexicon.yaml", "lexicon:\n  attribution_phrases: [in the words of]\n", &tmp);
   g_autoptr (XrefDocument) plain = NULL;
   g_autoptr (XrefDocument) doc = NULL;
   g_autofree char *plain_claims = NULL;
   g_autofree char *claims = NULL;
-  const char *dirs[2];
   const XrefActionMatch *listed = NULL;
-
-  assert_non_null (tmp);
-  g_file_set_contents (yaml, "lexicon:\n  attribution_phrases: [in the words of]\n", -1, &error);
-  assert_no_error (error);
-  dirs[0] = def;
-  dirs[1] = tmp;
-  rules = xref_rules_load (dirs, 2, &error);
-  assert_no_error (error);
-  assert_non_null (rules);
 
   /* both phrases are attributions, and listed as such */
   assert_int_equal (rules->n_according, 2);
@@ -1506,8 +1493,7 @@ test_attribution_phrase_from_rules (void **state)
   if (strstr (claims, "speaker=ukraine[Kyiv]") == NULL)
     fail_msg ("no speaker from the attribution phrase in:\n%s", claims);
 
-  g_unlink (yaml);
-  g_rmdir (tmp);
+  test_remove_rules_folder (tmp, "lexicon.yaml");
 }
 
 int

@@ -2,8 +2,6 @@
  * under the default rules (XREF_RULES) plus a small test rule file. */
 #include "test-util.h"
 
-#include <glib/gstdio.h>
-
 #include "xref/match.h"
 
 /* What the default rules do not hold: a concept with other_than. */
@@ -20,33 +18,15 @@ static char *rules_tmpdir;
 static int
 setup_rules (void **state)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *defaults = NULL;
-  g_autofree char *file = NULL;
-  const char *dirs[2];
-
-  defaults = test_rules_dir ();
-  rules_tmpdir = g_dir_make_tmp ("xref-test-match-XXXXXX", &error);
-  assert_no_error (error);
-  file = g_build_filename (rules_tmpdir, "test.yaml", NULL);
-  g_file_set_contents (file, test_rules_yaml, -1, &error);
-  assert_no_error (error);
-  dirs[0] = defaults;
-  dirs[1] = rules_tmpdir;
-  rules = xref_rules_load (dirs, 2, &error);
-  assert_no_error (error);
-  assert_non_null (rules);
+  rules = test_load_rules_plus ("test.yaml", test_rules_yaml, &rules_tmpdir);
   return 0;
 }
 
 static int
 teardown_rules (void **state)
 {
-  g_autofree char *file = g_build_filename (rules_tmpdir, "test.yaml", NULL);
-
   g_clear_pointer (&rules, xref_rules_free);
-  g_unlink (file);
-  g_rmdir (rules_tmpdir);
+  test_remove_rules_folder (rules_tmpdir, "test.yaml");
   g_clear_pointer (&rules_tmpdir, g_free);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "xref/rules.h"
@@ -63,4 +64,39 @@ test_load_default_rules (void)
   assert_no_error (error);
   assert_non_null (rules);
   return rules;
+}
+
+/* The default rules and one more folder: a new temporary folder holding
+ * one file, name, with the text yaml.  *tmpdir gets the folder; remove
+ * it with test_remove_rules_folder.  Fails the test on any error. */
+static inline XrefRules *
+test_load_rules_plus (const char *name, const char *yaml, char **tmpdir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *defaults = test_rules_dir ();
+  g_autofree char *file = NULL;
+  const char *dirs[2];
+  XrefRules *rules;
+
+  *tmpdir = g_dir_make_tmp ("xref-test-rules-XXXXXX", &error);
+  assert_no_error (error);
+  file = g_build_filename (*tmpdir, name, NULL);
+  g_file_set_contents (file, yaml, -1, &error);
+  assert_no_error (error);
+  dirs[0] = defaults;
+  dirs[1] = *tmpdir;
+  rules = xref_rules_load (dirs, 2, &error);
+  assert_no_error (error);
+  assert_non_null (rules);
+  return rules;
+}
+
+/* Removes the folder of test_load_rules_plus and its file, name. */
+static inline void
+test_remove_rules_folder (const char *tmpdir, const char *name)
+{
+  g_autofree char *file = g_build_filename (tmpdir, name, NULL);
+
+  g_unlink (file);
+  g_rmdir (tmpdir);
 }
