@@ -99,6 +99,10 @@ PGO_OK := $(if $(SAN),,$(if $(shell command -v python3 2>/dev/null),1,))
 PGO    ?= $(if $(filter gcc cc,$(notdir $(CC))),$(PGO_OK),)
 ifeq ($(PGO),0)
   override PGO :=
+else ifeq ($(PGO)$(SAN),)
+  ifneq ($(filter gcc cc,$(notdir $(CC))),)
+    $(info make: python3 not found, building without a profile (make deps installs it))
+  endif
 endif
 PGO_DIR := $(BUILD)/pgo
 PGO_MB  ?= 4
