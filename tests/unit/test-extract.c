@@ -1057,17 +1057,18 @@ test_work_reuse (void **state)
  * alone on a new thread (every cache cold) has the claims it has after
  * the thread has seen it and texts that share its words. */
 typedef struct {
+  const char *id;
   const char *text;
-  char *out;
-} MemoJob;
+  XrefDocument *doc;       /* made on the job's thread */
+} ExtractJob;
 
+/* Extracts a job's text on the thread it runs on. */
 static gpointer
-memo_job (gpointer p)
+extract_job (gpointer p)
 {
-  MemoJob *j = p;
-  g_autoptr (XrefDocument) doc = extract_text ("memo.txt", j->text, NULL, default_rules);
+  ExtractJob *j = p;
 
-  j->out = show_claims (doc);
+  j->doc = extract_text (j->id, j->text, NULL, default_rules);
   return NULL;
 }
 
@@ -1097,20 +1098,22 @@ test_thread_caches_exact (void **state)
   for (guint round = 0; round < 2; round++)
     for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
       {
-        MemoJob job = { texts[i], NULL };
+        ExtractJob job = { "memo.txt", texts[i], NULL };
         g_autoptr (XrefDocument) doc = NULL;
+        g_autofree char *cold = NULL;
         g_autofree char *warm = NULL;
 
-        g_thread_join (g_thread_new ("memo", memo_job, &job));
+        g_thread_join (g_thread_new ("memo", extract_job, &job));
+        cold = show_claims (job.doc);
+        xref_document_free (job.doc);
         doc = extract_text ("memo.txt", texts[i], NULL, default_rules);
         warm = show_claims (doc);
-        assert_string_equal (warm, job.out);
+        assert_string_equal (warm, cold);
         if (strstr (warm, " slot.") != NULL)
           slotted++;
         /* "according to X" makes X the speaker of the sentence's claims */
         if (strstr (warm, "speaker=ukraine[Kyiv]") != NULL || strstr (warm, "speaker=np:latest[the latest]") != NULL)
           according++;
-        g_free (job.out);
       }
   assert_true (slotted >= 2 * 8);
   assert_true (according == 2 * 2);
@@ -1286,20 +1289,6 @@ test_token_bits_pairs (void **state)
   assert_same_claims (ref, warm);
 }
 
-typedef struct {
-  const char *text;
-  XrefDocument *doc;
-} ListJob;
-
-static gpointer
-list_job (gpointer p)
-{
-  ListJob *j = p;
-
-  j->doc = extract_text ("lists.txt", j->text, NULL, default_rules);
-  return NULL;
-}
-
 /* The process's rule lists are shared by the threads, each with its
  * cache of the lists it used lately: documents with more distinct lists
  * (an actor, an object and a speaker each) than a thread's cache holds,
@@ -1311,7 +1300,7 @@ test_rule_lists_table (void **state)
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GHashTable) lists = g_hash_table_new (g_direct_hash, g_direct_equal);
-  ListJob jobs[3];
+  ExtractJob jobs[3];
   GThread *threads[G_N_ELEMENTS (jobs)];
   GHashTableIter it;
   gpointer v;
@@ -1335,9 +1324,10 @@ test_rule_lists_table (void **state)
                                 (const char *) g_ptr_array_index (names, o));
   for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
     {
+      jobs[i].id = "lists.txt";
       jobs[i].text = text->str;
       jobs[i].doc = NULL;
-      threads[i] = g_thread_new ("lists", list_job, &jobs[i]);
+      threads[i] = g_thread_new ("lists", extract_job, &jobs[i]);
     }
   for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
     g_thread_join (threads[i]);
