@@ -250,10 +250,6 @@ typedef struct {
 
 /* ---- the rule set ------------------------------------------------------ */
 
-/* (XrefRules.according: the speech matches of attribution phrases,
- * XrefActionMatch.attribution, "according to X", where X is the source,
- * not the speaker) */
-#define XREF_ACCORDING_MAX 8
 
 struct _XrefRules {
   GHashTable *entities;        /* interned id → XrefEntity* */
@@ -322,14 +318,6 @@ struct _XrefRules {
    * rules say of a word is valid while the serial it was filled for is
    * the serial of the rules asked about. */
   guint serial;
-  /* The matches of speech_phrases made from the lexicon's
-   * attribution_phrases ("according to …", XrefActionMatch.attribution),
-   * set with it: extract asks this of every speech verb it finds, and the
-   * match is rule data, a cache miss away, where these are at hand.  At
-   * most XREF_ACCORDING_MAX; n_according is G_MAXUINT when there are more
-   * (ask the match). */
-  gconstpointer according[XREF_ACCORDING_MAX];
-  guint n_according;
 };
 
 /* Loads every *.yaml file (sorted by name) of each folder in dirs, in order;
@@ -373,21 +361,20 @@ void xref_phrase_table_set_tags (XrefPhraseTable *table, XrefPhraseTagFunc tag_o
 guint xref_phrase_table_match_tagged (const XrefPhraseTable *table, const XrefToken *tokens, guint n, guint i,
                                       gconstpointer *value, guint *tag);
 
-/* The tags of action_phrases: xref_action_match_tag of an XrefActionMatch. */
+/* The tags of action_phrases and speech_phrases: xref_action_match_tag
+ * of an XrefActionMatch. */
 enum {
   XREF_ACTION_TAG_FORM    = 0x7,      /* mask of its XrefForm */
   XREF_ACTION_TAG_ACTION  = 1 << 3,   /* its action is not NULL */
   XREF_ACTION_TAG_CAPITAL = 1 << 4,   /* its lemma starts with a capital */
   XREF_ACTION_TAG_SET     = 1 << 5,   /* always: a tag that is 0 was not set */
+  XREF_ACTION_TAG_ATTRIBUTION = 1 << 6, /* an attribution phrase ("according to") */
 };
 guint xref_action_match_tag (gconstpointer value);
 
 /* Number of phrases in the table. */
 guint xref_phrase_table_size (const XrefPhraseTable *table);
 
-/* Calls fn (value, data) for the value of each phrase of the table, in
- * the order they were added (a phrase added twice: the value it kept). */
-void xref_phrase_table_foreach (const XrefPhraseTable *table, GFunc fn, gpointer data);
 
 /* Word-class bits (XREF_WC_*) of an interned lower-case word, 0 if none.
  * (Any string gives the right answer; an interned one is found by its

@@ -48,8 +48,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#endif
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -202,6 +200,9 @@ typedef struct {
   guint attr_first;             /* first token of "X said" / "said X" */
   guint attr_last;
   const XrefActionMatch *m;
+  gboolean attribution;         /* m is an attribution phrase ("according
+                                   to"), from the phrase's tag: m, rule
+                                   data, is a cache miss away */
   SpeechKind kind;
   XrefArg who;                  /* the speaker, id NULL when none found */
   guint cat;
@@ -1373,28 +1374,37 @@ match_table (const Ctx *c, const XrefPhraseTable *table, guint head, guint a, gu
   return xref_phrase_table_match (table, &c->tok[a], b - a, i - a, value);
 }
 
-/* The action phrase at i (match_table) and the tag of its match
- * (XREF_ACTION_TAG_*, 0 for none): its form and whether it names an
- * action, from the phrase table's own memory.  find_actions_and_speech
- * needs no more, and reading the match record there cost a cache miss
- * per candidate that stalled its loop (perf: 40 % of its time); it is
- * prefetched for build_claim instead when the action is kept. */
+/* The action or speech phrase of table at i (match_table) and the tag
+ * of its match (XREF_ACTION_TAG_*, 0 for none): its form, whether it
+ * names an action, whether it is an attribution phrase, from the phrase
+ * table's own memory.  find_actions_and_speech needs no more, and
+ * reading the match record there cost a cache miss per candidate that
+ * stalled its loop (perf: 40 % of its time); it is prefetched for
+ * build_claim instead when the action is kept. */
 static inline guint
-match_action (const Ctx *c, guint a, guint b, guint i, gconstpointer *value, guint *tag)
+match_tagged (const Ctx *c, const XrefPhraseTable *table, guint head, guint a, guint b, guint i,
+              gconstpointer *value, guint *tag)
 {
   guint len;
 
-  if (c->rules->action_phrases == NULL || i >= b || !(c->wb[i] & XREF_WB_ACTION_HEAD))
+  if (table == NULL || i >= b || !(c->wb[i] & head))
     {
       *value = NULL;
       *tag = 0;
       return 0;
     }
-  len = xref_phrase_table_match_tagged (c->rules->action_phrases, &c->tok[a], b - a, i - a, value, tag);
+  len = xref_phrase_table_match_tagged (table, &c->tok[a], b - a, i - a, value, tag);
   /* (a table built without the tags: from the match) */
   if (G_UNLIKELY (len > 0 && !(*tag & XREF_ACTION_TAG_SET)))
     *tag = xref_action_match_tag (*value);
   return len;
+}
+
+/* match_tagged in the action phrases. */
+static inline guint
+match_action (const Ctx *c, guint a, guint b, guint i, gconstpointer *value, guint *tag)
+{
+  return match_tagged (c, c->rules->action_phrases, XREF_WB_ACTION_HEAD, a, b, i, value, tag);
 }
 
 /* find_entities' memo of the entity table's answer at the word after a
@@ -2096,7 +2106,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
   for (; ci < n && at[ci] < b; ci++)
     {
       gconstpointer av = NULL, sv = NULL;
-      guint i = at[ci], alen, slen, len, atag;
+      guint i = at[ci], alen, slen, len, atag, stag;
       XrefForm aform;
       gboolean ok = TRUE, name;
 
@@ -2106,7 +2116,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
        * Treatment Center"), not a verb, except in a title-case headline */
       name = is_capital_word (c, i) && !at_start (c, a, i) && !title;
       alen = match_action (c, a, b, i, &av, &atag);
-      slen = match_table (c, c->rules->speech_phrases, XREF_WB_SPEECH_HEAD, a, b, i, &sv);
+      slen = match_tagged (c, c->rules->speech_phrases, XREF_WB_SPEECH_HEAD, a, b, i, &sv, &stag);
       if (!(atag & XREF_ACTION_TAG_ACTION))
         alen = 0;
       aform = (XrefForm) (atag & XREF_ACTION_TAG_FORM);
@@ -2167,6 +2177,7 @@ find_actions_and_speech (Ctx *c, guint s, guint a, guint b)
           o.first = i;
           o.last = i + slen;
           o.m = sv;
+          o.attribution = (stag & XREF_ACTION_TAG_ATTRIBUTION) != 0;
           for (guint k = i; k < i + slen; k++)
             {
               c->used[k] |= U_SPEECH;
@@ -2668,25 +2679,6 @@ clause_follows (const Ctx *c, guint b, guint k)
   return k < b && !(c->wb[k] & (TB_PUNCT | TB_QUOTE));
 }
 
-/* Is speech match m an attribution phrase ("according to …")?  From the
- * rules' list of those matches (XrefRules.according, on a line at hand),
- * not from the match, rule data a cache miss away (perf, 10 MB:
- * 0.15-0.35 % of all samples there, when it read the lemma). */
-static gboolean
-speech_according (const Ctx *c, const XrefActionMatch *m)
-{
-  const XrefRules *r = c->rules;
-
-  if (G_LIKELY (r->n_according <= XREF_ACCORDING_MAX))
-    {
-      for (guint i = 0; i < r->n_according; i++)
-        if (r->according[i] == m)
-          return TRUE;
-      return FALSE;
-    }
-  return m->attribution;
-}
-
 static void
 find_speakers (Ctx *c, guint s, guint a, guint b)
 {
@@ -2701,7 +2693,7 @@ find_speakers (Ctx *c, guint s, guint a, guint b)
       o->attr_first = o->first;
       o->attr_last = o->last;
 
-      if (speech_according (c, o->m))
+      if (o->attribution)
         {
           /* "according to (the latest) X" */
           o->kind = SP_ACCORDING;

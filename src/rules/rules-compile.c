@@ -198,22 +198,6 @@ entity_table (RulesLoader *ld)
 
 /* ---- verbs ------------------------------------------------------------- */
 
-/* Notes speech match m in r->according when it is an attribution phrase
- * (XrefRules.according; a xref_phrase_table_foreach function). */
-static void
-note_according (gpointer value, gpointer data)
-{
-  const XrefActionMatch *m = value;
-  XrefRules *r = data;
-
-  if (m == NULL || !m->attribution)
-    return;
-  if (r->n_according < XREF_ACCORDING_MAX)
-    r->according[r->n_according++] = m;
-  else
-    r->n_according = G_MAXUINT;
-}
-
 /* Adds every inflected form of the verb phrase s ("hand over": the first
  * word inflects) to t.  action may be NULL (speech verbs).  Returns the
  * number of forms. */
@@ -324,9 +308,9 @@ speech_table (RulesLoader *ld)
       m->rule = xref_intern (rule_s);
       add_phrase (ld, t, s, (const XrefToken *) toks->data, toks->len, m, XREF_FORM_BASE);
     }
-  /* (the values the table kept: a phrase added twice frees the other) */
-  ld->rules->n_according = 0;
-  xref_phrase_table_foreach (t, note_according, ld->rules);
+  /* (the tags say which matches are attributions: find_speakers reads
+   * them, not the matches) */
+  xref_phrase_table_set_tags (t, xref_action_match_tag);
   xref_phrase_table_freeze (t);
   return t;
 }

@@ -532,13 +532,6 @@ xref_phrase_table_size (const XrefPhraseTable *t)
   return t != NULL ? t->phrases->len : 0;
 }
 
-void
-xref_phrase_table_foreach (const XrefPhraseTable *t, GFunc fn, gpointer data)
-{
-  for (guint i = 0; t != NULL && i < t->phrases->len; i++)
-    fn (((const Phrase *) g_ptr_array_index (t->phrases, i))->value, data);
-}
-
 /* Equal forms, counting the curly apostrophes and the straight one equal. */
 static gboolean
 forms_equal (const char *a, const char *b)
@@ -765,6 +758,8 @@ xref_action_match_tag (gconstpointer value)
     tag |= XREF_ACTION_TAG_ACTION;
   if (m->lemma != NULL && g_unichar_isupper (g_utf8_get_char (m->lemma)))
     tag |= XREF_ACTION_TAG_CAPITAL;
+  if (m->attribution)
+    tag |= XREF_ACTION_TAG_ATTRIBUTION;
   return tag;
 }
 

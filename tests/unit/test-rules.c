@@ -1616,11 +1616,12 @@ test_phrase_filters (void **state)
             if (n1 != n2 || v1 != v2)
               fail_msg ("table %u, text %u, token %u (%s): %u tokens, the reference %u", t, x, i,
                         i < toks->len ? tv[i].form : "end", n1, n2);
-            /* the tagged match: the same, and the action tables' tag is
-             * their value's (the others have none) */
+            /* the tagged match: the same, and the action and speech
+             * tables' tag is their value's (the others have none) */
             assert_int_equal (n3, n1);
             assert_ptr_equal (v3, v1);
-            if (tables[t] == r->action_phrases || tables[t] == w->action_phrases)
+            if (tables[t] == r->action_phrases || tables[t] == w->action_phrases || tables[t] == r->speech_phrases
+                || tables[t] == w->speech_phrases)
               assert_int_equal (tag, n1 > 0 ? xref_action_match_tag (v1) : 0);
             else
               assert_int_equal (tag, 0);
