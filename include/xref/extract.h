@@ -20,22 +20,39 @@ const char *xref_modality_name (XrefModality m);
  * refuses any text longer than XREF_INGEST_MAX_FILE (64 MiB, ingest.h),
  * files and bytes alike, and `xref match` refuses a jsonl offset above it.
  * Claims are the largest part of a run's memory (about 12,000 per MB of
- * text): with 32-bit offsets and no padding an XrefClaim is 192 bytes on
- * LP64 (256 with gsize), three cache lines' worth, and an XrefSlotValue 32
- * (40).  tests/unit/test-run.c checks the 192. */
+ * text): with 32-bit offsets, the elements' rules as one-byte indices and
+ * no padding an XrefClaim is 152 bytes on LP64 (256 with gsize offsets and
+ * a rule pointer per element), and an XrefSlotValue 32 (40).
+ * tests/unit/test-run.c checks the 152. */
 typedef guint32 XrefOffset;
 
 /* One element of a claim: a canonical id and the words that stand for it.
  * id == NULL means the element is absent.  For an actor resolved from "he",
- * the span is the span of "he". */
+ * the span is the span of "he".  The rule that produced it is kept on the
+ * claim (xref_claim_arg_rule): 16 bytes here, not 24 with a pointer. */
 typedef struct {
   const char *id;          /* interned canonical id: an entity id, an action
                               id, or for unknown noun phrases a normalised
                               phrase ("np:military personnel") */
   XrefOffset start;
   XrefOffset end;
-  const char *rule;        /* interned id of the rule that produced it, or NULL */
 } XrefArg;
+
+/* The six elements of a claim, in the order of its fields. */
+typedef enum {
+  XREF_ROLE_ACTOR,
+  XREF_ROLE_ACTION,
+  XREF_ROLE_OBJECT,
+  XREF_ROLE_DATE,
+  XREF_ROLE_SPEAKER,
+  XREF_ROLE_SOURCE,
+  XREF_N_ROLES
+} XrefRole;
+
+/* An element's rule is an index into its claim's rules, which list every
+ * rule that fired: one byte, so a rule at index 255 or later is listed
+ * there but not on its element. */
+#define XREF_CLAIM_ARG_RULE_MAX 255
 
 typedef struct {
   const char *slot;        /* interned slot id */
@@ -63,6 +80,11 @@ typedef struct {
   /* (one byte each beside sentence, not an enum's four: no padding) */
   XrefPolarity polarity : 8;
   XrefModality modality : 8;
+  guint8 arg_rule[XREF_N_ROLES];  /* per XrefRole: 1 + the index in rules
+                                     of the rule that produced the element,
+                                     0 for none; read and set with
+                                     xref_claim_arg_rule and
+                                     xref_claim_set_arg_rule */
 
   XrefArg actor;
   XrefArg action;
@@ -86,6 +108,27 @@ typedef struct {
 } XrefClaim;
 
 void xref_claim_free (XrefClaim *claim);
+
+/* The element of a claim for a role (&claim->actor, …). */
+const XrefArg *xref_claim_arg (const XrefClaim *claim, XrefRole role);
+
+/* The interned id of the rule that produced a claim's element, or NULL.
+ * (Inline: the JSON report asks it of every element.) */
+static inline const char *
+xref_claim_arg_rule (const XrefClaim *claim, XrefRole role)
+{
+  guint i = (guint) role < XREF_N_ROLES ? claim->arg_rule[role] : 0;
+
+  if (i == 0 || claim->rules == NULL || i > claim->rules->len)
+    return NULL;
+  return (const char *) g_ptr_array_index (claim->rules, i - 1);
+}
+
+/* Sets the rule of an element of a claim that owns its rules (not one of
+ * xref_extract_claims): adds it to claim->rules (made when NULL) unless
+ * listed.  NULL clears it.  FALSE when it is listed at an index of
+ * XREF_CLAIM_ARG_RULE_MAX or more: listed, but not on the element. */
+gboolean xref_claim_set_arg_rule (XrefClaim *claim, XrefRole role, const char *rule);
 
 /* The value of a slot of a claim, or NULL. */
 const XrefSlotValue *xref_claim_slot (const XrefClaim *claim, const char *slot);

@@ -127,7 +127,57 @@ xref_claim_slot (const XrefClaim *claim, const char *slot)
   return NULL;
 }
 
+const XrefArg *
+xref_claim_arg (const XrefClaim *claim, XrefRole role)
+{
+  switch (role)
+    {
+    case XREF_ROLE_ACTOR: return &claim->actor;
+    case XREF_ROLE_ACTION: return &claim->action;
+    case XREF_ROLE_OBJECT: return &claim->object;
+    case XREF_ROLE_DATE: return &claim->date;
+    case XREF_ROLE_SPEAKER: return &claim->speaker;
+    case XREF_ROLE_SOURCE: return &claim->source;
+    case XREF_N_ROLES: break;
+    }
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+xref_claim_set_arg_rule (XrefClaim *claim, XrefRole role, const char *rule)
+{
+  guint i;
+
+  g_return_val_if_fail ((guint) role < XREF_N_ROLES, FALSE);
+  claim->arg_rule[role] = 0;
+  if (rule == NULL)
+    return TRUE;
+  rule = xref_intern (rule);
+  if (claim->rules == NULL)
+    claim->rules = g_ptr_array_new ();
+  for (i = 0; i < claim->rules->len; i++)
+    if (g_ptr_array_index (claim->rules, i) == rule)
+      break;
+  if (i == claim->rules->len)
+    g_ptr_array_add (claim->rules, (gpointer) rule);
+  if (i >= XREF_CLAIM_ARG_RULE_MAX)
+    return FALSE;
+  claim->arg_rule[role] = (guint8) (i + 1);
+  return TRUE;
+}
+
 /* ---- working records ---------------------------------------------------- */
+
+/* An element as extraction carries it: an XrefArg and the rule that
+ * produced it, which the claim keeps as an index into its rules
+ * (keep_claim). */
+typedef struct {
+  const char *id;
+  XrefOffset start;
+  XrefOffset end;
+  const char *rule;
+} Arg;
+
 
 /* What a token is already used for. */
 enum {
@@ -204,7 +254,7 @@ typedef struct {
                                    to"), from the phrase's tag: m, rule
                                    data, is a cache miss away */
   SpeechKind kind;
-  XrefArg who;                  /* the speaker, id NULL when none found */
+  Arg who;                      /* the speaker, id NULL when none found */
   guint cat;
 } SpeechOcc;
 
@@ -220,12 +270,12 @@ typedef struct {
   guint open, close;            /* token indices; close is the closing mark
                                    or the end of the paragraph */
   guint s_open;                 /* sentence of the opening mark */
-  XrefArg who;
+  Arg who;
   const char *rule;
 } Quote;
 
 typedef struct {
-  XrefArg who;
+  Arg who;
   guint cat;
   guint sent;
 } SpeakerHist;
@@ -234,8 +284,8 @@ typedef struct {
 typedef struct {
   gboolean valid;
   guint last;                   /* last token of its action */
-  XrefArg actor;
-  XrefArg object;               /* of a passive: "was shot and killed" */
+  Arg actor;
+  Arg object;                   /* of a passive: "was shot and killed" */
   gboolean passive;
   XrefPolarity polarity;
   XrefModality modality;
@@ -2574,10 +2624,10 @@ find_mentions (Ctx *c, guint s, guint a, guint b, Vec *out)
 
 /* ---- speakers ----------------------------------------------------------- */
 
-static XrefArg
+static Arg
 arg_of_mention (const Ctx *c, const Mention *m)
 {
-  XrefArg a = { 0 };
+  Arg a = { 0 };
 
   if (m == NULL || m->id == NULL)
     return a;
@@ -3176,10 +3226,10 @@ find_object (const Ctx *c, guint b, guint pos)
 /* An action noun as the object of a verb: "confirm the deal", "postponed
  * the election" — the noun is an event of its own and the object of this
  * one.  Returns its noun phrase as an "np:" argument, or no id. */
-static XrefArg
+static Arg
 event_object (const Ctx *c, const SentInfo *si, guint b, guint pos)
 {
-  XrefArg r = { 0 };
+  Arg r = { 0 };
   guint k = pos, from;
 
   while (k < b && (is_quote (c, k) || is_adverb (c, k)))
@@ -3689,19 +3739,24 @@ slot_info (Ctx *c, const char *sid)
   return slot_info_new (c, sid);
 }
 
-/* rule is interned: every rule id comes from the rule set (rules.h) or
- * from slot_rule. */
-static inline void
+/* Lists a rule of the draft once, and returns its XrefClaim.arg_rule: 1 +
+ * its index, 0 for none or past XREF_CLAIM_ARG_RULE_MAX.  rule is
+ * interned: every rule id comes from the rule set (rules.h) or from
+ * slot_rule. */
+static inline guint8
 add_rule (Ctx *c, const char *rule)
 {
   const char **r = (const char **) (gpointer) c->draft_rules->data;
+  guint i;
 
   if (rule == NULL)
-    return;
-  for (guint i = 0; i < c->draft_rules->len; i++)
+    return 0;
+  for (i = 0; i < c->draft_rules->len; i++)
     if (r[i] == rule)
-      return;
-  VEC_PUSH (c->draft_rules, const char *, rule);
+      break;
+  if (i == c->draft_rules->len)
+    VEC_PUSH (c->draft_rules, const char *, rule);
+  return i < XREF_CLAIM_ARG_RULE_MAX ? (guint8) (i + 1) : 0;
 }
 
 /* The draft's value of a slot, or NULL (as xref_claim_slot).  Slot ids
@@ -3929,6 +3984,15 @@ draft_claim (Ctx *c)
   return claim;
 }
 
+/* An element of the draft (its rule: add_rule). */
+static inline void
+put_arg (XrefArg *to, const Arg *a)
+{
+  to->id = a->id;
+  to->start = a->start;
+  to->end = a->end;
+}
+
 /* Keeps the draft (draft_claim) with its slots (sorted by slot id, none
  * when there are none) and rules, staged; numbered in claims_block. */
 static void
@@ -4131,10 +4195,10 @@ opening_date (Ctx *c, guint s, guint a)
   return c->opening_tx;
 }
 
-static XrefArg
+static Arg
 arg_of_timex (const XrefTimex *t)
 {
-  XrefArg a = { 0 };
+  Arg a = { 0 };
   a.id = t->value;
   a.start = t->start;
   a.end = t->end;
@@ -4162,7 +4226,7 @@ has_dquote (const Ctx *c, guint lo, guint hi)
 
 /* Who says what token pos of sentence s says. */
 static void
-attribution (const Ctx *c, guint s, guint pos, XrefArg *speaker, XrefArg *source, const char **rule)
+attribution (const Ctx *c, guint s, guint pos, Arg *speaker, Arg *source, const char **rule)
 {
   const SentInfo *si = INFO (c, s);
   const Quote *q = quote_of (c, pos);
@@ -4270,10 +4334,10 @@ lists_slot (const XrefAction *action, const char *slot)
   return FALSE;
 }
 
-static inline XrefArg
+static inline Arg
 arg_of_index (const Ctx *c, gint k)
 {
-  XrefArg a = { 0 };
+  Arg a = { 0 };
   if (k < 0)
     return a;
   return arg_of_mention (c, MENTION (c, k));
@@ -4485,10 +4549,10 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
     }
 
   {
-    XrefArg actor_arg = arg_of_index (c, actor);
-    XrefArg object_arg = has_rebound[0] ? arg_of_mention (c, &rebound[0]) : arg_of_index (c, object);
-    XrefArg indirect_arg = has_rebound[1] ? arg_of_mention (c, &rebound[1]) : arg_of_index (c, indirect);
-    XrefArg speaker = { 0 }, source = { 0 };
+    Arg actor_arg = arg_of_index (c, actor);
+    Arg object_arg = has_rebound[0] ? arg_of_mention (c, &rebound[0]) : arg_of_index (c, object);
+    Arg indirect_arg = has_rebound[1] ? arg_of_mention (c, &rebound[1]) : arg_of_index (c, indirect);
+    Arg speaker = { 0 }, source = { 0 };
 
     if (coordinated && voice == VOICE_ACTIVE)
       actor_arg = prev->actor;
@@ -4651,29 +4715,30 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
     claim->sentence = s;
     claim->start = sent->start;
     claim->end = sent->end;
-    claim->actor = actor_arg;
+    put_arg (&claim->actor, &actor_arg);
     claim->action.id = action->id;
     claim->action.start = tk (c, o->first)->start;
     claim->action.end = tk (c, o->last - 1)->end;
-    claim->action.rule = o->m->rule;
-    claim->object = object_arg;
+    put_arg (&claim->object, &object_arg);
     claim->date.id = NULL;
     claim->date.start = claim->date.end = 0;
-    claim->date.rule = NULL;
     claim->slots = NULL;
     claim->polarity = polarity;
     claim->modality = modality;
-    claim->speaker = speaker;
-    claim->source = source;
+    put_arg (&claim->speaker, &speaker);
+    put_arg (&claim->source, &source);
     claim->rules = NULL;
 
-    add_rule (c, o->m->rule);
-    add_rule (c, actor_arg.rule);
-    add_rule (c, object_arg.rule);
+    /* (the elements' rules are indices into the list: XrefClaim.arg_rule) */
+    claim->arg_rule[XREF_ROLE_ACTION] = add_rule (c, o->m->rule);
+    claim->arg_rule[XREF_ROLE_ACTOR] = add_rule (c, actor_arg.rule);
+    claim->arg_rule[XREF_ROLE_OBJECT] = add_rule (c, object_arg.rule);
     for (guint k = 0; k < fired->len; k++)
       add_rule (c, ((const char **) (gpointer) fired->data)[k]);
     add_rule (c, speech_rule);
-    add_rule (c, speaker.rule);
+    claim->arg_rule[XREF_ROLE_SPEAKER] = add_rule (c, speaker.rule);
+    claim->arg_rule[XREF_ROLE_SOURCE] = add_rule (c, source.rule);
+    claim->arg_rule[XREF_ROLE_DATE] = 0;
 
     /* The date: the nearest DATE of the clause, else the sentence's
      * opening date. */
@@ -4683,7 +4748,10 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
     if (tx < 0)
       tx = opening_date (c, s, a);
     if (tx >= 0)
-      claim->date = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
+      {
+        Arg d = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
+        put_arg (&claim->date, &d);
+      }
 
     /* "send * troops into Poland": the phrase's preposition takes a
      * place or a recipient, not an object. */
@@ -4936,7 +5004,7 @@ speech_claims (Ctx *c, const XrefAction *say)
         {
           const SpeechOcc *o = SPEECH (c, n);
           XrefClaim *claim;
-          XrefArg who = o->who;
+          Arg who = o->who;
           guint k = o->first;
           gint tx;
 
@@ -4959,11 +5027,10 @@ speech_claims (Ctx *c, const XrefAction *say)
           claim->sentence = s;
           claim->start = sent->start;
           claim->end = sent->end;
-          claim->actor = who;
+          put_arg (&claim->actor, &who);
           claim->action.id = say->id;
           claim->action.start = tk (c, o->first)->start;
           claim->action.end = tk (c, o->last - 1)->end;
-          claim->action.rule = o->m->rule;
           claim->modality = XREF_MODALITY_ASSERTED;
           /* "did not say", "never told" */
           while (k > a && (is_adverb (c, k - 1) || (wc (c, k - 1) & XREF_WC_AUXILIARY)))
@@ -4976,15 +5043,18 @@ speech_claims (Ctx *c, const XrefAction *say)
                                                                          : XREF_POLARITY_AFFIRMED;
           c->draft_slots->len = 0;
           c->draft_rules->len = 0;
-          add_rule (c, o->m->rule);
-          add_rule (c, who.rule);
+          claim->arg_rule[XREF_ROLE_ACTION] = add_rule (c, o->m->rule);
+          claim->arg_rule[XREF_ROLE_ACTOR] = add_rule (c, who.rule);
           /* the date of the saying, not of what is said: "said on
            * Wednesday", "on Tuesday said", else the sentence's opening date */
           tx = speech_date (c, s, a, o);
           if (tx < 0)
             tx = opening_date (c, s, a);
           if (tx >= 0)
-            claim->date = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
+            {
+        Arg d = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
+        put_arg (&claim->date, &d);
+      }
           keep_claim (c, claim);
         }
     }

@@ -604,7 +604,7 @@ w_span (char *w, GString *out, gsize need, const char *text, gsize len, gsize st
  * KEY and ID_KEY as one literal, null KEY and "null" (one copy each). */
 G_ALWAYS_INLINE static inline char *
 w_arg (char *w, GString *out, gsize need, Memo *m, const char *open, gsize open_len, const char *null,
-       gsize null_len, const char *text, gsize len, const XrefArg *arg)
+       gsize null_len, const char *text, gsize len, const XrefArg *arg, const char *rule)
 {
   if (arg->id == NULL)
     return w_put (w, null, null_len);
@@ -613,18 +613,18 @@ w_arg (char *w, GString *out, gsize need, Memo *m, const char *open, gsize open_
   W_LIT (w, ",\"text\":");
   w = w_span (w, out, need, text, len, arg->start, arg->end);
   w = w_start_end (w, arg->start, arg->end);
-  if (arg->rule != NULL)
+  if (rule != NULL)
     {
       W_LIT (w, ",\"rule\":");
-      w = w_id (w, out, need, m, arg->rule);
+      w = w_id (w, out, need, m, rule);
     }
   *w++ = '}';
   return w;
 }
 
-#define W_ARG(w, key, id_key, arg) \
+#define W_ARG(w, key, id_key, c, field, role) \
   ((w) = w_arg ((w), out, need, m, "" key id_key, sizeof (key id_key) - 1, "" key "null", sizeof (key "null") - 1, \
-                text, len, (arg)))
+                text, len, &(c)->field, xref_claim_arg_rule ((c), (role))))
 #define W_ID(w, s) ((w) = w_id ((w), out, need, m, (s)))
 
 /* An upper bound of the bytes claim writes after the claim's id, but the
@@ -862,10 +862,10 @@ claim_in (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
   W_LIT (w, ",\"sentence_index\":");
   w = write_uint_small (w, c->sentence);
 
-  W_ARG (w, ",\"actor\":", "{\"id\":", &c->actor);
-  W_ARG (w, ",\"action\":", "{\"id\":", &c->action);
-  W_ARG (w, ",\"object\":", "{\"id\":", &c->object);
-  W_ARG (w, ",\"date\":", "{\"value\":", &c->date);
+  W_ARG (w, ",\"actor\":", "{\"id\":", c, actor, XREF_ROLE_ACTOR);
+  W_ARG (w, ",\"action\":", "{\"id\":", c, action, XREF_ROLE_ACTION);
+  W_ARG (w, ",\"object\":", "{\"id\":", c, object, XREF_ROLE_OBJECT);
+  W_ARG (w, ",\"date\":", "{\"value\":", c, date, XREF_ROLE_DATE);
 
   W_LIT (w, ",\"slots\":{");
   for (guint i = 0; c->slots != NULL && i < c->slots->len; i++)
@@ -914,8 +914,8 @@ claim_in (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
     W_LIT (w, ",\"speaker\":null,\"source\":null");   /* most claims: one copy */
   else
     {
-      W_ARG (w, ",\"speaker\":", "{\"id\":", &c->speaker);
-      W_ARG (w, ",\"source\":", "{\"id\":", &c->source);
+      W_ARG (w, ",\"speaker\":", "{\"id\":", c, speaker, XREF_ROLE_SPEAKER);
+      W_ARG (w, ",\"source\":", "{\"id\":", c, source, XREF_ROLE_SOURCE);
     }
 
   w = w_rules (w, out, need, m, c->rules);

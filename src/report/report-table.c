@@ -498,7 +498,7 @@ claims (Term *t, const XrefReport *report)
           for (guint k = 0; c->slots != NULL && k < c->slots->len; k++)
             {
               const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, k);
-              XrefArg a = { v->value != NULL ? v->value : "", v->start, v->end, v->rule };
+              XrefArg a = { v->value != NULL ? v->value : "", v->start, v->end };
               arg_line (t, v->slot != NULL ? v->slot : "?", doc, &a, 6);
             }
           pad_to (t, 6);

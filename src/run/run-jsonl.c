@@ -190,15 +190,16 @@ put_span (XrefDocument *doc, gsize start, gsize end, const char *text)
 
 /* An element {"id"|"value":…,"text":…,"start":…,"end":…,"rule":…} or null. */
 static gboolean
-read_arg (XrefDocument *doc, json_t *obj, const char *id_key, XrefArg *arg, const Where *w)
+read_arg (XrefDocument *doc, json_t *obj, const char *id_key, XrefArg *arg, const char **rule, const Where *w)
 {
   memset (arg, 0, sizeof *arg);
+  *rule = NULL;
   if (!json_is_object (obj))
     return TRUE;
   arg->id = xref_intern (str_or_null (obj, id_key));
   if (!offset_of (obj, "start", &arg->start, w, doc) || !offset_of (obj, "end", &arg->end, w, doc))
     return FALSE;
-  arg->rule = xref_intern (str_or_null (obj, "rule"));
+  *rule = str_or_null (obj, "rule");
   put_span (doc, arg->start, arg->end, str_or_null (obj, "text"));
   return TRUE;
 }
@@ -219,6 +220,8 @@ read_claim (XrefDocument *doc, json_t *obj, const Where *w)
   const char *modality = str_or_null (obj, "modality");
   json_t *slots = json_object_get (obj, "slots");
   json_t *rules = json_object_get (obj, "rules");
+  static const char *const role_key[XREF_N_ROLES] = { "actor", "action", "object", "date", "speaker", "source" };
+  const char *arg_rule[XREF_N_ROLES];
   const char *name;
   json_t *v;
   size_t i;
@@ -231,13 +234,10 @@ read_claim (XrefDocument *doc, json_t *obj, const Where *w)
   if (!offset_of (obj, "start", &c->start, w, doc) || !offset_of (obj, "end", &c->end, w, doc))
     goto fail;
   put_span (doc, c->start, c->end, str_or_null (obj, "sentence"));
-  if (!read_arg (doc, json_object_get (obj, "actor"), "id", &c->actor, w)
-      || !read_arg (doc, json_object_get (obj, "action"), "id", &c->action, w)
-      || !read_arg (doc, json_object_get (obj, "object"), "id", &c->object, w)
-      || !read_arg (doc, json_object_get (obj, "date"), "value", &c->date, w)
-      || !read_arg (doc, json_object_get (obj, "speaker"), "id", &c->speaker, w)
-      || !read_arg (doc, json_object_get (obj, "source"), "id", &c->source, w))
-    goto fail;
+  for (guint r = 0; r < XREF_N_ROLES; r++)
+    if (!read_arg (doc, json_object_get (obj, role_key[r]), r == XREF_ROLE_DATE ? "value" : "id",
+                   (XrefArg *) xref_claim_arg (c, (XrefRole) r), &arg_rule[r], w))
+      goto fail;
 
   json_object_foreach (slots, name, v)
     {
@@ -262,6 +262,10 @@ read_claim (XrefDocument *doc, json_t *obj, const Where *w)
   json_array_foreach (rules, i, v)
     if (json_is_string (v))
       g_ptr_array_add (c->rules, (gpointer) xref_intern (json_string_value (v)));
+  /* (after the list, where the rules of the elements are looked up; one
+   * that is not listed is added) */
+  for (guint r = 0; r < XREF_N_ROLES; r++)
+    xref_claim_set_arg_rule (c, (XrefRole) r, arg_rule[r]);
   return c;
 
 fail:

@@ -449,7 +449,7 @@ test_seed_spans (void **state)
           for (guint j = 0; c->slots != NULL && j < c->slots->len; j++)
             {
               const XrefSlotValue *v = &g_array_index (c->slots, XrefSlotValue, j);
-              XrefArg a = { v->value, v->start, v->end, v->rule };
+              XrefArg a = { v->value, v->start, v->end };
               assert_inside (c, &a, v->slot);
               if (j > 0)
                 assert_true (strcmp (g_array_index (c->slots, XrefSlotValue, j - 1).slot, v->slot) < 0);
@@ -477,7 +477,7 @@ test_seed_spans (void **state)
 
           /* provenance: the action's rule fired first, no duplicates */
           assert_true (c->rules->len > 0);
-          assert_ptr_equal (g_ptr_array_index (c->rules, 0), c->action.rule);
+          assert_ptr_equal (g_ptr_array_index (c->rules, 0), xref_claim_arg_rule (c, XREF_ROLE_ACTION));
           for (guint a = 0; a < c->rules->len; a++)
             for (guint b = a + 1; b < c->rules->len; b++)
               assert_ptr_not_equal (g_ptr_array_index (c->rules, a), g_ptr_array_index (c->rules, b));
@@ -570,6 +570,11 @@ test_seed_claims (void **state)
   assert_int_equal (c->polarity, XREF_POLARITY_NEGATED);
   assert_string_equal (c->speaker.id, "lavrov");
   assert_string_equal (c->source.id, "us");
+  /* the source's rule is on its element and among the rules that fired */
+  assert_string_equal (xref_claim_arg_rule (c, XREF_ROLE_SOURCE), "entity:us");
+  assert_true (g_ptr_array_find (c->rules, xref_claim_arg_rule (c, XREF_ROLE_SOURCE), NULL));
+  assert_string_equal (xref_claim_arg_rule (c, XREF_ROLE_SPEAKER), "entity:lavrov");
+  assert_null (xref_claim_arg_rule (c, XREF_ROLE_DATE));
   assert_slot (c, "recipient", "ukraine");
 
   /* Ukrainian military trained in a third country (White House), at a
@@ -635,6 +640,42 @@ test_claim_slot (void **state)
   assert_null (xref_claim_slot (c, NULL));
   assert_null (xref_claim_slot (NULL, "location"));
   xref_claim_free (NULL);
+}
+
+/* The rule of an element is an index into its claim's rules: a claim made
+ * by hand lists a rule it is given, once; NULL clears it; a rule listed at
+ * XREF_CLAIM_ARG_RULE_MAX or later stays listed but is not the element's. */
+static void
+test_claim_arg_rule_owned (void **state)
+{
+  XrefClaim *c = g_new0 (XrefClaim, 1);
+
+  assert_null (xref_claim_arg_rule (c, XREF_ROLE_ACTOR));
+  assert_true (xref_claim_set_arg_rule (c, XREF_ROLE_ACTION, "action:send"));
+  assert_true (xref_claim_set_arg_rule (c, XREF_ROLE_ACTOR, "entity:us"));
+  assert_true (xref_claim_set_arg_rule (c, XREF_ROLE_SOURCE, "entity:us"));
+  assert_int_equal (c->rules->len, 2);
+  assert_ptr_equal (xref_claim_arg_rule (c, XREF_ROLE_ACTION), xref_intern ("action:send"));
+  assert_ptr_equal (xref_claim_arg_rule (c, XREF_ROLE_ACTOR), xref_intern ("entity:us"));
+  assert_ptr_equal (xref_claim_arg_rule (c, XREF_ROLE_SOURCE), xref_intern ("entity:us"));
+  assert_null (xref_claim_arg_rule (c, XREF_ROLE_OBJECT));
+  assert_true (xref_claim_set_arg_rule (c, XREF_ROLE_ACTOR, NULL));
+  assert_null (xref_claim_arg_rule (c, XREF_ROLE_ACTOR));
+  assert_int_equal (c->rules->len, 2);
+  for (guint i = c->rules->len; i < XREF_CLAIM_ARG_RULE_MAX; i++)
+    {
+      g_autofree char *r = g_strdup_printf ("rule:%u", i);
+      g_ptr_array_add (c->rules, (gpointer) xref_intern (r));
+    }
+  assert_true (xref_claim_set_arg_rule (c, XREF_ROLE_OBJECT, "rule:254"));
+  assert_string_equal (xref_claim_arg_rule (c, XREF_ROLE_OBJECT), "rule:254");
+  assert_false (xref_claim_set_arg_rule (c, XREF_ROLE_SPEAKER, "entity:lavrov"));
+  assert_null (xref_claim_arg_rule (c, XREF_ROLE_SPEAKER));
+  assert_ptr_equal (g_ptr_array_index (c->rules, XREF_CLAIM_ARG_RULE_MAX), xref_intern ("entity:lavrov"));
+  assert_ptr_equal (xref_claim_arg (c, XREF_ROLE_SOURCE), &c->source);
+  assert_ptr_equal (xref_claim_arg (c, XREF_ROLE_DATE), &c->date);
+  xref_claim_free (c);
+  (void) state;
 }
 
 /* No sentences: no claims; only speech: speech acts only; a heading makes
@@ -707,7 +748,7 @@ test_shared_rules (void **state)
   assert_ptr_equal (a->rules, b->rules);
   assert_ptr_equal (a->rules, c->rules);
   assert_true (a->rules->len >= 2);
-  assert_ptr_equal (g_ptr_array_index (a->rules, 0), a->action.rule);
+  assert_ptr_equal (g_ptr_array_index (a->rules, 0), xref_claim_arg_rule (a, XREF_ROLE_ACTION));
   assert_null (a->slots);
   assert_string_not_equal (a->date.id, b->date.id);
   for (guint i = 0; i < a->rules->len; i++)
@@ -1337,7 +1378,7 @@ test_rule_lists_table (void **state)
     {
       const XrefClaim *c = g_ptr_array_index (jobs[0].doc->claims, i);
       const XrefClaim *seen = g_hash_table_lookup (lists, c->rules);
-      assert_ptr_equal (g_ptr_array_index (c->rules, 0), c->action.rule);
+      assert_ptr_equal (g_ptr_array_index (c->rules, 0), xref_claim_arg_rule (c, XREF_ROLE_ACTION));
       if (seen == NULL)
         g_hash_table_insert (lists, (gpointer) c->rules, (gpointer) c);
       /* (a list of the same rules is the same list) */
@@ -1470,6 +1511,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_names),
     cmocka_unit_test (test_claim_slot),
+    cmocka_unit_test (test_claim_arg_rule_owned),
     cmocka_unit_test (test_empty_and_again),
     cmocka_unit_test (test_cases),
     cmocka_unit_test (test_seed_spans),

@@ -84,11 +84,11 @@ add_claim (XrefDocument *doc, const char *actor, const char *action, const char 
   c->doc = doc;
   c->start = base;
   c->end = base + 90;
-  c->actor = (XrefArg) { intern_or_null (actor), base, base + 5, NULL };
-  c->action = (XrefArg) { intern_or_null (action), base + 10, base + 15, NULL };
-  c->object = (XrefArg) { intern_or_null (object), base + 20, base + 25, NULL };
+  c->actor = (XrefArg) { intern_or_null (actor), base, base + 5 };
+  c->action = (XrefArg) { intern_or_null (action), base + 10, base + 15 };
+  c->object = (XrefArg) { intern_or_null (object), base + 20, base + 25 };
   if (date != NULL)
-    c->date = (XrefArg) { xref_intern (date), base + 30, base + 40, NULL };
+    c->date = (XrefArg) { xref_intern (date), base + 30, base + 40 };
   c->slots = g_array_new (FALSE, TRUE, sizeof (XrefSlotValue));
   c->polarity = polarity;
   c->modality = XREF_MODALITY_ASSERTED;

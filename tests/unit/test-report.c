@@ -81,11 +81,16 @@ span_of (const XrefDocument *doc, const char *needle)
   return (XrefSpan) { (gsize) (p - doc->text), (gsize) (p - doc->text) + strlen (needle) };
 }
 
-static XrefArg
-arg (const XrefDocument *doc, const char *id, const char *needle, const char *rule)
+/* Sets an element of c to the first occurrence of needle in doc, and its
+ * rule (listed among c's rules). */
+static void
+set_arg (XrefClaim *c, XrefRole role, const XrefDocument *doc, const char *id, const char *needle, const char *rule)
 {
   XrefSpan s = span_of (doc, needle);
-  return (XrefArg) { xref_intern (id), s.start, s.end, rule != NULL ? xref_intern (rule) : NULL };
+  XrefArg *a = (XrefArg *) xref_claim_arg (c, role);
+
+  *a = (XrefArg) { xref_intern (id), s.start, s.end };
+  assert_true (xref_claim_set_arg_rule (c, role, rule));
 }
 
 /* A claim spanning the whole first line of doc, appended to doc->claims. */
@@ -197,21 +202,22 @@ setup_clean (void **state)
                -1, NULL, 0, 12, 28, XREF_DATE_BASIS_INFERRED);
 
   ca = claim_add (a);
-  ca->actor = arg (a, "us-government", "The Pentagon", "entity:us-government");
-  ca->action = arg (a, "train", "train", "action:train");
-  ca->object = arg (a, "ukrainian-forces", "Ukrainian troops", NULL);
+  set_arg (ca, XREF_ROLE_ACTOR, a, "us-government", "The Pentagon", "entity:us-government");
+  set_arg (ca, XREF_ROLE_ACTION, a, "train", "train", "action:train");
+  set_arg (ca, XREF_ROLE_OBJECT, a, "ukrainian-forces", "Ukrainian troops", NULL);
   ca->modality = XREF_MODALITY_PLANNED;
   slot_add (ca, "location", "third-country", "a third country");
   slot_add (ca, "timeline", "PXM", "several months");
-  g_ptr_array_add (ca->rules, (gpointer) xref_intern ("action:train"));
+  /* (the elements' rules are listed already: entity:us-government,
+   * action:train) */
   g_ptr_array_add (ca->rules, (gpointer) xref_intern ("slot:location"));
 
   cb = claim_add (b);
-  cb->actor = arg (b, "us-government", "the Pentagon", NULL);
-  cb->action = arg (b, "train", "train", NULL);
-  cb->object = arg (b, "ukrainian-forces", "Ukrainian troops", NULL);
+  set_arg (cb, XREF_ROLE_ACTOR, b, "us-government", "the Pentagon", NULL);
+  set_arg (cb, XREF_ROLE_ACTION, b, "train", "train", NULL);
+  set_arg (cb, XREF_ROLE_OBJECT, b, "ukrainian-forces", "Ukrainian troops", NULL);
   cb->modality = XREF_MODALITY_PLANNED;
-  cb->speaker = arg (b, "politico", "Politico", "speech:report");
+  set_arg (cb, XREF_ROLE_SPEAKER, b, "politico", "Politico", "speech:report");
   slot_add (cb, "location", "us", "a military base in the United States");
 
   r = row_add (f, "us-government", "train", "ukrainian-forces", "location", XREF_VERDICT_DIFFER,
@@ -245,8 +251,8 @@ setup_evil (void **state)
   o = doc_add (f, "other.txt", "Plain words here.\n", -1, NULL, 0, 0, 0, XREF_DATE_BASIS_NONE);
 
   c = claim_add (e);
-  c->actor = arg (e, "evil", "Evil", NULL);
-  c->action = arg (e, "say", "says", NULL);
+  set_arg (c, XREF_ROLE_ACTOR, e, "evil", "Evil", NULL);
+  set_arg (c, XREF_ROLE_ACTION, e, "say", "says", NULL);
   c->polarity = XREF_POLARITY_NEGATED;
   slot_add (c, "quantity", "=1+1", "=1+1");
 
@@ -769,8 +775,8 @@ test_json_report (void **state)
   assert_string_equal (jstr (c, "modality"), "planned");
   assert_true (json_is_null (json_object_get (c, "speaker")));
   assert_true (json_is_null (json_object_get (c, "source")));
-  assert_int_equal (json_array_size (json_object_get (c, "rules")), 2);
-  assert_string_equal (json_string_value (json_array_get (json_object_get (c, "rules"), 1)), "slot:location");
+  assert_int_equal (json_array_size (json_object_get (c, "rules")), 3);
+  assert_string_equal (json_string_value (json_array_get (json_object_get (c, "rules"), 2)), "slot:location");
   c = json_array_get (claims, 1);
   assert_string_equal (jstr (c, "doc"), "001_beta.txt");
   check_element (json_object_get (c, "speaker"), "id", "politico", "Politico", b);
@@ -1171,9 +1177,11 @@ test_json_long_spans (void **state)
   for (guint k = 0; k < 3; k++)
     {
       XrefClaim *c = claim_add (doc);
-      XrefArg whole = { xref_intern ("x"), 0, 5000, xref_intern ("rule:x") };
+      XrefArg whole = { xref_intern ("x"), 0, 5000 };
 
       c->actor = c->action = c->object = c->date = c->speaker = c->source = whole;
+      for (guint r = 0; r < XREF_N_ROLES; r++)
+        assert_true (xref_claim_set_arg_rule (c, (XrefRole) r, "rule:x"));
       for (guint i = 0; i < 4; i++)
         {
           static const char *const names[] = { "a", "b", "c", "d" };
@@ -1302,10 +1310,10 @@ test_json_parallel (void **state)
           XrefClaim *c = claim_add (doc);
           g_autofree char *actor = g_strdup_printf ("np:place%u", (d * 4 + k) % 5000);
 
-          c->actor = arg (doc, actor, "Place", NULL);
-          c->action = arg (doc, k % 2 ? "say" : "move", k % 2 ? "said" : "moved", "action:move");
+          set_arg (c, XREF_ROLE_ACTOR, doc, actor, "Place", NULL);
+          set_arg (c, XREF_ROLE_ACTION, doc, k % 2 ? "say" : "move", k % 2 ? "said" : "moved", "action:move");
           if (k == 3)
-            c->object = arg (doc, "troops", "troops", NULL);
+            set_arg (c, XREF_ROLE_OBJECT, doc, "troops", "troops", NULL);
           /* the sentence of the claim before, then another span from the
            * same start and index, or (odd documents) the next sentence:
            * the writer's memo of quoted sentences (by index, then span)
@@ -1892,7 +1900,7 @@ test_csv_extract (void **state)
   assert_string_equal (csv_field (records, 1, 4), "us-government");
   assert_string_equal (csv_field (records, 1, 9), "planned");
   assert_string_equal (csv_field (records, 1, 12), "location=third-country; timeline=PXM");
-  assert_string_equal (csv_field (records, 1, 13), "action:train slot:location");
+  assert_string_equal (csv_field (records, 1, 13), "entity:us-government action:train slot:location");
   assert_string_equal (csv_field (records, 2, 10), "politico");
   assert_true (g_str_has_prefix (csv_field (records, 2, 14), "Politico reported"));
 }

@@ -388,8 +388,8 @@ test_claim_size (void **state)
 {
   if (sizeof (gpointer) == 8)
     {
-      assert_int_equal (sizeof (XrefClaim), 192);
-      assert_int_equal (sizeof (XrefArg), 24);
+      assert_int_equal (sizeof (XrefClaim), 152);
+      assert_int_equal (sizeof (XrefArg), 16);
       assert_int_equal (sizeof (XrefSlotValue), 32);
     }
   (void) state;
