@@ -109,8 +109,23 @@ typedef struct {
 
 void xref_claim_free (XrefClaim *claim);
 
-/* The element of a claim for a role (&claim->actor, …). */
-const XrefArg *xref_claim_arg (const XrefClaim *claim, XrefRole role);
+/* The element of a claim for a role (&claim->actor, …), or NULL.
+ * (Inline: with a constant role it is the field.) */
+static inline const XrefArg *
+xref_claim_arg (const XrefClaim *claim, XrefRole role)
+{
+  switch (role)
+    {
+    case XREF_ROLE_ACTOR: return &claim->actor;
+    case XREF_ROLE_ACTION: return &claim->action;
+    case XREF_ROLE_OBJECT: return &claim->object;
+    case XREF_ROLE_DATE: return &claim->date;
+    case XREF_ROLE_SPEAKER: return &claim->speaker;
+    case XREF_ROLE_SOURCE: return &claim->source;
+    case XREF_N_ROLES: break;
+    }
+  return NULL;
+}
 
 /* The interned id of the rule that produced a claim's element, or NULL.
  * (Inline: the JSON report asks it of every element.) */

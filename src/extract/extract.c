@@ -127,22 +127,6 @@ xref_claim_slot (const XrefClaim *claim, const char *slot)
   return NULL;
 }
 
-const XrefArg *
-xref_claim_arg (const XrefClaim *claim, XrefRole role)
-{
-  switch (role)
-    {
-    case XREF_ROLE_ACTOR: return &claim->actor;
-    case XREF_ROLE_ACTION: return &claim->action;
-    case XREF_ROLE_OBJECT: return &claim->object;
-    case XREF_ROLE_DATE: return &claim->date;
-    case XREF_ROLE_SPEAKER: return &claim->speaker;
-    case XREF_ROLE_SOURCE: return &claim->source;
-    case XREF_N_ROLES: break;
-    }
-  g_return_val_if_reached (NULL);
-}
-
 gboolean
 xref_claim_set_arg_rule (XrefClaim *claim, XrefRole role, const char *rule)
 {
@@ -170,14 +154,13 @@ xref_claim_set_arg_rule (XrefClaim *claim, XrefRole role, const char *rule)
 
 /* An element as extraction carries it: an XrefArg and the rule that
  * produced it, which the claim keeps as an index into its rules
- * (keep_claim). */
+ * (add_rule). */
 typedef struct {
   const char *id;
   XrefOffset start;
   XrefOffset end;
   const char *rule;
 } Arg;
-
 
 /* What a token is already used for. */
 enum {
@@ -4195,14 +4178,11 @@ opening_date (Ctx *c, guint s, guint a)
   return c->opening_tx;
 }
 
-static Arg
+/* A date element: a time expression's value and words (no rule). */
+static XrefArg
 arg_of_timex (const XrefTimex *t)
 {
-  Arg a = { 0 };
-  a.id = t->value;
-  a.start = t->start;
-  a.end = t->end;
-  return a;
+  return (XrefArg) { t->value, (XrefOffset) t->start, (XrefOffset) t->end };
 }
 
 /* Is a straight double quote among tokens [lo, hi)?  A binary search of
@@ -4748,10 +4728,7 @@ build_claim (Ctx *c, guint s, guint n, PrevClaim *prev)
     if (tx < 0)
       tx = opening_date (c, s, a);
     if (tx >= 0)
-      {
-        Arg d = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
-        put_arg (&claim->date, &d);
-      }
+      claim->date = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
 
     /* "send * troops into Poland": the phrase's preposition takes a
      * place or a recipient, not an object. */
@@ -5051,10 +5028,7 @@ speech_claims (Ctx *c, const XrefAction *say)
           if (tx < 0)
             tx = opening_date (c, s, a);
           if (tx >= 0)
-            {
-        Arg d = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
-        put_arg (&claim->date, &d);
-      }
+            claim->date = arg_of_timex (&g_array_index (c->doc->timexes, XrefTimex, tx));
           keep_claim (c, claim);
         }
     }

@@ -622,9 +622,9 @@ w_arg (char *w, GString *out, gsize need, Memo *m, const char *open, gsize open_
   return w;
 }
 
-#define W_ARG(w, key, id_key, c, field, role) \
+#define W_ARG(w, key, id_key, c, role) \
   ((w) = w_arg ((w), out, need, m, "" key id_key, sizeof (key id_key) - 1, "" key "null", sizeof (key "null") - 1, \
-                text, len, &(c)->field, xref_claim_arg_rule ((c), (role))))
+                text, len, xref_claim_arg ((c), (role)), xref_claim_arg_rule ((c), (role))))
 #define W_ID(w, s) ((w) = w_id ((w), out, need, m, (s)))
 
 /* An upper bound of the bytes claim writes after the claim's id, but the
@@ -862,10 +862,10 @@ claim_in (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
   W_LIT (w, ",\"sentence_index\":");
   w = write_uint_small (w, c->sentence);
 
-  W_ARG (w, ",\"actor\":", "{\"id\":", c, actor, XREF_ROLE_ACTOR);
-  W_ARG (w, ",\"action\":", "{\"id\":", c, action, XREF_ROLE_ACTION);
-  W_ARG (w, ",\"object\":", "{\"id\":", c, object, XREF_ROLE_OBJECT);
-  W_ARG (w, ",\"date\":", "{\"value\":", c, date, XREF_ROLE_DATE);
+  W_ARG (w, ",\"actor\":", "{\"id\":", c, XREF_ROLE_ACTOR);
+  W_ARG (w, ",\"action\":", "{\"id\":", c, XREF_ROLE_ACTION);
+  W_ARG (w, ",\"object\":", "{\"id\":", c, XREF_ROLE_OBJECT);
+  W_ARG (w, ",\"date\":", "{\"value\":", c, XREF_ROLE_DATE);
 
   W_LIT (w, ",\"slots\":{");
   for (guint i = 0; c->slots != NULL && i < c->slots->len; i++)
@@ -914,8 +914,8 @@ claim_in (GString *out, Memo *m, Quote *q, const XrefClaim *c, Sep sep)
     W_LIT (w, ",\"speaker\":null,\"source\":null");   /* most claims: one copy */
   else
     {
-      W_ARG (w, ",\"speaker\":", "{\"id\":", c, speaker, XREF_ROLE_SPEAKER);
-      W_ARG (w, ",\"source\":", "{\"id\":", c, source, XREF_ROLE_SOURCE);
+      W_ARG (w, ",\"speaker\":", "{\"id\":", c, XREF_ROLE_SPEAKER);
+      W_ARG (w, ",\"source\":", "{\"id\":", c, XREF_ROLE_SOURCE);
     }
 
   w = w_rules (w, out, need, m, c->rules);
