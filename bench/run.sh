@@ -14,6 +14,9 @@
 # on the largest corpus.  Exit status 0 whatever the figures (it is a
 # measurement).
 #
+# With BASELINE set (make bench sets it), also prints the speed of the
+# machine's reference, bench/baseline.c, on the largest corpus.
+#
 #   XREF=build/plain/xref BENCH_DIR=build/bench sh bench/run.sh 1 10 100
 set -eu
 
@@ -69,6 +72,13 @@ for mb in "$@"; do
   prev_t=$wall; prev_mb=$mb
   last_wall=$wall; last_rss=$rss; last_bytes=$bytes
 done
+# The machine's speed now: the reference tokenizer of issue 9 (about 430
+# MB/s when the issue was written) on the largest corpus, median of 5.
+# This VM drifts by 10-30 % from hour to hour; the reference drifts with
+# it, so it dates each run's figures.  BASELINE="" skips it.
+if [ -n "${BASELINE:-}" ] && [ -x "$BASELINE" ]; then
+  "$BASELINE" "$corpus" 5 | sed 's/^/        /'
+fi
 # The other formats on the largest corpus: each must stay linear and under
 # 1 GB too (a note repeated in every CSV record once made it 3.3 GB).
 # BENCH_FORMATS="" skips them.
