@@ -339,9 +339,10 @@ eval-claims: $(BUILD)/xref
 # 100 MB under build/bench (bench/gen-corpus.py), xref --format json on
 # each: MB/s, words/s, claims/s, rows, peak RSS, rule-loading time.
 # BENCH_SIZES="1 10" for a quicker run; JOBS=N to pin the thread count.
-# Each run also times bench/baseline.c, the one-pass C tokenizer issue 9
-# gives as this machine's reference (about 430 MB/s), on the largest
-# corpus: the VM's speed drifts, and the reference says by how much.
+# Each run also times bench/baseline.c, a one-pass C tokenizer like the
+# one issue 9 gives as this machine's reference (about 430 MB/s then), on
+# the largest corpus: the VM's speed drifts, and the reference says by how
+# much.
 BENCH_SIZES ?= 1 10 100
 bench: $(BUILD)/xref $(BUILD)/bench/baseline
 	@XREF=$(BUILD)/xref BASELINE=$(BUILD)/bench/baseline BENCH_DIR=build/bench JOBS=$(or $(JOBS),0) \

@@ -72,8 +72,9 @@ for mb in "$@"; do
   prev_t=$wall; prev_mb=$mb
   last_wall=$wall; last_rss=$rss; last_bytes=$bytes
 done
-# The machine's speed now: the reference tokenizer of issue 9 (about 430
-# MB/s when the issue was written) on the largest corpus, median of 5.
+# The machine's speed now: a one-pass C tokenizer like issue 9's reference
+# (about 430 MB/s when the issue was written) on the largest corpus,
+# median of 5.
 # This VM drifts by 10-30 % from hour to hour; the reference drifts with
 # it, so it dates each run's figures.  BASELINE="" skips it.
 if [ -n "${BASELINE:-}" ] && [ -x "$BASELINE" ]; then
