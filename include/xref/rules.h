@@ -250,7 +250,6 @@ typedef struct {
 
 /* ---- the rule set ------------------------------------------------------ */
 
-
 struct _XrefRules {
   GHashTable *entities;        /* interned id → XrefEntity* */
   GHashTable *actions;         /* interned id → XrefAction* */
@@ -374,7 +373,6 @@ guint xref_action_match_tag (gconstpointer value);
 
 /* Number of phrases in the table. */
 guint xref_phrase_table_size (const XrefPhraseTable *table);
-
 
 /* Word-class bits (XREF_WC_*) of an interned lower-case word, 0 if none.
  * (Any string gives the right answer; an interned one is found by its
