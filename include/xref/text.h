@@ -62,6 +62,41 @@ void xref_text_set_pass (XrefTextPassFunc func, gconstpointer data, guint gen);
  * segments another document. */
 const guint8 *xref_text_doc_bits (const XrefDocument *doc, guint gen);
 
+/* A later stage's answer for a token, a pure function of (rules,
+ * t->norm, t->kind, t->flags & (XREF_TOKEN_CAPITALISED |
+ * XREF_TOKEN_ALLCAPS)): 32 bits, and a byte in *byte.  t's offsets are
+ * 0 and its other flags unset. */
+typedef guint32 (*XrefTextWordFunc) (const XrefRules *rules, const XrefToken *t, guint8 *byte);
+
+/* Sets this thread's word function for rules (whose serial is not 0):
+ * from then on, while this thread segments a document with these rules,
+ * the tokenizer asks func once per form and kind (its form cache keeps
+ * the answers) and keeps the answers of every token for the stage after
+ * it (xref_text_doc_words); one lookup per token instead of two.  A new
+ * function or rule set forgets the cached answers. */
+void xref_text_set_word_func (XrefTextWordFunc func, const XrefRules *rules);
+
+/* The word function's answers for every token of doc (one per token of
+ * doc->tokens, in order: read with xref_text_word_bits and
+ * xref_text_word_byte), when this thread segmented doc last with rules
+ * and with the word function set for them, and the tokens are as it
+ * left them; else NULL.  Valid until this thread segments another
+ * document. */
+const guint64 *xref_text_doc_words (const XrefDocument *doc, const XrefRules *rules);
+
+/* The bits and the byte of an answer of xref_text_doc_words. */
+static inline guint32
+xref_text_word_bits (guint64 w)
+{
+  return (guint32) (w >> 32);
+}
+
+static inline guint8
+xref_text_word_byte (guint64 w)
+{
+  return (guint8) (w >> 8);
+}
+
 /* xref_tokenize, also storing the XREF_TEXT_BIT_* of the k-th token
  * appended at bits[k]; bits must have room for end - start bytes (a token
  * holds at least one byte). */

@@ -980,7 +980,11 @@ token_bits_of (const XrefRules *rules, const char *text, const XrefToken *t)
  * and the rules.  Each thread keeps the answers for the tokens seen
  * lately, direct-mapped by the interned norm, for the rules whose serial
  * it holds: most tokens are common words, and one probe here replaces
- * the word index probe, a strlen and the tests of the spelling. */
+ * the word index probe, a strlen and the tests of the spelling.  (Most
+ * documents skip it: the text stage's tokenizer keeps
+ * the answers in its own form cache, text_word, and hands them over per
+ * token; this cache serves a thread's first document and rules whose
+ * word function is not set.) */
 /* 2^15 entries of 16 bytes, 512 KB (in the thread's work buffers, on
  * huge pages where there are): on the 10 MB corpus, one token in six
  * missed at 2^12, 115,000 tokens of 1.85 million at 2^14, 66,000 at
@@ -1102,6 +1106,16 @@ slot_words_of (const XrefRules *rules, const char *text, const XrefToken *t)
   return (guint8) xref_rules_slot_word_bits (rules, nb, n);
 }
 
+/* A token's bits and slot words (token_bits_of, slot_words_of) for the
+ * tokenizer's form cache (xref_text_set_word_func): worked out once per
+ * form and kind there, the tokens' answers kept for token_bits. */
+static guint32
+text_word (const XrefRules *rules, const XrefToken *t, guint8 *byte)
+{
+  *byte = slot_words_of (rules, NULL, t);
+  return token_bits_of (rules, NULL, t);
+}
+
 /* Ctx's token → slot words (slot_words_of), per token: in used's
  * buffer, after used and its padding. */
 #define SLOT_WORDS(c) ((c)->used + (c)->ntok + TOK_PAD)
@@ -1155,7 +1169,10 @@ tb_lookup (const XrefRules *rules, const char *text, TokenBitsCache *tc, const X
 /* The bits of every token of the document (Ctx.wb), and the candidates
  * of the phrase finders; since it visits every token anyway, it also
  * clears used and sets ment, tmx and spx to -1 (the buffers are the
- * thread's, reused). */
+ * thread's, reused).  The bits come from the text stage where it kept
+ * them (xref_text_doc_words: the tokenizer asked text_word once per form
+ * in its form cache, one lookup a token where there were two), else
+ * through the cache above. */
 /* (out of line, as GCC chose before its callees grew: perf tells its
  * share apart) */
 G_GNUC_NO_INLINE static void
@@ -1227,7 +1244,23 @@ token_bits (Ctx *c)
   memset (c->used, 0, (ntok + TOK_PAD) * sizeof *c->used);
   memset (wb + ntok, 0, TOK_PAD * sizeof *wb);
   fill_unset (c->ment, c->tmx, c->spx, ntok);
-  if (tc == NULL)
+  const guint64 *words = tc != NULL ? xref_text_doc_words (c->doc, c->rules) : NULL;
+  if (words != NULL)
+    /* The text stage's tokenizer kept every token's answers (text_word,
+     * once per form in its form cache): the bits and slot words, the
+     * candidates, and the phrase buckets asked for */
+    for (guint i = 0; i < ntok; i++)
+      {
+        guint b = wb[i] = xref_text_word_bits (words[i]);
+        sw[i] = xref_text_word_byte (words[i]);
+        if (b & TB_CAND)
+          {
+            TB_PUSH_CANDS (i, b);
+            if (b & TB_HEADS)
+              TB_PREFETCH_BUCKETS (i, b);
+          }
+      }
+  else if (tc == NULL)
     /* (without the cache, the reference the tests compare it with: the
      * bytes of the interned norms, not the text's) */
     for (guint i = 0; i < ntok; i++)
@@ -1266,11 +1299,12 @@ token_bits (Ctx *c)
       for (; i < ntok; i++)
         wb[i] = tb_lookup (c->rules, text, tc, &tok[i], wb[i], &sw[i]);
     }
-  /* (the tokens the loop above left out: the last TB_AHEAD, or all
+  /* (the tokens the loops above left out: the last TB_AHEAD, or all
    * without the cache) */
-  for (guint i = tc == NULL ? 0 : ntok > TB_AHEAD ? ntok - TB_AHEAD : 0; i < ntok; i++)
-    if (wb[i] & TB_CAND)
-      TB_PUSH_CANDS (i, wb[i]);
+  if (words == NULL)
+    for (guint i = tc == NULL ? 0 : ntok > TB_AHEAD ? ntok - TB_AHEAD : 0; i < ntok; i++)
+      if (wb[i] & TB_CAND)
+        TB_PUSH_CANDS (i, wb[i]);
 #undef TB_PUSH_CANDS
 #undef TB_PREFETCH_BUCKETS
 #undef TB_HEADS
@@ -5073,6 +5107,9 @@ xref_extract_claims (XrefDocument *doc, const XrefRules *rules)
   c->tb = tb_cache_for (work, rules);
   /* (also clears used and sets ment, tmx and spx to -1) */
   token_bits (c);
+  /* the next documents' tokens come with their bits (token_bits) */
+  if (rules->serial != 0)
+    xref_text_set_word_func (text_word, rules);
   c->np_ids = np_ids_for (work, rules);
   /* (mapped by now unless the rules have no serial) */
   caches_map (work);

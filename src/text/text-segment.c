@@ -1660,7 +1660,7 @@ attribution_start (const XrefDocument *doc, const XrefRules *rules, guint i, gui
  * xref_text_segment) */
 static void
 segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lower *lower, guint8 *scratch,
-                guint8 *bits, Sents *ss)
+                guint8 *bits, guint64 *words, Sents *ss)
 {
   guint first = doc->tokens->len, last, start;
   guint flags = XREF_SENTENCE_PARA;
@@ -1673,7 +1673,10 @@ segment_region (XrefDocument *doc, const XrefRules *rules, const XrefSpan *r, Lo
   tb = bits + first;
   brk = scratch;
   /* (the text is NUL-terminated: len + 1 bytes readable) */
-  xref_text_tokenize_bits_in (doc->text, r->start, r->end, doc->len + 1, doc->tokens, tb);
+  if (words != NULL)
+    xref_text_tokenize_words (doc->text, r->start, r->end, doc->len + 1, doc->tokens, tb, words + first);
+  else
+    xref_text_tokenize_bits_in (doc->text, r->start, r->end, doc->len + 1, doc->tokens, tb);
   last = doc->tokens->len;
   {
     guint n = last - first;
@@ -1801,7 +1804,14 @@ static _Thread_local struct {
   gconstpointer tokens;
   guint n;
   guint gen;
+  const XrefRules *words_rules;   /* the rule set of the word answers, or NULL */
+  guint words_serial;             /* and its serial */
 } doc_bits_of;
+
+/* The word function's answers for the tokens of that document
+ * (xref_text_doc_words), kept the same way. */
+static GPrivate doc_words_buf = G_PRIVATE_INIT (g_free);
+static _Thread_local gsize doc_words_room;
 
 /* This thread's buffer of key (*room bytes) with room for n bytes (its
  * contents lost); one grown for a huge document is not kept for small
@@ -1844,6 +1854,16 @@ sents_grow (Sents *ss)
   g_private_set (&sents_buf, ss->v);   /* (the old block is gone: no destroy) */
 }
 
+const guint64 *
+xref_text_doc_words (const XrefDocument *doc, const XrefRules *rules)
+{
+  if (doc == NULL || doc->tokens == NULL || doc_bits_of.doc != doc || doc_bits_of.text != doc->text
+      || doc_bits_of.tokens != (gconstpointer) doc->tokens->data || doc_bits_of.n != doc->tokens->len
+      || rules == NULL || doc_bits_of.words_rules != rules || doc_bits_of.words_serial != rules->serial)
+    return NULL;
+  return g_private_get (&doc_words_buf);
+}
+
 const guint8 *
 xref_text_doc_bits (const XrefDocument *doc, guint gen)
 {
@@ -1861,6 +1881,7 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
   Lower lower = { NULL, 0 };
   guint8 *scratch;
   guint8 *bits;
+  guint64 *words = NULL;     /* (the word answers, while the word function is on) */
   Sents ss = { NULL, 0, 0 };
 
   /* Sized from the text so that appending never reallocates: about one
@@ -1898,6 +1919,8 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
       spans += g_array_index (doc->headings, XrefSpan, k).end - g_array_index (doc->headings, XrefSpan, k).start;
     doc_bits_of.doc = NULL;
     bits = doc_bits_get (spans + 16);
+    if (xref_text_words_on (rules))
+      words = thread_buf (&doc_words_buf, &doc_words_room, (spans + 16) * sizeof *words);
   }
 
   /* regions and headings in text order */
@@ -1909,13 +1932,16 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
       if (hs != NULL && (rs == NULL || hs->start < rs->start))
         {
           guint first = doc->tokens->len;
-          xref_text_tokenize_bits (doc->text, hs->start, hs->end, doc->tokens, bits + first);
+          if (words != NULL)
+            xref_text_tokenize_words (doc->text, hs->start, hs->end, hs->end, doc->tokens, bits + first, words + first);
+          else
+            xref_text_tokenize_bits (doc->text, hs->start, hs->end, doc->tokens, bits + first);
           add_sentence (&ss, doc, first, doc->tokens->len - first, XREF_SENTENCE_HEADING, NULL);
           h++;
         }
       else
         {
-          segment_region (doc, rules, rs, &lower, scratch, bits, &ss);
+          segment_region (doc, rules, rs, &lower, scratch, bits, words, &ss);
           r++;
         }
     }
@@ -1936,4 +1962,6 @@ xref_text_segment (XrefDocument *doc, const XrefRules *rules)
   doc_bits_of.tokens = doc->tokens->data;
   doc_bits_of.n = doc->tokens->len;
   doc_bits_of.gen = xref_text_pass_gen ();
+  doc_bits_of.words_rules = words != NULL ? rules : NULL;
+  doc_bits_of.words_serial = words != NULL ? rules->serial : 0;
 }

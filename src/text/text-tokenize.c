@@ -610,7 +610,7 @@ describe (const char *s, gsize n, Described *d)
  * bench corpus, about 13,000 distinct forms, misses on 3.7 % of its
  * tokens at 2^14 slots, 1.9 % at 2^15, 1.2 % at 2^16, and a miss costs
  * about 400 instructions, most of them two interns; the text stage took
- * the least CPU time at 2^16).  A
+ * the least CPU time at 2^16), and 512 KiB of word slots beside it.  A
  * slot holds interned strings, which live until exit, so a stale slot is
  * never dangling. */
 #define FORM_CACHE_BITS 16
@@ -635,18 +635,43 @@ typedef struct {
 
 G_STATIC_ASSERT (sizeof (FormSlot) == 32);
 
+/* The word function's answer (xref_text_set_word_func) for the form of a
+ * FormSlot, in a parallel array (the slot is full): word_slots[k] is
+ * form_cache[k]'s, moved with it.  Packed as xref_text_doc_words gives
+ * it: the kind it is for, plus one, in the low byte (0: none yet; one
+ * compare of a byte register), the byte above it, the bits in the high
+ * half.  One load and one store a token. */
+typedef guint64 WordSlot;
+
+/* The WordSlot of an answer. */
+#define WORD_PACK(kind, bits, byte) ((guint64) ((kind) + 1) | (guint64) (byte) << 8 | (guint64) (bits) << 32)
+/* Whether WordSlot w is for kind (w's low byte). */
+#define WORD_IS(w, kind) ((guint8) (w) == (guint8) ((kind) + 1))
+
 /* This thread's cache, allocated when the thread first tokenizes (most
  * threads of a run never do, and a static _Thread_local array is zeroed
- * at the creation of every thread) and freed when it exits. */
+ * at the creation of every thread) and freed when it exits; its word
+ * slots are in the same block, after it. */
 static _Thread_local FormSlot *form_cache;
+static _Thread_local WordSlot *word_slots;
 
 #define FORM_CACHE_SIZE (sizeof (FormSlot) << FORM_CACHE_BITS)
+#define WORD_CACHE_SIZE (sizeof (WordSlot) << FORM_CACHE_BITS)
+#define CACHE_BLOCK_SIZE (FORM_CACHE_SIZE + WORD_CACHE_SIZE)
+
+/* This thread's word function and the rule set it answers for (its
+ * serial: a rule set freed and another allocated at its address has
+ * another), and the answer for form_long. */
+static _Thread_local XrefTextWordFunc word_func;
+static _Thread_local const XrefRules *word_rules;
+static _Thread_local guint word_serial;
+static _Thread_local WordSlot word_long;
 
 /* (the allocation's handle, freed when the thread exits) */
 static void
 form_cache_free (gpointer handle)
 {
-  xref_huge_free (handle, FORM_CACHE_SIZE);
+  xref_huge_free (handle, CACHE_BLOCK_SIZE);
 }
 
 static GPrivate form_cache_mem = G_PRIVATE_INIT (form_cache_free);
@@ -660,7 +685,8 @@ form_cache_new (void)
 {
   gpointer handle;
 
-  form_cache = xref_huge_alloc0 (FORM_CACHE_SIZE, &handle);
+  form_cache = xref_huge_alloc0 (CACHE_BLOCK_SIZE, &handle);
+  word_slots = (WordSlot *) (gpointer) ((char *) form_cache + FORM_CACHE_SIZE);
   g_private_set (&form_cache_mem, handle);
   return form_cache;
 }
@@ -766,9 +792,12 @@ G_NO_INLINE static const FormSlot *
 pair_swap (FormSlot *pair)
 {
   FormSlot hit = pair[1];
+  WordSlot *ws = &word_slots[pair - form_cache], w = ws[1];
 
   pair[1] = pair[0];
   pair[0] = hit;
+  ws[1] = ws[0];
+  ws[0] = w;
   return &pair[0];
 }
 
@@ -778,10 +807,13 @@ G_NO_INLINE static const FormSlot *
 form_miss (FormSlot *pair, const char *s, gsize n, guint64 head)
 {
   Described d;
+  WordSlot *ws = &word_slots[pair - form_cache];
 
   describe (s, n, &d);
   pair[1] = pair[0];
   slot_set (&pair[0], &d, s, n, head);
+  ws[1] = ws[0];
+  ws[0] = 0;
   return &pair[0];
 }
 
@@ -800,6 +832,7 @@ form_of (const char *s, gsize n, guint64 head)
       Described d;
       describe (s, n, &d);
       slot_set (&form_long, &d, s, n, head);
+      word_long = 0;
       return &form_long;
     }
   pair = form_pair (s, n, head);
@@ -808,6 +841,27 @@ form_of (const char *s, gsize n, guint64 head)
   if (slot_holds (&pair[1], s, n, head))
     return pair_swap (pair);
   return form_miss (pair, s, n, head);
+}
+
+/* The word function's answer for a token of kind whose form is fs's,
+ * into ws (fs's word slot), asked now: ws held none, or one for another
+ * kind.  Only while the word function is on (a tokenizer asked for the
+ * answers: xref_text_tokenize_words). */
+G_NO_INLINE static WordSlot
+word_fill (WordSlot *ws, const FormSlot *fs, XrefTokenKind kind)
+{
+  XrefToken t = { 0, 0, fs->form, fs->norm, kind, fs->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) };
+  guint8 byte = 0;
+  guint32 bits = word_func (word_rules, &t, &byte);
+
+  return *ws = WORD_PACK (kind, bits, byte);
+}
+
+/* The word slot of fs (form_of's: in the cache, or form_long). */
+static inline WordSlot *
+word_slot_of (const FormSlot *fs)
+{
+  return G_UNLIKELY (fs == &form_long) ? &word_long : &word_slots[fs - form_cache];
 }
 
 /* Tokens are written straight into the caller's array: a block of up to
@@ -827,11 +881,13 @@ typedef struct {
   guint base;              /* tokens->len at the start */
   guint8 *bits;            /* the caller's XREF_TEXT_BIT_* array, or NULL */
   guint8 *bb;              /* the block's bits: into bits, or dummy */
+  guint64 *words;          /* the caller's word answers (xref_text_tokenize_words), or NULL */
+  guint64 *wb;             /* the block's: into words (when not NULL) */
   guint8 dummy[OUT_BLOCK];
 } Out;
 
 static void
-out_init (Out *o, GArray *tokens, const char *hi, guint8 *bits)
+out_init (Out *o, GArray *tokens, const char *hi, guint8 *bits, guint64 *words)
 {
   o->tokens = tokens;
   o->hi = hi;
@@ -840,6 +896,8 @@ out_init (Out *o, GArray *tokens, const char *hi, guint8 *bits)
   o->done = o->base = tokens->len;
   o->bits = bits;
   o->bb = o->dummy;
+  o->words = words;
+  o->wb = words;
 }
 
 /* A new block for the token starting at s (the block is full). */
@@ -853,6 +911,8 @@ out_grow (Out *o, const char *s)
   o->buf = &g_array_index (o->tokens, XrefToken, o->done);
   if (o->bits != NULL)
     o->bb = o->bits + (o->done - o->base);
+  if (o->words != NULL)
+    o->wb = o->words + (o->done - o->base);
 }
 
 /* Cuts the array to the tokens emitted. */
@@ -898,6 +958,14 @@ emit_head (Out *out, const char *text, const char *s, const char *e, XrefTokenKi
       t->norm = fs->norm;
       t->flags = fs->flags | flags;
       out->bb[n] = token_bits (kind, flags, fs->wbits, fs->pbits);
+      if (out->words != NULL)
+        {
+          WordSlot *ws = word_slot_of (fs);
+          WordSlot w = *ws;
+          if (G_UNLIKELY (!WORD_IS (w, kind)))
+            w = word_fill (ws, fs, kind);
+          out->wb[n] = w;
+        }
     }
   else
     {
@@ -907,6 +975,13 @@ emit_head (Out *out, const char *text, const char *s, const char *e, XrefTokenKi
       t->norm = d.norm;
       t->flags = d.flags | flags;
       out->bb[n] = token_bits (kind, flags, d.wbits, d.pbits);
+      if (out->words != NULL)
+        {
+          XrefToken w = { 0, 0, d.form, d.norm, kind, d.flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) };
+          guint8 byte = 0;
+          guint32 b = word_func (word_rules, &w, &byte);
+          out->wb[n] = WORD_PACK (kind, b, byte);
+        }
     }
 }
 
@@ -1177,6 +1252,7 @@ typedef struct {
   guint16 flags;           /* (none: no letter) */
   guint8 kind;
   guint8 bits;
+  guint64 word;            /* the word function's answer (WordSlot), 0 for none yet */
 } Punct1;
 
 static _Thread_local Punct1 punct1[128];
@@ -1186,13 +1262,51 @@ xref_text_set_pass (XrefTextPassFunc func, gconstpointer data, guint gen)
 {
   if (func == pass_func && data == pass_data && gen == pass_gen)
     return;
-  /* the cached bits were the old test's (an empty slot has len 0, no head) */
+  /* the cached bits were the old test's (an empty slot has len 0, no
+   * head; an empty word slot kind1 0) */
   if (form_cache != NULL)
-    memset (form_cache, 0, FORM_CACHE_SIZE);
+    memset (form_cache, 0, CACHE_BLOCK_SIZE);
   memset (punct1, 0, sizeof punct1);
   pass_func = func;
   pass_data = data;
   pass_gen = gen;
+}
+
+void
+xref_text_set_word_func (XrefTextWordFunc func, const XrefRules *rules)
+{
+  g_return_if_fail (func != NULL && rules != NULL && rules->serial != 0);
+
+  if (func == word_func && rules == word_rules && rules->serial == word_serial)
+    return;
+  /* the answers kept were the old function's or rule set's */
+  if (word_slots != NULL)
+    memset (word_slots, 0, WORD_CACHE_SIZE);
+  for (guint b = 0; b < G_N_ELEMENTS (punct1); b++)
+    punct1[b].word = 0;
+  word_long = 0;
+  word_func = func;
+  word_rules = rules;
+  word_serial = rules->serial;
+}
+
+gboolean
+xref_text_words_on (const XrefRules *rules)
+{
+  return rules != NULL && word_func != NULL && rules == word_rules && rules->serial == word_serial;
+}
+
+/* Sets the word function's answer of punct1[b] (filled). */
+G_NO_INLINE static const Punct1 *
+punct1_word (guchar b)
+{
+  Punct1 *p = &punct1[b];
+  XrefToken t = { 0, 0, p->form, p->norm, (XrefTokenKind) p->kind, p->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) };
+  guint8 byte = 0;
+  guint32 bits = word_func (word_rules, &t, &byte);
+
+  p->word = WORD_PACK (p->kind, bits, byte);
+  return p;
 }
 
 guint
@@ -1412,6 +1526,7 @@ fast_word_call (Out *out, const char *text, const char *lo, const char *p, const
   }                                                                                                                \
   G_STMT_END
 
+
 /* The cursor back into out (before an out-of-line call), and from it. */
 #define OUT_SYNC() (out->n = (guint) (bb - out->bb))
 #define OUT_LOAD()                                                                                                 \
@@ -1420,6 +1535,8 @@ fast_word_call (Out *out, const char *text, const char *lo, const char *p, const
     t = out->buf + out->n;                                                                                         \
     room = out->buf + out->room;                                                                                   \
     bb = out->bb + out->n;                                                                                         \
+    if (words)                                                                                                     \
+      wq = out->wb + out->n;                                                                                       \
   }                                                                                                                \
   G_STMT_END
 
@@ -1449,18 +1566,25 @@ safe_end (const char *p, const char *hi, const char *lim, gsize room_left)
  * or further when the byte at hi is one that the loop treats as the end
  * of the text (tokenize). */
 G_ALWAYS_INLINE static inline const char *
-fast_run (Out *out, const char *text, const char *lo, const char *p, const char *hi, const char *lim, guint in_q)
+fast_run (Out *out, const char *text, const char *lo, const char *p, const char *hi, const char *lim, guint in_q,
+          gboolean words)
 {
   XrefToken *t = NULL, *room = NULL;
   guint8 *bb;
+  guint64 *wq = NULL;   /* (words: the cursor into the answers) */
   FormSlot *cache = form_cache_get ();   /* (the thread's address, found once) */
+  WordSlot *wcache = word_slots;
   const char *pstop = p;          /* (the checks at the first turn) */
 
   /* (no block yet: t == room asks for one) */
   if (out->buf != NULL)
     OUT_LOAD ();
   else
-    bb = out->bb;
+    {
+      bb = out->bb;
+      if (words)
+        wq = out->wb;
+    }
 
   for (;;)
     {
@@ -1501,6 +1625,7 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
           guint64 head, tail;
           const FormSlot *fs;
           FormSlot *pair;
+          gsize at0;     /* the pair's index */
           guchar after;   /* the byte after the word, most often a space */
           gsize at;
 
@@ -1524,7 +1649,8 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
                * other length has (no byte of a token is zero, and a slot
                * of eight or more bytes has eight). */
               head = xref_text_load8 (p) & low_bytes[n];
-              pair = &cache[((head * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
+              at0 = ((head * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1;
+              pair = &cache[at0];
               if (G_LIKELY (pair[0].head == head))
                 fs = &pair[0];
               else if (pair[1].head == head)
@@ -1541,7 +1667,8 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
               tail = xref_text_load8 (p + n - 8);
               if (n > 8)
                 h = (h ^ (h >> 29) ^ tail) * G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-              pair = &cache[(h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1];
+              at0 = (h >> (64 - FORM_CACHE_BITS)) & ~(guint64) 1;
+              pair = &cache[at0];
               /* (up to twelve bytes the slot's tail holds the last four
                * bytes, those of tail >> 32: no read of the form) */
               if (G_LIKELY (pair[0].head == head && pair[0].len == n
@@ -1564,6 +1691,14 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
           t->flags = fs->flags | in_q;
           *bb++ = (guint8) (in_q | fs->wbits);
           t++;
+          if (words)
+            {
+              /* (fs is the pair's first slot, whichever way it was found) */
+              WordSlot w = wcache[at0];
+              if (G_UNLIKELY (!WORD_IS (w, XREF_TOKEN_WORD)))
+                w = word_fill (&wcache[at0], fs, XREF_TOKEN_WORD);
+              *wq++ = w;
+            }
           /* The one space after most words is skipped here rather than
            * by a turn of the loop, and one-byte punctuation right after
            * the word ("said," "ago.") is emitted here, inside the region
@@ -1585,6 +1720,12 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
               if (G_UNLIKELY (pu->form == NULL))
                 pu = punct1_fill (b);
               PUT_TOKEN (p, p + 1, (XrefTokenKind) pu->kind, pu->form, pu->norm, pu->flags | in_q, in_q | pu->bits);
+              if (words)
+                {
+                  if (G_UNLIKELY (pu->word == 0))
+                    pu = punct1_word (b);
+                  *wq++ = pu->word;
+                }
               p++;
               if (*p == ' ')
                 p++;
@@ -1617,6 +1758,12 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
           if (G_UNLIKELY (pu->form == NULL))
             pu = punct1_fill (b);
           PUT_TOKEN (p, p + 1, (XrefTokenKind) pu->kind, pu->form, pu->norm, pu->flags | in_q, in_q | pu->bits);
+          if (words)
+            {
+              if (G_UNLIKELY (pu->word == 0))
+                pu = punct1_word (b);
+              *wq++ = pu->word;
+            }
           p++;
           if (b == '.')
             pstop = p;   /* (the n check) */
@@ -1648,7 +1795,8 @@ fast_run (Out *out, const char *text, const char *lo, const char *p, const char 
 
 /* (inlined into each entry point: fast is a constant there) */
 G_ALWAYS_INLINE static inline void
-tokenize (const char *text, gsize start, gsize end, gsize readable, GArray *tokens, guint8 *bits, gboolean fast)
+tokenize (const char *text, gsize start, gsize end, gsize readable, GArray *tokens, guint8 *bits, guint64 *words_out,
+          gboolean fast, gboolean words)
 {
   const char *lo = text + start;
   const char *hi = text + end;
@@ -1658,7 +1806,7 @@ tokenize (const char *text, gsize start, gsize end, gsize readable, GArray *toke
   Out out;
 
   byte_class_init ();
-  out_init (&out, tokens, hi, bits);
+  out_init (&out, tokens, hi, bits, words ? words_out : NULL);
   /* The fast loop may read past hi, into text[end..readable), when the
    * byte at hi ends a word as the end of the text does and is neither a
    * space nor a dot (which the loop would take for more: a space after a
@@ -1679,7 +1827,8 @@ tokenize (const char *text, gsize start, gsize end, gsize readable, GArray *toke
       if (fast)
         {
           /* (in_q a constant in each: most tokens are outside quotations) */
-          p = in_q ? fast_run (&out, text, lo, p, hi, lim, XREF_TOKEN_IN_QUOTE) : fast_run (&out, text, lo, p, hi, lim, 0);
+          p = in_q ? fast_run (&out, text, lo, p, hi, lim, XREF_TOKEN_IN_QUOTE, words)
+                   : fast_run (&out, text, lo, p, hi, lim, 0, words);
           if (p >= hi)
             break;
           /* “ and ” (E2 80 9C, E2 80 9D) open and close whatever their
@@ -1827,23 +1976,31 @@ tokenize (const char *text, gsize start, gsize end, gsize readable, GArray *toke
 void
 xref_tokenize (const char *text, gsize start, gsize end, GArray *tokens)
 {
-  tokenize (text, start, end, end, tokens, NULL, TRUE);
+  tokenize (text, start, end, end, tokens, NULL, NULL, TRUE, FALSE);
 }
 
 void
 xref_text_tokenize_bits (const char *text, gsize start, gsize end, GArray *tokens, guint8 *bits)
 {
-  tokenize (text, start, end, end, tokens, bits, TRUE);
+  tokenize (text, start, end, end, tokens, bits, NULL, TRUE, FALSE);
 }
 
 void
 xref_text_tokenize_bits_in (const char *text, gsize start, gsize end, gsize readable, GArray *tokens, guint8 *bits)
 {
-  tokenize (text, start, end, MAX (readable, end), tokens, bits, TRUE);
+  tokenize (text, start, end, MAX (readable, end), tokens, bits, NULL, TRUE, FALSE);
+}
+
+void
+xref_text_tokenize_words (const char *text, gsize start, gsize end, gsize readable, GArray *tokens, guint8 *bits,
+                          guint64 *words)
+{
+  g_return_if_fail (word_func != NULL && words != NULL);
+  tokenize (text, start, end, MAX (readable, end), tokens, bits, words, TRUE, TRUE);
 }
 
 void
 xref_tokenize_reference (const char *text, gsize start, gsize end, GArray *tokens)
 {
-  tokenize (text, start, end, end, tokens, NULL, FALSE);
+  tokenize (text, start, end, end, tokens, NULL, NULL, FALSE, FALSE);
 }

@@ -947,6 +947,138 @@ test_word_index_per_rules (void **state)
     }
 }
 
+/* The word function (xref_text_set_word_func): what a later stage would
+ * ask of every token, asked by the tokenizer once per form and kind and
+ * kept for every token (xref_text_doc_words).  word_answer is a pure
+ * function of what the contract names; word_calls counts the questions. */
+static guint word_calls;
+
+static guint32
+word_answer (const XrefRules *r, const XrefToken *t, guint8 *byte)
+{
+  guint flags = t->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS);
+
+  (void) r;
+  word_calls++;
+  /* (the offsets and other flags are not the form's: the contract says 0) */
+  assert_true (t->start == 0 && t->end == 0 && t->flags == flags);
+  *byte = (guint8) (strlen (t->norm) * 8 + t->kind);
+  return g_str_hash (t->norm) ^ ((guint32) t->kind << 24) ^ (flags << 29);
+}
+
+static guint32
+word_other (const XrefRules *r, const XrefToken *t, guint8 *byte)
+{
+  *byte = 1;
+  return ~word_answer (r, t, byte);
+}
+
+/* Every token of doc has func's answer in xref_text_doc_words (rules r). */
+static void
+assert_doc_words (const XrefDocument *doc, const XrefRules *r, XrefTextWordFunc func)
+{
+  const guint64 *w = xref_text_doc_words (doc, r);
+
+  assert_non_null (w);
+  for (guint i = 0; i < doc->tokens->len; i++)
+    {
+      XrefToken t = g_array_index (doc->tokens, XrefToken, i);
+      guint8 byte = 0;
+      guint32 bits;
+      guint calls = word_calls;
+
+      t.start = t.end = 0;
+      t.flags &= XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS;
+      bits = func (r, &t, &byte);
+      word_calls = calls;
+      if (xref_text_word_bits (w[i]) != bits || xref_text_word_byte (w[i]) != byte)
+        fail_msg ("token %u '%s' (kind %d): answer %08x/%02x, expected %08x/%02x", i, t.form, t.kind,
+                  xref_text_word_bits (w[i]), xref_text_word_byte (w[i]), bits, byte);
+    }
+}
+
+/* The answers come for tokens of every path of the tokenizer (short and
+ * long words, capitals, one-byte punctuation after a word and alone,
+ * quotation marks straight and curly, numbers, clitics, initialisms,
+ * non-ASCII words, a word longer than the form cache keeps, a heading),
+ * from the form cache once it holds them (no question asked again), for
+ * the rule set and function set last only (another function's answers
+ * replace them), and not for a document segmented with other rules. */
+static void
+test_word_func (void **state)
+{
+  g_autoptr (GString) text = g_string_new ("Patriot Systems\n\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XrefRules) other = NULL;
+  g_autoptr (XrefDocument) doc = NULL;
+  guint calls;
+
+  g_string_append (text, "The U.S. said on Dec. 21, 2022, that it would send a Patriot battery; Kyiv's NATO "
+                         "allies didn't object... “We are grateful,” Zelenskyy’s office said (in \"Washington\"). "
+                         "Internationalisation and counterintelligence officials wrote 1,234 reports - naïve ones - "
+                         "on the 21st! ");
+  for (guint i = 0; i < 300; i++)
+    g_string_append_c (text, 'a' + i % 26);
+  g_string_append (text, " ended it.\n");
+  doc = xref_ingest_bytes ("w.txt", text->str, text->len, NULL, rules, &error);
+  assert_no_error (error);
+
+  /* not set: no answers */
+  xref_text_segment (doc, rules);
+  assert_null (xref_text_doc_words (doc, rules));
+
+  xref_text_set_word_func (word_answer, rules);
+  word_calls = 0;
+  xref_text_segment (doc, rules);
+  assert_true (doc->sentences->len >= 4);
+  assert_int_equal (g_array_index (doc->sentences, XrefSentence, 0).flags, XREF_SENTENCE_HEADING);
+  assert_doc_words (doc, rules, word_answer);
+  assert_true (word_calls > 0);
+  /* warm: the same answers, from the cache (only the long word, which it
+   * does not keep, is asked again) */
+  calls = word_calls;
+  xref_text_segment (doc, rules);
+  assert_doc_words (doc, rules, word_answer);
+  assert_true (word_calls - calls <= 1);
+  /* after a document of more new words than the form cache has slots,
+   * which pass through every pair of it (a word arriving in a pair, one
+   * moving in it): its answers, and the first document's again */
+  {
+    g_autoptr (GString) many = g_string_new (NULL);
+    g_autoptr (XrefDocument) storm = NULL;
+
+    for (guint i = 0; i < 80000; i++)
+      g_string_append_printf (many, "%c%05u%s", i % 3 == 0 ? 'W' : 'w', i, i % 12 == 11 ? ".\n" : " ");
+    for (guint i = 0; i < 40000; i++)
+      g_string_append_printf (many, "%c%05u%s", i % 3 == 0 ? 'W' : 'w', (i * 7) % 80000, i % 12 == 11 ? ".\n" : " ");
+    storm = xref_ingest_bytes ("storm.txt", many->str, many->len, NULL, rules, &error);
+    assert_no_error (error);
+    xref_text_segment (storm, rules);
+    assert_doc_words (storm, rules, word_answer);
+  }
+  xref_text_segment (doc, rules);
+  assert_doc_words (doc, rules, word_answer);
+  /* setting it again changes nothing; another function replaces the answers */
+  xref_text_set_word_func (word_answer, rules);
+  xref_text_segment (doc, rules);
+  assert_doc_words (doc, rules, word_answer);
+  xref_text_set_word_func (word_other, rules);
+  xref_text_segment (doc, rules);
+  assert_doc_words (doc, rules, word_other);
+  /* other rules: none, for them or for the rules the function is set for */
+  other = xref_rules_load_string ("o.yaml", "abbreviations: [Gov.]\n", strlen ("abbreviations: [Gov.]\n"), &error);
+  assert_no_error (error);
+  xref_text_segment (doc, other);
+  assert_null (xref_text_doc_words (doc, other));
+  assert_null (xref_text_doc_words (doc, rules));
+  /* the tokens changed since: none */
+  xref_text_set_word_func (word_answer, rules);
+  xref_text_segment (doc, rules);
+  assert_non_null (xref_text_doc_words (doc, rules));
+  g_array_set_size (doc->tokens, doc->tokens->len - 1);
+  assert_null (xref_text_doc_words (doc, rules));
+}
+
 /* A capitalised word written in lower case elsewhere in the document is a
  * common word: "Seismic risk" below is a section title only because
  * "engineers" occurs in lower case.  The first questions of a
@@ -1030,6 +1162,7 @@ main (void)
     cmocka_unit_test (test_seed_corpus),
     cmocka_unit_test (test_intern),
     cmocka_unit_test (test_word_index_per_rules),
+    cmocka_unit_test (test_word_func),
     cmocka_unit_test (test_lower_elsewhere),
     cmocka_unit_test (test_lower_elsewhere_offsets),
   };
