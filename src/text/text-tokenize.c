@@ -843,18 +843,26 @@ form_of (const char *s, gsize n, guint64 head)
   return form_miss (pair, s, n, head);
 }
 
-/* The word function's answer for a token of kind whose form is fs's,
- * into ws (fs's word slot), asked now: ws held none, or one for another
- * kind.  Only while the word function is on (a tokenizer asked for the
- * answers: xref_text_tokenize_words). */
-G_NO_INLINE static WordSlot
-word_fill (WordSlot *ws, const FormSlot *fs, XrefTokenKind kind)
+/* The word function's answer, packed, for a token of kind with form,
+ * norm and flags (those of its bytes: only the capitals count).  Only
+ * while the word function is on (a tokenizer asked for the answers:
+ * xref_text_tokenize_words). */
+static WordSlot
+word_ask (const char *form, const char *norm, XrefTokenKind kind, guint flags)
 {
-  XrefToken t = { 0, 0, fs->form, fs->norm, kind, fs->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) };
+  XrefToken t = { 0, 0, form, norm, kind, flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) };
   guint8 byte = 0;
   guint32 bits = word_func (word_rules, &t, &byte);
 
-  return *ws = WORD_PACK (kind, bits, byte);
+  return WORD_PACK (kind, bits, byte);
+}
+
+/* The answer for a token of kind whose form is fs's, into ws (fs's word
+ * slot), asked now: ws held none, or one for another kind. */
+G_NO_INLINE static WordSlot
+word_fill (WordSlot *ws, const FormSlot *fs, XrefTokenKind kind)
+{
+  return *ws = word_ask (fs->form, fs->norm, kind, fs->flags);
 }
 
 /* The word slot of fs (form_of's: in the cache, or form_long). */
@@ -976,12 +984,7 @@ emit_head (Out *out, const char *text, const char *s, const char *e, XrefTokenKi
       t->flags = d.flags | flags;
       out->bb[n] = token_bits (kind, flags, d.wbits, d.pbits);
       if (out->words != NULL)
-        {
-          XrefToken w = { 0, 0, d.form, d.norm, kind, d.flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) };
-          guint8 byte = 0;
-          guint32 b = word_func (word_rules, &w, &byte);
-          out->wb[n] = WORD_PACK (kind, b, byte);
-        }
+        out->wb[n] = word_ask (d.form, d.norm, kind, d.flags);
     }
 }
 
@@ -1301,11 +1304,8 @@ G_NO_INLINE static const Punct1 *
 punct1_word (guchar b)
 {
   Punct1 *p = &punct1[b];
-  XrefToken t = { 0, 0, p->form, p->norm, (XrefTokenKind) p->kind, p->flags & (XREF_TOKEN_CAPITALISED | XREF_TOKEN_ALLCAPS) };
-  guint8 byte = 0;
-  guint32 bits = word_func (word_rules, &t, &byte);
 
-  p->word = WORD_PACK (p->kind, bits, byte);
+  p->word = word_ask (p->form, p->norm, (XrefTokenKind) p->kind, p->flags);
   return p;
 }
 
