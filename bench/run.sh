@@ -80,6 +80,27 @@ done
 if [ -n "${BASELINE:-}" ] && [ -x "$BASELINE" ]; then
   "$BASELINE" "$corpus" 5 | sed 's/^/        /'
 fi
+# The largest corpus read from the disk: put out of the page cache before
+# each of $RUNS runs (bench/evict.py), median wall time, and what the
+# read-ahead thread did (--stats: files whose reads it started, probes that
+# found a file not cached).  BENCH_COLD="" skips it.
+if [ -n "${BENCH_COLD-1}" ]; then
+  : > "$BENCH_DIR/cold.time"
+  i=0
+  while [ "$i" -lt "$RUNS" ]; do
+    python3 "$here/evict.py" "$corpus" > /dev/null
+    /usr/bin/time -f 'wall %e' -a -o "$BENCH_DIR/cold.time" \
+      "$XREF" --stats --jobs "$JOBS" --format json "$corpus" > /dev/null 2> "$BENCH_DIR/cold.log"
+    i=$((i + 1))
+  done
+  cold=$(awk '/^wall/ { print $2 }' "$BENCH_DIR/cold.time" | sort -n | awk '{ w[NR] = $1 } END { print w[int((NR + 1) / 2)] }')
+  ahead=$(sed -n 's/.* ahead_missed \([0-9]*\) ahead_files \([0-9]*\).*/\2 \1/p' "$BENCH_DIR/cold.log")
+  set -- $ahead
+  awk -v t="$cold" -v b="$last_bytes" -v mb="$mb" -v af="${1:-0}" -v am="${2:-0}" 'BEGIN {
+    if (t <= 0) t = 0.01;
+    printf "        cold page cache on %s MB (median of the runs): %.2f s, %.1f MB/s; read ahead: %d files (%d probes missed)\n",
+           mb, t, b / 1e6 / t, af, am }'
+fi
 # The other formats on the largest corpus: each must stay linear and under
 # 1 GB too (a note repeated in every CSV record once made it 3.3 GB).
 # BENCH_FORMATS="" skips them.

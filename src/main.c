@@ -479,11 +479,13 @@ main (int argc, char **argv)
   if (o.stats)
     fprintf (stderr, "xref: stats: documents %u claims %u rows %u words %" G_GUINT64_FORMAT " bytes %" G_GUINT64_FORMAT
              " rules_ms %.1f total_ms %.1f extract_ms %.1f match_ms %.1f render_ms %.1f"
-             " peak_mb_extract %.0f peak_mb_match %.0f peak_mb %.0f walk_ms %.1f tail_ms %.1f\n",
+             " peak_mb_extract %.0f peak_mb_match %.0f peak_mb %.0f walk_ms %.1f tail_ms %.1f"
+             " ahead_probed %u ahead_missed %u ahead_files %u\n",
              run->documents->len, xref_run_n_claims (run), run->rows != NULL ? run->rows->len : 0, run->n_words,
              run->n_bytes, (t_rules - t_start) / 1e3, (g_get_monotonic_time () - t_start) / 1e3,
              (t_extract - t_rules) / 1e3, (match_job.t_end - t_extract) / 1e3, (t_render - match_job.t_end) / 1e3,
-             hwm_extract, match_job.hwm, peak_rss_mb (), run->walk_ms, run->tail_ms);
+             hwm_extract, match_job.hwm, peak_rss_mb (), run->walk_ms, run->tail_ms, run->ahead.probed,
+             run->ahead.missed, run->ahead.ahead);
   /* The report is out.  Freeing a large run claim by claim costs as much
    * as rendering it (0.4 s for a 100 MB corpus), and the system takes the
    * memory back at once, so the run is kept, still reachable, in

@@ -143,4 +143,41 @@ XrefDocument *xref_ingest_file (const XrefCorpusFile *file, const XrefMeta *meta
 XrefDocument *xref_ingest_bytes (const char *id, const char *data, gsize len, const XrefMeta *meta,
                                  const XrefRules *rules, GError **error);
 
+/* Reading ahead of the workers of a corpus (ingest-ahead.c): one thread
+ * that, while the corpus's files are not in the page cache, starts the
+ * reads of the files a window ahead of the workers, so that the disk
+ * works while the cores do.  It only asks the kernel to read (it never
+ * hands bytes over), so a run finds the same with it or without it. */
+typedef enum {
+  XREF_READ_AHEAD_AUTO,    /* probe one file in 64 without waiting for the
+                              disk (RWF_NOWAIT); read ahead while the
+                              probes find files that are not cached */
+  XREF_READ_AHEAD_ALWAYS,  /* read ahead of every file (tests) */
+  XREF_READ_AHEAD_OFF,
+} XrefReadAheadMode;
+
+typedef struct _XrefReadAhead XrefReadAhead;
+
+typedef struct {
+  guint probed;            /* files probed for being in the page cache */
+  guint missed;            /* probes that found a file not cached */
+  guint ahead;             /* files whose reads were started */
+} XrefReadAheadCounts;
+
+/* Starts the thread for corpus, read by workers that take file indices
+ * from the counter *next (atomic, read only here), keeping only the files
+ * i with i % n_shards == shard when n_shards > 1.  NULL (nothing to do)
+ * for XREF_READ_AHEAD_OFF, an empty corpus or when no thread can be
+ * made.  corpus and next must outlive xref_read_ahead_stop. */
+XrefReadAhead *xref_read_ahead_start (const XrefCorpus *corpus, const gint *next, guint shard, guint n_shards,
+                                      XrefReadAheadMode mode);
+/* Called by a worker that took index i (ra may be NULL): wakes the thread
+ * when the workers have used up half its window. */
+void xref_read_ahead_taken (XrefReadAhead *ra, guint i);
+/* What the thread has done so far (zeros for a NULL ra). */
+void xref_read_ahead_counts (XrefReadAhead *ra, XrefReadAheadCounts *counts);
+/* Stops and joins the thread, frees ra (NULL is a no-op) and fills
+ * counts (may be NULL; zeros for a NULL ra). */
+void xref_read_ahead_stop (XrefReadAhead *ra, XrefReadAheadCounts *counts);
+
 G_END_DECLS

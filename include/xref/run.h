@@ -27,6 +27,10 @@ typedef struct {
                               the files whose index in corpus order is
                               shard modulo n_shards (`--shard K/N`) */
   guint n_shards;
+  XrefReadAheadMode read_ahead;  /* reading the next files ahead of the
+                              workers while they are not in the page
+                              cache (xref_read_ahead_start); default
+                              XREF_READ_AHEAD_AUTO */
   gboolean count_words;    /* fill n_words (a pass over every document's
                               tokens: only --stats and tests read it);
                               default FALSE, n_words stays 0 */
@@ -45,6 +49,7 @@ typedef struct {
   double tail_ms;          /* from the first worker thread running out of
                               documents to the last one finishing (with
                               one thread, 0) */
+  XrefReadAheadCounts ahead;  /* what the read-ahead thread did */
 } XrefRun;
 
 XrefRun *xref_run_new (void);

@@ -14,6 +14,7 @@ xref_run_new (void)
   run->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) xref_document_free);
   run->progress = FALSE;
   run->n_shards = 1;
+  run->read_ahead = XREF_READ_AHEAD_AUTO;
   run->undated = g_hash_table_new (g_direct_hash, g_direct_equal);
   return run;
 }
@@ -102,6 +103,7 @@ typedef struct {
   Slot *slots;
   guint n;
   gint next;               /* atomic: the next index to take */
+  XrefReadAhead *ahead;    /* first round: the read-ahead thread, or NULL */
   gboolean late;           /* second round: extract documents without a year */
   GPtrArray *late_docs;    /* second round: the documents to extract */
 
@@ -236,6 +238,7 @@ worker (gpointer data)
         {
           if (i >= pool->n)
             break;
+          xref_read_ahead_taken (pool->ahead, i);
           work_one (pool, i);
           if (pool->slots[i].doc != NULL)
             bytes = pool->slots[i].doc->len;
@@ -268,7 +271,7 @@ pool_run (Pool *pool, guint n_threads, guint n_items)
   GThread *threads[64];
   guint n_spawn;
 
-  pool->next = 0;
+  g_atomic_int_set (&pool->next, 0);
   n_threads = MIN (n_threads, G_N_ELEMENTS (threads));
   n_spawn = n_items > 1 && n_threads > 1 ? MIN (n_threads, n_items) - 1 : 0;
   for (guint t = 0; t < n_spawn; t++)
@@ -323,7 +326,10 @@ xref_run_extract_corpus (XrefRun *run, XrefCorpus *corpus_in, GError **error)
           pool.total_bytes += st.st_size;
       }
 
+  pool.ahead = xref_read_ahead_start (corpus, &pool.next, run->n_shards > 1 ? run->shard : 0, run->n_shards,
+                                      run->read_ahead);
   pool_run (&pool, jobs, pool.n);
+  xref_read_ahead_stop (g_steal_pointer (&pool.ahead), &run->ahead);
   run->tail_ms = (pool.last_idle - pool.first_idle) / 1e3;
 
   /* The merge, in corpus order; skips are warned about in that order. */

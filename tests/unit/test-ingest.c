@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "xref/ingest.h"
@@ -642,6 +644,219 @@ test_walk_folder_fds (void **state)
   assert_int_equal (by_base, corpus->root_fds->len - 1);
   assert_int_equal (by_id, 300 - by_base);
   rm_tree (root);
+}
+
+/* ---- reading ahead (ingest-ahead.c) ---- */
+
+/* A corpus of n small articles in root (n / 100 folders). */
+static XrefCorpus *
+ahead_corpus (const char *root, guint n)
+{
+  g_autoptr (GError) error = NULL;
+  const char *paths[] = { root };
+  XrefCorpus *corpus;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *rel = g_strdup_printf ("d%02u/a%04u.txt", i / 100, i);
+      g_autofree char *body = g_strdup_printf ("Article %u. It is short.\n", i);
+      write_file (root, rel, body, -1);
+    }
+  corpus = xref_corpus_open (paths, 1, &error);
+  assert_no_error (error);
+  assert_int_equal (corpus->files->len, n);
+  return corpus;
+}
+
+/* Waits (at most about 60 s: a hang guard, not a measure) until the
+ * thread has probed want files; returns its counts. */
+static XrefReadAheadCounts
+ahead_settle (XrefReadAhead *ra, guint want)
+{
+  XrefReadAheadCounts c = { 0 };
+
+  for (guint t = 0; t < 60000; t++)
+    {
+      xref_read_ahead_counts (ra, &c);
+      if (c.probed >= want)
+        break;
+      g_usleep (1000);
+    }
+  assert_int_equal (c.probed, want);
+  return c;
+}
+
+/* The window: reading ahead of every file, the thread probes the 64 files
+ * past the workers and no more until they take half of them; a worker
+ * taking the index half way wakes it for the next files.  With shards it
+ * probes only its own.  Sampling (AUTO) on files just written, so cached,
+ * it probes one file in 64 and reads none ahead.  OFF makes no thread. */
+static void
+test_read_ahead_window (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-ahead-XXXXXX", &error);
+  g_autoptr (XrefCorpus) corpus = NULL;
+  XrefReadAheadCounts c;
+  XrefReadAhead *ra;
+  gint next = 0;
+
+  assert_no_error (error);
+  corpus = ahead_corpus (root, 1000);
+
+  ra = xref_read_ahead_start (corpus, &next, 0, 1, XREF_READ_AHEAD_ALWAYS);
+  assert_non_null (ra);
+  ahead_settle (ra, 64);
+  /* a worker takes index 10: not half way, nothing more */
+  g_atomic_int_set (&next, 11);
+  xref_read_ahead_taken (ra, 10);
+  /* then 32: the thread reads on to 64 past the next index (33) */
+  g_atomic_int_set (&next, 33);
+  xref_read_ahead_taken (ra, 32);
+  c = ahead_settle (ra, 97);
+  assert_int_equal (c.missed, 0);   /* just written: in the page cache */
+  xref_read_ahead_stop (ra, &c);
+  assert_int_equal (c.probed, 97);
+
+  /* shard 1 of 2: the odd files of the window only */
+  next = 0;
+  ra = xref_read_ahead_start (corpus, &next, 1, 2, XREF_READ_AHEAD_ALWAYS);
+  ahead_settle (ra, 32);
+  xref_read_ahead_stop (ra, &c);
+  assert_int_equal (c.probed, 32);
+
+  /* sampling: files 0, 64, 128 and 192 of the window of 256 */
+  ra = xref_read_ahead_start (corpus, &next, 0, 1, XREF_READ_AHEAD_AUTO);
+  ahead_settle (ra, 4);
+  /* the workers past the end: the thread finishes by itself */
+  g_atomic_int_set (&next, 1000);
+  xref_read_ahead_taken (ra, 999);
+  xref_read_ahead_stop (ra, &c);
+  assert_true (c.probed >= 4 && c.probed <= 4 + 1000 / 64);
+  assert_int_equal (c.missed, 0);
+  assert_int_equal (c.ahead, 0);
+
+  /* workers already past every file: nothing to probe */
+  ra = xref_read_ahead_start (corpus, &next, 0, 1, XREF_READ_AHEAD_ALWAYS);
+  xref_read_ahead_stop (ra, &c);
+  assert_int_equal (c.probed, 0);
+
+  assert_null (xref_read_ahead_start (corpus, &next, 0, 1, XREF_READ_AHEAD_OFF));
+  xref_read_ahead_stop (NULL, &c);
+  assert_int_equal (c.probed, 0);
+  xref_read_ahead_counts (NULL, &c);
+  assert_int_equal (c.ahead, 0);
+  rm_tree (root);
+  (void) state;
+}
+
+/* Whether the first page of path is in the page cache (mincore on a
+ * mapping that is never touched, so asking reads nothing): 1 yes, 0 no,
+ * -1 cannot tell. */
+static int
+cached (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  unsigned char vec = 0;
+  void *p;
+  int ret = -1;
+
+  if (fd < 0)
+    return -1;
+  p = mmap (NULL, 1, PROT_READ, MAP_SHARED, fd, 0);
+  if (p != MAP_FAILED)
+    {
+      ret = mincore (p, 1, &vec) == 0 ? (vec & 1) : -1;
+      munmap (p, 1);
+    }
+  close (fd);
+  return ret;
+}
+
+/* Whether the file system of folder dir answers RWF_NOWAIT reads (on a
+ * file just written, so cached). */
+static gboolean
+nowait_reads (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "nowait.dat", NULL);
+  char byte;
+  struct iovec iov = { &byte, 1 };
+  ssize_t r = -1;
+  int fd;
+
+  write_file (dir, "nowait.dat", "x", 1);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      r = preadv2 (fd, &iov, 1, 0, RWF_NOWAIT);
+      close (fd);
+    }
+  g_unlink (path);
+  return r == 1;
+}
+
+/* Drops path's pages from the page cache (written to the disk first). */
+static void
+evict (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  assert_true (fd >= 0);
+  assert_int_equal (fsync (fd), 0);
+  (void) posix_fadvise (fd, 0, 0, POSIX_FADV_DONTNEED);
+  close (fd);
+}
+
+/* A cold corpus: the files are put out of the page cache; sampling
+ * (AUTO) finds the first one cold, goes back to the workers' position and
+ * starts the reads of the window's files, which are then in the cache.
+ * Skipped where the file system keeps every file in memory (tmpfs) or
+ * cannot say (no RWF_NOWAIT). */
+static void
+test_read_ahead_cold (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("xref-test-ahead-cold-XXXXXX", &error);
+  g_autoptr (XrefCorpus) corpus = NULL;
+  XrefReadAheadCounts c;
+  XrefReadAhead *ra;
+  gint next = 0;
+  guint evicted = 0;
+
+  assert_no_error (error);
+  corpus = ahead_corpus (root, 300);
+  for (guint i = 0; i < corpus->files->len; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      /* (a page still being written back stays: asked again) */
+      for (guint k = 0; k < 5 && cached (f->path) != 0; k++)
+        evict (f->path);
+      evicted += cached (f->path) == 0;
+    }
+  if (evicted < 300 || cached (((XrefCorpusFile *) g_ptr_array_index (corpus->files, 0))->path) != 0
+      || !nowait_reads (root))
+    {
+      rm_tree (root);
+      print_message ("(no page cache to leave here, or no RWF_NOWAIT: %u of 300 files out of it)\n", evicted);
+      skip ();
+    }
+  ra = xref_read_ahead_start (corpus, &next, 0, 1, XREF_READ_AHEAD_AUTO);
+  /* the sample (file 0), then the window from the workers (0 .. 63) */
+  c = ahead_settle (ra, 65);
+  xref_read_ahead_stop (ra, &c);
+  assert_true (c.missed >= 1);
+  assert_true (c.ahead >= c.missed);
+  /* and the files read as they would without it */
+  for (guint i = 0; i < 64; i++)
+    {
+      const XrefCorpusFile *f = g_ptr_array_index (corpus->files, i);
+      g_autoptr (XrefDocument) doc = xref_ingest_file (f, NULL, rules, &error);
+      g_autofree char *want = g_strdup_printf ("Article %u. It is short.\n", i);
+      assert_no_error (error);
+      assert_string_equal (doc->text, want);
+    }
+  rm_tree (root);
+  (void) state;
 }
 
 /* A 20 MB article: read whole, every paragraph a region, offsets into
@@ -1718,6 +1933,8 @@ main (void)
     cmocka_unit_test (test_walk_file_given),
     cmocka_unit_test (test_walk_root_fd),
     cmocka_unit_test (test_walk_folder_fds),
+    cmocka_unit_test (test_read_ahead_window),
+    cmocka_unit_test (test_read_ahead_cold),
     cmocka_unit_test (test_ingest_scratch_reuse),
     cmocka_unit_test (test_walk_missing),
     cmocka_unit_test (test_walk_specials),

@@ -172,6 +172,42 @@ test_threads_identical (void **state)
   (void) state;
 }
 
+/* Reading ahead only asks the kernel to read: every mode gives the same
+ * report, with one thread or two, over the whole corpus or a shard. */
+static void
+test_read_ahead_identical (void **state)
+{
+  static const XrefReadAheadMode modes[] = { XREF_READ_AHEAD_OFF, XREF_READ_AHEAD_AUTO, XREF_READ_AHEAD_ALWAYS };
+  const char *paths[] = { corpus, NULL };
+  char *want[2] = { NULL, NULL };
+
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+    for (guint shard = 0; shard < 2; shard++)
+      for (guint jobs = 1; jobs <= 2; jobs++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (XrefRun) run = new_run (jobs, TRUE);
+          g_autofree char *got = NULL;
+
+          run->read_ahead = modes[m];
+          run->shard = shard;
+          run->n_shards = shard + 1;   /* all, then shard 1 of 2 */
+          assert_true (xref_run_extract (run, paths, 1, &error));
+          assert_no_error (error);
+          assert_int_equal (run->documents->len, shard == 0 ? 6 : 3);
+          if (modes[m] == XREF_READ_AHEAD_OFF)
+            assert_int_equal (run->ahead.probed, 0);
+          got = render (run, XREF_FORMAT_JSON, TRUE, FALSE);
+          if (want[shard] == NULL)
+            want[shard] = g_steal_pointer (&got);
+          else
+            assert_string_equal (want[shard], got);
+        }
+  g_free (want[0]);
+  g_free (want[1]);
+  (void) state;
+}
+
 static void
 test_slim_identical (void **state)
 {
@@ -457,6 +493,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_threads_identical),
+    cmocka_unit_test (test_read_ahead_identical),
     cmocka_unit_test (test_slim_identical),
     cmocka_unit_test (test_slim_drops_tokens),
     cmocka_unit_test (test_jsonl_shards_identical),
