@@ -96,8 +96,9 @@ probe (int fd)
   return errno == EAGAIN ? PROBE_COLD : PROBE_UNKNOWN;
 }
 
-/* Starts the reads of fd's file (the whole file: readahead of the
- * kernel's own size past the first window would ask again). */
+/* Starts the reads of the whole of fd's file.  (A probe that misses
+ * already starts the kernel's first readahead window of the file; a file
+ * longer than that window would otherwise be read in two waits.) */
 static void
 start_reads (int fd)
 {
