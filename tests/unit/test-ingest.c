@@ -809,7 +809,7 @@ evict (const char *path)
 
 /* A cold corpus: the files are put out of the page cache; sampling
  * (AUTO) finds the first one cold, goes back to the workers' position and
- * starts the reads of the window's files, which are then in the cache.
+ * starts the reads of the window's files; the files then read as written.
  * Skipped where the file system keeps every file in memory (tmpfs) or
  * cannot say (no RWF_NOWAIT). */
 static void
