@@ -65,7 +65,7 @@ struct _XrefReadAhead {
   gint ahead;
 };
 
-/* Opens file i as a worker would (ingest-read.c: read_whole), or -1. */
+/* Opens file as a worker does (ingest-read.c: read_whole), or -1. */
 static int
 open_file (const XrefCorpusFile *file)
 {
