@@ -25,10 +25,10 @@
  * row found cached it goes back to sampling.  It never reads a file's
  * bytes for the workers, so nothing it does (or fails to do: a file it
  * cannot open is the worker's to report) changes what a run finds. */
-#include "xref/ingest.h"
+#include "ingest-private.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <fcntl.h>   /* posix_fadvise */
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -64,15 +64,6 @@ struct _XrefReadAhead {
   gint missed;
   gint ahead;
 };
-
-/* Opens file as a worker does (ingest-read.c: read_whole), or -1. */
-static int
-open_file (const XrefCorpusFile *file)
-{
-  const int flags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
-
-  return file->root_fd != NULL ? openat (*file->root_fd, file->name, flags) : open (file->path, flags);
-}
 
 typedef enum {
   PROBE_CACHED,
@@ -154,7 +145,7 @@ ahead_thread (gpointer data)
             continue;
           since_probe = 0;
           file = g_ptr_array_index (ra->corpus->files, pf);
-          fd = open_file (file);
+          fd = xref_ingest_open (file);
           if (fd < 0)
             continue;
           p = probe (fd);

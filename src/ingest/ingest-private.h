@@ -36,4 +36,11 @@ char *xref_ingest_yaml_where (const char *file, gint first_line, const yaml_node
  * order; free with g_array_unref). */
 GArray *xref_ingest_html_blank (char *text, gsize len, XrefMeta *meta);
 
+/* Opens a corpus file for reading as ingest does (below its folder's
+ * descriptor when the walk kept one; non-blocking, so a FIFO put there
+ * since the walk cannot hang the open): a descriptor, or -1 with errno
+ * set.  Shared by the reader (ingest-read.c) and the read-ahead thread
+ * (ingest-ahead.c), which must open the same file the same way. */
+int xref_ingest_open (const XrefCorpusFile *file);
+
 G_END_DECLS

@@ -1505,17 +1505,23 @@ xref_ingest_bytes (const char *id, const char *data, gsize len, const XrefMeta *
  * the walk), nothing read (an empty file, or a FIFO without a writer),
  * not a regular file or too large at the fstat, or one that grew or
  * shrank since that fstat. */
+int
+xref_ingest_open (const XrefCorpusFile *file)
+{
+  const int flags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+
+  return file->root_fd != NULL ? openat (*file->root_fd, file->name, flags) : open (file->path, flags);
+}
+
 static gboolean
 read_whole (const XrefCorpusFile *file, char **contents, gsize *len, gboolean *failed, GError **error)
 {
-  const int flags = O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
   struct stat st;
   int fd;
   char *buf;
   ssize_t n, m;
 
-  /* below its folder's descriptor when the walk kept one */
-  fd = file->root_fd != NULL ? openat (*file->root_fd, file->name, flags) : open (file->path, flags);
+  fd = xref_ingest_open (file);
   if (fd < 0)
     {
       int saved = errno;

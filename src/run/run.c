@@ -195,6 +195,13 @@ progress (Pool *pool, gsize bytes)
   g_mutex_unlock (&pool->progress_lock);
 }
 
+/* Whether file i of the corpus is another shard's (`--shard K/N`). */
+static inline gboolean
+other_shard (const XrefRun *run, guint i)
+{
+  return run->n_shards > 1 && i % run->n_shards != run->shard;
+}
+
 /* The bytes of the run's files, for the progress line's ETA, summed on a
  * thread of its own: a stat per file before the first document would hold
  * the run back where the inodes are not cached (0.26 s for the 24,000
@@ -214,7 +221,7 @@ sizes_thread (gpointer data)
 
       if (g_atomic_int_get (&pool->sizes_stop))
         return NULL;
-      if (run->n_shards > 1 && i % run->n_shards != run->shard)
+      if (other_shard (run, i))
         continue;
       if ((file->root_fd != NULL ? fstatat (*file->root_fd, file->name, &st, 0) : stat (file->path, &st)) == 0)
         total += st.st_size;
@@ -236,7 +243,7 @@ work_one (Pool *pool, guint i)
   g_autoptr (GError) local = NULL;
   XrefDocument *doc;
 
-  if (pool->run->n_shards > 1 && i % pool->run->n_shards != pool->run->shard)
+  if (other_shard (pool->run, i))
     return;   /* another shard's file: neither a document nor a skip */
   doc = xref_ingest_file (file, meta, rules, &local);
   if (doc == NULL)
